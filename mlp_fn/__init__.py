@@ -1,0 +1,47 @@
+"""mlp_fn: multilayer perceptrons as typed pure functions over dicts of NumPy arrays.
+
+Course layout throughout: X is (n_x, m), one example per column; W{l} is (n[l], n[l-1]).
+"""
+
+from mlp_fn._types import Array, Cache, Grads, Params
+from mlp_fn.activations import (ACTIVATIONS, gelu, gelu_derivative, identity, identity_derivative,
+                                leaky_relu, leaky_relu_derivative, quadratic,
+                                quadratic_derivative, relu, relu_derivative, sigmoid,
+                                sigmoid_derivative, softmax, softmax_jvp, tanh, tanh_derivative)
+from mlp_fn.data import one_hot, xor
+from mlp_fn.gradient_check import gradient_check
+from mlp_fn.initialization import INITS, init_params
+from mlp_fn.losses import (LOSSES, bce, binary_log_loss, cce, half_mse, l2, mse,
+                           multiclass_log_loss)
+from mlp_fn.optimizers import (OPTIMIZERS, OptState, adam_init, adam_step, adamw_init,
+                               adamw_step, clip_by_global_norm, gd_init, gd_step, global_norm,
+                               momentum_ema_init, momentum_ema_step, momentum_init,
+                               momentum_step, nesterov_init, nesterov_step, rmsprop_init,
+                               rmsprop_step)
+from mlp_fn.persistence import load_params, save_params
+from mlp_fn.propagation import (activation_backward, activation_forward, backward, compute_cost,
+                                dropout_masks, forward, l2_penalty, linear_backward,
+                                linear_forward, output_delta)
+from mlp_fn.schedules import (SCHEDULES, constant, cosine_decay, exponential_decay,
+                              inverse_time_decay, make_schedule, step_decay)
+from mlp_fn.summary import count_params, summary, summary_text
+from mlp_fn.training import History, TrainingDiverged, accuracy, predict, train, update
+
+linear = identity
+
+__all__ = [
+    "ACTIVATIONS", "Array", "Cache", "Grads", "History", "INITS", "LOSSES", "OPTIMIZERS",
+    "OptState", "Params", "SCHEDULES", "TrainingDiverged", "accuracy", "activation_backward",
+    "activation_forward", "adam_init", "adam_step", "adamw_init", "adamw_step", "backward", "bce",
+    "binary_log_loss", "cce", "clip_by_global_norm", "compute_cost", "constant", "cosine_decay",
+    "count_params", "dropout_masks", "exponential_decay", "forward", "gd_init", "gd_step", "gelu",
+    "gelu_derivative", "global_norm", "gradient_check", "half_mse", "identity",
+    "identity_derivative", "init_params", "inverse_time_decay", "l2", "l2_penalty",
+    "leaky_relu", "leaky_relu_derivative", "linear", "linear_backward", "linear_forward",
+    "load_params", "make_schedule", "momentum_ema_init", "momentum_ema_step", "momentum_init",
+    "momentum_step", "mse", "multiclass_log_loss", "nesterov_init", "nesterov_step", "one_hot",
+    "output_delta", "predict", "quadratic", "quadratic_derivative", "relu", "relu_derivative",
+    "rmsprop_init", "rmsprop_step", "save_params", "sigmoid", "sigmoid_derivative", "softmax",
+    "softmax_jvp", "step_decay", "summary", "summary_text", "tanh", "tanh_derivative", "train",
+    "update", "xor",
+]

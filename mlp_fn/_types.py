@@ -1,0 +1,30 @@
+"""Type aliases shared by every module (typing only: no behaviour lives here)."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+
+#: A float array: float32 or float64, in the course layout (features x examples).
+Array: TypeAlias = npt.NDArray[np.floating[Any]]
+
+#: Parameters ``{"W1": (n1, n0), "b1": (n1, 1), ..., "WL": ..., "bL": ...}``.
+Params: TypeAlias = dict[str, Array]
+
+#: Gradients ``{"dW1": ..., "db1": ..., ...}``, each shaped as its parameter.
+Grads: TypeAlias = dict[str, Array]
+
+#: What ``forward`` keeps for ``backward``: ``"A0"`` (= X), ``"Z1"``, ``"A1"``, ...
+#: and, where dropout acted on layer l, ``"D{l}"`` (the mask) and ``"G{l}"`` (g(Z) before it).
+Cache: TypeAlias = dict[str, Array]
+
+#: Element-wise activation g(Z).
+ActivationFn: TypeAlias = Callable[[Array], Array]
+
+#: g'(Z), given Z and A = g(Z) (which some derivatives reuse).
+DerivativeFn: TypeAlias = Callable[[Array, Array], Array]
+
+#: dZ = dA * g'(Z) (or the Jacobian-vector product for softmax), given dA, Z and A = g(Z).
+BackwardFn: TypeAlias = Callable[[Array, Array, Array], Array]

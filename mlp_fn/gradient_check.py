@@ -1,0 +1,83 @@
+"""Gradient checking: backpropagation against central differences (the course's gradient_check_n).
+
+For every parameter theta_i (all of W1, b1, ..., WL, bL, flattened in that order):
+
+    gradapprox_i = (J(theta + eps e_i) - J(theta - eps e_i)) / (2 eps)
+
+    difference = ||grad - gradapprox||_2 / (||grad||_2 + ||gradapprox||_2)
+
+The course's reading: below about 1e-7 the backward pass is right; above 1e-3 it is almost
+certainly wrong. ReLU-like activations make J non-differentiable where some z = 0 exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from mlp_fn import validation as check
+from mlp_fn._types import Array
+from mlp_fn.losses import LOSSES
+from mlp_fn.propagation import _backward, _forward, l2_penalty
+
+
+def _cost(X: Array, Y: Array, params: Mapping[str, Array], acts: Sequence[str], loss: str,
+          lambd: float, masks: Mapping[str, Array] | None) -> float:
+    AL, _ = _forward(X, params, acts, masks)
+    return LOSSES[loss]["cost"](AL, Y) + l2_penalty(params, lambd, X.shape[1])
+
+
+def gradient_check(
+    X: Array,
+    Y: Array,
+    params: Mapping[str, Array],
+    activations: Sequence[str],
+    loss: str,
+    *,
+    epsilon: float = 1e-7,
+    lambd: float = 0.0,
+    masks: Mapping[str, Array] | None = None,
+) -> float:
+    """The relative difference between backprop's gradient and central differences (see module).
+
+    Everything is computed in float64 (float32 cannot resolve a 1e-7 step), whatever the dtype of
+    ``params``. ``lambd`` adds the L2 term; ``masks`` fixes dropout masks so J is deterministic.
+
+    Args:
+        X: (n_x, m); Y: (n_y, m); params, activations, loss: the network.
+        epsilon: the step eps of the central difference.
+    """
+    L = check.params(params)
+    acts = check.activations(activations, L)
+    name = check.loss_for(loss, acts[-1])
+    X = check.inputs(X, params["W1"].shape[1], params["W1"].dtype)
+    Y = check.targets(Y, params[f"W{L}"].shape[0], X.shape[1], name, X.dtype)
+    eps = check.positive_float("epsilon", epsilon)
+    lam = check.nonnegative_float("lambd", lambd)
+    if masks is not None:
+        masks = check.masks(masks, params, X.shape[1])
+        masks = {k: v.astype(np.float64) for k, v in masks.items()}
+    X64, Y64 = X.astype(np.float64), Y.astype(np.float64)
+    p64 = {k: v.astype(np.float64) for k, v in params.items()}
+    keys = [f"{kind}{l}" for l in range(1, L + 1) for kind in "Wb"]
+
+    with np.errstate(over="ignore"):
+        AL, cache = _forward(X64, p64, acts, masks)
+        grads = _backward(AL, Y64, cache, p64, acts, name, lam)
+        grad = np.concatenate([grads[f"d{k}"].ravel() for k in keys])
+        approx = np.empty_like(grad)
+        i = 0
+        for key in keys:
+            for j in range(p64[key].size):
+                shifted = {}
+                for sign in (+1.0, -1.0):
+                    theta = p64[key].copy()
+                    theta.flat[j] += sign * eps
+                    shifted[sign] = _cost(X64, Y64, {**p64, key: theta}, acts, name, lam, masks)
+                approx[i] = (shifted[+1.0] - shifted[-1.0]) / (2.0 * eps)
+                i += 1
+    denominator = float(np.linalg.norm(grad) + np.linalg.norm(approx))
+    if denominator == 0.0:
+        return 0.0
+    return float(np.linalg.norm(grad - approx)) / denominator

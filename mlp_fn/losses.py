@@ -1,0 +1,145 @@
+"""Loss functions J(A, Y) of section 5, each a mean over the m examples, and dJ/dA.
+
+Shapes: the output activations AL and the targets Y are both (n_y, m), one example per column.
+
+Conventions, stated once here and again in each docstring:
+
+* ``bce``  J = -(1/m) sum_i [y log a + (1 - y) log(1 - a)]           (summed over the n_y outputs)
+* ``cce``  J = -(1/m) sum_i sum_k y_k log a_k
+* ``mse``  J = mean over all n_y * m elements of (a - y)^2              (the chapter's definition)
+* ``half_mse``  J = mse / 2                                             (scikit-learn's squared loss)
+
+Each loss's ``dA`` is the derivative of one example's loss with respect to its output column, i.e.
+m * dJ/dAL; the 1/m of the mean is applied once, in ``linear_backward``, as in the course.
+
+Logarithms never see 0: probabilities are clamped to the smallest positive normal number of their
+dtype, so a confident wrong answer costs about 708 (float64) or 87 (float32) instead of inf, and a
+perfect fit still costs exactly 0 (its clamped term is multiplied by a zero label).
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Literal, TypeAlias, TypedDict
+
+import numpy as np
+
+from mlp_fn._types import Array
+
+CostFn: TypeAlias = Callable[[Array, Array], float]
+DerivFn: TypeAlias = Callable[[Array, Array], Array]
+Task: TypeAlias = Literal["binary", "multiclass", "regression"]
+
+
+def _log_clamped(P: Array) -> Array:
+    """log(max(P, tiny)): finite for P = 0, exact for every P the dtype can tell from 0."""
+    return np.log(np.maximum(P, np.finfo(P.dtype).tiny))
+
+
+def _clamp_eps(P: Array) -> Array:
+    """max(P, eps): keeps 1/P finite (at most 1/eps) where a probability reached 0."""
+    return np.maximum(P, np.finfo(P.dtype).eps)
+
+
+def bce(AL: Array, Y: Array) -> float:
+    """Binary cross-entropy, mean over the m examples:
+
+    J = -(1/m) sum_{i=1}^{m} [ y(i) log a(i) + (1 - y(i)) log(1 - a(i)) ].
+    """
+    m = AL.shape[1]
+    return float(-(Y * _log_clamped(AL) + (1.0 - Y) * _log_clamped(1.0 - AL)).sum() / m)
+
+
+def bce_derivative(AL: Array, Y: Array) -> Array:
+    """dL/da = -(y/a - (1 - y)/(1 - a)) for one example (the course's dAL)."""
+    return -(Y / _clamp_eps(AL) - (1.0 - Y) / _clamp_eps(1.0 - AL))
+
+
+def cce(AL: Array, Y: Array) -> float:
+    """Categorical cross-entropy with one-hot Y of shape (K, m), mean over the m examples:
+
+    J = -(1/m) sum_{i=1}^{m} sum_{k=1}^{K} y_k(i) log a_k(i).
+    """
+    m = AL.shape[1]
+    return float(-(Y * _log_clamped(AL)).sum() / m)
+
+
+def cce_derivative(AL: Array, Y: Array) -> Array:
+    """dL/da_k = -y_k / a_k for one example."""
+    return -Y / _clamp_eps(AL)
+
+
+def mse(AL: Array, Y: Array) -> float:
+    """Mean squared error, the chapter's definition: the mean over all n_y * m elements,
+
+    J = 1/(n_y m) sum_{i=1}^{m} sum_{k=1}^{n_y} (a_k(i) - y_k(i))^2   (no factor 1/2).
+    """
+    D = AL - Y
+    return float((D * D).sum() / D.size)
+
+
+def mse_derivative(AL: Array, Y: Array) -> Array:
+    """dL/da = 2 (a - y) / n_y for one example."""
+    return (AL - Y) * (2.0 / int(AL.shape[0]))
+
+
+def half_mse(AL: Array, Y: Array) -> float:
+    """Half the mean squared error (scikit-learn's and many derivations' convention):
+
+    J = 1/(2 n_y m) sum_{i=1}^{m} sum_{k=1}^{n_y} (a_k(i) - y_k(i))^2.
+    """
+    D = AL - Y
+    return float((D * D).sum() / (2 * D.size))
+
+
+def half_mse_derivative(AL: Array, Y: Array) -> Array:
+    """dL/da = (a - y) / n_y for one example."""
+    return (AL - Y) * (1.0 / int(AL.shape[0]))
+
+
+class Loss(TypedDict):
+    """One registry entry.
+
+    ``output``: the only output activation the loss accepts (None: any but softmax-only rules).
+    ``fused``: the output activation whose backward step combines with this loss into dZ = A - Y.
+    ``task``: what ``predict`` returns for it.
+    """
+
+    cost: CostFn
+    dA: DerivFn
+    output: str | None
+    fused: str | None
+    task: Task
+
+
+LOSSES: dict[str, Loss] = {
+    "bce": {"cost": bce, "dA": bce_derivative, "output": "sigmoid", "fused": "sigmoid",
+            "task": "binary"},
+    "cce": {"cost": cce, "dA": cce_derivative, "output": "softmax", "fused": "softmax",
+            "task": "multiclass"},
+    "mse": {"cost": mse, "dA": mse_derivative, "output": None, "fused": None,
+            "task": "regression"},
+    "half_mse": {"cost": half_mse, "dA": half_mse_derivative, "output": None, "fused": None,
+                 "task": "regression"},
+}
+
+#: 001's names for the same losses.
+LOSS_ALIASES: dict[str, str] = {
+    "binary_log_loss": "bce",
+    "multiclass_log_loss": "cce",
+    "l2": "mse",
+}
+
+binary_log_loss = bce
+multiclass_log_loss = cce
+l2 = mse
+
+
+def canonical_loss(name: str) -> str:
+    """The registry name for ``name`` (resolving aliases); ValueError listing the valid names."""
+    if not isinstance(name, str):
+        raise TypeError(f"loss: expected a name (str), got {type(name).__name__} {name!r}")
+    resolved = LOSS_ALIASES.get(name, name)
+    if resolved not in LOSSES:
+        valid = ", ".join(sorted([*LOSSES, *LOSS_ALIASES]))
+        raise ValueError(f"loss: unknown name {name!r}; expected one of: {valid}")
+    return resolved

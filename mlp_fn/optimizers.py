@@ -1,0 +1,252 @@
+"""Optimizers as pure pairs: ``<name>_init(params) -> state`` and
+``<name>_step(params, grads, state, *, learning_rate, ...) -> (new_params, new_state)``.
+
+They work on any dict of arrays: a network's {"W1", "b1", ...} with gradients {"dW1", "db1", ...},
+or {"theta": array([x, y])} with {"dtheta": ...}. The gradient of ``params[k]`` is ``grads["d" + k]``.
+
+The state is a plain dict: ``{"step": t, "slots": {"v": {"W1": ..., ...}, ...}}``, where ``step``
+counts the updates made so far and each slot holds one running quantity per parameter. Nothing is
+modified in place; every array handed back is read-only.
+
+Below, g is a gradient, lr the learning rate and t the step count after this update (t >= 1).
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from collections.abc import Callable, Mapping
+from typing import Any, TypeAlias, TypedDict
+
+import numpy as np
+
+from mlp_fn._freeze import frozen
+from mlp_fn._types import Array, Params
+
+
+class OptState(TypedDict):
+    """Optimizer state: the update count and the running quantities ("slots")."""
+
+    step: int
+    slots: dict[str, dict[str, Array]]
+
+
+InitFn: TypeAlias = Callable[[Mapping[str, Array]], OptState]
+StepFn: TypeAlias = Callable[..., tuple[Params, OptState]]
+
+
+def _state(params: Mapping[str, Array], *names: str) -> OptState:
+    """Step 0 with every slot at zero (read-only zeros shaped as the params)."""
+    return {
+        "step": 0,
+        "slots": {s: {k: frozen(np.zeros_like(p)) for k, p in params.items()} for s in names},
+    }
+
+
+def _check_grads(params: Mapping[str, Array], grads: Mapping[str, Array]) -> None:
+    missing = [f"d{k}" for k in params if f"d{k}" not in grads]
+    if missing:
+        raise ValueError(f"grads: expected a gradient 'd<key>' for every parameter, "
+                         f"missing {missing}")
+
+
+# ----------------------------------------------------------------------------------------------
+
+def gd_init(params: Mapping[str, Array]) -> OptState:
+    """Plain gradient descent keeps no running quantities."""
+    return _state(params)
+
+
+def gd_step(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState, *,
+            learning_rate: float = 0.01) -> tuple[Params, OptState]:
+    """theta = theta - lr * g."""
+    _check_grads(params, grads)
+    new = {k: frozen(p - learning_rate * grads[f"d{k}"]) for k, p in params.items()}
+    return new, {"step": state["step"] + 1, "slots": {}}
+
+
+def momentum_init(params: Mapping[str, Array]) -> OptState:
+    """Velocity v = 0."""
+    return _state(params, "v")
+
+
+def momentum_step(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState, *,
+                  learning_rate: float = 0.01, beta: float = 0.9) -> tuple[Params, OptState]:
+    """Momentum as in the chapter's listing (Polyak's heavy ball):
+
+    v = beta * v - lr * g,   theta = theta + v.
+
+    The course writes v = beta * v + (1 - beta) * g, theta = theta - lr * v (``momentum_ema_step``).
+    With a constant learning rate the two are the same method: the listing's velocity is -lr times
+    the course's, and the listing at rate lr * (1 - beta) follows exactly the course at rate lr.
+    """
+    _check_grads(params, grads)
+    v_old = state["slots"]["v"]
+    v = {k: frozen(beta * v_old[k] - learning_rate * grads[f"d{k}"]) for k in params}
+    new = {k: frozen(p + v[k]) for k, p in params.items()}
+    return new, {"step": state["step"] + 1, "slots": {"v": v}}
+
+
+momentum_ema_init = momentum_init
+
+
+def momentum_ema_step(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState,
+                      *, learning_rate: float = 0.01, beta: float = 0.9
+                      ) -> tuple[Params, OptState]:
+    """Momentum in the course's form (an exponentially weighted average of the gradients):
+
+    v = beta * v + (1 - beta) * g,   theta = theta - lr * v.
+    """
+    _check_grads(params, grads)
+    v_old = state["slots"]["v"]
+    v = {k: frozen(beta * v_old[k] + (1.0 - beta) * grads[f"d{k}"]) for k in params}
+    new = {k: frozen(p - learning_rate * v[k]) for k, p in params.items()}
+    return new, {"step": state["step"] + 1, "slots": {"v": v}}
+
+
+nesterov_init = momentum_init
+
+
+def nesterov_step(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState, *,
+                  learning_rate: float = 0.01, beta: float = 0.9) -> tuple[Params, OptState]:
+    """Nesterov accelerated gradient (Sutskever et al., 2013), in the form that needs only the
+    gradient g at the current theta (the look-ahead is folded into the update):
+
+    v = beta * v - lr * g,   theta = theta + beta * v - lr * g.
+    """
+    _check_grads(params, grads)
+    v_old = state["slots"]["v"]
+    v = {k: frozen(beta * v_old[k] - learning_rate * grads[f"d{k}"]) for k in params}
+    new = {k: frozen(p + beta * v[k] - learning_rate * grads[f"d{k}"]) for k, p in params.items()}
+    return new, {"step": state["step"] + 1, "slots": {"v": v}}
+
+
+def rmsprop_init(params: Mapping[str, Array]) -> OptState:
+    """Mean square s = 0."""
+    return _state(params, "s")
+
+
+def rmsprop_step(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState, *,
+                 learning_rate: float = 0.001, rho: float = 0.9, eps: float = 1e-8
+                 ) -> tuple[Params, OptState]:
+    """RMSProp (Hinton, lecture 6e):
+
+    s = rho * s + (1 - rho) * g^2,   theta = theta - lr * g / (sqrt(s) + eps).
+    """
+    _check_grads(params, grads)
+    s_old = state["slots"]["s"]
+    s = {}
+    new = {}
+    for k, p in params.items():
+        g = grads[f"d{k}"]
+        s[k] = frozen(rho * s_old[k] + (1.0 - rho) * (g * g))
+        new[k] = frozen(p - learning_rate * g / (np.sqrt(s[k]) + eps))
+    return new, {"step": state["step"] + 1, "slots": {"s": s}}
+
+
+def adam_init(params: Mapping[str, Array]) -> OptState:
+    """First moment m = 0, second moment v = 0, t = 0."""
+    return _state(params, "m", "v")
+
+
+def _adam_direction(g: Array, m_old: Array, v_old: Array, t: int, beta1: float, beta2: float,
+                    eps: float) -> tuple[Array, Array, Array]:
+    """Adam's moments and direction m_hat / (sqrt(v_hat) + eps) for one parameter."""
+    m = beta1 * m_old + (1.0 - beta1) * g          # m_t = b1 m_{t-1} + (1 - b1) g_t
+    v = beta2 * v_old + (1.0 - beta2) * (g * g)    # v_t = b2 v_{t-1} + (1 - b2) g_t^2
+    m_hat = m / (1.0 - beta1**t)                   # bias corrections
+    v_hat = v / (1.0 - beta2**t)
+    return m, v, m_hat / (np.sqrt(v_hat) + eps)
+
+
+def adam_step(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState, *,
+              learning_rate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
+              eps: float = 1e-8) -> tuple[Params, OptState]:
+    """Adam, Algorithm 1 of Kingma and Ba (2015):
+
+    t = t + 1
+    m = beta1 * m + (1 - beta1) * g,         v = beta2 * v + (1 - beta2) * g^2
+    m_hat = m / (1 - beta1^t),               v_hat = v / (1 - beta2^t)
+    theta = theta - lr * m_hat / (sqrt(v_hat) + eps)
+
+    Defaults lr = 0.001, beta1 = 0.9, beta2 = 0.999, eps = 1e-8. On the first step
+    m_hat = g and v_hat = g^2, so every coordinate moves by lr * |g| / (|g| + eps) ~ lr.
+    """
+    return adamw_step(params, grads, state, learning_rate=learning_rate, beta1=beta1,
+                      beta2=beta2, eps=eps, weight_decay=0.0)
+
+
+adamw_init = adam_init
+
+
+def adamw_step(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState, *,
+               learning_rate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
+               eps: float = 1e-8, weight_decay: float = 0.01) -> tuple[Params, OptState]:
+    """AdamW, Adam with decoupled weight decay (Loshchilov and Hutter, 2019, Algorithm 2):
+
+    theta = theta - lr * (m_hat / (sqrt(v_hat) + eps) + weight_decay * theta)
+
+    with m_hat, v_hat as in ``adam_step``. The decay acts on every entry of the dict (biases too),
+    as in the paper; it is not added to g, so it is not rescaled by v_hat as L2 would be.
+    """
+    _check_grads(params, grads)
+    t = state["step"] + 1
+    m_new, v_new, new = {}, {}, {}
+    for k, p in params.items():
+        m, v, direction = _adam_direction(grads[f"d{k}"], state["slots"]["m"][k],
+                                          state["slots"]["v"][k], t, beta1, beta2, eps)
+        m_new[k], v_new[k] = frozen(m), frozen(v)
+        if weight_decay:
+            direction = direction + weight_decay * p
+        new[k] = frozen(p - learning_rate * direction)
+    return new, {"step": t, "slots": {"m": m_new, "v": v_new}}
+
+
+#: name -> (init, step), for ``train(optimizer=name)``.
+OPTIMIZERS: dict[str, tuple[InitFn, StepFn]] = {
+    "gd": (gd_init, gd_step),
+    "momentum": (momentum_init, momentum_step),
+    "momentum_ema": (momentum_ema_init, momentum_ema_step),
+    "nesterov": (nesterov_init, nesterov_step),
+    "rmsprop": (rmsprop_init, rmsprop_step),
+    "adam": (adam_init, adam_step),
+    "adamw": (adamw_init, adamw_step),
+}
+
+
+def get_optimizer(name: str) -> tuple[InitFn, StepFn]:
+    """The (init, step) pair for ``name``; ValueError listing the valid names."""
+    if not isinstance(name, str) or name not in OPTIMIZERS:
+        raise ValueError(f"optimizer: unknown name {name!r}; expected one of: "
+                         f"{', '.join(OPTIMIZERS)}")
+    return OPTIMIZERS[name]
+
+
+def global_norm(grads: Mapping[str, Array]) -> float:
+    """||g||_2 over all arrays together: sqrt(sum_k sum(g_k^2))."""
+    return math.sqrt(sum(float(np.vdot(g, g)) for g in grads.values()))
+
+
+def clip_by_global_norm(grads: Mapping[str, Array], max_norm: float) -> dict[str, Array]:
+    """g = g * min(1, max_norm / ||g||): all gradients scaled by one factor (Pascanu et al., 2013),
+    so the direction is kept and only the step length is capped at ``max_norm``."""
+    norm = global_norm(grads)
+    if norm <= max_norm:
+        return dict(grads)
+    scale = max_norm / norm
+    return {k: frozen(g * scale) for k, g in grads.items()}
+
+
+def optimizer_options(name: str, options: Mapping[str, Any] | None) -> dict[str, float]:
+    """Check that ``options`` are hyper-parameters the named optimizer's step accepts."""
+    _, step = get_optimizer(name)
+    accepted = [p for p in inspect.signature(step).parameters
+                if p not in ("params", "grads", "state", "learning_rate")]
+    out: dict[str, float] = {}
+    for key, value in (options or {}).items():
+        if key not in accepted:
+            raise ValueError(f"optimizer_options: {name!r} takes {accepted}, got {key!r}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise TypeError(f"optimizer_options[{key!r}]: expected a finite number, got {value!r}")
+        out[key] = float(value)
+    return out

@@ -1,0 +1,279 @@
+"""Forward and backward propagation through an L-layer network (sections 4 and 6).
+
+Notation (course layout, one example per column):
+
+    A[0] = X                                  (n[0], m)
+    Z[l] = W[l] A[l-1] + b[l]                 (n[l], m)     linear_forward
+    A[l] = g[l](Z[l])                         (n[l], m)     activation_forward
+    J    = (1/m) sum_i L(A[L](i), Y(i))                     compute_cost
+
+    dZ[L] = A[L] - Y                          for sigmoid + bce and softmax + cce (fused)
+    dZ[l] = dA[l] * g[l]'(Z[l])               otherwise                    activation_backward
+    dW[l] = (1/m) dZ[l] A[l-1]^T                                             linear_backward
+    db[l] = (1/m) sum_i dZ[l](i)
+    dA[l-1] = W[l]^T dZ[l]
+
+Public functions check their arguments and then call the unchecked ``_forward``/``_backward``,
+which ``train`` calls directly once it has checked everything at its own entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from mlp_fn import validation as check
+from mlp_fn._freeze import frozen, frozen_dict
+from mlp_fn._types import Array, Cache, Grads, Params
+from mlp_fn.activations import ACTIVATIONS
+from mlp_fn.losses import LOSSES
+
+
+# ----------------------------------------------------------------------------------------------
+# Forward
+# ----------------------------------------------------------------------------------------------
+
+def linear_forward(A_prev: Array, W: Array, b: Array) -> Array:
+    """Z[l] = W[l] A[l-1] + b[l].
+
+    Args:
+        A_prev: A[l-1], (n[l-1], m).
+        W: W[l], (n[l], n[l-1]).
+        b: b[l], (n[l], 1), broadcast over the m columns.
+
+    Returns:
+        Z[l], (n[l], m).
+    """
+    return W @ A_prev + b
+
+
+def activation_forward(Z: Array, activation: str) -> Array:
+    """A[l] = g[l](Z[l]) for the named activation (see ``mlp_fn.activations``)."""
+    return ACTIVATIONS[activation]["g"](Z)
+
+
+def dropout_masks(
+    shapes: Mapping[str, tuple[int, int]], keep_prob: float, seed: int | Sequence[int]
+) -> dict[str, Array]:
+    """Inverted-dropout masks D[l] = (U < keep_prob) / keep_prob, U ~ Uniform[0, 1) from ``seed``.
+
+    Each entry is 0 (unit dropped, probability 1 - keep_prob) or 1/keep_prob (kept), so that
+    E[A[l] * D[l]] = A[l]: the expected activation, and hence the next layer's input, is unchanged.
+    ``shapes`` maps "D{l}" to the shape of A[l]. Masks are float64; cast by the caller.
+    """
+    rng = np.random.default_rng(seed)
+    return {
+        key: (rng.random(shape) < keep_prob) * (1.0 / keep_prob) for key, shape in shapes.items()
+    }
+
+
+def _forward(
+    X: Array,
+    params: Mapping[str, Array],
+    activations: Sequence[str],
+    masks: Mapping[str, Array] | None = None,
+) -> tuple[Array, Cache]:
+    """Unchecked forward pass; ``activations`` are canonical names, masks keyed "D{l}"."""
+    cache: dict[str, Array] = {"A0": X}
+    A = X
+    for l, name in enumerate(activations, start=1):
+        Z = linear_forward(A, params[f"W{l}"], params[f"b{l}"])
+        A = ACTIVATIONS[name]["g"](Z)
+        cache[f"Z{l}"] = Z
+        D = masks.get(f"D{l}") if masks is not None else None
+        if D is not None:
+            cache[f"G{l}"] = A
+            cache[f"D{l}"] = D
+            A = A * D
+        cache[f"A{l}"] = A
+    return A, cache
+
+
+def forward(
+    X: Array,
+    params: Mapping[str, Array],
+    activations: Sequence[str],
+    *,
+    keep_prob: float = 1.0,
+    seed: int | Sequence[int] | None = None,
+    masks: Mapping[str, Array] | None = None,
+) -> tuple[Array, Cache]:
+    """Forward propagation: for l = 1..L, Z[l] = W[l] A[l-1] + b[l], A[l] = g[l](Z[l]).
+
+    With ``keep_prob`` < 1 (inverted dropout, for training only) every hidden layer's output is
+    multiplied by a mask D[l] (see ``dropout_masks``) drawn from ``seed``; ``masks`` fixes the masks
+    instead (e.g. for a gradient check). The output layer is never dropped.
+
+    Args:
+        X: A[0], (n_x, m).
+        params: {"W1", "b1", ..., "WL", "bL"}.
+        activations: L names, one per layer ('relu', ..., 'sigmoid').
+
+    Returns:
+        (A[L], cache) with A[L] of shape (n[L], m) and cache holding "A0", "Z1", "A1", ...,
+        "ZL", "AL" (and "D{l}", "G{l}" = g(Z[l]) before the mask, for dropped layers); read-only.
+    """
+    L = check.params(params)
+    acts = check.activations(activations, L)
+    X = check.inputs(X, params["W1"].shape[1], params["W1"].dtype)
+    keep = check.keep_prob(keep_prob)
+    if masks is not None:
+        masks = check.masks(masks, params, X.shape[1])
+    elif keep < 1.0:
+        if seed is None:
+            raise ValueError("seed: dropout (keep_prob < 1) draws random masks and needs an "
+                             "explicit seed, got None")
+        shapes = {f"D{l}": (params[f"W{l}"].shape[0], X.shape[1]) for l in range(1, L)}
+        masks = {k: D.astype(X.dtype) for k, D in dropout_masks(shapes, keep, seed).items()}
+    with np.errstate(over="ignore"):  # exp overflow cannot occur; quadratic may overflow to inf
+        AL, cache = _forward(X, params, acts, masks)
+    return frozen(AL), frozen_dict(cache)
+
+
+# ----------------------------------------------------------------------------------------------
+# Backward
+# ----------------------------------------------------------------------------------------------
+
+def linear_backward(dZ: Array, A_prev: Array, W: Array) -> tuple[Array, Array, Array]:
+    """Gradients of the linear step Z[l] = W[l] A[l-1] + b[l], with m = A[l-1].shape[1]:
+
+    dW[l] = (1/m) dZ[l] A[l-1]^T,   db[l] = (1/m) sum_i dZ[l](i),   dA[l-1] = W[l]^T dZ[l].
+
+    Args:
+        dZ: dZ[l], (n[l], m).
+        A_prev: A[l-1], (n[l-1], m).
+        W: W[l], (n[l], n[l-1]).
+
+    Returns:
+        (dA[l-1], dW[l], db[l]) of shapes (n[l-1], m), (n[l], n[l-1]), (n[l], 1).
+    """
+    m = A_prev.shape[1]
+    dW = (dZ @ A_prev.T) * (1.0 / m)
+    db = dZ.sum(axis=1, keepdims=True) * (1.0 / m)
+    dA_prev = W.T @ dZ
+    return dA_prev, dW, db
+
+
+def activation_backward(dA: Array, Z: Array, A: Array, activation: str) -> Array:
+    """dZ[l] = dA[l] * g[l]'(Z[l]) (for softmax, the Jacobian-vector product J^T dA[l]).
+
+    ``A`` is g[l](Z[l]), which sigmoid' = A(1 - A), tanh' = 1 - A^2 and softmax reuse.
+    """
+    return ACTIVATIONS[activation]["backward"](dA, Z, A)
+
+
+def output_delta(AL: Array, Y: Array, ZL: Array, activation: str, loss: str,
+                 fuse: bool = True) -> Array:
+    """dZ[L] for the output layer.
+
+    When the loss is the output activation's natural partner (sigmoid + bce, softmax + cce) the
+    chain rule dZ = dA * g'(Z) simplifies exactly to dZ[L] = A[L] - Y: fused, it never divides by
+    A (which may be 0 or 1). Otherwise, or with ``fuse=False``, dZ[L] = g'(Z[L]) applied to
+    dA[L] = dL/dA[L] (see ``mlp_fn.losses``).
+    """
+    entry = LOSSES[loss]
+    if fuse and entry["fused"] == activation:
+        return AL - Y
+    return activation_backward(entry["dA"](AL, Y), ZL, AL, activation)
+
+
+def _backward(
+    AL: Array,
+    Y: Array,
+    cache: Mapping[str, Array],
+    params: Mapping[str, Array],
+    activations: Sequence[str],
+    loss: str,
+    lambd: float = 0.0,
+    fuse: bool = True,
+) -> Grads:
+    """Unchecked backward pass (canonical names)."""
+    L = len(activations)
+    m = AL.shape[1]
+    grads: dict[str, Array] = {}
+    # The output layer's A is never masked, so cache["AL"] = g(Z[L]).
+    dZ = output_delta(AL, Y, cache[f"Z{L}"], activations[L - 1], loss, fuse)
+    for l in range(L, 0, -1):
+        W = params[f"W{l}"]
+        dA_prev, dW, db = linear_backward(dZ, cache[f"A{l - 1}"], W)
+        if lambd:
+            dW = dW + (lambd / m) * W  # d/dW of (lambda / 2m) ||W||^2
+        grads[f"dW{l}"] = dW
+        grads[f"db{l}"] = db
+        if l > 1:
+            D = cache.get(f"D{l - 1}")
+            if D is not None:
+                # A[l-1] = G[l-1] * D[l-1], so dG[l-1] = dA[l-1] * D[l-1].
+                dA_prev = dA_prev * D
+                A_act = cache[f"G{l - 1}"]
+            else:
+                A_act = cache[f"A{l - 1}"]
+            dZ = activation_backward(dA_prev, cache[f"Z{l - 1}"], A_act, activations[l - 2])
+    return grads
+
+
+def backward(
+    AL: Array,
+    Y: Array,
+    cache: Mapping[str, Array],
+    params: Mapping[str, Array],
+    activations: Sequence[str],
+    loss: str,
+    *,
+    lambd: float = 0.0,
+    fuse: bool = True,
+) -> Grads:
+    """Backpropagation: the gradients of J with respect to every W[l] and b[l].
+
+    dZ[L] = A[L] - Y (fused output) or g[L]'(Z[L]) * dA[L]; then for l = L..1
+    dW[l] = (1/m) dZ[l] A[l-1]^T + (lambd/m) W[l],  db[l] = (1/m) sum_i dZ[l](i),
+    dZ[l-1] = (W[l]^T dZ[l]) * D[l-1] * g[l-1]'(Z[l-1])   (D: the dropout mask, if any).
+
+    Args:
+        AL: A[L] from ``forward``, (n_y, m).
+        Y: targets, (n_y, m).
+        cache: the cache ``forward`` returned with AL.
+        params, activations, loss: as given to ``forward`` and ``compute_cost``.
+        lambd: L2 strength lambda (the biases are not regularised).
+        fuse: use dZ[L] = A[L] - Y where it holds (True), or the general chain rule (False).
+
+    Returns:
+        {"dW1", "db1", ..., "dWL", "dbL"}, each shaped as its parameter; read-only.
+    """
+    L = check.params(params)
+    acts = check.activations(activations, L)
+    name = check.loss_for(loss, acts[-1])
+    n_y = params[f"W{L}"].shape[0]
+    AL = check.matrix("AL", AL, f"({n_y}, m)")
+    Yf = check.targets(Y, n_y, AL.shape[1], name, AL.dtype)
+    check.cache(cache, L, AL)
+    lam = check.nonnegative_float("lambd", lambd)
+    with np.errstate(over="ignore"):
+        grads = _backward(AL, Yf, cache, params, acts, name, lam, fuse)
+    return frozen_dict(grads)
+
+
+def compute_cost(AL: Array, Y: Array, loss: str) -> float:
+    """J = (1/m) sum_{i=1}^{m} L(a(i), y(i)) for the named loss (see ``mlp_fn.losses``).
+
+    Args:
+        AL: A[L], (n_y, m).
+        Y: targets, (n_y, m): {0, 1} for bce, one-hot for cce, real for mse/half_mse.
+        loss: 'bce', 'cce', 'mse', 'half_mse' (or an alias).
+    """
+    name = check.canonical_loss_name(loss)
+    AL = check.matrix("AL", AL, "(n_y, m)")
+    if AL.shape[1] == 0:
+        raise ValueError("AL: expected at least one example (m >= 1), got m = 0")
+    Yf = check.targets(Y, AL.shape[0], AL.shape[1], name, AL.dtype)
+    return LOSSES[name]["cost"](AL, Yf)
+
+
+def l2_penalty(params: Mapping[str, Any], lambd: float, m: int) -> float:
+    """The L2 term added to the cost: (lambda / 2m) sum_l ||W[l]||_F^2 (biases excluded)."""
+    if not lambd:
+        return 0.0
+    total = sum(float(np.vdot(W, W)) for k, W in params.items() if k.startswith("W"))
+    return lambd / (2 * m) * total

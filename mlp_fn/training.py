@@ -1,0 +1,298 @@
+"""Gradient descent on a network: ``update``, ``train``, ``predict``.
+
+One epoch of ``train`` with batch size k (None: k = m, batch gradient descent; 1: stochastic):
+
+    shuffle the m columns of (X, Y) (a permutation drawn from the seed and the epoch)
+    for each mini-batch (X{t}, Y{t}) of k columns (the last one may be smaller):
+        A[L], cache = forward(X{t})                  (with dropout masks while training)
+        J{t}        = cost(A[L], Y{t}) + (lambda / 2k) sum ||W[l]||^2
+        grads       = backward(...)                  (clipped to a global norm if asked)
+        params, state = optimizer step(params, grads, state, lr(epoch))
+
+The epoch's cost is the mean of the J{t} weighted by batch size: each batch's cost before its own
+update, so with batch gradient descent it is J at the params the epoch started from (as in the
+course's nn_model), and no extra pass over the data is made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypedDict
+
+import numpy as np
+
+from mlp_fn import validation as check
+from mlp_fn._freeze import frozen, frozen_dict
+from mlp_fn._types import Array, Params
+from mlp_fn.losses import LOSSES
+from mlp_fn.optimizers import OptState, clip_by_global_norm, get_optimizer, gd_step
+from mlp_fn.optimizers import optimizer_options as check_optimizer_options
+from mlp_fn.propagation import _backward, _forward, dropout_masks, l2_penalty
+from mlp_fn.schedules import Schedule
+
+
+class History(TypedDict):
+    """What ``train`` records, one entry per epoch run (validation lists empty without data).
+
+    ``metric`` is accuracy for bce/cce and the mean squared error for mse/half_mse.
+    ``best_epoch`` is the epoch whose params were returned (early stopping restores them).
+    ``opt_state`` is the optimizer state after the last update: pass it back to continue.
+    """
+
+    cost: list[float]
+    val_cost: list[float]
+    val_metric: list[float]
+    learning_rate: list[float]
+    best_epoch: int
+    stopped_early: bool
+    opt_state: OptState
+
+
+class TrainingDiverged(FloatingPointError):
+    """The cost became NaN or inf. ``params`` are the last params with a finite cost and
+    ``history`` the record up to the epoch before; both are attached so nothing is lost."""
+
+    def __init__(self, message: str, params: Params, history: History) -> None:
+        super().__init__(message)
+        self.params = params
+        self.history = history
+
+
+Callback = Callable[[int, Params, History], None]
+
+
+def update(params: Mapping[str, Array], grads: Mapping[str, Array],
+           learning_rate: float) -> Params:
+    """One step of gradient descent: W[l] = W[l] - alpha dW[l],  b[l] = b[l] - alpha db[l].
+
+    Returns new read-only params; ``params`` is left unchanged.
+    """
+    check.params(params)
+    lr = check.positive_float("learning_rate", learning_rate)
+    for k, p in params.items():
+        g = grads.get(f"d{k}") if isinstance(grads, Mapping) else None
+        if g is None:
+            raise ValueError(f"grads: expected 'd{k}' for params[{k!r}], got keys "
+                             f"{sorted(grads) if isinstance(grads, Mapping) else grads!r}")
+        if g.shape != p.shape:
+            raise ValueError(f"grads['d{k}']: expected shape {p.shape}, got {g.shape}")
+    new, _ = gd_step(params, grads, {"step": 0, "slots": {}}, learning_rate=lr)
+    return new
+
+
+def _metric(AL: Array, Y: Array, loss: str) -> float:
+    """Accuracy for classification, mean squared error for regression."""
+    task = LOSSES[loss]["task"]
+    if task == "binary":
+        return float(np.mean((AL > 0.5) == (Y > 0.5)))
+    if task == "multiclass":
+        return float(np.mean(AL.argmax(axis=0) == Y.argmax(axis=0)))
+    D = AL - Y
+    return float((D * D).mean())
+
+
+def _predict(AL: Array, loss: str) -> np.ndarray[Any, Any]:
+    task = LOSSES[loss]["task"]
+    if task == "binary":
+        return (AL > 0.5).astype(np.int64)
+    if task == "multiclass":
+        labels: np.ndarray[Any, Any] = AL.argmax(axis=0)
+        return labels.astype(np.int64)
+    return AL
+
+
+def predict(X: Array, params: Mapping[str, Array], activations: Sequence[str],
+            loss: str) -> np.ndarray[Any, Any]:
+    """Predictions from A[L] = forward(X) (never with dropout):
+
+    bce: y_hat = 1{A[L] > 0.5}, shape (n_y, m), int;  cce: y_hat = argmax_k A[L]_k, shape (m,),
+    int;  mse/half_mse: y_hat = A[L], shape (n_y, m).
+    """
+    L = check.params(params)
+    acts = check.activations(activations, L)
+    name = check.loss_for(loss, acts[-1])
+    X = check.inputs(X, params["W1"].shape[1], params["W1"].dtype)
+    with np.errstate(over="ignore"):
+        AL, _ = _forward(X, params, acts)
+    return frozen(_predict(AL, name))
+
+
+def accuracy(X: Array, Y: Array, params: Mapping[str, Array], activations: Sequence[str],
+             loss: str) -> float:
+    """Fraction of examples classified right (bce, cce); for mse/half_mse the mean squared error
+    mean((A[L] - Y)^2) instead."""
+    L = check.params(params)
+    acts = check.activations(activations, L)
+    name = check.loss_for(loss, acts[-1])
+    X = check.inputs(X, params["W1"].shape[1], params["W1"].dtype)
+    Yf = check.targets(Y, params[f"W{L}"].shape[0], X.shape[1], name, X.dtype)
+    with np.errstate(over="ignore"):
+        AL, _ = _forward(X, params, acts)
+    return _metric(AL, Yf, name)
+
+
+def _schedule(learning_rate: float | Schedule) -> Schedule:
+    if callable(learning_rate):
+        return learning_rate
+    lr = check.positive_float("learning_rate", learning_rate)
+    return lambda epoch: lr
+
+
+def _empty_history(state: OptState) -> History:
+    return {"cost": [], "val_cost": [], "val_metric": [], "learning_rate": [], "best_epoch": -1,
+            "stopped_early": False, "opt_state": state}
+
+
+def train(
+    X: Array,
+    Y: Array,
+    params: Mapping[str, Array],
+    activations: Sequence[str],
+    loss: str,
+    *,
+    learning_rate: float | Schedule,
+    epochs: int,
+    batch_size: int | None = None,
+    shuffle: bool = True,
+    seed: int = 0,
+    optimizer: str = "gd",
+    optimizer_options: Mapping[str, float] | None = None,
+    opt_state: OptState | None = None,
+    lambd: float = 0.0,
+    keep_prob: float = 1.0,
+    clip_norm: float | None = None,
+    validation_data: tuple[Array, Array] | None = None,
+    patience: int | None = None,
+    callback: Callback | None = None,
+) -> tuple[Params, History]:
+    """Train from ``params`` by mini-batch gradient descent (see the module docstring).
+
+    Args:
+        X: (n_x, m) inputs; Y: (n_y, m) targets.
+        params, activations, loss: the network, as for ``forward`` and ``compute_cost``.
+        learning_rate: alpha, a positive float or a schedule epoch -> alpha (``mlp_fn.schedules``).
+        epochs: passes over the data (0 returns the params unchanged).
+        batch_size: None = m (batch GD), 1 (stochastic GD), or k in 1..m (mini-batch GD).
+        shuffle: draw a new order of the examples every epoch (from ``seed`` and the epoch).
+        seed: the only source of randomness (shuffling and dropout masks).
+        optimizer: 'gd', 'momentum', 'momentum_ema', 'nesterov', 'rmsprop', 'adam', 'adamw';
+            ``optimizer_options`` its hyper-parameters, e.g. {"beta1": 0.9}.
+        opt_state: the ``history["opt_state"]`` of an earlier call, to continue exactly where it
+            stopped (with the same data, batch size and seed); None starts a new state.
+        lambd: L2 strength lambda; the cost gains (lambda / 2m) sum ||W||^2, dW gains
+            (lambda / m) W; biases are not regularised.
+        keep_prob: inverted dropout on every hidden layer while training (1 = none).
+        clip_norm: if given, the gradients are scaled so their global norm is at most this.
+        validation_data: (X_val, Y_val), evaluated after every epoch (no dropout).
+        patience: with validation data, stop after this many epochs without a lower validation
+            cost and return the params of the best epoch.
+        callback: called as callback(epoch, params, history) after every epoch.
+
+    Returns:
+        (params, history): the trained read-only params and the ``History`` of the run.
+
+    Raises:
+        TrainingDiverged: when a cost becomes NaN or inf; the last finite params and the history
+            so far are attached to the exception as ``.params`` and ``.history``.
+    """
+    # --- validation, once, before the loop ---
+    L = check.params(params)
+    acts = check.activations(activations, L)
+    name = check.loss_for(loss, acts[-1])
+    dtype = params["W1"].dtype
+    X = check.inputs(X, params["W1"].shape[1], dtype)
+    m = X.shape[1]
+    n_y = params[f"W{L}"].shape[0]
+    Yf = check.targets(Y, n_y, m, name, dtype)
+    lr_at = _schedule(learning_rate)
+    epochs = check.positive_int("epochs", epochs, minimum=0)
+    k = m if batch_size is None else check.positive_int("batch_size", batch_size)
+    if k > m:
+        raise ValueError(f"batch_size: expected at most m = {m} (the number of examples), got {k}")
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
+        raise TypeError(f"seed: expected a non-negative integer, got {seed!r}")
+    init, step = get_optimizer(optimizer)
+    hyper = check_optimizer_options(optimizer, optimizer_options)
+    lam = check.nonnegative_float("lambd", lambd)
+    keep = check.keep_prob(keep_prob)
+    max_norm = None if clip_norm is None else check.positive_float("clip_norm", clip_norm)
+    if validation_data is not None:
+        if not isinstance(validation_data, tuple) or len(validation_data) != 2:
+            raise TypeError("validation_data: expected a pair (X_val, Y_val), got "
+                            f"{type(validation_data).__name__}")
+        Xv = check.inputs(validation_data[0], params["W1"].shape[1], dtype)
+        Yv = check.targets(validation_data[1], n_y, Xv.shape[1], name, dtype)
+    if patience is not None:
+        patience = check.positive_int("patience", patience)
+        if validation_data is None:
+            raise ValueError("patience: early stopping watches the validation cost and needs "
+                             "validation_data, got None")
+    state: OptState = init(params) if opt_state is None else opt_state
+    params = frozen_dict(params)
+
+    # --- the loop ---
+    history = _empty_history(state)
+    n_batches = -(-m // k)
+    first_epoch = state["step"] // n_batches  # continues the epoch count of a resumed run
+    hidden = {f"D{l}": params[f"W{l}"].shape[0] for l in range(1, L)}
+    best_cost, best_params, waited = np.inf, params, 0
+    last_finite = params  # the params of the last finite cost, kept for TrainingDiverged
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        for e in range(first_epoch, first_epoch + epochs):
+            lr = float(lr_at(e))
+            if not np.isfinite(lr) or lr <= 0:
+                raise ValueError(f"learning_rate: the schedule gave {lr} at epoch {e}; "
+                                 f"expected a positive finite number")
+            if shuffle:
+                order = np.random.default_rng([seed, e]).permutation(m)
+                Xs, Ys = X[:, order], Yf[:, order]
+            else:
+                Xs, Ys = X, Yf
+            epoch_cost = 0.0
+            for start in range(0, m, k):
+                Xb, Yb = Xs[:, start:start + k], Ys[:, start:start + k]  # views, no copies
+                mb = Xb.shape[1]
+                masks = None
+                if keep < 1.0:
+                    shapes = {key: (n, mb) for key, n in hidden.items()}
+                    masks = {key: D.astype(dtype) for key, D in
+                             dropout_masks(shapes, keep, [seed, e, start, 1]).items()}
+                AL, cache = _forward(Xb, params, acts, masks)
+                cost = LOSSES[name]["cost"](AL, Yb) + l2_penalty(params, lam, mb)
+                if not np.isfinite(cost):
+                    history["opt_state"] = state
+                    raise TrainingDiverged(
+                        f"train: the cost became {cost} at epoch {e} (batch starting at example "
+                        f"{start}) with learning rate {lr}; try a smaller learning_rate, "
+                        f"standardized inputs, or clip_norm. The last finite params and the "
+                        f"history are attached as .params and .history.",
+                        last_finite, history)
+                last_finite = params
+                epoch_cost += cost * mb
+                grads = _backward(AL, Yb, cache, params, acts, name, lam)
+                if max_norm is not None:
+                    grads = clip_by_global_norm(grads, max_norm)
+                params, state = step(params, grads, state, learning_rate=lr, **hyper)
+            history["cost"].append(epoch_cost / m)
+            history["learning_rate"].append(lr)
+            history["opt_state"] = state
+            if validation_data is not None:
+                ALv, _ = _forward(Xv, params, acts)
+                val_cost = LOSSES[name]["cost"](ALv, Yv) + l2_penalty(params, lam, Xv.shape[1])
+                history["val_cost"].append(val_cost)
+                history["val_metric"].append(_metric(ALv, Yv, name))
+                if val_cost < best_cost:
+                    best_cost, best_params, waited = val_cost, params, 0
+                    history["best_epoch"] = e
+                else:
+                    waited += 1
+            else:
+                history["best_epoch"] = e
+            if callback is not None:
+                callback(e, params, history)
+            if patience is not None and waited >= patience:
+                history["stopped_early"] = True
+                break
+    if validation_data is not None and patience is not None:
+        params = best_params
+    return params, history

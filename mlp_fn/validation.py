@@ -1,0 +1,287 @@
+"""Checks made once, at the boundary of each public function.
+
+Every failure is a ``TypeError`` (wrong kind of thing) or ``ValueError`` (right kind, wrong value)
+whose message starts with the argument's name, then says what was expected and what was given.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from mlp_fn._types import Array, Params
+from mlp_fn.activations import OUTPUT_ONLY, canonical_activation
+from mlp_fn.losses import LOSSES, canonical_loss
+
+FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+_PARAM_KEY = re.compile(r"^([Wb])([1-9][0-9]*)$")
+
+
+def _describe(a: Any) -> str:
+    if isinstance(a, np.ndarray):
+        return f"an array of dtype {a.dtype} and shape {a.shape}"
+    return f"{type(a).__name__} {a!r}"[:200]
+
+
+def float_array(name: str, a: Any) -> Array:
+    """``a`` as a float32/float64 ndarray, or TypeError (lists, integers, objects are refused)."""
+    if not isinstance(a, np.ndarray):
+        raise TypeError(f"{name}: expected a NumPy array of float32 or float64, got {_describe(a)}")
+    if a.dtype not in FLOAT_DTYPES:
+        hint = ""
+        if a.dtype.kind in "iub":
+            hint = f"; convert it with {name}.astype(np.float64)"
+        raise TypeError(
+            f"{name}: expected a float32 or float64 array, got dtype {a.dtype}{hint}"
+        )
+    out: Array = a
+    return out
+
+
+def matrix(name: str, a: Any, what: str) -> Array:
+    """A finite float array of rank 2; ``what`` names the expected shape, e.g. '(n_x, m)'."""
+    arr = float_array(name, a)
+    if arr.ndim != 2:
+        hint = ""
+        if arr.ndim == 1:
+            hint = (f"; a 1-D vector has no layout: use {name}.reshape(-1, 1) for one example "
+                    f"or {name}.reshape(1, -1) for one feature over m examples")
+        raise ValueError(f"{name}: expected a 2-D array of shape {what}, got shape {arr.shape}{hint}")
+    finite(name, arr)
+    return arr
+
+
+def finite(name: str, a: Array) -> None:
+    """ValueError if ``a`` holds NaN or inf, saying how many and where the first is."""
+    ok = np.isfinite(a)
+    if not ok.all():
+        bad = np.argwhere(~ok)
+        first = tuple(int(i) for i in bad[0])
+        raise ValueError(
+            f"{name}: expected finite values, got {len(bad)} NaN or inf entries "
+            f"(first at index {first}: {a[first]})"
+        )
+
+
+def positive_int(name: str, v: Any, *, minimum: int = 1) -> int:
+    """An int >= minimum (bools refused)."""
+    if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+        raise TypeError(f"{name}: expected an integer >= {minimum}, got {_describe(v)}")
+    if v < minimum:
+        raise ValueError(f"{name}: expected an integer >= {minimum}, got {v}")
+    return int(v)
+
+
+def positive_float(name: str, v: Any) -> float:
+    """A finite float > 0."""
+    if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name}: expected a positive finite number, got {_describe(v)}")
+    f = float(v)
+    if not math.isfinite(f) or f <= 0:
+        raise ValueError(f"{name}: expected a positive finite number, got {v}")
+    return f
+
+
+def nonnegative_float(name: str, v: Any) -> float:
+    """A finite float >= 0."""
+    if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name}: expected a finite number >= 0, got {_describe(v)}")
+    f = float(v)
+    if not math.isfinite(f) or f < 0:
+        raise ValueError(f"{name}: expected a finite number >= 0, got {v}")
+    return f
+
+
+def layer_dims(dims: Any) -> list[int]:
+    """[n0, n1, ..., nL] with L >= 1 and every n >= 1."""
+    if isinstance(dims, (str, bytes)) or not isinstance(dims, Sequence):
+        raise TypeError(f"layer_dims: expected a sequence of layer sizes [n0, n1, ..., nL], "
+                        f"got {_describe(dims)}")
+    if len(dims) < 2:
+        raise ValueError(f"layer_dims: expected at least two sizes (input and output), "
+                         f"got {list(dims)}")
+    out = []
+    for l, n in enumerate(dims):
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+            raise TypeError(f"layer_dims: expected integer sizes, got {_describe(n)} at position {l}")
+        if n < 1:
+            raise ValueError(f"layer_dims: expected every size >= 1, got {n} at position {l} "
+                             f"in {list(dims)}")
+        out.append(int(n))
+    return out
+
+
+def params(p: Any) -> int:
+    """Check W1, b1, ..., WL, bL: nothing missing or extra, shapes chained, one float dtype,
+    finite values. Returns L."""
+    if not isinstance(p, Mapping):
+        raise TypeError(f"params: expected a dict of arrays {{'W1', 'b1', ...}}, got {_describe(p)}")
+    layers: dict[int, set[str]] = {}
+    for key in p:
+        match = _PARAM_KEY.match(key) if isinstance(key, str) else None
+        if match is None:
+            raise ValueError(f"params: unexpected key {key!r}; expected only 'W1', 'b1', ..., "
+                             f"'WL', 'bL'")
+        layers.setdefault(int(match.group(2)), set()).add(match.group(1))
+    if not layers:
+        raise ValueError("params: expected 'W1', 'b1', ..., got an empty dict")
+    L = max(layers)
+    for l in range(1, L + 1):
+        for kind in "Wb":
+            if kind not in layers.get(l, set()):
+                raise ValueError(f"params: missing key '{kind}{l}' (the keys present are "
+                                 f"{sorted(p)}; a network of depth L needs W1..WL and b1..bL)")
+    dtype = None
+    n_prev = None
+    for l in range(1, L + 1):
+        W = matrix(f"params['W{l}']", p[f"W{l}"], "(n[l], n[l-1])")
+        b = matrix(f"params['b{l}']", p[f"b{l}"], "(n[l], 1)")
+        if dtype is None:
+            dtype = W.dtype
+        for key, a in ((f"W{l}", W), (f"b{l}", b)):
+            if a.dtype != dtype:
+                raise TypeError(f"params: expected one float dtype for every array, got "
+                                f"{dtype} for 'W1' and {a.dtype} for {key!r}")
+        if n_prev is not None and W.shape[1] != n_prev:
+            raise ValueError(f"params['W{l}']: expected shape (n[{l}], {n_prev}) to follow "
+                             f"W{l - 1} of shape {p[f'W{l - 1}'].shape}, got {W.shape}")
+        if b.shape != (W.shape[0], 1):
+            raise ValueError(f"params['b{l}']: expected shape ({W.shape[0]}, 1) to match "
+                             f"W{l} of shape {W.shape}, got {b.shape}")
+        n_prev = W.shape[0]
+    return L
+
+
+def activations(names: Any, L: int) -> list[str]:
+    """One known activation name per layer, softmax only in the last. Returns canonical names."""
+    if isinstance(names, (str, bytes)) or not isinstance(names, Sequence):
+        raise TypeError(f"activations: expected a sequence of {L} names, one per layer, "
+                        f"got {_describe(names)}")
+    if len(names) != L:
+        raise ValueError(f"activations: expected {L} names, one per layer of params, "
+                         f"got {len(names)}: {list(names)}")
+    out = [canonical_activation(n) for n in names]
+    for l, name in enumerate(out[:-1], start=1):
+        if name in OUTPUT_ONLY:
+            raise ValueError(f"activations: {name!r} normalises over a whole layer and is allowed "
+                             f"only in the output layer, got it in layer {l} of {L}")
+    return out
+
+
+def loss_for(loss: Any, output_activation: str) -> str:
+    """A known loss that fits the output activation. Returns the canonical name."""
+    name = canonical_loss(loss)
+    required = LOSSES[name]["output"]
+    if required is not None and output_activation != required:
+        raise ValueError(f"loss: {loss!r} expects a {required!r} output layer, got "
+                         f"{output_activation!r} (pair sigmoid with bce, softmax with cce)")
+    # softmax with a squared error is legal: its backward step uses softmax's Jacobian.
+    if output_activation == "softmax" and name == "bce":
+        raise ValueError("loss: 'bce' needs independent probabilities; with a softmax output "
+                         "use 'cce'")
+    return name
+
+
+def inputs(X: Any, n_x: int, dtype: np.dtype[Any]) -> Array:
+    """X of shape (n_x, m), m >= 1, finite, of the params' dtype."""
+    X = matrix("X", X, f"({n_x}, m)")
+    if X.shape[0] != n_x:
+        hint = ""
+        if X.shape[1] == n_x:
+            hint = (f"; it looks like one example per row: the course layout has one example per "
+                    f"column, so pass X.T")
+        raise ValueError(f"X: expected shape ({n_x}, m) (n_x = {n_x} features, from W1), "
+                         f"got {X.shape}{hint}")
+    if X.shape[1] == 0:
+        raise ValueError("X: expected at least one example (m >= 1), got m = 0")
+    if X.dtype != dtype:
+        raise TypeError(f"X: expected dtype {dtype} like the params, got {X.dtype}; convert one "
+                        f"side with .astype() so the whole computation has one precision")
+    out: Array = X
+    return out
+
+
+def targets(Y: Any, n_y: int, m: int, loss: str, dtype: np.dtype[Any]) -> Array:
+    """Y of shape (n_y, m) fitting the loss, returned as a read-only array of ``dtype``.
+
+    Integer and boolean labels are accepted (and converted): labels are naturally integers.
+    """
+    if not isinstance(Y, np.ndarray) or Y.dtype.kind not in "fiub":
+        raise TypeError(f"Y: expected a NumPy array of numbers, got {_describe(Y)}")
+    if Y.ndim != 2:
+        hint = ""
+        if Y.ndim == 1:
+            hint = "; a 1-D vector of labels becomes the course layout with Y.reshape(1, -1)"
+        raise ValueError(f"Y: expected a 2-D array of shape ({n_y}, {m}), got shape {Y.shape}{hint}")
+    if Y.shape != (n_y, m):
+        hint = ""
+        if Y.shape == (m, n_y):
+            hint = "; it looks like one example per row: pass Y.T"
+        elif loss == "cce" and Y.shape[0] == 1:
+            hint = "; cce needs one-hot targets of shape (K, m): see mlp_fn.one_hot"
+        raise ValueError(f"Y: expected shape ({n_y}, {m}) (n_y from the last layer, m from X), "
+                         f"got {Y.shape}{hint}")
+    Yf = Y.astype(dtype, copy=False)
+    finite("Y", Yf)
+    if loss == "bce" and not np.isin(Yf, (0.0, 1.0)).all():
+        bad = Yf[~np.isin(Yf, (0.0, 1.0))]
+        raise ValueError(f"Y: bce expects labels in {{0, 1}}, got {bad.size} other values "
+                         f"(e.g. {bad.flat[0]})")
+    if loss == "cce":
+        onehot = np.isin(Yf, (0.0, 1.0)).all() and bool((Yf.sum(axis=0) == 1).all())
+        if not onehot:
+            raise ValueError("Y: cce expects one-hot columns (a single 1 per column, zeros "
+                             "elsewhere); build them from class indices with mlp_fn.one_hot")
+    return Yf
+
+
+def canonical_loss_name(loss: Any) -> str:
+    """A known loss name (aliases resolved)."""
+    return canonical_loss(loss)
+
+
+def keep_prob(v: Any) -> float:
+    """Dropout keep probability in (0, 1]."""
+    if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
+        raise TypeError(f"keep_prob: expected a number in (0, 1], got {_describe(v)}")
+    f = float(v)
+    if not (0.0 < f <= 1.0):
+        raise ValueError(f"keep_prob: expected a probability in (0, 1] (1 = no dropout), got {v}")
+    return f
+
+
+def masks(d: Any, p: Mapping[str, Array], m: int) -> dict[str, Array]:
+    """Fixed dropout masks {"D1", ..., "D{L-1}"} (any subset), each (n[l], m), params' dtype."""
+    if not isinstance(d, Mapping):
+        raise TypeError(f"masks: expected a dict {{'D1': ..., }}, got {_describe(d)}")
+    L = len(p) // 2
+    out = {}
+    for key, D in d.items():
+        match = re.match(r"^D([1-9][0-9]*)$", key) if isinstance(key, str) else None
+        if match is None or int(match.group(1)) >= L:
+            raise ValueError(f"masks: unexpected key {key!r}; expected hidden layers 'D1'..'D{L - 1}'")
+        l = int(match.group(1))
+        D = matrix(f"masks[{key!r}]", D, f"({p[f'W{l}'].shape[0]}, {m})")
+        if D.shape != (p[f"W{l}"].shape[0], m):
+            raise ValueError(f"masks[{key!r}]: expected shape ({p[f'W{l}'].shape[0]}, {m}), "
+                             f"got {D.shape}")
+        out[key] = D.astype(p["W1"].dtype, copy=False)
+    return out
+
+
+def cache(c: Any, L: int, AL: Array) -> None:
+    """The cache of a forward pass through L layers, ending in AL."""
+    if not isinstance(c, Mapping):
+        raise TypeError(f"cache: expected the dict returned by forward, got {_describe(c)}")
+    needed = ["A0"] + [f"{k}{l}" for l in range(1, L + 1) for k in "ZA"]
+    missing = [k for k in needed if k not in c]
+    if missing:
+        raise ValueError(f"cache: expected the keys forward returns for {L} layers, "
+                         f"missing {missing}")
+    if c[f"A{L}"].shape != AL.shape:
+        raise ValueError(f"cache: its A{L} has shape {c[f'A{L}'].shape}, but AL has {AL.shape}; "
+                         f"pass the cache returned together with AL")
