@@ -1,0 +1,162 @@
+"""L2, dropout, early stopping, resuming, callbacks, schedules in train, summary."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import mlp_fn as mf
+from mlp_fn._types import Array, Params
+
+ACTS = ["tanh", "relu", "sigmoid"]
+
+
+def data(seed: int, m: int = 30) -> tuple[Array, Array]:
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((3, m))
+    Y = (X[0:1] + X[1:2] ** 2 > 0.5).astype(float)
+    return X, Y
+
+
+def net(seed: int = 0) -> Params:
+    return mf.init_params([3, 5, 4, 1], method="xavier", seed=seed)
+
+
+def test_l2_penalty_by_hand() -> None:
+    params = {"W1": np.array([[1.0, 2.0]]), "b1": np.array([[7.0]]),
+              "W2": np.array([[3.0]]), "b2": np.array([[9.0]])}
+    # (lambda / 2m) (1 + 4 + 9) with lambda = 0.5, m = 4: 0.5 / 8 * 14 = 0.875 (biases excluded)
+    assert mf.l2_penalty(params, 0.5, 4) == pytest.approx(0.875, rel=1e-15)
+
+
+def test_gradient_check_passes_with_l2() -> None:
+    X, Y = data(0, 8)
+    assert mf.gradient_check(X, Y, net(), ACTS, "bce", lambd=0.7) < 1e-7
+    # and the L2 gradient is (lambda / m) W on top of the unregularised one
+    AL, cache = mf.forward(X, net(), ACTS)
+    g0 = mf.backward(AL, Y, cache, net(), ACTS, "bce")
+    g1 = mf.backward(AL, Y, cache, net(), ACTS, "bce", lambd=0.7)
+    np.testing.assert_allclose(g1["dW2"], g0["dW2"] + 0.7 / 8 * net()["W2"], rtol=1e-13)
+    np.testing.assert_array_equal(g1["db2"], g0["db2"])
+
+
+def test_gradient_check_passes_with_a_fixed_dropout_mask() -> None:
+    X, Y = data(1, 8)
+    masks = mf.dropout_masks({"D1": (5, 8), "D2": (4, 8)}, 0.6, seed=3)
+    assert {float(v) for v in np.unique(masks["D1"])} <= {0.0, 1 / 0.6}
+    assert mf.gradient_check(X, Y, net(), ACTS, "bce", masks=masks) < 1e-7
+
+
+def test_dropout_masks_follow_the_course_definition() -> None:
+    # D = (U < keep_prob) / keep_prob with U the generator's uniforms, drawn independently here.
+    U = np.random.default_rng(42).random((5, 8))
+    masks = mf.dropout_masks({"D1": (5, 8)}, 0.75, seed=42)
+    np.testing.assert_array_equal(masks["D1"], (U < 0.75) / 0.75)
+
+
+@given(keep=st.floats(0.2, 0.95), seed=st.integers(0, 2**32 - 1))
+def test_inverted_dropout_preserves_the_mean_activation(keep: float, seed: int) -> None:
+    # E[D] = keep * (1 / keep) = 1; over n = 40,000 entries the sample mean has standard
+    # deviation sqrt((1 - keep) / (keep n)) <= 0.0025: allow 5 of them.
+    D = mf.dropout_masks({"D1": (200, 200)}, keep, seed=seed)["D1"]
+    sd = np.sqrt((1 - keep) / (keep * D.size))
+    assert abs(float(D.mean()) - 1.0) < 5 * sd
+
+
+def test_keep_prob_one_is_no_dropout() -> None:
+    X, Y = data(2)
+    a, ha = mf.train(X, Y, net(), ACTS, "bce", learning_rate=0.1, epochs=3, batch_size=7)
+    b, hb = mf.train(X, Y, net(), ACTS, "bce", learning_rate=0.1, epochs=3, batch_size=7,
+                     keep_prob=1.0)
+    assert all((a[k] == b[k]).all() for k in a) and ha["cost"] == hb["cost"]
+
+
+def test_dropout_changes_training_but_not_prediction() -> None:
+    X, Y = data(3)
+    a, _ = mf.train(X, Y, net(), ACTS, "bce", learning_rate=0.1, epochs=3, keep_prob=0.5)
+    b, _ = mf.train(X, Y, net(), ACTS, "bce", learning_rate=0.1, epochs=3)
+    assert any((a[k] != b[k]).any() for k in a)
+    # predict has no dropout: it equals the deterministic forward pass, call after call.
+    AL, _ = mf.forward(X, a, ACTS)
+    np.testing.assert_array_equal(mf.predict(X, a, ACTS, "bce"), (AL > 0.5).astype(int))
+
+
+def test_dropout_needs_a_seed_in_forward() -> None:
+    X, _ = data(4)
+    with pytest.raises(ValueError, match="seed: dropout"):
+        mf.forward(X, net(), ACTS, keep_prob=0.5)
+    A1, _ = mf.forward(X, net(), ACTS, keep_prob=0.5, seed=1)
+    A2, _ = mf.forward(X, net(), ACTS, keep_prob=0.5, seed=1)
+    np.testing.assert_array_equal(A1, A2)
+
+
+@pytest.mark.parametrize("optimizer", ["gd", "momentum", "adam"])
+def test_resuming_from_the_returned_state_continues_exactly(optimizer: str) -> None:
+    X, Y = data(5)
+    kw = dict(learning_rate=mf.inverse_time_decay(0.05, 0.5), batch_size=7, seed=9,
+              optimizer=optimizer, keep_prob=0.8, lambd=0.01)
+    whole, hw = mf.train(X, Y, net(), ACTS, "bce", epochs=4, **kw)  # type: ignore[arg-type]
+    half, h1 = mf.train(X, Y, net(), ACTS, "bce", epochs=2, **kw)  # type: ignore[arg-type]
+    rest, h2 = mf.train(X, Y, half, ACTS, "bce", epochs=2,
+                        opt_state=h1["opt_state"], **kw)  # type: ignore[arg-type]
+    for k in whole:
+        np.testing.assert_array_equal(whole[k], rest[k])  # bit for bit
+    assert h1["cost"] + h2["cost"] == hw["cost"]
+    assert h1["learning_rate"] + h2["learning_rate"] == hw["learning_rate"]
+
+
+def test_early_stopping_restores_the_best_params() -> None:
+    X, Y = data(6)
+    # Validating on the flipped labels: every epoch of training makes the validation cost worse,
+    # so the best epoch is the first one.
+    params, history = mf.train(X, Y, net(), ACTS, "bce", learning_rate=0.5, epochs=50,
+                               validation_data=(X, 1.0 - Y), patience=3)
+    assert history["stopped_early"] and history["best_epoch"] == 0
+    assert len(history["cost"]) == 4 and len(history["val_cost"]) == 4
+    assert history["val_cost"] == sorted(history["val_cost"])
+    one, _ = mf.train(X, Y, net(), ACTS, "bce", learning_rate=0.5, epochs=1)
+    assert all((params[k] == one[k]).all() for k in one)
+
+
+def test_history_callback_and_schedule() -> None:
+    X, Y = data(7)
+    seen: list[tuple[int, int]] = []
+    schedule = mf.step_decay(0.4, drop=0.5, every=2)
+    _, history = mf.train(X, Y, net(), ACTS, "bce", learning_rate=schedule, epochs=5,
+                          validation_data=data(8),
+                          callback=lambda e, p, h: seen.append((e, len(h["cost"]))))
+    assert seen == [(0, 1), (1, 2), (2, 3), (3, 4), (4, 5)]
+    assert history["learning_rate"] == [0.4, 0.4, 0.2, 0.2, 0.1]
+    assert len(history["val_cost"]) == len(history["val_metric"]) == 5
+    assert all(0.0 <= a <= 1.0 for a in history["val_metric"])
+
+
+def test_clipping_in_train_bounds_every_step() -> None:
+    X, Y = data(9)
+    p0 = net()
+    p1, _ = mf.train(X, Y, p0, ACTS, "bce", learning_rate=1.0, epochs=1, clip_norm=1e-3)
+    # One gd step of size lr * ||g|| <= 1.0 * 1e-3.
+    step = np.sqrt(sum(float(((p1[k] - p0[k]) ** 2).sum()) for k in p0))
+    assert step <= 1e-3 * (1 + 1e-12)
+
+
+def test_divergence_stops_with_the_epoch_rate_and_last_finite_params() -> None:
+    X = np.array([[1.0, 2.0, 3.0]]) * 100  # unscaled inputs, the chapter's common mistake
+    Y = np.array([[1.0, 2.0, 3.0]])
+    p0 = mf.init_params([1, 8, 1], method="he", seed=0)
+    with pytest.raises(mf.TrainingDiverged, match=r"epoch \d+.*learning rate 1\.0.*smaller") as e:
+        mf.train(X, Y, p0, ["identity", "identity"], "mse", learning_rate=1.0, epochs=100)
+    assert all(np.isfinite(v).all() for v in e.value.params.values())
+    assert all(np.isfinite(e.value.history["cost"]))
+
+
+def test_summary_and_parameter_count() -> None:
+    params = mf.init_params([2, 8, 8, 1])
+    # (2*8 + 8) + (8*8 + 8) + (8*1 + 1) = 24 + 72 + 9 = 105, 001's printed total.
+    assert mf.count_params(params) == 105
+    text = mf.summary_text(params, ["tanh", "tanh", "sigmoid"], "binary_log_loss")
+    assert "Total Network Parameters: 105" in text
+    assert "( 2 -> 8)" in text.replace("(  2", "( 2").replace("8  )", "8)")
+    assert "Loss Function: binary_log_loss" in text
