@@ -1,41 +1,48 @@
-"""A printed description of a network, as 001's ``print(NN)`` shows it."""
+"""A printed description of a network, in the layout of 001's ``print(NN)``."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from mlp_fn import validation as check
 from mlp_fn._types import Array
-from mlp_fn.losses import canonical_loss
 
 
 def count_params(params: Mapping[str, Array]) -> int:
-    """Number of trainable numbers: sum over l of n[l] n[l-1] + n[l]."""
+    """Number of trainable numbers: sum over l = 1..L of n[l] n[l-1] + n[l]."""
     check.params(params)
     return sum(int(a.size) for a in params.values())
 
 
-def summary(params: Mapping[str, Array], activations: Sequence[str], loss: str) -> None:
-    """Print ``summary_text(params, activations, loss)``."""
-    print(summary_text(params, activations, loss))
-
-
-def summary_text(params: Mapping[str, Array], activations: Sequence[str], loss: str) -> str:
-    """The layers with their shapes, activations and parameter counts, the total and the loss.
+def summary_text(params: Mapping[str, Array], activations: Sequence[str], loss: str,
+                 history: Mapping[str, Any] | None = None) -> str:
+    """Each layer (n[l-1] -> n[l], activation, shapes of W[l] and b[l], n[l] n[l-1] + n[l]
+    parameters), the total, the loss and, given ``train``'s history, the training state.
 
     For 2 -> 8 -> 8 -> 1 the total is (2*8 + 8) + (8*8 + 8) + (8*1 + 1) = 24 + 72 + 9 = 105.
     """
     L = check.params(params)
     acts = check.activations(activations, L)
-    name = check.loss_for(loss, acts[-1])
+    check.loss_for(loss, acts[-1])
     lines = ["Neural Network Details", "======================"]
     for l in range(1, L + 1):
         n, n_prev = params[f"W{l}"].shape
         kind = "Input Layer" if l == 1 else ("Output Layer" if l == L else "Hidden Layer")
-        count = n * n_prev + n
-        lines.append(f"{kind + ':':<14}({n_prev:>3} -> {n:<3})  {acts[l - 1]:<10}  "
-                     f"W{l} {str((n, n_prev)):<11} b{l} {str((n, 1)):<9} params: {count}")
+        head = f"{kind}: ({n_prev:>2} -> {n})"
+        lines.append(f"{head:<24}{acts[l - 1]:<10} W{l} {str((n, n_prev)):<10} "
+                     f"b{l} {str((n, 1)):<8} parameters: {n * n_prev + n}")
     lines.append(f"Total Network Parameters: {count_params(params)}")
-    given = canonical_loss(loss)
-    lines.append(f"Loss Function: {loss}" + (f" ({name})" if given != loss else ""))
+    lines.append(f"Loss Function: {loss}")
+    costs = list(history["cost"]) if history is not None else []
+    lines.append(f"Trained = {bool(costs)}")
+    if costs:
+        lines.append(f"Training Loss = {costs[-1]:.6f}")
+        lines.append(f"Epochs Trained: {len(costs)}")
     return "\n".join(lines)
+
+
+def summary(params: Mapping[str, Array], activations: Sequence[str], loss: str,
+            history: Mapping[str, Any] | None = None) -> None:
+    """Print ``summary_text(params, activations, loss, history)``."""
+    print(summary_text(params, activations, loss, history))

@@ -1,0 +1,159 @@
+"""The walkthroughs: they run, their checks pass, and every reproduced figure that differs from a
+document equals a value computed here without mlp_fn."""
+
+from __future__ import annotations
+
+import json
+import math
+import runpy
+import subprocess
+import sys
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pytest
+
+from walkthroughs import WALKTHROUGHS
+from walkthroughs._report import record, verdict
+
+
+@cache
+def namespace(name: str) -> dict[str, Any]:
+    return runpy.run_module(f"walkthroughs.{name}", run_name="walkthrough")
+
+
+def reproduced(name: str, figure: str) -> str:
+    return str(next(r["reproduced"] for r in namespace(name)["RECORDS"]
+                    if r["figure"] == figure))
+
+
+def sig(z: float) -> float:
+    return 1 / (1 + math.exp(-z))
+
+
+def np_str(rows: list[list[float]]) -> str:
+    """How the listings print a rounded array (NumPy's str), with white space folded."""
+    return " ".join(str(np.array(rows).round(4)).split())
+
+
+@cache
+def xor_listing() -> tuple[list[float], Any]:
+    return namespace("xor_from_scratch")["run_listing"]()  # type: ignore[no-any-return]
+
+
+def gd(k: int) -> float:
+    """x^2 + 3y^2 after k gradient steps of 0.1 from (4, 3): x = 4*0.8^k, y = 3*0.4^k."""
+    return 16 * 0.64**k + 27 * 0.16**k
+
+
+def adam_first_loss() -> float:
+    """Adam's first step is lr * g / |g| = 0.1 in each coordinate: (3.9, 2.9)."""
+    return 3.9**2 + 3 * 2.9**2
+
+
+# Every figure the report marks 'differs', with what the listing's own arithmetic gives,
+# computed here by hand, the math module or the listing run without mlp_fn.
+INDEPENDENT: dict[tuple[str, str], Any] = {
+    ("forward_propagation", "z1"): lambda: "Hidden pre-activation (z1): " + np_str(
+        [[0.5 * 0.1 + 0.8 * 0.4 + 0.1, 0.5 * 0.3 + 0.8 * -0.5 - 0.1, 0.5 * -0.2 + 0.8 * 0.6 + 0.2]]),
+    ("forward_propagation", "z2"): lambda: "Output pre-activation (z2): " + np_str(
+        [[0.7 * 0.47 + 0.5 * 0.58 + 0.1]]),
+    ("forward_propagation", "output"): lambda: "Output (sigmoid(z2)): " + np_str(
+        [[sig(0.7 * 0.47 + 0.5 * 0.58 + 0.1)]]),
+    ("forward_propagation", "step z1[1]"): lambda:
+        f"z1[1] = 0.5*0.3 + 0.8*-0.5 + -0.1 = {0.5 * 0.3 + 0.8 * -0.5 - 0.1:.4f}",
+    ("forward_propagation", "step a1[1]"): lambda:
+        f"a1[1] = ReLU({0.5 * 0.3 + 0.8 * -0.5 - 0.1:.4f}) = 0.0000",
+    ("backpropagation", "loss"): lambda: f"Loss (BCE): {-math.log(sig(0.6 * 0.65 - 0.4 * 0.5 + 0.2)):.4f}",
+    ("backpropagation", "W1 after"): lambda: "W1 after: " + np_str(
+        [[0.3 - 0.1 * 1.0 * 0.6 * (sig(0.39) - 1), 0.7 - 0.1 * 1.0 * -0.4 * (sig(0.39) - 1)],
+         [0.5 - 0.1 * 0.5 * 0.6 * (sig(0.39) - 1), -0.2 - 0.1 * 0.5 * -0.4 * (sig(0.39) - 1)]]),
+    ("gradient_descent_variants", "SGD final"): lambda:
+        f"SGD {gd(20):12.6f} ({4 * 0.8**20:.4f}, {3 * 0.4**20:.4f})",
+    ("gradient_descent_variants", "SGD convergence"): lambda:
+        f"SGD : {gd(1):.4f} -> {gd(5):.4f} -> {gd(10):.4f} -> {gd(20):.4f}",
+    ("gradient_descent_variants", "SGD+Momentum convergence"): lambda:
+        f"SGD+Momentum : {gd(1):.4f} ->",  # momentum's first step is plain GD's (v0 = 0)
+    ("gradient_descent_variants", "SGD+Momentum final"): None,  # matrix power: in CHECKS
+    ("gradient_descent_variants", "Adam convergence"): lambda:
+        f"Adam : {adam_first_loss():.4f} ->",
+    ("gradient_descent_variants", "Adam final"): None,  # the listing's adam(): in CHECKS
+    **{("xor_from_scratch", f"loss at epoch {e}"): (lambda e=e:
+        f"Epoch {e:5d}: Loss = {xor_listing()[0][e]:.6f}") for e in range(0, 10000, 2000)},
+    **{("xor_from_scratch", f"prediction for {x}"): (lambda i=i, x=x:
+        f"Input: {x} -> Predicted: {xor_listing()[1][i, 0]:.4f}")
+       for i, x in enumerate(["[0 0]", "[0 1]", "[1 0]", "[1 1]"])},
+}
+
+
+@pytest.mark.parametrize("name", [n for n, _ in WALKTHROUGHS])
+def test_walkthrough_runs_and_its_independent_checks_pass(name: str) -> None:
+    ns = namespace(name)
+    assert ns["RECORDS"], "a walkthrough reports at least one figure"
+    failed = [c for c in ns["CHECKS"] if not c["ok"]]
+    assert not failed
+    for r in ns["RECORDS"]:
+        assert r["verdict"] == verdict(r["documented"], r["reproduced"])
+        assert (r["verdict"] == "match") == (r["reason"] == "")
+
+
+def test_every_difference_is_backed_by_an_independent_value() -> None:
+    differs = [(n, r["figure"]) for n, _ in WALKTHROUGHS for r in namespace(n)["RECORDS"]
+               if r["verdict"] == "differs"]
+    assert differs
+    for key in differs:
+        assert key in INDEPENDENT, f"{key} differs without an independent value in this test"
+    for (name, figure), expected in INDEPENDENT.items():
+        if expected is None:
+            continue
+        got = reproduced(name, figure)
+        want = " ".join(expected().split())
+        assert got.startswith(want), f"{name} / {figure}: {got!r} does not start with {want!r}"
+
+
+def test_xor_epoch_zero_loss_from_the_seeded_weights() -> None:
+    # The listing's first loss, from RandomState(42) draws and one forward pass written out here.
+    rs = np.random.RandomState(42)
+    W1, W2 = rs.randn(2, 4) * 0.5, rs.randn(4, 1) * 0.5
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
+    a2 = 1 / (1 + np.exp(-((1 / (1 + np.exp(-(X @ W1)))) @ W2)))
+    mse = float(np.mean((np.array([[0], [1], [1], [0]]) - a2) ** 2))
+    assert reproduced("xor_from_scratch", "loss at epoch 0") == f"Epoch 0: Loss = {mse:.6f}"
+
+
+def test_matching_figures_against_the_math_module() -> None:
+    assert reproduced("single_neuron", "Sigmoid(2.3)") == f"Sigmoid(2.3) = {sig(2.3):.4f}"
+    assert reproduced("single_neuron", "Tanh(-2.0)") == f"Tanh(-2.0) = {math.tanh(-2.0):.4f}"
+    s3 = sig(3.0)
+    assert reproduced("activation_functions", "table row z = 3") == \
+        f"3.0 | {s3:.4f} | {s3 * (1 - s3):.4f} | 3.0 | 1.0 | 3.0000 | 1.00"
+    assert reproduced("model_summary", "parameter total") == \
+        f"Total Network Parameters: {(2 * 8 + 8) + (8 * 8 + 8) + (8 * 1 + 1)}"
+
+
+def test_verdicts() -> None:
+    assert verdict("a = 0.65", "a  =  0.65") == "match"
+    assert verdict("[0.6590 0.2424]", "[0.659  0.2424]") == "format"
+    assert verdict("x: 0.6838", "x: 0.6839") == "differs"
+    assert verdict("-0.0", "0.0") == "format"
+    assert verdict("1.0", "1.0 2.0") == "differs"
+    with pytest.raises(ValueError, match="needs a reason"):
+        record("w", "f", "1.0", "2.0")
+
+
+def test_cli_json_list_and_exit_status() -> None:
+    run = subprocess.run([sys.executable, "-m", "walkthroughs", "--json", "single_neuron",
+                          "forward_propagation"], capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    rows = json.loads(run.stdout)
+    assert rows and all(set(r) == {"walkthrough", "figure", "documented", "reproduced",
+                                   "verdict", "reason"} for r in rows)
+    assert {r["walkthrough"] for r in rows} == {"single_neuron", "forward_propagation"}
+    assert any(r["verdict"] == "differs" for r in rows)  # a wrong document does not fail the run
+    listing = subprocess.run([sys.executable, "-m", "walkthroughs", "--list"],
+                             capture_output=True, text=True, check=True)
+    assert all(name in listing.stdout for name, _ in WALKTHROUGHS)
+    bad = subprocess.run([sys.executable, "-m", "walkthroughs", "no_such"],
+                         capture_output=True, text=True, check=False)
+    assert bad.returncode != 0 and "unknown walkthrough" in bad.stderr

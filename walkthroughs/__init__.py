@@ -1,0 +1,20 @@
+"""Walkthroughs: the seed documents' listings replayed on mlp_fn, with a reproduction report.
+
+Each module is a script in ``# %%`` cells (it opens as a notebook in editors that understand the
+convention) that prints the listing's output computed by mlp_fn, then builds ``RECORDS``
+(documented vs reproduced) and ``CHECKS`` (mlp_fn against an independent computation).
+"""
+
+from __future__ import annotations
+
+#: (module, seed document and section), in reading order.
+WALKTHROUGHS: list[tuple[str, str]] = [
+    ("single_neuron", "003 Single Neuron: Forward Pass Calculation"),
+    ("activation_functions", "003 Activation Functions: Comparison and Derivatives"),
+    ("forward_propagation", "003 Forward Propagation Through a Multi-Layer Network"),
+    ("backpropagation", "003 Backpropagation: Computing Gradients Step by Step"),
+    ("xor_from_scratch", "003 Building a Neural Network from Scratch: XOR Problem"),
+    ("gradient_descent_variants", "003 Gradient Descent Variants: SGD vs Mini-Batch vs Adam"),
+    ("common_mistakes", "003 Common Mistakes (quoted figures)"),
+    ("model_summary", "001 print(NN): model summary and parameter total"),
+]

@@ -1,0 +1,100 @@
+"""``python -m walkthroughs [NAME ...] [--list] [--json]``: run the walkthroughs and report.
+
+Exit status 1 only when a walkthrough fails to run or mlp_fn disagrees with an independent
+computation (a failed check), never because a document is wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import runpy
+import sys
+import traceback
+from typing import Any
+
+from walkthroughs import WALKTHROUGHS
+from walkthroughs._report import Check, Record
+
+COLUMNS = ("walkthrough", "figure", "documented", "reproduced", "verdict", "reason")
+
+
+def run_one(name: str) -> tuple[list[Record], list[Check]]:
+    """Execute one walkthrough module and return its records and checks."""
+    namespace: dict[str, Any] = runpy.run_module(f"walkthroughs.{name}", run_name="walkthrough")
+    return list(namespace["RECORDS"]), list(namespace["CHECKS"])
+
+
+def _cell(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "~"
+
+
+def print_table(records: list[Record]) -> None:
+    """One table: walkthrough, figure, documented, reproduced, verdict, reason."""
+    widths = (26, 32, 40, 40, 7)
+    head = " | ".join(c.ljust(w) for c, w in zip(COLUMNS, widths)) + " | reason"
+    print(head)
+    print("-" * len(head))
+    for r in records:
+        cells = [_cell(str(r[c]), w).ljust(w)  # type: ignore[literal-required]
+                 for c, w in zip(COLUMNS, widths)]
+        print(" | ".join(cells) + " | " + r["reason"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m walkthroughs", description=__doc__)
+    parser.add_argument("names", nargs="*", help="walkthroughs to run (default: all)")
+    parser.add_argument("--list", action="store_true", help="list the walkthroughs and exit")
+    parser.add_argument("--json", action="store_true",
+                        help="print only the records, as a JSON list, on standard output")
+    args = parser.parse_args(argv)
+    known = dict(WALKTHROUGHS)
+    if args.list:
+        for name, title in WALKTHROUGHS:
+            print(f"{name:<28} {title}")
+        return 0
+    unknown = [n for n in args.names if n not in known]
+    if unknown:
+        parser.error(f"unknown walkthrough(s) {unknown}; expected some of: {', '.join(known)}")
+    names = args.names or [n for n, _ in WALKTHROUGHS]
+
+    records: list[Record] = []
+    failures: list[str] = []
+    checks_run = 0
+    for name in names:
+        out = io.StringIO() if args.json else sys.stdout
+        if not args.json:
+            print(f"\n=== {name}: {known[name]} ===\n")
+        try:
+            with contextlib.redirect_stdout(out):
+                recs, checks = run_one(name)
+        except Exception:  # a walkthrough that fails to run is reported, and the others still run
+            failures.append(f"{name}: failed to run\n{traceback.format_exc()}")
+            continue
+        records += recs
+        checks_run += len(checks)
+        failures += [f"{name}: check failed: {c['name']} {c['detail']}" for c in checks
+                     if not c["ok"]]
+
+    if args.json:
+        json.dump([{c: r[c] for c in COLUMNS} for r in records],  # type: ignore[literal-required]
+                  sys.stdout, indent=1)
+        print()
+    else:
+        print("\n=== Reproduction report ===\n")
+        print_table(records)
+        counts = {v: sum(r["verdict"] == v for r in records) for v in ("match", "format",
+                                                                       "differs")}
+        print(f"\n{len(records)} figures: {counts['match']} match, {counts['format']} format, "
+              f"{counts['differs']} differ (each with its reason); "
+              f"{checks_run - sum('check failed' in f for f in failures)} of {checks_run} "
+              f"independent checks passed")
+    for failure in failures:
+        print(failure, file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

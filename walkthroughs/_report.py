@@ -1,0 +1,100 @@
+"""Records of the reproduction report, and how a verdict is reached.
+
+A record compares one printed figure of a seed document with what mlp_fn computes, both as the
+strings printed. Verdicts:
+
+* ``match``: the same text (white space aside: the documents lost their line breaks);
+* ``format``: every number agrees to the precision the document printed, but the text differs
+  (e.g. NumPy prints 0.659 where the document shows 0.6590);
+* ``differs``: some number disagrees. Such a record must carry the reason, found by investigation.
+
+A check compares mlp_fn with an independent computation (a direct NumPy transcription of a
+listing, a closed form); a failed check, unlike a ``differs``, is a defect of mlp_fn.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TypedDict
+
+_NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
+
+
+class Record(TypedDict):
+    """One row of the report."""
+
+    walkthrough: str
+    figure: str
+    documented: str
+    reproduced: str
+    verdict: str
+    reason: str
+
+
+class Check(TypedDict):
+    """mlp_fn against an independent computation."""
+
+    name: str
+    ok: bool
+    detail: str
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _decimals(token: str) -> int:
+    mantissa = re.split(r"[eE]", token)[0]
+    return len(mantissa.split(".")[1]) if "." in mantissa else 0
+
+
+def same_at_printed_precision(documented: str, reproduced: str) -> bool:
+    """Whether the documented numbers, in order, equal the reproduced ones rounded to the number
+    of decimals the document printed (and there are as many of them)."""
+    d = _NUMBER.findall(documented)
+    r = _NUMBER.findall(reproduced)
+    if len(d) != len(r) or not d:
+        return False
+    for dt, rt in zip(d, r):
+        if "e" in dt.lower():
+            if abs(float(dt) - float(rt)) > abs(float(dt)) * 0.5 * 10.0 ** -_decimals(dt):
+                return False
+        elif abs(float(dt) - float(rt)) > 0.5 * 10.0 ** -_decimals(dt) * (1 + 1e-9):
+            return False
+    return True
+
+
+def verdict(documented: str, reproduced: str) -> str:
+    """'match', 'format' or 'differs' (see the module docstring)."""
+    if _normal(documented) == _normal(reproduced):
+        return "match"
+    if same_at_printed_precision(documented, reproduced):
+        return "format"
+    return "differs"
+
+
+def record(walkthrough: str, figure: str, documented: str, reproduced: str,
+           reason: str = "") -> Record:
+    """A report row; a row whose verdict is not 'match' must say why."""
+    v = verdict(documented, reproduced)
+    if v != "match" and not reason:
+        raise ValueError(f"{walkthrough}: figure {figure!r} is '{v}' "
+                         f"({documented!r} vs {reproduced!r}) and needs a reason")
+    return {"walkthrough": walkthrough, "figure": figure, "documented": _normal(documented),
+            "reproduced": _normal(reproduced), "verdict": v,
+            "reason": reason if v != "match" else ""}
+
+
+def check(name: str, ok: bool, detail: str = "") -> Check:
+    """An independent-computation check."""
+    return {"name": name, "ok": bool(ok), "detail": detail}
+
+
+def print_records(records: list[Record]) -> None:
+    """The comparison, one figure per line, the reason under any difference."""
+    print("\n-- documented vs reproduced --")
+    for r in records:
+        print(f"[{r['verdict']:>7}] {r['figure']}: documented {r['documented']!r}, "
+              f"reproduced {r['reproduced']!r}")
+        if r["reason"]:
+            print(f"          why: {r['reason']}")

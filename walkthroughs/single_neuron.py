@@ -1,0 +1,64 @@
+# %% [markdown]
+# # Single neuron: forward pass
+# 003, "Single Neuron: Forward Pass Calculation". One neuron with three inputs:
+# z = w1 x1 + w2 x2 + w3 x3 + b, then sigmoid, ReLU and tanh of z.
+# In the course layout the inputs are one example, a column X of shape (3, 1), and the weights a
+# row W1 of shape (1, 3); the "identity" activation returns z itself.
+
+# %%
+import math
+
+import numpy as np
+
+import mlp_fn as mf
+from walkthroughs._report import Check, Record, check, print_records, record
+
+NAME = "single_neuron"
+X = np.array([[1.0], [2.0], [3.0]])
+params = {"W1": np.array([[0.2, 0.8, -0.5]]), "b1": np.array([[2.0]])}
+Z, _ = mf.forward(X, params, ["identity"])
+z = float(Z[0, 0])
+
+# %%
+Zs = np.array([[z, -2.0]])
+sig, rel, tnh = mf.sigmoid(Zs)[0], mf.relu(Zs)[0], mf.tanh(Zs)[0]
+lines = [
+    f"Weighted sum: {z}",
+    "  = (1.0*0.2) + (2.0*0.8) + (3.0*-0.5) + 2.0",
+    f"  = 0.2 + 1.6 + (-1.5) + 2.0 = {z}",
+    "",
+    "Activation outputs:",
+    f"  Sigmoid({z}) = {sig[0]:.4f}",
+    f"  ReLU({z})    = {rel[0]:.4f}",
+    f"  Tanh({z})    = {tnh[0]:.4f}",
+    "",
+    "With z = -2.0:",
+    f"  Sigmoid(-2.0) = {sig[1]:.4f}",
+    f"  ReLU(-2.0)    = {rel[1]:.4f}",
+    f"  Tanh(-2.0)    = {tnh[1]:.4f}",
+]
+print("\n".join(lines))
+
+# %% [markdown]
+# The comparison with the printed output, and mlp_fn against the math module.
+
+# %%
+RECORDS: list[Record] = [
+    record(NAME, "weighted sum z", "Weighted sum: 2.3", lines[0]),
+    record(NAME, "Sigmoid(2.3)", "Sigmoid(2.3) = 0.9089", lines[5].strip()),
+    record(NAME, "ReLU(2.3)", "ReLU(2.3) = 2.3000", lines[6].strip()),
+    record(NAME, "Tanh(2.3)", "Tanh(2.3) = 0.9801", lines[7].strip()),
+    record(NAME, "Sigmoid(-2.0)", "Sigmoid(-2.0) = 0.1192", lines[10].strip()),
+    record(NAME, "ReLU(-2.0)", "ReLU(-2.0) = 0.0000", lines[11].strip()),
+    record(NAME, "Tanh(-2.0)", "Tanh(-2.0) = -0.9640", lines[12].strip()),
+]
+CHECKS: list[Check] = [
+    check("z = 0.2 + 1.6 - 1.5 + 2.0", abs(z - (0.2 + 1.6 - 1.5 + 2.0)) < 1e-15, f"z = {z!r}"),
+    check("sigmoid against 1 / (1 + e^-z)",
+          all(abs(s - 1 / (1 + math.exp(-v))) < 1e-15 for s, v in zip(sig, (z, -2.0)))),
+    check("tanh against math.tanh",
+          all(abs(t - math.tanh(v)) < 1e-15 for t, v in zip(tnh, (z, -2.0)))),
+]
+
+if __name__ == "__main__":
+    print_records(RECORDS)

@@ -1,0 +1,108 @@
+# %% [markdown]
+# # XOR from scratch
+# 003, "Building a Neural Network from Scratch: XOR Problem": 2-4-1, sigmoid in both layers,
+# full-batch gradient descent at lr = 1.0 for 10,000 epochs, from np.random.seed(42) weights.
+#
+# Two things to know before comparing:
+# * The listing draws W1 = randn(2, 4) * 0.5 and then W2 = randn(4, 1) * 0.5 from the global
+#   seed 42. Here a local ``np.random.RandomState(42)`` makes the same draws (mlp_fn never touches
+#   the global generator), and they enter transposed (course layout).
+# * Its gradient, dz2 = (a2 - y) * a2 (1 - a2) with dW2 = a1.T @ dz2 / 4, is the gradient of
+#   half the mean squared error, (1/2m) sum (a - y)^2, but it prints the MSE itself,
+#   mean((y - a2)^2). So mlp_fn trains with ``half_mse`` (the same updates) and the printed loss is
+#   2 J, the MSE.
+
+# %%
+import numpy as np
+
+import mlp_fn as mf
+from walkthroughs._report import Check, Record, check, print_records, record
+
+NAME = "xor_from_scratch"
+X_row = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
+y_row = np.array([[0], [1], [1], [0]])
+rs = np.random.RandomState(42)  # the listing's draws, in the listing's order
+W1_row = rs.randn(2, 4) * 0.5
+W2_row = rs.randn(4, 1) * 0.5
+params0 = {"W1": W1_row.T, "b1": np.zeros((4, 1)), "W2": W2_row.T, "b2": np.zeros((1, 1))}
+X, Y = X_row.T.astype(float), y_row.T.astype(float)
+acts = ["sigmoid", "sigmoid"]
+
+# %% The listing prints a2 of its last forward pass, made before its last update: 9,999 updates.
+params, history = mf.train(X, Y, params0, acts, "half_mse", learning_rate=1.0, epochs=9999,
+                           shuffle=False)
+a2, _ = mf.forward(X, params, acts)
+mse = [2 * J for J in history["cost"]]  # the listing prints mean((y - a2)^2) = 2 * half_mse
+lines = [f"Epoch {epoch:5d}: Loss = {mse[epoch]:.6f}" for epoch in range(0, 10000, 2000)]
+lines += ["", "Final predictions:"]
+for i in range(4):
+    pred = float(a2[0, i])
+    lines.append(f"  Input: {X_row[i]} -> Predicted: {pred:.4f} -> Rounded: {round(pred)} "
+                 f"(Actual: {y_row[i, 0]})")
+print("\n".join(lines))
+
+# %% [markdown]
+# The listing itself, run here exactly as printed (row layout, in place, the same seed), gives the
+# numbers above to the last digit, so the chapter's log is not the output of its own code: its
+# losses and predictions are of the right kind (a falling loss, predictions near 0 and 1) but not
+# those of this network. Run the listing yourself to see.
+
+# %%
+def run_listing() -> tuple[list[float], np.ndarray]:
+    """003's listing, transcribed as written (in-place updates, row layout, seed 42).
+
+    np.random.seed(42) followed by np.random.randn draws what RandomState(42).randn draws; the
+    legacy RandomState stream is frozen across NumPy versions (NEP 19), so no version of NumPy
+    gives the chapter's numbers from this code."""
+    listing_rng = np.random.RandomState(42)
+    W1 = listing_rng.randn(2, 4) * 0.5
+    b1 = np.zeros((1, 4))
+    W2 = listing_rng.randn(4, 1) * 0.5
+    b2 = np.zeros((1, 1))
+    losses = []
+    for _ in range(10000):
+        a1 = 1 / (1 + np.exp(-(X_row @ W1 + b1)))
+        a2_ = 1 / (1 + np.exp(-(a1 @ W2 + b2)))
+        losses.append(float(np.mean((y_row - a2_) ** 2)))
+        dz2 = (a2_ - y_row) * a2_ * (1 - a2_)
+        dW2 = a1.T @ dz2 / 4
+        db2 = np.sum(dz2, axis=0, keepdims=True) / 4
+        dz1 = dz2 @ W2.T * a1 * (1 - a1)
+        dW1 = X_row.T @ dz1 / 4
+        db1 = np.sum(dz1, axis=0, keepdims=True) / 4
+        W2 -= 1.0 * dW2
+        b2 -= 1.0 * db2
+        W1 -= 1.0 * dW1
+        b1 -= 1.0 * db1
+    return losses, a2_
+
+
+listing_losses, listing_a2 = run_listing()
+
+DOCUMENTED = {0: "0.277823", 2000: "0.125614", 4000: "0.015423", 6000: "0.004567",
+              8000: "0.002134"}
+NOT_ITS_OUTPUT = ("the listing run as printed (seed 42, in place) gives {value}, as mlp_fn does; "
+                  "NumPy's seeded legacy stream is the same in every version, so the chapter's "
+                  "log is not the output of its own code")
+RECORDS: list[Record] = []
+for k, epoch in enumerate(range(0, 10000, 2000)):
+    RECORDS.append(record(NAME, f"loss at epoch {epoch}",
+                          f"Epoch {epoch:5d}: Loss = {DOCUMENTED[epoch]}", lines[k],
+                          NOT_ITS_OUTPUT.format(value=f"{listing_losses[epoch]:.6f}")))
+DOC_PRED = ["0.0312", "0.9654", "0.9678", "0.0389"]
+for i in range(4):
+    RECORDS.append(record(
+        NAME, f"prediction for {X_row[i]}",
+        f"Input: {X_row[i]} -> Predicted: {DOC_PRED[i]} -> Rounded: {y_row[i, 0]} "
+        f"(Actual: {y_row[i, 0]})", lines[7 + i].strip(),
+        NOT_ITS_OUTPUT.format(value=f"{listing_a2[i, 0]:.4f}")))
+CHECKS: list[Check] = [
+    check("losses equal the listing run as printed",
+          np.allclose(mse, listing_losses[:9999], rtol=1e-9, atol=1e-12)),
+    check("final predictions equal the listing's a2",
+          np.allclose(a2.T, listing_a2, rtol=1e-9, atol=1e-12)),
+    check("every XOR point is classified right", (np.round(a2) == Y).all()),
+]
+
+if __name__ == "__main__":
+    print_records(RECORDS)
