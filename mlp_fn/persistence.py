@@ -51,6 +51,31 @@ def save_params(path: str | os.PathLike[str], params: Mapping[str, Array],
         raise
 
 
+def _read(path: str | os.PathLike[str], where: str) -> dict[str, Any] | None:
+    """Every array of an .npz archive, read without pickle; None for a single-array .npy."""
+    with open(path, "rb") as f:  # our own handle: closed even when NumPy fails half-way
+        magic = f.read(6)
+        f.seek(0)
+        if magic.startswith(b"\x93NUMPY"):
+            return None
+        if not magic.startswith(b"PK"):
+            kind = "a pickle, which is never loaded" if magic[:1] == b"\x80" else "not a zip"
+            raise ValueError(f"{where} is not an .npz archive ({kind})")
+        try:
+            loaded = np.load(f, allow_pickle=False)
+            if not isinstance(loaded, np.lib.npyio.NpzFile):
+                return None
+            with loaded:
+                return {k: loaded[k] for k in loaded.files}
+        except ValueError as err:
+            if "pickle" in str(err).lower():  # NumPy refuses object data without allow_pickle
+                raise ValueError(f"{where} holds data that needs pickle, which is never loaded "
+                                 f"({err})") from err
+            raise ValueError(f"{where} is not a readable .npz file ({err})") from err
+        except (zipfile.BadZipFile, EOFError, OSError, KeyError) as err:
+            raise ValueError(f"{where} is not a readable .npz file ({err})") from err
+
+
 def load_params(path: str | os.PathLike[str]) -> tuple[Params, list[str], str]:
     """Read a file written by ``save_params``: (params, activations, loss).
 
@@ -58,17 +83,8 @@ def load_params(path: str | os.PathLike[str]) -> tuple[Params, list[str], str]:
     corrupted, holding pickled objects, keys missing or extra, shapes not chained).
     """
     where = f"path: {os.fspath(path)!r}"
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            contents = {k: data[k] for k in data.files}
-    except FileNotFoundError:
-        raise
-    except (zipfile.BadZipFile, EOFError, OSError, KeyError) as err:
-        raise ValueError(f"{where} is not a readable .npz file ({err})") from err
-    except ValueError as err:  # NumPy refuses object arrays without allow_pickle
-        raise ValueError(f"{where} holds data that needs pickle, which is never loaded "
-                         f"({err})") from err
-    if not isinstance(contents, dict) or "__format__" not in contents:
+    contents = _read(path, where)
+    if contents is None or "__format__" not in contents:
         raise ValueError(f"{where} is not an mlp_fn model: no '__format__' entry")
     for key in _META:
         if key not in contents or contents[key].dtype.kind != "U":

@@ -127,8 +127,13 @@ def forward(
                              "explicit seed, got None")
         shapes = {f"D{l}": (params[f"W{l}"].shape[0], X.shape[1]) for l in range(1, L)}
         masks = {k: D.astype(X.dtype) for k, D in dropout_masks(shapes, keep, seed).items()}
-    with np.errstate(over="ignore"):  # exp overflow cannot occur; quadratic may overflow to inf
+    with np.errstate(all="ignore"):  # overflow is detected below and reported, not warned
         AL, cache = _forward(X, params, acts, masks)
+    if not np.isfinite(AL).all():
+        l = next(l for l in range(1, L + 1) if not np.isfinite(cache[f"A{l}"]).all())
+        raise ValueError(f"params: the forward pass overflowed: A{l} ({acts[l - 1]}) holds NaN or "
+                         f"inf; the weights or inputs are too large for float "
+                         f"{X.dtype.itemsize * 8}-bit arithmetic (scale X, shrink the weights)")
     return frozen(AL), frozen_dict(cache)
 
 
@@ -250,8 +255,13 @@ def backward(
     Yf = check.targets(Y, n_y, AL.shape[1], name, AL.dtype)
     check.cache(cache, L, AL)
     lam = check.nonnegative_float("lambd", lambd)
-    with np.errstate(over="ignore"):
+    with np.errstate(all="ignore"):  # overflow is detected below and reported, not warned
         grads = _backward(AL, Yf, cache, params, acts, name, lam, fuse)
+    bad = [k for k, g in grads.items() if not np.isfinite(g).all()]
+    if bad:
+        raise ValueError(f"params: the gradients overflowed ({', '.join(sorted(bad))} hold NaN "
+                         f"or inf); the weights or inputs are too large (scale X, shrink the "
+                         f"weights, or clip the gradients in train)")
     return frozen_dict(grads)
 
 
