@@ -8,7 +8,9 @@ from mlp_fn.activations import (ACTIVATIONS, gelu, gelu_derivative, identity, id
                                 leaky_relu, leaky_relu_derivative, quadratic,
                                 quadratic_derivative, relu, relu_derivative, sigmoid,
                                 sigmoid_derivative, softmax, softmax_jvp, tanh, tanh_derivative)
-from mlp_fn.data import one_hot, xor
+from mlp_fn.data import (Standardizer, binary_blobs, blobs, exercise_002, fit_standardizer,
+                         noisy_xor, one_hot, planar_flower, sine, standardize, train_test_split,
+                         two_moons, unstandardize, x_squared, xor)
 from mlp_fn.gradient_check import gradient_check
 from mlp_fn.initialization import INITS, init_params
 from mlp_fn.losses import (LOSSES, bce, binary_log_loss, cce, half_mse, l2, mse,
@@ -43,5 +45,7 @@ __all__ = [
     "output_delta", "predict", "quadratic", "quadratic_derivative", "relu", "relu_derivative",
     "rmsprop_init", "rmsprop_step", "save_params", "sigmoid", "sigmoid_derivative", "softmax",
     "softmax_jvp", "step_decay", "summary", "summary_text", "tanh", "tanh_derivative", "train",
-    "update", "xor",
+    "update", "xor", "Standardizer", "binary_blobs", "blobs", "exercise_002", "fit_standardizer",
+    "noisy_xor", "planar_flower", "sine", "standardize", "train_test_split", "two_moons",
+    "unstandardize", "x_squared",
 ]

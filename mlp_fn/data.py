@@ -1,14 +1,32 @@
-"""Data in the course layout: X of shape (n_x, m), Y of shape (n_y, m), one example per column."""
+"""Data in the course layout: X of shape (n_x, m), Y of shape (n_y, m), one example per column.
+
+Every generator draws from ``numpy.random.default_rng(seed)`` (the planar flower from the
+course's own legacy generator, to give the course's exact points) and returns read-only arrays.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import math
+from typing import Any, TypedDict
 
 import numpy as np
 import numpy.typing as npt
 
+from mlp_fn import validation as check
 from mlp_fn._freeze import frozen
 from mlp_fn._types import Array
+
+Labels = np.ndarray[Any, np.dtype[np.int64]]
+
+
+def _m(m: Any, minimum: int = 1) -> int:
+    return check.positive_int("m", m, minimum=minimum)
+
+
+def _seed(seed: Any) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise TypeError(f"seed: expected a non-negative integer, got {seed!r}")
+    return int(seed)
 
 
 def one_hot(labels: npt.ArrayLike, num_classes: int | None = None,
@@ -36,3 +54,154 @@ def xor(dtype: npt.DTypeLike = np.float64) -> tuple[Array, Array]:
     X = np.array([[0.0, 0.0, 1.0, 1.0], [0.0, 1.0, 0.0, 1.0]], dtype=dtype)
     Y = np.array([[0.0, 1.0, 1.0, 0.0]], dtype=dtype)
     return frozen(X), frozen(Y)
+
+
+def noisy_xor(m: int = 400, noise: float = 0.5, seed: int = 0) -> tuple[Array, Array]:
+    """m points around the corners (+-1, +-1), each coordinate perturbed by N(0, noise^2);
+    y = 1 where the corner's two signs differ (XOR). Some points cross an axis: with noise 0.5
+    about 4.5% land in a quadrant of the other class."""
+    rng = np.random.default_rng(_seed(seed))
+    m = _m(m)
+    corners = rng.choice([-1.0, 1.0], size=(2, m))
+    X = corners + noise * rng.standard_normal((2, m))
+    Y = (corners[0] != corners[1]).astype(np.float64).reshape(1, m)
+    return frozen(X), frozen(Y)
+
+
+def two_moons(m: int = 400, noise: float = 0.2, seed: int = 0) -> tuple[Array, Array]:
+    """Two interleaved half circles (the layout of scikit-learn's make_moons): class 0 on
+    (cos t, sin t), class 1 on (1 - cos t, 1/2 - sin t), t evenly spaced in [0, pi], plus
+    N(0, noise^2) on each coordinate; columns shuffled."""
+    rng = np.random.default_rng(_seed(seed))
+    m = _m(m, 2)
+    m0 = m // 2
+    t0, t1 = np.linspace(0, math.pi, m0), np.linspace(0, math.pi, m - m0)
+    X = np.concatenate([np.stack([np.cos(t0), np.sin(t0)]),
+                        np.stack([1 - np.cos(t1), 0.5 - np.sin(t1)])], axis=1)
+    Y = np.concatenate([np.zeros(m0), np.ones(m - m0)]).reshape(1, m)
+    X = X + noise * rng.standard_normal(X.shape)
+    order = rng.permutation(m)
+    return frozen(X[:, order]), frozen(Y[:, order])
+
+
+def blobs(m: int, centers: npt.ArrayLike, spread: float = 1.0,
+          seed: int = 0) -> tuple[Array, Labels]:
+    """Gaussian blobs: m points split as evenly as possible over the K rows of ``centers``
+    (shape (K, n_x)), each N(center, spread^2 I). Returns X (n_x, m) and labels (m,) in 0..K-1."""
+    rng = np.random.default_rng(_seed(seed))
+    m = _m(m)
+    C = np.asarray(centers, dtype=np.float64)
+    if C.ndim != 2:
+        raise ValueError(f"centers: expected a 2-D array (K, n_x), got shape {C.shape}")
+    labels = np.arange(m) % C.shape[0]
+    rng.shuffle(labels)
+    X = C[labels].T + spread * rng.standard_normal((C.shape[1], m))
+    return frozen(X), frozen(labels.astype(np.int64))
+
+
+def binary_blobs(m: int = 1000, distance: float = 4.0, spread: float = 1.0,
+                 seed: int = 0) -> tuple[Array, Array]:
+    """Two Gaussian blobs in the plane on the diagonal, ``distance`` apart (centres
+    +-(d, d) / (2 sqrt 2)), each N(center, spread^2 I); Y of shape (1, m).
+    The best possible accuracy is Phi(distance / (2 spread))."""
+    half = distance / (2 * math.sqrt(2))
+    X, labels = blobs(m, [[-half, -half], [half, half]], spread, seed)
+    return X, frozen(labels.astype(np.float64).reshape(1, -1))
+
+
+def sine(m: int = 1000, noise: float = 0.1, seed: int = 0,
+         low: float = -math.pi, high: float = math.pi) -> tuple[Array, Array]:
+    """x ~ Uniform[low, high], y = sin(x) + N(0, noise^2): X and Y of shape (1, m)."""
+    rng = np.random.default_rng(_seed(seed))
+    m = _m(m)
+    x = rng.uniform(low, high, size=(1, m))
+    return frozen(x), frozen(np.sin(x) + noise * rng.standard_normal((1, m)))
+
+
+def x_squared(m: int = 100, low: float = -1.0, high: float = 1.0) -> tuple[Array, Array]:
+    """The essay's (000) target: m evenly spaced x in [low, high] and y = x^2, each (1, m)."""
+    x = np.linspace(low, high, _m(m)).reshape(1, -1)
+    return frozen(x), frozen(x * x)
+
+
+def planar_flower(m: int = 400, seed: int = 1) -> tuple[Array, Array]:
+    """The course's planar "flower" (load_planar_dataset): two classes of m/2 points on the
+    petals r = 4 sin(4t) + N(0, 0.04), t = linspace + N(0, 0.04), at (r sin t, r cos t).
+
+    Drawn from the legacy ``RandomState(seed)`` in the course's order, so seed 1 gives exactly the
+    course's 400 points (its np.random.seed(1)), without touching the global generator.
+    """
+    rs = np.random.RandomState(_seed(seed))
+    m = _m(m, 2)
+    N = m // 2
+    X = np.zeros((2 * N, 2))
+    Y = np.zeros((2 * N, 1))
+    for j in range(2):
+        ix = range(N * j, N * (j + 1))
+        t = np.linspace(j * 3.12, (j + 1) * 3.12, N) + rs.randn(N) * 0.2
+        r = 4 * np.sin(4 * t) + rs.randn(N) * 0.2
+        X[ix] = np.c_[r * np.sin(t), r * np.cos(t)]
+        Y[ix] = j
+    return frozen(X.T.copy()), frozen(Y.T.copy())
+
+
+def exercise_002() -> tuple[Array, Array]:
+    """002's action step: three examples, two features (rows), labels [[1, 0, 0]]."""
+    X = np.array([[1.0, 0.5, -0.5], [0.3, 1.0, -0.1]])
+    Y = np.array([[1.0, 0.0, 0.0]])
+    return frozen(X), frozen(Y)
+
+
+def train_test_split(X: Array, Y: Array, test_fraction: float = 0.25,
+                     seed: int = 0) -> tuple[Array, Array, Array, Array]:
+    """A random split of the m columns: (X_train, Y_train, X_test, Y_test), with
+    round(test_fraction * m) test examples (at least one of each side)."""
+    X = check.matrix("X", X, "(n_x, m)")
+    if not isinstance(Y, np.ndarray) or Y.ndim != 2 or Y.shape[1] != X.shape[1]:
+        raise ValueError(f"Y: expected a 2-D array with m = {X.shape[1]} columns like X, got "
+                         f"{getattr(Y, 'shape', type(Y).__name__)}")
+    if not 0.0 < test_fraction < 1.0:
+        raise ValueError(f"test_fraction: expected a number in (0, 1), got {test_fraction}")
+    m = X.shape[1]
+    if m < 2:
+        raise ValueError(f"X: expected at least 2 examples to split, got m = {m}")
+    n_test = min(max(1, round(test_fraction * m)), m - 1)
+    order = np.random.default_rng(_seed(seed)).permutation(m)
+    test, train = order[:n_test], order[n_test:]
+    return frozen(X[:, train]), frozen(Y[:, train]), frozen(X[:, test]), frozen(Y[:, test])
+
+
+class Standardizer(TypedDict):
+    """The statistics of ``fit_standardizer``: per-feature mean and standard deviation, (n_x, 1)."""
+
+    mean: Array
+    std: Array
+
+
+def fit_standardizer(X: Array) -> Standardizer:
+    """mu = (1/m) sum_i x(i), sigma = sqrt((1/m) sum_i (x(i) - mu)^2) per feature (row).
+
+    A constant feature gets sigma = 1, so standardizing leaves it at 0 instead of dividing by 0.
+    """
+    X = check.matrix("X", X, "(n_x, m)")
+    if X.shape[1] == 0:
+        raise ValueError("X: expected at least one example (m >= 1), got m = 0")
+    mean = X.mean(axis=1, keepdims=True)
+    std = X.std(axis=1, keepdims=True)
+    std = np.where(std > 0, std, np.ones_like(std))
+    return {"mean": frozen(mean), "std": frozen(std)}
+
+
+def standardize(X: Array, stats: Standardizer) -> Array:
+    """x_norm = (x - mu) / sigma with the statistics of the training data."""
+    X = check.matrix("X", X, "(n_x, m)")
+    if stats["mean"].shape != (X.shape[0], 1):
+        raise ValueError(f"stats: fitted on {stats['mean'].shape[0]} features, X has "
+                         f"{X.shape[0]}")
+    return frozen((X - stats["mean"]) / stats["std"])
+
+
+def unstandardize(X_norm: Array, stats: Standardizer) -> Array:
+    """x = x_norm * sigma + mu: the inverse of ``standardize``."""
+    X_norm = check.matrix("X_norm", X_norm, "(n_x, m)")
+    return frozen(X_norm * stats["std"] + stats["mean"])

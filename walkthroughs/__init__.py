@@ -17,4 +17,5 @@ WALKTHROUGHS: list[tuple[str, str]] = [
     ("gradient_descent_variants", "003 Gradient Descent Variants: SGD vs Mini-Batch vs Adam"),
     ("common_mistakes", "003 Common Mistakes (quoted figures)"),
     ("model_summary", "001 print(NN): model summary and parameter total"),
+    ("x_squared_experiment", "000 experiment: x^2 over activation x width x learning rate"),
 ]

@@ -1,4 +1,5 @@
-"""``python -m walkthroughs [NAME ...] [--list] [--json]``: run the walkthroughs and report.
+"""``python -m walkthroughs [NAME ...] [--list] [--json] [--quick] [--out DIR] [--html FILE]``:
+run the walkthroughs and experiments, and report.
 
 Exit status 1 only when a walkthrough fails to run or mlp_fn disagrees with an independent
 computation (a failed check), never because a document is wrong.
@@ -15,7 +16,11 @@ import sys
 import traceback
 from typing import Any
 
+from pathlib import Path
+
 from walkthroughs import WALKTHROUGHS
+from walkthroughs._context import IMAGES, SETTINGS
+from walkthroughs._html import write_html
 from walkthroughs._report import Check, Record
 
 COLUMNS = ("walkthrough", "figure", "documented", "reproduced", "verdict", "reason")
@@ -49,7 +54,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="list the walkthroughs and exit")
     parser.add_argument("--json", action="store_true",
                         help="print only the records, as a JSON list, on standard output")
+    parser.add_argument("--quick", action="store_true",
+                        help="reduced experiments (fewer seeds, epochs and cells), for CI")
+    parser.add_argument("--out", type=Path, default=Path("out"),
+                        help="folder for images and JSON results (default: out/)")
+    parser.add_argument("--html", type=Path, metavar="FILE",
+                        help="also write one self-contained HTML page: the table and every plot")
     args = parser.parse_args(argv)
+    SETTINGS["quick"] = args.quick
+    SETTINGS["out"] = args.out
+    SETTINGS["progress"] = not args.json and sys.stderr.isatty()
     known = dict(WALKTHROUGHS)
     if args.list:
         for name, title in WALKTHROUGHS:
@@ -91,6 +105,10 @@ def main(argv: list[str] | None = None) -> int:
               f"{counts['differs']} differ (each with its reason); "
               f"{checks_run - sum('check failed' in f for f in failures)} of {checks_run} "
               f"independent checks passed")
+    if args.html is not None:
+        write_html(args.html, records, IMAGES, quick=args.quick)
+        if not args.json:
+            print(f"HTML report written to {args.html}")
     for failure in failures:
         print(failure, file=sys.stderr)
     return 1 if failures else 0

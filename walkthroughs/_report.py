@@ -85,6 +85,29 @@ def record(walkthrough: str, figure: str, documented: str, reproduced: str,
             "reason": reason if v != "match" else ""}
 
 
+def record_band(walkthrough: str, figure: str, documented: str, reproduced: str,
+                band: tuple[float, float], reason: str) -> Record:
+    """A statistical figure: 'match' when the documented number lies in the band the measurement
+    gives (say which band, over what, and why, in ``reason``), 'differs' otherwise."""
+    numbers = _NUMBER.findall(documented)
+    if not numbers:
+        raise ValueError(f"{walkthrough}: figure {figure!r} has no number in {documented!r}")
+    value = float(numbers[0])
+    inside = band[0] <= value <= band[1]
+    return {"walkthrough": walkthrough, "figure": figure, "documented": _normal(documented),
+            "reproduced": _normal(reproduced), "verdict": "match" if inside else "differs",
+            "reason": reason}
+
+
+def record_claim(walkthrough: str, figure: str, claim: str, evidence: str, holds: bool,
+                 reason: str) -> Record:
+    """A qualitative claim: 'match' when the measurements bear it out, 'differs' when they do
+    not; ``evidence`` holds the numbers, ``reason`` where the claim holds and where it fails."""
+    return {"walkthrough": walkthrough, "figure": figure, "documented": _normal(claim),
+            "reproduced": _normal(evidence), "verdict": "match" if holds else "differs",
+            "reason": reason}
+
+
 def check(name: str, ok: bool, detail: str = "") -> Check:
     """An independent-computation check."""
     return {"name": name, "ok": bool(ok), "detail": detail}

@@ -1,0 +1,192 @@
+# %% [markdown]
+# # Approximating f(x) = x^2 with one hidden layer (000)
+# The essay trains 1-n-1 networks on f(x) = x^2 over activations, widths and learning rates and
+# reports: tanh works relatively well, ReLU extremely poorly, a quadratic activation perfectly;
+# activations differ in their best learning rate and in how they use extra width.
+#
+# The essay gives no data, initialization, epochs or batch size. Chosen here, as the most
+# plausible reading: 100 evenly spaced x in [-1, 1], identity output, MSE, Xavier init
+# (001's choice for tanh/sigmoid), full-batch gradient descent for 3,000 epochs, 3 seeds per cell.
+# How much the verdicts move with the initialization and the batch size is measured at the end.
+
+# %%
+import json
+from typing import Any
+
+import numpy as np
+
+import mlp_fn as mf
+from walkthroughs._context import SETTINGS, out_dir, progress, pyplot, save_figure
+from walkthroughs._report import Check, Record, check, print_records, record_claim
+
+NAME = "x_squared_experiment"
+QUICK = SETTINGS["quick"]
+ACTIVATIONS = ["tanh", "relu", "sigmoid", "quadratic"]
+WIDTHS = [1, 8] if QUICK else [1, 2, 4, 8, 16, 32]
+RATES = [0.01, 0.1] if QUICK else [0.001, 0.01, 0.1]
+SEEDS = [0] if QUICK else [0, 1, 2]
+EPOCHS = 200 if QUICK else 3000
+X, Y = mf.x_squared(100)
+
+
+def final_mse(activation: str, width: int, lr: float, seed: int, method: str = "xavier",
+              batch_size: int | None = None) -> tuple[float, mf.Params]:
+    """Train 1-width-1 and return the final MSE over the 100 points (inf if it diverged)."""
+    acts = [activation, "identity"]
+    params = mf.init_params([1, width, 1], method=method, seed=seed)
+    try:
+        params, _ = mf.train(X, Y, params, acts, "mse", learning_rate=lr, epochs=EPOCHS,
+                             batch_size=batch_size, seed=seed)
+    except mf.TrainingDiverged as err:
+        return float("inf"), err.params
+    AL, _ = mf.forward(X, params, acts)
+    return mf.compute_cost(AL, Y, "mse"), params
+
+
+cells = [(a, lr, w) for a in ACTIVATIONS for lr in RATES for w in WIDTHS]
+runs: dict[tuple[str, float, int], list[float]] = {}
+for a, lr, w in progress(cells, len(cells), "x^2 sweep"):
+    runs[(a, lr, w)] = [final_mse(a, w, lr, s)[0] for s in SEEDS]
+median = {key: float(np.median(v)) for key, v in runs.items()}
+
+# %% The table of median final MSE (rows: activation and learning rate; columns: width)
+header = f"{'activation':<10} {'lr':>6} | " + " ".join(f"{f'n={w}':>9}" for w in WIDTHS)
+print(f"median final MSE over {len(SEEDS)} seed(s), {EPOCHS} epochs of full-batch GD")
+print(header)
+print("-" * len(header))
+for a in ACTIVATIONS:
+    for lr in RATES:
+        print(f"{a:<10} {lr:>6} | " + " ".join(f"{median[(a, lr, w)]:9.2e}" for w in WIDTHS))
+best = {a: {w: min(median[(a, lr, w)] for lr in RATES) for w in WIDTHS} for a in ACTIVATIONS}
+best_lr = {a: {w: min(RATES, key=lambda lr: median[(a, lr, w)]) for w in WIDTHS}
+           for a in ACTIVATIONS}
+print("\nbest over learning rates:")
+for a in ACTIVATIONS:
+    print(f"{a:<10} " + " ".join(f"{best[a][w]:9.2e} (lr {best_lr[a][w]})" for w in WIDTHS))
+
+# %% Plots: MSE against width, and the fitted curves at width 8
+plt = pyplot()
+fig, ax = plt.subplots(figsize=(6, 4))
+for a in ACTIVATIONS:
+    ax.plot(WIDTHS, [max(best[a][w], 1e-33) for w in WIDTHS], marker="o", label=a)
+ax.set_xscale("log", base=2)
+ax.set_yscale("log")
+ax.set_xlabel("hidden width n")
+ax.set_ylabel("median final MSE (best learning rate)")
+ax.set_title("f(x) = x^2: final MSE against width")
+ax.legend()
+save_figure(fig, NAME, "mse_vs_width")
+
+fig, ax = plt.subplots(figsize=(6, 4))
+ax.plot(X[0], Y[0], "k--", linewidth=2, label="x^2")
+w_show = 8
+for a in ACTIVATIONS:
+    fitted = final_mse(a, w_show, best_lr[a][w_show], SEEDS[0])[1]
+    AL = mf.forward(X, fitted, [a, "identity"])[0]
+    ax.plot(X[0], AL[0], label=f"{a} (lr {best_lr[a][w_show]})")
+ax.set_xlabel("x")
+ax.set_ylabel("network output")
+ax.set_title(f"Fitted curves, width {w_show}, seed {SEEDS[0]}")
+ax.legend()
+save_figure(fig, NAME, "fitted_curves")
+
+# %% [markdown]
+# ## Sensitivity: the same cells with the course's 0.01 initialization, and with mini-batches of 10
+
+# %%
+w_s = 8
+sensitivity: dict[str, dict[str, float]] = {}
+variants: list[tuple[str, dict[str, Any]]] = [
+    ("xavier, full batch", {}), ("random 0.01, full batch", {"method": "random"}),
+    ("xavier, batch 10", {"batch_size": 10})]
+for label, kw in variants:
+    sensitivity[label] = {a: float(np.median([final_mse(a, w_s, 0.1, s, **kw)[0] for s in SEEDS]))
+                          for a in ACTIVATIONS}
+print(f"median final MSE at width {w_s}, lr 0.1:")
+for label, row in sensitivity.items():
+    print(f"  {label:<24} " + " ".join(f"{a} {v:.2e}" for a, v in row.items()))
+
+# %% [markdown]
+# ## The essay's claims against the numbers
+
+# %%
+wide = [w for w in WIDTHS if w >= 4] or WIDTHS[-1:]
+ratio = {w: best["relu"][w] / best["tanh"][w] for w in WIDTHS}
+relu_poor_at = [w for w in WIDTHS if ratio[w] >= 10]
+tanh_ok_at = [w for w in wide if best["tanh"][w] <= 10 * min(best["relu"][w], best["sigmoid"][w])
+              and best["tanh"][w] <= best["sigmoid"][w]]
+quad_exact_at = [w for w in WIDTHS if best["quadratic"][w] < 1e-10]
+stalled_w2 = []  # initial w2 of each width-1 quadratic seed that stalled, and its final w1
+for s in SEEDS:
+    mse1, p1 = final_mse("quadratic", 1, 0.1, s)
+    if mse1 > 1e-3:
+        stalled_w2.append((float(mf.init_params([1, 1, 1], method="xavier", seed=s)["W2"][0, 0]),
+                           float(p1["W1"][0, 0])))
+gain = {a: best[a][WIDTHS[0]] / max(best[a][WIDTHS[-1]], 1e-300) for a in ACTIVATIONS}
+lr_star = {a: best_lr[a][WIDTHS[-1]] for a in ACTIVATIONS}
+
+
+def fmt(d: dict[Any, float]) -> str:
+    return ", ".join(f"{k}: {v:.2e}" for k, v in d.items())
+
+
+RECORDS: list[Record] = [
+    record_claim(NAME, "tanh", "A hyperbolic tangent (tanh) activation function performs "
+                 "relatively well.",
+                 f"best median MSE of tanh by width {fmt(best['tanh'])}",
+                 len(tanh_ok_at) == len(wide),
+                 f"holds at widths {tanh_ok_at} of {wide} (tanh no worse than sigmoid and within "
+                 f"10x of ReLU); with the course's 0.01 init tanh stalls at "
+                 f"{sensitivity['random 0.01, full batch']['tanh']:.2e} (predicts the mean)"),
+    record_claim(NAME, "ReLU", "A rectified linear (ReLU) activation function performs "
+                 "extremely poorly.",
+                 f"ReLU/tanh best-MSE ratio by width {fmt(ratio)}",
+                 len(relu_poor_at) == len(WIDTHS),
+                 f"ReLU is >= 10x worse than tanh only at widths {relu_poor_at}; at width "
+                 f"{WIDTHS[-1]} its MSE is {best['relu'][WIDTHS[-1]]:.2e} vs tanh "
+                 f"{best['tanh'][WIDTHS[-1]]:.2e}. A piecewise-linear fit of x^2 needs several "
+                 f"kinks, so ReLU is poor only when narrow"),
+    record_claim(NAME, "quadratic", "A quadratic activation function performs perfectly since "
+                 "the quadratic activation function is approximating itself.",
+                 f"best median MSE of quadratic by width {fmt(best['quadratic'])}",
+                 all(w in quad_exact_at for w in WIDTHS if w >= 2),
+                 f"exact (MSE < 1e-10) at widths {quad_exact_at}; at width 1 (lr 0.1) "
+                 f"{len(stalled_w2)} of {len(SEEDS)} seeds stall; (initial w2, final w1) = "
+                 f"{[(round(a, 3), round(b, 6)) for a, b in stalled_w2]}: with w2 < 0 the "
+                 f"output w2 (w1 x)^2 bends the wrong way and descent shrinks w1 towards 0, "
+                 f"where every gradient through the unit vanishes"),
+    record_claim(NAME, "optimal learning rates", "Different activation functions often have "
+                 "different optimal learning rates.",
+                 f"best lr at width {WIDTHS[-1]}: " + ", ".join(f"{a} {v}" for a, v in
+                                                                  lr_star.items()),
+                 len(set(lr_star.values())) > 1,
+                 f"over the rates {RATES} and {EPOCHS} epochs" + (
+                     f"; the largest rate is best for all, as {EPOCHS} epochs reward "
+                     "speed" if len(set(lr_star.values())) == 1 else "")),
+    record_claim(NAME, "use of width", "Some activation functions are better at taking advantage "
+                 "of additional width (more neurons) than others.",
+                 f"MSE(width {WIDTHS[0]}) / MSE(width {WIDTHS[-1]}): {fmt(gain)}",
+                 max(gain.values()) > 10 * min(gain.values()),
+                 "gain factors differ by more than 10x across activations"
+                 if max(gain.values()) > 10 * min(gain.values()) else
+                 "every activation gains about equally"),
+]
+
+summary = {"setup": {"x": "100 points in [-1, 1]", "init": "xavier", "epochs": EPOCHS,
+                     "seeds": SEEDS, "loss": "mse", "batch": "full"},
+           "median_mse": {f"{a}|{lr}|{w}": v for (a, lr, w), v in median.items()},
+           "sensitivity_width8_lr0.1": sensitivity}
+(out_dir(NAME) / "results.json").write_text(json.dumps(summary, indent=1))
+
+CHECKS: list[Check] = [
+    check("a quadratic unit fits x^2 exactly: y = 1 * (1 * x + 0)^2 + 0 has MSE 0",
+          mf.compute_cost(mf.forward(X, {"W1": np.ones((1, 1)), "b1": np.zeros((1, 1)),
+                                         "W2": np.ones((1, 1)), "b2": np.zeros((1, 1))},
+                                     ["quadratic", "identity"])[0], Y, "mse") == 0.0),
+    check("predicting the mean of x^2 costs its variance (the stalled value)",
+          abs(float(np.var(Y)) - mf.compute_cost(np.full_like(Y, float(Y.mean())), Y, "mse"))
+          < 1e-15, f"var = {float(np.var(Y)):.4e}"),
+]
+
+if __name__ == "__main__":
+    print_records(RECORDS)
