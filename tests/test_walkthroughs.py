@@ -109,7 +109,12 @@ def test_walkthrough_runs_and_its_independent_checks_pass(name: str) -> None:
             assert (r["verdict"] == "match") == (r["reason"] == "")
 
 
-EXPERIMENTS = {"x_squared_experiment": ["mse_vs_width.png", "fitted_curves.png"]}
+EXPERIMENTS = {
+    "x_squared_experiment": ["mse_vs_width.png", "fitted_curves.png"],
+    "six_problem_suite": ["loss_curves.png", "decision_boundaries.png", "sine_fit.png"],
+    "planar_classifier": ["learning_curve.png", "decision_boundaries.png", "hidden_sizes.png"],
+    "common_mistakes_experiments": ["gradient_norms.png", "mse_vs_bce_gradient.png"],
+}
 
 G: dict[str, tuple[Any, Any]] = {  # g and g' written out here, for the independent trainer
     "tanh": (np.tanh, lambda z: 1 - np.tanh(z) ** 2),
@@ -157,6 +162,10 @@ def test_experiment_quick_mode_writes_its_json_and_images(name: str) -> None:
     out: Path = namespace(name)["__out__"]
     results = json.loads((out / "results.json").read_text())
     assert results
+    if name == "six_problem_suite":  # 001's layout: problem -> training/test accuracy
+        summary = json.loads((out / "NeuralNet_test_results.json").read_text())
+        assert set(summary["xor"]) >= {"training_accuracy", "test_accuracy"}
+        assert set(summary["sine"]) >= {"training_mse", "test_mse"}
     for image in EXPERIMENTS[name]:
         data = (out / image).read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000  # a real picture

@@ -18,4 +18,7 @@ WALKTHROUGHS: list[tuple[str, str]] = [
     ("common_mistakes", "003 Common Mistakes (quoted figures)"),
     ("model_summary", "001 print(NN): model summary and parameter total"),
     ("x_squared_experiment", "000 experiment: x^2 over activation x width x learning rate"),
+    ("six_problem_suite", "001 experiment: the six-problem synthetic suite and its JSON"),
+    ("planar_classifier", "002 experiment: nn_model on moons, baseline, hidden sizes, rates"),
+    ("common_mistakes_experiments", "003 experiment: gradient norms, scaling, MSE vs BCE, XOR"),
 ]
