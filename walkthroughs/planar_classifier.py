@@ -17,7 +17,8 @@ import math
 import numpy as np
 
 import mlp_fn as mf
-from walkthroughs._context import SETTINGS, decision_boundary, out_dir, pyplot, save_figure
+from walkthroughs._context import (SETTINGS, decision_boundary, out_dir, progress, pyplot,
+                                   save_figure)
 from walkthroughs._report import Check, Record, check, print_records, record_band, record_claim
 
 NAME = "planar_classifier"
@@ -54,7 +55,7 @@ print("Accuracy for logistic regression: {:0.2f}%".format(lr_accuracy))
 
 # %% Over data seeds, and with other noise levels
 by_noise: dict[float, list[float]] = {}
-for noise in (0.2, 0.1, 0.3):
+for noise in progress((0.2, 0.1, 0.3), 3, "moons noise levels"):
     by_noise[noise] = []
     for s in DATA_SEEDS:
         Xs, Ys = mf.two_moons(400, noise, seed=s)
@@ -66,7 +67,7 @@ for noise in (0.2, 0.1, 0.3):
 X_test, Y_test = mf.two_moons(400, 0.2, seed=100)
 sizes = [1, 2, 3, 4, 5, 20, 50]
 study: dict[int, tuple[float, float, mf.Params]] = {}
-for n_h in sizes:
+for n_h in progress(sizes, len(sizes), "hidden sizes"):
     p, _ = nn_model(X, Y, n_h)
     study[n_h] = (mf.accuracy(X, Y, p, ACTS, "bce"), mf.accuracy(X_test, Y_test, p, ACTS, "bce"),
                   p)
@@ -75,7 +76,7 @@ for n_h in sizes:
 
 # %% Learning-rate discussion: 0.0001, 0.01, 1.2 and 10
 rates = [0.0001, 0.01, 1.2, 10.0]
-by_rate = {lr: nn_model(X, Y, 4, lr=lr)[1]["cost"] for lr in rates}
+by_rate = {lr: nn_model(X, Y, 4, lr=lr)[1]["cost"] for lr in progress(rates, 4, "rates")}
 for lr, costs in by_rate.items():
     rises = sum(b > a for a, b in zip(costs, costs[1:]))
     print(f"lr {lr:>7}: final cost {costs[-1]:.4f}, cost rose in {rises} of {len(costs) - 1} "
