@@ -13,6 +13,7 @@ Below, g is a gradient, lr the learning rate and t the step count after this upd
 
 from __future__ import annotations
 
+import functools
 import inspect
 import math
 from collections.abc import Callable, Mapping
@@ -20,7 +21,7 @@ from typing import Any, TypeAlias, TypedDict
 
 import numpy as np
 
-from mlp_fn._freeze import frozen
+from mlp_fn._freeze import frozen, frozen_dict
 from mlp_fn._types import Array, Params
 
 
@@ -57,11 +58,10 @@ def gd_init(params: Mapping[str, Array]) -> OptState:
     return _state(params)
 
 
-def gd_step(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState, *,
-            learning_rate: float = 0.01) -> tuple[Params, OptState]:
+def _gd(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState, *,
+        learning_rate: float = 0.01) -> tuple[Params, OptState]:
     """theta = theta - lr * g."""
-    _check_grads(params, grads)
-    new = {k: frozen(p - learning_rate * grads[f"d{k}"]) for k, p in params.items()}
+    new = {k: p - learning_rate * grads[f"d{k}"] for k, p in params.items()}
     return new, {"step": state["step"] + 1, "slots": {}}
 
 
@@ -70,8 +70,8 @@ def momentum_init(params: Mapping[str, Array]) -> OptState:
     return _state(params, "v")
 
 
-def momentum_step(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState, *,
-                  learning_rate: float = 0.01, beta: float = 0.9) -> tuple[Params, OptState]:
+def _momentum(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState, *,
+              learning_rate: float = 0.01, beta: float = 0.9) -> tuple[Params, OptState]:
     """Momentum as in the chapter's listing (Polyak's heavy ball):
 
     v = beta * v - lr * g,   theta = theta + v.
@@ -80,44 +80,41 @@ def momentum_step(params: Mapping[str, Array], grads: Mapping[str, Array], state
     With a constant learning rate the two are the same method: the listing's velocity is -lr times
     the course's, and the listing at rate lr * (1 - beta) follows exactly the course at rate lr.
     """
-    _check_grads(params, grads)
     v_old = state["slots"]["v"]
-    v = {k: frozen(beta * v_old[k] - learning_rate * grads[f"d{k}"]) for k in params}
-    new = {k: frozen(p + v[k]) for k, p in params.items()}
+    v = {k: beta * v_old[k] - learning_rate * grads[f"d{k}"] for k in params}
+    new = {k: p + v[k] for k, p in params.items()}
     return new, {"step": state["step"] + 1, "slots": {"v": v}}
 
 
 momentum_ema_init = momentum_init
 
 
-def momentum_ema_step(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState,
-                      *, learning_rate: float = 0.01, beta: float = 0.9
-                      ) -> tuple[Params, OptState]:
+def _momentum_ema(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState,
+                  *, learning_rate: float = 0.01, beta: float = 0.9
+                  ) -> tuple[Params, OptState]:
     """Momentum in the course's form (an exponentially weighted average of the gradients):
 
     v = beta * v + (1 - beta) * g,   theta = theta - lr * v.
     """
-    _check_grads(params, grads)
     v_old = state["slots"]["v"]
-    v = {k: frozen(beta * v_old[k] + (1.0 - beta) * grads[f"d{k}"]) for k in params}
-    new = {k: frozen(p - learning_rate * v[k]) for k, p in params.items()}
+    v: dict[str, Array] = {k: beta * v_old[k] + (1.0 - beta) * grads[f"d{k}"] for k in params}
+    new: dict[str, Array] = {k: p - learning_rate * v[k] for k, p in params.items()}
     return new, {"step": state["step"] + 1, "slots": {"v": v}}
 
 
 nesterov_init = momentum_init
 
 
-def nesterov_step(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState, *,
-                  learning_rate: float = 0.01, beta: float = 0.9) -> tuple[Params, OptState]:
+def _nesterov(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState, *,
+              learning_rate: float = 0.01, beta: float = 0.9) -> tuple[Params, OptState]:
     """Nesterov accelerated gradient (Sutskever et al., 2013), in the form that needs only the
     gradient g at the current theta (the look-ahead is folded into the update):
 
     v = beta * v - lr * g,   theta = theta + beta * v - lr * g.
     """
-    _check_grads(params, grads)
     v_old = state["slots"]["v"]
-    v = {k: frozen(beta * v_old[k] - learning_rate * grads[f"d{k}"]) for k in params}
-    new = {k: frozen(p + beta * v[k] - learning_rate * grads[f"d{k}"]) for k, p in params.items()}
+    v = {k: beta * v_old[k] - learning_rate * grads[f"d{k}"] for k in params}
+    new = {k: p + beta * v[k] - learning_rate * grads[f"d{k}"] for k, p in params.items()}
     return new, {"step": state["step"] + 1, "slots": {"v": v}}
 
 
@@ -126,21 +123,20 @@ def rmsprop_init(params: Mapping[str, Array]) -> OptState:
     return _state(params, "s")
 
 
-def rmsprop_step(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState, *,
-                 learning_rate: float = 0.001, rho: float = 0.9, eps: float = 1e-8
-                 ) -> tuple[Params, OptState]:
+def _rmsprop(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState, *,
+             learning_rate: float = 0.001, rho: float = 0.9, eps: float = 1e-8
+             ) -> tuple[Params, OptState]:
     """RMSProp (Hinton, lecture 6e):
 
     s = rho * s + (1 - rho) * g^2,   theta = theta - lr * g / (sqrt(s) + eps).
     """
-    _check_grads(params, grads)
     s_old = state["slots"]["s"]
-    s = {}
-    new = {}
+    s: dict[str, Array] = {}
+    new: dict[str, Array] = {}
     for k, p in params.items():
         g = grads[f"d{k}"]
-        s[k] = frozen(rho * s_old[k] + (1.0 - rho) * (g * g))
-        new[k] = frozen(p - learning_rate * g / (np.sqrt(s[k]) + eps))
+        s[k] = rho * s_old[k] + (1.0 - rho) * (g * g)
+        new[k] = p - learning_rate * g / (np.sqrt(s[k]) + eps)
     return new, {"step": state["step"] + 1, "slots": {"s": s}}
 
 
@@ -159,9 +155,9 @@ def _adam_direction(g: Array, m_old: Array, v_old: Array, t: int, beta1: float, 
     return m, v, m_hat / (np.sqrt(v_hat) + eps)
 
 
-def adam_step(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState, *,
-              learning_rate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
-              eps: float = 1e-8) -> tuple[Params, OptState]:
+def _adam(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState, *,
+          learning_rate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
+          eps: float = 1e-8) -> tuple[Params, OptState]:
     """Adam, Algorithm 1 of Kingma and Ba (2015):
 
     t = t + 1
@@ -172,16 +168,16 @@ def adam_step(params: Mapping[str, Array], grads: Mapping[str, Array], state: Op
     Defaults lr = 0.001, beta1 = 0.9, beta2 = 0.999, eps = 1e-8. On the first step
     m_hat = g and v_hat = g^2, so every coordinate moves by lr * |g| / (|g| + eps) ~ lr.
     """
-    return adamw_step(params, grads, state, learning_rate=learning_rate, beta1=beta1,
-                      beta2=beta2, eps=eps, weight_decay=0.0)
+    return _adamw(params, grads, state, learning_rate=learning_rate, beta1=beta1, beta2=beta2,
+                  eps=eps, weight_decay=0.0)
 
 
 adamw_init = adam_init
 
 
-def adamw_step(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState, *,
-               learning_rate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
-               eps: float = 1e-8, weight_decay: float = 0.01) -> tuple[Params, OptState]:
+def _adamw(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState, *,
+           learning_rate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
+           eps: float = 1e-8, weight_decay: float = 0.01) -> tuple[Params, OptState]:
     """AdamW, Adam with decoupled weight decay (Loshchilov and Hutter, 2019, Algorithm 2):
 
     theta = theta - lr * (m_hat / (sqrt(v_hat) + eps) + weight_decay * theta)
@@ -189,18 +185,40 @@ def adamw_step(params: Mapping[str, Array], grads: Mapping[str, Array], state: O
     with m_hat, v_hat as in ``adam_step``. The decay acts on every entry of the dict (biases too),
     as in the paper; it is not added to g, so it is not rescaled by v_hat as L2 would be.
     """
-    _check_grads(params, grads)
     t = state["step"] + 1
     m_new, v_new, new = {}, {}, {}
     for k, p in params.items():
         m, v, direction = _adam_direction(grads[f"d{k}"], state["slots"]["m"][k],
                                           state["slots"]["v"][k], t, beta1, beta2, eps)
-        m_new[k], v_new[k] = frozen(m), frozen(v)
+        m_new[k], v_new[k] = m, v
         if weight_decay:
             direction = direction + weight_decay * p
-        new[k] = frozen(p - learning_rate * direction)
+        new[k] = p - learning_rate * direction
     return new, {"step": t, "slots": {"m": m_new, "v": v_new}}
 
+
+def _public(update: StepFn) -> StepFn:
+    """The public form of an update rule: checks that every parameter has its gradient and hands
+    back read-only arrays. ``train`` calls the bare rule, having checked everything once."""
+
+    @functools.wraps(update)
+    def step(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState,
+             **hyper: float) -> tuple[Params, OptState]:
+        _check_grads(params, grads)
+        new, new_state = update(params, grads, state, **hyper)
+        slots = {s: frozen_dict(v) for s, v in new_state["slots"].items()}
+        return frozen_dict(new), {"step": new_state["step"], "slots": slots}
+
+    return step
+
+
+gd_step = _public(_gd)
+momentum_step = _public(_momentum)
+momentum_ema_step = _public(_momentum_ema)
+nesterov_step = _public(_nesterov)
+rmsprop_step = _public(_rmsprop)
+adam_step = _public(_adam)
+adamw_step = _public(_adamw)
 
 #: name -> (init, step), for ``train(optimizer=name)``.
 OPTIMIZERS: dict[str, tuple[InitFn, StepFn]] = {
@@ -212,6 +230,11 @@ OPTIMIZERS: dict[str, tuple[InitFn, StepFn]] = {
     "adam": (adam_init, adam_step),
     "adamw": (adamw_init, adamw_step),
 }
+
+#: The same rules without the per-step checks and freezing, for ``train``'s inner loop.
+UPDATES: dict[str, StepFn] = {"gd": _gd, "momentum": _momentum, "momentum_ema": _momentum_ema,
+                              "nesterov": _nesterov, "rmsprop": _rmsprop, "adam": _adam,
+                              "adamw": _adamw}
 
 
 def get_optimizer(name: str) -> tuple[InitFn, StepFn]:
@@ -234,7 +257,7 @@ def clip_by_global_norm(grads: Mapping[str, Array], max_norm: float) -> dict[str
     if norm <= max_norm:
         return dict(grads)
     scale = max_norm / norm
-    return {k: frozen(g * scale) for k, g in grads.items()}
+    return {k: g * scale for k, g in grads.items()}  # fresh arrays: the caller's are untouched
 
 
 def optimizer_options(name: str, options: Mapping[str, Any] | None) -> dict[str, float]:

@@ -46,7 +46,9 @@ def linear_forward(A_prev: Array, W: Array, b: Array) -> Array:
     Returns:
         Z[l], (n[l], m).
     """
-    return W @ A_prev + b
+    Z = W @ A_prev
+    Z += b  # in place on the fresh product: one pass, no second temporary
+    return Z
 
 
 def activation_forward(Z: Array, activation: str) -> Array:
@@ -154,11 +156,19 @@ def linear_backward(dZ: Array, A_prev: Array, W: Array) -> tuple[Array, Array, A
     Returns:
         (dA[l-1], dW[l], db[l]) of shapes (n[l-1], m), (n[l], n[l-1]), (n[l], 1).
     """
+    dW, db = weight_gradients(dZ, A_prev)
+    return W.T @ dZ, dW, db
+
+
+def weight_gradients(dZ: Array, A_prev: Array) -> tuple[Array, Array]:
+    """dW[l] = (1/m) dZ[l] A[l-1]^T and db[l] = (1/m) sum_i dZ[l](i): ``linear_backward`` without
+    dA[l-1], which the first layer does not need (its A[0] = X is not learned).
+    """
     m = A_prev.shape[1]
-    dW = (dZ @ A_prev.T) * (1.0 / m)
+    dW = dZ @ A_prev.T
+    dW *= 1.0 / m  # in place on the fresh product
     db = dZ.sum(axis=1, keepdims=True) * (1.0 / m)
-    dA_prev = W.T @ dZ
-    return dA_prev, dW, db
+    return dW, db
 
 
 def activation_backward(dA: Array, Z: Array, A: Array, activation: str) -> Array:
@@ -202,12 +212,13 @@ def _backward(
     dZ = output_delta(AL, Y, cache[f"Z{L}"], activations[L - 1], loss, fuse)
     for l in range(L, 0, -1):
         W = params[f"W{l}"]
-        dA_prev, dW, db = linear_backward(dZ, cache[f"A{l - 1}"], W)
+        dW, db = weight_gradients(dZ, cache[f"A{l - 1}"])
         if lambd:
             dW = dW + (lambd / m) * W  # d/dW of (lambda / 2m) ||W||^2
         grads[f"dW{l}"] = dW
         grads[f"db{l}"] = db
         if l > 1:
+            dA_prev = W.T @ dZ
             D = cache.get(f"D{l - 1}")
             if D is not None:
                 # A[l-1] = G[l-1] * D[l-1], so dG[l-1] = dA[l-1] * D[l-1].

@@ -25,7 +25,7 @@ from mlp_fn import validation as check
 from mlp_fn._freeze import frozen, frozen_dict
 from mlp_fn._types import Array, Params
 from mlp_fn.losses import LOSSES
-from mlp_fn.optimizers import OptState, clip_by_global_norm, get_optimizer, gd_step
+from mlp_fn.optimizers import UPDATES, OptState, clip_by_global_norm, get_optimizer, gd_step
 from mlp_fn.optimizers import optimizer_options as check_optimizer_options
 from mlp_fn.propagation import _backward, _forward, dropout_masks, l2_penalty
 from mlp_fn.schedules import Schedule
@@ -138,6 +138,11 @@ def _schedule(learning_rate: float | Schedule) -> Schedule:
     return lambda epoch: lr
 
 
+def _frozen_state(state: OptState) -> OptState:
+    return {"step": state["step"],
+            "slots": {s: frozen_dict(v) for s, v in state["slots"].items()}}
+
+
 def _empty_history(state: OptState) -> History:
     return {"cost": [], "val_cost": [], "val_metric": [], "learning_rate": [], "best_epoch": -1,
             "stopped_early": False, "opt_state": state}
@@ -211,7 +216,8 @@ def train(
         raise ValueError(f"batch_size: expected at most m = {m} (the number of examples), got {k}")
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
         raise TypeError(f"seed: expected a non-negative integer, got {seed!r}")
-    init, step = get_optimizer(optimizer)
+    init, _ = get_optimizer(optimizer)
+    step = UPDATES[optimizer]  # the rule without per-step checks: everything is checked above
     hyper = check_optimizer_options(optimizer, optimizer_options)
     lam = check.nonnegative_float("lambd", lambd)
     keep = check.keep_prob(keep_prob)
@@ -260,13 +266,13 @@ def train(
                 AL, cache = _forward(Xb, params, acts, masks)
                 cost = LOSSES[name]["cost"](AL, Yb) + l2_penalty(params, lam, mb)
                 if not np.isfinite(cost):
-                    history["opt_state"] = state
+                    history["opt_state"] = _frozen_state(state)
                     raise TrainingDiverged(
                         f"train: the cost became {cost} at epoch {e} (batch starting at example "
                         f"{start}) with learning rate {lr}; try a smaller learning_rate, "
                         f"standardized inputs, or clip_norm. The last finite params and the "
                         f"history are attached as .params and .history.",
-                        last_finite, history)
+                        frozen_dict(last_finite), history)
                 last_finite = params
                 epoch_cost += cost * mb
                 grads = _backward(AL, Yb, cache, params, acts, name, lam)
@@ -288,11 +294,12 @@ def train(
                     waited += 1
             else:
                 history["best_epoch"] = e
-            if callback is not None:
-                callback(e, params, history)
+            if callback is not None:  # it sees read-only arrays, so it cannot disturb the loop
+                callback(e, frozen_dict(params), {**history, "opt_state": _frozen_state(state)})
             if patience is not None and waited >= patience:
                 history["stopped_early"] = True
                 break
     if validation_data is not None and patience is not None:
         params = best_params
-    return params, history
+    history["opt_state"] = _frozen_state(state)
+    return frozen_dict(params), history

@@ -1,0 +1,189 @@
+"""``python -m benchmarks [--repeats N] [--quick] [--json FILE]``.
+
+Trains each workload (large, digits, tiny; float32 and float64) from the same initial weights and
+batch order with mlp_fn, the in-place baseline and, when installed, scikit-learn; runs are
+interleaved (one of each, then again) and repeated; each implementation's time is the median, and
+the ratio mlp_fn / baseline is the median of the pair-by-pair ratios of the same repetition.
+Also measured: that every implementation reaches the same final loss, peak memory on the large
+workload (tracemalloc), and what ``import mlp_fn`` adds to ``import numpy``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import mlp_fn as mf
+from benchmarks import sklearn_runner
+from benchmarks.baseline import train_inplace
+from benchmarks.workloads import WORKLOADS, Workload
+
+
+def run_mlp_fn(w: Workload) -> Callable[[], dict[str, Any]]:
+    def go() -> dict[str, Any]:
+        params, _ = mf.train(w["X"], w["Y"], w["params"], w["activations"], w["loss"],
+                             learning_rate=w["learning_rate"], epochs=w["epochs"],
+                             batch_size=w["batch_size"], shuffle=False)
+        return dict(params)
+    return go
+
+
+def run_baseline(w: Workload) -> Callable[[], dict[str, Any]]:
+    def go() -> dict[str, Any]:
+        return train_inplace(w["X"], w["Y"], w["params"], w["activations"], w["loss"],
+                             w["learning_rate"], w["epochs"], w["batch_size"])[0]
+    return go
+
+
+def run_sklearn(w: Workload) -> Callable[[], dict[str, Any]]:
+    # Preparation (a warm-up epoch and setting the weights) is outside the timed call.
+    state: dict[str, Any] = {}
+
+    def go() -> dict[str, Any]:
+        clf, Xr, y = state.pop("prepared")
+        return sklearn_runner.train(clf, Xr, y)
+
+    def prepare() -> None:
+        state["prepared"] = sklearn_runner.prepare(w["X"], w["Y"], w["params"],
+                                                   w["activations"], w["learning_rate"],
+                                                   w["epochs"], w["batch_size"])
+    go.prepare = prepare  # type: ignore[attr-defined]
+    return go
+
+
+def final_loss(w: Workload, params: dict[str, Any]) -> float:
+    AL, _ = mf.forward(w["X"], {k: np.asarray(v, dtype=w["X"].dtype) for k, v in params.items()},
+                       w["activations"])
+    return mf.compute_cost(AL, w["Y"], w["loss"])
+
+
+def timed(fn: Callable[[], dict[str, Any]]) -> tuple[float, dict[str, Any]]:
+    prepare = getattr(fn, "prepare", None)
+    if prepare is not None:
+        prepare()
+    t0 = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t0, out
+
+
+def peak_memory(fn: Callable[[], dict[str, Any]]) -> int:
+    """Peak bytes allocated (NumPy reports to tracemalloc) while ``fn`` runs."""
+    prepare = getattr(fn, "prepare", None)
+    if prepare is not None:
+        prepare()
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    start = tracemalloc.get_traced_memory()[0]
+    fn()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak - start
+
+
+def import_cost(repeats: int) -> dict[str, float]:
+    """Median wall time of a fresh interpreter importing numpy, and numpy then mlp_fn."""
+    def once(code: str) -> float:
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True)
+        return time.perf_counter() - t0
+    a, b = [], []
+    for _ in range(repeats):
+        a.append(once("import numpy"))
+        b.append(once("import numpy, mlp_fn"))
+    return {"numpy_s": statistics.median(a), "numpy_and_mlp_fn_s": statistics.median(b),
+            "added_ms": 1000 * (statistics.median(b) - statistics.median(a))}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="small workloads, 2 repeats")
+    parser.add_argument("--json", type=Path, default=Path("out/benchmarks.json"))
+    parser.add_argument("--only", nargs="*", default=list(WORKLOADS))
+    args = parser.parse_args(argv)
+    repeats = 2 if args.quick else args.repeats
+    scale = 0.1 if args.quick else 1.0
+    try:
+        from threadpoolctl import threadpool_limits
+        limiter: Any = threadpool_limits(limits=1)
+    except ImportError:  # the environment variables set by the package still apply
+        limiter = None
+    impls = {"mlp_fn": run_mlp_fn, "baseline": run_baseline}
+    if sklearn_runner.available():
+        impls["sklearn"] = run_sklearn
+
+    results: list[dict[str, Any]] = []
+    for name in args.only:
+        for dtype in (np.float32, np.float64):
+            w = WORKLOADS[name](dtype, scale)
+            fns = {k: make(w) for k, make in impls.items()}
+            times: dict[str, list[float]] = {k: [] for k in fns}
+            losses: dict[str, float] = {}
+            for _ in range(repeats):  # interleaved: one run of each, then again
+                for k, fn in fns.items():
+                    seconds, params = timed(fn)
+                    times[k].append(seconds)
+                    losses[k] = final_loss(w, params)
+            row: dict[str, Any] = {
+                "workload": name, "dtype": np.dtype(dtype).name, "note": w["note"],
+                "median_s": {k: statistics.median(v) for k, v in times.items()},
+                "ratio_vs_baseline": {k: statistics.median(a / b for a, b in
+                                                           zip(v, times["baseline"]))
+                                      for k, v in times.items() if k != "baseline"},
+                "final_loss": losses,
+            }
+            tol = 1e-3 if dtype == np.float32 else 1e-6
+            comparable = [k for k in losses if not (k == "sklearn" and w["loss"] != "cce")]
+            ref = losses["baseline"]
+            row["same_loss"] = all(abs(losses[k] - ref) <= tol * max(1.0, abs(ref))
+                                   for k in comparable)
+            if name == "large" and not args.quick:
+                row["peak_bytes"] = {k: peak_memory(fn) for k, fn in fns.items()}
+            results.append(row)
+            print(f"{name:<7} {row['dtype']:<8} " + "  ".join(
+                f"{k} {row['median_s'][k]:.3f}s" for k in fns) + "  |  " + "  ".join(
+                f"{k}/baseline {r:.2f}" for k, r in row["ratio_vs_baseline"].items())
+                + f"  | same loss: {row['same_loss']}", flush=True)
+
+    by = {(r["workload"], r["dtype"]): r for r in results}
+    summary: dict[str, Any] = {"machine": f"{platform.processor() or platform.machine()}, "
+                                          f"{platform.system()}, Python "
+                                          f"{platform.python_version()}, NumPy {np.__version__}",
+                               "date": time.strftime("%Y-%m-%d"), "repeats": repeats,
+                               "quick": args.quick, "results": results,
+                               "import": import_cost(5 if args.quick else 15)}
+    if ("large", "float32") in by and ("large", "float64") in by:
+        summary["large_float64_over_float32_mlp_fn"] = (
+            by[("large", "float64")]["median_s"]["mlp_fn"]
+            / by[("large", "float32")]["median_s"]["mlp_fn"])
+    print(f"\nimport mlp_fn adds {summary['import']['added_ms']:.1f} ms to import numpy")
+    if "large_float64_over_float32_mlp_fn" in summary:
+        print(f"large: float32 is {summary['large_float64_over_float32_mlp_fn']:.2f}x faster "
+              f"than float64")
+    for r in results:
+        if "peak_bytes" in r:
+            pb = r["peak_bytes"]
+            print(f"large {r['dtype']}: peak memory mlp_fn {pb['mlp_fn'] / 2**20:.1f} MiB, "
+                  f"baseline {pb['baseline'] / 2**20:.1f} MiB "
+                  f"(ratio {pb['mlp_fn'] / pb['baseline']:.2f})")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(summary, indent=1))
+    print(f"written to {args.json}")
+    if limiter is not None:
+        limiter.unregister()
+    return 0 if all(r["same_loss"] for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+"""The benchmark harness runs and its implementations agree; speed itself is never asserted here
+(it is measured by ``python -m benchmarks``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+import mlp_fn as mf
+from benchmarks.__main__ import main
+from benchmarks.baseline import train_inplace
+from benchmarks.workloads import WORKLOADS
+
+
+def test_in_place_baseline_computes_the_same_training() -> None:
+    """The baseline is only a fair yardstick if it does exactly mlp_fn's math."""
+    for name in WORKLOADS:
+        w = WORKLOADS[name](np.float64, 0.05)
+        ours, hist = mf.train(w["X"], w["Y"], w["params"], w["activations"], w["loss"],
+                              learning_rate=w["learning_rate"], epochs=w["epochs"],
+                              batch_size=w["batch_size"], shuffle=False)
+        theirs, base_hist = train_inplace(w["X"], w["Y"], w["params"], w["activations"],
+                                          w["loss"], w["learning_rate"], w["epochs"],
+                                          w["batch_size"])
+        for k in ours:
+            np.testing.assert_allclose(ours[k], theirs[k], rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(hist["cost"], base_hist, rtol=1e-9)
+
+
+def test_harness_quick_run_writes_its_json(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    assert main(["--quick", "--only", "tiny", "--json", str(out)]) == 0
+    summary = json.loads(out.read_text())
+    assert {r["dtype"] for r in summary["results"]} == {"float32", "float64"}
+    assert all(r["same_loss"] and "mlp_fn" in r["ratio_vs_baseline"] for r in summary["results"])
+    assert summary["import"]["numpy_s"] > 0
