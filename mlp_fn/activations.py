@@ -15,6 +15,7 @@ from typing import TypedDict
 
 import numpy as np
 
+from mlp_fn._names import resolve
 from mlp_fn._types import ActivationFn, Array, BackwardFn, DerivativeFn
 
 #: Slope of leaky ReLU for z <= 0, as in the chapter (alpha = 0.01).
@@ -174,10 +175,4 @@ OUTPUT_ONLY = frozenset({"softmax"})
 
 def canonical_activation(name: str) -> str:
     """The registry name for ``name`` (resolving aliases); ValueError listing the valid names."""
-    if not isinstance(name, str):
-        raise TypeError(f"activation: expected a name (str), got {type(name).__name__} {name!r}")
-    resolved = ACTIVATION_ALIASES.get(name, name)
-    if resolved not in ACTIVATIONS:
-        valid = ", ".join(sorted([*ACTIVATIONS, *ACTIVATION_ALIASES]))
-        raise ValueError(f"activation: unknown name {name!r}; expected one of: {valid}")
-    return resolved
+    return resolve("activation", name, ACTIVATIONS, ACTIVATION_ALIASES)

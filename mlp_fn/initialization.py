@@ -23,6 +23,7 @@ import numpy.typing as npt
 
 from mlp_fn import validation as check
 from mlp_fn._freeze import frozen_dict
+from mlp_fn._names import resolve
 from mlp_fn._types import Params
 
 #: name -> scale of the standard-normal draw, as a function of n[l-1].
@@ -55,9 +56,7 @@ def init_params(
         {"W1": (n1, n0), "b1": (n1, 1), ..., "WL": (nL, n[L-1]), "bL": (nL, 1)}, read-only.
     """
     dims = check.layer_dims(layer_dims)
-    if not isinstance(method, str) or method not in INITS:
-        raise ValueError(f"method: unknown initialization {method!r}; expected one of: "
-                         f"{', '.join(INITS)}")
+    method = resolve("method", method, INITS)
     dt = np.dtype(dtype)
     if dt not in check.FLOAT_DTYPES:
         raise TypeError(f"dtype: expected float32 or float64, got {dt}")

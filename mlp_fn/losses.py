@@ -23,6 +23,7 @@ from typing import Callable, Literal, TypeAlias, TypedDict
 
 import numpy as np
 
+from mlp_fn._names import resolve
 from mlp_fn._types import Array
 
 CostFn: TypeAlias = Callable[[Array, Array], float]
@@ -136,10 +137,4 @@ l2 = mse
 
 def canonical_loss(name: str) -> str:
     """The registry name for ``name`` (resolving aliases); ValueError listing the valid names."""
-    if not isinstance(name, str):
-        raise TypeError(f"loss: expected a name (str), got {type(name).__name__} {name!r}")
-    resolved = LOSS_ALIASES.get(name, name)
-    if resolved not in LOSSES:
-        valid = ", ".join(sorted([*LOSSES, *LOSS_ALIASES]))
-        raise ValueError(f"loss: unknown name {name!r}; expected one of: {valid}")
-    return resolved
+    return resolve("loss", name, LOSSES, LOSS_ALIASES)

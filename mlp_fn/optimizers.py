@@ -22,6 +22,7 @@ from typing import Any, TypeAlias, TypedDict
 import numpy as np
 
 from mlp_fn._freeze import frozen, frozen_dict
+from mlp_fn._names import resolve
 from mlp_fn._types import Array, Params
 
 
@@ -239,10 +240,7 @@ UPDATES: dict[str, StepFn] = {"gd": _gd, "momentum": _momentum, "momentum_ema": 
 
 def get_optimizer(name: str) -> tuple[InitFn, StepFn]:
     """The (init, step) pair for ``name``; ValueError listing the valid names."""
-    if not isinstance(name, str) or name not in OPTIMIZERS:
-        raise ValueError(f"optimizer: unknown name {name!r}; expected one of: "
-                         f"{', '.join(OPTIMIZERS)}")
-    return OPTIMIZERS[name]
+    return OPTIMIZERS[resolve("optimizer", name, OPTIMIZERS)]
 
 
 def global_norm(grads: Mapping[str, Array]) -> float:

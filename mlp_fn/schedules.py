@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any, TypeAlias
 
 from mlp_fn import validation as check
+from mlp_fn._names import resolve
 
 Schedule: TypeAlias = Callable[[int], float]
 
@@ -68,7 +69,4 @@ SCHEDULES: dict[str, Callable[..., Schedule]] = {
 
 def make_schedule(name: str, lr0: float, **options: Any) -> Schedule:
     """The schedule called ``name`` starting at ``lr0``; ValueError listing the valid names."""
-    if not isinstance(name, str) or name not in SCHEDULES:
-        raise ValueError(f"schedule: unknown name {name!r}; expected one of: "
-                         f"{', '.join(SCHEDULES)}")
-    return SCHEDULES[name](lr0, **options)
+    return SCHEDULES[resolve("schedule", name, SCHEDULES)](lr0, **options)
