@@ -253,9 +253,9 @@ def clip_by_global_norm(grads: Mapping[str, Array], max_norm: float) -> dict[str
     so the direction is kept and only the step length is capped at ``max_norm``."""
     norm = global_norm(grads)
     if norm <= max_norm:
-        return dict(grads)
+        return frozen_dict(grads)  # read-only views: the caller's own arrays stay writeable
     scale = max_norm / norm
-    return {k: g * scale for k, g in grads.items()}  # fresh arrays: the caller's are untouched
+    return {k: frozen(g * scale) for k, g in grads.items()}
 
 
 def optimizer_options(name: str, options: Mapping[str, Any] | None) -> dict[str, float]:

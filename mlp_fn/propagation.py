@@ -28,7 +28,7 @@ from mlp_fn import validation as check
 from mlp_fn._freeze import frozen, frozen_dict
 from mlp_fn._types import Array, Cache, Grads, Params
 from mlp_fn.activations import ACTIVATIONS
-from mlp_fn.losses import LOSSES
+from mlp_fn.losses import LOSSES, canonical_loss
 
 
 # ----------------------------------------------------------------------------------------------
@@ -284,7 +284,7 @@ def compute_cost(AL: Array, Y: Array, loss: str) -> float:
         Y: targets, (n_y, m): {0, 1} for bce, one-hot for cce, real for mse/half_mse.
         loss: 'bce', 'cce', 'mse', 'half_mse' (or an alias).
     """
-    name = check.canonical_loss_name(loss)
+    name = canonical_loss(loss)
     AL = check.matrix("AL", AL, "(n_y, m)")
     if AL.shape[1] == 0:
         raise ValueError("AL: expected at least one example (m >= 1), got m = 0")

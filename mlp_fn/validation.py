@@ -239,11 +239,6 @@ def targets(Y: Any, n_y: int, m: int, loss: str, dtype: np.dtype[Any]) -> Array:
     return Yf
 
 
-def canonical_loss_name(loss: Any) -> str:
-    """A known loss name (aliases resolved)."""
-    return canonical_loss(loss)
-
-
 def keep_prob(v: Any) -> float:
     """Dropout keep probability in (0, 1]."""
     if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):

@@ -177,3 +177,4 @@ def test_clip_by_global_norm(seed: int, max_norm: float) -> None:
     factor = new_norm / norm
     for k in grads:
         np.testing.assert_allclose(clipped[k], grads[k] * factor, rtol=1e-12)
+        assert not clipped[k].flags.writeable and grads[k].flags.writeable
