@@ -57,18 +57,23 @@ def activation_forward(Z: Array, activation: str) -> Array:
 
 
 def dropout_masks(
-    shapes: Mapping[str, tuple[int, int]], keep_prob: float, seed: int | Sequence[int]
+    shapes: Mapping[str, tuple[int, int]], keep_prob: float, seed: int | Sequence[int],
+    dtype: Any = np.float64,
 ) -> dict[str, Array]:
     """Inverted-dropout masks D[l] = (U < keep_prob) / keep_prob, U ~ Uniform[0, 1) from ``seed``.
 
     Each entry is 0 (unit dropped, probability 1 - keep_prob) or 1/keep_prob (kept), so that
     E[A[l] * D[l]] = A[l]: the expected activation, and hence the next layer's input, is unchanged.
-    ``shapes`` maps "D{l}" to the shape of A[l]. Masks are float64; cast by the caller.
+    ``shapes`` maps "D{l}" to the shape of A[l]. The uniforms are the same for every ``dtype``;
+    only the masks are made in it (a float32 run then carries no float64 masks).
     """
     rng = np.random.default_rng(seed)
-    return {
-        key: (rng.random(shape) < keep_prob) * (1.0 / keep_prob) for key, shape in shapes.items()
-    }
+    masks = {}
+    for key, shape in shapes.items():
+        D = (rng.random(shape) < keep_prob).astype(dtype)
+        D *= 1.0 / keep_prob
+        masks[key] = D
+    return masks
 
 
 def _forward(
@@ -128,7 +133,7 @@ def forward(
             raise ValueError("seed: dropout (keep_prob < 1) draws random masks and needs an "
                              "explicit seed, got None")
         shapes = {f"D{l}": (params[f"W{l}"].shape[0], X.shape[1]) for l in range(1, L)}
-        masks = {k: D.astype(X.dtype) for k, D in dropout_masks(shapes, keep, seed).items()}
+        masks = dropout_masks(shapes, keep, seed, X.dtype)
     with np.errstate(all="ignore"):  # overflow is detected below and reported, not warned
         AL, cache = _forward(X, params, acts, masks)
     if not np.isfinite(AL).all():

@@ -261,8 +261,7 @@ def train(
                 masks = None
                 if keep < 1.0:
                     shapes = {key: (n, mb) for key, n in hidden.items()}
-                    masks = {key: D.astype(dtype) for key, D in
-                             dropout_masks(shapes, keep, [seed, e, start, 1]).items()}
+                    masks = dropout_masks(shapes, keep, [seed, e, start, 1], dtype)
                 AL, cache = _forward(Xb, params, acts, masks)
                 cost = LOSSES[name]["cost"](AL, Yb) + l2_penalty(params, lam, mb)
                 if not np.isfinite(cost):
