@@ -3,6 +3,7 @@ shuffling, constant rate), the same initial weights (set through warm_start) and
 
 from __future__ import annotations
 
+import importlib.util
 import warnings
 from typing import Any
 
@@ -10,11 +11,8 @@ import numpy as np
 
 
 def available() -> bool:
-    try:
-        import sklearn  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """Whether scikit-learn is installed (the ``bench`` extra)."""
+    return importlib.util.find_spec("sklearn") is not None
 
 
 def prepare(X: Any, Y: Any, params: dict[str, Any], activations: list[str],

@@ -45,6 +45,12 @@ def _state(params: Mapping[str, Array], *names: str) -> OptState:
     }
 
 
+def frozen_state(state: OptState) -> OptState:
+    """The same state with every slot array read-only (views: nothing is copied)."""
+    return {"step": state["step"],
+            "slots": {s: frozen_dict(v) for s, v in state["slots"].items()}}
+
+
 def _check_grads(params: Mapping[str, Array], grads: Mapping[str, Array]) -> None:
     missing = [f"d{k}" for k in params if f"d{k}" not in grads]
     if missing:
@@ -207,8 +213,7 @@ def _public(update: StepFn) -> StepFn:
              **hyper: float) -> tuple[Params, OptState]:
         _check_grads(params, grads)
         new, new_state = update(params, grads, state, **hyper)
-        slots = {s: frozen_dict(v) for s, v in new_state["slots"].items()}
-        return frozen_dict(new), {"step": new_state["step"], "slots": slots}
+        return frozen_dict(new), frozen_state(new_state)
 
     return step
 

@@ -62,10 +62,7 @@ def _read(path: str | os.PathLike[str], where: str) -> dict[str, Any] | None:
             kind = "a pickle, which is never loaded" if magic[:1] == b"\x80" else "not a zip"
             raise ValueError(f"{where} is not an .npz archive ({kind})")
         try:
-            loaded = np.load(f, allow_pickle=False)
-            if not isinstance(loaded, np.lib.npyio.NpzFile):
-                return None
-            with loaded:
+            with np.load(f, allow_pickle=False) as loaded:  # zip magic: always an NpzFile
                 return {k: loaded[k] for k in loaded.files}
         except ValueError as err:
             if "pickle" in str(err).lower():  # NumPy refuses object data without allow_pickle

@@ -26,7 +26,7 @@ import numpy as np
 
 from mlp_fn import validation as check
 from mlp_fn._freeze import frozen, frozen_dict
-from mlp_fn._types import Array, Cache, Grads, Params
+from mlp_fn._types import Array, Cache, Grads
 from mlp_fn.activations import ACTIVATIONS
 from mlp_fn.losses import LOSSES, canonical_loss
 

@@ -25,7 +25,8 @@ from mlp_fn import validation as check
 from mlp_fn._freeze import frozen, frozen_dict
 from mlp_fn._types import Array, Params
 from mlp_fn.losses import LOSSES
-from mlp_fn.optimizers import UPDATES, OptState, clip_by_global_norm, get_optimizer, gd_step
+from mlp_fn.optimizers import (UPDATES, OptState, clip_by_global_norm, frozen_state, gd_step,
+                               get_optimizer)
 from mlp_fn.optimizers import optimizer_options as check_optimizer_options
 from mlp_fn.propagation import _backward, _forward, dropout_masks, l2_penalty
 from mlp_fn.schedules import Schedule
@@ -136,11 +137,6 @@ def _schedule(learning_rate: float | Schedule) -> Schedule:
         return learning_rate
     lr = check.positive_float("learning_rate", learning_rate)
     return lambda epoch: lr
-
-
-def _frozen_state(state: OptState) -> OptState:
-    return {"step": state["step"],
-            "slots": {s: frozen_dict(v) for s, v in state["slots"].items()}}
 
 
 def _empty_history(state: OptState) -> History:
@@ -265,7 +261,7 @@ def train(
                 AL, cache = _forward(Xb, params, acts, masks)
                 cost = LOSSES[name]["cost"](AL, Yb) + l2_penalty(params, lam, mb)
                 if not np.isfinite(cost):
-                    history["opt_state"] = _frozen_state(state)
+                    history["opt_state"] = frozen_state(state)
                     raise TrainingDiverged(
                         f"train: the cost became {cost} at epoch {e} (batch starting at example "
                         f"{start}) with learning rate {lr}; try a smaller learning_rate, "
@@ -294,11 +290,11 @@ def train(
             else:
                 history["best_epoch"] = e
             if callback is not None:  # it sees read-only arrays, so it cannot disturb the loop
-                callback(e, frozen_dict(params), {**history, "opt_state": _frozen_state(state)})
+                callback(e, frozen_dict(params), {**history, "opt_state": frozen_state(state)})
             if patience is not None and waited >= patience:
                 history["stopped_early"] = True
                 break
     if validation_data is not None and patience is not None:
         params = best_params
-    history["opt_state"] = _frozen_state(state)
+    history["opt_state"] = frozen_state(state)
     return frozen_dict(params), history

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from mlp_fn._types import Array, Params
+from mlp_fn._types import Array
 from mlp_fn.activations import OUTPUT_ONLY, canonical_activation
 from mlp_fn.losses import LOSSES, canonical_loss
 
@@ -192,8 +192,8 @@ def inputs(X: Any, n_x: int, dtype: np.dtype[Any]) -> Array:
     if X.shape[0] != n_x:
         hint = ""
         if X.shape[1] == n_x:
-            hint = (f"; it looks like one example per row: the course layout has one example per "
-                    f"column, so pass X.T")
+            hint = ("; it looks like one example per row: the course layout has one example per "
+                    "column, so pass X.T")
         raise ValueError(f"X: expected shape ({n_x}, m) (n_x = {n_x} features, from W1), "
                          f"got {X.shape}{hint}")
     if X.shape[1] == 0:
