@@ -6,6 +6,12 @@ caller already has it (the course writes sigmoid' = A(1 - A) and tanh' = 1 - A^2
 
 ``ACTIVATIONS`` pairs every name with its function and its backward step dZ = dA * g'(Z), so
 ``forward`` and ``backward`` look a layer's activation up once and never branch on its name.
+
+The public functions take what the chapter passes (a Python number, a list, an integer array such
+as its ``z_values = np.array([-3, -1, 0, 1, 3])``) and return a read-only float array (0-d for a
+number; ``float(...)`` gives the Python float). float32 stays float32; everything else becomes
+float64. The registry holds the bare formulas (``_sigmoid``, ...), which ``forward`` and ``train``
+call on arrays already checked at their own entry.
 """
 
 from __future__ import annotations
@@ -15,6 +21,9 @@ from typing import TypedDict
 
 import numpy as np
 
+from numpy.typing import ArrayLike
+
+from mlp_fn._inputs import real_array, result
 from mlp_fn._names import resolve
 from mlp_fn._types import ActivationFn, Array, BackwardFn, DerivativeFn
 
@@ -23,57 +32,169 @@ LEAKY_ALPHA = 0.01
 
 _GELU_C = math.sqrt(2.0 / math.pi)
 _GELU_K = 0.044715
+#: Beyond |z| = 30 the tanh in GeLU is exactly +-1 in float32 and float64; clipping there keeps
+#: z^3 from overflowing without changing a single result.
+_GELU_CLIP = 30.0
 
 
-def sigmoid(Z: Array) -> Array:
-    """sigmoid(z) = 1 / (1 + e^(-z)), range (0, 1).
 
-    Computed as e^(min(z,0)) / (1 + e^(-|z|)), which equals the formula and never overflows: the
-    exponent is at most 0 for every z, so |z| = 1e4 gives exactly 0 or 1 without a warning.
-    """
+# ----------------------------------------------------------------------------------------------
+# The formulas, on float arrays (the registry's entries)
+# ----------------------------------------------------------------------------------------------
+
+def _sigmoid(Z: Array) -> Array:
+    # e^(min(z,0)) / (1 + e^(-|z|)) equals 1 / (1 + e^(-z)) and never overflows: the exponent is
+    # at most 0 for every z, so |z| = 1e4 gives exactly 0 or 1 without a warning.
     e = np.exp(-np.abs(Z))
     return np.where(Z >= 0, 1.0, e) / (1.0 + e)
 
 
-def sigmoid_derivative(Z: Array, A: Array | None = None) -> Array:
-    """sigmoid'(z) = sigmoid(z) (1 - sigmoid(z)) = A (1 - A); at most 0.25, at z = 0."""
-    s = sigmoid(Z) if A is None else A
+def _sigmoid_derivative(Z: Array, A: Array | None = None) -> Array:
+    s = _sigmoid(Z) if A is None else A
     return s * (1.0 - s)
 
 
-def tanh(Z: Array) -> Array:
-    """tanh(z) = (e^z - e^(-z)) / (e^z + e^(-z)), range (-1, 1)."""
+def _tanh(Z: Array) -> Array:
     return np.tanh(Z)
 
 
-def tanh_derivative(Z: Array, A: Array | None = None) -> Array:
-    """tanh'(z) = 1 - tanh(z)^2 = 1 - A^2."""
+def _tanh_derivative(Z: Array, A: Array | None = None) -> Array:
     t = np.tanh(Z) if A is None else A
     return 1.0 - t * t
 
 
-def relu(Z: Array) -> Array:
-    """ReLU(z) = max(0, z)."""
+def _relu(Z: Array) -> Array:
     return np.maximum(Z, 0.0)
 
 
-def relu_derivative(Z: Array, A: Array | None = None) -> Array:
-    """ReLU'(z) = 1 if z > 0 else 0 (the chapter's choice at the kink z = 0 is 0)."""
+def _relu_derivative(Z: Array, A: Array | None = None) -> Array:
     return (Z > 0).astype(Z.dtype)
 
 
-def leaky_relu(Z: Array, alpha: float = LEAKY_ALPHA) -> Array:
-    """LeakyReLU(z) = z if z > 0 else alpha * z."""
+def _leaky_relu(Z: Array, alpha: float = LEAKY_ALPHA) -> Array:
     return np.where(Z > 0, Z, alpha * Z)
 
 
-def leaky_relu_derivative(Z: Array, A: Array | None = None, alpha: float = LEAKY_ALPHA) -> Array:
-    """LeakyReLU'(z) = 1 if z > 0 else alpha (alpha at the kink z = 0, as in the chapter)."""
+def _leaky_relu_derivative(Z: Array, A: Array | None = None, alpha: float = LEAKY_ALPHA) -> Array:
     one = np.ones((), dtype=Z.dtype)
     return np.where(Z > 0, one, np.asarray(alpha, dtype=Z.dtype))
 
 
-def gelu(Z: Array) -> Array:
+def _gelu(Z: Array) -> Array:
+    Zc = np.clip(Z, -_GELU_CLIP, _GELU_CLIP)
+    u = _GELU_C * (Zc + _GELU_K * Zc * Zc * Zc)
+    return 0.5 * Z * (1.0 + np.tanh(u))
+
+
+def _gelu_derivative(Z: Array, A: Array | None = None) -> Array:
+    # Clipped as in _gelu: beyond |z| = 30, 1 - t^2 is exactly 0 and the second term vanishes.
+    Zc = np.clip(Z, -_GELU_CLIP, _GELU_CLIP)
+    Z2 = Zc * Zc
+    t = np.tanh(_GELU_C * Zc * (1.0 + _GELU_K * Z2))
+    return 0.5 * (1.0 + t) + 0.5 * Zc * (1.0 - t * t) * _GELU_C * (1.0 + 3.0 * _GELU_K * Z2)
+
+
+def _identity(Z: Array) -> Array:
+    return Z
+
+
+def _identity_derivative(Z: Array, A: Array | None = None) -> Array:
+    return np.ones_like(Z)
+
+
+def _quadratic(Z: Array) -> Array:
+    return Z * Z
+
+
+def _quadratic_derivative(Z: Array, A: Array | None = None) -> Array:
+    return 2.0 * Z
+
+
+def _softmax(Z: Array) -> Array:
+    # softmax(z - c) = softmax(z) for any constant c; with c the column maximum every exponent
+    # is at most 0, so nothing overflows.
+    e: Array = np.exp(Z - Z.max(axis=0, keepdims=True))
+    total: Array = e.sum(axis=0, keepdims=True)
+    return e / total
+
+
+def _softmax_jvp(A: Array, V: Array) -> Array:
+    AV: Array = (A * V).sum(axis=0, keepdims=True)
+    return A * (V - AV)
+
+
+# ----------------------------------------------------------------------------------------------
+# The public functions: the same formulas, for whatever the textbook passes
+# ----------------------------------------------------------------------------------------------
+
+def _z_and_a(Z: ArrayLike, A: ArrayLike | None) -> tuple[Array, Array | None]:
+    """Z as a float array, and A = g(Z) (if given) of the same shape and dtype."""
+    Zf = real_array("Z", Z)
+    if A is None:
+        return Zf, None
+    Af = real_array("A", A)
+    if Af.shape != Zf.shape:
+        raise ValueError(f"A: expected g(Z), of Z's shape {Zf.shape}, got shape {Af.shape}")
+    return Zf, Af.astype(Zf.dtype, copy=False)
+
+
+def _alpha(alpha: float) -> float:
+    a = real_array("alpha", alpha)
+    if a.ndim != 0:
+        raise TypeError(f"alpha: expected one number, got shape {a.shape}")
+    return float(a)
+
+
+def sigmoid(Z: ArrayLike) -> Array:
+    """sigmoid(z) = 1 / (1 + e^(-z)), range (0, 1).
+
+    Computed as e^(min(z,0)) / (1 + e^(-|z|)), which equals the formula and never overflows.
+    """
+    return result("sigmoid", _sigmoid, real_array("Z", Z))
+
+
+def sigmoid_derivative(Z: ArrayLike, A: ArrayLike | None = None) -> Array:
+    """sigmoid'(z) = sigmoid(z) (1 - sigmoid(z)) = A (1 - A); at most 0.25, at z = 0."""
+    return result("sigmoid_derivative", _sigmoid_derivative, *_z_and_a(Z, A))
+
+
+def tanh(Z: ArrayLike) -> Array:
+    """tanh(z) = (e^z - e^(-z)) / (e^z + e^(-z)), range (-1, 1)."""
+    return result("tanh", _tanh, real_array("Z", Z))
+
+
+def tanh_derivative(Z: ArrayLike, A: ArrayLike | None = None) -> Array:
+    """tanh'(z) = 1 - tanh(z)^2 = 1 - A^2."""
+    return result("tanh_derivative", _tanh_derivative, *_z_and_a(Z, A))
+
+
+def relu(Z: ArrayLike) -> Array:
+    """ReLU(z) = max(0, z)."""
+    return result("relu", _relu, real_array("Z", Z))
+
+
+def relu_derivative(Z: ArrayLike, A: ArrayLike | None = None) -> Array:
+    """ReLU'(z) = 1 if z > 0 else 0 (the chapter's choice at the kink z = 0 is 0)."""
+    return result("relu_derivative", _relu_derivative, *_z_and_a(Z, A))
+
+
+def leaky_relu(Z: ArrayLike, alpha: float = LEAKY_ALPHA) -> Array:
+    """LeakyReLU(z) = z if z > 0 else alpha * z (alpha = 0.01 as in the chapter)."""
+    return result("leaky_relu", _leaky_relu, real_array("Z", Z), _alpha(alpha))
+
+
+def leaky_relu_derivative(Z: ArrayLike, A: ArrayLike | None = None,
+                          alpha: float = LEAKY_ALPHA) -> Array:
+    """LeakyReLU'(z) = 1 if z > 0 else alpha (alpha at the kink z = 0, as in the chapter).
+
+    ``leaky_relu_derivative(np.array([-3, -1, 0, 1, 3]))`` is [0.01, 0.01, 0.01, 1, 1]: integer
+    input gives float output, so alpha is never lost to an integer cast.
+    """
+    Zf, Af = _z_and_a(Z, A)
+    return result("leaky_relu_derivative", _leaky_relu_derivative, Zf, Af, _alpha(alpha))
+
+
+def gelu(Z: ArrayLike) -> Array:
     """GeLU, tanh form (Hendrycks and Gimpel, 2016, eq. for the fast approximation):
 
     gelu(z) = z/2 * (1 + tanh(sqrt(2/pi) * (z + 0.044715 z^3))).
@@ -81,62 +202,77 @@ def gelu(Z: Array) -> Array:
     This is the form of GPT-2 and of most from-scratch code; it differs from the exact
     z * Phi(z) by less than 5e-4 everywhere.
     """
-    u = _GELU_C * (Z + _GELU_K * Z * Z * Z)
-    return 0.5 * Z * (1.0 + np.tanh(u))
+    return result("gelu", _gelu, real_array("Z", Z))
 
 
-def gelu_derivative(Z: Array, A: Array | None = None) -> Array:
+def gelu_derivative(Z: ArrayLike, A: ArrayLike | None = None) -> Array:
     """gelu'(z) = (1 + t)/2 + z/2 * (1 - t^2) * sqrt(2/pi) * (1 + 3 * 0.044715 z^2),
     with t = tanh(sqrt(2/pi) * (z + 0.044715 z^3)). Finite for every finite z: when |z| is large
     1 - t^2 is exactly 0."""
-    Z2 = Z * Z
-    t = np.tanh(_GELU_C * Z * (1.0 + _GELU_K * Z2))
-    return 0.5 * (1.0 + t) + 0.5 * Z * (1.0 - t * t) * _GELU_C * (1.0 + 3.0 * _GELU_K * Z2)
+    return result("gelu_derivative", _gelu_derivative, *_z_and_a(Z, A))
 
 
-def identity(Z: Array) -> Array:
+def identity(Z: ArrayLike) -> Array:
     """identity(z) = z: the output of a regression network (the chapter's "no activation")."""
-    return Z
+    return result("identity", _identity, real_array("Z", Z))
 
 
-def identity_derivative(Z: Array, A: Array | None = None) -> Array:
+def identity_derivative(Z: ArrayLike, A: ArrayLike | None = None) -> Array:
     """identity'(z) = 1."""
-    return np.ones_like(Z)
+    return result("identity_derivative", _identity_derivative, *_z_and_a(Z, A))
 
 
-def quadratic(Z: Array) -> Array:
+def quadratic(Z: ArrayLike) -> Array:
     """quadratic(z) = z^2, the activation of the x^2 essay (000)."""
-    return Z * Z
+    return result("quadratic", _quadratic, real_array("Z", Z))
 
 
-def quadratic_derivative(Z: Array, A: Array | None = None) -> Array:
+def quadratic_derivative(Z: ArrayLike, A: ArrayLike | None = None) -> Array:
     """quadratic'(z) = 2z."""
-    return 2.0 * Z
+    return result("quadratic_derivative", _quadratic_derivative, *_z_and_a(Z, A))
 
 
-def softmax(Z: Array) -> Array:
-    """softmax(z)_i = e^(z_i) / sum_j e^(z_j), for each column (example) of Z of shape (K, m).
+def _classes_in_rows(name: str, Z: Array) -> None:
+    """Softmax normalises each column over its rows (the classes): refuse layouts where that
+    cannot be what was meant."""
+    if Z.ndim == 0 or Z.ndim > 2:
+        raise ValueError(f"{name}: expected a vector of K class scores or a (K, m) matrix, one "
+                         f"example per column, got shape {Z.shape}")
+    if Z.shape[0] == 1:
+        hint = (f"pass {name}.T if your rows are examples" if Z.ndim == 2 and Z.shape[1] > 1
+                else "a single class has probability 1")
+        raise ValueError(f"{name}: softmax over a single class is 1 for every example, got shape "
+                         f"{Z.shape}; classes are rows in the course layout, so {hint} "
+                         f"(for a binary output use sigmoid)")
+
+
+def softmax(Z: ArrayLike) -> Array:
+    """softmax(z)_k = e^(z_k) / sum_j e^(z_j), for each column (example) of Z of shape (K, m),
+    or for a 1-D vector of K scores (the chapter's ``softmax(np.array([2.0, 1.0, 0.1]))``).
 
     The column maximum is subtracted first: softmax(z - c) = softmax(z) for any constant c, and the
-    exponents are then at most 0, so nothing overflows.
+    exponents are then at most 0, so nothing overflows. A (1, m) row is refused: one class.
     """
-    e: Array = np.exp(Z - Z.max(axis=0, keepdims=True))
-    total: Array = e.sum(axis=0, keepdims=True)
-    return e / total
+    Zf = real_array("Z", Z)
+    _classes_in_rows("Z", Zf)
+    return result("softmax", _softmax, Zf)
 
 
-def softmax_jvp(A: Array, V: Array) -> Array:
+def softmax_jvp(A: ArrayLike, V: ArrayLike) -> Array:
     """Jacobian of softmax times V, column by column: J V = A * (V - sum_k A_k V_k).
 
     J_ij = dA_i/dZ_j = A_i (delta_ij - A_j) is symmetric, so this is also the vector-Jacobian
     product that backpropagation needs: dZ = softmax_jvp(A, dA). A and V have shape (K, m).
     """
-    AV: Array = (A * V).sum(axis=0, keepdims=True)
-    return A * (V - AV)
+    Af, Vf = real_array("A", A), real_array("V", V)
+    _classes_in_rows("A", Af)
+    if Vf.shape != Af.shape:
+        raise ValueError(f"V: expected A's shape {Af.shape}, got {Vf.shape}")
+    return result("softmax_jvp", _softmax_jvp, Af, Vf.astype(Af.dtype, copy=False))
 
 
 def _softmax_backward(dA: Array, Z: Array, A: Array) -> Array:
-    return softmax_jvp(A, dA)
+    return _softmax_jvp(A, dA)
 
 
 def _chain(derivative: DerivativeFn) -> BackwardFn:
@@ -156,18 +292,20 @@ class Activation(TypedDict):
 
 
 ACTIVATIONS: dict[str, Activation] = {
-    "sigmoid": {"g": sigmoid, "backward": _chain(sigmoid_derivative)},
-    "tanh": {"g": tanh, "backward": _chain(tanh_derivative)},
-    "relu": {"g": relu, "backward": _chain(relu_derivative)},
-    "leaky_relu": {"g": leaky_relu, "backward": _chain(leaky_relu_derivative)},
-    "gelu": {"g": gelu, "backward": _chain(gelu_derivative)},
-    "identity": {"g": identity, "backward": _chain(identity_derivative)},
-    "quadratic": {"g": quadratic, "backward": _chain(quadratic_derivative)},
-    "softmax": {"g": softmax, "backward": _softmax_backward},
+    "sigmoid": {"g": _sigmoid, "backward": _chain(_sigmoid_derivative)},
+    "tanh": {"g": _tanh, "backward": _chain(_tanh_derivative)},
+    "relu": {"g": _relu, "backward": _chain(_relu_derivative)},
+    "leaky_relu": {"g": _leaky_relu, "backward": _chain(_leaky_relu_derivative)},
+    "gelu": {"g": _gelu, "backward": _chain(_gelu_derivative)},
+    "identity": {"g": _identity, "backward": _chain(_identity_derivative)},
+    "quadratic": {"g": _quadratic, "backward": _chain(_quadratic_derivative)},
+    "softmax": {"g": _softmax, "backward": _softmax_backward},
 }
 
-#: Other spellings accepted for the same functions (001 writes 'ReLU', 'GeLU'; 003 says 'linear').
-ACTIVATION_ALIASES: dict[str, str] = {"linear": "identity", "ReLU": "relu", "GeLU": "gelu"}
+#: Other names for the same functions (003 says 'linear'; 'logistic' is scikit-learn's sigmoid).
+#: Case and separators never count, so 001's 'ReLU' and 'GeLU' need no entry here.
+ACTIVATION_ALIASES: dict[str, str] = {"linear": "identity", "logistic": "sigmoid",
+                                      "lrelu": "leaky_relu", "square": "quadratic"}
 
 #: Activations that normalise over a whole column: allowed only in the output layer.
 OUTPUT_ONLY = frozenset({"softmax"})

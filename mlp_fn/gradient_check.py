@@ -49,7 +49,7 @@ def gradient_check(
         epsilon: the step eps of the central difference.
     """
     L = check.params(params)
-    acts = check.activations(activations, L)
+    acts = check.activations(activations, L, params)
     name = check.loss_for(loss, acts[-1])
     X = check.inputs(X, params["W1"].shape[1], params["W1"].dtype)
     Y = check.targets(Y, params[f"W{L}"].shape[0], X.shape[1], name, X.dtype)

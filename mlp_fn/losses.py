@@ -15,6 +15,11 @@ m * dJ/dAL; the 1/m of the mean is applied once, in ``linear_backward``, as in t
 Logarithms never see 0: probabilities are clamped to the smallest positive normal number of their
 dtype, so a confident wrong answer costs about 708 (float64) or 87 (float32) instead of inf, and a
 perfect fit still costs exactly 0 (its clamped term is multiplied by a zero label).
+
+The public ``bce``, ``cce``, ``mse`` and ``half_mse`` take what a textbook passes (lists, integer
+labels, a 1-D vector: for bce and the squared errors one output over m examples, for cce the K
+probabilities of one example) and check that the values fit the loss; the registry ``LOSSES``
+holds the bare formulas, which ``train`` calls on arrays it has checked once.
 """
 
 from __future__ import annotations
@@ -23,6 +28,9 @@ from typing import Callable, Literal, TypeAlias, TypedDict
 
 import numpy as np
 
+from numpy.typing import ArrayLike
+
+from mlp_fn._inputs import real_array
 from mlp_fn._names import resolve
 from mlp_fn._types import Array
 
@@ -41,7 +49,7 @@ def _clamp_eps(P: Array) -> Array:
     return np.maximum(P, np.finfo(P.dtype).eps)
 
 
-def bce(AL: Array, Y: Array) -> float:
+def _bce(AL: Array, Y: Array) -> float:
     """Binary cross-entropy, mean over the m examples:
 
     J = -(1/m) sum_{i=1}^{m} [ y(i) log a(i) + (1 - y(i)) log(1 - a(i)) ].
@@ -55,7 +63,7 @@ def bce_derivative(AL: Array, Y: Array) -> Array:
     return -(Y / _clamp_eps(AL) - (1.0 - Y) / _clamp_eps(1.0 - AL))
 
 
-def cce(AL: Array, Y: Array) -> float:
+def _cce(AL: Array, Y: Array) -> float:
     """Categorical cross-entropy with one-hot Y of shape (K, m), mean over the m examples:
 
     J = -(1/m) sum_{i=1}^{m} sum_{k=1}^{K} y_k(i) log a_k(i).
@@ -69,7 +77,7 @@ def cce_derivative(AL: Array, Y: Array) -> Array:
     return -Y / _clamp_eps(AL)
 
 
-def mse(AL: Array, Y: Array) -> float:
+def _mse(AL: Array, Y: Array) -> float:
     """Mean squared error, the chapter's definition: the mean over all n_y * m elements,
 
     J = 1/(n_y m) sum_{i=1}^{m} sum_{k=1}^{n_y} (a_k(i) - y_k(i))^2   (no factor 1/2).
@@ -83,7 +91,7 @@ def mse_derivative(AL: Array, Y: Array) -> Array:
     return (AL - Y) * (2.0 / int(AL.shape[0]))
 
 
-def half_mse(AL: Array, Y: Array) -> float:
+def _half_mse(AL: Array, Y: Array) -> float:
     """Half the mean squared error (scikit-learn's and many derivations' convention):
 
     J = 1/(2 n_y m) sum_{i=1}^{m} sum_{k=1}^{n_y} (a_k(i) - y_k(i))^2.
@@ -113,22 +121,90 @@ class Loss(TypedDict):
 
 
 LOSSES: dict[str, Loss] = {
-    "bce": {"cost": bce, "dA": bce_derivative, "output": "sigmoid", "fused": "sigmoid",
+    "bce": {"cost": _bce, "dA": bce_derivative, "output": "sigmoid", "fused": "sigmoid",
             "task": "binary"},
-    "cce": {"cost": cce, "dA": cce_derivative, "output": "softmax", "fused": "softmax",
+    "cce": {"cost": _cce, "dA": cce_derivative, "output": "softmax", "fused": "softmax",
             "task": "multiclass"},
-    "mse": {"cost": mse, "dA": mse_derivative, "output": None, "fused": None,
+    "mse": {"cost": _mse, "dA": mse_derivative, "output": None, "fused": None,
             "task": "regression"},
-    "half_mse": {"cost": half_mse, "dA": half_mse_derivative, "output": None, "fused": None,
+    "half_mse": {"cost": _half_mse, "dA": half_mse_derivative, "output": None, "fused": None,
                  "task": "regression"},
 }
 
-#: 001's names for the same losses.
+#: 001's names for the same losses, and the long names other libraries use.
 LOSS_ALIASES: dict[str, str] = {
     "binary_log_loss": "bce",
+    "binary_cross_entropy": "bce",
     "multiclass_log_loss": "cce",
+    "categorical_cross_entropy": "cce",
     "l2": "mse",
+    "mean_squared_error": "mse",
 }
+
+
+def _pair(AL: ArrayLike, Y: ArrayLike, loss: str) -> tuple[Array, Array]:
+    """AL and Y as float arrays of one shape (n_y, m), in AL's dtype; a 1-D vector is one output
+    over m examples, or for cce the K classes of one example."""
+    A, T = real_array("AL", AL), real_array("Y", Y)
+    if A.shape != T.shape:
+        raise ValueError(f"Y: expected the shape of AL {A.shape}, got {T.shape}")
+    if A.ndim > 2:
+        raise ValueError(f"AL: expected a (n_y, m) matrix or a vector, got shape {A.shape}")
+    if A.size == 0:
+        raise ValueError("AL: expected at least one example, got an empty array")
+    if A.ndim < 2:
+        shape = (-1, 1) if loss == "cce" else (1, -1)
+        A, T = A.reshape(shape), T.reshape(shape)
+    if loss in ("bce", "cce"):
+        for name, a in (("AL", A), ("Y", T)):
+            if a.min() < 0 or a.max() > 1:
+                raise ValueError(f"{name}: {loss} expects probabilities in [0, 1], got values "
+                                 f"from {a.min()} to {a.max()}")
+    return A, T.astype(A.dtype, copy=False)
+
+
+def bce(AL: ArrayLike, Y: ArrayLike) -> float:
+    """Binary cross-entropy, mean over the m examples:
+
+    J = -(1/m) sum_{i=1}^{m} [ y(i) log a(i) + (1 - y(i)) log(1 - a(i)) ].
+    """
+    return _bce(*_pair(AL, Y, "bce"))
+
+
+def cce(AL: ArrayLike, Y: ArrayLike) -> float:
+    """Categorical cross-entropy with one-hot Y of shape (K, m), mean over the m examples:
+
+    J = -(1/m) sum_{i=1}^{m} sum_{k=1}^{K} y_k(i) log a_k(i).
+    """
+    return _cce(*_pair(AL, Y, "cce"))
+
+
+def mse(AL: ArrayLike, Y: ArrayLike) -> float:
+    """Mean squared error, the chapter's definition: the mean over all n_y * m elements,
+
+    J = 1/(n_y m) sum_{i=1}^{m} sum_{k=1}^{n_y} (a_k(i) - y_k(i))^2   (no factor 1/2).
+    """
+    with np.errstate(over="ignore"):
+        J = _mse(*_pair(AL, Y, "mse"))
+    return _finite_cost("mse", J)
+
+
+def half_mse(AL: ArrayLike, Y: ArrayLike) -> float:
+    """Half the mean squared error (scikit-learn's and many derivations' convention):
+
+    J = 1/(2 n_y m) sum_{i=1}^{m} sum_{k=1}^{n_y} (a_k(i) - y_k(i))^2.
+    """
+    with np.errstate(over="ignore"):
+        J = _half_mse(*_pair(AL, Y, "half_mse"))
+    return _finite_cost("half_mse", J)
+
+
+def _finite_cost(name: str, J: float) -> float:
+    if not np.isfinite(J):
+        raise ValueError(f"AL: the {name} of these values overflowed to {J}; the differences "
+                         f"AL - Y are too large to square in this dtype")
+    return J
+
 
 binary_log_loss = bce
 multiclass_log_loss = cce

@@ -243,9 +243,19 @@ UPDATES: dict[str, StepFn] = {"gd": _gd, "momentum": _momentum, "momentum_ema": 
                               "adamw": _adamw}
 
 
+#: Other names for the same rules: 'sgd' is what most libraries call plain gradient descent.
+OPTIMIZER_ALIASES: dict[str, str] = {"sgd": "gd", "gradient_descent": "gd"}
+
+
+def canonical_optimizer(name: str) -> str:
+    """The registry name for ``name`` (aliases, case and separators resolved); ValueError
+    listing the valid names."""
+    return resolve("optimizer", name, OPTIMIZERS, OPTIMIZER_ALIASES)
+
+
 def get_optimizer(name: str) -> tuple[InitFn, StepFn]:
     """The (init, step) pair for ``name``; ValueError listing the valid names."""
-    return OPTIMIZERS[resolve("optimizer", name, OPTIMIZERS)]
+    return OPTIMIZERS[canonical_optimizer(name)]
 
 
 def global_norm(grads: Mapping[str, Array]) -> float:

@@ -33,7 +33,7 @@ def save_params(path: str | os.PathLike[str], params: Mapping[str, Array],
     a half-written model where a good one was.
     """
     L = check.params(params)
-    acts = check.activations(activations, L)
+    acts = check.activations(activations, L, params)
     name = check.loss_for(loss, acts[-1])
     target = Path(path)
     arrays: dict[str, Any] = {k: np.asarray(v) for k, v in params.items()}
@@ -94,7 +94,7 @@ def load_params(path: str | os.PathLike[str]) -> tuple[Params, list[str], str]:
     params = {k: v for k, v in contents.items() if k not in _META}
     try:
         L = check.params(params)
-        acts = check.activations(acts, L)
+        acts = check.activations(acts, L, params)
         loss = check.loss_for(loss, acts[-1])
     except (TypeError, ValueError) as err:
         raise ValueError(f"{where} holds an inconsistent model: {err}") from err

@@ -27,13 +27,19 @@ import numpy as np
 from mlp_fn import validation as check
 from mlp_fn._freeze import frozen, frozen_dict
 from mlp_fn._types import Array, Cache, Grads
-from mlp_fn.activations import ACTIVATIONS
+from mlp_fn.activations import ACTIVATIONS, OUTPUT_ONLY, canonical_activation
 from mlp_fn.losses import LOSSES, canonical_loss
 
 
 # ----------------------------------------------------------------------------------------------
 # Forward
 # ----------------------------------------------------------------------------------------------
+
+def _linear_forward(A_prev: Array, W: Array, b: Array) -> Array:
+    Z = W @ A_prev
+    Z += b  # in place on the fresh product: one pass, no second temporary
+    return Z
+
 
 def linear_forward(A_prev: Array, W: Array, b: Array) -> Array:
     """Z[l] = W[l] A[l-1] + b[l].
@@ -44,16 +50,29 @@ def linear_forward(A_prev: Array, W: Array, b: Array) -> Array:
         b: b[l], (n[l], 1), broadcast over the m columns.
 
     Returns:
-        Z[l], (n[l], m).
+        Z[l], (n[l], m), read-only.
     """
-    Z = W @ A_prev
-    Z += b  # in place on the fresh product: one pass, no second temporary
-    return Z
+    W = check.matrix("W", W, "(n[l], n[l-1])")
+    A_prev = check.matrix("A_prev", A_prev, f"({W.shape[1]}, m)")
+    b = check.matrix("b", b, f"({W.shape[0]}, 1)")
+    if A_prev.shape[0] != W.shape[1]:
+        raise ValueError(f"A_prev: expected shape ({W.shape[1]}, m) to match W of shape "
+                         f"{W.shape}, got {A_prev.shape}")
+    if b.shape != (W.shape[0], 1):
+        raise ValueError(f"b: expected shape ({W.shape[0]}, 1) to match W of shape {W.shape}, "
+                         f"got {b.shape}")
+    check.same_dtype(W=W, A_prev=A_prev, b=b)
+    return check.finite_result("linear_forward", _linear_forward, A_prev, W, b)
 
 
 def activation_forward(Z: Array, activation: str) -> Array:
     """A[l] = g[l](Z[l]) for the named activation (see ``mlp_fn.activations``)."""
-    return ACTIVATIONS[activation]["g"](Z)
+    name = canonical_activation(activation)
+    Z = check.matrix("Z", Z, "(n[l], m)")
+    if name in OUTPUT_ONLY and Z.shape[0] == 1:
+        raise ValueError("Z: softmax over a single class (one row) is 1 for every example; "
+                         "classes are rows in the course layout")
+    return check.finite_result("activation_forward", ACTIVATIONS[name]["g"], Z)
 
 
 def dropout_masks(
@@ -86,7 +105,7 @@ def _forward(
     cache: dict[str, Array] = {"A0": X}
     A = X
     for l, name in enumerate(activations, start=1):
-        Z = linear_forward(A, params[f"W{l}"], params[f"b{l}"])
+        Z = _linear_forward(A, params[f"W{l}"], params[f"b{l}"])
         A = ACTIVATIONS[name]["g"](Z)
         cache[f"Z{l}"] = Z
         D = masks.get(f"D{l}") if masks is not None else None
@@ -123,7 +142,7 @@ def forward(
         "ZL", "AL" (and "D{l}", "G{l}" = g(Z[l]) before the mask, for dropped layers); read-only.
     """
     L = check.params(params)
-    acts = check.activations(activations, L)
+    acts = check.activations(activations, L, params)
     X = check.inputs(X, params["W1"].shape[1], params["W1"].dtype)
     keep = check.keep_prob(keep_prob)
     if masks is not None:
@@ -159,10 +178,21 @@ def linear_backward(dZ: Array, A_prev: Array, W: Array) -> tuple[Array, Array, A
         W: W[l], (n[l], n[l-1]).
 
     Returns:
-        (dA[l-1], dW[l], db[l]) of shapes (n[l-1], m), (n[l], n[l-1]), (n[l], 1).
+        (dA[l-1], dW[l], db[l]) of shapes (n[l-1], m), (n[l], n[l-1]), (n[l], 1); read-only.
     """
-    dW, db = weight_gradients(dZ, A_prev)
-    return W.T @ dZ, dW, db
+    W = check.matrix("W", W, "(n[l], n[l-1])")
+    dZ = check.matrix("dZ", dZ, f"({W.shape[0]}, m)")
+    A_prev = check.matrix("A_prev", A_prev, f"({W.shape[1]}, m)")
+    if dZ.shape[0] != W.shape[0]:
+        raise ValueError(f"dZ: expected shape ({W.shape[0]}, m) to match W of shape {W.shape}, "
+                         f"got {dZ.shape}")
+    if A_prev.shape != (W.shape[1], dZ.shape[1]):
+        raise ValueError(f"A_prev: expected shape ({W.shape[1]}, {dZ.shape[1]}) to match W "
+                         f"{W.shape} and dZ {dZ.shape}, got {A_prev.shape}")
+    check.same_dtype(W=W, dZ=dZ, A_prev=A_prev)
+    dW, db = check.finite_result("linear_backward", weight_gradients, dZ, A_prev)
+    dA_prev = check.finite_result("linear_backward", np.matmul, W.T, dZ)
+    return dA_prev, dW, db
 
 
 def weight_gradients(dZ: Array, A_prev: Array) -> tuple[Array, Array]:
@@ -181,7 +211,21 @@ def activation_backward(dA: Array, Z: Array, A: Array, activation: str) -> Array
 
     ``A`` is g[l](Z[l]), which sigmoid' = A(1 - A), tanh' = 1 - A^2 and softmax reuse.
     """
-    return ACTIVATIONS[activation]["backward"](dA, Z, A)
+    name = canonical_activation(activation)
+    Z = check.matrix("Z", Z, "(n[l], m)")
+    for arg, a in (("dA", dA), ("A", A)):
+        if check.matrix(arg, a, f"{Z.shape}").shape != Z.shape:
+            raise ValueError(f"{arg}: expected the shape of Z {Z.shape}, got {a.shape}")
+    check.same_dtype(Z=Z, dA=dA, A=A)
+    return check.finite_result("activation_backward", ACTIVATIONS[name]["backward"], dA, Z, A)
+
+
+def _output_delta(AL: Array, Y: Array, ZL: Array, activation: str, loss: str,
+                  fuse: bool = True) -> Array:
+    entry = LOSSES[loss]
+    if fuse and entry["fused"] == activation:
+        return AL - Y
+    return ACTIVATIONS[activation]["backward"](entry["dA"](AL, Y), ZL, AL)
 
 
 def output_delta(AL: Array, Y: Array, ZL: Array, activation: str, loss: str,
@@ -193,10 +237,16 @@ def output_delta(AL: Array, Y: Array, ZL: Array, activation: str, loss: str,
     A (which may be 0 or 1). Otherwise, or with ``fuse=False``, dZ[L] = g'(Z[L]) applied to
     dA[L] = dL/dA[L] (see ``mlp_fn.losses``).
     """
-    entry = LOSSES[loss]
-    if fuse and entry["fused"] == activation:
-        return AL - Y
-    return activation_backward(entry["dA"](AL, Y), ZL, AL, activation)
+    act = canonical_activation(activation)
+    name = check.loss_for(loss, act)
+    ZL = check.matrix("ZL", ZL, "(n_y, m)")
+    AL = check.matrix("AL", AL, f"{ZL.shape}")
+    if AL.shape != ZL.shape:
+        raise ValueError(f"AL: expected the shape of ZL {ZL.shape}, got {AL.shape}")
+    check.same_dtype(ZL=ZL, AL=AL)
+    Yf = check.targets(Y, AL.shape[0], AL.shape[1], name, AL.dtype)
+    return check.finite_result("output_delta", _output_delta, AL, Yf, ZL, act, name,
+                               bool(fuse))
 
 
 def _backward(
@@ -214,7 +264,7 @@ def _backward(
     m = AL.shape[1]
     grads: dict[str, Array] = {}
     # The output layer's A is never masked, so cache["AL"] = g(Z[L]).
-    dZ = output_delta(AL, Y, cache[f"Z{L}"], activations[L - 1], loss, fuse)
+    dZ = _output_delta(AL, Y, cache[f"Z{L}"], activations[L - 1], loss, fuse)
     for l in range(L, 0, -1):
         W = params[f"W{l}"]
         dW, db = weight_gradients(dZ, cache[f"A{l - 1}"])
@@ -231,7 +281,7 @@ def _backward(
                 A_act = cache[f"G{l - 1}"]
             else:
                 A_act = cache[f"A{l - 1}"]
-            dZ = activation_backward(dA_prev, cache[f"Z{l - 1}"], A_act, activations[l - 2])
+            dZ = ACTIVATIONS[activations[l - 2]]["backward"](dA_prev, cache[f"Z{l - 1}"], A_act)
     return grads
 
 
@@ -264,7 +314,7 @@ def backward(
         {"dW1", "db1", ..., "dWL", "dbL"}, each shaped as its parameter; read-only.
     """
     L = check.params(params)
-    acts = check.activations(activations, L)
+    acts = check.activations(activations, L, params)
     name = check.loss_for(loss, acts[-1])
     n_y = params[f"W{L}"].shape[0]
     AL = check.matrix("AL", AL, f"({n_y}, m)")

@@ -67,6 +67,12 @@ SCHEDULES: dict[str, Callable[..., Schedule]] = {
 }
 
 
+#: The builders' own names work too: make_schedule("step_decay", ...) is make_schedule("step", ...).
+SCHEDULE_ALIASES: dict[str, str] = {"step_decay": "step", "exponential_decay": "exponential",
+                                    "inverse_time_decay": "inverse_time",
+                                    "cosine_decay": "cosine"}
+
+
 def make_schedule(name: str, lr0: float, **options: Any) -> Schedule:
     """The schedule called ``name`` starting at ``lr0``; ValueError listing the valid names."""
-    return SCHEDULES[resolve("schedule", name, SCHEDULES)](lr0, **options)
+    return SCHEDULES[resolve("schedule", name, SCHEDULES, SCHEDULE_ALIASES)](lr0, **options)

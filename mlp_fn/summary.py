@@ -23,7 +23,7 @@ def summary_text(params: Mapping[str, Array], activations: Sequence[str], loss: 
     For 2 -> 8 -> 8 -> 1 the total is (2*8 + 8) + (8*8 + 8) + (8*1 + 1) = 24 + 72 + 9 = 105.
     """
     L = check.params(params)
-    acts = check.activations(activations, L)
+    acts = check.activations(activations, L, params)
     check.loss_for(loss, acts[-1])
     lines = ["Neural Network Details", "======================"]
     for l in range(1, L + 1):

@@ -25,8 +25,8 @@ from mlp_fn import validation as check
 from mlp_fn._freeze import frozen, frozen_dict
 from mlp_fn._types import Array, Params
 from mlp_fn.losses import LOSSES
-from mlp_fn.optimizers import (UPDATES, OptState, clip_by_global_norm, frozen_state, gd_step,
-                               get_optimizer)
+from mlp_fn.optimizers import (UPDATES, OptState, canonical_optimizer, clip_by_global_norm,
+                               frozen_state, gd_step, get_optimizer)
 from mlp_fn.optimizers import optimizer_options as check_optimizer_options
 from mlp_fn.propagation import _backward, _forward, dropout_masks, l2_penalty
 from mlp_fn.schedules import Schedule
@@ -110,7 +110,7 @@ def predict(X: Array, params: Mapping[str, Array], activations: Sequence[str],
     int;  mse/half_mse: y_hat = A[L], shape (n_y, m).
     """
     L = check.params(params)
-    acts = check.activations(activations, L)
+    acts = check.activations(activations, L, params)
     name = check.loss_for(loss, acts[-1])
     X = check.inputs(X, params["W1"].shape[1], params["W1"].dtype)
     with np.errstate(over="ignore"):
@@ -123,7 +123,7 @@ def accuracy(X: Array, Y: Array, params: Mapping[str, Array], activations: Seque
     """Fraction of examples classified right (bce, cce); for mse/half_mse the mean squared error
     mean((A[L] - Y)^2) instead."""
     L = check.params(params)
-    acts = check.activations(activations, L)
+    acts = check.activations(activations, L, params)
     name = check.loss_for(loss, acts[-1])
     X = check.inputs(X, params["W1"].shape[1], params["W1"].dtype)
     Yf = check.targets(Y, params[f"W{L}"].shape[0], X.shape[1], name, X.dtype)
@@ -198,7 +198,7 @@ def train(
     """
     # --- validation, once, before the loop ---
     L = check.params(params)
-    acts = check.activations(activations, L)
+    acts = check.activations(activations, L, params)
     name = check.loss_for(loss, acts[-1])
     dtype = params["W1"].dtype
     X = check.inputs(X, params["W1"].shape[1], dtype)
@@ -212,6 +212,7 @@ def train(
         raise ValueError(f"batch_size: expected at most m = {m} (the number of examples), got {k}")
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
         raise TypeError(f"seed: expected a non-negative integer, got {seed!r}")
+    optimizer = canonical_optimizer(optimizer)
     init, _ = get_optimizer(optimizer)
     step = UPDATES[optimizer]  # the rule without per-step checks: everything is checked above
     hyper = check_optimizer_options(optimizer, optimizer_options)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
+from mlp_fn._freeze import frozen
 from mlp_fn._types import Array
 from mlp_fn.activations import OUTPUT_ONLY, canonical_activation
 from mlp_fn.losses import LOSSES, canonical_loss
@@ -53,6 +54,31 @@ def matrix(name: str, a: Any, what: str) -> Array:
         raise ValueError(f"{name}: expected a 2-D array of shape {what}, got shape {arr.shape}{hint}")
     finite(name, arr)
     return arr
+
+
+def same_dtype(**arrays: Array) -> None:
+    """TypeError unless every array has the dtype of the first (float32 and float64 are never
+    mixed silently: the result would be float64)."""
+    items = list(arrays.items())
+    first, a0 = items[0]
+    for name, a in items[1:]:
+        if a.dtype != a0.dtype:
+            raise TypeError(f"{name}: expected dtype {a0.dtype} like {first}, got {a.dtype}; "
+                            f"convert one side with .astype()")
+
+
+def finite_result(name: str, formula: Callable[..., Any], *args: Any) -> Any:
+    """``formula(*args)`` without NumPy warnings; ValueError if any array it returns holds NaN
+    or inf; every array returned read-only."""
+    with np.errstate(all="ignore"):
+        out = formula(*args)
+    parts = out if isinstance(out, tuple) else (out,)
+    if not all(np.isfinite(a).all() for a in parts):
+        raise ValueError(f"{name}: the result overflowed (NaN or inf) for these inputs; they are "
+                         f"too large for {parts[0].dtype} arithmetic")
+    if isinstance(out, tuple):
+        return tuple(frozen(a) for a in out)
+    return frozen(out)
 
 
 def finite(name: str, a: Array) -> None:
@@ -156,8 +182,9 @@ def params(p: Any) -> int:
     return L
 
 
-def activations(names: Any, L: int) -> list[str]:
-    """One known activation name per layer, softmax only in the last. Returns canonical names."""
+def activations(names: Any, L: int, p: Mapping[str, Array] | None = None) -> list[str]:
+    """One known activation name per layer, softmax only in the last (and over more than one
+    unit, when the checked params ``p`` are given). Returns canonical names."""
     if isinstance(names, (str, bytes)) or not isinstance(names, Sequence):
         raise TypeError(f"activations: expected a sequence of {L} names, one per layer, "
                         f"got {_describe(names)}")
@@ -169,6 +196,10 @@ def activations(names: Any, L: int) -> list[str]:
         if name in OUTPUT_ONLY:
             raise ValueError(f"activations: {name!r} normalises over a whole layer and is allowed "
                              f"only in the output layer, got it in layer {l} of {L}")
+    if p is not None and out[-1] in OUTPUT_ONLY and p[f"W{L}"].shape[0] == 1:
+        raise ValueError(f"activations: softmax over a single output unit is 1 for every example; "
+                         f"give layer {L} one unit per class (K >= 2), or use sigmoid with bce "
+                         f"for a binary output")
     return out
 
 
