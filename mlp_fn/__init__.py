@@ -3,6 +3,8 @@
 Course layout throughout: X is (n_x, m), one example per column; W{l} is (n[l], n[l-1]).
 """
 
+__version__ = "0.2.0"
+
 from mlp_fn._types import Array, Cache, Grads, Params
 from mlp_fn.activations import (ACTIVATIONS, gelu, gelu_derivative, identity, identity_derivative,
                                 leaky_relu, leaky_relu_derivative, quadratic,
@@ -32,6 +34,7 @@ from mlp_fn.training import History, TrainingDiverged, accuracy, predict, train,
 linear = identity
 
 __all__ = [
+    "__version__",
     "ACTIVATIONS", "Array", "Cache", "Grads", "History", "INITS", "LOSSES", "OPTIMIZERS",
     "OptState", "Params", "SCHEDULES", "TrainingDiverged", "accuracy", "activation_backward",
     "activation_forward", "adam_init", "adam_step", "adamw_init", "adamw_step", "backward", "bce",

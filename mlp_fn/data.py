@@ -178,14 +178,29 @@ class Standardizer(TypedDict):
     std: Array
 
 
-def fit_standardizer(X: Array) -> Standardizer:
+#: fit_standardizer refuses X with at least this many times more rows (features) than columns
+#: (examples): almost surely one example per row, which would make every example [1, -1, ...].
+WIDE_RATIO = 5
+
+
+def fit_standardizer(X: Array, *, check_layout: bool = True) -> Standardizer:
     """mu = (1/m) sum_i x(i), sigma = sqrt((1/m) sum_i (x(i) - mu)^2) per feature (row).
 
     A constant feature gets sigma = 1, so standardizing leaves it at 0 instead of dividing by 0.
+
+    X is (n_x, m), one example per column. Data held as rows, (m, n_x), would be standardised
+    across each example's features instead; so an X with ``WIDE_RATIO`` (5) times more rows than
+    columns is refused with a ValueError saying to pass X.T. ``check_layout=False`` accepts it
+    (genuinely more features than examples).
     """
     X = check.matrix("X", X, "(n_x, m)")
     if X.shape[1] == 0:
         raise ValueError("X: expected at least one example (m >= 1), got m = 0")
+    if check_layout and X.shape[0] >= WIDE_RATIO * X.shape[1]:
+        raise ValueError(f"X: shape {X.shape} has {X.shape[0]} features and only {X.shape[1]} "
+                         f"examples; the course layout is (n_x, m), one example per column, so "
+                         f"data held as rows must be passed as X.T (if there really are more "
+                         f"features than examples, pass check_layout=False)")
     mean = X.mean(axis=1, keepdims=True)
     std = X.std(axis=1, keepdims=True)
     std = np.where(std > 0, std, np.ones_like(std))

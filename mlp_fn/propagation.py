@@ -62,7 +62,8 @@ def linear_forward(A_prev: Array, W: Array, b: Array) -> Array:
         raise ValueError(f"b: expected shape ({W.shape[0]}, 1) to match W of shape {W.shape}, "
                          f"got {b.shape}")
     check.same_dtype(W=W, A_prev=A_prev, b=b)
-    return check.finite_result("linear_forward", _linear_forward, A_prev, W, b)
+    Z: Array = check.finite_result("linear_forward", _linear_forward, A_prev, W, b)
+    return Z
 
 
 def activation_forward(Z: Array, activation: str) -> Array:
@@ -72,7 +73,8 @@ def activation_forward(Z: Array, activation: str) -> Array:
     if name in OUTPUT_ONLY and Z.shape[0] == 1:
         raise ValueError("Z: softmax over a single class (one row) is 1 for every example; "
                          "classes are rows in the course layout")
-    return check.finite_result("activation_forward", ACTIVATIONS[name]["g"], Z)
+    A: Array = check.finite_result("activation_forward", ACTIVATIONS[name]["g"], Z)
+    return A
 
 
 def dropout_masks(
@@ -217,7 +219,8 @@ def activation_backward(dA: Array, Z: Array, A: Array, activation: str) -> Array
         if check.matrix(arg, a, f"{Z.shape}").shape != Z.shape:
             raise ValueError(f"{arg}: expected the shape of Z {Z.shape}, got {a.shape}")
     check.same_dtype(Z=Z, dA=dA, A=A)
-    return check.finite_result("activation_backward", ACTIVATIONS[name]["backward"], dA, Z, A)
+    dZ: Array = check.finite_result("activation_backward", ACTIVATIONS[name]["backward"], dA, Z, A)
+    return dZ
 
 
 def _output_delta(AL: Array, Y: Array, ZL: Array, activation: str, loss: str,
@@ -245,8 +248,9 @@ def output_delta(AL: Array, Y: Array, ZL: Array, activation: str, loss: str,
         raise ValueError(f"AL: expected the shape of ZL {ZL.shape}, got {AL.shape}")
     check.same_dtype(ZL=ZL, AL=AL)
     Yf = check.targets(Y, AL.shape[0], AL.shape[1], name, AL.dtype)
-    return check.finite_result("output_delta", _output_delta, AL, Yf, ZL, act, name,
-                               bool(fuse))
+    dZ: Array = check.finite_result("output_delta", _output_delta, AL, Yf, ZL, act, name,
+                                    bool(fuse))
+    return dZ
 
 
 def _backward(

@@ -67,6 +67,11 @@ def update(params: Mapping[str, Array], grads: Mapping[str, Array],
     """One step of gradient descent: W[l] = W[l] - alpha dW[l],  b[l] = b[l] - alpha db[l].
 
     Returns new read-only params; ``params`` is left unchanged.
+
+    Porting the course's in-place ``parameters["W1"] -= learning_rate * grads["dW1"]`` (or 003's
+    ``W2 -= learning_rate * dW2``) onto mlp_fn's read-only arrays stops with NumPy's "output
+    array is read-only". Write ``params = update(params, grads, learning_rate)`` instead, or
+    ``W2 = W2 - learning_rate * dW2`` (a new array), or work on a private ``W2.copy()``.
     """
     check.params(params)
     lr = check.positive_float("learning_rate", learning_rate)
@@ -97,24 +102,41 @@ def _predict(AL: Array, loss: str) -> np.ndarray[Any, Any]:
     if task == "binary":
         return (AL > 0.5).astype(np.int64)
     if task == "multiclass":
-        labels: np.ndarray[Any, Any] = AL.argmax(axis=0)
-        return labels.astype(np.int64)
+        one_hot = np.zeros(AL.shape, dtype=np.int64)
+        one_hot[AL.argmax(axis=0), np.arange(AL.shape[1])] = 1
+        return one_hot
+    return AL
+
+
+def _finite_output(X: Array, params: Mapping[str, Array], activations: Sequence[str]) -> Array:
+    """A[L] of a checked network, or ValueError if the forward pass overflowed."""
+    with np.errstate(all="ignore"):
+        AL, _ = _forward(X, params, activations)
+    if not np.isfinite(AL).all():
+        raise ValueError(f"params: the forward pass overflowed (A[L] holds NaN or inf); the "
+                         f"weights or inputs are too large for {AL.dtype} arithmetic")
     return AL
 
 
 def predict(X: Array, params: Mapping[str, Array], activations: Sequence[str],
             loss: str) -> np.ndarray[Any, Any]:
-    """Predictions from A[L] = forward(X) (never with dropout):
+    """Predictions from A[L] = forward(X) (never with dropout), shaped and encoded like Y:
 
-    bce: y_hat = 1{A[L] > 0.5}, shape (n_y, m), int;  cce: y_hat = argmax_k A[L]_k, shape (m,),
-    int;  mse/half_mse: y_hat = A[L], shape (n_y, m).
+    one rule for every loss: ``predict`` returns what Y would hold for these examples, an
+    (n_y, m) array with one column per example.
+
+    bce: y_hat = 1{A[L] > 0.5}, int 0/1;  cce: the one-hot column of argmax_k A[L]_k, int (the
+    class indices are ``y_hat.argmax(axis=0)``);  mse/half_mse: y_hat = A[L].
+
+    So ``np.array_equal(y_hat, Y)`` says whether all are right, and ``(y_hat == Y).all(axis=0)``
+    marks each right example; ``accuracy`` gives the fraction (``np.mean(y_hat == Y)`` does not,
+    for one-hot Y: it also counts the agreeing zeros).
     """
     L = check.params(params)
     acts = check.activations(activations, L, params)
     name = check.loss_for(loss, acts[-1])
     X = check.inputs(X, params["W1"].shape[1], params["W1"].dtype)
-    with np.errstate(over="ignore"):
-        AL, _ = _forward(X, params, acts)
+    AL = _finite_output(X, params, acts)
     return frozen(_predict(AL, name))
 
 
@@ -127,8 +149,7 @@ def accuracy(X: Array, Y: Array, params: Mapping[str, Array], activations: Seque
     name = check.loss_for(loss, acts[-1])
     X = check.inputs(X, params["W1"].shape[1], params["W1"].dtype)
     Yf = check.targets(Y, params[f"W{L}"].shape[0], X.shape[1], name, X.dtype)
-    with np.errstate(over="ignore"):
-        AL, _ = _forward(X, params, acts)
+    AL = _finite_output(X, params, acts)
     return _metric(AL, Yf, name)
 
 

@@ -237,5 +237,6 @@ def test_predict_kinds() -> None:
     binary = {"W1": np.array([[1.0]]), "b1": np.array([[0.0]])}
     assert mf.predict(X, binary, ["sigmoid"], "bce").tolist() == [[0, 1]]
     multi = {"W1": np.array([[1.0], [-1.0], [0.0]]), "b1": np.zeros((3, 1))}
-    assert mf.predict(X, multi, ["softmax"], "cce").tolist() == [1, 0]
+    # z = (-x, x, 0): class 1 for x = -2, class 0 for x = 2; one-hot columns, like Y.
+    assert mf.predict(X, multi, ["softmax"], "cce").tolist() == [[0, 1], [1, 0], [0, 0]]
     assert mf.predict(X, binary, ["identity"], "mse").tolist() == [[-2.0, 2.0]]

@@ -32,20 +32,34 @@ def run_one(name: str) -> tuple[list[Record], list[Check]]:
     return list(namespace["RECORDS"]), list(namespace["CHECKS"])
 
 
-def _cell(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "~"
+def _wrapped(text: str, width: int) -> list[str]:
+    """``text`` cut into lines of at most ``width`` characters, nothing dropped."""
+    text = " ".join(text.split())  # one line: arrays print with newlines
+    return [text[i:i + width] for i in range(0, len(text), width)] or [""]
 
 
 def print_table(records: list[Record]) -> None:
-    """One table: walkthrough, figure, documented, reproduced, verdict, reason."""
+    """One table: walkthrough, figure, documented, reproduced, verdict, reason. A cell longer
+    than its column continues on the next lines, so both sides of a "differs" show in full."""
     widths = (26, 32, 40, 40, 7)
     head = " | ".join(c.ljust(w) for c, w in zip(COLUMNS, widths)) + " | reason"
     print(head)
     print("-" * len(head))
     for r in records:
-        cells = [_cell(str(r[c]), w).ljust(w)  # type: ignore[literal-required]
-                 for c, w in zip(COLUMNS, widths)]
-        print(" | ".join(cells) + " | " + r["reason"])
+        cells = [_wrapped(str(r[c]), w) for c, w in zip(COLUMNS, widths)]  # type: ignore[literal-required]
+        for i in range(max(len(c) for c in cells)):
+            line = " | ".join((c[i] if i < len(c) else "").ljust(w) for c, w in zip(cells, widths))
+            print(line + " | " + (r["reason"] if i == 0 else ""))
+
+
+def missing_extra() -> str | None:
+    """One line naming the extra to install when matplotlib is missing, else None."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return ("python -m walkthroughs draws its figures with matplotlib, which is not "
+                "installed: pip install -e '.[plots]' (or: pip install matplotlib)")
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -69,6 +83,10 @@ def main(argv: list[str] | None = None) -> int:
         for name, title in WALKTHROUGHS:
             print(f"{name:<28} {title}")
         return 0
+    missing = missing_extra()
+    if missing:
+        print(missing, file=sys.stderr)
+        return 2
     unknown = [n for n in args.names if n not in known]
     if unknown:
         parser.error(f"unknown walkthrough(s) {unknown}; expected some of: {', '.join(known)}")

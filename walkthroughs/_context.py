@@ -3,6 +3,7 @@ images they save, collected for the HTML report."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any, TypedDict
 
@@ -50,6 +51,9 @@ def pyplot() -> Any:
     return plt
 
 
+_TOLD: list[bool] = []  # the missing-tqdm line is printed once per run
+
+
 def progress(iterable: Any, total: int, desc: str) -> Any:
     """A tqdm progress bar on standard error when available and wanted, else the iterable."""
     if not SETTINGS["progress"]:
@@ -57,6 +61,9 @@ def progress(iterable: Any, total: int, desc: str) -> Any:
     try:
         from tqdm import tqdm
     except ImportError:
+        if not _TOLD:
+            _TOLD.append(True)
+            print("(progress bars need tqdm: pip install -e '.[plots]')", file=sys.stderr)
         return iterable
     return tqdm(iterable, total=total, desc=desc, leave=False, ncols=80)
 
@@ -71,7 +78,10 @@ def decision_boundary(ax: Any, X: Any, Y: Any, predict: Any, title: str) -> None
     x1 = np.linspace(X[1].min() - pad, X[1].max() + pad, 200)
     g0, g1 = np.meshgrid(x0, x1)
     grid = np.stack([g0.ravel(), g1.ravel()]).astype(X.dtype)
-    classes = np.asarray(predict(grid)).reshape(g0.shape)
+    predicted = np.asarray(predict(grid))
+    if predicted.ndim == 2 and predicted.shape[0] > 1:  # one-hot columns: the class index
+        predicted = predicted.argmax(axis=0)
+    classes = predicted.reshape(g0.shape)
     labels = Y.argmax(axis=0) if Y.shape[0] > 1 else Y[0]
     ax.contourf(g0, g1, classes, alpha=0.3, cmap="coolwarm")
     ax.scatter(X[0], X[1], c=labels, s=8, cmap="coolwarm", edgecolors="k", linewidths=0.2)

@@ -1,0 +1,81 @@
+"""The README's code runs and prints what its comments say.
+
+Every ```python block of README.md is executed, in order, in one namespace (a later block may use
+the names of an earlier one). A statement whose last line ends in ``# -> TEXT`` must print exactly
+TEXT (runs of spaces count as one); the other statements must simply run. The files a block
+writes go to a temporary working directory.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+EXPECT = re.compile(r"#\s*->\s*(.*?)\s*$")
+
+
+def python_blocks(text: str) -> list[tuple[int, str]]:
+    """(first line number, source) of every ```python block."""
+    blocks, lines = [], text.splitlines()
+    i = 0
+    while i < len(lines):
+        if lines[i].strip() == "```python":
+            start = i + 1
+            j = start
+            while lines[j].strip() != "```":
+                j += 1
+            blocks.append((start + 1, "\n".join(lines[start:j])))
+            i = j
+        i += 1
+    return blocks
+
+
+def squash(s: str) -> str:
+    return re.sub(r"[ \t]+", " ", s.strip())
+
+
+def run_block(source: str, first_line: int, namespace: dict[str, object]) -> int:
+    """Execute ``source`` statement by statement; returns how many printed claims were checked."""
+    lines = source.splitlines()
+    checked = 0
+    for stmt in ast.parse(source).body:
+        end = stmt.end_lineno or stmt.lineno
+        code = compile(ast.Module(body=[stmt], type_ignores=[]), f"README.md:{first_line}", "exec")
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(code, namespace)  # noqa: S102 - the README is this project's own text
+        match = EXPECT.search(lines[end - 1])
+        if match:
+            where = f"README.md line {first_line + end - 1}"
+            assert squash(out.getvalue()) == squash(match.group(1)), (
+                f"{where}: printed {out.getvalue()!r}, the comment says {match.group(1)!r}")
+            checked += 1
+    return checked
+
+
+def test_every_readme_block_runs_and_prints_what_it_says(monkeypatch: pytest.MonkeyPatch) -> None:
+    blocks = python_blocks(README.read_text(encoding="utf-8"))
+    assert len(blocks) >= 3, "the README lost its examples"
+    namespace: dict[str, object] = {"__name__": "readme"}
+    checked = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        monkeypatch.chdir(tmp)
+        for first_line, source in blocks:
+            checked += run_block(source, first_line, namespace)
+        assert os.getcwd() == os.path.realpath(tmp)
+    assert checked >= 10, f"only {checked} printed claims are checked; the README makes more"
+
+
+def test_a_wrong_claim_fails() -> None:
+    # The checker itself must be able to fail: a comment that disagrees with the output.
+    with pytest.raises(AssertionError, match="the comment says"):
+        run_block("print(1 + 1)  # -> 3", 1, {})
+    assert run_block("print(1 + 1)  # -> 2", 1, {}) == 1
