@@ -29,13 +29,14 @@ from mlp_fn.propagation import (activation_backward, activation_forward, backwar
 from mlp_fn.schedules import (SCHEDULES, constant, cosine_decay, exponential_decay,
                               inverse_time_decay, make_schedule, step_decay)
 from mlp_fn.summary import count_params, summary, summary_text
-from mlp_fn.training import History, TrainingDiverged, accuracy, predict, train, update
+from mlp_fn._state import History, TrainingState
+from mlp_fn.training import TrainingDiverged, accuracy, predict, train, update
 
 linear = identity
 
 __all__ = [
     "__version__",
-    "ACTIVATIONS", "Array", "Cache", "Grads", "History", "INITS", "LOSSES", "OPTIMIZERS",
+    "ACTIVATIONS", "Array", "Cache", "Grads", "History", "INITS", "TrainingState", "LOSSES", "OPTIMIZERS",
     "OptState", "Params", "SCHEDULES", "TrainingDiverged", "accuracy", "activation_backward",
     "activation_forward", "adam_init", "adam_step", "adamw_init", "adamw_step", "backward", "bce",
     "binary_log_loss", "cce", "clip_by_global_norm", "compute_cost", "constant", "cosine_decay",

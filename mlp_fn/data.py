@@ -7,6 +7,7 @@ course's own legacy generator, to give the course's exact points) and returns re
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any, TypedDict
 
 import numpy as np
@@ -14,25 +15,44 @@ import numpy.typing as npt
 
 from mlp_fn import validation as check
 from mlp_fn._freeze import frozen
+from mlp_fn._inputs import real_array
 from mlp_fn._types import Array
 
 Labels = np.ndarray[Any, np.dtype[np.int64]]
 
 
+#: The most examples a generator makes (10^8 points of 2 features is 1.6 GB of float64).
+MAX_EXAMPLES = 10**8
+
+
 def _m(m: Any, minimum: int = 1) -> int:
-    return check.positive_int("m", m, minimum=minimum)
+    return check.positive_int("m", m, minimum=minimum, maximum=MAX_EXAMPLES)
 
 
 def _seed(seed: Any) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise TypeError(f"seed: expected a non-negative integer, got {seed!r}")
-    return int(seed)
+    return int(check.seed(seed))
+
+
+def _finite(*arrays: Array) -> tuple[Array, ...]:
+    """The generated arrays, read-only; ValueError if a huge noise or range made any inf."""
+    for a in arrays:
+        if not np.isfinite(a).all():
+            raise ValueError("noise: the generated data overflowed to inf; choose a smaller "
+                             "noise, spread or range")
+    return tuple(frozen(a) for a in arrays)
 
 
 def one_hot(labels: npt.ArrayLike, num_classes: int | None = None,
             dtype: npt.DTypeLike = np.float64) -> Array:
     """Y of shape (K, m) with Y[k, i] = 1 if labels[i] == k else 0 (K = max label + 1 by default)."""
-    y = np.asarray(labels)
+    if isinstance(labels, np.ndarray) and type(labels) is not np.ndarray:
+        raise TypeError(f"labels: expected a plain array or list of class indices, got "
+                        f"{type(labels).__name__}")
+    try:
+        y = np.asarray(labels)
+    except (TypeError, ValueError, OverflowError) as err:
+        raise TypeError(f"labels: expected integer class indices, got {check.describe(labels)}"
+                        f" ({err})") from None
     if y.ndim == 2 and 1 in y.shape:
         y = y.ravel()
     if y.ndim != 1 or y.dtype.kind not in "iu":
@@ -40,17 +60,21 @@ def one_hot(labels: npt.ArrayLike, num_classes: int | None = None,
                         f"{y.dtype} and shape {y.shape}")
     if y.size and y.min() < 0:
         raise ValueError(f"labels: expected class indices >= 0, got {int(y.min())}")
-    K = int(y.max()) + 1 if num_classes is None else int(num_classes)
+    K = (int(y.max()) + 1 if y.size else 1) if num_classes is None else \
+        check.positive_int("num_classes", num_classes)
     if y.size and y.max() >= K:
         raise ValueError(f"num_classes: expected more than the largest label {int(y.max())}, "
                          f"got {K}")
-    Y: np.ndarray[Any, Any] = np.zeros((K, y.size), dtype=dtype)
+    dt = check.float_dtype("dtype", dtype)
+    check.allocation("labels", K * y.size, dt.itemsize)
+    Y: np.ndarray[Any, Any] = np.zeros((K, y.size), dtype=dt)
     Y[y, np.arange(y.size)] = 1.0
     return frozen(Y)
 
 
 def xor(dtype: npt.DTypeLike = np.float64) -> tuple[Array, Array]:
     """The four XOR points: X = [[0, 0, 1, 1], [0, 1, 0, 1]], Y = [[0, 1, 1, 0]]."""
+    dtype = check.float_dtype("dtype", dtype)
     X = np.array([[0.0, 0.0, 1.0, 1.0], [0.0, 1.0, 0.0, 1.0]], dtype=dtype)
     Y = np.array([[0.0, 1.0, 1.0, 0.0]], dtype=dtype)
     return frozen(X), frozen(Y)
@@ -62,10 +86,13 @@ def noisy_xor(m: int = 400, noise: float = 0.5, seed: int = 0) -> tuple[Array, A
     about 4.5% land in a quadrant of the other class."""
     rng = np.random.default_rng(_seed(seed))
     m = _m(m)
+    noise = check.nonnegative_float("noise", noise)
     corners = rng.choice([-1.0, 1.0], size=(2, m))
-    X = corners + noise * rng.standard_normal((2, m))
+    with np.errstate(over="ignore"):
+        X = corners + noise * rng.standard_normal((2, m))
     Y = (corners[0] != corners[1]).astype(np.float64).reshape(1, m)
-    return frozen(X), frozen(Y)
+    Xf, Yf = _finite(X, Y)
+    return Xf, Yf
 
 
 def two_moons(m: int = 400, noise: float = 0.2, seed: int = 0) -> tuple[Array, Array]:
@@ -74,14 +101,17 @@ def two_moons(m: int = 400, noise: float = 0.2, seed: int = 0) -> tuple[Array, A
     N(0, noise^2) on each coordinate; columns shuffled."""
     rng = np.random.default_rng(_seed(seed))
     m = _m(m, 2)
+    noise = check.nonnegative_float("noise", noise)
     m0 = m // 2
     t0, t1 = np.linspace(0, math.pi, m0), np.linspace(0, math.pi, m - m0)
     X = np.concatenate([np.stack([np.cos(t0), np.sin(t0)]),
                         np.stack([1 - np.cos(t1), 0.5 - np.sin(t1)])], axis=1)
     Y = np.concatenate([np.zeros(m0), np.ones(m - m0)]).reshape(1, m)
-    X = X + noise * rng.standard_normal(X.shape)
+    with np.errstate(over="ignore"):
+        X = X + noise * rng.standard_normal(X.shape)
     order = rng.permutation(m)
-    return frozen(X[:, order]), frozen(Y[:, order])
+    Xf, Yf = _finite(X[:, order], Y[:, order])
+    return Xf, Yf
 
 
 def blobs(m: int, centers: npt.ArrayLike, spread: float = 1.0,
@@ -90,13 +120,17 @@ def blobs(m: int, centers: npt.ArrayLike, spread: float = 1.0,
     (shape (K, n_x)), each N(center, spread^2 I). Returns X (n_x, m) and labels (m,) in 0..K-1."""
     rng = np.random.default_rng(_seed(seed))
     m = _m(m)
-    C = np.asarray(centers, dtype=np.float64)
-    if C.ndim != 2:
+    spread = check.nonnegative_float("spread", spread)
+    C = real_array("centers", centers).astype(np.float64)
+    if C.ndim != 2 or C.size == 0:
         raise ValueError(f"centers: expected a 2-D array (K, n_x), got shape {C.shape}")
+    check.allocation("centers", C.shape[1] * m)
     labels = np.arange(m) % C.shape[0]
     rng.shuffle(labels)
-    X = C[labels].T + spread * rng.standard_normal((C.shape[1], m))
-    return frozen(X), frozen(labels.astype(np.int64))
+    with np.errstate(over="ignore"):
+        X = C[labels].T + spread * rng.standard_normal((C.shape[1], m))
+    (Xf,) = _finite(X)
+    return Xf, frozen(labels.astype(np.int64))
 
 
 def binary_blobs(m: int = 1000, distance: float = 4.0, spread: float = 1.0,
@@ -104,7 +138,7 @@ def binary_blobs(m: int = 1000, distance: float = 4.0, spread: float = 1.0,
     """Two Gaussian blobs in the plane on the diagonal, ``distance`` apart (centres
     +-(d, d) / (2 sqrt 2)), each N(center, spread^2 I); Y of shape (1, m).
     The best possible accuracy is Phi(distance / (2 spread))."""
-    half = distance / (2 * math.sqrt(2))
+    half = check.nonnegative_float("distance", distance) / (2 * math.sqrt(2))
     X, labels = blobs(m, [[-half, -half], [half, half]], spread, seed)
     return X, frozen(labels.astype(np.float64).reshape(1, -1))
 
@@ -114,14 +148,32 @@ def sine(m: int = 1000, noise: float = 0.1, seed: int = 0,
     """x ~ Uniform[low, high], y = sin(x) + N(0, noise^2): X and Y of shape (1, m)."""
     rng = np.random.default_rng(_seed(seed))
     m = _m(m)
+    noise = check.nonnegative_float("noise", noise)
+    low, high = _interval(low, high)
     x = rng.uniform(low, high, size=(1, m))
-    return frozen(x), frozen(np.sin(x) + noise * rng.standard_normal((1, m)))
+    with np.errstate(over="ignore"):
+        y = np.sin(x) + noise * rng.standard_normal((1, m))
+    xf, yf = _finite(x, y)
+    return xf, yf
+
+
+def _interval(low: Any, high: Any) -> tuple[float, float]:
+    lo, hi = check.real("low", low, "a finite number"), check.real("high", high, "a finite number")
+    if not lo < hi:
+        raise ValueError(f"high: expected more than low = {lo}, got {hi}")
+    if not np.isfinite(hi - lo):
+        raise ValueError(f"high: the interval [{lo}, {hi}] is too wide for a float")
+    return lo, hi
 
 
 def x_squared(m: int = 100, low: float = -1.0, high: float = 1.0) -> tuple[Array, Array]:
     """The essay's (000) target: m evenly spaced x in [low, high] and y = x^2, each (1, m)."""
+    low, high = _interval(low, high)
     x = np.linspace(low, high, _m(m)).reshape(1, -1)
-    return frozen(x), frozen(x * x)
+    with np.errstate(over="ignore"):
+        y = x * x
+    xf, yf = _finite(x, y)
+    return xf, yf
 
 
 def planar_flower(m: int = 400, seed: int = 1) -> tuple[Array, Array]:
@@ -131,7 +183,10 @@ def planar_flower(m: int = 400, seed: int = 1) -> tuple[Array, Array]:
     Drawn from the legacy ``RandomState(seed)`` in the course's order, so seed 1 gives exactly the
     course's 400 points (its np.random.seed(1)), without touching the global generator.
     """
-    rs = np.random.RandomState(_seed(seed))
+    seed = _seed(seed)
+    if seed >= 2**32:
+        raise ValueError(f"seed: the course's legacy generator takes seeds below 2**32, got {seed}")
+    rs = np.random.RandomState(seed)
     m = _m(m, 2)
     N = m // 2
     X = np.zeros((2 * N, 2))
@@ -157,9 +212,12 @@ def train_test_split(X: Array, Y: Array, test_fraction: float = 0.25,
     """A random split of the m columns: (X_train, Y_train, X_test, Y_test), with
     round(test_fraction * m) test examples (at least one of each side)."""
     X = check.matrix("X", X, "(n_x, m)")
-    if not isinstance(Y, np.ndarray) or Y.ndim != 2 or Y.shape[1] != X.shape[1]:
+    if not isinstance(Y, np.ndarray) or type(Y) is not np.ndarray:
+        raise TypeError(f"Y: expected a NumPy array, got {check.describe(Y)}")
+    if Y.ndim != 2 or Y.shape[1] != X.shape[1]:
         raise ValueError(f"Y: expected a 2-D array with m = {X.shape[1]} columns like X, got "
-                         f"{getattr(Y, 'shape', type(Y).__name__)}")
+                         f"shape {Y.shape}")
+    test_fraction = check.real("test_fraction", test_fraction, "a number in (0, 1)")
     if not 0.0 < test_fraction < 1.0:
         raise ValueError(f"test_fraction: expected a number in (0, 1), got {test_fraction}")
     m = X.shape[1]
@@ -207,16 +265,35 @@ def fit_standardizer(X: Array, *, check_layout: bool = True) -> Standardizer:
     return {"mean": frozen(mean), "std": frozen(std)}
 
 
+def _stats(stats: Any, X: Array) -> tuple[Array, Array]:
+    """mu and sigma of ``fit_standardizer``, checked against X: (n_x, 1) each, X's dtype,
+    sigma > 0."""
+    if not isinstance(stats, Mapping) or set(stats) != {"mean", "std"}:
+        raise TypeError(f"stats: expected the dict fit_standardizer returns, {{'mean', 'std'}}, "
+                        f"got {check.describe(stats)}")
+    mean = check.matrix("stats['mean']", stats["mean"], f"({X.shape[0]}, 1)")
+    std = check.matrix("stats['std']", stats["std"], f"({X.shape[0]}, 1)")
+    for name, a in (("mean", mean), ("std", std)):
+        if a.shape != (X.shape[0], 1):
+            raise ValueError(f"stats['{name}']: fitted on shape {a.shape}, X has {X.shape[0]} "
+                             f"features: expected ({X.shape[0]}, 1)")
+        if a.dtype != X.dtype:
+            raise TypeError(f"stats['{name}']: dtype {a.dtype}, X has {X.dtype}; fit the "
+                            f"statistics on data of X's dtype")
+    if (std <= 0).any():
+        raise ValueError("stats['std']: expected every sigma > 0")
+    return mean, std
+
+
 def standardize(X: Array, stats: Standardizer) -> Array:
     """x_norm = (x - mu) / sigma with the statistics of the training data."""
     X = check.matrix("X", X, "(n_x, m)")
-    if stats["mean"].shape != (X.shape[0], 1):
-        raise ValueError(f"stats: fitted on {stats['mean'].shape[0]} features, X has "
-                         f"{X.shape[0]}")
-    return frozen((X - stats["mean"]) / stats["std"])
+    mean, std = _stats(stats, X)
+    return check.finite_result("standardize", lambda: (X - mean) / std)  # type: ignore[no-any-return]
 
 
 def unstandardize(X_norm: Array, stats: Standardizer) -> Array:
     """x = x_norm * sigma + mu: the inverse of ``standardize``."""
     X_norm = check.matrix("X_norm", X_norm, "(n_x, m)")
-    return frozen(X_norm * stats["std"] + stats["mean"])
+    mean, std = _stats(stats, X_norm)
+    return check.finite_result("unstandardize", lambda: X_norm * std + mean)  # type: ignore[no-any-return]

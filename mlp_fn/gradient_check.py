@@ -19,13 +19,13 @@ import numpy as np
 from mlp_fn import validation as check
 from mlp_fn._types import Array
 from mlp_fn.losses import LOSSES
-from mlp_fn.propagation import _backward, _forward, l2_penalty
+from mlp_fn.propagation import _backward, _forward, _l2_penalty
 
 
 def _cost(X: Array, Y: Array, params: Mapping[str, Array], acts: Sequence[str], loss: str,
           lambd: float, masks: Mapping[str, Array] | None) -> float:
     AL, _ = _forward(X, params, acts, masks)
-    return LOSSES[loss]["cost"](AL, Y) + l2_penalty(params, lambd, X.shape[1])
+    return LOSSES[loss]["cost"](AL, Y) + _l2_penalty(params, lambd, X.shape[1])
 
 
 def gradient_check(

@@ -21,6 +21,7 @@ from typing import Any, TypeAlias, TypedDict
 
 import numpy as np
 
+from mlp_fn import validation as check
 from mlp_fn._freeze import frozen, frozen_dict
 from mlp_fn._names import resolve
 from mlp_fn._types import Array, Params
@@ -39,6 +40,7 @@ StepFn: TypeAlias = Callable[..., tuple[Params, OptState]]
 
 def _state(params: Mapping[str, Array], *names: str) -> OptState:
     """Step 0 with every slot at zero (read-only zeros shaped as the params)."""
+    params = check.array_dict("params", params)
     return {
         "step": 0,
         "slots": {s: {k: frozen(np.zeros_like(p)) for k, p in params.items()} for s in names},
@@ -51,11 +53,50 @@ def frozen_state(state: OptState) -> OptState:
             "slots": {s: frozen_dict(v) for s, v in state["slots"].items()}}
 
 
-def _check_grads(params: Mapping[str, Array], grads: Mapping[str, Array]) -> None:
-    missing = [f"d{k}" for k in params if f"d{k}" not in grads]
-    if missing:
-        raise ValueError(f"grads: expected a gradient 'd<key>' for every parameter, "
-                         f"missing {missing}")
+#: The slots each optimizer keeps (the names in its state), for checking a state handed in.
+SLOTS: dict[str, tuple[str, ...]] = {"gd": (), "momentum": ("v",), "momentum_ema": ("v",),
+                                     "nesterov": ("v",), "rmsprop": ("s",), "adam": ("m", "v"),
+                                     "adamw": ("m", "v")}
+
+#: Where each hyper-parameter may lie: "fraction" is [0, 1), "positive" (0, inf),
+#: "nonnegative" [0, inf). A beta of 1.5 would make the running averages grow without bound.
+HYPER_RANGES: dict[str, str] = {"learning_rate": "positive", "beta": "fraction",
+                                "beta1": "fraction", "beta2": "fraction", "rho": "fraction",
+                                "eps": "nonnegative", "weight_decay": "nonnegative"}
+
+
+def check_hyper(name: str, value: Any) -> float:
+    """One hyper-parameter, in its range (``HYPER_RANGES``)."""
+    kind = HYPER_RANGES.get(name)
+    if kind == "fraction":
+        return check.fraction(name, value)
+    if kind == "nonnegative":
+        return check.nonnegative_float(name, value)
+    return check.positive_float(name, value)
+
+
+def check_params_and_grads(params: Any, grads: Any) -> tuple[dict[str, Array], dict[str, Array]]:
+    """Params: any dict of finite float arrays; grads: 'd' + key for each, same shape and dtype."""
+    p = check.array_dict("params", params)
+    if not p:
+        raise ValueError("params: expected at least one array, got an empty dict")
+    return p, check.array_dict("grads", grads, like=p, prefix="d")
+
+
+def check_state(optimizer: str, state: Any, params: Mapping[str, Array]) -> OptState:
+    """A state of the named optimizer for these params: {"step": t >= 0, "slots": {...}} with
+    each slot an array per parameter, of its shape and dtype."""
+    if not isinstance(state, Mapping) or set(state) != {"step", "slots"}:
+        raise TypeError(f"state: expected {{'step': t, 'slots': {{...}}}} as {optimizer}_init "
+                        f"returns, got {check.describe(state)}")
+    step = check.positive_int("state['step']", state["step"], minimum=0)
+    slots = state["slots"]
+    if not isinstance(slots, Mapping) or set(slots) != set(SLOTS[optimizer]):
+        raise ValueError(f"state['slots']: {optimizer} keeps the slots {list(SLOTS[optimizer])}, "
+                         f"got {check.describe(slots)}")
+    return {"step": step,
+            "slots": {s: check.array_dict(f"state['slots'][{s!r}]", slots[s], like=params)
+                      for s in SLOTS[optimizer]}}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -204,27 +245,36 @@ def _adamw(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptSt
     return new, {"step": t, "slots": {"m": m_new, "v": v_new}}
 
 
-def _public(update: StepFn) -> StepFn:
-    """The public form of an update rule: checks that every parameter has its gradient and hands
-    back read-only arrays. ``train`` calls the bare rule, having checked everything once."""
+def _public(optimizer: str, update: StepFn) -> StepFn:
+    """The public form of an update rule: checks params, grads, state and hyper-parameters,
+    refuses a step that overflowed, and hands back read-only arrays. ``train`` calls the bare
+    rule, having checked everything once."""
 
     @functools.wraps(update)
     def step(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState,
              **hyper: float) -> tuple[Params, OptState]:
-        _check_grads(params, grads)
-        new, new_state = update(params, grads, state, **hyper)
+        p, g = check_params_and_grads(params, grads)
+        st = check_state(optimizer, state, p)
+        h = optimizer_options(optimizer, hyper, allow_learning_rate=True)
+        with np.errstate(all="ignore"):
+            new, new_state = update(p, g, st, **h)
+        arrays = [*new.values(), *(a for slot in new_state["slots"].values()
+                                   for a in slot.values())]
+        if not all(np.isfinite(a).all() for a in arrays):
+            raise ValueError(f"{optimizer}_step: the update overflowed (NaN or inf in the new "
+                             f"params or state); lower learning_rate or clip the gradients")
         return frozen_dict(new), frozen_state(new_state)
 
     return step
 
 
-gd_step = _public(_gd)
-momentum_step = _public(_momentum)
-momentum_ema_step = _public(_momentum_ema)
-nesterov_step = _public(_nesterov)
-rmsprop_step = _public(_rmsprop)
-adam_step = _public(_adam)
-adamw_step = _public(_adamw)
+gd_step = _public("gd", _gd)
+momentum_step = _public("momentum", _momentum)
+momentum_ema_step = _public("momentum_ema", _momentum_ema)
+nesterov_step = _public("nesterov", _nesterov)
+rmsprop_step = _public("rmsprop", _rmsprop)
+adam_step = _public("adam", _adam)
+adamw_step = _public("adamw", _adamw)
 
 #: name -> (init, step), for ``train(optimizer=name)``.
 OPTIMIZERS: dict[str, tuple[InitFn, StepFn]] = {
@@ -258,31 +308,59 @@ def get_optimizer(name: str) -> tuple[InitFn, StepFn]:
     return OPTIMIZERS[canonical_optimizer(name)]
 
 
+def _scaled_norm(grads: Mapping[str, Array]) -> tuple[float, float]:
+    """(s, r) with ||g||_2 = s * r: s = max |g|, r = ||g / s||_2. Squaring g / s, whose entries
+    are at most 1, cannot overflow, where squaring a gradient of 1e200 would."""
+    s = max((float(np.max(np.abs(g))) for g in grads.values() if g.size), default=0.0)
+    if s == 0.0:
+        return 0.0, 0.0
+    return s, math.sqrt(sum(float(np.vdot(g / s, g / s)) for g in grads.values()))
+
+
+def _clip(grads: Mapping[str, Array], max_norm: float) -> dict[str, Array]:
+    s, r = _scaled_norm(grads)
+    if s * r <= max_norm:
+        return dict(grads)
+    factor = (max_norm / s) / r  # = max_norm / ||g||, finite even where ||g|| overflows
+    return {k: g * factor for k, g in grads.items()}
+
+
 def global_norm(grads: Mapping[str, Array]) -> float:
-    """||g||_2 over all arrays together: sqrt(sum_k sum(g_k^2))."""
-    return math.sqrt(sum(float(np.vdot(g, g)) for g in grads.values()))
+    """||g||_2 over all arrays together: sqrt(sum_k sum(g_k^2)), computed as s ||g / s||_2 with
+    s = max |g| so that no square overflows."""
+    g = check.array_dict("grads", grads)
+    s, r = _scaled_norm(g)
+    if not math.isfinite(s * r):
+        raise ValueError(f"grads: the global norm exceeds the largest float ({s:.3g} * {r:.3g})")
+    return s * r
 
 
 def clip_by_global_norm(grads: Mapping[str, Array], max_norm: float) -> dict[str, Array]:
     """g = g * min(1, max_norm / ||g||): all gradients scaled by one factor (Pascanu et al., 2013),
     so the direction is kept and only the step length is capped at ``max_norm``."""
-    norm = global_norm(grads)
-    if norm <= max_norm:
-        return frozen_dict(grads)  # read-only views: the caller's own arrays stay writeable
-    scale = max_norm / norm
-    return {k: frozen(g * scale) for k, g in grads.items()}
+    g = check.array_dict("grads", grads)
+    limit = check.positive_float("max_norm", max_norm)
+    with np.errstate(under="ignore"):
+        return frozen_dict(_clip(g, limit))  # read-only views: the caller's arrays stay writeable
 
 
-def optimizer_options(name: str, options: Mapping[str, Any] | None) -> dict[str, float]:
-    """Check that ``options`` are hyper-parameters the named optimizer's step accepts."""
-    _, step = get_optimizer(name)
-    accepted = [p for p in inspect.signature(step).parameters
-                if p not in ("params", "grads", "state", "learning_rate")]
+def optimizer_options(name: str, options: Any, *,
+                      allow_learning_rate: bool = False) -> dict[str, float]:
+    """Check that ``options`` are hyper-parameters the named optimizer's step accepts, each in
+    its range (``HYPER_RANGES``)."""
+    name = canonical_optimizer(name)
+    if options is None:
+        return {}
+    if not isinstance(options, Mapping):
+        raise TypeError(f"optimizer_options: expected a dict of hyper-parameters, e.g. "
+                        f"{{'beta1': 0.9}}, got {check.describe(options)}")
+    accepted = [p for p in inspect.signature(UPDATES[name]).parameters
+                if p not in ("params", "grads", "state")
+                and (allow_learning_rate or p != "learning_rate")]
     out: dict[str, float] = {}
-    for key, value in (options or {}).items():
+    for key, value in options.items():
         if key not in accepted:
-            raise ValueError(f"optimizer_options: {name!r} takes {accepted}, got {key!r}")
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise TypeError(f"optimizer_options[{key!r}]: expected a finite number, got {value!r}")
-        out[key] = float(value)
+            raise ValueError(f"optimizer_options: {name!r} takes {accepted}, got {key!r}"[:300])
+        out[key] = check_hyper(f"optimizer_options[{key!r}]" if not allow_learning_rate
+                               else key, value)
     return out

@@ -22,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import re
+
 import numpy as np
 
 from mlp_fn import validation as check
@@ -77,6 +79,17 @@ def activation_forward(Z: Array, activation: str) -> Array:
     return A
 
 
+def _dropout_masks(shapes: Mapping[str, tuple[int, int]], keep_prob: float,
+                   seed: int | Sequence[int], dtype: Any = np.float64) -> dict[str, Array]:
+    rng = np.random.default_rng(seed)
+    masks = {}
+    for key, shape in shapes.items():
+        D = (rng.random(shape) < keep_prob).astype(dtype)
+        D *= 1.0 / keep_prob
+        masks[key] = D
+    return masks
+
+
 def dropout_masks(
     shapes: Mapping[str, tuple[int, int]], keep_prob: float, seed: int | Sequence[int],
     dtype: Any = np.float64,
@@ -88,13 +101,30 @@ def dropout_masks(
     ``shapes`` maps "D{l}" to the shape of A[l]. The uniforms are the same for every ``dtype``;
     only the masks are made in it (a float32 run then carries no float64 masks).
     """
-    rng = np.random.default_rng(seed)
-    masks = {}
+    if not isinstance(shapes, Mapping):
+        raise TypeError(f"shapes: expected a dict {{'D1': (n1, m), ...}}, got "
+                        f"{check.describe(shapes)}")
+    checked: dict[str, tuple[int, int]] = {}
     for key, shape in shapes.items():
-        D = (rng.random(shape) < keep_prob).astype(dtype)
-        D *= 1.0 / keep_prob
-        masks[key] = D
-    return masks
+        if not isinstance(key, str) or re.fullmatch(r"D[1-9][0-9]*", key) is None:
+            raise ValueError(f"shapes: expected keys 'D1', 'D2', ..., got {key!r}"[:200])
+        if not isinstance(shape, (tuple, list)) or len(shape) != 2:
+            raise TypeError(f"shapes[{key!r}]: expected a pair (n[l], m), got "
+                            f"{check.describe(shape)}")
+        n, m = (check.positive_int(f"shapes[{key!r}]", v) for v in shape)
+        check.allocation(f"shapes[{key!r}]", n * m)
+        checked[key] = (n, m)
+    keep = check.keep_prob(keep_prob)
+    if isinstance(seed, (list, tuple)):
+        if not seed:
+            raise ValueError("seed: expected a non-negative integer or a non-empty sequence of "
+                             "them, got an empty sequence")
+        for s in seed:
+            check.seed(s)
+    else:
+        check.seed(seed)
+    dt = check.float_dtype("dtype", dtype)
+    return frozen_dict(_dropout_masks(checked, keep, seed, dt))
 
 
 def _forward(
@@ -154,7 +184,7 @@ def forward(
             raise ValueError("seed: dropout (keep_prob < 1) draws random masks and needs an "
                              "explicit seed, got None")
         shapes = {f"D{l}": (params[f"W{l}"].shape[0], X.shape[1]) for l in range(1, L)}
-        masks = dropout_masks(shapes, keep, seed, X.dtype)
+        masks = dropout_masks(shapes, keep, seed, X.dtype)  # checks the seed
     with np.errstate(all="ignore"):  # overflow is detected below and reported, not warned
         AL, cache = _forward(X, params, acts, masks)
     if not np.isfinite(AL).all():
@@ -351,9 +381,20 @@ def compute_cost(AL: Array, Y: Array, loss: str) -> float:
     return LOSSES[name]["cost"](AL, Yf)
 
 
-def l2_penalty(params: Mapping[str, Any], lambd: float, m: int) -> float:
-    """The L2 term added to the cost: (lambda / 2m) sum_l ||W[l]||_F^2 (biases excluded)."""
+def _l2_penalty(params: Mapping[str, Any], lambd: float, m: int) -> float:
     if not lambd:
         return 0.0
     total = sum(float(np.vdot(W, W)) for k, W in params.items() if k.startswith("W"))
     return lambd / (2 * m) * total
+
+
+def l2_penalty(params: Mapping[str, Any], lambd: float, m: int) -> float:
+    """The L2 term added to the cost: (lambda / 2m) sum_l ||W[l]||_F^2 (biases excluded)."""
+    check.params(params)
+    lam = check.nonnegative_float("lambd", lambd)
+    m = check.positive_int("m", m, maximum=2**53)  # an exact float
+    with np.errstate(over="ignore"):
+        penalty = _l2_penalty(params, lam, m)
+    if not np.isfinite(penalty):
+        raise ValueError("params: the L2 penalty overflowed; the weights are too large to square")
+    return penalty

@@ -2,10 +2,15 @@
 
 ``train`` takes a float (a constant rate) or any ``Callable[[int], float]``; the builders below
 return such functions, and ``make_schedule(name, ...)`` builds one by name.
+
+Every schedule built here checks its epoch (an integer >= 0) and returns a finite rate > 0 or 0
+(a rate that decays below the smallest float is 0): the decay factors lie in (0, 1], so a rate
+never grows past lr0 and nothing overflows, however late the epoch.
 """
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable
 from typing import Any, TypeAlias
@@ -16,25 +21,58 @@ from mlp_fn._names import resolve
 Schedule: TypeAlias = Callable[[int], float]
 
 
+#: Epoch counts beyond 2^53 are not exact floats; no training runs that long.
+MAX_EPOCH = 2**53
+
+
+def _epoch(epoch: Any) -> int:
+    return check.positive_int("epoch", epoch, minimum=0, maximum=MAX_EPOCH)
+
+
 def constant(lr0: float) -> Schedule:
     """lr(epoch) = lr0."""
     lr0 = check.positive_float("lr0", lr0)
-    return lambda epoch: lr0
+
+    def schedule(epoch: int) -> float:
+        _epoch(epoch)
+        return lr0
+
+    return schedule
 
 
 def step_decay(lr0: float, drop: float = 0.5, every: int = 10) -> Schedule:
-    """Staircase: lr(epoch) = lr0 * drop^floor(epoch / every)."""
+    """Staircase: lr(epoch) = lr0 * drop^floor(epoch / every), drop in (0, 1]."""
     lr0 = check.positive_float("lr0", lr0)
-    drop = check.positive_float("drop", drop)
-    every = check.positive_int("every", every)
-    return lambda epoch: lr0 * drop ** (epoch // every)
+    drop = check.fraction("drop", drop, closed_right=True)
+    if drop == 0:
+        raise ValueError("drop: expected a number in (0, 1], got 0")
+    every = check.positive_int("every", every, maximum=MAX_EPOCH)
+
+    def schedule(epoch: int) -> float:
+        return lr0 * _power(drop, _epoch(epoch) // every)
+
+    return schedule
 
 
 def exponential_decay(lr0: float, rate: float = 0.95) -> Schedule:
-    """lr(epoch) = lr0 * rate^epoch (the course's 0.95^epoch * alpha0)."""
+    """lr(epoch) = lr0 * rate^epoch (the course's 0.95^epoch * alpha0), rate in (0, 1]."""
     lr0 = check.positive_float("lr0", lr0)
-    rate = check.positive_float("rate", rate)
-    return lambda epoch: lr0 * rate**epoch
+    rate = check.fraction("rate", rate, closed_right=True)
+    if rate == 0:
+        raise ValueError("rate: expected a number in (0, 1], got 0")
+
+    def schedule(epoch: int) -> float:
+        return lr0 * _power(rate, _epoch(epoch))
+
+    return schedule
+
+
+def _power(base: float, n: int) -> float:
+    """base^n for base in (0, 1]: 0.0 once it falls below the smallest float (never an error)."""
+    try:
+        return base**n
+    except OverflowError:  # Python reports underflow of a huge power this way on some builds
+        return 0.0
 
 
 def inverse_time_decay(lr0: float, decay: float = 1.0, every: int = 1) -> Schedule:
@@ -45,17 +83,28 @@ def inverse_time_decay(lr0: float, decay: float = 1.0, every: int = 1) -> Schedu
     """
     lr0 = check.positive_float("lr0", lr0)
     decay = check.nonnegative_float("decay", decay)
-    every = check.positive_int("every", every)
-    return lambda epoch: lr0 / (1.0 + decay * (epoch // every))
+    every = check.positive_int("every", every, maximum=MAX_EPOCH)
+
+    def schedule(epoch: int) -> float:
+        return lr0 / (1.0 + decay * float(_epoch(epoch) // every))
+
+    return schedule
 
 
 def cosine_decay(lr0: float, total_epochs: int, lr_min: float = 0.0) -> Schedule:
     """lr(epoch) = lr_min + (lr0 - lr_min) * (1 + cos(pi * min(epoch, T) / T)) / 2, T = total_epochs
     (Loshchilov and Hutter, 2017, without restarts)."""
     lr0 = check.positive_float("lr0", lr0)
-    T = check.positive_int("total_epochs", total_epochs)
+    T = check.positive_int("total_epochs", total_epochs, maximum=MAX_EPOCH)
     lr_min = check.nonnegative_float("lr_min", lr_min)
-    return lambda epoch: lr_min + (lr0 - lr_min) * 0.5 * (1.0 + math.cos(math.pi * min(epoch, T) / T))
+    if lr_min > lr0:
+        raise ValueError(f"lr_min: expected at most lr0 = {lr0}, got {lr_min}")
+
+    def schedule(epoch: int) -> float:
+        e = min(_epoch(epoch), T)
+        return lr_min + (lr0 - lr_min) * 0.5 * (1.0 + math.cos(math.pi * e / T))
+
+    return schedule
 
 
 SCHEDULES: dict[str, Callable[..., Schedule]] = {
@@ -66,7 +115,6 @@ SCHEDULES: dict[str, Callable[..., Schedule]] = {
     "cosine": cosine_decay,
 }
 
-
 #: The builders' own names work too: make_schedule("step_decay", ...) is make_schedule("step", ...).
 SCHEDULE_ALIASES: dict[str, str] = {"step_decay": "step", "exponential_decay": "exponential",
                                     "inverse_time_decay": "inverse_time",
@@ -75,4 +123,9 @@ SCHEDULE_ALIASES: dict[str, str] = {"step_decay": "step", "exponential_decay": "
 
 def make_schedule(name: str, lr0: float, **options: Any) -> Schedule:
     """The schedule called ``name`` starting at ``lr0``; ValueError listing the valid names."""
-    return SCHEDULES[resolve("schedule", name, SCHEDULES, SCHEDULE_ALIASES)](lr0, **options)
+    builder = SCHEDULES[resolve("schedule", name, SCHEDULES, SCHEDULE_ALIASES)]
+    accepted = [p for p in inspect.signature(builder).parameters if p != "lr0"]
+    unknown = [k for k in options if k not in accepted]
+    if unknown:
+        raise TypeError(f"options: the {name!r} schedule takes {accepted}, got {unknown}")
+    return builder(lr0, **options)

@@ -34,12 +34,25 @@ def summary_text(params: Mapping[str, Array], activations: Sequence[str], loss: 
                      f"b{l} {str((n, 1)):<8} parameters: {n * n_prev + n}")
     lines.append(f"Total Network Parameters: {count_params(params)}")
     lines.append(f"Loss Function: {loss}")
-    costs = list(history["cost"]) if history is not None else []
+    costs = _costs(history)
     lines.append(f"Trained = {bool(costs)}")
     if costs:
         lines.append(f"Training Loss = {costs[-1]:.6f}")
         lines.append(f"Epochs Trained: {len(costs)}")
     return "\n".join(lines)
+
+
+def _costs(history: Any) -> list[float]:
+    """The per-epoch costs of a ``train`` history (None: not trained)."""
+    if history is None:
+        return []
+    if not isinstance(history, Mapping) or "cost" not in history:
+        raise TypeError(f"history: expected the history train returns (a dict with 'cost'), got "
+                        f"{check.describe(history)}")
+    costs = history["cost"]
+    if not isinstance(costs, (list, tuple)):
+        raise TypeError(f"history['cost']: expected a list of costs, got {check.describe(costs)}")
+    return [check.real("history['cost']", c, "finite costs") for c in costs]
 
 
 def summary(params: Mapping[str, Array], activations: Sequence[str], loss: str,

@@ -16,6 +16,8 @@ course's nn_model), and no extra pass over the data is made.
 
 from __future__ import annotations
 
+import math
+import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypedDict
 
@@ -23,39 +25,26 @@ import numpy as np
 
 from mlp_fn import validation as check
 from mlp_fn._freeze import frozen, frozen_dict
+from mlp_fn._state import EarlyStopping, History, Setup, TrainingState
 from mlp_fn._types import Array, Params
+from mlp_fn.checkpoint import call_fingerprint, resume, save_state
 from mlp_fn.losses import LOSSES
-from mlp_fn.optimizers import (UPDATES, OptState, canonical_optimizer, clip_by_global_norm,
-                               frozen_state, gd_step, get_optimizer)
+from mlp_fn.optimizers import (UPDATES, OptState, _clip, canonical_optimizer,
+                               check_state, frozen_state, gd_step, get_optimizer)
 from mlp_fn.optimizers import optimizer_options as check_optimizer_options
-from mlp_fn.propagation import _backward, _forward, dropout_masks, l2_penalty
-from mlp_fn.schedules import Schedule
-
-
-class History(TypedDict):
-    """What ``train`` records, one entry per epoch run (validation lists empty without data).
-
-    ``metric`` is accuracy for bce/cce and the mean squared error for mse/half_mse.
-    ``best_epoch`` is the epoch whose params were returned (early stopping restores them).
-    ``opt_state`` is the optimizer state after the last update: pass it back to continue.
-    """
-
-    cost: list[float]
-    val_cost: list[float]
-    val_metric: list[float]
-    learning_rate: list[float]
-    best_epoch: int
-    stopped_early: bool
-    opt_state: OptState
+from mlp_fn.propagation import _backward, _dropout_masks, _forward, _l2_penalty
+from mlp_fn.schedules import MAX_EPOCH, Schedule
 
 
 class TrainingDiverged(FloatingPointError):
-    """The cost became NaN or inf. ``params`` are the last params with a finite cost and
-    ``history`` the record up to the epoch before; both are attached so nothing is lost."""
+    """The cost (or a parameter) became NaN or inf. ``params`` are the last params with a finite
+    cost, ``opt_state`` the optimizer state that goes with them (``history["opt_state"]`` too),
+    and ``history`` the record up to the epoch before; all are attached so nothing is lost."""
 
     def __init__(self, message: str, params: Params, history: History) -> None:
         super().__init__(message)
         self.params = params
+        self.opt_state = history["opt_state"]
         self.history = history
 
 
@@ -160,9 +149,142 @@ def _schedule(learning_rate: float | Schedule) -> Schedule:
     return lambda epoch: lr
 
 
-def _empty_history(state: OptState) -> History:
-    return {"cost": [], "val_cost": [], "val_metric": [], "learning_rate": [], "best_epoch": -1,
-            "stopped_early": False, "opt_state": state}
+def check_train_arguments(
+    X: Any, Y: Any, params: Any, activations: Any, loss: Any, *, learning_rate: Any,
+    epochs: Any, batch_size: Any, shuffle: Any, seed: Any, optimizer: Any,
+    optimizer_options: Any, opt_state: Any, lambd: Any, keep_prob: Any, clip_norm: Any,
+    validation_data: Any, patience: Any,
+) -> tuple[Setup, TrainingState]:
+    """Every argument of ``train`` checked, once: the run's ``Setup`` and its first state."""
+    L = check.params(params)
+    acts = check.activations(activations, L, params)
+    name = check.loss_for(loss, acts[-1])
+    dtype = params["W1"].dtype
+    X = check.inputs(X, params["W1"].shape[1], dtype)
+    m = X.shape[1]
+    n_y = params[f"W{L}"].shape[0]
+    Yf = check.targets(Y, n_y, m, name, dtype)
+    lr_at = _schedule(learning_rate)
+    epochs = check.positive_int("epochs", epochs, minimum=0, maximum=MAX_EPOCH)
+    k = m if batch_size is None else check.positive_int("batch_size", batch_size)
+    if k > m:
+        raise ValueError(f"batch_size: expected at most m = {m} (the number of examples), got {k}")
+    if not isinstance(shuffle, (bool, np.bool_)):
+        raise TypeError(f"shuffle: expected True or False, got {check.describe(shuffle)}")
+    seed = int(check.seed(seed))
+    optimizer = canonical_optimizer(optimizer)
+    hyper = check_optimizer_options(optimizer, optimizer_options)
+    lam = check.nonnegative_float("lambd", lambd)
+    keep = check.keep_prob(keep_prob)
+    max_norm = None if clip_norm is None else check.positive_float("clip_norm", clip_norm)
+    validation = None
+    if validation_data is not None:
+        if not isinstance(validation_data, tuple) or len(validation_data) != 2:
+            raise TypeError("validation_data: expected a pair (X_val, Y_val), got "
+                            f"{check.describe(validation_data)}")
+        Xv = check.inputs(validation_data[0], params["W1"].shape[1], dtype)
+        validation = (Xv, check.targets(validation_data[1], n_y, Xv.shape[1], name, dtype))
+    if patience is not None:
+        patience = check.positive_int("patience", patience)
+        if validation_data is None:
+            raise ValueError("patience: early stopping watches the validation cost and needs "
+                             "validation_data, got None")
+    init, _ = get_optimizer(optimizer)
+    state = init(params) if opt_state is None else check_state(optimizer, opt_state, params)
+    first = state["step"] // -(-m // k)  # continues the epoch count of a resumed run
+    setup: Setup = {
+        "X": X, "Y": Yf, "activations": acts, "loss": name, "learning_rate": lr_at,
+        "end_epoch": first + epochs, "batch_size": k, "shuffle": bool(shuffle), "seed": seed,
+        "optimizer": optimizer, "update": UPDATES[optimizer], "hyper": hyper, "lambd": lam,
+        "keep_prob": keep, "clip_norm": max_norm, "validation": validation,
+        "patience": patience}
+    history: History = {"cost": [], "val_cost": [], "val_metric": [], "learning_rate": [],
+                        "best_epoch": -1, "stopped_early": False, "opt_state": state}
+    start: TrainingState = {
+        "params": frozen_dict(params), "opt_state": state, "epoch": first, "history": history,
+        "early_stopping": {"best_cost": math.inf, "best_params": frozen_dict(params),
+                           "waited": 0}}
+    return setup, start
+
+
+def _diverged(what: str, epoch: int, lr: float, params: Params, opt_state: OptState,
+              history: History) -> TrainingDiverged:
+    return TrainingDiverged(
+        f"train: {what} at epoch {epoch} with learning rate {lr}; try a smaller learning_rate, "
+        f"standardized inputs, or clip_norm. The last params with a finite cost, the optimizer "
+        f"state that goes with them and the history are attached as .params, .opt_state and "
+        f".history.", frozen_dict(params), {**history, "opt_state": frozen_state(opt_state)})
+
+
+def run_epoch(state: TrainingState, setup: Setup) -> TrainingState:
+    """One pass over the data (the module docstring's loop): the state after epoch
+    ``state["epoch"]``. Raises TrainingDiverged when a cost or a parameter stops being finite."""
+    e, params, opt = state["epoch"], state["params"], state["opt_state"]
+    X, Y, acts, loss = setup["X"], setup["Y"], setup["activations"], setup["loss"]
+    m, k, seed, lam = X.shape[1], setup["batch_size"], setup["seed"], setup["lambd"]
+    history: History = {**state["history"], "cost": [*state["history"]["cost"]],
+                        "val_cost": [*state["history"]["val_cost"]],
+                        "val_metric": [*state["history"]["val_metric"]],
+                        "learning_rate": [*state["history"]["learning_rate"]]}
+    lr = float(setup["learning_rate"](e))
+    if not math.isfinite(lr) or lr <= 0:
+        raise ValueError(f"learning_rate: the schedule gave {lr} at epoch {e}; expected a "
+                         f"positive finite number")
+    order = np.random.default_rng([seed, e]).permutation(m) if setup["shuffle"] else None
+    Xs, Ys = (X[:, order], Y[:, order]) if order is not None else (X, Y)
+    hidden = {f"D{l}": params[f"W{l}"].shape[0] for l in range(1, len(acts))}
+    good = (params, opt)  # the last params with a finite cost, and their optimizer state
+    epoch_cost = 0.0
+    for start in range(0, m, k):
+        Xb, Yb = Xs[:, start:start + k], Ys[:, start:start + k]  # views, no copies
+        mb = Xb.shape[1]
+        masks = None
+        if setup["keep_prob"] < 1.0:
+            shapes = {key: (n, mb) for key, n in hidden.items()}
+            masks = _dropout_masks(shapes, setup["keep_prob"], [seed, e, start, 1], X.dtype)
+        AL, cache = _forward(Xb, params, acts, masks)
+        cost = LOSSES[loss]["cost"](AL, Yb) + _l2_penalty(params, lam, mb)
+        if not math.isfinite(cost):
+            raise _diverged(f"the cost became {cost} (batch starting at example {start})", e,
+                            lr, *good, history)
+        good = (params, opt)
+        epoch_cost += cost * mb
+        grads = _backward(AL, Yb, cache, params, acts, loss, lam)
+        if setup["clip_norm"] is not None:
+            grads = _clip(grads, setup["clip_norm"])
+        params, opt = setup["update"](params, grads, opt, learning_rate=lr, **setup["hyper"])
+    if not all(np.isfinite(a).all() for a in params.values()):
+        raise _diverged("the last update made a parameter NaN or inf", e, lr, *good, history)
+    history["cost"].append(epoch_cost / m)
+    history["learning_rate"].append(lr)
+    history["opt_state"] = opt
+    stopping = state["early_stopping"]
+    if setup["validation"] is None:
+        history["best_epoch"] = e
+    else:
+        Xv, Yv = setup["validation"]
+        ALv, _ = _forward(Xv, params, acts)
+        val_cost = LOSSES[loss]["cost"](ALv, Yv) + _l2_penalty(params, lam, Xv.shape[1])
+        if not math.isfinite(val_cost):
+            raise _diverged(f"the validation cost became {val_cost}", e, lr, params, opt,
+                            history)
+        history["val_cost"].append(val_cost)
+        history["val_metric"].append(_metric(ALv, Yv, loss))
+        if val_cost < stopping["best_cost"]:
+            stopping = {"best_cost": val_cost, "best_params": params, "waited": 0}
+            history["best_epoch"] = e
+        else:
+            stopping = {**stopping, "waited": stopping["waited"] + 1}
+        if setup["patience"] is not None and stopping["waited"] >= setup["patience"]:
+            history["stopped_early"] = True
+    return {"params": frozen_dict(params), "opt_state": frozen_state(opt), "epoch": e + 1,
+            "history": {**history, "opt_state": frozen_state(opt)},
+            "early_stopping": stopping}
+
+
+def finished(state: TrainingState, setup: Setup) -> bool:
+    """Whether the run is over: every epoch done, or stopped early."""
+    return state["epoch"] >= setup["end_epoch"] or state["history"]["stopped_early"]
 
 
 def train(
@@ -186,6 +308,7 @@ def train(
     validation_data: tuple[Array, Array] | None = None,
     patience: int | None = None,
     callback: Callback | None = None,
+    checkpoint: str | os.PathLike[str] | None = None,
 ) -> tuple[Params, History]:
     """Train from ``params`` by mini-batch gradient descent (see the module docstring).
 
@@ -197,8 +320,8 @@ def train(
         batch_size: None = m (batch GD), 1 (stochastic GD), or k in 1..m (mini-batch GD).
         shuffle: draw a new order of the examples every epoch (from ``seed`` and the epoch).
         seed: the only source of randomness (shuffling and dropout masks).
-        optimizer: 'gd', 'momentum', 'momentum_ema', 'nesterov', 'rmsprop', 'adam', 'adamw';
-            ``optimizer_options`` its hyper-parameters, e.g. {"beta1": 0.9}.
+        optimizer: 'gd' (alias 'sgd'), 'momentum', 'momentum_ema', 'nesterov', 'rmsprop', 'adam',
+            'adamw'; ``optimizer_options`` its hyper-parameters, e.g. {"beta1": 0.9}.
         opt_state: the ``history["opt_state"]`` of an earlier call, to continue exactly where it
             stopped (with the same data, batch size and seed); None starts a new state.
         lambd: L2 strength lambda; the cost gains (lambda / 2m) sum ||W||^2, dW gains
@@ -209,114 +332,39 @@ def train(
         patience: with validation data, stop after this many epochs without a lower validation
             cost and return the params of the best epoch.
         callback: called as callback(epoch, params, history) after every epoch.
+        checkpoint: a path. After every epoch the whole ``TrainingState`` is written there
+            atomically; the same call run again (after a crash, a kill, a reboot) continues from
+            it and ends bit for bit where an uninterrupted run ends. A call with other data,
+            network or hyper-parameters refuses the file (ValueError), as does a damaged one.
 
     Returns:
         (params, history): the trained read-only params and the ``History`` of the run.
 
     Raises:
-        TrainingDiverged: when a cost becomes NaN or inf; the last finite params and the history
-            so far are attached to the exception as ``.params`` and ``.history``.
+        TrainingDiverged: when a cost or a parameter becomes NaN or inf; the last params with a
+            finite cost, their optimizer state and the history so far are attached to the
+            exception as ``.params``, ``.opt_state`` and ``.history``.
     """
-    # --- validation, once, before the loop ---
-    L = check.params(params)
-    acts = check.activations(activations, L, params)
-    name = check.loss_for(loss, acts[-1])
-    dtype = params["W1"].dtype
-    X = check.inputs(X, params["W1"].shape[1], dtype)
-    m = X.shape[1]
-    n_y = params[f"W{L}"].shape[0]
-    Yf = check.targets(Y, n_y, m, name, dtype)
-    lr_at = _schedule(learning_rate)
-    epochs = check.positive_int("epochs", epochs, minimum=0)
-    k = m if batch_size is None else check.positive_int("batch_size", batch_size)
-    if k > m:
-        raise ValueError(f"batch_size: expected at most m = {m} (the number of examples), got {k}")
-    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
-        raise TypeError(f"seed: expected a non-negative integer, got {seed!r}")
-    optimizer = canonical_optimizer(optimizer)
-    init, _ = get_optimizer(optimizer)
-    step = UPDATES[optimizer]  # the rule without per-step checks: everything is checked above
-    hyper = check_optimizer_options(optimizer, optimizer_options)
-    lam = check.nonnegative_float("lambd", lambd)
-    keep = check.keep_prob(keep_prob)
-    max_norm = None if clip_norm is None else check.positive_float("clip_norm", clip_norm)
-    if validation_data is not None:
-        if not isinstance(validation_data, tuple) or len(validation_data) != 2:
-            raise TypeError("validation_data: expected a pair (X_val, Y_val), got "
-                            f"{type(validation_data).__name__}")
-        Xv = check.inputs(validation_data[0], params["W1"].shape[1], dtype)
-        Yv = check.targets(validation_data[1], n_y, Xv.shape[1], name, dtype)
-    if patience is not None:
-        patience = check.positive_int("patience", patience)
-        if validation_data is None:
-            raise ValueError("patience: early stopping watches the validation cost and needs "
-                             "validation_data, got None")
-    state: OptState = init(params) if opt_state is None else opt_state
-    params = frozen_dict(params)
-
-    # --- the loop ---
-    history = _empty_history(state)
-    n_batches = -(-m // k)
-    first_epoch = state["step"] // n_batches  # continues the epoch count of a resumed run
-    hidden = {f"D{l}": params[f"W{l}"].shape[0] for l in range(1, L)}
-    best_cost, best_params, waited = np.inf, params, 0
-    last_finite = params  # the params of the last finite cost, kept for TrainingDiverged
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        for e in range(first_epoch, first_epoch + epochs):
-            lr = float(lr_at(e))
-            if not np.isfinite(lr) or lr <= 0:
-                raise ValueError(f"learning_rate: the schedule gave {lr} at epoch {e}; "
-                                 f"expected a positive finite number")
-            if shuffle:
-                order = np.random.default_rng([seed, e]).permutation(m)
-                Xs, Ys = X[:, order], Yf[:, order]
-            else:
-                Xs, Ys = X, Yf
-            epoch_cost = 0.0
-            for start in range(0, m, k):
-                Xb, Yb = Xs[:, start:start + k], Ys[:, start:start + k]  # views, no copies
-                mb = Xb.shape[1]
-                masks = None
-                if keep < 1.0:
-                    shapes = {key: (n, mb) for key, n in hidden.items()}
-                    masks = dropout_masks(shapes, keep, [seed, e, start, 1], dtype)
-                AL, cache = _forward(Xb, params, acts, masks)
-                cost = LOSSES[name]["cost"](AL, Yb) + l2_penalty(params, lam, mb)
-                if not np.isfinite(cost):
-                    history["opt_state"] = frozen_state(state)
-                    raise TrainingDiverged(
-                        f"train: the cost became {cost} at epoch {e} (batch starting at example "
-                        f"{start}) with learning rate {lr}; try a smaller learning_rate, "
-                        f"standardized inputs, or clip_norm. The last finite params and the "
-                        f"history are attached as .params and .history.",
-                        frozen_dict(last_finite), history)
-                last_finite = params
-                epoch_cost += cost * mb
-                grads = _backward(AL, Yb, cache, params, acts, name, lam)
-                if max_norm is not None:
-                    grads = clip_by_global_norm(grads, max_norm)
-                params, state = step(params, grads, state, learning_rate=lr, **hyper)
-            history["cost"].append(epoch_cost / m)
-            history["learning_rate"].append(lr)
-            history["opt_state"] = state
-            if validation_data is not None:
-                ALv, _ = _forward(Xv, params, acts)
-                val_cost = LOSSES[name]["cost"](ALv, Yv) + l2_penalty(params, lam, Xv.shape[1])
-                history["val_cost"].append(val_cost)
-                history["val_metric"].append(_metric(ALv, Yv, name))
-                if val_cost < best_cost:
-                    best_cost, best_params, waited = val_cost, params, 0
-                    history["best_epoch"] = e
-                else:
-                    waited += 1
-            else:
-                history["best_epoch"] = e
+    setup, state = check_train_arguments(
+        X, Y, params, activations, loss, learning_rate=learning_rate, epochs=epochs,
+        batch_size=batch_size, shuffle=shuffle, seed=seed, optimizer=optimizer,
+        optimizer_options=optimizer_options, opt_state=opt_state, lambd=lambd,
+        keep_prob=keep_prob, clip_norm=clip_norm, validation_data=validation_data,
+        patience=patience)
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback: expected a function (epoch, params, history), got "
+                        f"{check.describe(callback)}")
+    if checkpoint is not None:
+        fingerprint = call_fingerprint(setup, state)
+        state = resume(checkpoint, fingerprint, state)
+    with np.errstate(all="ignore"):  # overflow is caught as a non-finite cost, not warned
+        while not finished(state, setup):
+            state = run_epoch(state, setup)
+            if checkpoint is not None:
+                save_state(checkpoint, fingerprint, state)
             if callback is not None:  # it sees read-only arrays, so it cannot disturb the loop
-                callback(e, frozen_dict(params), {**history, "opt_state": frozen_state(state)})
-            if patience is not None and waited >= patience:
-                history["stopped_early"] = True
-                break
-    if validation_data is not None and patience is not None:
-        params = best_params
-    history["opt_state"] = frozen_state(state)
-    return frozen_dict(params), history
+                callback(state["epoch"] - 1, state["params"], state["history"])
+    best = state["early_stopping"]["best_params"]
+    final = best if setup["validation"] is not None and setup["patience"] is not None else \
+        state["params"]
+    return final, state["history"]

@@ -19,7 +19,18 @@ from mlp_fn.activations import OUTPUT_ONLY, canonical_activation
 from mlp_fn.losses import LOSSES, canonical_loss
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
-_PARAM_KEY = re.compile(r"^([Wb])([1-9][0-9]*)$")
+_PARAM_KEY = re.compile(r"([Wb])([1-9][0-9]*)")  # used with fullmatch: no trailing newline
+
+#: The largest array mlp_fn will allocate on a caller's behalf (parameters, data, masks): 4 GiB.
+#: Larger requests are almost surely a mistake (a swapped argument, an extra zero) and would end
+#: in MemoryError or in the machine swapping; they are refused with a ValueError instead.
+MAX_ARRAY_BYTES = 2**32
+
+
+def describe(a: Any) -> str:
+    """A short description of ``a`` for an error message: its type and value, or an array's
+    dtype and shape."""
+    return _describe(a)
 
 
 def _describe(a: Any) -> str:
@@ -29,9 +40,14 @@ def _describe(a: Any) -> str:
 
 
 def float_array(name: str, a: Any) -> Array:
-    """``a`` as a float32/float64 ndarray, or TypeError (lists, integers, objects are refused)."""
+    """``a`` as a float32/float64 ndarray, or TypeError (lists, integers, objects are refused, and
+    so are ndarray subclasses: a masked array's mask would be ignored, and ``*`` on an np.matrix
+    is a matrix product)."""
     if not isinstance(a, np.ndarray):
         raise TypeError(f"{name}: expected a NumPy array of float32 or float64, got {_describe(a)}")
+    if type(a) is not np.ndarray:
+        raise TypeError(f"{name}: expected a plain NumPy array, got {type(a).__name__}; pass "
+                        f"np.asarray({name}) (for a masked array, {name}.filled(value))")
     if a.dtype not in FLOAT_DTYPES:
         hint = ""
         if a.dtype.kind in "iub":
@@ -54,6 +70,35 @@ def matrix(name: str, a: Any, what: str) -> Array:
         raise ValueError(f"{name}: expected a 2-D array of shape {what}, got shape {arr.shape}{hint}")
     finite(name, arr)
     return arr
+
+
+def array_dict(name: str, d: Any, like: Mapping[str, Array] | None = None,
+               prefix: str = "") -> dict[str, Array]:
+    """A dict of finite float arrays keyed by strings. With ``like``, it must hold exactly the
+    keys ``prefix + k`` of ``like``, each of the same shape and dtype (a gradient for every
+    parameter, an optimizer slot for every parameter)."""
+    if not isinstance(d, Mapping):
+        raise TypeError(f"{name}: expected a dict of arrays, got {_describe(d)}")
+    out: dict[str, Array] = {}
+    for key, a in d.items():
+        if not isinstance(key, str):
+            raise TypeError(f"{name}: expected string keys, got {_describe(key)}")
+        out[key] = float_array(f"{name}[{key!r}]", a)
+        finite(f"{name}[{key!r}]", out[key])
+    if like is not None:
+        expected = {prefix + k for k in like}
+        if set(out) != expected:
+            raise ValueError(f"{name}: expected the keys {sorted(expected)}, got {sorted(out)}"
+                             [:400])
+        for k, p in like.items():
+            a = out[prefix + k]
+            if a.shape != p.shape:
+                raise ValueError(f"{name}[{prefix + k!r}]: expected shape {p.shape} like "
+                                 f"{k!r}, got {a.shape}")
+            if a.dtype != p.dtype:
+                raise TypeError(f"{name}[{prefix + k!r}]: expected dtype {p.dtype} like {k!r}, "
+                                f"got {a.dtype}; convert it with .astype()")
+    return out
 
 
 def same_dtype(**arrays: Array) -> None:
@@ -93,33 +138,79 @@ def finite(name: str, a: Array) -> None:
         )
 
 
-def positive_int(name: str, v: Any, *, minimum: int = 1) -> int:
-    """An int >= minimum (bools refused)."""
+def positive_int(name: str, v: Any, *, minimum: int = 1, maximum: int | None = None) -> int:
+    """An int in [minimum, maximum] (bools refused)."""
     if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
         raise TypeError(f"{name}: expected an integer >= {minimum}, got {_describe(v)}")
     if v < minimum:
         raise ValueError(f"{name}: expected an integer >= {minimum}, got {v}")
+    if maximum is not None and v > maximum:
+        raise ValueError(f"{name}: expected an integer <= {maximum}, got {v}")
     return int(v)
+
+
+def seed(v: Any) -> Any:
+    """A seed for ``np.random.default_rng``: a non-negative integer (or a sequence of them, where
+    the caller allows it). Returned unchanged."""
+    if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0:
+        raise TypeError(f"seed: expected a non-negative integer, got {_describe(v)}")
+    return v
+
+
+def real(name: str, v: Any, what: str) -> float:
+    """A finite real number as a float (Python or NumPy scalar; bools refused)."""
+    if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name}: expected {what}, got {_describe(v)}")
+    try:
+        f = float(v)
+    except OverflowError:  # an int beyond float range, e.g. 10**400
+        raise ValueError(f"{name}: expected {what}, got an integer too large for a float") from None
+    if not math.isfinite(f):
+        raise ValueError(f"{name}: expected {what}, got {v}")
+    return f
 
 
 def positive_float(name: str, v: Any) -> float:
     """A finite float > 0."""
-    if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name}: expected a positive finite number, got {_describe(v)}")
-    f = float(v)
-    if not math.isfinite(f) or f <= 0:
+    f = real(name, v, "a positive finite number")
+    if f <= 0:
         raise ValueError(f"{name}: expected a positive finite number, got {v}")
     return f
 
 
 def nonnegative_float(name: str, v: Any) -> float:
     """A finite float >= 0."""
-    if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name}: expected a finite number >= 0, got {_describe(v)}")
-    f = float(v)
-    if not math.isfinite(f) or f < 0:
+    f = real(name, v, "a finite number >= 0")
+    if f < 0:
         raise ValueError(f"{name}: expected a finite number >= 0, got {v}")
     return f
+
+
+def fraction(name: str, v: Any, *, closed_right: bool = False) -> float:
+    """A float in [0, 1) (or [0, 1] with ``closed_right``): decay rates, betas, rho."""
+    f = real(name, v, "a number in [0, 1" + ("]" if closed_right else ")"))
+    if f < 0 or f > 1 or (f == 1 and not closed_right):
+        raise ValueError(f"{name}: expected a number in [0, 1{']' if closed_right else ')'}, "
+                         f"got {v}")
+    return f
+
+
+def allocation(name: str, n_elements: int, itemsize: int = 8) -> None:
+    """ValueError if an array of ``n_elements`` would exceed ``MAX_ARRAY_BYTES``."""
+    if n_elements * itemsize > MAX_ARRAY_BYTES:
+        raise ValueError(f"{name}: asks for {n_elements:,} numbers ({n_elements * itemsize:,} "
+                         f"bytes), more than mlp_fn allocates ({MAX_ARRAY_BYTES:,} bytes)")
+
+
+def float_dtype(name: str, dtype: Any) -> np.dtype[Any]:
+    """float32 or float64, from anything ``np.dtype`` understands."""
+    try:
+        dt: np.dtype[Any] = np.dtype(dtype)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name}: expected float32 or float64, got {_describe(dtype)}") from None
+    if dt not in FLOAT_DTYPES:
+        raise TypeError(f"{name}: expected float32 or float64, got {dt}")
+    return dt
 
 
 def layer_dims(dims: Any) -> list[int]:
@@ -136,8 +227,9 @@ def layer_dims(dims: Any) -> list[int]:
             raise TypeError(f"layer_dims: expected integer sizes, got {_describe(n)} at position {l}")
         if n < 1:
             raise ValueError(f"layer_dims: expected every size >= 1, got {n} at position {l} "
-                             f"in {list(dims)}")
+                             f"in {list(dims)}"[:300])
         out.append(int(n))
+    allocation("layer_dims", sum(a * b + a for a, b in zip(out[1:], out[:-1])))
     return out
 
 
@@ -148,10 +240,10 @@ def params(p: Any) -> int:
         raise TypeError(f"params: expected a dict of arrays {{'W1', 'b1', ...}}, got {_describe(p)}")
     layers: dict[int, set[str]] = {}
     for key in p:
-        match = _PARAM_KEY.match(key) if isinstance(key, str) else None
+        match = _PARAM_KEY.fullmatch(key) if isinstance(key, str) else None
         if match is None:
             raise ValueError(f"params: unexpected key {key!r}; expected only 'W1', 'b1', ..., "
-                             f"'WL', 'bL'")
+                             f"'WL', 'bL'"[:300])
         layers.setdefault(int(match.group(2)), set()).add(match.group(1))
     if not layers:
         raise ValueError("params: expected 'W1', 'b1', ..., got an empty dict")
@@ -272,9 +364,7 @@ def targets(Y: Any, n_y: int, m: int, loss: str, dtype: np.dtype[Any]) -> Array:
 
 def keep_prob(v: Any) -> float:
     """Dropout keep probability in (0, 1]."""
-    if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
-        raise TypeError(f"keep_prob: expected a number in (0, 1], got {_describe(v)}")
-    f = float(v)
+    f = real("keep_prob", v, "a number in (0, 1]")
     if not (0.0 < f <= 1.0):
         raise ValueError(f"keep_prob: expected a probability in (0, 1] (1 = no dropout), got {v}")
     return f
@@ -287,7 +377,7 @@ def masks(d: Any, p: Mapping[str, Array], m: int) -> dict[str, Array]:
     L = len(p) // 2
     out = {}
     for key, D in d.items():
-        match = re.match(r"^D([1-9][0-9]*)$", key) if isinstance(key, str) else None
+        match = re.fullmatch(r"D([1-9][0-9]*)", key) if isinstance(key, str) else None
         if match is None or int(match.group(1)) >= L:
             raise ValueError(f"masks: unexpected key {key!r}; expected hidden layers 'D1'..'D{L - 1}'")
         l = int(match.group(1))

@@ -1,0 +1,278 @@
+"""Every public function keeps the promises, the small ones included.
+
+For every function in ``mlp_fn.__all__``, hypothesis fills its arguments with a mix of valid
+values and hostile ones (wrong types, NaN and inf, huge numbers, np.matrix, masked arrays,
+complex and object arrays, empty and absurd shapes, keys with a trailing newline, ...), calls it
+with every warning an error (pytest's ``filterwarnings = error``) and a time limit, and fails on:
+
+* an exception other than ValueError or TypeError (or TrainingDiverged from ``train``);
+* a NumPy RuntimeWarning or any other warning;
+* a call that does not return within the limit (a hang);
+* an argument modified by the call;
+* a result array that is writeable, or a result (array or number) holding NaN or inf;
+* a returned schedule that breaks any of the above when called with a hostile epoch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import inspect
+import io
+import signal
+import tempfile
+import warnings
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import mlp_fn as mf
+
+PUBLIC = sorted(n for n in mf.__all__ if inspect.isfunction(getattr(mf, n)))
+TIME_LIMIT = 20  # seconds for one call; every valid call here takes well under one
+
+# --- valid values, fresh for every call ------------------------------------------------------
+
+
+def _valid(fn: str, param: str, tmp: Path) -> Any:
+    X, Y = (np.array(a) for a in mf.xor())
+    P = {k: np.array(v) for k, v in mf.init_params([2, 3, 1], seed=0).items()}
+    AL, cache = mf.forward(X, P, ["tanh", "sigmoid"])
+    rng = np.random.default_rng(0)
+    Z = rng.standard_normal((3, 4))
+    table: dict[str, Any] = {
+        "X": X, "Y": Y, "params": P, "activations": ["tanh", "sigmoid"], "loss": "bce",
+        "AL": np.array(AL), "cache": dict(cache), "Z": Z, "A": np.tanh(Z), "dA": Z.copy(),
+        "V": Z.copy(), "ZL": np.zeros((1, 4)), "activation": "tanh",
+        "grads": dict(mf.backward(AL, Y, cache, P, ["tanh", "sigmoid"], "bce")),
+        "layer_dims": [2, 3, 1], "shapes": {"D1": (3, 4)}, "keep_prob": 0.5, "seed": 0,
+        "labels": [0, 1, 2, 1], "stats": dict(mf.fit_standardizer(X)), "X_norm": X,
+        "history": {"cost": [0.5, 0.4]}, "name": "step", "lr0": 0.1, "learning_rate": 0.1,
+        "epochs": 2, "centers": [[0.0, 0.0], [3.0, 3.0]], "m": 10, "lambd": 0.1,
+        "max_norm": 1.0, "total_epochs": 10, "optimizer": "adam", "validation_data": (X, Y),
+        "masks": {"D1": np.ones((3, 4))},
+    }
+    if fn in ("activation_forward", "activation_backward", "softmax_jvp", "linear_backward"):
+        table.update({"A": np.tanh(Z), "dZ": Z.copy(), "A_prev": X, "W": P["W1"]})
+    if fn == "linear_forward":
+        table.update({"A_prev": X, "W": P["W1"], "b": P["b1"]})
+    if fn == "output_delta":
+        table.update({"activation": "sigmoid"})
+    if fn.endswith("_step"):
+        table["state"] = mf.OPTIMIZERS[fn[: -len("_step")]][0](P)
+    if fn == "save_params":
+        table["path"] = tmp / "model.npz"
+    if fn == "load_params":
+        mf.save_params(tmp / "saved.npz", P, ["tanh", "sigmoid"], "bce")
+        table["path"] = tmp / "saved.npz"
+    if param in table:
+        return table[param]
+    default = inspect.signature(getattr(mf, fn)).parameters[param].default
+    if default is inspect.Parameter.empty:
+        raise LookupError(f"no valid value for {fn}({param})")
+    return default
+
+
+# --- hostile values ------------------------------------------------------------------------------
+
+def _matrix() -> Any:
+    with warnings.catch_warnings():  # making one warns (pending deprecation); using it is the test
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        return np.matrix([[1.0, 2.0], [3.0, 4.0]])
+
+
+def _hostile() -> list[Callable[[], Any]]:
+    big = 10**400
+    return [
+        lambda: None, lambda: "x", lambda: "", lambda: -1, lambda: 0, lambda: 2**70, lambda: big,
+        lambda: 1e308, lambda: -1e308, lambda: float("nan"), lambda: float("inf"), lambda: True,
+        lambda: 1.5, lambda: -0.5, lambda: [], lambda: [[1, 2]], lambda: {}, lambda: (),
+        lambda: object(), lambda: (lambda e: float("nan")),
+        lambda: {"W1\n": np.ones((1, 1)), "b1": np.zeros((1, 1))},
+        lambda: {"W1": np.ones((1, 1)), "b1": np.zeros((1, 1))},
+        lambda: {"W1": np.ones((3, 2), dtype=np.float32), "b1": np.zeros((3, 1))},
+        lambda: {"dW1": np.ones((3, 5)), "db1": np.ones((3, 1)), "dW2": np.ones((1, 3)),
+                 "db2": np.ones((1, 1))},
+        lambda: {"step": -1, "slots": []}, lambda: {"step": 0, "slots": {"m": {}}},
+        lambda: {"D1": (10**7, 10**7)}, lambda: {"D1": (-1, 2)},
+        _matrix,
+        lambda: np.ma.masked_array([[1.0, 2.0]], mask=[[False, True]]),
+        lambda: np.array([[1 + 2j, 3]]), lambda: np.array([["a", "b"]]),
+        lambda: np.array([[None, 1]], dtype=object), lambda: np.zeros((0, 3)),
+        lambda: np.zeros((2, 0)), lambda: np.zeros((2, 4, 1)), lambda: np.float64(np.nan),
+        lambda: np.array([[np.nan, 1.0]]), lambda: np.full((2, 4), 1e200),
+        lambda: np.full((3, 4), -1e300), lambda: np.ones((2, 4), dtype=np.int64),
+        lambda: np.ones((2, 4), dtype=np.float16), lambda: np.ones((2, 4), dtype=np.float32),
+        lambda: np.ones((1, 4), dtype=bool), lambda: [10**7, 10**7, 10**7],
+        lambda: [2, 0, 1], lambda: ["relu", "softmax"], lambda: ["Tanh", "nope"],
+        lambda: "softmax", lambda: "cce", lambda: np.full((1, 4), 2.0),
+    ]
+
+
+HOSTILE = _hostile()
+
+# --- the checks ------------------------------------------------------------------------------
+
+
+class Hang(Exception):
+    """Raised by the alarm when a call runs past the time limit."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: int) -> Iterator[None]:
+    def stop(signum: int, frame: Any) -> None:
+        raise Hang(f"no answer within {seconds} s")
+
+    old = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def same(a: Any, b: Any) -> bool:
+    """Deep equality for what the arguments hold (NaN equals NaN; arrays compared with their
+    dtype and mask)."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)):
+            return False
+        if a.dtype != b.dtype or a.shape != b.shape or type(a) is not type(b):
+            return False
+        if a.dtype.kind in "fc":
+            return bool(np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True))
+        return bool(np.array_equal(np.asarray(a), np.asarray(b)))
+    if isinstance(a, Mapping):
+        return isinstance(b, Mapping) and a.keys() == b.keys() and all(same(a[k], b[k])
+                                                                        for k in a)
+    if isinstance(a, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(map(same, a, b))
+    if isinstance(a, float) and isinstance(b, float) and np.isnan(a) and np.isnan(b):
+        return True
+    if a is None or isinstance(a, (bool, int, float, str, bytes, Path, np.generic)):
+        return type(a) is type(b) and bool(a == b)
+    return type(a) is type(b)  # opaque objects (object(), functions): deepcopy makes new ones
+
+
+def check_result(where: str, out: Any) -> None:
+    """Arrays read-only and finite, numbers finite, schedules safe, all the way down."""
+    if isinstance(out, np.ndarray):
+        assert not out.flags.writeable, f"{where}: a writeable array came back"
+        if out.dtype.kind == "f":
+            assert np.isfinite(out).all(), f"{where}: a non-finite array came back"
+    elif isinstance(out, (float, np.floating)):
+        assert np.isfinite(out), f"{where}: {out} came back"
+    elif isinstance(out, Mapping):
+        for k, v in out.items():
+            check_result(f"{where}[{k!r}]", v)
+    elif isinstance(out, (list, tuple)):
+        for i, v in enumerate(out):
+            check_result(f"{where}[{i}]", v)
+    elif callable(out):  # a schedule: epoch -> learning rate
+        for epoch in (0, 1, 7, 2000, 10**6, 10**30, -1, 1.5, "3", None):
+            call(f"{where}({epoch!r})", out, (epoch,), {})
+
+
+ALLOWED: tuple[type[BaseException], ...] = (ValueError, TypeError)
+
+
+def call(where: str, fn: Callable[..., Any], args: tuple[Any, ...],
+         kwargs: dict[str, Any]) -> None:
+    before = copy.deepcopy((args, kwargs))
+    try:
+        with time_limit(TIME_LIMIT), contextlib.redirect_stdout(io.StringIO()):
+            out = fn(*args, **kwargs)
+    except ALLOWED as err:
+        assert str(err), f"{where}: {type(err).__name__} without a message"
+        out = None
+    except mf.TrainingDiverged:
+        assert getattr(fn, "__name__", "") == "train", f"{where}: TrainingDiverged"
+        out = None
+    assert same((args, kwargs), before), f"{where}: an argument was modified"
+    check_result(where, out)
+
+
+# --- the sweep ---------------------------------------------------------------------------------
+
+def _arguments(fn_name: str, data: st.DataObject, tmp: Path) -> tuple[tuple[Any, ...],
+                                                                     dict[str, Any]]:
+    sig = inspect.signature(getattr(mf, fn_name))
+    args: list[Any] = []
+    kwargs: dict[str, Any] = {}
+    for param in sig.parameters.values():
+        if param.kind is param.VAR_KEYWORD:
+            if data.draw(st.booleans(), label="extra options"):
+                kwargs[data.draw(st.sampled_from(["drop", "rate", "every", "x"]))] = \
+                    data.draw(st.sampled_from(HOSTILE))()
+            continue
+        optional = param.default is not inspect.Parameter.empty
+        if optional and data.draw(st.booleans(), label=f"omit {param.name}"):
+            continue
+        if fn_name in ("save_params", "load_params") and param.name == "path":
+            value = _valid(fn_name, "path", tmp)  # paths are attacked in their own tests
+        elif data.draw(st.integers(0, 2), label=f"{param.name} hostile?") == 0:
+            value = data.draw(st.sampled_from(HOSTILE), label=param.name)()
+        else:
+            value = _valid(fn_name, param.name, tmp)
+        if param.kind is param.KEYWORD_ONLY:
+            kwargs[param.name] = value
+        else:
+            args.append(value)
+    return tuple(args), kwargs
+
+
+@pytest.mark.parametrize("fn_name", PUBLIC)
+@settings(max_examples=max(40, settings().max_examples // 2))
+@given(data=st.data())
+def test_every_public_function_keeps_the_promises(fn_name: str, data: st.DataObject) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        args, kwargs = _arguments(fn_name, data, Path(tmp))
+        call(fn_name, getattr(mf, fn_name), args, kwargs)
+
+
+@pytest.mark.parametrize("fn_name", PUBLIC)
+def test_every_public_function_works_on_valid_arguments(fn_name: str) -> None:
+    # The sweep's valid values are valid: with no hostile argument every call succeeds, so the
+    # hostile draws above are what the errors answer.
+    with tempfile.TemporaryDirectory() as tmp:
+        sig = inspect.signature(getattr(mf, fn_name))
+        args = [_valid(fn_name, p.name, Path(tmp)) for p in sig.parameters.values()
+                if p.kind is p.POSITIONAL_OR_KEYWORD and p.default is inspect.Parameter.empty]
+        kwargs = {p.name: _valid(fn_name, p.name, Path(tmp)) for p in sig.parameters.values()
+                  if p.kind is p.KEYWORD_ONLY and p.default is inspect.Parameter.empty}
+        with contextlib.redirect_stdout(io.StringIO()):
+            out = getattr(mf, fn_name)(*args, **kwargs)
+        check_result(fn_name, out)
+
+
+def test_the_sweep_can_fail() -> None:
+    # Each kind of broken promise is caught by the checks above.
+    def writes(a: Any) -> None:
+        a[0] = 1.0
+
+    def frozen_nan() -> np.ndarray[Any, Any]:
+        a = np.full(2, np.nan)
+        a.flags.writeable = False
+        return a
+
+    def spin() -> None:
+        while True:
+            pass
+
+    with pytest.raises(AssertionError, match="modified"):
+        call("writes", writes, (np.zeros(2),), {})
+    with pytest.raises(AssertionError, match="writeable"):
+        call("writeable", lambda: np.zeros(2), (), {})
+    with pytest.raises(AssertionError, match="non-finite"):
+        call("nan", frozen_nan, (), {})
+    missing: dict[str, int] = {}
+    with pytest.raises(KeyError):
+        call("keyerror", lambda: missing["x"], (), {})
+    with pytest.raises(Hang), time_limit(1):
+        spin()
