@@ -133,8 +133,15 @@ _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, K
                 NotImplementedError, RuntimeError, struct.error, SyntaxError, TypeError)
 
 
-def _member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: str) -> np.ndarray[Any, Any]:
-    """One .npy member, its header checked against its declared size before reading the data."""
+#: ``expect(name, shape, dtype)``: whether a member of that name may hold such an array; asked
+#: after the header is read and before any data is, so a file is refused before it is unpacked.
+Expect = Callable[[str, tuple[int, ...], np.dtype[Any]], bool]
+
+
+def _member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: str,
+            expect: Expect) -> np.ndarray[Any, Any]:
+    """One .npy member, its header checked against its declared size and against ``expect``
+    before reading the data."""
     name = info.filename
     if not name.endswith(".npy") or "/" in name or name.startswith("."):
         raise ValueError(f"{where}: member {name!r} is not a plain .npy array")
@@ -157,6 +164,9 @@ def _member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: str) -> np.ndarra
                                    or dtype.kind == "U"):
             raise ValueError(f"{where}: member {name!r} holds {dtype} data; mlp_fn files hold "
                              f"only float32, float64 and text (nothing that needs pickle)")
+        if not expect(name[:-4], shape, dtype):
+            raise ValueError(f"{where}: member {name!r} has shape {shape} and dtype {dtype}, "
+                             f"not what this kind of file holds")
         count = 1
         for n in shape:
             count *= int(n)
@@ -172,9 +182,10 @@ def _member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: str) -> np.ndarra
     return np.array(array, dtype=dtype.newbyteorder("="), order="C")  # an own, writeable copy
 
 
-def read_npz(path: Any) -> dict[str, np.ndarray[Any, Any]]:
+def read_npz(path: Any, expect: Expect) -> dict[str, np.ndarray[Any, Any]]:
     """Every array of the .npz archive at ``path`` (names without '.npy'); ValueError for
-    anything that is not a well-formed archive of plain arrays (see the module docstring)."""
+    anything that is not a well-formed archive of plain arrays, or holds a member ``expect``
+    refuses (see the module docstring)."""
     p = checked_path(path)
     where = _describe(path)
     try:
@@ -204,7 +215,7 @@ def read_npz(path: Any) -> dict[str, np.ndarray[Any, Any]]:
                 if total > MAX_READ_BYTES:
                     raise ValueError(f"{where} would unpack to {total:,} bytes, more than the "
                                      f"{MAX_READ_BYTES:,} mlp_fn reads")
-                return {i.filename[:-4]: _member(zf, i, where) for i in infos}
+                return {i.filename[:-4]: _member(zf, i, where, expect) for i in infos}
     except ValueError as err:
         if str(err).startswith(where):
             raise

@@ -96,6 +96,13 @@ def _like(where: str, contents: Mapping[str, Array], prefix: str,
     return out
 
 
+def _expected(name: str, shape: tuple[int, ...], dtype: np.dtype[Any]) -> bool:
+    """What a checkpoint holds: the state as text, and 2-D float arrays."""
+    if name == "__state__":
+        return dtype.kind == "U" and shape == ()
+    return dtype.kind == "f" and len(shape) == 2
+
+
 def resume(path: str | os.PathLike[str], fingerprint: str,
            start: TrainingState) -> TrainingState:
     """The state saved at ``path`` if it belongs to this call, ``start`` if there is no file;
@@ -103,7 +110,7 @@ def resume(path: str | os.PathLike[str], fingerprint: str,
     where = f"checkpoint: {os.fspath(path)!r}"
     if not Path(path).exists() and not Path(path).is_symlink():
         return start
-    contents = read_npz(path)
+    contents = read_npz(path, _expected)
     try:
         record = json.loads(str(contents["__state__"]))
         if record["format"] != FORMAT:

@@ -9,6 +9,7 @@ file that needs pickle is refused.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -42,6 +43,14 @@ def save_params(path: str | os.PathLike[str], params: Mapping[str, Array],
     write_npz(path, {**arrays, **meta})
 
 
+def _expected(name: str, shape: tuple[int, ...], dtype: np.dtype[Any]) -> bool:
+    """What a model file holds: 2-D float arrays W{l}, b{l} and the text entries."""
+    if name in _META:
+        return dtype.kind == "U" and len(shape) <= 1
+    return re.fullmatch(r"[Wb][1-9][0-9]*", name) is not None and len(shape) == 2 and \
+        dtype.kind == "f"
+
+
 def load_params(path: str | os.PathLike[str]) -> tuple[Params, list[str], str]:
     """Read a file written by ``save_params``: (params, activations, loss).
 
@@ -51,7 +60,7 @@ def load_params(path: str | os.PathLike[str]) -> tuple[Params, list[str], str]:
     FileNotFoundError and a ValueError.
     """
     where = f"path: {os.fspath(path)!r}" if isinstance(path, (str, os.PathLike)) else "path"
-    contents = read_npz(path)
+    contents = read_npz(path, _expected)
     if "__format__" not in contents:
         raise ValueError(f"{where} is not an mlp_fn model: no '__format__' entry")
     for key in _META:
