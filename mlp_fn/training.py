@@ -218,14 +218,16 @@ def _diverged(what: str, epoch: int, lr: float, params: Params, opt_state: OptSt
 
 def run_epoch(state: TrainingState, setup: Setup) -> TrainingState:
     """One pass over the data (the module docstring's loop): the state after epoch
-    ``state["epoch"]``. Raises TrainingDiverged when a cost or a parameter stops being finite."""
+    ``state["epoch"]``. Raises TrainingDiverged when a cost or a parameter stops being finite.
+
+    Every array and field of the new state is new, except the history's four lists: the epoch's
+    entries are appended to them (copying them every epoch would make a run of n epochs cost
+    O(n^2)), so the state passed in should not be used again.
+    """
     e, params, opt = state["epoch"], state["params"], state["opt_state"]
     X, Y, acts, loss = setup["X"], setup["Y"], setup["activations"], setup["loss"]
     m, k, seed, lam = X.shape[1], setup["batch_size"], setup["seed"], setup["lambd"]
-    history: History = {**state["history"], "cost": [*state["history"]["cost"]],
-                        "val_cost": [*state["history"]["val_cost"]],
-                        "val_metric": [*state["history"]["val_metric"]],
-                        "learning_rate": [*state["history"]["learning_rate"]]}
+    history: History = {**state["history"]}
     lr = float(setup["learning_rate"](e))
     if not math.isfinite(lr) or lr <= 0:
         raise ValueError(f"learning_rate: the schedule gave {lr} at epoch {e}; expected a "
@@ -253,7 +255,10 @@ def run_epoch(state: TrainingState, setup: Setup) -> TrainingState:
         if setup["clip_norm"] is not None:
             grads = _clip(grads, setup["clip_norm"])
         params, opt = setup["update"](params, grads, opt, learning_rate=lr, **setup["hyper"])
-    if not all(np.isfinite(a).all() for a in params.values()):
+    # A NaN or inf parameter shows in the next batch's cost; only the run's last update has no
+    # next batch, so it is checked here (a validation cost below would show it as well).
+    last = e + 1 >= setup["end_epoch"]
+    if last and not all(np.isfinite(a).all() for a in params.values()):
         raise _diverged("the last update made a parameter NaN or inf", e, lr, *good, history)
     history["cost"].append(epoch_cost / m)
     history["learning_rate"].append(lr)
@@ -277,9 +282,9 @@ def run_epoch(state: TrainingState, setup: Setup) -> TrainingState:
             stopping = {**stopping, "waited": stopping["waited"] + 1}
         if setup["patience"] is not None and stopping["waited"] >= setup["patience"]:
             history["stopped_early"] = True
-    return {"params": frozen_dict(params), "opt_state": frozen_state(opt), "epoch": e + 1,
-            "history": {**history, "opt_state": frozen_state(opt)},
-            "early_stopping": stopping}
+    opt = frozen_state(opt)
+    return {"params": frozen_dict(params), "opt_state": opt, "epoch": e + 1,
+            "history": {**history, "opt_state": opt}, "early_stopping": stopping}
 
 
 def finished(state: TrainingState, setup: Setup) -> bool:
