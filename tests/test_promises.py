@@ -33,7 +33,21 @@ from hypothesis import strategies as st
 
 import mlp_fn as mf
 
-PUBLIC = sorted(n for n in mf.__all__ if inspect.isfunction(getattr(mf, n)))
+from mlp_fn import model
+
+#: Every public function: mlp_fn's names, and mlp_fn.model's (as "model.fit", ...).
+PUBLIC = sorted([n for n in mf.__all__ if inspect.isfunction(getattr(mf, n))]
+                + [f"model.{n}" for n, f in vars(model).items() if inspect.isfunction(f)
+                   and f.__module__ == "mlp_fn.model" and not n.startswith("_")])
+
+
+def function(name: str) -> Callable[..., Any]:
+    """The public function called ``name`` ("forward", "model.fit", ...)."""
+    if name.startswith("model."):
+        fn: Callable[..., Any] = getattr(model, name[len("model."):])
+        return fn
+    fn = getattr(mf, name)
+    return fn
 TIME_LIMIT = 20  # seconds for one call; every valid call here takes well under one
 
 # --- valid values, fresh for every call ------------------------------------------------------
@@ -70,9 +84,17 @@ def _valid(fn: str, param: str, tmp: Path) -> Any:
     if fn == "load_params":
         mf.save_params(tmp / "saved.npz", P, ["tanh", "sigmoid"], "bce")
         table["path"] = tmp / "saved.npz"
+    if fn.startswith("model."):  # rows, labels and a fitted network
+        net = model.fit(model.network(2, [[3, "tanh"], [1, "sigmoid"]], "bce"), X.T, [0, 1, 1, 0],
+                        epochs=2)
+        table.update({"X": X.T.copy(), "y": [0, 1, 1, 0], "net": net, "input_dim": 2,
+                      "layer_spec": [[4, "relu"], [1, "sigmoid"]], "loss": "binary_log_loss",
+                      "class_names": ["no", "yes"], "path": tmp / "net.npz"})
+        if fn == "model.load":
+            model.save(net, tmp / "net.npz")
     if param in table:
         return table[param]
-    default = inspect.signature(getattr(mf, fn)).parameters[param].default
+    default = inspect.signature(function(fn)).parameters[param].default
     if default is inspect.Parameter.empty:
         raise LookupError(f"no valid value for {fn}({param})")
     return default
@@ -192,7 +214,8 @@ def call(where: str, fn: Callable[..., Any], args: tuple[Any, ...],
         assert str(err), f"{where}: {type(err).__name__} without a message"
         out = None
     except mf.TrainingDiverged:
-        assert getattr(fn, "__name__", "") == "train", f"{where}: TrainingDiverged"
+        assert getattr(fn, "__name__", "") in ("train", "fit", "fit_transform"), \
+            f"{where}: TrainingDiverged"
         out = None
     assert same((args, kwargs), before), f"{where}: an argument was modified"
     check_result(where, out)
@@ -202,7 +225,7 @@ def call(where: str, fn: Callable[..., Any], args: tuple[Any, ...],
 
 def _arguments(fn_name: str, data: st.DataObject, tmp: Path) -> tuple[tuple[Any, ...],
                                                                      dict[str, Any]]:
-    sig = inspect.signature(getattr(mf, fn_name))
+    sig = inspect.signature(function(fn_name))
     args: list[Any] = []
     kwargs: dict[str, Any] = {}
     for param in sig.parameters.values():
@@ -214,7 +237,8 @@ def _arguments(fn_name: str, data: st.DataObject, tmp: Path) -> tuple[tuple[Any,
         optional = param.default is not inspect.Parameter.empty
         if optional and data.draw(st.booleans(), label=f"omit {param.name}"):
             continue
-        if fn_name in ("save_params", "load_params") and param.name == "path":
+        if fn_name in ("save_params", "load_params", "model.save", "model.load") and \
+                param.name == "path":
             value = _valid(fn_name, "path", tmp)  # paths are attacked in their own tests
         elif data.draw(st.integers(0, 2), label=f"{param.name} hostile?") == 0:
             value = data.draw(st.sampled_from(HOSTILE), label=param.name)()
@@ -233,7 +257,7 @@ def _arguments(fn_name: str, data: st.DataObject, tmp: Path) -> tuple[tuple[Any,
 def test_every_public_function_keeps_the_promises(fn_name: str, data: st.DataObject) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         args, kwargs = _arguments(fn_name, data, Path(tmp))
-        call(fn_name, getattr(mf, fn_name), args, kwargs)
+        call(fn_name, function(fn_name), args, kwargs)
 
 
 @pytest.mark.parametrize("fn_name", PUBLIC)
@@ -241,13 +265,13 @@ def test_every_public_function_works_on_valid_arguments(fn_name: str) -> None:
     # The sweep's valid values are valid: with no hostile argument every call succeeds, so the
     # hostile draws above are what the errors answer.
     with tempfile.TemporaryDirectory() as tmp:
-        sig = inspect.signature(getattr(mf, fn_name))
+        sig = inspect.signature(function(fn_name))
         args = [_valid(fn_name, p.name, Path(tmp)) for p in sig.parameters.values()
                 if p.kind is p.POSITIONAL_OR_KEYWORD and p.default is inspect.Parameter.empty]
         kwargs = {p.name: _valid(fn_name, p.name, Path(tmp)) for p in sig.parameters.values()
                   if p.kind is p.KEYWORD_ONLY and p.default is inspect.Parameter.empty}
         with contextlib.redirect_stdout(io.StringIO()):
-            out = getattr(mf, fn_name)(*args, **kwargs)
+            out = function(fn_name)(*args, **kwargs)
         check_result(fn_name, out)
 
 

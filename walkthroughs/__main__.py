@@ -21,7 +21,7 @@ from pathlib import Path
 from walkthroughs import WALKTHROUGHS
 from walkthroughs._context import IMAGES, SETTINGS
 from walkthroughs._html import write_html
-from walkthroughs._report import Check, Record
+from walkthroughs._report import Check, Record, Skip
 
 COLUMNS = ("walkthrough", "figure", "documented", "reproduced", "verdict", "reason")
 
@@ -102,6 +102,9 @@ def main(argv: list[str] | None = None) -> int:
         try:
             with contextlib.redirect_stdout(out):
                 recs, checks = run_one(name)
+        except Skip as skip:
+            print(f"{name}: skipped: {skip}", file=sys.stderr if args.json else sys.stdout)
+            continue
         except Exception:  # a walkthrough that fails to run is reported, and the others still run
             failures.append(f"{name}: failed to run\n{traceback.format_exc()}")
             continue

@@ -20,6 +20,11 @@ from typing import TypedDict
 _NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
 
 
+class Skip(Exception):
+    """Raised by a walkthrough that cannot run here (an optional package is missing); the runner
+    prints its message as one line and goes on."""
+
+
 class Record(TypedDict):
     """One row of the report."""
 

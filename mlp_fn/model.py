@@ -1,0 +1,419 @@
+"""001's workflow on row data: a network as one plain dict, and pure functions over it.
+
+001 and scikit-learn hold data as rows: X is (n_samples, n_features), one example per row, and y
+a vector of labels. This module takes data that way and hands it to the course-layout core
+(``init_params``, ``train``, ``forward``), transposed; all the mathematics stays there.
+
+    net = network(2, [[8, "tanh"], [8, "tanh"], [1, "sigmoid"]], "binary_log_loss")
+    net = fit(net, X, y)                      # 001's NN.fit(X, y): a new dict, net is unchanged
+    predict(net, [0.2, -0.1])                 # one sample: one label
+    predict(net, X, class_names=["cat", "dog"])
+
+Labels. For a classification loss, ``y`` holds labels of any kind NumPy can sort (ints, strings,
+bools). The classes are the sorted distinct labels, as scikit-learn's ``classes_``, fixed by the
+first ``fit`` (0/1 labels always mean the classes [0, 1]): a binary network's output is the
+probability of the second class, a softmax network has one output per class. For multiclass, y
+may also be one-hot rows (m, K). For ``l2`` (regression) y holds real values, (m,) or
+(m, n_out).
+
+Shapes. A 1-D X is one sample: ``predict`` then returns one label (or value), and
+``predict_proba``/``transform`` one row. A 2-D X gives one label per row.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any, TypedDict
+
+import numpy as np
+import numpy.typing as npt
+
+from mlp_fn import validation as check
+from mlp_fn._files import read_npz, write_npz
+from mlp_fn._freeze import frozen, frozen_dict
+from mlp_fn._inputs import real_array
+from mlp_fn._types import Array, Params
+from mlp_fn.activations import canonical_activation
+from mlp_fn.initialization import init_params
+from mlp_fn.losses import LOSSES, canonical_loss
+from mlp_fn.optimizers import OptState, canonical_optimizer, frozen_state
+from mlp_fn.propagation import _forward
+from mlp_fn.summary import summary_text
+from mlp_fn.training import train
+
+FORMAT = "mlp_fn-network-1"
+
+#: Activations for which 001 initialises with He (the rest get Xavier).
+_HE = frozenset({"relu", "leaky_relu", "gelu"})
+
+
+class Network(TypedDict):
+    """A network and everything 001's ``NeuralNetwork`` object knows, as plain data.
+
+    ``loss`` is the loss's name as given (001 prints it so); ``classes`` the labels of a
+    classifier (None until the first ``fit``, and for regression); ``loss_history`` the cost of
+    every epoch trained; ``optimizer`` and ``opt_state`` what ``fit`` continues from.
+    """
+
+    params: Params
+    activations: list[str]
+    loss: str
+    classes: list[Any] | None
+    loss_history: list[float]
+    optimizer: str
+    opt_state: OptState | None
+
+
+def network(input_dim: int, layer_spec: Sequence[Sequence[Any]], loss: str, *, seed: int = 0,
+            dtype: npt.DTypeLike = np.float64) -> Network:
+    """001's ``NeuralNetwork(input_dim, layer_spec, loss_func)``: a new, untrained network.
+
+    ``layer_spec`` is a list of ``[n_units, activation]``, the last being the output layer.
+    Weights are initialised as 001 says, by activation: He (randn * sqrt(2 / n[l-1])) for
+    ReLU-like layers, Xavier (randn * sqrt(1 / n[l-1])) for the others, from ``seed``.
+    """
+    n0 = check.positive_int("input_dim", input_dim)
+    if isinstance(layer_spec, (str, bytes)) or not isinstance(layer_spec, Sequence) \
+            or not layer_spec:
+        raise TypeError(f"layer_spec: expected a list of [n_units, activation] pairs, e.g. "
+                        f"[[8, 'tanh'], [1, 'sigmoid']], got {check.describe(layer_spec)}")
+    widths, acts = [], []
+    for i, layer in enumerate(layer_spec):
+        if isinstance(layer, (str, bytes)) or not isinstance(layer, Sequence) or len(layer) != 2:
+            raise TypeError(f"layer_spec[{i}]: expected [n_units, activation], got "
+                            f"{check.describe(layer)}")
+        widths.append(check.positive_int(f"layer_spec[{i}][0]", layer[0]))
+        acts.append(canonical_activation(layer[1]))
+    dims = [n0, *widths]
+    p64 = init_params(dims, method="xavier", seed=seed)
+    dt = check.float_dtype("dtype", dtype)
+    params = {}
+    for l, act in enumerate(acts, start=1):
+        W = p64[f"W{l}"] * math.sqrt(2.0) if act in _HE else p64[f"W{l}"]  # He = sqrt(2) Xavier
+        params[f"W{l}"], params[f"b{l}"] = W.astype(dt), p64[f"b{l}"].astype(dt)
+    L = check.params(params)
+    acts = check.activations(acts, L, params)
+    name = check.loss_for(loss, acts[-1])
+    if name == "bce" and widths[-1] != 1:
+        raise ValueError(f"layer_spec: a binary classifier ({loss!r}) has one sigmoid output "
+                         f"unit, got {widths[-1]}; for K classes use [K, 'softmax'] with "
+                         f"'multiclass_log_loss'")
+    return {"params": frozen_dict(params), "activations": acts, "loss": str(loss),
+            "classes": None, "loss_history": [], "optimizer": "gd", "opt_state": None}
+
+
+# ----------------------------------------------------------------------------------------------
+# Rows in, columns to the core
+# ----------------------------------------------------------------------------------------------
+
+def _check_net(net: Any) -> tuple[Network, int, str]:
+    """``net`` as made by ``network``/``fit``/``load``: (net, L, canonical loss)."""
+    keys = set(Network.__annotations__)
+    if not isinstance(net, Mapping) or set(net) != keys:
+        raise TypeError(f"net: expected the dict network() returns (keys {sorted(keys)}), got "
+                        f"{check.describe(net)}")
+    L = check.params(net["params"])
+    acts = check.activations(net["activations"], L, net["params"])
+    name = check.loss_for(net["loss"], acts[-1])
+    return net, L, name  # type: ignore[return-value]
+
+
+def _rows(X: Any, n_x: int, dtype: np.dtype[Any]) -> tuple[Array, bool]:
+    """X as the core's (n_x, m) columns, and whether it was one sample (1-D)."""
+    A = real_array("X", X)
+    one = A.ndim == 1
+    if one:
+        A = A.reshape(1, -1)
+    if A.ndim != 2:
+        raise ValueError(f"X: expected rows (n_samples, {n_x}) or one sample ({n_x},), got "
+                         f"shape {A.shape}")
+    if A.shape[1] != n_x:
+        hint = "; it looks transposed: pass X.T" if A.shape[0] == n_x and not one else ""
+        raise ValueError(f"X: expected {n_x} features per sample (input_dim), got shape "
+                         f"{A.shape}{hint}")
+    if A.shape[0] == 0:
+        raise ValueError("X: expected at least one sample, got none")
+    return A.astype(dtype, copy=False).T, one
+
+
+def _classes_of(y: np.ndarray[Any, Any], name: str, n_out: int) -> list[Any]:
+    """The sorted distinct labels of y, completed where 0/1 (or 0..K-1) labels leave no doubt."""
+    try:
+        found: list[Any] = np.unique(y).tolist()
+    except TypeError as err:
+        raise TypeError(f"y: expected labels NumPy can sort (ints, strings, bools), got "
+                        f"{y.dtype}: {err}") from None
+    K = 2 if name == "bce" else n_out
+    if len(found) < K and all(isinstance(c, (bool, int)) for c in found) \
+            and set(found) <= set(range(K)):
+        found = [bool(c) for c in range(K)] if all(isinstance(c, bool) for c in found) \
+            else list(range(K))
+    if len(found) != K:
+        raise ValueError(f"y: the network has {'a binary output (2 classes)' if K == 2 else f'{K} output units'}, "
+                         f"but y holds {len(found)} distinct labels {found[:10]}; give the last "
+                         f"layer one unit per class")
+    return found
+
+
+def _targets(y: Any, net: Network, name: str, m: int, dtype: np.dtype[Any],
+             classes: list[Any] | None) -> tuple[Array, list[Any] | None]:
+    """y as the core's (n_y, m) targets, and the classes (fixed now if ``classes`` is None)."""
+    n_out = net["params"][f"W{len(net['activations'])}"].shape[0]
+    if isinstance(y, np.ndarray) and type(y) is not np.ndarray:
+        raise TypeError(f"y: expected a plain array or list, got {type(y).__name__}")
+    try:
+        Y = np.asarray(y)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"y: expected labels or values, got {check.describe(y)} ({err})") from None
+    if Y.shape[:1] != (m,):
+        raise ValueError(f"y: expected one entry per sample of X ({m}), got shape {Y.shape}")
+    if LOSSES[name]["task"] == "regression":
+        T = real_array("y", Y)
+        T = T.reshape(m, 1) if T.ndim == 1 else T
+        if T.ndim != 2 or T.shape[1] != n_out:
+            raise ValueError(f"y: expected ({m},) or ({m}, {n_out}) real targets, got shape "
+                             f"{Y.shape}")
+        return T.astype(dtype).T, None
+    if Y.ndim == 2 and name == "cce":  # one-hot rows
+        T = real_array("y", Y)
+        if T.shape[1] != n_out or not np.isin(T, (0.0, 1.0)).all() or \
+                not (T.sum(axis=1) == 1).all():
+            raise ValueError(f"y: 2-D targets must be one-hot rows ({m}, {n_out}), got shape "
+                             f"{T.shape} or rows that are not one-hot")
+        found = list(range(n_out))
+        if classes is not None and classes != found:
+            raise ValueError(f"y: one-hot rows stand for classes 0..{n_out - 1}, but the "
+                             f"network was fitted on the classes {classes}")
+        return T.astype(dtype).T, found
+    if Y.ndim != 1:
+        raise ValueError(f"y: expected a vector of {m} labels, got shape {Y.shape}")
+    if Y.dtype.kind not in "biuUS":
+        raise TypeError(f"y: expected labels (ints, strings or bools), got dtype {Y.dtype}; for "
+                        f"real targets use the 'l2' loss")
+    classes = _classes_of(Y, name, n_out) if classes is None else classes
+    lookup = {c: i for i, c in enumerate(classes)}
+    try:
+        index = np.array([lookup[c] for c in Y.tolist()], dtype=np.int64)
+    except KeyError as err:
+        raise ValueError(f"y: label {err.args[0]!r} is not one of the network's classes "
+                         f"{classes}") from None
+    if name == "bce":
+        return index.astype(dtype).reshape(1, m), classes
+    T = np.zeros((n_out, m), dtype=dtype)
+    T[index, np.arange(m)] = 1.0
+    return T, classes
+
+
+def _output(net: Network, X: Array) -> Array:
+    """A[L] for columns X, or ValueError if the forward pass overflowed."""
+    with np.errstate(all="ignore"):
+        AL, _ = _forward(X, net["params"], net["activations"])
+    if not np.isfinite(AL).all():
+        raise ValueError("X: the forward pass overflowed for these inputs (NaN or inf in the "
+                         "output); scale the inputs")
+    return AL
+
+
+# ----------------------------------------------------------------------------------------------
+# 001's methods
+# ----------------------------------------------------------------------------------------------
+
+def fit(net: Network, X: Any, y: Any, *, epochs: int = 100, batch_size: int = 32,
+        learning_rate: float = 0.01, shuffle: bool = True, seed: int = 0,
+        optimizer: str | None = None, **options: Any) -> Network:
+    """001's ``NN.fit(X, y, batch_sz=32, epochs=100, learning_rate=0.01)``: a new network
+    trained from ``net`` (which is left as it was) by ``mlp_fn.train`` on the transposed data.
+
+    The batch size is clipped to the number of samples when there are fewer (as scikit-learn
+    does). Fitting a trained network continues its training: the epochs add up, and two fits of
+    e epochs equal one fit of 2e epochs bit for bit (same data, batch size and seed), since the
+    optimizer state and the epoch count carry over. ``optimizer`` (default 'gd', 001's plain
+    mini-batch SGD, or the optimizer of the previous fit) and ``options`` (``lambd``,
+    ``keep_prob``, ``clip_norm``, ``optimizer_options``, ``callback``, ...) go to ``train``.
+    """
+    net, L, name = _check_net(net)
+    dtype = net["params"]["W1"].dtype
+    Xc, _ = _rows(X, net["params"]["W1"].shape[1], dtype)
+    m = Xc.shape[1]
+    Y, classes = _targets(y, net, name, m, dtype, net["classes"])
+    k = min(check.positive_int("batch_size", batch_size), m)
+    opt = canonical_optimizer(optimizer) if optimizer is not None else net["optimizer"]
+    resume = net["opt_state"] if opt == net["optimizer"] else None
+    if "opt_state" in options:
+        raise TypeError("opt_state: fit continues from the network's own optimizer state")
+    if options.get("validation_data") is not None:  # rows, like X and y
+        X_val, y_val = _pair("validation_data", options["validation_data"])
+        Xv, _ = _rows(X_val, Xc.shape[0], dtype)
+        Yv, _ = _targets(y_val, net, name, Xv.shape[1], dtype, classes)
+        options = {**options, "validation_data": (Xv, Yv)}
+    params, history = train(Xc, Y, net["params"], net["activations"], name,
+                            learning_rate=learning_rate, epochs=epochs, batch_size=k,
+                            shuffle=shuffle, seed=seed, optimizer=opt, opt_state=resume,
+                            **options)
+    return {**net, "params": params, "classes": classes,
+            "loss_history": [*net["loss_history"], *history["cost"]], "optimizer": opt,
+            "opt_state": history["opt_state"]}
+
+
+def _pair(name: str, value: Any) -> tuple[Any, Any]:
+    if not isinstance(value, tuple) or len(value) != 2:
+        raise TypeError(f"{name}: expected a pair (X, y), got {check.describe(value)}")
+    return value
+
+
+def transform(net: Network, X: Any) -> Array:
+    """001's ``NN.transform(X)``: the network's output A[L] as rows, (n_samples, n_out) (one
+    row for a 1-D X): probabilities for classifiers, values for regression."""
+    net, _, _ = _check_net(net)
+    Xc, one = _rows(X, net["params"]["W1"].shape[1], net["params"]["W1"].dtype)
+    out = _output(net, Xc).T
+    return frozen(out[0] if one else out)
+
+
+def fit_transform(net: Network, X: Any, y: Any, **fit_options: Any) -> tuple[Network, Array]:
+    """001's ``Y_hat = NN.fit_transform(X, y)``: (the fitted network, its output on X)."""
+    fitted = fit(net, X, y, **fit_options)
+    return fitted, transform(fitted, X)
+
+
+def predict_proba(net: Network, X: Any) -> Array:
+    """Class probabilities as rows, (n_samples, K), columns in the order of ``net["classes"]``
+    (for a binary network [1 - a, a]); one row for a 1-D X."""
+    net, L, name = _check_net(net)
+    if LOSSES[name]["task"] == "regression":
+        raise ValueError(f"net: predict_proba needs a classifier, got the regression loss "
+                         f"{net['loss']!r}")
+    A = np.asarray(transform(net, X))
+    proba = np.concatenate([1.0 - A, A], axis=-1) if name == "bce" else A
+    return frozen(proba)
+
+
+def predict(net: Network, X: Any, *, class_names: Sequence[Any] | None = None) -> Any:
+    """001's ``NN.predict(x)``: for a binary or multiclass network the label of each sample (one
+    of ``net["classes"]``, the class index when the labels were 0..K-1); for regression the
+    predicted value. A 1-D X is one sample and gives one label (or value); a 2-D X an array
+    with one entry per row ((n_samples, n_out) for a regression with several outputs).
+
+    ``class_names`` (one name per class, in class order) replaces each label by its name:
+    ``predict(net, x, class_names=["cat", "dog"])``.
+    """
+    net, L, name = _check_net(net)
+    Xc, one = _rows(X, net["params"]["W1"].shape[1], net["params"]["W1"].dtype)
+    AL = _output(net, Xc)
+    if LOSSES[name]["task"] == "regression":
+        if class_names is not None:
+            raise ValueError("class_names: a regression network predicts values, not classes")
+        values = AL.T if AL.shape[0] > 1 else AL[0]
+        return float(values[0]) if one and AL.shape[0] == 1 else frozen(values[0] if one
+                                                                          else values)
+    index = (AL[0] > 0.5).astype(np.int64) if name == "bce" else AL.argmax(axis=0)
+    classes = net["classes"] if net["classes"] is not None else \
+        list(range(2 if name == "bce" else AL.shape[0]))
+    labels = classes if class_names is None else _names(class_names, len(classes))
+    chosen = [labels[i] for i in index.tolist()]
+    return chosen[0] if one else frozen(np.array(chosen))
+
+
+def _names(class_names: Any, K: int) -> list[Any]:
+    if isinstance(class_names, (str, bytes)) or not isinstance(class_names, Sequence):
+        raise TypeError(f"class_names: expected a list of {K} names, got "
+                        f"{check.describe(class_names)}")
+    if len(class_names) != K:
+        raise ValueError(f"class_names: expected {K} names, one per class, got "
+                         f"{len(class_names)}: {list(class_names)[:10]}")
+    return list(class_names)
+
+
+def score(net: Network, X: Any, y: Any) -> float:
+    """Accuracy (the fraction of samples whose label is predicted right) for a classifier; for
+    regression the coefficient of determination R^2 = 1 - sum (y - y_hat)^2 / sum (y - mean y)^2,
+    as scikit-learn's ``score``."""
+    net, L, name = _check_net(net)
+    dtype = net["params"]["W1"].dtype
+    Xc, _ = _rows(X, net["params"]["W1"].shape[1], dtype)
+    classes = net["classes"]
+    if classes is None and LOSSES[name]["task"] != "regression":
+        raise ValueError("net: not fitted yet, so its classes are unknown; fit it first")
+    Y, _ = _targets(y, net, name, Xc.shape[1], dtype, classes)
+    AL = _output(net, Xc)
+    if name == "bce":
+        return float(np.mean((AL > 0.5) == (Y > 0.5)))
+    if name == "cce":
+        return float(np.mean(AL.argmax(axis=0) == Y.argmax(axis=0)))
+    residual = float(((Y - AL) ** 2).sum())
+    total = float(((Y - Y.mean(axis=1, keepdims=True)) ** 2).sum())
+    return 1.0 - residual / total if total > 0 else (1.0 if residual == 0 else 0.0)
+
+
+def loss_history(net: Network) -> list[float]:
+    """001's ``NN.get_loss_history()``: the training cost of every epoch, oldest first."""
+    net, _, _ = _check_net(net)
+    return list(net["loss_history"])
+
+
+def describe(net: Network) -> str:
+    """001's ``print(NN)``: a line per layer, 'Total Network Parameters', the loss function,
+    whether it is trained, the last training loss and the epochs trained."""
+    net, _, _ = _check_net(net)
+    return summary_text(net["params"], net["activations"], net["loss"],
+                        {"cost": net["loss_history"]} if net["loss_history"] else None)
+
+
+# ----------------------------------------------------------------------------------------------
+# Saving
+# ----------------------------------------------------------------------------------------------
+
+def save(net: Network, path: str | os.PathLike[str]) -> None:
+    """Write the whole network (params, architecture, classes, loss history, optimizer state) to
+    ``path`` as .npz, atomically and without pickle, as ``save_params`` does."""
+    net, _, _ = _check_net(net)
+    record = {"format": FORMAT, "activations": net["activations"], "loss": net["loss"],
+              "classes": net["classes"], "loss_history": net["loss_history"],
+              "optimizer": net["optimizer"],
+              "step": None if net["opt_state"] is None else net["opt_state"]["step"]}
+    try:
+        text = json.dumps(record, allow_nan=False)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"net: its classes or history cannot be saved as text ({err}); labels "
+                        f"must be ints, strings or bools") from None
+    arrays: dict[str, Any] = {"__network__": np.array(text)}
+    arrays.update({f"params.{k}": np.asarray(v) for k, v in net["params"].items()})
+    if net["opt_state"] is not None:
+        for slot, values in net["opt_state"]["slots"].items():
+            arrays.update({f"opt.{slot}.{k}": np.asarray(v) for k, v in values.items()})
+    write_npz(path, arrays)
+
+
+def _expected(name: str, shape: tuple[int, ...], dtype: np.dtype[Any]) -> bool:
+    if name == "__network__":
+        return dtype.kind == "U" and shape == ()
+    return dtype.kind == "f" and len(shape) == 2
+
+
+def load(path: str | os.PathLike[str]) -> Network:
+    """Read a network written by ``save``: the same dict, bit for bit."""
+    where = f"path: {os.fspath(path)!r}" if isinstance(path, (str, os.PathLike)) else "path"
+    contents = read_npz(path, _expected)
+    try:
+        record = json.loads(str(contents["__network__"]))
+        if record["format"] != FORMAT:
+            raise ValueError(f"format {str(record['format'])[:50]!r}")
+        params = {k[len("params."):]: v for k, v in contents.items() if k.startswith("params.")}
+        slots: dict[str, dict[str, Array]] = {}
+        for k, v in contents.items():
+            if k.startswith("opt."):
+                _, slot, key = k.split(".", 2)
+                slots.setdefault(slot, {})[key] = v
+        opt_state = None if record["step"] is None else \
+            frozen_state({"step": int(record["step"]), "slots": slots})
+        net: Network = {"params": frozen_dict(params), "activations": list(record["activations"]),
+                        "loss": str(record["loss"]), "classes": record["classes"],
+                        "loss_history": [float(c) for c in record["loss_history"]],
+                        "optimizer": str(record["optimizer"]), "opt_state": opt_state}
+        _check_net(net)
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        raise ValueError(f"{where} is not an mlp_fn network or is damaged ({err})") from None
+    return net
