@@ -62,7 +62,7 @@ def gradient_check(
     p64 = {k: v.astype(np.float64) for k, v in params.items()}
     keys = [f"{kind}{l}" for l in range(1, L + 1) for kind in "Wb"]
 
-    with np.errstate(over="ignore"):
+    with np.errstate(all="ignore"):
         AL, cache = _forward(X64, p64, acts, masks)
         grads = _backward(AL, Y64, cache, p64, acts, name, lam)
         grad = np.concatenate([grads[f"d{k}"].ravel() for k in keys])
@@ -77,7 +77,14 @@ def gradient_check(
                     shifted[sign] = _cost(X64, Y64, {**p64, key: theta}, acts, name, lam, masks)
                 approx[i] = (shifted[+1.0] - shifted[-1.0]) / (2.0 * eps)
                 i += 1
-    denominator = float(np.linalg.norm(grad) + np.linalg.norm(approx))
-    if denominator == 0.0:
+    if not (np.isfinite(grad).all() and np.isfinite(approx).all()):
+        raise ValueError("params: the cost or its gradient overflowed (NaN or inf) at these "
+                         "params; a gradient check needs a finite cost around them (shrink the "
+                         "weights or inputs)")
+    # The formula is unchanged by scaling both vectors by 1/S, and with S = the largest entry
+    # no square in the norms can overflow, however large the gradients are.
+    S = max(float(np.abs(grad).max(initial=0.0)), float(np.abs(approx).max(initial=0.0)))
+    if S == 0.0:
         return 0.0
-    return float(np.linalg.norm(grad - approx)) / denominator
+    g, a = grad / S, approx / S
+    return float(np.linalg.norm(g - a)) / float(np.linalg.norm(g) + np.linalg.norm(a))

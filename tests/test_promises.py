@@ -300,3 +300,27 @@ def test_the_sweep_can_fail() -> None:
         call("keyerror", lambda: missing["x"], (), {})
     with pytest.raises(Hang), time_limit(1):
         spin()
+
+
+def test_no_result_is_silently_non_finite() -> None:
+    # The cases an audit found returning NaN or inf, each now an error naming its cause.
+    X, Y = np.ones((2, 3)), np.array([[0.0, 1.0, 0.0]])
+    huge = {"W1": np.full((3, 2), 1e200), "b1": np.zeros((3, 1)), "W2": np.full((1, 3), 1e200),
+            "b2": np.zeros((1, 1))}
+    with pytest.raises(ValueError, match="overflowed"):
+        mf.predict(X, huge, ["quadratic", "identity"], "mse")
+    with pytest.raises(ValueError, match="overflowed"):
+        mf.gradient_check(X, Y, huge, ["quadratic", "sigmoid"], "bce")
+    # A gradient of 1e160 (w = 1e140, x = 1e10: J = (wx)^2 / 2 = 5e299, dJ/dw = w x^2) is
+    # checked, not squared into inf: a correct backward pass still gets a small difference.
+    big = {"W1": np.full((1, 1), 1e140), "b1": np.zeros((1, 1))}
+    d = mf.gradient_check(np.array([[1e10]]), np.array([[0.0]]), big, ["identity"], "half_mse",
+                          epsilon=1e133)
+    assert 0.0 <= d < 1e-6
+    with pytest.raises(ValueError, match="global norm exceeds"):
+        mf.global_norm({"dW": np.full((4, 4), 1e308)})
+    clipped = mf.clip_by_global_norm({"dW": np.full((4, 4), 1e200)}, 1.0)
+    assert mf.global_norm(clipped) == pytest.approx(1.0)  # clipped to 1, not to 0
+    assert mf.exponential_decay(0.1, 0.5)(10**6) == 0.0  # underflows to 0, never an error
+    with pytest.raises(ValueError, match="rate: expected a number in"):
+        mf.exponential_decay(0.1, 2.0)  # a growing "decay" would overflow after ~1,024 epochs
