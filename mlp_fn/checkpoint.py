@@ -126,8 +126,8 @@ def resume(path: str | os.PathLike[str], fingerprint: str,
                          f"network, starting point or hyper-parameters); delete it or pass "
                          f"another path to start afresh")
     params = _like(where, contents, "params.", start["params"])
-    slots = {s: _like(where, contents, f"opt.{s}.", start["params"])
-             for s in start["opt_state"]["slots"]}
+    slots = {s: _like(where, contents, f"opt.{s}.", template)
+             for s, template in start["opt_state"]["slots"].items()}
     best = _like(where, contents, "best.", start["params"])
     opt_state = {"step": step, "slots": {s: frozen_dict(v) for s, v in slots.items()}}
     return {

@@ -19,12 +19,13 @@ import numpy as np
 from mlp_fn import validation as check
 from mlp_fn._types import Array
 from mlp_fn.losses import LOSSES
+from mlp_fn.normalization import is_buffer
 from mlp_fn.propagation import _backward, _forward, _l2_penalty
 
 
 def _cost(X: Array, Y: Array, params: Mapping[str, Array], acts: Sequence[str], loss: str,
-          lambd: float, masks: Mapping[str, Array] | None) -> float:
-    AL, _ = _forward(X, params, acts, masks)
+          lambd: float, masks: Mapping[str, Array] | None, training: bool) -> float:
+    AL, _ = _forward(X, params, acts, masks, training)
     return LOSSES[loss]["cost"](AL, Y) + _l2_penalty(params, lambd, X.shape[1])
 
 
@@ -38,11 +39,15 @@ def gradient_check(
     epsilon: float = 1e-7,
     lambd: float = 0.0,
     masks: Mapping[str, Array] | None = None,
+    training: bool = True,
 ) -> float:
     """The relative difference between backprop's gradient and central differences (see module).
 
     Everything is computed in float64 (float32 cannot resolve a 1e-7 step), whatever the dtype of
     ``params``. ``lambd`` adds the L2 term; ``masks`` fixes dropout masks so J is deterministic.
+    Every trained parameter is checked (W, b, and gamma, beta of normalised layers; not the
+    running statistics). ``training``: batch normalisation with the batch's statistics, the cost
+    ``train`` minimises (True), or with the running ones (False).
 
     Args:
         X: (n_x, m); Y: (n_y, m); params, activations, loss: the network.
@@ -60,10 +65,12 @@ def gradient_check(
         masks = {k: v.astype(np.float64) for k, v in masks.items()}
     X64, Y64 = X.astype(np.float64), Y.astype(np.float64)
     p64 = {k: v.astype(np.float64) for k, v in params.items()}
-    keys = [f"{kind}{l}" for l in range(1, L + 1) for kind in "Wb"]
+    if not isinstance(training, (bool, np.bool_)):
+        raise TypeError(f"training: expected True or False, got {check.describe(training)}")
+    keys = [k for k in params if not is_buffer(k)]
 
     with np.errstate(all="ignore"):
-        AL, cache = _forward(X64, p64, acts, masks)
+        AL, cache = _forward(X64, p64, acts, masks, bool(training))
         grads = _backward(AL, Y64, cache, p64, acts, name, lam)
         grad = np.concatenate([grads[f"d{k}"].ravel() for k in keys])
         approx = np.empty_like(grad)
@@ -74,7 +81,8 @@ def gradient_check(
                 for sign in (+1.0, -1.0):
                     theta = p64[key].copy()
                     theta.flat[j] += sign * eps
-                    shifted[sign] = _cost(X64, Y64, {**p64, key: theta}, acts, name, lam, masks)
+                    shifted[sign] = _cost(X64, Y64, {**p64, key: theta}, acts, name, lam, masks,
+                                          bool(training))
                 approx[i] = (shifted[+1.0] - shifted[-1.0]) / (2.0 * eps)
                 i += 1
     if not (np.isfinite(grad).all() and np.isfinite(approx).all()):

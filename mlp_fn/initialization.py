@@ -54,6 +54,7 @@ def init_params(
     seed: int = 0,
     dtype: npt.DTypeLike = np.float64,
     scale: float | None = None,
+    norm: str | None = None,
 ) -> Params:
     """Parameters of an L-layer network with sizes ``layer_dims = [n0, n1, ..., nL]``.
 
@@ -67,6 +68,9 @@ def init_params(
         dtype: float32 or float64.
         scale: if given, every W{l} = randn * scale, whatever ``method`` says (e.g. 0.5, as in
             003's XOR listing); the draws are the same as for any other method.
+        norm: None, 'batch' or 'layer': every hidden layer l < L is normalised
+            (``mlp_fn.normalization``): it gets gamma{l} = 1 and beta{l} = 0 of shape (n[l], 1)
+            in place of b{l}, and for 'batch' the running statistics mu{l} = 0, sigma2{l} = 1.
 
     Returns:
         {"W1": (n1, n0), "b1": (n1, 1), ..., "WL": (nL, n[L-1]), "bL": (nL, 1)}, read-only.
@@ -74,6 +78,7 @@ def init_params(
     dims = check.layer_dims(layer_dims)
     method = resolve("method", method, INITS, INIT_ALIASES)
     fixed = None if scale is None else check.nonnegative_float("scale", scale)
+    kind = None if norm is None else resolve("norm", norm, {"batch": 0, "layer": 0})
     dt = np.dtype(dtype)
     if dt not in check.FLOAT_DTYPES:
         raise TypeError(f"dtype: expected float32 or float64, got {dt}")
@@ -90,5 +95,12 @@ def init_params(
         if not np.isfinite(W).all():
             raise ValueError(f"scale: {s} makes weights too large for {dt} (some became inf)")
         params[f"W{l}"] = W
-        params[f"b{l}"] = np.zeros((n, 1), dtype=dt)
+        if kind is None or l == len(dims) - 1:
+            params[f"b{l}"] = np.zeros((n, 1), dtype=dt)
+        else:  # beta takes the bias's role: Z_tilde = gamma Z_norm + beta
+            params[f"gamma{l}"] = np.ones((n, 1), dtype=dt)
+            params[f"beta{l}"] = np.zeros((n, 1), dtype=dt)
+            if kind == "batch":
+                params[f"mu{l}"] = np.zeros((n, 1), dtype=dt)
+                params[f"sigma2{l}"] = np.ones((n, 1), dtype=dt)
     return frozen_dict(params)

@@ -1,6 +1,7 @@
 """Saving and loading a network: NumPy's .npz, never pickle.
 
-The file holds the arrays "W1", "b1", ..., "WL", "bL" as they are (so the round trip is bit-exact)
+The file holds the arrays "W1", "b1", ..., "WL", "bL" as they are (so the round trip is bit-exact;
+a normalised layer's gamma, beta and running statistics mu, sigma2 too)
 and, as plain string arrays, the architecture: "__activations__" (one name per layer), "__loss__"
 and "__format__". Loading uses ``allow_pickle=False``: nothing in a file is ever executed, and a
 file that needs pickle is refused.
@@ -47,8 +48,8 @@ def _expected(name: str, shape: tuple[int, ...], dtype: np.dtype[Any]) -> bool:
     """What a model file holds: 2-D float arrays W{l}, b{l} and the text entries."""
     if name in _META:
         return dtype.kind == "U" and len(shape) <= 1
-    return re.fullmatch(r"[Wb][1-9][0-9]*", name) is not None and len(shape) == 2 and \
-        dtype.kind == "f"
+    return re.fullmatch(r"(W|b|gamma|beta|mu|sigma2)[1-9][0-9]*", name) is not None and \
+        len(shape) == 2 and dtype.kind == "f"
 
 
 def load_params(path: str | os.PathLike[str]) -> tuple[Params, list[str], str]:

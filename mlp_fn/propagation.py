@@ -29,6 +29,7 @@ import numpy as np
 from mlp_fn import validation as check
 from mlp_fn._freeze import frozen, frozen_dict
 from mlp_fn._types import Array, Cache, Grads
+from mlp_fn import normalization
 from mlp_fn.activations import ACTIVATIONS, OUTPUT_ONLY, canonical_activation
 from mlp_fn.losses import LOSSES, canonical_loss
 
@@ -127,24 +128,43 @@ def dropout_masks(
     return frozen_dict(_dropout_masks(checked, keep, seed, dt))
 
 
+def split_activation(spec: str) -> tuple[str, bool]:
+    """A canonical activation entry, e.g. 'relu' or 'relu+residual': (g's name, residual)."""
+    name, plus, _ = spec.partition("+")
+    return name, bool(plus)
+
+
 def _forward(
     X: Array,
     params: Mapping[str, Array],
     activations: Sequence[str],
     masks: Mapping[str, Array] | None = None,
+    training: bool = False,
 ) -> tuple[Array, Cache]:
     """Unchecked forward pass; ``activations`` are canonical names, masks keyed "D{l}"."""
     cache: dict[str, Array] = {"A0": X}
     A = X
-    for l, name in enumerate(activations, start=1):
-        Z = _linear_forward(A, params[f"W{l}"], params[f"b{l}"])
-        A = ACTIVATIONS[name]["g"](Z)
+    for l, spec in enumerate(activations, start=1):
+        name, residual = split_activation(spec)
+        A_prev = A
+        Z: Array
+        if f"gamma{l}" in params:  # normalised: Z = W A, Z_tilde = gamma Z_norm + beta
+            Z = params[f"W{l}"] @ A_prev
+            Z_act, statistics = normalization.layer_forward(Z, params, l, training)
+            cache.update(statistics)
+            cache[f"Ztilde{l}"] = Z_act
+        else:
+            Z = Z_act = _linear_forward(A_prev, params[f"W{l}"], params[f"b{l}"])
         cache[f"Z{l}"] = Z
+        A = ACTIVATIONS[name]["g"](Z_act)
         D = masks.get(f"D{l}") if masks is not None else None
+        if D is not None or residual:
+            cache[f"G{l}"] = A  # g(Z) itself, before the mask and the skip
         if D is not None:
-            cache[f"G{l}"] = A
             cache[f"D{l}"] = D
             A = A * D
+        if residual:
+            A = A + A_prev  # A[l] = g(Z[l]) + A[l-1]
         cache[f"A{l}"] = A
     return A, cache
 
@@ -157,8 +177,14 @@ def forward(
     keep_prob: float = 1.0,
     seed: int | Sequence[int] | None = None,
     masks: Mapping[str, Array] | None = None,
+    training: bool = False,
 ) -> tuple[Array, Cache]:
     """Forward propagation: for l = 1..L, Z[l] = W[l] A[l-1] + b[l], A[l] = g[l](Z[l]).
+
+    A normalised hidden layer (gamma{l}, beta{l} in params) computes Z = W A, Z_tilde =
+    gamma Z_norm + beta, A = g(Z_tilde) (``mlp_fn.normalization``); with ``training`` batch
+    normalisation uses the batch's statistics (as ``train`` does), otherwise the running ones
+    (as ``predict`` does). A layer declared 'g+residual' adds its input: A[l] = g(Z[l]) + A[l-1].
 
     With ``keep_prob`` < 1 (inverted dropout, for training only) every hidden layer's output is
     multiplied by a mask D[l] (see ``dropout_masks``) drawn from ``seed``; ``masks`` fixes the masks
@@ -185,8 +211,10 @@ def forward(
                              "explicit seed, got None")
         shapes = {f"D{l}": (params[f"W{l}"].shape[0], X.shape[1]) for l in range(1, L)}
         masks = dropout_masks(shapes, keep, seed, X.dtype)  # checks the seed
+    if not isinstance(training, (bool, np.bool_)):
+        raise TypeError(f"training: expected True or False, got {check.describe(training)}")
     with np.errstate(all="ignore"):  # overflow is detected below and reported, not warned
-        AL, cache = _forward(X, params, acts, masks)
+        AL, cache = _forward(X, params, acts, masks, bool(training))
     if not np.isfinite(AL).all():
         l = next(l for l in range(1, L + 1) if not np.isfinite(cache[f"A{l}"]).all())
         raise ValueError(f"params: the forward pass overflowed: A{l} ({acts[l - 1]}) holds NaN or "
@@ -283,6 +311,16 @@ def output_delta(AL: Array, Y: Array, ZL: Array, activation: str, loss: str,
     return dZ
 
 
+def _hidden_delta(dA: Array, cache: Mapping[str, Array], name: str, l: int) -> Array:
+    """dZ[l] (or dZ_tilde[l], for a normalised layer) of hidden layer l from dA[l]:
+    through the dropout mask, A[l] = G[l] * D[l], then dZ = dG * g'(Z)."""
+    D = cache.get(f"D{l}")
+    if D is not None:
+        dA = dA * D
+    G = cache.get(f"G{l}", cache[f"A{l}"])
+    return ACTIVATIONS[name]["backward"](dA, cache.get(f"Ztilde{l}", cache[f"Z{l}"]), G)
+
+
 def _backward(
     AL: Array,
     Y: Array,
@@ -297,25 +335,26 @@ def _backward(
     L = len(activations)
     m = AL.shape[1]
     grads: dict[str, Array] = {}
-    # The output layer's A is never masked, so cache["AL"] = g(Z[L]).
+    # The output layer is never masked, normalised or skipped: cache["AL"] = g(Z[L]).
     dZ = _output_delta(AL, Y, cache[f"Z{L}"], activations[L - 1], loss, fuse)
+    dA = dZ  # from l = L - 1 on: dA[l], the gradient arriving at layer l's output
     for l in range(L, 0, -1):
+        name, residual = split_activation(activations[l - 1])
+        if l < L:
+            dZ = _hidden_delta(dA, cache, name, l)
+            if f"gamma{l}" in params:
+                dZ, grads[f"dgamma{l}"], grads[f"dbeta{l}"] = normalization.layer_backward(
+                    dZ, cache, params, l)
         W = params[f"W{l}"]
         dW, db = weight_gradients(dZ, cache[f"A{l - 1}"])
         if lambd:
             dW = dW + (lambd / m) * W  # d/dW of (lambda / 2m) ||W||^2
         grads[f"dW{l}"] = dW
-        grads[f"db{l}"] = db
+        if f"b{l}" in params:
+            grads[f"db{l}"] = db
         if l > 1:
             dA_prev = W.T @ dZ
-            D = cache.get(f"D{l - 1}")
-            if D is not None:
-                # A[l-1] = G[l-1] * D[l-1], so dG[l-1] = dA[l-1] * D[l-1].
-                dA_prev = dA_prev * D
-                A_act = cache[f"G{l - 1}"]
-            else:
-                A_act = cache[f"A{l - 1}"]
-            dZ = ACTIVATIONS[activations[l - 2]]["backward"](dA_prev, cache[f"Z{l - 1}"], A_act)
+            dA = dA_prev + dA if residual else dA_prev  # A[l] = g(Z[l]) + A[l-1]
     return grads
 
 

@@ -7,12 +7,14 @@ from typing import Any
 
 from mlp_fn import validation as check
 from mlp_fn._types import Array
+from mlp_fn.normalization import is_buffer
 
 
 def count_params(params: Mapping[str, Array]) -> int:
-    """Number of trainable numbers: sum over l = 1..L of n[l] n[l-1] + n[l]."""
+    """Number of trainable numbers: sum over l = 1..L of n[l] n[l-1] + n[l] (+ n[l] more for a
+    normalised layer, whose gamma and beta replace b; running statistics are not counted)."""
     check.params(params)
-    return sum(int(a.size) for a in params.values())
+    return sum(int(a.size) for k, a in params.items() if not is_buffer(k))
 
 
 def summary_text(params: Mapping[str, Array], activations: Sequence[str], loss: str,
@@ -30,8 +32,13 @@ def summary_text(params: Mapping[str, Array], activations: Sequence[str], loss: 
         n, n_prev = params[f"W{l}"].shape
         kind = "Input Layer" if l == 1 else ("Output Layer" if l == L else "Hidden Layer")
         head = f"{kind}: ({n_prev:>2} -> {n})"
+        if f"gamma{l}" in params:
+            norm = "batch" if f"mu{l}" in params else "layer"
+            extra, count = f"gamma{l}, beta{l} {str((n, 1))} ({norm} norm)", n * n_prev + 2 * n
+        else:
+            extra, count = f"b{l} {str((n, 1)):<8}", n * n_prev + n
         lines.append(f"{head:<24}{acts[l - 1]:<10} W{l} {str((n, n_prev)):<10} "
-                     f"b{l} {str((n, 1)):<8} parameters: {n * n_prev + n}")
+                     f"{extra} parameters: {count}")
     lines.append(f"Total Network Parameters: {count_params(params)}")
     lines.append(f"Loss Function: {loss}")
     costs = _costs(history)

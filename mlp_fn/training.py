@@ -29,6 +29,7 @@ from mlp_fn._state import EarlyStopping, History, Setup, TrainingState
 from mlp_fn._types import Array, Params
 from mlp_fn.checkpoint import call_fingerprint, resume, save_state
 from mlp_fn.losses import LOSSES
+from mlp_fn.normalization import running_statistics, trainable
 from mlp_fn.optimizers import (UPDATES, OptState, _clip, canonical_optimizer,
                                check_state, frozen_state, gd_step, get_optimizer)
 from mlp_fn.optimizers import optimizer_options as check_optimizer_options
@@ -53,7 +54,8 @@ Callback = Callable[[int, Params, History], None]
 
 def update(params: Mapping[str, Array], grads: Mapping[str, Array],
            learning_rate: float) -> Params:
-    """One step of gradient descent: W[l] = W[l] - alpha dW[l],  b[l] = b[l] - alpha db[l].
+    """One step of gradient descent: W[l] = W[l] - alpha dW[l],  b[l] = b[l] - alpha db[l]
+    (and gamma, beta of normalised layers alike; their running statistics are kept as they are).
 
     Returns new read-only params; ``params`` is left unchanged.
 
@@ -64,15 +66,8 @@ def update(params: Mapping[str, Array], grads: Mapping[str, Array],
     """
     check.params(params)
     lr = check.positive_float("learning_rate", learning_rate)
-    for k, p in params.items():
-        g = grads.get(f"d{k}") if isinstance(grads, Mapping) else None
-        if g is None:
-            raise ValueError(f"grads: expected 'd{k}' for params[{k!r}], got keys "
-                             f"{sorted(grads) if isinstance(grads, Mapping) else grads!r}")
-        if g.shape != p.shape:
-            raise ValueError(f"grads['d{k}']: expected shape {p.shape}, got {g.shape}")
-    new, _ = gd_step(params, grads, {"step": 0, "slots": {}}, learning_rate=lr)
-    return new
+    new, _ = gd_step(trainable(params), grads, {"step": 0, "slots": {}}, learning_rate=lr)
+    return frozen_dict({**params, **new})  # running statistics (mu, sigma2) are carried over
 
 
 def _metric(AL: Array, Y: Array, loss: str) -> float:
@@ -190,7 +185,13 @@ def check_train_arguments(
             raise ValueError("patience: early stopping watches the validation cost and needs "
                              "validation_data, got None")
     init, _ = get_optimizer(optimizer)
-    state = init(params) if opt_state is None else check_state(optimizer, opt_state, params)
+    learned = trainable(params)
+    state = init(learned) if opt_state is None else check_state(optimizer, opt_state, learned)
+    if any(k.startswith("mu") for k in params) and (k == 1 or m % k == 1):
+        raise ValueError(f"batch_size: batch normalisation needs at least 2 examples in every "
+                         f"batch (one example has variance 0, so Z_norm = 0 whatever the input), "
+                         f"but batches of {k} over m = {m} examples leave a batch of 1; choose "
+                         f"another batch_size, or layer normalisation (norm='layer')")
     first = state["step"] // -(-m // k)  # continues the epoch count of a resumed run
     setup: Setup = {
         "X": X, "Y": Yf, "activations": acts, "loss": name, "learning_rate": lr_at,
@@ -244,7 +245,7 @@ def run_epoch(state: TrainingState, setup: Setup) -> TrainingState:
         if setup["keep_prob"] < 1.0:
             shapes = {key: (n, mb) for key, n in hidden.items()}
             masks = _dropout_masks(shapes, setup["keep_prob"], [seed, e, start, 1], X.dtype)
-        AL, cache = _forward(Xb, params, acts, masks)
+        AL, cache = _forward(Xb, params, acts, masks, training=True)
         cost = LOSSES[loss]["cost"](AL, Yb) + _l2_penalty(params, lam, mb)
         if not math.isfinite(cost):
             raise _diverged(f"the cost became {cost} (batch starting at example {start})", e,
@@ -254,7 +255,9 @@ def run_epoch(state: TrainingState, setup: Setup) -> TrainingState:
         grads = _backward(AL, Yb, cache, params, acts, loss, lam)
         if setup["clip_norm"] is not None:
             grads = _clip(grads, setup["clip_norm"])
-        params, opt = setup["update"](params, grads, opt, learning_rate=lr, **setup["hyper"])
+        learned, opt = setup["update"](trainable(params), grads, opt, learning_rate=lr,
+                                       **setup["hyper"])
+        params = {**learned, **running_statistics(params, cache)}
     # A NaN or inf parameter shows in the next batch's cost; only the run's last update has no
     # next batch, so it is checked here (a validation cost below would show it as well).
     last = e + 1 >= setup["end_epoch"]

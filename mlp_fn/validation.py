@@ -19,7 +19,8 @@ from mlp_fn.activations import OUTPUT_ONLY, canonical_activation
 from mlp_fn.losses import LOSSES, canonical_loss
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
-_PARAM_KEY = re.compile(r"([Wb])([1-9][0-9]*)")  # used with fullmatch: no trailing newline
+# Used with fullmatch: no trailing newline.
+_PARAM_KEY = re.compile(r"(W|b|gamma|beta|mu|sigma2)([1-9][0-9]*)")
 
 #: The largest array mlp_fn will allocate on a caller's behalf (parameters, data, masks): 4 GiB.
 #: Larger requests are almost surely a mistake (a swapped argument, an extra zero) and would end
@@ -87,9 +88,11 @@ def array_dict(name: str, d: Any, like: Mapping[str, Array] | None = None,
         finite(f"{name}[{key!r}]", out[key])
     if like is not None:
         expected = {prefix + k for k in like}
-        if set(out) != expected:
-            raise ValueError(f"{name}: expected the keys {sorted(expected)}, got {sorted(out)}"
-                             [:400])
+        for key in sorted(expected - set(out)):
+            raise ValueError(f"{name}: expected {key!r} for params[{key[len(prefix):]!r}], got "
+                             f"keys {sorted(out)}"[:400])
+        for key in sorted(set(out) - expected):
+            raise ValueError(f"{name}: unexpected key {key!r}; expected {sorted(expected)}"[:400])
         for k, p in like.items():
             a = out[prefix + k]
             if a.shape != p.shape:
@@ -233,9 +236,16 @@ def layer_dims(dims: Any) -> list[int]:
     return out
 
 
+#: Per layer, the keys a params dict may hold: the plain layer's W and b, or a normalised
+#: hidden layer's W, gamma and beta (no b: beta takes its role), with mu and sigma2 (the running
+#: statistics) for batch normalisation.
+_LAYER_KINDS = ({"W", "b"}, {"W", "gamma", "beta"}, {"W", "gamma", "beta", "mu", "sigma2"})
+
+
 def params(p: Any) -> int:
-    """Check W1, b1, ..., WL, bL: nothing missing or extra, shapes chained, one float dtype,
-    finite values. Returns L."""
+    """Check W1, b1, ..., WL, bL (or, for a normalised hidden layer, gamma{l}, beta{l} in place of
+    b{l}, and mu{l}, sigma2{l} for batch normalisation): nothing missing or extra, shapes
+    chained, one float dtype, finite values. Returns L."""
     if not isinstance(p, Mapping):
         raise TypeError(f"params: expected a dict of arrays {{'W1', 'b1', ...}}, got {_describe(p)}")
     layers: dict[int, set[str]] = {}
@@ -243,35 +253,75 @@ def params(p: Any) -> int:
         match = _PARAM_KEY.fullmatch(key) if isinstance(key, str) else None
         if match is None:
             raise ValueError(f"params: unexpected key {key!r}; expected only 'W1', 'b1', ..., "
-                             f"'WL', 'bL'"[:300])
+                             f"'WL', 'bL' (and gamma, beta, mu, sigma2 of normalised layers)"
+                             [:300])
         layers.setdefault(int(match.group(2)), set()).add(match.group(1))
     if not layers:
         raise ValueError("params: expected 'W1', 'b1', ..., got an empty dict")
     L = max(layers)
     for l in range(1, L + 1):
-        for kind in "Wb":
-            if kind not in layers.get(l, set()):
-                raise ValueError(f"params: missing key '{kind}{l}' (the keys present are "
-                                 f"{sorted(p)}; a network of depth L needs W1..WL and b1..bL)")
+        kinds = layers.get(l, set())
+        if l < L and "b" not in kinds and kinds & {"gamma", "beta", "mu", "sigma2"}:
+            expected = _LAYER_KINDS[2] if kinds & {"mu", "sigma2"} else _LAYER_KINDS[1]
+        else:
+            expected = _LAYER_KINDS[0]
+        for kind in sorted(expected - kinds):
+            raise ValueError(f"params: missing key '{kind}{l}' (the keys present are "
+                             f"{sorted(p)}; a network of depth L needs W1..WL and b1..bL, or "
+                             f"gamma{{l}}, beta{{l}} for a normalised hidden layer)"[:400])
+        for kind in sorted(kinds - expected):
+            raise ValueError(f"params: unexpected key '{kind}{l}' (layer {l} has "
+                             f"{sorted(kinds)}; only hidden layers can be normalised, and a "
+                             f"normalised layer has gamma and beta in place of b)"[:400])
     dtype = None
     n_prev = None
     for l in range(1, L + 1):
         W = matrix(f"params['W{l}']", p[f"W{l}"], "(n[l], n[l-1])")
-        b = matrix(f"params['b{l}']", p[f"b{l}"], "(n[l], 1)")
         if dtype is None:
             dtype = W.dtype
-        for key, a in ((f"W{l}", W), (f"b{l}", b)):
-            if a.dtype != dtype:
-                raise TypeError(f"params: expected one float dtype for every array, got "
-                                f"{dtype} for 'W1' and {a.dtype} for {key!r}")
         if n_prev is not None and W.shape[1] != n_prev:
             raise ValueError(f"params['W{l}']: expected shape (n[{l}], {n_prev}) to follow "
                              f"W{l - 1} of shape {p[f'W{l - 1}'].shape}, got {W.shape}")
-        if b.shape != (W.shape[0], 1):
-            raise ValueError(f"params['b{l}']: expected shape ({W.shape[0]}, 1) to match "
-                             f"W{l} of shape {W.shape}, got {b.shape}")
+        for kind in sorted(layers[l] - {"W"}):
+            key = f"{kind}{l}"
+            a = matrix(f"params[{key!r}]", p[key], f"({W.shape[0]}, 1)")
+            if a.dtype != dtype:
+                raise TypeError(f"params: expected one float dtype for every array, got "
+                                f"{dtype} for 'W1' and {a.dtype} for {key!r}")
+            if a.shape != (W.shape[0], 1):
+                raise ValueError(f"params[{key!r}]: expected shape ({W.shape[0]}, 1) to match "
+                                 f"W{l} of shape {W.shape}, got {a.shape}")
+        if W.dtype != dtype:
+            raise TypeError(f"params: expected one float dtype for every array, got {dtype} for "
+                            f"'W1' and {W.dtype} for 'W{l}'")
+        if "sigma2" in layers[l] and (p[f"sigma2{l}"] < 0).any():
+            raise ValueError(f"params['sigma2{l}']: expected variances >= 0")
         n_prev = W.shape[0]
     return L
+
+
+#: The suffix that declares a residual connection: 'relu+residual' is A[l] = relu(Z[l]) + A[l-1].
+RESIDUAL = "+residual"
+
+
+def _activation_entry(spec: Any, l: int, L: int, p: Mapping[str, Array] | None) -> str:
+    """One layer's entry: an activation name, or name + '+residual' for a hidden layer whose
+    input and output widths match. Returns the canonical form."""
+    if not isinstance(spec, str):
+        return canonical_activation(spec)  # raises the TypeError naming 'activation'
+    base, plus, extra = spec.partition("+")
+    name = canonical_activation(base)
+    if not plus:
+        return name
+    if extra.strip().lower() not in ("residual", "res"):
+        raise ValueError(f"activations: {spec!r} in layer {l}: the only suffix is '+residual'")
+    if l == L:
+        raise ValueError(f"activations: {spec!r}: the output layer (layer {L}) cannot be "
+                         f"residual; only hidden layers add their input")
+    if p is not None and p[f"W{l}"].shape[0] != p[f"W{l}"].shape[1]:
+        raise ValueError(f"activations: {spec!r} in layer {l} adds A[{l - 1}] to A[{l}], which "
+                         f"needs equal widths; W{l} has shape {p[f'W{l}'].shape}")
+    return name + RESIDUAL
 
 
 def activations(names: Any, L: int, p: Mapping[str, Array] | None = None) -> list[str]:
@@ -283,9 +333,9 @@ def activations(names: Any, L: int, p: Mapping[str, Array] | None = None) -> lis
     if len(names) != L:
         raise ValueError(f"activations: expected {L} names, one per layer of params, "
                          f"got {len(names)}: {list(names)}")
-    out = [canonical_activation(n) for n in names]
+    out = [_activation_entry(n, l, L, p) for l, n in enumerate(names, start=1)]
     for l, name in enumerate(out[:-1], start=1):
-        if name in OUTPUT_ONLY:
+        if name.partition("+")[0] in OUTPUT_ONLY:
             raise ValueError(f"activations: {name!r} normalises over a whole layer and is allowed "
                              f"only in the output layer, got it in layer {l} of {L}")
     if p is not None and out[-1] in OUTPUT_ONLY and p[f"W{L}"].shape[0] == 1:

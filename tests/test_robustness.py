@@ -111,7 +111,7 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
     ("params shapes not chained", lambda: mf.forward(X, {**P, "W2": np.ones((1, 4))}, ACTS),
      ValueError, r"params\['W2'\]: expected shape \(n\[2\], 3\) to follow W1.*got \(1, 4\)"),
     ("params bias shape", lambda: mf.forward(X, {**P, "b1": np.ones((3,))}, ACTS), ValueError,
-     r"params\['b1'\]: expected a 2-D array of shape \(n\[l\], 1\), got shape \(3,\)"),
+     r"params\['b1'\]: expected a 2-D array of shape \(3, 1\), got shape \(3,\)"),
     ("params bias rows", lambda: mf.forward(X, {**P, "b1": np.ones((2, 1))}, ACTS), ValueError,
      r"params\['b1'\]: expected shape \(3, 1\) to match W1.*got \(2, 1\)"),
     ("params NaN", lambda: mf.forward(X, {**P, "W1": with_nan(P["W1"])}, ACTS), ValueError,
