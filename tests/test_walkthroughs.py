@@ -115,6 +115,7 @@ EXPERIMENTS = {
     "planar_classifier": ["learning_curve.png", "decision_boundaries.png", "hidden_sizes.png"],
     "common_mistakes_experiments": ["gradient_norms.png", "mse_vs_bce_gradient.png"],
     "digits": ["confusion_matrix.png", "most_confused.png"],
+    "remedies": ["remedies.png"],
 }
 
 G: dict[str, tuple[Any, Any]] = {  # g and g' written out here, for the independent trainer

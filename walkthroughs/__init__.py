@@ -21,5 +21,6 @@ WALKTHROUGHS: list[tuple[str, str]] = [
     ("six_problem_suite", "001 experiment: the six-problem synthetic suite and its JSON"),
     ("planar_classifier", "002 experiment: nn_model on moons, baseline, hidden sizes, rates"),
     ("common_mistakes_experiments", "003 experiment: gradient norms, scaling, MSE vs BCE, XOR"),
+    ("remedies", "003 experiment: the remedies for vanishing and exploding gradients"),
     ("digits", "001's workflow on real data: 8x8 digits, mlp_fn.model vs scikit-learn"),
 ]

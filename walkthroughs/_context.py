@@ -29,12 +29,14 @@ def out_dir(walkthrough: str) -> Path:
     return folder
 
 
-def save_figure(fig: Any, walkthrough: str, name: str) -> Path:
-    """Save a matplotlib figure as PNG under the output folder, close it and remember it."""
+def save_figure(fig: Any, walkthrough: str, name: str, *, layout: bool = True) -> Path:
+    """Save a matplotlib figure as PNG under the output folder, close it and remember it
+    (``layout=False``: the figure has laid itself out, e.g. around a shared legend)."""
     import matplotlib.pyplot as plt
 
     path = out_dir(walkthrough) / f"{name}.png"
-    fig.tight_layout()
+    if layout:
+        fig.tight_layout()
     fig.savefig(path, dpi=90)
     plt.close(fig)
     IMAGES.append((walkthrough, path))
