@@ -146,7 +146,9 @@ def test_backward_equals_central_differences(p: dict[str, Any]) -> None:
         assert grads[key].dtype == p["dtype"]
     a, b = np.array(ana), np.array(num)
     scale = max(1.0, float(np.abs(b).max()))
-    tol = 1e-5 if p["dtype"] == np.float64 else 3e-3
+    # float32: its gradients against float64 differences, so the bound is float32's rounding,
+    # amplified by 1/sigma where batch norm divides by a small batch's spread (m = 2, say).
+    tol = 1e-5 if p["dtype"] == np.float64 else 2e-2
     assert np.abs(a - b).max() <= tol * scale, (a, b)
 
 
