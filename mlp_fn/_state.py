@@ -71,3 +71,4 @@ class Setup(TypedDict):
     clip_norm: float | None
     validation: tuple[Array, Array] | None
     patience: int | None
+    sample_weight: Array | None

@@ -58,6 +58,8 @@ def call_fingerprint(setup: Setup, start: TrainingState) -> str:
     add("epoch", start["epoch"])
     rates = [float(setup["learning_rate"](e)) for e in range(start["epoch"], setup["end_epoch"])]
     add("learning_rate", np.array(rates))
+    if setup["sample_weight"] is not None:
+        add("sample_weight", setup["sample_weight"])
     if setup["validation"] is not None:
         add("X_val", setup["validation"][0])
         add("Y_val", setup["validation"][1])

@@ -105,6 +105,44 @@ def half_mse_derivative(AL: Array, Y: Array) -> Array:
     return (AL - Y) * (1.0 / int(AL.shape[0]))
 
 
+def _bce_terms(AL: Array, Y: Array) -> Array:
+    """L(i) = -[y log a + (1 - y) log(1 - a)], summed over the outputs: one per example, (m,)."""
+    terms: Array = -(Y * _log_clamped(AL) + (1.0 - Y) * _log_clamped(1.0 - AL)).sum(axis=0)
+    return terms
+
+
+def _cce_terms(AL: Array, Y: Array) -> Array:
+    """L(i) = -sum_k y_k log a_k: one per example, (m,)."""
+    terms: Array = -(Y * _log_clamped(AL)).sum(axis=0)
+    return terms
+
+
+def _mse_terms(AL: Array, Y: Array) -> Array:
+    """L(i) = (1/n_y) sum_k (a_k - y_k)^2: one per example, (m,); their mean is ``mse``."""
+    D = AL - Y
+    terms: Array = (D * D).mean(axis=0)
+    return terms
+
+
+def _half_mse_terms(AL: Array, Y: Array) -> Array:
+    """L(i) = (1/(2 n_y)) sum_k (a_k - y_k)^2: one per example, (m,)."""
+    terms: Array = 0.5 * _mse_terms(AL, Y)
+    return terms
+
+
+def weighted_cost(terms: Array, w: Array) -> float:
+    """J = sum_i w_i L(i) / sum_i w_i: the cost with sample weights w (m,), w >= 0, sum > 0."""
+    return float((w * terms).sum() / w.sum())
+
+
+def cost_of(AL: Array, Y: Array, loss: str, sample_weight: Array | None = None) -> float:
+    """J for checked arrays and a canonical loss: the mean over the m examples, or with sample
+    weights w of shape (1, m) the weighted mean sum_i w_i L(i) / sum_i w_i."""
+    if sample_weight is None:
+        return LOSSES[loss]["cost"](AL, Y)
+    return weighted_cost(LOSSES[loss]["terms"](AL, Y), sample_weight[0])
+
+
 class Loss(TypedDict):
     """One registry entry.
 
@@ -114,6 +152,7 @@ class Loss(TypedDict):
     """
 
     cost: CostFn
+    terms: Callable[[Array, Array], Array]
     dA: DerivFn
     output: str | None
     fused: str | None
@@ -121,13 +160,13 @@ class Loss(TypedDict):
 
 
 LOSSES: dict[str, Loss] = {
-    "bce": {"cost": _bce, "dA": bce_derivative, "output": "sigmoid", "fused": "sigmoid",
+    "bce": {"cost": _bce, "terms": _bce_terms, "dA": bce_derivative, "output": "sigmoid", "fused": "sigmoid",
             "task": "binary"},
-    "cce": {"cost": _cce, "dA": cce_derivative, "output": "softmax", "fused": "softmax",
+    "cce": {"cost": _cce, "terms": _cce_terms, "dA": cce_derivative, "output": "softmax", "fused": "softmax",
             "task": "multiclass"},
-    "mse": {"cost": _mse, "dA": mse_derivative, "output": None, "fused": None,
+    "mse": {"cost": _mse, "terms": _mse_terms, "dA": mse_derivative, "output": None, "fused": None,
             "task": "regression"},
-    "half_mse": {"cost": _half_mse, "dA": half_mse_derivative, "output": None, "fused": None,
+    "half_mse": {"cost": _half_mse, "terms": _half_mse_terms, "dA": half_mse_derivative, "output": None, "fused": None,
                  "task": "regression"},
 }
 

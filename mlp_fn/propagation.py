@@ -31,7 +31,7 @@ from mlp_fn._freeze import frozen, frozen_dict
 from mlp_fn._types import Array, Cache, Grads
 from mlp_fn import normalization
 from mlp_fn.activations import ACTIVATIONS, OUTPUT_ONLY, canonical_activation
-from mlp_fn.losses import LOSSES, canonical_loss
+from mlp_fn.losses import LOSSES, canonical_loss, cost_of
 
 
 # ----------------------------------------------------------------------------------------------
@@ -330,13 +330,18 @@ def _backward(
     loss: str,
     lambd: float = 0.0,
     fuse: bool = True,
+    sample_weight: Array | None = None,
 ) -> Grads:
-    """Unchecked backward pass (canonical names)."""
+    """Unchecked backward pass (canonical names; sample weights, if any, of shape (1, m))."""
     L = len(activations)
     m = AL.shape[1]
     grads: dict[str, Array] = {}
     # The output layer is never masked, normalised or skipped: cache["AL"] = g(Z[L]).
     dZ = _output_delta(AL, Y, cache[f"Z{L}"], activations[L - 1], loss, fuse)
+    if sample_weight is not None:
+        # J = sum_i w_i L(i) / sum_i w_i: example i's dZ is weighted by m w_i / sum_i w_i (the
+        # 1/m of the plain mean is applied in dW and db, as always).
+        dZ = dZ * (sample_weight * (m / sample_weight.sum()))
     dA = dZ  # from l = L - 1 on: dA[l], the gradient arriving at layer l's output
     for l in range(L, 0, -1):
         name, residual = split_activation(activations[l - 1])
@@ -368,6 +373,7 @@ def backward(
     *,
     lambd: float = 0.0,
     fuse: bool = True,
+    sample_weight: Array | None = None,
 ) -> Grads:
     """Backpropagation: the gradients of J with respect to every W[l] and b[l].
 
@@ -382,6 +388,7 @@ def backward(
         params, activations, loss: as given to ``forward`` and ``compute_cost``.
         lambd: L2 strength lambda (the biases are not regularised).
         fuse: use dZ[L] = A[L] - Y where it holds (True), or the general chain rule (False).
+        sample_weight: w of shape (m,) or (1, m), for J = sum_i w_i L(i) / sum_i w_i.
 
     Returns:
         {"dW1", "db1", ..., "dWL", "dbL"}, each shaped as its parameter; read-only.
@@ -394,8 +401,10 @@ def backward(
     Yf = check.targets(Y, n_y, AL.shape[1], name, AL.dtype)
     check.cache(cache, L, AL)
     lam = check.nonnegative_float("lambd", lambd)
+    w = None if sample_weight is None else check.sample_weight(sample_weight, AL.shape[1],
+                                                                AL.dtype)
     with np.errstate(all="ignore"):  # overflow is detected below and reported, not warned
-        grads = _backward(AL, Yf, cache, params, acts, name, lam, fuse)
+        grads = _backward(AL, Yf, cache, params, acts, name, lam, fuse, w)
     bad = [k for k, g in grads.items() if not np.isfinite(g).all()]
     if bad:
         raise ValueError(f"params: the gradients overflowed ({', '.join(sorted(bad))} hold NaN "
@@ -404,20 +413,42 @@ def backward(
     return frozen_dict(grads)
 
 
-def compute_cost(AL: Array, Y: Array, loss: str) -> float:
-    """J = (1/m) sum_{i=1}^{m} L(a(i), y(i)) for the named loss (see ``mlp_fn.losses``).
+def compute_cost(AL: Array, Y: Array, loss: str, *, lambd: float = 0.0,
+                 params: Mapping[str, Array] | None = None,
+                 sample_weight: Array | None = None) -> float:
+    """J = (1/m) sum_{i=1}^{m} L(a(i), y(i)) for the named loss (see ``mlp_fn.losses``),
+
+    + (lambda / 2m) sum_l ||W[l]||_F^2 with ``lambd`` and the ``params`` (the course's
+    compute_cost_with_regularization); with ``sample_weight`` w the mean becomes the weighted
+    mean sum_i w_i L(i) / sum_i w_i.
 
     Args:
         AL: A[L], (n_y, m).
         Y: targets, (n_y, m): {0, 1} for bce, one-hot for cce, real for mse/half_mse.
         loss: 'bce', 'cce', 'mse', 'half_mse' (or an alias).
+        lambd: L2 strength lambda (needs ``params``).
+        params: the network's params, for the L2 term.
+        sample_weight: w of shape (m,) or (1, m), w_i >= 0, sum > 0.
     """
     name = canonical_loss(loss)
     AL = check.matrix("AL", AL, "(n_y, m)")
     if AL.shape[1] == 0:
         raise ValueError("AL: expected at least one example (m >= 1), got m = 0")
     Yf = check.targets(Y, AL.shape[0], AL.shape[1], name, AL.dtype)
-    return LOSSES[name]["cost"](AL, Yf)
+    lam = check.nonnegative_float("lambd", lambd)
+    w = None if sample_weight is None else check.sample_weight(sample_weight, AL.shape[1],
+                                                                AL.dtype)
+    penalty = 0.0
+    if lam:
+        if params is None:
+            raise ValueError("params: the L2 term (lambd > 0) is computed from the weights; "
+                             "pass params=...")
+        penalty = l2_penalty(params, lam, AL.shape[1])
+    with np.errstate(all="ignore"):
+        J = cost_of(AL, Yf, name, w) + penalty
+    if not np.isfinite(J):
+        raise ValueError(f"AL: the cost overflowed to {J} for these values")
+    return J
 
 
 def _l2_penalty(params: Mapping[str, Any], lambd: float, m: int) -> float:

@@ -28,7 +28,7 @@ from mlp_fn._freeze import frozen, frozen_dict
 from mlp_fn._state import EarlyStopping, History, Setup, TrainingState
 from mlp_fn._types import Array, Params
 from mlp_fn.checkpoint import call_fingerprint, resume, save_state
-from mlp_fn.losses import LOSSES
+from mlp_fn.losses import LOSSES, cost_of
 from mlp_fn.normalization import running_statistics, trainable
 from mlp_fn.optimizers import (UPDATES, OptState, _clip, canonical_optimizer,
                                check_state, frozen_state, gd_step, get_optimizer)
@@ -137,6 +137,52 @@ def accuracy(X: Array, Y: Array, params: Mapping[str, Array], activations: Seque
     return _metric(AL, Yf, name)
 
 
+def _mini_batches(arrays: tuple[Array, ...], batch_size: int, seed: Any,
+                  shuffle: bool = True) -> list[tuple[Array, ...]]:
+    """The columns of every array shuffled by one permutation drawn from ``seed`` (if
+    ``shuffle``), then cut into batches of ``batch_size`` columns, the last one smaller."""
+    m = arrays[0].shape[1]
+    if shuffle:
+        order = np.random.default_rng(seed).permutation(m)
+        arrays = tuple(a[:, order] for a in arrays)
+    return [tuple(a[:, start:start + batch_size] for a in arrays)
+            for start in range(0, m, batch_size)]
+
+
+def random_mini_batches(X: Array, Y: Array, mini_batch_size: int = 64,
+                        seed: int | Sequence[int] = 0) -> list[tuple[Array, Array]]:
+    """The course's random_mini_batches: shuffle the m columns of (X, Y) together (a permutation
+    from ``seed``), then partition them into mini-batches of ``mini_batch_size`` columns; the
+    last holds the remaining m mod mini_batch_size (if any).
+
+    ``train`` cuts every epoch this way: the batches of epoch e of ``train(..., batch_size=k,
+    seed=s)`` are exactly ``random_mini_batches(X, Y, k, seed=(s, e))``.
+
+    Returns:
+        [(X{1}, Y{1}), (X{2}, Y{2}), ...], X{t} of shape (n_x, k) and Y{t} of shape (n_y, k);
+        read-only.
+    """
+    X = check.matrix("X", X, "(n_x, m)")
+    if not isinstance(Y, np.ndarray) or type(Y) is not np.ndarray:
+        raise TypeError(f"Y: expected a NumPy array, got {check.describe(Y)}")
+    if Y.ndim != 2 or Y.shape[1] != X.shape[1]:
+        raise ValueError(f"Y: expected a 2-D array with m = {X.shape[1]} columns like X, got "
+                         f"shape {Y.shape}")
+    if X.shape[1] == 0:
+        raise ValueError("X: expected at least one example (m >= 1), got m = 0")
+    k = check.positive_int("mini_batch_size", mini_batch_size)
+    if isinstance(seed, (list, tuple)):
+        if not seed:
+            raise ValueError("seed: expected a non-negative integer or a non-empty sequence of "
+                             "them, got an empty sequence")
+        for s in seed:
+            check.seed(s)
+    else:
+        check.seed(seed)
+    batches = _mini_batches((X, Y), k, seed)
+    return [(frozen(Xb), frozen(Yb)) for Xb, Yb in batches]
+
+
 def _schedule(learning_rate: float | Schedule) -> Schedule:
     if callable(learning_rate):
         return learning_rate
@@ -148,7 +194,7 @@ def check_train_arguments(
     X: Any, Y: Any, params: Any, activations: Any, loss: Any, *, learning_rate: Any,
     epochs: Any, batch_size: Any, shuffle: Any, seed: Any, optimizer: Any,
     optimizer_options: Any, opt_state: Any, lambd: Any, keep_prob: Any, clip_norm: Any,
-    validation_data: Any, patience: Any,
+    validation_data: Any, patience: Any, sample_weight: Any = None,
 ) -> tuple[Setup, TrainingState]:
     """Every argument of ``train`` checked, once: the run's ``Setup`` and its first state."""
     L = check.params(params)
@@ -198,7 +244,9 @@ def check_train_arguments(
         "end_epoch": first + epochs, "batch_size": k, "shuffle": bool(shuffle), "seed": seed,
         "optimizer": optimizer, "update": UPDATES[optimizer], "hyper": hyper, "lambd": lam,
         "keep_prob": keep, "clip_norm": max_norm, "validation": validation,
-        "patience": patience}
+        "patience": patience,
+        "sample_weight": None if sample_weight is None else check.sample_weight(sample_weight,
+                                                                                  m, dtype)}
     history: History = {"cost": [], "val_cost": [], "val_metric": [], "learning_rate": [],
                         "best_epoch": -1, "stopped_early": False, "opt_state": state}
     start: TrainingState = {
@@ -233,26 +281,29 @@ def run_epoch(state: TrainingState, setup: Setup) -> TrainingState:
     if not math.isfinite(lr) or lr <= 0:
         raise ValueError(f"learning_rate: the schedule gave {lr} at epoch {e}; expected a "
                          f"positive finite number")
-    order = np.random.default_rng([seed, e]).permutation(m) if setup["shuffle"] else None
-    Xs, Ys = (X[:, order], Y[:, order]) if order is not None else (X, Y)
+    w = setup["sample_weight"]
+    batches = _mini_batches((X, Y) if w is None else (X, Y, w), k, (seed, e), setup["shuffle"])
     hidden = {f"D{l}": params[f"W{l}"].shape[0] for l in range(1, len(acts))}
     good = (params, opt)  # the last params with a finite cost, and their optimizer state
-    epoch_cost = 0.0
-    for start in range(0, m, k):
-        Xb, Yb = Xs[:, start:start + k], Ys[:, start:start + k]  # views, no copies
+    epoch_cost, epoch_weight = 0.0, 0.0
+    for t, (Xb, Yb, *rest) in enumerate(batches):
+        wb = rest[0] if rest else None
         mb = Xb.shape[1]
+        weight = mb if wb is None else float(wb.sum())  # the batch's share of the epoch's cost
+        if weight == 0.0:
+            continue  # every example weighs 0: no cost, so no step
         masks = None
         if setup["keep_prob"] < 1.0:
             shapes = {key: (n, mb) for key, n in hidden.items()}
-            masks = _dropout_masks(shapes, setup["keep_prob"], [seed, e, start, 1], X.dtype)
+            masks = _dropout_masks(shapes, setup["keep_prob"], [seed, e, t * k, 1], X.dtype)
         AL, cache = _forward(Xb, params, acts, masks, training=True)
-        cost = LOSSES[loss]["cost"](AL, Yb) + _l2_penalty(params, lam, mb)
+        cost = cost_of(AL, Yb, loss, wb) + _l2_penalty(params, lam, mb)
         if not math.isfinite(cost):
-            raise _diverged(f"the cost became {cost} (batch starting at example {start})", e,
+            raise _diverged(f"the cost became {cost} (batch starting at example {t * k})", e,
                             lr, *good, history)
         good = (params, opt)
-        epoch_cost += cost * mb
-        grads = _backward(AL, Yb, cache, params, acts, loss, lam)
+        epoch_cost, epoch_weight = epoch_cost + cost * weight, epoch_weight + weight
+        grads = _backward(AL, Yb, cache, params, acts, loss, lam, sample_weight=wb)
         if setup["clip_norm"] is not None:
             grads = _clip(grads, setup["clip_norm"])
         learned, opt = setup["update"](trainable(params), grads, opt, learning_rate=lr,
@@ -263,7 +314,7 @@ def run_epoch(state: TrainingState, setup: Setup) -> TrainingState:
     last = e + 1 >= setup["end_epoch"]
     if last and not all(np.isfinite(a).all() for a in params.values()):
         raise _diverged("the last update made a parameter NaN or inf", e, lr, *good, history)
-    history["cost"].append(epoch_cost / m)
+    history["cost"].append(epoch_cost / epoch_weight)
     history["learning_rate"].append(lr)
     history["opt_state"] = opt
     stopping = state["early_stopping"]
@@ -272,7 +323,7 @@ def run_epoch(state: TrainingState, setup: Setup) -> TrainingState:
     else:
         Xv, Yv = setup["validation"]
         ALv, _ = _forward(Xv, params, acts)
-        val_cost = LOSSES[loss]["cost"](ALv, Yv) + _l2_penalty(params, lam, Xv.shape[1])
+        val_cost = cost_of(ALv, Yv, loss) + _l2_penalty(params, lam, Xv.shape[1])
         if not math.isfinite(val_cost):
             raise _diverged(f"the validation cost became {val_cost}", e, lr, params, opt,
                             history)
@@ -317,6 +368,7 @@ def train(
     patience: int | None = None,
     callback: Callback | None = None,
     checkpoint: str | os.PathLike[str] | None = None,
+    sample_weight: Array | None = None,
 ) -> tuple[Params, History]:
     """Train from ``params`` by mini-batch gradient descent (see the module docstring).
 
@@ -344,6 +396,9 @@ def train(
             atomically; the same call run again (after a crash, a kill, a reboot) continues from
             it and ends bit for bit where an uninterrupted run ends. A call with other data,
             network or hyper-parameters refuses the file (ValueError), as does a damaged one.
+        sample_weight: w of shape (m,) or (1, m): each batch's cost is the weighted mean
+            sum_i w_i L(i) / sum_i w_i (and the gradients follow it); a batch whose weights are
+            all 0 is skipped. Integer weights equal repeating the examples.
 
     Returns:
         (params, history): the trained read-only params and the ``History`` of the run.
@@ -358,7 +413,7 @@ def train(
         batch_size=batch_size, shuffle=shuffle, seed=seed, optimizer=optimizer,
         optimizer_options=optimizer_options, opt_state=opt_state, lambd=lambd,
         keep_prob=keep_prob, clip_norm=clip_norm, validation_data=validation_data,
-        patience=patience)
+        patience=patience, sample_weight=sample_weight)
     if callback is not None and not callable(callback):
         raise TypeError(f"callback: expected a function (epoch, params, history), got "
                         f"{check.describe(callback)}")

@@ -412,6 +412,28 @@ def targets(Y: Any, n_y: int, m: int, loss: str, dtype: np.dtype[Any]) -> Array:
     return Yf
 
 
+def sample_weight(w: Any, m: int, dtype: np.dtype[Any]) -> Array:
+    """Sample weights of shape (m,) or (1, m), finite, >= 0, not all 0: as a (1, m) row of
+    ``dtype``."""
+    a = float_array("sample_weight", w) if isinstance(w, np.ndarray) and w.dtype.kind == "f" \
+        else None
+    if a is None:
+        if not isinstance(w, np.ndarray) or type(w) is not np.ndarray or w.dtype.kind not in "iub":
+            raise TypeError(f"sample_weight: expected a NumPy array of m = {m} numbers, got "
+                            f"{_describe(w)}")
+        a = w.astype(np.float64)
+    if a.shape not in ((m,), (1, m)):
+        raise ValueError(f"sample_weight: expected shape ({m},) or (1, {m}), one weight per "
+                         f"example, got {a.shape}")
+    finite("sample_weight", a)
+    if (a < 0).any():
+        raise ValueError("sample_weight: expected weights >= 0, got a negative one")
+    if not a.sum() > 0:
+        raise ValueError("sample_weight: expected at least one positive weight, got all 0")
+    out: Array = a.reshape(1, m).astype(dtype)
+    return out
+
+
 def keep_prob(v: Any) -> float:
     """Dropout keep probability in (0, 1]."""
     f = real("keep_prob", v, "a number in (0, 1]")
