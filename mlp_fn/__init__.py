@@ -14,11 +14,11 @@ from mlp_fn.data import (Standardizer, binary_blobs, blobs, exercise_002, fit_st
                          noisy_xor, one_hot, planar_flower, sine, standardize, train_test_split,
                          two_moons, unstandardize, x_squared, xor)
 from mlp_fn import model
-from mlp_fn.gradient_check import gradient_check
+from mlp_fn.gradient_check import gradient_check, gradient_check_1d
 from mlp_fn.initialization import INITS, init_params
 from mlp_fn.losses import (LOSSES, bce, binary_log_loss, cce, half_mse, l2, mse,
                            multiclass_log_loss)
-from mlp_fn.optimizers import (OPTIMIZERS, OptState, adam_init, adam_step, adamw_init,
+from mlp_fn.optimizers import (OPTIMIZERS, OptState, adam_bias_corrected, adam_init, adam_step, adamw_init,
                                adamw_step, clip_by_global_norm, gd_init, gd_step, global_norm,
                                momentum_ema_init, momentum_ema_step, momentum_init,
                                momentum_step, nesterov_init, nesterov_step, rmsprop_init,
@@ -31,7 +31,8 @@ from mlp_fn.schedules import (SCHEDULES, constant, cosine_decay, exponential_dec
                               inverse_time_decay, make_schedule, step_decay)
 from mlp_fn.summary import count_params, summary, summary_text
 from mlp_fn._state import History, TrainingState
-from mlp_fn.training import TrainingDiverged, accuracy, predict, train, update
+from mlp_fn.training import (TrainingDiverged, accuracy, predict, random_mini_batches, train,
+                             update)
 
 linear = identity
 
@@ -39,10 +40,10 @@ __all__ = [
     "__version__",
     "ACTIVATIONS", "Array", "Cache", "Grads", "History", "INITS", "TrainingState", "LOSSES", "OPTIMIZERS",
     "OptState", "Params", "SCHEDULES", "TrainingDiverged", "accuracy", "activation_backward",
-    "activation_forward", "adam_init", "adam_step", "adamw_init", "adamw_step", "backward", "bce",
+    "activation_forward", "adam_bias_corrected", "adam_init", "adam_step", "adamw_init", "adamw_step", "backward", "bce",
     "binary_log_loss", "cce", "clip_by_global_norm", "compute_cost", "constant", "cosine_decay",
     "count_params", "dropout_masks", "exponential_decay", "forward", "gd_init", "gd_step", "gelu",
-    "gelu_derivative", "global_norm", "gradient_check", "half_mse", "identity",
+    "gelu_derivative", "global_norm", "gradient_check", "gradient_check_1d", "random_mini_batches", "half_mse", "identity",
     "identity_derivative", "init_params", "inverse_time_decay", "l2", "l2_penalty",
     "leaky_relu", "leaky_relu_derivative", "linear", "linear_backward", "linear_forward",
     "load_params", "make_schedule", "momentum_ema_init", "momentum_ema_step", "momentum_init",

@@ -12,7 +12,7 @@ certainly wrong. ReLU-like activations make J non-differentiable where some z = 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -29,6 +29,31 @@ def _cost(X: Array, Y: Array, params: Mapping[str, Array], acts: Sequence[str], 
     return LOSSES[loss]["cost"](AL, Y) + _l2_penalty(params, lambd, X.shape[1])
 
 
+def gradient_check_1d(J: Callable[[float], float], dJ: Callable[[float], float], theta: float,
+                      *, epsilon: float = 1e-7) -> float:
+    """The course's one-parameter check: for J(theta) (e.g. theta x) and its claimed derivative
+    dJ(theta) (e.g. x),
+
+        gradapprox = (J(theta + eps) - J(theta - eps)) / (2 eps)
+        difference = |grad - gradapprox| / (|grad| + |gradapprox|),  grad = dJ(theta).
+    """
+    for name, f in (("J", J), ("dJ", dJ)):
+        if not callable(f):
+            raise TypeError(f"{name}: expected a function of theta, got {check.describe(f)}")
+    t = check.real("theta", theta, "a finite number")
+    eps = check.positive_float("epsilon", epsilon)
+    values = []
+    for name, f, at in (("J", J, t + eps), ("J", J, t - eps), ("dJ", dJ, t)):
+        v = f(at)
+        values.append(check.real(f"{name}({at})", v, "a finite number"))
+    plus, minus, grad = values
+    approx = (plus - minus) / (2.0 * eps)
+    if not np.isfinite(approx):
+        raise ValueError("J: the central difference overflowed; choose a smaller epsilon")
+    denominator = abs(grad) + abs(approx)
+    return 0.0 if denominator == 0.0 else abs(grad - approx) / denominator
+
+
 def gradient_check(
     X: Array,
     Y: Array,
@@ -40,6 +65,7 @@ def gradient_check(
     lambd: float = 0.0,
     masks: Mapping[str, Array] | None = None,
     training: bool = True,
+    grads: Mapping[str, Array] | None = None,
 ) -> float:
     """The relative difference between backprop's gradient and central differences (see module).
 
@@ -48,6 +74,10 @@ def gradient_check(
     Every trained parameter is checked (W, b, and gamma, beta of normalised layers; not the
     running statistics). ``training``: batch normalisation with the batch's statistics, the cost
     ``train`` minimises (True), or with the running ones (False).
+
+    ``grads`` checks gradients computed elsewhere (the course's exercise: a hand-written backward
+    pass, perhaps with a planted bug) instead of mlp_fn's own: {"dW1", "db1", ...}, one per
+    trained parameter, of its shape.
 
     Args:
         X: (n_x, m); Y: (n_y, m); params, activations, loss: the network.
@@ -68,11 +98,14 @@ def gradient_check(
     if not isinstance(training, (bool, np.bool_)):
         raise TypeError(f"training: expected True or False, got {check.describe(training)}")
     keys = [k for k in params if not is_buffer(k)]
+    given = None
+    if grads is not None:
+        given = check.array_dict("grads", grads, like={k: params[k] for k in keys}, prefix="d")
 
     with np.errstate(all="ignore"):
         AL, cache = _forward(X64, p64, acts, masks, bool(training))
-        grads = _backward(AL, Y64, cache, p64, acts, name, lam)
-        grad = np.concatenate([grads[f"d{k}"].ravel() for k in keys])
+        own = _backward(AL, Y64, cache, p64, acts, name, lam) if given is None else given
+        grad = np.concatenate([own[f"d{k}"].astype(np.float64).ravel() for k in keys])
         approx = np.empty_like(grad)
         i = 0
         for key in keys:

@@ -189,8 +189,34 @@ def _rmsprop(params: Mapping[str, Array], grads: Mapping[str, Array], state: Opt
 
 
 def adam_init(params: Mapping[str, Array]) -> OptState:
-    """First moment m = 0, second moment v = 0, t = 0."""
+    """First moment m = 0, second moment v = 0, t = 0: {"step": t, "slots": {"m": ..., "v": ...}}.
+
+    Names: "m" and "v" are the chapter's (003) and Kingma and Ba's: m the first moment (the
+    average gradient), v the second (the average squared gradient). The deeplearning.ai course
+    (initialize_adam) calls the first moment v and the second s: the course's v is this m, the
+    course's s is this v. t, the course's adam counter, is ``state["step"]``.
+    """
     return _state(params, "m", "v")
+
+
+def adam_bias_corrected(state: OptState, *, beta1: float = 0.9,
+                        beta2: float = 0.999) -> tuple[dict[str, Array], dict[str, Array]]:
+    """The bias-corrected moments of an Adam state after t = state["step"] >= 1 updates:
+
+    m_hat = m / (1 - beta1^t),   v_hat = v / (1 - beta2^t)
+
+    (the course's v_corrected and s_corrected). Returns (m_hat, v_hat), keyed like the params.
+    """
+    if not isinstance(state, Mapping) or set(state) != {"step", "slots"} or \
+            not isinstance(state["slots"], Mapping) or set(state["slots"]) != {"m", "v"}:
+        raise TypeError(f"state: expected an Adam state {{'step': t, 'slots': {{'m', 'v'}}}}, got "
+                        f"{check.describe(state)}")
+    t = check.positive_int("state['step']", state["step"], minimum=1)
+    b1, b2 = check.fraction("beta1", beta1), check.fraction("beta2", beta2)
+    m = check.array_dict("state['slots']['m']", state["slots"]["m"])
+    v = check.array_dict("state['slots']['v']", state["slots"]["v"], like=m)
+    c1, c2 = 1.0 - b1**t, 1.0 - b2**t  # > 0: beta < 1 and t >= 1
+    return ({k: frozen(a / c1) for k, a in m.items()}, {k: frozen(a / c2) for k, a in v.items()})
 
 
 def _adam_direction(g: Array, m_old: Array, v_old: Array, t: int, beta1: float, beta2: float,
@@ -206,11 +232,13 @@ def _adam_direction(g: Array, m_old: Array, v_old: Array, t: int, beta1: float, 
 def _adam(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState, *,
           learning_rate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
           eps: float = 1e-8) -> tuple[Params, OptState]:
-    """Adam, Algorithm 1 of Kingma and Ba (2015):
+    """Adam, Algorithm 1 of Kingma and Ba (2015), with the chapter's names (the course's in
+    brackets: its v is the first moment, its s the second; see ``adam_init``):
 
     t = t + 1
-    m = beta1 * m + (1 - beta1) * g,         v = beta2 * v + (1 - beta2) * g^2
-    m_hat = m / (1 - beta1^t),               v_hat = v / (1 - beta2^t)
+    m = beta1 * m + (1 - beta1) * g,         v = beta2 * v + (1 - beta2) * g^2     [v, s]
+    m_hat = m / (1 - beta1^t),               v_hat = v / (1 - beta2^t)             [v_corrected,
+                                                                                 s_corrected]
     theta = theta - lr * m_hat / (sqrt(v_hat) + eps)
 
     Defaults lr = 0.001, beta1 = 0.9, beta2 = 0.999, eps = 1e-8. On the first step

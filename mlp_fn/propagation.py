@@ -331,6 +331,7 @@ def _backward(
     lambd: float = 0.0,
     fuse: bool = True,
     sample_weight: Array | None = None,
+    intermediates: bool = False,
 ) -> Grads:
     """Unchecked backward pass (canonical names; sample weights, if any, of shape (1, m))."""
     L = len(activations)
@@ -357,9 +358,13 @@ def _backward(
         grads[f"dW{l}"] = dW
         if f"b{l}" in params:
             grads[f"db{l}"] = db
-        if l > 1:
+        if intermediates:  # the course's grads["dA" + str(l - 1)] and dZ, for printing
+            grads[f"dZ{l}"] = dZ
+        if l > 1 or intermediates:
             dA_prev = W.T @ dZ
             dA = dA_prev + dA if residual else dA_prev  # A[l] = g(Z[l]) + A[l-1]
+            if intermediates:
+                grads[f"dA{l - 1}"] = dA
     return grads
 
 
@@ -374,6 +379,7 @@ def backward(
     lambd: float = 0.0,
     fuse: bool = True,
     sample_weight: Array | None = None,
+    intermediates: bool = False,
 ) -> Grads:
     """Backpropagation: the gradients of J with respect to every W[l] and b[l].
 
@@ -389,6 +395,9 @@ def backward(
         lambd: L2 strength lambda (the biases are not regularised).
         fuse: use dZ[L] = A[L] - Y where it holds (True), or the general chain rule (False).
         sample_weight: w of shape (m,) or (1, m), for J = sum_i w_i L(i) / sum_i w_i.
+        intermediates: also hand back dZ[l] ("dZ1".."dZL", for a normalised layer the dZ of
+            its linear step) and dA[l] ("dA0".."dA{L-1}"), as the course's L_model_backward
+            keeps them; both are m dJ/dZ and m dJ/dA, as the course's are (its dW carries 1/m).
 
     Returns:
         {"dW1", "db1", ..., "dWL", "dbL"}, each shaped as its parameter; read-only.
@@ -403,8 +412,11 @@ def backward(
     lam = check.nonnegative_float("lambd", lambd)
     w = None if sample_weight is None else check.sample_weight(sample_weight, AL.shape[1],
                                                                 AL.dtype)
+    if not isinstance(intermediates, (bool, np.bool_)):
+        raise TypeError(f"intermediates: expected True or False, got "
+                        f"{check.describe(intermediates)}")
     with np.errstate(all="ignore"):  # overflow is detected below and reported, not warned
-        grads = _backward(AL, Yf, cache, params, acts, name, lam, fuse, w)
+        grads = _backward(AL, Yf, cache, params, acts, name, lam, fuse, w, bool(intermediates))
     bad = [k for k, g in grads.items() if not np.isfinite(g).all()]
     if bad:
         raise ValueError(f"params: the gradients overflowed ({', '.join(sorted(bad))} hold NaN "

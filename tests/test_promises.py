@@ -79,6 +79,12 @@ def _valid(fn: str, param: str, tmp: Path) -> Any:
         table.update({"activation": "sigmoid"})
     if fn.endswith("_step"):
         table["state"] = mf.OPTIMIZERS[fn[: -len("_step")]][0](P)
+    if fn == "adam_bias_corrected":
+        table["state"] = mf.adam_step(P, table["grads"], mf.adam_init(P))[1]
+    if fn == "gradient_check_1d":  # the course's J(theta) = theta x at x = 2, theta = 4
+        table.update({"J": lambda theta: 2.0 * theta, "dJ": lambda theta: 2.0, "theta": 4.0})
+    if fn == "random_mini_batches":
+        table["mini_batch_size"] = 3
     if fn == "save_params":
         table["path"] = tmp / "model.npz"
     if fn == "load_params":
