@@ -5,8 +5,8 @@ Course layout throughout: X is (n_x, m), one example per column; W{l} is (n[l], 
 
 __version__ = "0.2.0"
 
-from mlp_fn._types import Array, Cache, Grads, Params
-from mlp_fn.activations import (ACTIVATIONS, gelu, gelu_derivative, identity, identity_derivative,
+from mlp_fn._types import ActivationSpec, Array, Cache, CustomActivation, Grads, Params
+from mlp_fn.activations import (ACTIVATIONS, custom_activation, gelu, gelu_derivative, identity, identity_derivative,
                                 leaky_relu, leaky_relu_derivative, quadratic,
                                 quadratic_derivative, relu, relu_derivative, sigmoid,
                                 sigmoid_derivative, softmax, softmax_jvp, tanh, tanh_derivative)
@@ -38,7 +38,7 @@ linear = identity
 
 __all__ = [
     "__version__",
-    "ACTIVATIONS", "Array", "Cache", "Grads", "History", "INITS", "TrainingState", "LOSSES", "OPTIMIZERS",
+    "ACTIVATIONS", "ActivationSpec", "Array", "CustomActivation", "custom_activation", "Cache", "Grads", "History", "INITS", "TrainingState", "LOSSES", "OPTIMIZERS",
     "OptState", "Params", "SCHEDULES", "TrainingDiverged", "accuracy", "activation_backward",
     "activation_forward", "adam_bias_corrected", "adam_init", "adam_step", "adamw_init", "adamw_step", "backward", "bce",
     "binary_log_loss", "cce", "clip_by_global_norm", "compute_cost", "constant", "cosine_decay",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TypedDict
 
-from mlp_fn._types import Array, Params
+from mlp_fn._types import ActivationSpec, Array, Params
 from mlp_fn.optimizers import OptState, StepFn
 from mlp_fn.schedules import Schedule
 
@@ -56,7 +56,7 @@ class Setup(TypedDict):
 
     X: Array
     Y: Array
-    activations: list[str]
+    activations: list[ActivationSpec]
     loss: str
     learning_rate: Schedule
     end_epoch: int

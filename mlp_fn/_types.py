@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, TypeAlias
+from typing import Any, Callable, TypeAlias, TypedDict
 
 import numpy as np
 import numpy.typing as npt
@@ -28,3 +28,17 @@ DerivativeFn: TypeAlias = Callable[[Array, Array], Array]
 
 #: dZ = dA * g'(Z) (or the Jacobian-vector product for softmax), given dA, Z and A = g(Z).
 BackwardFn: TypeAlias = Callable[[Array, Array, Array], Array]
+
+
+class CustomActivation(TypedDict):
+    """A reader's own activation (``mlp_fn.custom_activation``): g, g'(Z, A) and the backward
+    step dZ = dA * g'(Z) built from it. It goes wherever an activation name goes."""
+
+    name: str
+    g: ActivationFn
+    derivative: DerivativeFn
+    backward: BackwardFn
+
+
+#: One layer's activation: a name ('relu', 'Tanh', 'relu+residual') or a reader's own.
+ActivationSpec: TypeAlias = "str | CustomActivation"

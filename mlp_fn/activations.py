@@ -25,7 +25,8 @@ from numpy.typing import ArrayLike
 
 from mlp_fn._inputs import real_array, result
 from mlp_fn._names import resolve
-from mlp_fn._types import ActivationFn, Array, BackwardFn, DerivativeFn
+from mlp_fn._types import (ActivationFn, ActivationSpec, Array, BackwardFn, CustomActivation,
+                           DerivativeFn)
 
 #: Slope of leaky ReLU for z <= 0, as in the chapter (alpha = 0.01).
 LEAKY_ALPHA = 0.01
@@ -313,4 +314,52 @@ OUTPUT_ONLY = frozenset({"softmax"})
 
 def canonical_activation(name: str) -> str:
     """The registry name for ``name`` (resolving aliases); ValueError listing the valid names."""
+    if isinstance(name, dict):
+        raise TypeError("activation: a custom activation cannot stand here; this place needs a "
+                        "registered name")
     return resolve("activation", name, ACTIVATIONS, ACTIVATION_ALIASES)
+
+
+def custom_activation(name: str, g: ActivationFn, derivative: DerivativeFn) -> CustomActivation:
+    """A reader's own activation, usable wherever an activation name is (``forward``, ``train``,
+    ``gradient_check``, ``mlp_fn.model``, ...), without touching ``ACTIVATIONS``:
+
+        swish = custom_activation("swish", lambda Z: Z * sigmoid(Z),
+                                  lambda Z, A: A + sigmoid(Z) * (1 - A))
+
+    ``g(Z)`` maps a (n, m) array to one of the same shape; ``derivative(Z, A)`` gives g'(Z) there,
+    given also A = g(Z). Both are tried once on a small array, and ``gradient_check`` tells
+    whether the derivative is right. Functions are not saved: ``save_params`` refuses a network
+    that uses one (keep the definition with your code).
+    """
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"name: expected a non-empty string, got {name!r}"[:200])
+    for arg, f in (("g", g), ("derivative", derivative)):
+        if not callable(f):
+            raise TypeError(f"{arg}: expected a function, got {type(f).__name__}")
+    probe = np.linspace(-2.0, 2.0, 6).reshape(2, 3)
+    try:
+        with np.errstate(all="ignore"):
+            A = np.asarray(g(probe))
+            dA = np.asarray(derivative(probe, A))
+    except Exception as err:  # a reader's function: whatever it raises is reported as ours
+        raise ValueError(f"g, derivative: calling them on a (2, 3) array failed: "
+                         f"{type(err).__name__}: {err}") from None
+    for arg, out in (("g", A), ("derivative", dA)):
+        if out.shape != probe.shape or out.dtype.kind != "f" or not np.isfinite(out).all():
+            raise ValueError(f"{arg}: on a (2, 3) float array it must return finite floats of "
+                             f"the same shape, got {out.dtype} of shape {out.shape}")
+    return {"name": name, "g": g, "derivative": derivative, "backward": _chain(derivative)}
+
+
+def lookup(spec: ActivationSpec) -> tuple[Activation | CustomActivation, bool]:
+    """A canonical layer entry's functions {g, backward}, and whether it is residual."""
+    if isinstance(spec, str):
+        name, plus, _ = spec.partition("+")
+        return ACTIVATIONS[name], bool(plus)
+    return spec, False
+
+
+def label(spec: ActivationSpec) -> str:
+    """How a layer's activation is printed and fingerprinted: its name."""
+    return spec if isinstance(spec, str) else f"{spec['name']} (custom)"

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from mlp_fn._files import read_npz, write_npz
+from mlp_fn.activations import label
 from mlp_fn._freeze import frozen_dict
 from mlp_fn._state import Setup, TrainingState
 from mlp_fn._types import Array
@@ -51,7 +52,8 @@ def call_fingerprint(setup: Setup, start: TrainingState) -> str:
     for slot, arrays in sorted(start["opt_state"]["slots"].items()):
         for k in sorted(arrays):
             add(f"opt.{slot}.{k}", arrays[k])
-    for key in ("activations", "loss", "end_epoch", "batch_size", "shuffle", "seed",
+    add("activations", [label(a) for a in setup["activations"]])  # a custom one: by its name
+    for key in ("loss", "end_epoch", "batch_size", "shuffle", "seed",
                 "optimizer", "lambd", "keep_prob", "clip_norm", "patience"):
         add(key, setup[key])
     add("hyper", sorted(setup["hyper"].items()))

@@ -17,13 +17,13 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 
 from mlp_fn import validation as check
-from mlp_fn._types import Array
+from mlp_fn._types import ActivationSpec, Array
 from mlp_fn.losses import LOSSES
 from mlp_fn.normalization import is_buffer
 from mlp_fn.propagation import _backward, _forward, _l2_penalty
 
 
-def _cost(X: Array, Y: Array, params: Mapping[str, Array], acts: Sequence[str], loss: str,
+def _cost(X: Array, Y: Array, params: Mapping[str, Array], acts: Sequence[ActivationSpec], loss: str,
           lambd: float, masks: Mapping[str, Array] | None, training: bool) -> float:
     AL, _ = _forward(X, params, acts, masks, training)
     return LOSSES[loss]["cost"](AL, Y) + _l2_penalty(params, lambd, X.shape[1])
@@ -58,7 +58,7 @@ def gradient_check(
     X: Array,
     Y: Array,
     params: Mapping[str, Array],
-    activations: Sequence[str],
+    activations: Sequence[ActivationSpec],
     loss: str,
     *,
     epsilon: float = 1e-7,

@@ -35,12 +35,12 @@ from mlp_fn import validation as check
 from mlp_fn._files import read_npz, write_npz
 from mlp_fn._freeze import frozen, frozen_dict
 from mlp_fn._inputs import real_array
-from mlp_fn._types import Array, Params
-from mlp_fn.activations import canonical_activation
+from mlp_fn._types import ActivationSpec, Array, Params
 from mlp_fn.initialization import init_params
 from mlp_fn.losses import LOSSES, canonical_loss
 from mlp_fn.optimizers import OptState, canonical_optimizer, frozen_state
 from mlp_fn.propagation import _forward
+from mlp_fn.persistence import _saveable
 from mlp_fn.summary import summary_text
 from mlp_fn.training import train
 
@@ -59,7 +59,7 @@ class Network(TypedDict):
     """
 
     params: Params
-    activations: list[str]
+    activations: list[ActivationSpec]
     loss: str
     classes: list[Any] | None
     loss_history: list[float]
@@ -80,19 +80,21 @@ def network(input_dim: int, layer_spec: Sequence[Sequence[Any]], loss: str, *, s
             or not layer_spec:
         raise TypeError(f"layer_spec: expected a list of [n_units, activation] pairs, e.g. "
                         f"[[8, 'tanh'], [1, 'sigmoid']], got {check.describe(layer_spec)}")
-    widths, acts = [], []
+    widths: list[int] = []
+    acts: list[ActivationSpec] = []
     for i, layer in enumerate(layer_spec):
         if isinstance(layer, (str, bytes)) or not isinstance(layer, Sequence) or len(layer) != 2:
             raise TypeError(f"layer_spec[{i}]: expected [n_units, activation], got "
                             f"{check.describe(layer)}")
         widths.append(check.positive_int(f"layer_spec[{i}][0]", layer[0]))
-        acts.append(canonical_activation(layer[1]))
+        acts.append(check.activation_spec(layer[1]))
     dims = [n0, *widths]
     p64 = init_params(dims, method="xavier", seed=seed)
     dt = check.float_dtype("dtype", dtype)
     params = {}
     for l, act in enumerate(acts, start=1):
-        W = p64[f"W{l}"] * math.sqrt(2.0) if act in _HE else p64[f"W{l}"]  # He = sqrt(2) Xavier
+        he = isinstance(act, str) and act.partition("+")[0] in _HE
+        W = p64[f"W{l}"] * math.sqrt(2.0) if he else p64[f"W{l}"]  # He = sqrt(2) Xavier
         params[f"W{l}"], params[f"b{l}"] = W.astype(dt), p64[f"b{l}"].astype(dt)
     L = check.params(params)
     acts = check.activations(acts, L, params)
@@ -223,7 +225,7 @@ def _output(net: Network, X: Array) -> Array:
 
 def fit(net: Network, X: Any, y: Any, *, epochs: int = 100, batch_size: int = 32,
         learning_rate: float = 0.01, shuffle: bool = True, seed: int = 0,
-        optimizer: str | None = None, **options: Any) -> Network:
+        optimizer: str | None = None, class_weight: Any = None, **options: Any) -> Network:
     """001's ``NN.fit(X, y, batch_sz=32, epochs=100, learning_rate=0.01)``: a new network
     trained from ``net`` (which is left as it was) by ``mlp_fn.train`` on the transposed data.
 
@@ -232,7 +234,12 @@ def fit(net: Network, X: Any, y: Any, *, epochs: int = 100, batch_size: int = 32
     e epochs equal one fit of 2e epochs bit for bit (same data, batch size and seed), since the
     optimizer state and the epoch count carry over. ``optimizer`` (default 'gd', 001's plain
     mini-batch SGD, or the optimizer of the previous fit) and ``options`` (``lambd``,
-    ``keep_prob``, ``clip_norm``, ``optimizer_options``, ``callback``, ...) go to ``train``.
+    ``keep_prob``, ``clip_norm``, ``optimizer_options``, ``callback``, ``sample_weight``, ...)
+    go to ``train``.
+
+    ``class_weight`` weighs each sample by its class, as scikit-learn's: a mapping label ->
+    weight (labels not named weigh 1), or "balanced": w_c = n_samples / (n_classes * n_c), so
+    every class weighs the same in the cost however rare it is.
     """
     net, L, name = _check_net(net)
     dtype = net["params"]["W1"].dtype
@@ -244,6 +251,10 @@ def fit(net: Network, X: Any, y: Any, *, epochs: int = 100, batch_size: int = 32
     resume = net["opt_state"] if opt == net["optimizer"] else None
     if "opt_state" in options:
         raise TypeError("opt_state: fit continues from the network's own optimizer state")
+    if class_weight is not None:
+        if "sample_weight" in options:
+            raise TypeError("class_weight: give class_weight or sample_weight, not both")
+        options = {**options, "sample_weight": _class_weights(class_weight, Y, name, classes)}
     if options.get("validation_data") is not None:  # rows, like X and y
         X_val, y_val = _pair("validation_data", options["validation_data"])
         Xv, _ = _rows(X_val, Xc.shape[0], dtype)
@@ -256,6 +267,34 @@ def fit(net: Network, X: Any, y: Any, *, epochs: int = 100, batch_size: int = 32
     return {**net, "params": params, "classes": classes,
             "loss_history": [*net["loss_history"], *history["cost"]], "optimizer": opt,
             "opt_state": history["opt_state"]}
+
+
+def _class_weights(class_weight: Any, Y: Array, name: str,
+                   classes: list[Any] | None) -> np.ndarray[Any, Any]:
+    """Each sample's weight from its class (Y: the core's targets, classes in order)."""
+    if classes is None:
+        raise ValueError("class_weight: only classifiers have classes; the loss is "
+                         f"{name!r}")
+    index = (Y[0] > 0.5).astype(np.int64) if name == "bce" else Y.argmax(axis=0)
+    K, m = len(classes), Y.shape[1]
+    if isinstance(class_weight, str):
+        if class_weight.lower() != "balanced":
+            raise ValueError(f"class_weight: expected 'balanced' or a mapping label -> weight, "
+                             f"got {class_weight!r}")
+        counts = np.bincount(index, minlength=K)
+        per_class = np.where(counts > 0, m / (K * np.maximum(counts, 1)), 0.0)
+    elif isinstance(class_weight, Mapping):
+        unknown = [c for c in class_weight if c not in classes]
+        if unknown:
+            raise ValueError(f"class_weight: {unknown[0]!r} is not one of the classes {classes}")
+        per_class = np.array([check.nonnegative_float(f"class_weight[{c!r}]",
+                                                      class_weight.get(c, 1.0))
+                              for c in classes])
+    else:
+        raise TypeError(f"class_weight: expected 'balanced' or a mapping label -> weight, got "
+                        f"{check.describe(class_weight)}")
+    weights: np.ndarray[Any, Any] = per_class[index].astype(Y.dtype)
+    return weights
 
 
 def _pair(name: str, value: Any) -> tuple[Any, Any]:
@@ -370,7 +409,7 @@ def save(net: Network, path: str | os.PathLike[str]) -> None:
     """Write the whole network (params, architecture, classes, loss history, optimizer state) to
     ``path`` as .npz, atomically and without pickle, as ``save_params`` does."""
     net, _, _ = _check_net(net)
-    record = {"format": FORMAT, "activations": net["activations"], "loss": net["loss"],
+    record = {"format": FORMAT, "activations": _saveable(net["activations"]), "loss": net["loss"],
               "classes": net["classes"], "loss_history": net["loss_history"],
               "optimizer": net["optimizer"],
               "step": None if net["opt_state"] is None else net["opt_state"]["step"]}

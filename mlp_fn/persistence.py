@@ -19,14 +19,14 @@ import numpy as np
 from mlp_fn import validation as check
 from mlp_fn._files import read_npz, write_npz
 from mlp_fn._freeze import frozen_dict
-from mlp_fn._types import Array, Params
+from mlp_fn._types import ActivationSpec, Array, Params
 
 FORMAT = "mlp_fn-params-1"
 _META = ("__activations__", "__loss__", "__format__")
 
 
 def save_params(path: str | os.PathLike[str], params: Mapping[str, Array],
-                activations: Sequence[str], loss: str) -> None:
+                activations: Sequence[ActivationSpec], loss: str) -> None:
     """Write params and architecture to ``path`` (exactly that name; .npz is the convention).
 
     The write is atomic and durable: a temporary file beside the target, fsynced, then renamed
@@ -37,11 +37,23 @@ def save_params(path: str | os.PathLike[str], params: Mapping[str, Array],
     L = check.params(params)
     acts = check.activations(activations, L, params)
     name = check.loss_for(loss, acts[-1])
+    names = _saveable(acts)
     arrays: dict[str, Any] = {k: np.asarray(v) for k, v in params.items()}
-    meta: dict[str, Any] = {"__activations__": np.array(acts, dtype=str),
+    meta: dict[str, Any] = {"__activations__": np.array(names, dtype=str),
                             "__loss__": np.array(name, dtype=str),
                             "__format__": np.array(FORMAT, dtype=str)}
     write_npz(path, {**arrays, **meta})
+
+
+def _saveable(acts: Sequence[ActivationSpec]) -> list[str]:
+    """The activations' names; TypeError for a reader's own, whose functions cannot be saved."""
+    custom = [a["name"] for a in acts if not isinstance(a, str)]
+    if custom:
+        raise TypeError(f"activations: the custom activation {custom[0]!r} is a function, and "
+                        f"functions are not saved (that would need pickle); keep its definition "
+                        f"with your code and save the params with np.savez, or use a registered "
+                        f"activation")
+    return [a for a in acts if isinstance(a, str)]
 
 
 def _expected(name: str, shape: tuple[int, ...], dtype: np.dtype[Any]) -> bool:
@@ -70,12 +82,12 @@ def load_params(path: str | os.PathLike[str]) -> tuple[Params, list[str], str]:
     fmt = str(contents["__format__"])
     if fmt != FORMAT:
         raise ValueError(f"{where} has format {fmt[:100]!r}; this version reads {FORMAT!r}")
-    acts = [str(a) for a in np.atleast_1d(contents["__activations__"])]
+    names = [str(a) for a in np.atleast_1d(contents["__activations__"])]
     loss = str(contents["__loss__"])
     params = {k: v for k, v in contents.items() if k not in _META}
     try:
         L = check.params(params)
-        acts = check.activations(acts, L, params)
+        acts = _saveable(check.activations(names, L, params))
         loss = check.loss_for(loss, acts[-1])
     except (TypeError, ValueError) as err:
         raise ValueError(f"{where} holds an inconsistent model: {err}") from err

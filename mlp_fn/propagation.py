@@ -28,9 +28,9 @@ import numpy as np
 
 from mlp_fn import validation as check
 from mlp_fn._freeze import frozen, frozen_dict
-from mlp_fn._types import Array, Cache, Grads
+from mlp_fn._types import ActivationSpec, Array, Cache, CustomActivation, Grads
 from mlp_fn import normalization
-from mlp_fn.activations import ACTIVATIONS, OUTPUT_ONLY, canonical_activation
+from mlp_fn.activations import OUTPUT_ONLY, Activation, lookup
 from mlp_fn.losses import LOSSES, canonical_loss, cost_of
 
 
@@ -69,14 +69,14 @@ def linear_forward(A_prev: Array, W: Array, b: Array) -> Array:
     return Z
 
 
-def activation_forward(Z: Array, activation: str) -> Array:
+def activation_forward(Z: Array, activation: ActivationSpec) -> Array:
     """A[l] = g[l](Z[l]) for the named activation (see ``mlp_fn.activations``)."""
-    name = canonical_activation(activation)
+    name = check.activation_spec(activation)
     Z = check.matrix("Z", Z, "(n[l], m)")
-    if name in OUTPUT_ONLY and Z.shape[0] == 1:
+    if isinstance(name, str) and name in OUTPUT_ONLY and Z.shape[0] == 1:
         raise ValueError("Z: softmax over a single class (one row) is 1 for every example; "
                          "classes are rows in the course layout")
-    A: Array = check.finite_result("activation_forward", ACTIVATIONS[name]["g"], Z)
+    A: Array = check.finite_result("activation_forward", lookup(name)[0]["g"], Z)
     return A
 
 
@@ -128,16 +128,10 @@ def dropout_masks(
     return frozen_dict(_dropout_masks(checked, keep, seed, dt))
 
 
-def split_activation(spec: str) -> tuple[str, bool]:
-    """A canonical activation entry, e.g. 'relu' or 'relu+residual': (g's name, residual)."""
-    name, plus, _ = spec.partition("+")
-    return name, bool(plus)
-
-
 def _forward(
     X: Array,
     params: Mapping[str, Array],
-    activations: Sequence[str],
+    activations: Sequence[ActivationSpec],
     masks: Mapping[str, Array] | None = None,
     training: bool = False,
 ) -> tuple[Array, Cache]:
@@ -145,7 +139,7 @@ def _forward(
     cache: dict[str, Array] = {"A0": X}
     A = X
     for l, spec in enumerate(activations, start=1):
-        name, residual = split_activation(spec)
+        g, residual = lookup(spec)
         A_prev = A
         Z: Array
         if f"gamma{l}" in params:  # normalised: Z = W A, Z_tilde = gamma Z_norm + beta
@@ -156,7 +150,7 @@ def _forward(
         else:
             Z = Z_act = _linear_forward(A_prev, params[f"W{l}"], params[f"b{l}"])
         cache[f"Z{l}"] = Z
-        A = ACTIVATIONS[name]["g"](Z_act)
+        A = g["g"](Z_act)
         D = masks.get(f"D{l}") if masks is not None else None
         if D is not None or residual:
             cache[f"G{l}"] = A  # g(Z) itself, before the mask and the skip
@@ -172,7 +166,7 @@ def _forward(
 def forward(
     X: Array,
     params: Mapping[str, Array],
-    activations: Sequence[str],
+    activations: Sequence[ActivationSpec],
     *,
     keep_prob: float = 1.0,
     seed: int | Sequence[int] | None = None,
@@ -266,30 +260,30 @@ def weight_gradients(dZ: Array, A_prev: Array) -> tuple[Array, Array]:
     return dW, db
 
 
-def activation_backward(dA: Array, Z: Array, A: Array, activation: str) -> Array:
+def activation_backward(dA: Array, Z: Array, A: Array, activation: ActivationSpec) -> Array:
     """dZ[l] = dA[l] * g[l]'(Z[l]) (for softmax, the Jacobian-vector product J^T dA[l]).
 
     ``A`` is g[l](Z[l]), which sigmoid' = A(1 - A), tanh' = 1 - A^2 and softmax reuse.
     """
-    name = canonical_activation(activation)
+    name = check.activation_spec(activation)
     Z = check.matrix("Z", Z, "(n[l], m)")
     for arg, a in (("dA", dA), ("A", A)):
         if check.matrix(arg, a, f"{Z.shape}").shape != Z.shape:
             raise ValueError(f"{arg}: expected the shape of Z {Z.shape}, got {a.shape}")
     check.same_dtype(Z=Z, dA=dA, A=A)
-    dZ: Array = check.finite_result("activation_backward", ACTIVATIONS[name]["backward"], dA, Z, A)
+    dZ: Array = check.finite_result("activation_backward", lookup(name)[0]["backward"], dA, Z, A)
     return dZ
 
 
-def _output_delta(AL: Array, Y: Array, ZL: Array, activation: str, loss: str,
+def _output_delta(AL: Array, Y: Array, ZL: Array, activation: ActivationSpec, loss: str,
                   fuse: bool = True) -> Array:
     entry = LOSSES[loss]
     if fuse and entry["fused"] == activation:
         return AL - Y
-    return ACTIVATIONS[activation]["backward"](entry["dA"](AL, Y), ZL, AL)
+    return lookup(activation)[0]["backward"](entry["dA"](AL, Y), ZL, AL)
 
 
-def output_delta(AL: Array, Y: Array, ZL: Array, activation: str, loss: str,
+def output_delta(AL: Array, Y: Array, ZL: Array, activation: ActivationSpec, loss: str,
                  fuse: bool = True) -> Array:
     """dZ[L] for the output layer.
 
@@ -298,7 +292,7 @@ def output_delta(AL: Array, Y: Array, ZL: Array, activation: str, loss: str,
     A (which may be 0 or 1). Otherwise, or with ``fuse=False``, dZ[L] = g'(Z[L]) applied to
     dA[L] = dL/dA[L] (see ``mlp_fn.losses``).
     """
-    act = canonical_activation(activation)
+    act = check.activation_spec(activation)
     name = check.loss_for(loss, act)
     ZL = check.matrix("ZL", ZL, "(n_y, m)")
     AL = check.matrix("AL", AL, f"{ZL.shape}")
@@ -311,14 +305,15 @@ def output_delta(AL: Array, Y: Array, ZL: Array, activation: str, loss: str,
     return dZ
 
 
-def _hidden_delta(dA: Array, cache: Mapping[str, Array], name: str, l: int) -> Array:
+def _hidden_delta(dA: Array, cache: Mapping[str, Array], g: Activation | CustomActivation,
+                  l: int) -> Array:
     """dZ[l] (or dZ_tilde[l], for a normalised layer) of hidden layer l from dA[l]:
     through the dropout mask, A[l] = G[l] * D[l], then dZ = dG * g'(Z)."""
     D = cache.get(f"D{l}")
     if D is not None:
         dA = dA * D
     G = cache.get(f"G{l}", cache[f"A{l}"])
-    return ACTIVATIONS[name]["backward"](dA, cache.get(f"Ztilde{l}", cache[f"Z{l}"]), G)
+    return g["backward"](dA, cache.get(f"Ztilde{l}", cache[f"Z{l}"]), G)
 
 
 def _backward(
@@ -326,7 +321,7 @@ def _backward(
     Y: Array,
     cache: Mapping[str, Array],
     params: Mapping[str, Array],
-    activations: Sequence[str],
+    activations: Sequence[ActivationSpec],
     loss: str,
     lambd: float = 0.0,
     fuse: bool = True,
@@ -345,9 +340,9 @@ def _backward(
         dZ = dZ * (sample_weight * (m / sample_weight.sum()))
     dA = dZ  # from l = L - 1 on: dA[l], the gradient arriving at layer l's output
     for l in range(L, 0, -1):
-        name, residual = split_activation(activations[l - 1])
+        g, residual = lookup(activations[l - 1])
         if l < L:
-            dZ = _hidden_delta(dA, cache, name, l)
+            dZ = _hidden_delta(dA, cache, g, l)
             if f"gamma{l}" in params:
                 dZ, grads[f"dgamma{l}"], grads[f"dbeta{l}"] = normalization.layer_backward(
                     dZ, cache, params, l)
@@ -373,7 +368,7 @@ def backward(
     Y: Array,
     cache: Mapping[str, Array],
     params: Mapping[str, Array],
-    activations: Sequence[str],
+    activations: Sequence[ActivationSpec],
     loss: str,
     *,
     lambd: float = 0.0,

@@ -6,7 +6,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mlp_fn import validation as check
-from mlp_fn._types import Array
+from mlp_fn._types import ActivationSpec, Array
+from mlp_fn.activations import label
 from mlp_fn.normalization import is_buffer
 
 
@@ -17,7 +18,7 @@ def count_params(params: Mapping[str, Array]) -> int:
     return sum(int(a.size) for k, a in params.items() if not is_buffer(k))
 
 
-def summary_text(params: Mapping[str, Array], activations: Sequence[str], loss: str,
+def summary_text(params: Mapping[str, Array], activations: Sequence[ActivationSpec], loss: str,
                  history: Mapping[str, Any] | None = None) -> str:
     """Each layer (n[l-1] -> n[l], activation, shapes of W[l] and b[l], n[l] n[l-1] + n[l]
     parameters), the total, the loss and, given ``train``'s history, the training state.
@@ -37,7 +38,7 @@ def summary_text(params: Mapping[str, Array], activations: Sequence[str], loss: 
             extra, count = f"gamma{l}, beta{l} {str((n, 1))} ({norm} norm)", n * n_prev + 2 * n
         else:
             extra, count = f"b{l} {str((n, 1)):<8}", n * n_prev + n
-        lines.append(f"{head:<24}{acts[l - 1]:<10} W{l} {str((n, n_prev)):<10} "
+        lines.append(f"{head:<24}{label(acts[l - 1]):<10} W{l} {str((n, n_prev)):<10} "
                      f"{extra} parameters: {count}")
     lines.append(f"Total Network Parameters: {count_params(params)}")
     lines.append(f"Loss Function: {loss}")
@@ -62,7 +63,7 @@ def _costs(history: Any) -> list[float]:
     return [check.real("history['cost']", c, "finite costs") for c in costs]
 
 
-def summary(params: Mapping[str, Array], activations: Sequence[str], loss: str,
+def summary(params: Mapping[str, Array], activations: Sequence[ActivationSpec], loss: str,
             history: Mapping[str, Any] | None = None) -> None:
     """Print ``summary_text(params, activations, loss, history)``."""
     print(summary_text(params, activations, loss, history))

@@ -26,7 +26,7 @@ import numpy as np
 from mlp_fn import validation as check
 from mlp_fn._freeze import frozen, frozen_dict
 from mlp_fn._state import EarlyStopping, History, Setup, TrainingState
-from mlp_fn._types import Array, Params
+from mlp_fn._types import ActivationSpec, Array, Params
 from mlp_fn.checkpoint import call_fingerprint, resume, save_state
 from mlp_fn.losses import LOSSES, cost_of
 from mlp_fn.normalization import running_statistics, trainable
@@ -92,7 +92,7 @@ def _predict(AL: Array, loss: str) -> np.ndarray[Any, Any]:
     return AL
 
 
-def _finite_output(X: Array, params: Mapping[str, Array], activations: Sequence[str]) -> Array:
+def _finite_output(X: Array, params: Mapping[str, Array], activations: Sequence[ActivationSpec]) -> Array:
     """A[L] of a checked network, or ValueError if the forward pass overflowed."""
     with np.errstate(all="ignore"):
         AL, _ = _forward(X, params, activations)
@@ -102,7 +102,7 @@ def _finite_output(X: Array, params: Mapping[str, Array], activations: Sequence[
     return AL
 
 
-def predict(X: Array, params: Mapping[str, Array], activations: Sequence[str],
+def predict(X: Array, params: Mapping[str, Array], activations: Sequence[ActivationSpec],
             loss: str) -> np.ndarray[Any, Any]:
     """Predictions from A[L] = forward(X) (never with dropout), shaped and encoded like Y:
 
@@ -124,7 +124,7 @@ def predict(X: Array, params: Mapping[str, Array], activations: Sequence[str],
     return frozen(_predict(AL, name))
 
 
-def accuracy(X: Array, Y: Array, params: Mapping[str, Array], activations: Sequence[str],
+def accuracy(X: Array, Y: Array, params: Mapping[str, Array], activations: Sequence[ActivationSpec],
              loss: str) -> float:
     """Fraction of examples classified right (bce, cce); for mse/half_mse the mean squared error
     mean((A[L] - Y)^2) instead."""
@@ -350,7 +350,7 @@ def train(
     X: Array,
     Y: Array,
     params: Mapping[str, Array],
-    activations: Sequence[str],
+    activations: Sequence[ActivationSpec],
     loss: str,
     *,
     learning_rate: float | Schedule,

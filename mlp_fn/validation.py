@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from mlp_fn._freeze import frozen
-from mlp_fn._types import Array
+from mlp_fn._types import ActivationSpec, Array, CustomActivation
 from mlp_fn.activations import OUTPUT_ONLY, canonical_activation
 from mlp_fn.losses import LOSSES, canonical_loss
 
@@ -304,11 +304,23 @@ def params(p: Any) -> int:
 RESIDUAL = "+residual"
 
 
-def _activation_entry(spec: Any, l: int, L: int, p: Mapping[str, Array] | None) -> str:
+def activation_spec(spec: Any) -> ActivationSpec:
+    """A registered name (canonical form returned) or a reader's own from custom_activation."""
+    if isinstance(spec, Mapping):
+        if set(spec) != set(CustomActivation.__annotations__) or not all(
+                callable(spec[k]) for k in ("g", "derivative", "backward")):
+            raise TypeError(f"activation: expected a name or what custom_activation returns, "
+                            f"got a dict with keys {sorted(map(str, spec))}"[:300])
+        custom: CustomActivation = spec  # type: ignore[assignment]
+        return custom
+    return canonical_activation(spec)
+
+
+def _activation_entry(spec: Any, l: int, L: int, p: Mapping[str, Array] | None) -> ActivationSpec:
     """One layer's entry: an activation name, or name + '+residual' for a hidden layer whose
-    input and output widths match. Returns the canonical form."""
+    input and output widths match, or a reader's own. Returns the canonical form."""
     if not isinstance(spec, str):
-        return canonical_activation(spec)  # raises the TypeError naming 'activation'
+        return activation_spec(spec)  # a custom one, or the TypeError naming 'activation'
     base, plus, extra = spec.partition("+")
     name = canonical_activation(base)
     if not plus:
@@ -324,7 +336,8 @@ def _activation_entry(spec: Any, l: int, L: int, p: Mapping[str, Array] | None) 
     return name + RESIDUAL
 
 
-def activations(names: Any, L: int, p: Mapping[str, Array] | None = None) -> list[str]:
+def activations(names: Any, L: int,
+                p: Mapping[str, Array] | None = None) -> list[ActivationSpec]:
     """One known activation name per layer, softmax only in the last (and over more than one
     unit, when the checked params ``p`` are given). Returns canonical names."""
     if isinstance(names, (str, bytes)) or not isinstance(names, Sequence):
@@ -335,23 +348,27 @@ def activations(names: Any, L: int, p: Mapping[str, Array] | None = None) -> lis
                          f"got {len(names)}: {list(names)}")
     out = [_activation_entry(n, l, L, p) for l, n in enumerate(names, start=1)]
     for l, name in enumerate(out[:-1], start=1):
-        if name.partition("+")[0] in OUTPUT_ONLY:
+        if isinstance(name, str) and name.partition("+")[0] in OUTPUT_ONLY:
             raise ValueError(f"activations: {name!r} normalises over a whole layer and is allowed "
                              f"only in the output layer, got it in layer {l} of {L}")
-    if p is not None and out[-1] in OUTPUT_ONLY and p[f"W{L}"].shape[0] == 1:
+    last = out[-1]
+    if p is not None and isinstance(last, str) and last in OUTPUT_ONLY and \
+            p[f"W{L}"].shape[0] == 1:
         raise ValueError(f"activations: softmax over a single output unit is 1 for every example; "
                          f"give layer {L} one unit per class (K >= 2), or use sigmoid with bce "
                          f"for a binary output")
     return out
 
 
-def loss_for(loss: Any, output_activation: str) -> str:
+def loss_for(loss: Any, output_activation: ActivationSpec) -> str:
     """A known loss that fits the output activation. Returns the canonical name."""
     name = canonical_loss(loss)
     required = LOSSES[name]["output"]
     if required is not None and output_activation != required:
-        raise ValueError(f"loss: {loss!r} expects a {required!r} output layer, got "
-                         f"{output_activation!r} (pair sigmoid with bce, softmax with cce)")
+        got = output_activation if isinstance(output_activation, str) else \
+            f"the custom {output_activation['name']!r}"
+        raise ValueError(f"loss: {loss!r} expects a {required!r} output layer, got {got!r} "
+                         f"(pair sigmoid with bce, softmax with cce)")
     # softmax with a squared error is legal: its backward step uses softmax's Jacobian.
     if output_activation == "softmax" and name == "bce":
         raise ValueError("loss: 'bce' needs independent probabilities; with a softmax output "

@@ -179,3 +179,71 @@ def test_weighted_gradients_equal_central_differences(seed: int, loss: str) -> N
             fd = (J({**p, key: plus}) - J({**p, key: minus})) / 2e-6
             assert g[f"d{key}"][idx] == pytest.approx(fd, rel=1e-5, abs=1e-8)
     assert mf.compute_cost(AL, Y, loss, sample_weight=w) == pytest.approx(J(p), rel=1e-12)
+
+
+# --- a reader's own activation --------------------------------------------------------------------
+
+def softplus() -> mf.CustomActivation:
+    # softplus(z) = log(1 + e^z); its derivative is the sigmoid 1 / (1 + e^-z).
+    return mf.custom_activation("softplus", lambda Z: np.logaddexp(0.0, Z),
+                                lambda Z, A: 1.0 / (1.0 + np.exp(-Z)))
+
+
+def test_a_custom_activation_goes_where_a_name_goes(tmp_path: Path) -> None:
+    before = dict(mf.ACTIVATIONS)
+    sp = softplus()
+    X, Y, p = xor_net()
+    acts: list[mf.ActivationSpec] = [sp, "sigmoid"]
+    AL, cache = mf.forward(X, p, acts)
+    np.testing.assert_allclose(cache["A1"], np.log1p(np.exp(np.asarray(cache["Z1"]))),
+                               rtol=1e-14)
+    assert mf.gradient_check(X, Y, p, acts, "bce") < 1e-7
+    trained, h = mf.train(X, Y, p, acts, "bce", learning_rate=0.5, epochs=200)
+    assert h["cost"][-1] < h["cost"][0]
+    assert mf.predict(X, trained, acts, "bce").shape == (1, 4)
+    assert "softplus (custom)" in mf.summary_text(p, acts, "bce")
+    np.testing.assert_allclose(mf.activation_forward(np.asarray(cache["Z1"]), sp), cache["A1"])
+    net = mf.model.network(2, [[3, sp], [1, "sigmoid"]], "bce")
+    net = mf.model.fit(net, np.asarray(X).T, [0, 1, 1, 0], epochs=3)
+    assert mf.ACTIVATIONS == before  # no registry, no global state touched
+    with pytest.raises(TypeError, match="custom activation 'softplus' is a function"):
+        mf.save_params(tmp_path / "m.npz", p, acts, "bce")
+    with pytest.raises(TypeError, match="custom activation 'softplus' is a function"):
+        mf.model.save(net, tmp_path / "net.npz")
+    assert not (tmp_path / "m.npz").exists()
+
+
+def test_a_wrong_derivative_is_caught_by_gradient_check() -> None:
+    wrong = mf.custom_activation("softplus", lambda Z: np.logaddexp(0.0, Z),
+                                 lambda Z, A: A)  # softplus itself, not its derivative
+    X, Y, p = xor_net()
+    assert mf.gradient_check(X, Y, p, [wrong, "sigmoid"], "bce") > 1e-3
+
+
+@pytest.mark.parametrize("g, dg, pattern", [
+    (lambda Z: Z[0], lambda Z, A: Z, r"g: on a \(2, 3\) float array it must return"),
+    (lambda Z: Z, lambda Z: Z, r"g, derivative: calling them on a \(2, 3\) array failed"),
+    (3, lambda Z, A: Z, r"g: expected a function"),
+])
+def test_bad_custom_activations_are_named(g: Any, dg: Any, pattern: str) -> None:
+    with pytest.raises((TypeError, ValueError), match=pattern):
+        mf.custom_activation("mine", g, dg)
+
+
+# --- class weights in mlp_fn.model ---------------------------------------------------------------
+
+def test_balanced_class_weights_are_scikit_learns() -> None:
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 2))
+    y = np.array(["rare"] * 8 + ["common"] * 32)
+    net = mf.model.network(2, [[4, "tanh"], [1, "sigmoid"]], "bce")
+    a = mf.model.fit(net, X, y, epochs=5, class_weight="balanced")
+    # scikit-learn's compute_class_weight("balanced"): n / (K n_c) = 40 / (2 * 8) = 2.5 for
+    # "rare", 40 / (2 * 32) = 0.625 for "common"; the same weights given as sample_weight:
+    w = np.where(y == "rare", 2.5, 0.625)
+    b = mf.model.fit(net, X, y, epochs=5, sample_weight=w)
+    assert all(a["params"][k].tobytes() == b["params"][k].tobytes() for k in a["params"])
+    c = mf.model.fit(net, X, y, epochs=5, class_weight={"rare": 2.5, "common": 0.625})
+    assert all(a["params"][k].tobytes() == c["params"][k].tobytes() for k in a["params"])
+    with pytest.raises(ValueError, match="class_weight: 'other' is not one of the classes"):
+        mf.model.fit(net, X, y, class_weight={"other": 2.0})
