@@ -13,7 +13,7 @@ from mlp_fn.activations import (ACTIVATIONS, custom_activation, gelu, gelu_deriv
 from mlp_fn.data import (Standardizer, binary_blobs, blobs, exercise_002, fit_standardizer,
                          noisy_xor, one_hot, planar_flower, sine, standardize, train_test_split,
                          two_moons, unstandardize, x_squared, xor)
-from mlp_fn import model
+from mlp_fn import explain, model
 from mlp_fn.gradient_check import gradient_check, gradient_check_1d
 from mlp_fn.initialization import INITS, init_params
 from mlp_fn.losses import (LOSSES, bce, binary_log_loss, cce, half_mse, l2, mse,

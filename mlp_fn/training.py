@@ -66,6 +66,9 @@ def update(params: Mapping[str, Array], grads: Mapping[str, Array],
     """
     check.params(params)
     lr = check.positive_float("learning_rate", learning_rate)
+    if isinstance(grads, Mapping):  # backward(..., intermediates=True) adds dA and dZ: not used
+        grads = {k: g for k, g in grads.items()
+                 if not (isinstance(k, str) and k.startswith(("dA", "dZ")))}
     new, _ = gd_step(trainable(params), grads, {"step": 0, "slots": {}}, learning_rate=lr)
     return frozen_dict({**params, **new})  # running statistics (mu, sigma2) are carried over
 

@@ -1,0 +1,209 @@
+"""The worked arithmetic: every printed line evaluates (here, without mlp_fn) to its printed value,
+and every printed value is mlp_fn's own forward, backward and update result."""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import mlp_fn as mf
+from mlp_fn.explain import MAX_LINES, worked_example
+
+FUNCTIONS = {"exp": math.exp, "log": math.log, "tanh": math.tanh, "max": max}
+
+
+def evaluate(expr: str) -> float:
+    """The value of a line's numeric expression, by a tiny evaluator of + - * / and exp, log,
+    tanh, max over numbers: nothing of mlp_fn, nothing but arithmetic (no eval)."""
+    def ev(node: ast.AST) -> float:
+        if isinstance(node, ast.Expression):
+            return ev(node.body)
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+            return float(node.value)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            return -ev(node.operand) if isinstance(node.op, ast.USub) else ev(node.operand)
+        if isinstance(node, ast.BinOp):
+            a, b = ev(node.left), ev(node.right)
+            ops = {ast.Add: a + b, ast.Sub: a - b, ast.Mult: a * b}
+            if isinstance(node.op, ast.Div):
+                return a / b
+            return ops[type(node.op)]
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            args = [ev(a) for a in node.args]
+            return float(FUNCTIONS[node.func.id](*args))
+        raise ValueError(f"not arithmetic: {ast.dump(node)}")
+    return ev(ast.parse(expr, mode="eval"))
+
+
+NUMBER = re.compile(r"(\d+)\.(\d+)(e[-+]\d+)?")
+
+
+def rounding_bound(expr: str, decimals: int) -> float:
+    """How far rounding every d-decimal number of ``expr`` by half a unit in its last place can
+    move its value (first order: the sum over the numbers of each one's effect)."""
+    half = 0.5 * 10.0 ** -decimals
+    base = evaluate(expr)
+    total = 0.0
+    for match in NUMBER.finditer(expr):
+        if len(match.group(2)) != decimals:
+            continue  # a constant written in full (0.01, 0.044715, ...)
+        scale = 10.0 ** int(match.group(3)[1:]) if match.group(3) else 1.0  # e-notation
+        bumped = expr[:match.start()] + f"({match.group()} + {half * scale})" + \
+            expr[match.end():]
+        total += abs(evaluate(bumped) - base)
+    return total
+
+
+def equations(text: str) -> list[tuple[str, str, str]]:
+    """(symbol, numeric expression, printed value) of every equation (the indented lines; the
+    others are headings)."""
+    out = []
+    for line in text.splitlines():
+        parts = line.strip().split(" = ")
+        if line.startswith("  ") and len(parts) >= 3:
+            out.append((parts[0], parts[-2], parts[-1]))
+    return out
+
+
+def check_every_line(text: str, decimals: int) -> int:
+    lines = equations(text)
+    for symbol, expr, value in lines:
+        got = evaluate(expr)
+        allowed = 0.5 * 10.0 ** -decimals + 1.01 * rounding_bound(expr, decimals) + 1e-12
+        assert abs(got - float(value)) <= allowed, (symbol, expr, value, got)
+    return len(lines)
+
+
+def mlp_fn_values(X: Any, Y: Any, params: Any, acts: list[str], loss: str,
+                  lr: float | None) -> dict[str, float]:
+    """Every symbol the text may print, with mlp_fn's own value for it."""
+    AL, cache = mf.forward(X, params, acts)
+    grads = mf.backward(AL, Y, cache, params, acts, loss, intermediates=True)
+    out: dict[str, float] = {}
+    L = len(acts)
+    for l in range(1, L + 1):
+        for (j, i), v in np.ndenumerate(cache[f"Z{l}"]):
+            out[f"z[{l}][{j}]({i})"] = float(v)
+            out[f"a[{l}][{j}]({i})"] = float(cache[f"A{l}"][j, i])
+            out[f"dZ[{l}][{j}]({i})"] = float(grads[f"dZ{l}"][j, i])
+        for (j, k), v in np.ndenumerate(grads[f"dW{l}"]):
+            out[f"dW[{l}][{j}, {k}]"] = float(v)
+        for (j, _), v in np.ndenumerate(grads[f"db{l}"]):
+            out[f"db[{l}][{j}]"] = float(v)
+        if l > 1:
+            for (k, i), v in np.ndenumerate(grads[f"dA{l - 1}"]):
+                out[f"dA[{l - 1}][{k}]({i})"] = float(v)
+    if lr is not None:
+        new = mf.update(params, grads, lr)
+        for l in range(1, L + 1):
+            for (j, k), v in np.ndenumerate(new[f"W{l}"]):
+                out[f"W[{l}][{j}, {k}]"] = float(v)
+            for (j, _), v in np.ndenumerate(new[f"b{l}"]):
+                out[f"b[{l}][{j}]"] = float(v)
+    out["J"] = mf.compute_cost(AL, Y, loss)
+    return out
+
+
+@st.composite
+def small_steps(draw: Any) -> dict[str, Any]:
+    L = draw(st.integers(1, 3))
+    out, loss, n_y = draw(st.sampled_from([("sigmoid", "bce", 1), ("softmax", "cce", 3),
+                                           ("identity", "mse", 2), ("tanh", "half_mse", 1),
+                                           ("sigmoid", "mse", 1)]))
+    hidden = [draw(st.sampled_from(["sigmoid", "tanh", "relu", "leaky_relu", "gelu",
+                                    "identity", "quadratic"])) for _ in range(L - 1)]
+    dims = [draw(st.integers(1, 3)) for _ in range(L)] + [n_y]
+    m = draw(st.integers(1, 3))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    params = {}
+    for l in range(1, L + 1):
+        params[f"W{l}"] = np.round(rng.standard_normal((dims[l], dims[l - 1])), 2)
+        params[f"b{l}"] = np.round(0.3 * rng.standard_normal((dims[l], 1)), 2)
+    X = np.round(rng.standard_normal((dims[0], m)), 2)
+    if loss == "bce":
+        Y = rng.integers(0, 2, (1, m)).astype(float)
+    elif loss == "cce":
+        Y = mf.one_hot(rng.integers(0, 3, m), 3)
+    else:
+        Y = np.round(rng.standard_normal((n_y, m)), 2)
+    return {"X": X, "Y": Y, "params": params, "acts": [*hidden, out], "loss": loss,
+            "decimals": draw(st.integers(3, 6)), "lr": draw(st.sampled_from([None, 0.1, 0.5]))}
+
+
+@given(s=small_steps())
+def test_every_line_checks_and_is_mlp_fns_value(s: dict[str, Any]) -> None:
+    text = worked_example(s["X"], s["Y"], s["params"], s["acts"], s["loss"],
+                          learning_rate=s["lr"], decimals=s["decimals"])
+    assert check_every_line(text, s["decimals"]) > 0
+    ours = mlp_fn_values(s["X"], s["Y"], s["params"], s["acts"], s["loss"], s["lr"])
+    printed = {symbol: value for symbol, _, value in equations(text)}
+    seen = 0
+    for symbol, value in printed.items():
+        if symbol in ours:
+            assert value == f"{ours[symbol]:.{s['decimals']}f}", (symbol, value, ours[symbol])
+            seen += 1
+    assert "J" in printed and seen >= len(printed) - s["X"].shape[1]  # all but the L(i) lines
+
+
+def test_a_wrong_line_would_be_caught() -> None:
+    # The checker can fail: 003's printed z1[1] = -0.25 leaves out the bias -0.1.
+    with pytest.raises(AssertionError):
+        check_every_line("  z[1][1](0) = 0.3000*0.5000 + (-0.5000)*0.8000 + (-0.1000) = -0.2500",
+                         4)
+
+
+LISTING_003: dict[str, Any] = {  # 003's forward listing in the course layout: W[l] = the listing's W.T
+    "X": np.array([[0.5], [0.8]]),
+    "params": {"W1": np.array([[0.1, 0.4], [0.3, -0.5], [-0.2, 0.6]]),
+               "b1": np.array([[0.1], [-0.1], [0.2]]), "W2": np.array([[0.7, -0.3, 0.5]]),
+               "b2": np.array([[0.1]])},
+}
+
+
+def test_003s_listing_worked_out() -> None:
+    text = worked_example(LISTING_003["X"], np.array([[1.0]]), LISTING_003["params"],
+                          ["relu", "sigmoid"], "bce", learning_rate=0.1)
+    # The chapter's own line, z1[0] = 0.5*0.1 + 0.8*0.4 + 0.1 = 0.4700, in the course's order:
+    assert "z[1][0](0) = W[1][0, 0]*a[0][0](0) + W[1][0, 1]*a[0][1](0) + b[1][0] = " \
+           "0.1000*0.5000 + 0.4000*0.8000 + 0.1000 = 0.4700" in text
+    assert "= 0.3000*0.5000 + (-0.5000)*0.8000 + (-0.1000) = -0.3500" in text  # not -0.25
+    assert "= 1/(1 + exp(-0.7190)) = 0.6724" in text                          # not 0.6498
+    check_every_line(text, 4)
+
+
+def test_size_limit_and_narrowing() -> None:
+    X = np.zeros((10, 20))
+    params = mf.init_params([10, 10, 1], seed=0)
+    with pytest.raises(ValueError, match=rf"more than the {MAX_LINES} worked_example writes; "
+                                         r"narrow it"):
+        worked_example(X, np.zeros((1, 20)), params, ["tanh", "sigmoid"], "bce")
+    text = worked_example(X, np.zeros((1, 20)), params, ["tanh", "sigmoid"], "bce",
+                          parts=["forward"], layer=2, example=3)
+    assert [s for s, _, _ in equations(text)] == ["z[2][0](3)", "a[2][0](3)"]
+
+
+def test_markdown_with_latex() -> None:
+    text = worked_example(LISTING_003["X"], np.array([[1.0]]), LISTING_003["params"],
+                          ["relu", "sigmoid"], "bce", learning_rate=0.1, markdown=True)
+    maths = [line for line in text.splitlines() if line.startswith("$")]
+    assert maths and all(line.rstrip().endswith("$") for line in maths)
+    for line in maths:
+        body = line.strip().strip("$")
+        depth = 0
+        for ch in body:  # braces balance, never close before they open
+            depth += {"{": 1, "}": -1}.get(ch, 0)
+            assert depth >= 0
+        assert depth == 0
+        assert not re.search(r"\\(?!cdot|exp|log|tanh|max|sum)[a-z]", body)  # known commands
+        # The numbers survive: the LaTeX turned back into arithmetic evaluates to the value.
+        parts = body.split(" = ")
+        expr = parts[-2].replace(r" \cdot ", "*").replace("\\", "")
+        assert abs(evaluate(expr) - float(parts[-1])) <= 0.5e-4 + 1.01 * rounding_bound(expr, 4)
+    assert "$z^{[1]}_{0}(0) = " in text and text.count("### ") >= 4
