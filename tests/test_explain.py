@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -16,7 +17,8 @@ from hypothesis import strategies as st
 import mlp_fn as mf
 from mlp_fn.explain import MAX_LINES, worked_example
 
-FUNCTIONS = {"exp": math.exp, "log": math.log, "tanh": math.tanh, "max": max}
+FUNCTIONS: dict[str, Callable[..., float]] = {"exp": math.exp, "log": math.log,
+                                               "tanh": math.tanh, "max": max}
 
 
 def evaluate(expr: str) -> float:

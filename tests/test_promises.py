@@ -33,20 +33,22 @@ from hypothesis import strategies as st
 
 import mlp_fn as mf
 
-from mlp_fn import model
+from mlp_fn import explain, model
 
-#: Every public function: mlp_fn's names, and mlp_fn.model's (as "model.fit", ...).
+MODULES = {"model": model, "explain": explain}
+
+#: Every public function: mlp_fn's names, and those of mlp_fn.model and mlp_fn.explain
+#: (as "model.fit", ...).
 PUBLIC = sorted([n for n in mf.__all__ if inspect.isfunction(getattr(mf, n))]
-                + [f"model.{n}" for n, f in vars(model).items() if inspect.isfunction(f)
-                   and f.__module__ == "mlp_fn.model" and not n.startswith("_")])
+                + [f"{name}.{n}" for name, module in MODULES.items()
+                   for n, f in vars(module).items() if inspect.isfunction(f)
+                   and f.__module__ == module.__name__ and not n.startswith("_")])
 
 
 def function(name: str) -> Callable[..., Any]:
     """The public function called ``name`` ("forward", "model.fit", ...)."""
-    if name.startswith("model."):
-        fn: Callable[..., Any] = getattr(model, name[len("model."):])
-        return fn
-    fn = getattr(mf, name)
+    module, _, attr = name.rpartition(".")
+    fn: Callable[..., Any] = getattr(MODULES[module] if module else mf, attr)
     return fn
 TIME_LIMIT = 20  # seconds for one call; every valid call here takes well under one
 
