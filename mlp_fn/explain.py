@@ -46,7 +46,7 @@ Line = tuple[str, str, str, float]  # (symbol, equation in symbols or "", expres
 
 def worked_example(
     X: Array,
-    Y: Array,
+    Y: Array | None,
     params: Mapping[str, Array],
     activations: Sequence[ActivationSpec],
     loss: str,
@@ -61,8 +61,9 @@ def worked_example(
     """The text of one training step of the network (see the module docstring).
 
     Args:
-        X: (n_x, m) inputs; Y: (n_y, m) targets; params, activations, loss: the network (plain
-            layers: normalised and residual layers and custom activations are not written out).
+        X: (n_x, m) inputs; Y: (n_y, m) targets (None when ``parts`` is only 'forward');
+            params, activations, loss: the network (plain layers: normalised and residual
+            layers and custom activations are not written out).
         learning_rate: alpha; with it, every parameter's update W := W - alpha dW.
         decimals: the digits after the point of every number.
         parts: any of 'forward', 'cost', 'backward', 'update'.
@@ -82,9 +83,16 @@ def worked_example(
         raise ValueError("activations: worked_example writes out plain layers only; normalised "
                          "and residual layers and custom activations are not supported")
     X = check.inputs(X, params['W1'].shape[1], params['W1'].dtype)
-    Yf = check.targets(Y, params[f"W{L}"].shape[0], X.shape[1], name, X.dtype)
-    d = check.positive_int("decimals", decimals, minimum=0, maximum=12)
     chosen = _parts(parts)
+    if Y is None and chosen != {"forward"}:
+        raise ValueError("Y: the cost, backward pass and update need the targets, got None")
+    n_y = params[f"W{L}"].shape[0]
+    if Y is None:  # placeholder targets (valid for every loss): only the forward pass is shown
+        Yf = np.zeros((n_y, X.shape[1]), X.dtype)
+        Yf[0] = 1.0
+    else:
+        Yf = check.targets(Y, n_y, X.shape[1], name, X.dtype)
+    d = check.positive_int("decimals", decimals, minimum=0, maximum=12)
     if learning_rate is None and "update" in chosen and parts is not PARTS:
         raise ValueError("learning_rate: the update needs alpha; pass learning_rate=")
     lr = None if learning_rate is None else check.positive_float("learning_rate", learning_rate)

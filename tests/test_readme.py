@@ -2,8 +2,9 @@
 
 Every ```python block of README.md is executed, in order, in one namespace (a later block may use
 the names of an earlier one). A statement whose last line ends in ``# -> TEXT`` must print exactly
-TEXT (runs of spaces count as one); the other statements must simply run. The files a block
-writes go to a temporary working directory.
+TEXT (runs of spaces count as one), and so must a statement followed by a line holding only
+such a comment (for outputs too long to share a line); the other statements must simply run.
+The files a block writes go to a temporary working directory.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ def run_block(source: str, first_line: int, namespace: dict[str, object]) -> int
         with contextlib.redirect_stdout(out):
             exec(code, namespace)  # noqa: S102 - the README is this project's own text
         match = EXPECT.search(lines[end - 1])
+        if match is None and end < len(lines) and lines[end].strip().startswith("#"):
+            match = EXPECT.search(lines[end])  # the claim on the line below
         if match:
             where = f"README.md line {first_line + end - 1}"
             assert squash(out.getvalue()) == squash(match.group(1)), (
@@ -79,3 +82,5 @@ def test_a_wrong_claim_fails() -> None:
     with pytest.raises(AssertionError, match="the comment says"):
         run_block("print(1 + 1)  # -> 3", 1, {})
     assert run_block("print(1 + 1)  # -> 2", 1, {}) == 1
+    with pytest.raises(AssertionError, match="the comment says"):
+        run_block("print(1 + 1)\n# -> 3", 1, {})  # a claim on the line below is checked too

@@ -19,7 +19,7 @@ from typing import Any
 from pathlib import Path
 
 from walkthroughs import WALKTHROUGHS
-from walkthroughs._context import IMAGES, SETTINGS
+from walkthroughs._context import IMAGES, SETTINGS, TEXTS
 from walkthroughs._html import write_html
 from walkthroughs._report import Check, Record, Skip
 
@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{checks_run - sum('check failed' in f for f in failures)} of {checks_run} "
               f"independent checks passed")
     if args.html is not None:
-        write_html(args.html, records, IMAGES, quick=args.quick)
+        write_html(args.html, records, IMAGES, quick=args.quick, texts=TEXTS)
         if not args.json:
             print(f"HTML report written to {args.html}")
     for failure in failures:

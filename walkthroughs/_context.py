@@ -21,6 +21,22 @@ SETTINGS: Settings = {"quick": False, "out": Path("out"), "progress": True}
 #: (walkthrough, path) of every image saved during this run, in order.
 IMAGES: list[tuple[str, Path]] = []
 
+#: (walkthrough, title, text) of every worked example shown during this run, for the report.
+TEXTS: list[tuple[str, str, str]] = []
+
+
+def show_worked(walkthrough: str, title: str, text: str) -> str:
+    """Print a worked example (``mlp_fn.explain``) and keep it for the HTML report."""
+    print(f"\n--- {title} ---\n{text}")
+    TEXTS.append((walkthrough, title, text))
+    return text
+
+
+def worked_line(text: str, symbol: str) -> str:
+    """The line of a worked example that computes ``symbol`` (e.g. 'z[1][1](0)')."""
+    return next(line.strip() for line in text.splitlines()
+                if line.strip().startswith(f"{symbol} = "))
+
 
 def out_dir(walkthrough: str) -> Path:
     """The folder for one walkthrough's files (created on demand)."""

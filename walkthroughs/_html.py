@@ -17,12 +17,14 @@ td.match { background: #e6f4e6; } td.format { background: #f4f4e0; }
 td.differs { background: #f8e4e4; }
 figure { display: inline-block; margin: 0.5em; }
 figcaption { font-size: 12px; color: #555; }
+pre { font-size: 12px; background: #f7f7f7; padding: 0.5em; overflow-x: auto; }
 """
 
 
 def write_html(path: Path, records: list[Record], images: list[tuple[str, Path]],
-               quick: bool = False) -> None:
-    """Write the report table and every saved image (PNG embedded in base64) to ``path``."""
+               quick: bool = False, texts: list[tuple[str, str, str]] | None = None) -> None:
+    """Write the report table, every worked example and every saved image (PNG embedded in
+    base64) to ``path``."""
     rows = []
     for r in records:
         cells = "".join(f"<td>{html.escape(text)}</td>" for text in
@@ -35,6 +37,8 @@ def write_html(path: Path, records: list[Record], images: list[tuple[str, Path]]
         figures.append(f"<figure><img src='data:image/png;base64,{data}' alt='{html.escape(image.stem)}'>"
                        f"<figcaption>{html.escape(walkthrough)}: {html.escape(image.stem)}"
                        f"</figcaption></figure>")
+    worked = "".join(f"<h3>{html.escape(w)}: {html.escape(title)}</h3><pre>{html.escape(text)}</pre>"
+                     for w, title, text in texts or [])
     counts = {v: sum(r["verdict"] == v for r in records) for v in ("match", "format", "differs")}
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>mlp_fn reproduction report</title>
@@ -46,6 +50,8 @@ def write_html(path: Path, records: list[Record], images: list[tuple[str, Path]]
 <th>verdict</th><th>reason</th></tr>
 {''.join(rows)}
 </table>
+<h2>Worked examples</h2>
+{worked}
 <h2>Plots</h2>
 {''.join(figures)}
 </body></html>

@@ -13,6 +13,8 @@ import math
 import numpy as np
 
 import mlp_fn as mf
+from mlp_fn.explain import worked_example
+from walkthroughs._context import show_worked, worked_line
 from walkthroughs._report import Check, Record, check, print_records, record
 
 NAME = "backpropagation"
@@ -65,13 +67,19 @@ print("\n".join(lines))
 #   0.5961, which contradicts the a2 = 0.5963 printed one line above;
 # * W1[0, 1] after the update: 0.7 - 0.1 * 0.161487 = 0.683851, which rounds to 0.6839, not 0.6838.
 
+# %% The whole step worked out by mlp_fn.explain (course layout: the listing's W1[0, 1] is
+# W[1][1, 0] here), to six digits so the rounding of W1[0, 1] shows
+worked = show_worked(NAME, "003's backpropagation step, worked out",
+                     worked_example(X_row.T, y, params, acts, "bce", learning_rate=0.1,
+                                    decimals=6))
+
 # %%
 a2_value = float(a2[0, 0])
 RECORDS: list[Record] = [
     record(NAME, "z1, a1", "z1 = [[0.65 0.5 ]], a1 = [[0.65 0.5 ]]", lines[1]),
     record(NAME, "z2, a2", "z2 = [[0.39]], a2 = [[0.5963]]", lines[2]),
     record(NAME, "loss", "Loss (BCE): 0.5173", lines[3],
-           f"-ln(a2) = -ln({a2_value:.6f}) = {-math.log(a2_value):.6f}; 0.5173 would need "
+           f"{worked_line(worked, 'L(0)')}; 0.5173 would need "
            f"a2 = e^-0.5173 = {math.exp(-0.5173):.4f}, not the a2 = 0.5963 printed above it"),
     record(NAME, "dz2", "dz2 (output error) = [[-0.4037]]", lines[6]),
     record(NAME, "dW2", "dW2 = [[-0.2624] [-0.2019]]", lines[7]),
@@ -83,7 +91,7 @@ RECORDS: list[Record] = [
     record(NAME, "W2 update", "W2: [ 0.6 -0.4] -> [ 0.6262 -0.3798]", lines[16]),
     record(NAME, "W1 before", "W1 before: [[ 0.3 0.7] [ 0.5 -0.2]]", lines[17]),
     record(NAME, "W1 after", "W1 after: [[ 0.3242 0.6838] [ 0.5121 -0.2081]]", lines[18],
-           f"W1[0,1] = 0.7 - 0.1 * {float(dW1[1, 0]):.6f} = {float(new['W1'][1, 0]):.6f}, which "
+           f"{worked_line(worked, 'W[1][1, 0]')} (the listing's W1[0,1]), which "
            f"rounds to 0.6839; the printed 0.6838 is a rounding slip"),
 ]
 

@@ -13,6 +13,8 @@ import math
 import numpy as np
 
 import mlp_fn as mf
+from mlp_fn.explain import worked_example
+from walkthroughs._context import show_worked, worked_line
 from walkthroughs._report import Check, Record, check, print_records, record
 
 NAME = "forward_propagation"
@@ -52,20 +54,25 @@ print("\n".join(lines))
 # * sigmoid(0.719) = 0.6724. The printed 0.6498 is not even the sigmoid of the printed 0.619,
 #   which is 0.6500.
 
+# %% The whole forward pass worked out by mlp_fn.explain, every line checkable by hand
+worked = show_worked(NAME, "003's 2-3-1 forward pass, worked out",
+                     worked_example(X_row.T, None, params, ["relu", "sigmoid"], "bce",
+                                    parts=["forward"]))
+
 # %%
 without_b1 = 0.5 * 0.3 + 0.8 * -0.5
 without_b2 = 0.7 * 0.47 + -0.3 * 0.0 + 0.5 * 0.58
 sig_printed_z2 = 1 / (1 + math.exp(-0.619))
-Z1_REASON = (f"0.5*0.3 + 0.8*(-0.5) + (-0.1) = -0.35; the printed -0.25 is the sum without the "
+Z1_REASON = (f"{worked_line(worked, 'z[1][1](0)')}; the printed -0.25 is the sum without the "
              f"bias b1[1] = -0.1 ({without_b1:.2f}), which z1[0] and z1[2] do include")
 RECORDS: list[Record] = [
     record(NAME, "z1", "Hidden pre-activation (z1): [[ 0.47 -0.25 0.58]]", lines[1], Z1_REASON),
     record(NAME, "a1", "Hidden post-activation (a1 = ReLU(z1)): [[0.47 0. 0.58]]", lines[2]),
     record(NAME, "z2", "Output pre-activation (z2): [[0.619]]", lines[4],
-           f"0.7*0.47 - 0.3*0 + 0.5*0.58 + 0.1 = 0.719; the printed 0.619 is the sum without the "
+           f"{worked_line(worked, 'z[2][0](0)')}; the printed 0.619 is the sum without the "
            f"bias b2 = 0.1 ({without_b2:.3f})"),
     record(NAME, "output", "Output (sigmoid(z2)): [[0.6498]]", lines[5],
-           f"sigmoid(0.719) = {1 / (1 + math.exp(-0.719)):.4f}; the printed 0.6498 is not even "
+           f"{worked_line(worked, 'a[2][0](0)')}; the printed 0.6498 is not even "
            f"the sigmoid of the printed z2: sigmoid(0.619) = {sig_printed_z2:.4f}"),
     record(NAME, "step z1[0]", "z1[0] = 0.5*0.1 + 0.8*0.4 + 0.1 = 0.4700", lines[8]),
     record(NAME, "step a1[0]", "a1[0] = ReLU(0.4700) = 0.4700", lines[9]),

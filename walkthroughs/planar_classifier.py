@@ -17,8 +17,9 @@ import math
 import numpy as np
 
 import mlp_fn as mf
+from mlp_fn.explain import worked_example
 from walkthroughs._context import (SETTINGS, decision_boundary, out_dir, progress, pyplot,
-                                   save_figure)
+                                   save_figure, show_worked)
 from walkthroughs._report import Check, Record, check, print_records, record_band, record_claim
 
 NAME = "planar_classifier"
@@ -82,8 +83,13 @@ for lr, costs in by_rate.items():
     print(f"lr {lr:>7}: final cost {costs[-1]:.4f}, cost rose in {rises} of {len(costs) - 1} "
           f"iterations")
 
-# %% The exercise of 002: three examples
+# %% The exercise of 002: three examples. Its first training step, worked out as 002 suggests
+# ("working it out on paper"): nn_model's start (randn * 0.01 from seed 3, 4 tanh units) and
+# learning rate 1.2, to six digits, since the weights are small.
 Xe, Ye = mf.exercise_002()
+show_worked(NAME, "002's action step: the first step of nn_model on its 3 examples",
+            worked_example(Xe, Ye, mf.init_params([2, 4, 1], method="random", seed=3), ACTS,
+                           "bce", learning_rate=1.2, decimals=6))
 pe, he = nn_model(Xe, Ye, 4)
 print(f"exercise: final cost {he['cost'][-1]:.6f}, predictions "
       f"{mf.predict(Xe, pe, ACTS, 'bce').tolist()} for labels {Ye.astype(int).tolist()}")
