@@ -14,6 +14,7 @@ from mlp_fn.data import (Standardizer, binary_blobs, blobs, exercise_002, fit_st
                          noisy_xor, one_hot, planar_flower, sine, standardize, train_test_split,
                          two_moons, unstandardize, x_squared, xor)
 from mlp_fn import explain, model
+from mlp_fn.callbacks import progress_callback
 from mlp_fn.gradient_check import gradient_check, gradient_check_1d
 from mlp_fn.initialization import INITS, init_params
 from mlp_fn.losses import (LOSSES, bce, binary_log_loss, cce, half_mse, l2, mse,
@@ -43,7 +44,7 @@ __all__ = [
     "activation_forward", "adam_bias_corrected", "adam_init", "adam_step", "adamw_init", "adamw_step", "backward", "bce",
     "binary_log_loss", "cce", "clip_by_global_norm", "compute_cost", "constant", "cosine_decay",
     "count_params", "dropout_masks", "exponential_decay", "forward", "gd_init", "gd_step", "gelu",
-    "gelu_derivative", "global_norm", "gradient_check", "gradient_check_1d", "random_mini_batches", "half_mse", "identity",
+    "gelu_derivative", "global_norm", "progress_callback", "gradient_check", "gradient_check_1d", "random_mini_batches", "half_mse", "identity",
     "identity_derivative", "init_params", "inverse_time_decay", "l2", "l2_penalty",
     "leaky_relu", "leaky_relu_derivative", "linear", "linear_backward", "linear_forward",
     "load_params", "make_schedule", "momentum_ema_init", "momentum_ema_step", "momentum_init",

@@ -93,13 +93,22 @@ def _remove_stale(target: Path) -> None:
 
 def write_npz(path: Any, arrays: Mapping[str, np.ndarray[Any, Any]]) -> None:
     """Write ``arrays`` as an .npz archive at ``path``, atomically (see the module docstring)."""
+    _write(path, lambda f: np.savez(f, **dict(arrays)))  # type: ignore[arg-type]
+
+
+def write_bytes(path: Any, data: bytes) -> None:
+    """Write ``data`` at ``path``, atomically, as ``write_npz`` writes (an image, say)."""
+    _write(path, lambda f: f.write(data))
+
+
+def _write(path: Any, fill: Callable[[IO[bytes]], object]) -> None:
     target = _target(checked_path(path))
     _remove_stale(target)
     tmp = target.parent / f".{target.name}.{os.getpid()}-{threading.get_ident()}{_TMP_SUFFIX}"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # 0o666 & ~umask
     try:
         with os.fdopen(fd, "wb") as f:
-            np.savez(f, **dict(arrays))  # type: ignore[arg-type]
+            fill(f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, target)

@@ -20,6 +20,7 @@ import copy
 import inspect
 import io
 import signal
+import sys
 import tempfile
 import warnings
 from collections.abc import Callable, Iterator, Mapping
@@ -33,9 +34,9 @@ from hypothesis import strategies as st
 
 import mlp_fn as mf
 
-from mlp_fn import explain, model
+from mlp_fn import explain, model, plots
 
-MODULES = {"model": model, "explain": explain}
+MODULES = {"model": model, "explain": explain, "plots": plots}
 
 #: Every public function: mlp_fn's names, and those of mlp_fn.model and mlp_fn.explain
 #: (as "model.fit", ...).
@@ -88,6 +89,11 @@ def _valid(fn: str, param: str, tmp: Path) -> Any:
     if fn == "custom_activation":  # softplus, log(1 + e^z), and its derivative sigmoid(z)
         table.update({"name": "softplus", "g": lambda Z: np.logaddexp(0.0, Z),
                       "derivative": lambda Z, A: 1 / (1 + np.exp(-Z))})
+    if fn.startswith("plots."):
+        trained, history = mf.train(X, Y, P, ["tanh", "sigmoid"], "bce", learning_rate=0.5,
+                                    epochs=3)
+        table.update({"history": dict(history), "path": tmp / "training.gif", "epochs": 4,
+                      "frames": 3, "learning_rate": 0.5})
     if fn == "random_mini_batches":
         table["mini_batch_size"] = 3
     if fn == "save_params":
@@ -230,6 +236,8 @@ def call(where: str, fn: Callable[..., Any], args: tuple[Any, ...],
         out = None
     assert same((args, kwargs), before), f"{where}: an argument was modified"
     check_result(where, out)
+    if "matplotlib.pyplot" in sys.modules:  # figures a call made are not kept open
+        sys.modules["matplotlib.pyplot"].close("all")
 
 
 # --- the sweep ---------------------------------------------------------------------------------
@@ -248,8 +256,8 @@ def _arguments(fn_name: str, data: st.DataObject, tmp: Path) -> tuple[tuple[Any,
         optional = param.default is not inspect.Parameter.empty
         if optional and data.draw(st.booleans(), label=f"omit {param.name}"):
             continue
-        if fn_name in ("save_params", "load_params", "model.save", "model.load") and \
-                param.name == "path":
+        if fn_name in ("save_params", "load_params", "model.save", "model.load",
+                       "plots.animate_training") and param.name == "path":
             value = _valid(fn_name, "path", tmp)  # paths are attacked in their own tests
         elif data.draw(st.integers(0, 2), label=f"{param.name} hostile?") == 0:
             value = data.draw(st.sampled_from(HOSTILE), label=param.name)()

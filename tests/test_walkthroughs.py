@@ -112,7 +112,8 @@ def test_walkthrough_runs_and_its_independent_checks_pass(name: str) -> None:
 EXPERIMENTS = {
     "x_squared_experiment": ["mse_vs_width.png", "fitted_curves.png"],
     "six_problem_suite": ["loss_curves.png", "decision_boundaries.png", "sine_fit.png"],
-    "planar_classifier": ["learning_curve.png", "decision_boundaries.png", "hidden_sizes.png"],
+    "planar_classifier": ["learning_curve.png", "decision_boundaries.png", "hidden_sizes.png",
+                          "network_diagram.png", "unit_maps.png"],
     "common_mistakes_experiments": ["gradient_norms.png", "mse_vs_bce_gradient.png"],
     "digits": ["confusion_matrix.png", "most_confused.png"],
     "remedies": ["remedies.png"],
@@ -171,6 +172,8 @@ def test_experiment_quick_mode_writes_its_json_and_images(name: str) -> None:
     for image in EXPERIMENTS[name]:
         data = (out / image).read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000  # a real picture
+    if name == "planar_classifier":
+        assert (out / "training.gif").read_bytes()[:6] == b"GIF89a"
 
 
 def test_every_difference_is_backed_by_an_independent_value() -> None:

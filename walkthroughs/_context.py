@@ -59,6 +59,11 @@ def save_figure(fig: Any, walkthrough: str, name: str, *, layout: bool = True) -
     return path
 
 
+def remember_image(walkthrough: str, path: Path) -> None:
+    """Keep an image written some other way (an animated GIF) for the HTML report."""
+    IMAGES.append((walkthrough, path))
+
+
 def pyplot() -> Any:
     """matplotlib.pyplot on the headless Agg backend (imported only when a plot is made)."""
     import matplotlib
@@ -84,25 +89,3 @@ def progress(iterable: Any, total: int, desc: str) -> Any:
             print("(progress bars need tqdm: pip install -e '.[plots]')", file=sys.stderr)
         return iterable
     return tqdm(iterable, total=total, desc=desc, leave=False, ncols=80)
-
-
-def decision_boundary(ax: Any, X: Any, Y: Any, predict: Any, title: str) -> None:
-    """Shade the classes ``predict`` assigns over the plane (X is (2, m)) and scatter the data,
-    coloured by its label (Y: a (1, m) row of {0,1} or a (K, m) one-hot matrix)."""
-    import numpy as np
-
-    pad = 0.5
-    x0 = np.linspace(X[0].min() - pad, X[0].max() + pad, 200)
-    x1 = np.linspace(X[1].min() - pad, X[1].max() + pad, 200)
-    g0, g1 = np.meshgrid(x0, x1)
-    grid = np.stack([g0.ravel(), g1.ravel()]).astype(X.dtype)
-    predicted = np.asarray(predict(grid))
-    if predicted.ndim == 2 and predicted.shape[0] > 1:  # one-hot columns: the class index
-        predicted = predicted.argmax(axis=0)
-    classes = predicted.reshape(g0.shape)
-    labels = Y.argmax(axis=0) if Y.shape[0] > 1 else Y[0]
-    ax.contourf(g0, g1, classes, alpha=0.3, cmap="coolwarm")
-    ax.scatter(X[0], X[1], c=labels, s=8, cmap="coolwarm", edgecolors="k", linewidths=0.2)
-    ax.set_xlabel("x1")
-    ax.set_ylabel("x2")
-    ax.set_title(title)

@@ -34,7 +34,9 @@ def write_html(path: Path, records: list[Record], images: list[tuple[str, Path]]
     figures = []
     for walkthrough, image in images:
         data = base64.b64encode(image.read_bytes()).decode("ascii")
-        figures.append(f"<figure><img src='data:image/png;base64,{data}' alt='{html.escape(image.stem)}'>"
+        kind = "gif" if image.suffix == ".gif" else "png"
+        figures.append(f"<figure><img src='data:image/{kind};base64,{data}' "
+                       f"alt='{html.escape(image.stem)}'>"
                        f"<figcaption>{html.escape(walkthrough)}: {html.escape(image.stem)}"
                        f"</figcaption></figure>")
     worked = "".join(f"<h3>{html.escape(w)}: {html.escape(title)}</h3><pre>{html.escape(text)}</pre>"

@@ -17,8 +17,9 @@ import math
 import numpy as np
 
 import mlp_fn as mf
+from mlp_fn import plots
 from mlp_fn.explain import worked_example
-from walkthroughs._context import (SETTINGS, decision_boundary, out_dir, progress, pyplot,
+from walkthroughs._context import (SETTINGS, out_dir, progress, pyplot, remember_image,
                                    save_figure, show_worked)
 from walkthroughs._report import Check, Record, check, print_records, record_band, record_claim
 
@@ -96,32 +97,40 @@ print(f"exercise: final cost {he['cost'][-1]:.6f}, predictions "
 
 # %% Plots: learning curve, decision boundaries (network, logistic regression, hidden sizes)
 plt = pyplot()
-fig, ax = plt.subplots(figsize=(6, 4))
-ax.plot(range(0, ITERATIONS, 100), history["cost"][::100], color="blue")
-ax.set_xlabel("Iterations")
-ax.set_ylabel("Cost")
-ax.set_title("Learning curve (n_h = 4, lr 1.2)")
-ax.grid(True)
-save_figure(fig, NAME, "learning_curve")
+ax = plots.learning_curves(history, title="Learning curve (n_h = 4, lr 1.2)")
+save_figure(ax.figure, NAME, "learning_curve")
 
 fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
-decision_boundary(axes[0], X, Y, lambda G: mf.predict(G, lr_params, ["sigmoid"], "bce"),
-                  f"Logistic regression ({lr_accuracy:.2f}%)")
-decision_boundary(axes[1], X, Y, lambda G: mf.predict(G, params, ACTS, "bce"),
-                  f"Neural network, n_h = 4 ({accuracy:.2f}%)")
+plots.decision_boundary(X, Y, lr_params, ["sigmoid"], ax=axes[0],
+                        title=f"Logistic regression ({lr_accuracy:.2f}%)")
+plots.decision_boundary(X, Y, params, ACTS, ax=axes[1],
+                        title=f"Neural network, n_h = 4 ({accuracy:.2f}%)")
 save_figure(fig, NAME, "decision_boundaries")
 
-fig, axes = plt.subplots(2, 4, figsize=(15, 7))
+fig, axes = plt.subplots(2, 4, figsize=(16, 7))
 for ax, n_h in zip(axes.ravel(), sizes):
-    decision_boundary(ax, X, Y, lambda G, p=study[n_h][2]: mf.predict(G, p, ACTS, "bce"),
-                      f"n_h = {n_h}: train {100 * study[n_h][0]:.1f}%, "
-                      f"test {100 * study[n_h][1]:.1f}%")
+    plots.decision_boundary(X, Y, study[n_h][2], ACTS if n_h else ["sigmoid"], ax=ax,
+                            title=f"n_h = {n_h}: train {100 * study[n_h][0]:.1f}%, "
+                                  f"test {100 * study[n_h][1]:.1f}%")
 Xf, Yf = mf.planar_flower()
 pf, _ = nn_model(Xf, Yf, 4)
 flower_accuracy = mf.accuracy(Xf, Yf, pf, ACTS, "bce")
-decision_boundary(axes.ravel()[-1], Xf, Yf, lambda G: mf.predict(G, pf, ACTS, "bce"),
-                  f"course's flower, n_h = 4 ({100 * flower_accuracy:.1f}%)")
+plots.decision_boundary(Xf, Yf, pf, ACTS, ax=axes.ravel()[-1],
+                        title=f"course's flower, n_h = 4 ({100 * flower_accuracy:.1f}%)")
 save_figure(fig, NAME, "hidden_sizes")
+
+# %% The trained network itself: its weights, and what each hidden unit computes
+ax = plots.network_diagram(params, ACTS, title="The trained 2-4-1 network (line width: |w|)")
+save_figure(ax.figure, NAME, "network_diagram")
+save_figure(plots.unit_maps(X, params, ACTS), NAME, "unit_maps", layout=False)
+
+# %% Training as an animation: the boundary and the cost, 50 frames over the run
+gif = out_dir(NAME) / "training.gif"
+animation = plots.animate_training(X, Y, mf.init_params([2, 4, 1], method="random", seed=3),
+                                   ACTS, "bce", gif, epochs=ITERATIONS, frames=50,
+                                   learning_rate=1.2)
+plt.close(animation[0])
+remember_image(NAME, gif)
 
 # %% The documented figure and the claims
 acc = np.array(by_noise[0.2])

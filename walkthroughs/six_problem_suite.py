@@ -33,8 +33,8 @@ from typing import Any, TypedDict
 import numpy as np
 
 import mlp_fn as mf
-from walkthroughs._context import (SETTINGS, decision_boundary, out_dir, progress, pyplot,
-                                   save_figure)
+from mlp_fn import plots
+from walkthroughs._context import SETTINGS, out_dir, progress, pyplot, save_figure
 from walkthroughs._report import Check, Record, check, print_records, record_band
 
 NAME = "six_problem_suite"
@@ -175,8 +175,7 @@ fig, axes = plt.subplots(2, 4, figsize=(14, 7))
 for ax, name in zip(axes.ravel(), two_d):
     _, params, (Xtr, Ytr, _, _) = kept[name]
     p = PROBLEMS[name]
-    decision_boundary(ax, Xtr, Ytr, lambda G, p=p, params=params:
-                      mf.predict(G, params, p["acts"], p["loss"]), name)
+    plots.decision_boundary(Xtr, Ytr, params, p["acts"], ax=ax, title=name)
 axes.ravel()[-1].axis("off")
 save_figure(fig, NAME, "decision_boundaries")
 

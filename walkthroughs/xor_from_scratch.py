@@ -16,6 +16,8 @@
 import numpy as np
 
 import mlp_fn as mf
+from mlp_fn import plots
+from walkthroughs._context import out_dir, pyplot, remember_image
 from walkthroughs._report import Check, Record, check, print_records, record
 
 NAME = "xor_from_scratch"
@@ -40,6 +42,13 @@ for i in range(4):
     lines.append(f"  Input: {X_row[i]} -> Predicted: {pred:.4f} -> Rounded: {round(pred)} "
                  f"(Actual: {y_row[i, 0]})")
 print("\n".join(lines))
+
+# %% The same training as an animation: the boundary over the plane and the cost, 40 frames
+gif = out_dir(NAME) / "training.gif"
+animation = plots.animate_training(X, Y, params0, acts, "half_mse", gif, epochs=9999,
+                                   frames=40, learning_rate=1.0, shuffle=False, resolution=40)
+pyplot().close(animation[0])
+remember_image(NAME, gif)
 
 # %% [markdown]
 # The listing itself, run here exactly as printed (row layout, in place, the same seed), gives the

@@ -1,0 +1,368 @@
+"""Pictures a learner looks at: decision boundaries, learning curves, the network itself, what
+each hidden unit computes, and training as an animation.
+
+matplotlib is imported only when a function is called (``pip install 'mlp_fn[plots]'``); the
+figures draw headless (Agg) when there is no display. Every function draws into the ``ax`` (or
+``fig``) it is given, or a new one, and returns it, so pictures compose. The colours come from
+Okabe and Ito's palette, which readers with any form of colour blindness tell apart; sign and
+class are also told by line style or marker, not by colour alone.
+
+Data are in the course layout: X of shape (2, m) for the plane plots, Y a (1, m) row of 0/1
+labels or (K, m) one-hot columns.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from mlp_fn import validation as check
+from mlp_fn._types import ActivationSpec, Array, Params
+from mlp_fn.activations import label
+from mlp_fn.propagation import _forward
+from mlp_fn._state import History
+from mlp_fn.training import train
+
+#: Okabe and Ito (2008): orange, sky blue, bluish green, yellow, blue, vermillion, purple, black.
+OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
+             "#000000"]
+POSITIVE, NEGATIVE = "#0072B2", "#D55E00"  # blue and vermillion: weights' signs
+MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
+
+
+def _pyplot() -> Any:
+    """matplotlib.pyplot, headless when no display is set; one clear line if it is missing."""
+    try:
+        import matplotlib
+    except ImportError:
+        raise ImportError("mlp_fn.plots draws with matplotlib, which is not installed: "
+                          "pip install 'mlp_fn[plots]' (or: pip install matplotlib)") from None
+    if not os.environ.get("DISPLAY") and not os.environ.get("MPLBACKEND"):
+        matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _axes(ax: Any, plt: Any, figsize: tuple[float, float]) -> tuple[Any, bool]:
+    """The axes to draw into (a new figure's if None), and whether it was made here."""
+    from matplotlib.axes import Axes
+
+    if ax is None:
+        return plt.subplots(figsize=figsize)[1], True
+    if not isinstance(ax, Axes):
+        raise TypeError(f"ax: expected matplotlib Axes or None, got {check.describe(ax)}")
+    return ax, False
+
+
+def _figure(fig: Any, plt: Any, figsize: tuple[float, float]) -> Any:
+    from matplotlib.figure import Figure
+
+    if fig is None:
+        return plt.figure(figsize=figsize)
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig: expected a matplotlib Figure or None, got {check.describe(fig)}")
+    return fig
+
+
+def _title(title: Any, default: str) -> str:
+    if title is None:
+        return default
+    if not isinstance(title, str):
+        raise TypeError(f"title: expected a str or None, got {check.describe(title)}")
+    return title
+
+
+def _network(params: Any, activations: Any) -> tuple[int, list[ActivationSpec]]:
+    L = check.params(params)
+    return L, check.activations(activations, L, params)
+
+
+def _plane(X: Any, params: Mapping[str, Array]) -> Array:
+    X = check.inputs(X, 2, params["W1"].dtype) if isinstance(X, np.ndarray) and X.ndim == 2 \
+        and X.shape[0] == 2 else check.matrix("X", X, "(2, m)")
+    if X.shape[0] != 2 or params["W1"].shape[1] != 2:
+        raise ValueError(f"X: the plane plots need 2 input features (X of shape (2, m), W1 with "
+                         f"2 columns), got X {X.shape} and W1 {params['W1'].shape}")
+    if X.shape[1] == 0:
+        raise ValueError("X: expected at least one example, got m = 0")
+    out: Array = X
+    return out
+
+
+def _grid(X: Array, resolution: int, dtype: Any) -> tuple[Array, Array, Array]:
+    """The plane around the data: (x1 values, x2 values, the grid as (2, r*r) columns)."""
+    pad = 0.1 * max(float(np.ptp(X[0])), float(np.ptp(X[1])), 1e-3) + 0.3
+    g1 = np.linspace(X[0].min() - pad, X[0].max() + pad, resolution)
+    g2 = np.linspace(X[1].min() - pad, X[1].max() + pad, resolution)
+    G1, G2 = np.meshgrid(g1, g2)
+    return g1, g2, np.stack([G1.ravel(), G2.ravel()]).astype(dtype)
+
+
+def _labels(Y: Any, m: int) -> np.ndarray[Any, Any]:
+    """Class index per example from a (1, m) 0/1 row or (K, m) one-hot columns."""
+    if not isinstance(Y, np.ndarray) or type(Y) is not np.ndarray or Y.ndim != 2 or \
+            Y.shape[1] != m or Y.dtype.kind not in "fiub":
+        raise TypeError(f"Y: expected a (1, {m}) row of labels or (K, {m}) one-hot columns, got "
+                        f"{check.describe(Y)}")
+    labels: np.ndarray[Any, Any] = (Y[0] > 0.5).astype(int) if Y.shape[0] == 1 \
+        else Y.argmax(axis=0)
+    return labels
+
+
+def _scatter(ax: Any, X: Array, labels: np.ndarray[Any, Any]) -> None:
+    for k in np.unique(labels):
+        at = labels == k
+        ax.scatter(X[0, at], X[1, at], s=14, c=OKABE_ITO[int(k) % 8],
+                   marker=MARKERS[int(k) % 8], edgecolors="black", linewidths=0.4,
+                   label=f"class {int(k)}")
+
+
+def _surface(params: Mapping[str, Array], acts: Sequence[ActivationSpec], grid: Array,
+             r: int) -> tuple[Array, int]:
+    """The network's output over the grid: (probability of class 1 or the class index, K)."""
+    with np.errstate(all="ignore"):
+        AL, _ = _forward(grid, params, acts)
+    if not np.isfinite(AL).all():
+        raise ValueError("params: the network's output overflowed over the plane")
+    if AL.shape[0] == 1:
+        return AL[0].reshape(r, r), 2
+    return AL.argmax(axis=0).reshape(r, r).astype(float), AL.shape[0]
+
+
+def _binary_cmap() -> Any:
+    from matplotlib.colors import LinearSegmentedColormap
+
+    return LinearSegmentedColormap.from_list("okabe_ito_diverging",
+                                             [OKABE_ITO[0], "#FFFFFF", OKABE_ITO[1]])
+
+
+def decision_boundary(X: Array, Y: Array, params: Mapping[str, Array],
+                      activations: Sequence[ActivationSpec], *, ax: Any = None,
+                      resolution: int = 200, title: str | None = None) -> Any:
+    """The classifier's answer over the plane, with the data: for a sigmoid output the
+    probability of class 1 (white at 0.5, the boundary drawn as a line), for a softmax output
+    the region of each class. X (2, m), Y (1, m) labels or (K, m) one-hot. Returns the axes."""
+    _, acts = _network(params, activations)
+    X = _plane(X, params)
+    labels = _labels(Y, X.shape[1])
+    r = check.positive_int("resolution", resolution, minimum=2, maximum=2000)
+    heading = _title(title, "Decision boundary and the data")
+    ax, made = _axes(ax, _pyplot(), (5, 4.2))
+    g1, g2, grid = _grid(X, r, params["W1"].dtype)
+    surface, K = _surface(params, acts, grid, r)
+    if K == 2:
+        image = ax.pcolormesh(g1, g2, surface, cmap=_binary_cmap(), vmin=0, vmax=1,
+                              shading="auto", alpha=0.5)  # pale, so the points stand out
+        ax.contour(g1, g2, surface, levels=[0.5], colors="black", linewidths=1.0)
+        ax.figure.colorbar(image, ax=ax, shrink=0.8, label="P(class 1)")
+    else:
+        from matplotlib.colors import ListedColormap
+
+        cmap = ListedColormap([OKABE_ITO[k % 8] for k in range(K)])
+        ax.pcolormesh(g1, g2, surface, cmap=cmap, vmin=-0.5, vmax=K - 0.5, alpha=0.35,
+                      shading="auto")
+    _scatter(ax, X, labels)
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
+    ax.set_title(heading)
+    ax.legend(fontsize=7, loc="best", framealpha=0.8)
+    if made:
+        ax.figure.tight_layout()
+    return ax
+
+
+def learning_curves(history: Mapping[str, Any], *, ax: Any = None, title: str | None = None,
+                    log_scale: bool = False) -> Any:
+    """Cost per epoch from a ``train`` history, the validation cost when present, and the
+    validation metric on a second axis. Returns the axes."""
+    if not isinstance(history, Mapping) or "cost" not in history:
+        raise TypeError(f"history: expected the history train returns, got "
+                        f"{check.describe(history)}")
+    cost = [check.real("history['cost']", c, "finite costs") for c in history["cost"]]
+    if not cost:
+        raise ValueError("history: no epoch was trained (history['cost'] is empty)")
+    heading = _title(title, "Learning curves")
+    if not isinstance(log_scale, (bool, np.bool_)):
+        raise TypeError(f"log_scale: expected True or False, got {check.describe(log_scale)}")
+    ax, made = _axes(ax, _pyplot(), (6, 3.8))
+    epochs = np.arange(len(cost))
+    ax.plot(epochs, cost, color=OKABE_ITO[4], label="training cost")
+    val = list(history.get("val_cost", []))
+    if val:
+        ax.plot(epochs[:len(val)], val, color=OKABE_ITO[5], linestyle="--",
+                label="validation cost")
+    if log_scale:
+        ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("cost J")
+    metric = list(history.get("val_metric", []))
+    handles, labels_ = ax.get_legend_handles_labels()
+    if metric:
+        twin = ax.twinx()
+        twin.plot(epochs[:len(metric)], metric, color=OKABE_ITO[2], linestyle=":",
+                  label="validation metric")
+        twin.set_ylabel("validation metric (accuracy or MSE)")
+        h2, l2 = twin.get_legend_handles_labels()
+        handles, labels_ = handles + h2, labels_ + l2
+    ax.legend(handles, labels_, fontsize=7, loc="upper center", framealpha=0.9)
+    ax.set_title(heading)
+    if made:
+        ax.figure.tight_layout()
+    return ax
+
+
+def network_diagram(params: Mapping[str, Array], activations: Sequence[ActivationSpec], *,
+                    ax: Any = None, title: str | None = None) -> Any:
+    """000's picture of a network: neurons as circles, a column per layer, every weight a line
+    whose width grows with |w| and whose colour and style give its sign (blue solid positive,
+    vermillion dashed negative); each layer's size and activation written below it. Networks of
+    up to 32 units a layer. Returns the axes."""
+    L, acts = _network(params, activations)
+    sizes = [params["W1"].shape[1]] + [params[f"W{l}"].shape[0] for l in range(1, L + 1)]
+    if max(sizes) > 32:
+        raise ValueError(f"params: network_diagram draws up to 32 units a layer, got {sizes}")
+    biggest = max(float(np.abs(params[f"W{l}"]).max()) for l in range(1, L + 1)) or 1.0
+    heading = _title(title, f"The network: line width |w| (largest {biggest:.2f})")
+    ax, _ = _axes(ax, _pyplot(), (1.8 * (L + 1) + 1, 0.45 * max(sizes) + 2))
+    ys = [np.linspace(-(n - 1) / 2, (n - 1) / 2, n) for n in sizes]
+    for l in range(1, L + 1):
+        W = np.asarray(params[f"W{l}"])
+        for j in range(W.shape[0]):
+            for k in range(W.shape[1]):
+                w = float(W[j, k])
+                ax.plot([l - 1, l], [ys[l - 1][k], ys[l][j]], zorder=1,
+                        color=POSITIVE if w >= 0 else NEGATIVE,
+                        linestyle="-" if w >= 0 else "--",
+                        linewidth=0.3 + 3.5 * abs(w) / biggest, alpha=0.8)
+    for l, n in enumerate(sizes):
+        ax.scatter(np.full(n, l), ys[l], s=260, zorder=2, color="white", edgecolors="black")
+        name = "input" if l == 0 else label(acts[l - 1])
+        units = f"{n} unit{'s' if n > 1 else ''}"
+        ax.text(l, ys[l][0] - 0.9, f"{'x' if l == 0 else f'layer {l}'}\n{units}\n{name}",
+                ha="center", va="top", fontsize=8)
+    ax.plot([], [], color=POSITIVE, label="w > 0")
+    ax.plot([], [], color=NEGATIVE, linestyle="--", label="w < 0")
+    ax.legend(fontsize=7, loc="upper right")
+    ax.set_xlim(-0.5, L + 0.5)
+    ax.set_ylim(-max(sizes) / 2 - 2.2, max(sizes) / 2 + 0.8)
+    ax.axis("off")
+    ax.set_title(heading)
+    return ax
+
+
+def unit_maps(X: Array, params: Mapping[str, Array], activations: Sequence[ActivationSpec], *,
+              layer: int = 1, fig: Any = None, resolution: int = 80) -> Any:
+    """What each unit of a hidden layer computes: its activation a[layer][j] over the input
+    plane, one small map per unit (as TensorFlow Playground draws them), the data's extent as
+    the frame. Returns the figure."""
+    L, acts = _network(params, activations)
+    X = _plane(X, params)
+    l = check.positive_int("layer", layer, maximum=L)
+    r = check.positive_int("resolution", resolution, minimum=2, maximum=1000)
+    n = params[f"W{l}"].shape[0]
+    if n > 64:
+        raise ValueError(f"layer: unit_maps draws up to 64 units, layer {l} has {n}")
+    cols = min(n, 8)
+    rows = -(-n // cols)
+    fig = _figure(fig, _pyplot(), (1.7 * cols + 0.8, 1.7 * rows + 0.7))
+    axes = fig.subplots(rows, cols, squeeze=False)
+    g1, g2, grid = _grid(X, r, params["W1"].dtype)
+    with np.errstate(all="ignore"):
+        _, cache = _forward(grid, params, acts)
+    A = cache[f"A{l}"]
+    for j, ax in enumerate(axes.ravel()):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if j >= n:
+            ax.axis("off")
+            continue
+        values = A[j].reshape(r, r)
+        span = float(np.abs(values).max()) or 1.0
+        ax.pcolormesh(g1, g2, values, cmap="PuOr_r", vmin=-span, vmax=span, shading="auto")
+        ax.set_title(f"unit {j} (|a| <= {span:.2g})", fontsize=7)
+    fig.suptitle(f"Layer {l} ({label(acts[l - 1])}): each unit's activation over the input "
+                 f"plane (purple > 0 > orange)", fontsize=9)
+    fig.subplots_adjust(top=1 - 0.75 / fig.get_figheight(), bottom=0.04, left=0.03, right=0.97,
+                        hspace=0.35)
+    return fig
+
+
+def animate_training(X: Array, Y: Array, params: Mapping[str, Array],
+                     activations: Sequence[ActivationSpec], loss: str,
+                     path: str | os.PathLike[str], *, epochs: int, learning_rate: Any,
+                     frames: int | None = None, fig: Any = None,
+                     resolution: int = 60, frame_ms: int = 120,
+                     **train_options: Any) -> tuple[Any, Params, History]:
+    """Train and write an animated GIF of it: the decision boundary over the plane and, beside
+    it, the cost curve so far, at ``frames`` epochs evenly spread from 0 (before training) to
+    ``epochs``. The training is one ``train`` call (``learning_rate`` and options such as
+    ``optimizer`` pass through), so the result is the same as without the animation.
+
+    Returns (the figure, the trained params, the history).
+    """
+    L, acts = _network(params, activations)
+    X = _plane(X, params)
+    labels = _labels(Y, X.shape[1])
+    E = check.positive_int("epochs", epochs)
+    F = min(50, E + 1) if frames is None else check.positive_int("frames", frames, minimum=2,
+                                                                   maximum=500)
+    if F > E + 1:
+        raise ValueError(f"frames: at most epochs + 1 = {E + 1} distinct frames, got {F}")
+    r = check.positive_int("resolution", resolution, minimum=2, maximum=400)
+    ms = check.positive_int("frame_ms", frame_ms, minimum=10, maximum=10_000)
+    if "callback" in train_options:
+        raise TypeError("callback: animate_training uses train's callback itself")
+    at = set(np.round(np.linspace(0, E, F)).astype(int).tolist())
+    snapshots: dict[int, Params] = {0: dict(params)} if 0 in at else {}
+
+    def keep(epoch: int, p: Params, history: History) -> None:
+        if epoch + 1 in at:
+            snapshots[epoch + 1] = p
+
+    trained, history = train(X, Y, params, acts, loss, epochs=E, learning_rate=learning_rate,
+                             callback=keep, **train_options)
+    plt = _pyplot()
+    from PIL import Image
+
+    fig = _figure(fig, plt, (8.0, 3.4))
+    fig.set_dpi(72)
+    ax_b, ax_c = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
+    g1, g2, grid = _grid(X, r, params["W1"].dtype)
+    surface, K = _surface(snapshots[min(snapshots)], acts, grid, r)
+    cmap = _binary_cmap() if K == 2 else "viridis"
+    image = ax_b.imshow(surface, origin="lower", extent=(g1[0], g1[-1], g2[0], g2[-1]),
+                        aspect="auto", cmap=cmap, vmin=0, vmax=1 if K == 2 else K - 1)
+    _scatter(ax_b, X, labels)
+    ax_b.set_xlabel("x1")
+    ax_b.set_ylabel("x2")
+    costs = history["cost"]
+    ax_c.plot(np.arange(1, len(costs) + 1), costs, color="#DDDDDD", linewidth=1)
+    (line,) = ax_c.plot([], [], color=OKABE_ITO[4], linewidth=1.5)
+    ax_c.set_xlim(0, len(costs))
+    ax_c.set_xlabel("epoch")
+    ax_c.set_ylabel("cost J")
+    ax_c.set_title("cost so far (grey: the whole run)", fontsize=9)
+    fig.tight_layout()
+    images = []
+    for e in sorted(snapshots):
+        surface, _ = _surface(snapshots[e], acts, grid, r)
+        image.set_data(surface)
+        line.set_data(np.arange(1, e + 1), costs[:e])
+        ax_b.set_title(f"decision boundary after {e} of {E} epochs", fontsize=9)
+        fig.canvas.draw()
+        rgba = np.asarray(fig.canvas.buffer_rgba())
+        images.append(Image.fromarray(rgba[:, :, :3]).quantize(colors=64))
+    target = Path(path)
+    buffer = io.BytesIO()
+    images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:],
+                   duration=ms, loop=0, optimize=True)
+    from mlp_fn._files import write_bytes
+
+    write_bytes(target, buffer.getvalue())
+    return fig, trained, history

@@ -1,0 +1,126 @@
+"""mlp_fn.plots draws headless, in both dtypes, returns what it drew into, writes GIFs with the
+frames asked for, and its pictures change when the network does."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import mlp_fn as mf
+from mlp_fn import plots
+
+plt = pytest.importorskip("matplotlib.pyplot")
+ACTS = ["tanh", "sigmoid"]
+
+
+@pytest.fixture(autouse=True)
+def close_figures() -> Any:
+    yield
+    plt.close("all")
+
+
+def pixels(fig: Any) -> np.ndarray[Any, Any]:
+    fig.canvas.draw()
+    return np.asarray(fig.canvas.buffer_rgba()).copy()
+
+
+def problem(dtype: Any) -> tuple[Any, Any, mf.Params, mf.Params, mf.History]:
+    X, Y = mf.two_moons(120, seed=0)
+    X, Y = X.astype(dtype), Y.astype(dtype)
+    p0 = mf.init_params([2, 5, 1], seed=1, dtype=dtype)
+    p1, h = mf.train(X, Y, p0, ACTS, "bce", learning_rate=0.5, epochs=60,
+                     validation_data=(X, Y))
+    return X, Y, p0, p1, h
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_each_picture_draws_returns_its_axes_and_follows_the_network(dtype: Any) -> None:
+    X, Y, p0, p1, h = problem(dtype)
+    draws: list[Callable[[Any, Any], Any]] = [
+        lambda p, ax: plots.decision_boundary(X, Y, p, ACTS, ax=ax),
+        lambda p, ax: plots.network_diagram(p, ACTS, ax=ax)]
+    for draw in draws:
+        images = []
+        for p in (p0, p1):  # before and after training
+            fig, ax = plt.subplots()
+            assert draw(p, ax) is ax
+            images.append(pixels(fig))
+        assert images[0].shape == images[1].shape and (images[0] != images[1]).any()
+    fig = plt.figure(figsize=(8, 2.5))
+    assert plots.unit_maps(X, p1, ACTS, fig=fig) is fig
+    before = pixels(plots.unit_maps(X, p0, ACTS, fig=plt.figure(figsize=(8, 2.5))))
+    assert (pixels(fig) != before).any()
+    fig, ax = plt.subplots()
+    assert plots.learning_curves(h, ax=ax) is ax
+    assert {line.get_label() for line in ax.get_lines()} >= {"training cost", "validation cost"}
+
+
+def test_multiclass_regions() -> None:
+    Xb, labels = mf.blobs(90, [[0.0, 2.0], [2.0, -1.0], [-2.0, -1.0]], spread=0.5)
+    p = mf.init_params([2, 6, 3], seed=0)
+    ax = plots.decision_boundary(Xb, mf.one_hot(labels), p, ["tanh", "softmax"])
+    assert len(ax.collections) >= 4  # the class regions and one scatter per class
+
+
+def test_animation_frames_and_the_same_training(tmp_path: Path) -> None:
+    from PIL import Image
+
+    X, Y = mf.xor()
+    p0 = mf.init_params([2, 4, 1], scale=0.5, seed=42)
+    path = tmp_path / "xor.gif"
+    fig, trained, history = plots.animate_training(X, Y, p0, ["sigmoid", "sigmoid"], "half_mse",
+                                                   path, epochs=300, frames=7, learning_rate=1.0,
+                                                   resolution=20)
+    with Image.open(path) as gif:
+        assert gif.format == "GIF" and getattr(gif, "n_frames") == 7
+        gif.seek(0)
+        first = np.asarray(gif.convert("RGB"))
+        gif.seek(6)
+        last = np.asarray(gif.convert("RGB"))
+    assert (first != last).any()  # the boundary moved
+    plain, _ = mf.train(X, Y, p0, ["sigmoid", "sigmoid"], "half_mse", learning_rate=1.0,
+                        epochs=300)
+    assert all(plain[k].tobytes() == trained[k].tobytes() for k in plain)
+    with pytest.raises(ValueError, match="frames: at most epochs"):
+        plots.animate_training(X, Y, p0, ["sigmoid", "sigmoid"], "half_mse", path, epochs=3,
+                               frames=10, learning_rate=1.0)
+
+
+def test_bad_input_is_named() -> None:
+    X, Y = mf.xor()
+    p = mf.init_params([2, 3, 1])
+    with pytest.raises(ValueError, match="X: the plane plots need 2 input features"):
+        plots.decision_boundary(np.zeros((3, 4)), Y, mf.init_params([3, 1]), ["sigmoid"])
+    with pytest.raises(TypeError, match="history: expected the history"):
+        plots.learning_curves({"loss": [1.0]})
+    with pytest.raises(ValueError, match="layer: expected an integer <= 2"):
+        plots.unit_maps(X, p, ACTS, layer=3)
+
+
+def test_without_matplotlib_one_line_names_the_extra() -> None:
+    code = ("import sys; sys.modules['matplotlib'] = None\n"
+            "import mlp_fn as mf\nfrom mlp_fn import plots\n"
+            "X, Y = mf.xor()\n"
+            "try:\n    plots.decision_boundary(X, Y, mf.init_params([2, 1]), ['sigmoid'])\n"
+            "except ImportError as e:\n    print(e)\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.stdout.strip().splitlines() == [
+        "mlp_fn.plots draws with matplotlib, which is not installed: pip install "
+        "'mlp_fn[plots]' (or: pip install matplotlib)"]
+
+
+def test_the_progress_callback() -> None:
+    out = io.StringIO()
+    X, Y = mf.xor()
+    mf.train(X, Y, mf.init_params([2, 3, 1]), ACTS, "bce", learning_rate=0.1, epochs=20,
+             callback=mf.progress_callback(20, every=5, stream=out))
+    text = out.getvalue()
+    # tqdm draws a bar ending at 20/20; without tqdm four lines, the last at epoch 20.
+    assert "20/20" in text
