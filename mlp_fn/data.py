@@ -212,11 +212,7 @@ def train_test_split(X: Array, Y: Array, test_fraction: float = 0.25,
     """A random split of the m columns: (X_train, Y_train, X_test, Y_test), with
     round(test_fraction * m) test examples (at least one of each side)."""
     X = check.matrix("X", X, "(n_x, m)")
-    if not isinstance(Y, np.ndarray) or type(Y) is not np.ndarray:
-        raise TypeError(f"Y: expected a NumPy array, got {check.describe(Y)}")
-    if Y.ndim != 2 or Y.shape[1] != X.shape[1]:
-        raise ValueError(f"Y: expected a 2-D array with m = {X.shape[1]} columns like X, got "
-                         f"shape {Y.shape}")
+    check.columns_like("Y", Y, X)
     test_fraction = check.real("test_fraction", test_fraction, "a number in (0, 1)")
     if not 0.0 < test_fraction < 1.0:
         raise ValueError(f"test_fraction: expected a number in (0, 1), got {test_fraction}")

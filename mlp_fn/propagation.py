@@ -116,14 +116,7 @@ def dropout_masks(
         check.allocation(f"shapes[{key!r}]", n * m)
         checked[key] = (n, m)
     keep = check.keep_prob(keep_prob)
-    if isinstance(seed, (list, tuple)):
-        if not seed:
-            raise ValueError("seed: expected a non-negative integer or a non-empty sequence of "
-                             "them, got an empty sequence")
-        for s in seed:
-            check.seed(s)
-    else:
-        check.seed(seed)
+    check.seeds(seed)
     dt = check.float_dtype("dtype", dtype)
     return frozen_dict(_dropout_masks(checked, keep, seed, dt))
 

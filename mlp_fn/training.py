@@ -166,22 +166,11 @@ def random_mini_batches(X: Array, Y: Array, mini_batch_size: int = 64,
         read-only.
     """
     X = check.matrix("X", X, "(n_x, m)")
-    if not isinstance(Y, np.ndarray) or type(Y) is not np.ndarray:
-        raise TypeError(f"Y: expected a NumPy array, got {check.describe(Y)}")
-    if Y.ndim != 2 or Y.shape[1] != X.shape[1]:
-        raise ValueError(f"Y: expected a 2-D array with m = {X.shape[1]} columns like X, got "
-                         f"shape {Y.shape}")
+    check.columns_like("Y", Y, X)
     if X.shape[1] == 0:
         raise ValueError("X: expected at least one example (m >= 1), got m = 0")
     k = check.positive_int("mini_batch_size", mini_batch_size)
-    if isinstance(seed, (list, tuple)):
-        if not seed:
-            raise ValueError("seed: expected a non-negative integer or a non-empty sequence of "
-                             "them, got an empty sequence")
-        for s in seed:
-            check.seed(s)
-    else:
-        check.seed(seed)
+    check.seeds(seed)
     batches = _mini_batches((X, Y), k, seed)
     return [(frozen(Xb), frozen(Yb)) for Xb, Yb in batches]
 

@@ -160,6 +160,27 @@ def seed(v: Any) -> Any:
     return v
 
 
+def seeds(v: Any) -> None:
+    """A seed, or a non-empty sequence of seeds (NumPy's SeedSequence entropy, e.g. (seed, e))."""
+    if isinstance(v, (list, tuple)):
+        if not v:
+            raise ValueError("seed: expected a non-negative integer or a non-empty sequence of "
+                             "them, got an empty sequence")
+        for s in v:
+            seed(s)
+    else:
+        seed(v)
+
+
+def columns_like(name: str, a: Any, X: Array) -> None:
+    """A plain 2-D array with as many columns (examples) as X."""
+    if not isinstance(a, np.ndarray) or type(a) is not np.ndarray:
+        raise TypeError(f"{name}: expected a NumPy array, got {_describe(a)}")
+    if a.ndim != 2 or a.shape[1] != X.shape[1]:
+        raise ValueError(f"{name}: expected a 2-D array with m = {X.shape[1]} columns like X, "
+                         f"got shape {a.shape}")
+
+
 def real(name: str, v: Any, what: str) -> float:
     """A finite real number as a float (Python or NumPy scalar; bools refused)."""
     if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
