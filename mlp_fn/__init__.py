@@ -6,9 +6,9 @@ Course layout throughout: X is (n_x, m), one example per column; W{l} is (n[l], 
 __version__ = "0.2.0"
 
 from mlp_fn._types import ActivationSpec, Array, Cache, CustomActivation, Grads, Params
-from mlp_fn.activations import (ACTIVATIONS, custom_activation, gelu, gelu_derivative, identity, identity_derivative,
-                                leaky_relu, leaky_relu_derivative, quadratic,
-                                quadratic_derivative, relu, relu_derivative, sigmoid,
+from mlp_fn.activations import (ACTIVATIONS, custom_activation, gelu, gelu_derivative, identity,
+                                identity_derivative, leaky_relu, leaky_relu_derivative,
+                                quadratic, quadratic_derivative, relu, relu_derivative, sigmoid,
                                 sigmoid_derivative, softmax, softmax_jvp, tanh, tanh_derivative)
 from mlp_fn.data import (Standardizer, binary_blobs, blobs, exercise_002, fit_standardizer,
                          noisy_xor, one_hot, planar_flower, sine, standardize, train_test_split,
@@ -19,8 +19,8 @@ from mlp_fn.gradient_check import gradient_check, gradient_check_1d
 from mlp_fn.initialization import INITS, init_params
 from mlp_fn.losses import (LOSSES, bce, binary_log_loss, cce, half_mse, l2, mse,
                            multiclass_log_loss)
-from mlp_fn.optimizers import (OPTIMIZERS, OptState, adam_bias_corrected, adam_init, adam_step, adamw_init,
-                               adamw_step, clip_by_global_norm, gd_init, gd_step, global_norm,
+from mlp_fn.optimizers import (OPTIMIZERS, OptState, adam_bias_corrected, adam_init, adam_step,
+                               adamw_init, adamw_step, clip_by_global_norm, gd_init, gd_step, global_norm,
                                momentum_ema_init, momentum_ema_step, momentum_init,
                                momentum_step, nesterov_init, nesterov_step, rmsprop_init,
                                rmsprop_step)
@@ -38,21 +38,22 @@ from mlp_fn.training import (TrainingDiverged, accuracy, predict, random_mini_ba
 linear = identity
 
 __all__ = [
-    "__version__",
-    "ACTIVATIONS", "ActivationSpec", "Array", "CustomActivation", "custom_activation", "Cache", "Grads", "History", "INITS", "TrainingState", "LOSSES", "OPTIMIZERS",
-    "OptState", "Params", "SCHEDULES", "TrainingDiverged", "accuracy", "activation_backward",
-    "activation_forward", "adam_bias_corrected", "adam_init", "adam_step", "adamw_init", "adamw_step", "backward", "bce",
-    "binary_log_loss", "cce", "clip_by_global_norm", "compute_cost", "constant", "cosine_decay",
-    "count_params", "dropout_masks", "exponential_decay", "forward", "gd_init", "gd_step", "gelu",
-    "gelu_derivative", "global_norm", "progress_callback", "gradient_check", "gradient_check_1d", "random_mini_batches", "half_mse", "identity",
-    "identity_derivative", "init_params", "inverse_time_decay", "l2", "l2_penalty",
+    "__version__", "explain", "model", "accuracy", "activation_backward", "activation_forward",
+    "ACTIVATIONS", "ActivationSpec", "adam_bias_corrected", "adam_init", "adam_step", "adamw_init",
+    "adamw_step", "Array", "backward", "bce", "binary_blobs", "binary_log_loss", "blobs", "Cache",
+    "cce", "clip_by_global_norm", "compute_cost", "constant", "cosine_decay", "count_params",
+    "custom_activation", "CustomActivation", "dropout_masks", "exercise_002", "exponential_decay",
+    "fit_standardizer", "forward", "gd_init", "gd_step", "gelu", "gelu_derivative", "global_norm",
+    "gradient_check", "gradient_check_1d", "Grads", "half_mse", "History", "identity",
+    "identity_derivative", "init_params", "INITS", "inverse_time_decay", "l2", "l2_penalty",
     "leaky_relu", "leaky_relu_derivative", "linear", "linear_backward", "linear_forward",
-    "load_params", "make_schedule", "momentum_ema_init", "momentum_ema_step", "momentum_init",
-    "momentum_step", "mse", "multiclass_log_loss", "nesterov_init", "nesterov_step", "one_hot",
-    "output_delta", "predict", "quadratic", "quadratic_derivative", "relu", "relu_derivative",
-    "rmsprop_init", "rmsprop_step", "save_params", "sigmoid", "sigmoid_derivative", "softmax",
-    "softmax_jvp", "step_decay", "summary", "summary_text", "tanh", "tanh_derivative", "train",
-    "update", "xor", "Standardizer", "binary_blobs", "blobs", "exercise_002", "fit_standardizer",
-    "noisy_xor", "planar_flower", "sine", "standardize", "train_test_split", "two_moons",
-    "unstandardize", "x_squared",
+    "load_params", "LOSSES", "make_schedule", "momentum_ema_init", "momentum_ema_step",
+    "momentum_init", "momentum_step", "mse", "multiclass_log_loss", "nesterov_init",
+    "nesterov_step", "noisy_xor", "one_hot", "OPTIMIZERS", "OptState", "output_delta", "Params",
+    "planar_flower", "predict", "progress_callback", "quadratic", "quadratic_derivative",
+    "random_mini_batches", "relu", "relu_derivative", "rmsprop_init", "rmsprop_step",
+    "save_params", "SCHEDULES", "sigmoid", "sigmoid_derivative", "sine", "softmax", "softmax_jvp",
+    "standardize", "Standardizer", "step_decay", "summary", "summary_text", "tanh",
+    "tanh_derivative", "train", "train_test_split", "TrainingDiverged", "TrainingState",
+    "two_moons", "unstandardize", "update", "x_squared", "xor",
 ]

@@ -37,7 +37,7 @@ from mlp_fn._freeze import frozen, frozen_dict
 from mlp_fn._inputs import real_array
 from mlp_fn._types import ActivationSpec, Array, Params
 from mlp_fn.initialization import init_params
-from mlp_fn.losses import LOSSES, canonical_loss
+from mlp_fn.losses import LOSSES
 from mlp_fn.optimizers import OptState, canonical_optimizer, frozen_state
 from mlp_fn.propagation import _forward
 from mlp_fn.persistence import _saveable

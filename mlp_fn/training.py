@@ -19,13 +19,13 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypedDict
+from typing import Any
 
 import numpy as np
 
 from mlp_fn import validation as check
 from mlp_fn._freeze import frozen, frozen_dict
-from mlp_fn._state import EarlyStopping, History, Setup, TrainingState
+from mlp_fn._state import History, Setup, TrainingState
 from mlp_fn._types import ActivationSpec, Array, Params
 from mlp_fn.checkpoint import call_fingerprint, resume, save_state
 from mlp_fn.losses import LOSSES, cost_of
@@ -267,7 +267,7 @@ def run_epoch(state: TrainingState, setup: Setup) -> TrainingState:
     """
     e, params, opt = state["epoch"], state["params"], state["opt_state"]
     X, Y, acts, loss = setup["X"], setup["Y"], setup["activations"], setup["loss"]
-    m, k, seed, lam = X.shape[1], setup["batch_size"], setup["seed"], setup["lambd"]
+    k, seed, lam = setup["batch_size"], setup["seed"], setup["lambd"]
     history: History = {**state["history"]}
     lr = float(setup["learning_rate"](e))
     if not math.isfinite(lr) or lr <= 0:
