@@ -57,6 +57,16 @@ def real_array(name: str, a: Any) -> Array:
     return out
 
 
+def cast(name: str, a: Array, dtype: Any) -> Array:
+    """``a`` in ``dtype`` (float64 values beyond float32's range are refused, not made inf)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        out: Array = a.astype(dtype, copy=False)
+    if not np.isfinite(out).all() and np.isfinite(a).all():  # NaN given is the caller's to name
+        raise ValueError(f"{name}: values too large for {np.dtype(dtype)} (the largest is "
+                         f"{np.finfo(dtype).max:.3g})")
+    return out
+
+
 def result(name: str, formula: Callable[..., Array], *args: Any) -> Array:
     """``formula(*args)`` computed without NumPy warnings, refused if it overflowed, read-only."""
     with np.errstate(all="ignore"):

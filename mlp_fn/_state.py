@@ -72,3 +72,4 @@ class Setup(TypedDict):
     validation: tuple[Array, Array] | None
     patience: int | None
     sample_weight: Array | None
+    batch_norm: bool  # running statistics to update after every batch

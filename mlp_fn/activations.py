@@ -23,7 +23,7 @@ import numpy as np
 
 from numpy.typing import ArrayLike
 
-from mlp_fn._inputs import real_array, result
+from mlp_fn._inputs import cast, real_array, result
 from mlp_fn._names import resolve
 from mlp_fn._types import (ActivationFn, ActivationSpec, Array, BackwardFn, CustomActivation,
                            DerivativeFn)
@@ -136,7 +136,7 @@ def _z_and_a(Z: ArrayLike, A: ArrayLike | None) -> tuple[Array, Array | None]:
     Af = real_array("A", A)
     if Af.shape != Zf.shape:
         raise ValueError(f"A: expected g(Z), of Z's shape {Zf.shape}, got shape {Af.shape}")
-    return Zf, Af.astype(Zf.dtype, copy=False)
+    return Zf, cast("A", Af, Zf.dtype)
 
 
 def _alpha(alpha: float) -> float:
@@ -269,7 +269,7 @@ def softmax_jvp(A: ArrayLike, V: ArrayLike) -> Array:
     _classes_in_rows("A", Af)
     if Vf.shape != Af.shape:
         raise ValueError(f"V: expected A's shape {Af.shape}, got {Vf.shape}")
-    return result("softmax_jvp", _softmax_jvp, Af, Vf.astype(Af.dtype, copy=False))
+    return result("softmax_jvp", _softmax_jvp, Af, cast("V", Vf, Af.dtype))
 
 
 def _softmax_backward(dA: Array, Z: Array, A: Array) -> Array:
@@ -352,11 +352,18 @@ def custom_activation(name: str, g: ActivationFn, derivative: DerivativeFn) -> C
     return {"name": name, "g": g, "derivative": derivative, "backward": _chain(derivative)}
 
 
+#: Every canonical layer entry ('relu', 'relu+residual', ...) with its functions and whether it
+#: is residual: a constant table, so the training loop resolves a layer with one dict lookup.
+_ENTRIES: dict[str, tuple[Activation, bool]] = {
+    **{name: (entry, False) for name, entry in ACTIVATIONS.items()},
+    **{name + "+residual": (entry, True) for name, entry in ACTIVATIONS.items()},
+}
+
+
 def lookup(spec: ActivationSpec) -> tuple[Activation | CustomActivation, bool]:
     """A canonical layer entry's functions {g, backward}, and whether it is residual."""
     if isinstance(spec, str):
-        name, plus, _ = spec.partition("+")
-        return ACTIVATIONS[name], bool(plus)
+        return _ENTRIES[spec]
     return spec, False
 
 

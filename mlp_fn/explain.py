@@ -212,7 +212,17 @@ def _cost_lines(s: Step) -> list[Line]:
         for k in range(AL.shape[0]):
             a, y = _n(s, AL[k, i]), float(Y[k, i])
             if s['loss'] == "bce":
-                parts.append(f"-log({a})" if y == 1 else f"-log(1 - {a})")
+                # log's argument is never printed as 0: a that rounds to 0 is written in
+                # e-notation, 1 - a itself when a rounds to 1, and an exact 0 with the clamp
+                # mlp_fn applies, max(p, tiny) (see mlp_fn.losses).
+                d, tiny = s['d'], float(np.finfo(AL.dtype).tiny)
+                p = float(AL[k, i]) if y == 1 else 1.0 - float(AL[k, i])
+                if p == 0.0:
+                    parts.append(f"-log(max(0, {tiny:.{d}e}))")
+                elif y == 1:
+                    parts.append(f"-log({a})" if float(a) > 0 else f"-log({p:.{d}e})")
+                else:
+                    parts.append(f"-log(1 - {a})" if float(a) < 1 else f"-log({p:.{d}e})")
             elif s['loss'] == "cce":
                 if y == 1:
                     parts.append(f"-log({a})")

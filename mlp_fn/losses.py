@@ -30,7 +30,7 @@ import numpy as np
 
 from numpy.typing import ArrayLike
 
-from mlp_fn._inputs import real_array
+from mlp_fn._inputs import cast, real_array
 from mlp_fn._names import resolve
 from mlp_fn._types import Array
 
@@ -199,7 +199,7 @@ def _pair(AL: ArrayLike, Y: ArrayLike, loss: str) -> tuple[Array, Array]:
             if a.min() < 0 or a.max() > 1:
                 raise ValueError(f"{name}: {loss} expects probabilities in [0, 1], got values "
                                  f"from {a.min()} to {a.max()}")
-    return A, T.astype(A.dtype, copy=False)
+    return A, cast("Y", T, A.dtype)
 
 
 def bce(AL: ArrayLike, Y: ArrayLike) -> float:

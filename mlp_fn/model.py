@@ -34,7 +34,7 @@ import numpy.typing as npt
 from mlp_fn import validation as check
 from mlp_fn._files import read_npz, write_npz
 from mlp_fn._freeze import frozen, frozen_dict
-from mlp_fn._inputs import real_array
+from mlp_fn._inputs import cast, real_array
 from mlp_fn._types import ActivationSpec, Array, Params
 from mlp_fn.initialization import init_params
 from mlp_fn.losses import LOSSES
@@ -138,7 +138,7 @@ def _rows(X: Any, n_x: int, dtype: np.dtype[Any]) -> tuple[Array, bool]:
                          f"{A.shape}{hint}")
     if A.shape[0] == 0:
         raise ValueError("X: expected at least one sample, got none")
-    return A.astype(dtype, copy=False).T, one
+    return cast("X", A, dtype).T, one
 
 
 def _classes_of(y: np.ndarray[Any, Any], name: str, n_out: int) -> list[Any]:

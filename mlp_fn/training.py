@@ -147,8 +147,10 @@ def _mini_batches(arrays: tuple[Array, ...], batch_size: int, seed: Any,
     m = arrays[0].shape[1]
     if shuffle:
         order = np.random.default_rng(seed).permutation(m)
-        arrays = tuple(a[:, order] for a in arrays)
-    return [tuple(a[:, start:start + batch_size] for a in arrays)
+        arrays = tuple([a[:, order] for a in arrays])
+    if batch_size >= m:
+        return [arrays]  # batch gradient descent: the whole (shuffled) set, no slicing
+    return [tuple([a[:, start:start + batch_size] for a in arrays])
             for start in range(0, m, batch_size)]
 
 
@@ -238,7 +240,8 @@ def check_train_arguments(
         "keep_prob": keep, "clip_norm": max_norm, "validation": validation,
         "patience": patience,
         "sample_weight": None if sample_weight is None else check.sample_weight(sample_weight,
-                                                                                  m, dtype)}
+                                                                                  m, dtype),
+        "batch_norm": any(k.startswith("mu") for k in params)}
     history: History = {"cost": [], "val_cost": [], "val_metric": [], "learning_rate": [],
                         "best_epoch": -1, "stopped_early": False, "opt_state": state}
     start: TrainingState = {
@@ -298,9 +301,12 @@ def run_epoch(state: TrainingState, setup: Setup) -> TrainingState:
         grads = _backward(AL, Yb, cache, params, acts, loss, lam, sample_weight=wb)
         if setup["clip_norm"] is not None:
             grads = _clip(grads, setup["clip_norm"])
-        learned, opt = setup["update"](trainable(params), grads, opt, learning_rate=lr,
-                                       **setup["hyper"])
-        params = {**learned, **running_statistics(params, cache)}
+        if setup["batch_norm"]:  # the running statistics are kept apart from the descent
+            learned, opt = setup["update"](trainable(params), grads, opt, learning_rate=lr,
+                                           **setup["hyper"])
+            params = {**learned, **running_statistics(params, cache)}
+        else:
+            params, opt = setup["update"](params, grads, opt, learning_rate=lr, **setup["hyper"])
     # A NaN or inf parameter shows in the next batch's cost; only the run's last update has no
     # next batch, so it is checked here (a validation cost below would show it as well).
     last = e + 1 >= setup["end_epoch"]
@@ -328,8 +334,9 @@ def run_epoch(state: TrainingState, setup: Setup) -> TrainingState:
             stopping = {**stopping, "waited": stopping["waited"] + 1}
         if setup["patience"] is not None and stopping["waited"] >= setup["patience"]:
             history["stopped_early"] = True
-    opt = frozen_state(opt)
-    return {"params": frozen_dict(params), "opt_state": opt, "epoch": e + 1,
+    # The arrays are new (the update rules never write in place); train freezes what it hands
+    # out, the callback's arguments and the result, rather than every epoch's state.
+    return {"params": params, "opt_state": opt, "epoch": e + 1,
             "history": {**history, "opt_state": opt}, "early_stopping": stopping}
 
 
@@ -418,8 +425,9 @@ def train(
             if checkpoint is not None:
                 save_state(checkpoint, fingerprint, state)
             if callback is not None:  # it sees read-only arrays, so it cannot disturb the loop
-                callback(state["epoch"] - 1, state["params"], state["history"])
+                callback(state["epoch"] - 1, frozen_dict(state["params"]),
+                         {**state["history"], "opt_state": frozen_state(state["opt_state"])})
     best = state["early_stopping"]["best_params"]
     final = best if setup["validation"] is not None and setup["patience"] is not None else \
         state["params"]
-    return final, state["history"]
+    return frozen_dict(final), {**state["history"], "opt_state": frozen_state(state["opt_state"])}

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from mlp_fn._freeze import frozen
+from mlp_fn._inputs import cast
 from mlp_fn._types import ActivationSpec, Array, CustomActivation
 from mlp_fn.activations import OUTPUT_ONLY, canonical_activation
 from mlp_fn.losses import LOSSES, canonical_loss
@@ -436,7 +437,7 @@ def targets(Y: Any, n_y: int, m: int, loss: str, dtype: np.dtype[Any]) -> Array:
             hint = "; cce needs one-hot targets of shape (K, m): see mlp_fn.one_hot"
         raise ValueError(f"Y: expected shape ({n_y}, {m}) (n_y from the last layer, m from X), "
                          f"got {Y.shape}{hint}")
-    Yf = Y.astype(dtype, copy=False)
+    Yf = cast("Y", Y, dtype)
     finite("Y", Yf)
     if loss == "bce" and not np.isin(Yf, (0.0, 1.0)).all():
         bad = Yf[~np.isin(Yf, (0.0, 1.0))]
@@ -495,7 +496,7 @@ def masks(d: Any, p: Mapping[str, Array], m: int) -> dict[str, Array]:
         if D.shape != (p[f"W{l}"].shape[0], m):
             raise ValueError(f"masks[{key!r}]: expected shape ({p[f'W{l}'].shape[0]}, {m}), "
                              f"got {D.shape}")
-        out[key] = D.astype(p["W1"].dtype, copy=False)
+        out[key] = cast(f"masks[{key!r}]", D, p["W1"].dtype)
     return out
 
 

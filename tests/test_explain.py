@@ -17,8 +17,12 @@ from hypothesis import strategies as st
 import mlp_fn as mf
 from mlp_fn.explain import MAX_LINES, worked_example
 
-FUNCTIONS: dict[str, Callable[..., float]] = {"exp": math.exp, "log": math.log,
-                                               "tanh": math.tanh, "max": max}
+def _exp(x: float) -> float:
+    return math.exp(x) if x < 709.0 else math.inf  # e^800 is inf, as in IEEE arithmetic
+
+
+FUNCTIONS: dict[str, Callable[..., float]] = {"exp": _exp, "log": math.log, "tanh": math.tanh,
+                                               "max": max}
 
 
 def evaluate(expr: str) -> float:
@@ -49,7 +53,8 @@ NUMBER = re.compile(r"(\d+)\.(\d+)(e[-+]\d+)?")
 
 def rounding_bound(expr: str, decimals: int) -> float:
     """How far rounding every d-decimal number of ``expr`` by half a unit in its last place can
-    move its value (first order: the sum over the numbers of each one's effect)."""
+    move its value: the sum over the numbers of the larger effect of nudging each up or down
+    (both, since a curved function like log moves more one way)."""
     half = 0.5 * 10.0 ** -decimals
     base = evaluate(expr)
     total = 0.0
@@ -57,9 +62,15 @@ def rounding_bound(expr: str, decimals: int) -> float:
         if len(match.group(2)) != decimals:
             continue  # a constant written in full (0.01, 0.044715, ...)
         scale = 10.0 ** int(match.group(3)[1:]) if match.group(3) else 1.0  # e-notation
-        bumped = expr[:match.start()] + f"({match.group()} + {half * scale})" + \
-            expr[match.end():]
-        total += abs(evaluate(bumped) - base)
+        effects = []
+        for sign in ("+", "-"):
+            bumped = expr[:match.start()] + f"({match.group()} {sign} {half * scale})" + \
+                expr[match.end():]
+            try:
+                effects.append(abs(evaluate(bumped) - base))
+            except (ValueError, ZeroDivisionError):  # e.g. log of a number nudged to 0
+                effects.append(0.0)
+        total += max(effects)
     return total
 
 
