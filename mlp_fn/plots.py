@@ -97,7 +97,10 @@ def _plane(X: Any, params: Mapping[str, Array]) -> Array:
 
 def _grid(X: Array, resolution: int, dtype: Any) -> tuple[Array, Array, Array]:
     """The plane around the data: (x1 values, x2 values, the grid as (2, r*r) columns)."""
-    pad = 0.1 * max(float(np.ptp(X[0])), float(np.ptp(X[1])), 1e-3) + 0.3
+    # A margin of a tenth of the spread, and at least 0.3 and 1% of the coordinates' size (so
+    # that data far from the origin, or all at one point, still give a plane to draw on).
+    pad = 0.1 * max(float(np.ptp(X[0])), float(np.ptp(X[1]))) + 0.3 + \
+        0.01 * float(np.abs(X).max())
     g1 = np.linspace(X[0].min() - pad, X[0].max() + pad, resolution)
     g2 = np.linspace(X[1].min() - pad, X[1].max() + pad, resolution)
     G1, G2 = np.meshgrid(g1, g2)

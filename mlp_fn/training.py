@@ -417,6 +417,10 @@ def train(
         raise TypeError(f"callback: expected a function (epoch, params, history), got "
                         f"{check.describe(callback)}")
     if checkpoint is not None:
+        if not isinstance(checkpoint, (str, os.PathLike)):
+            raise TypeError(f"checkpoint: expected a file path, got {check.describe(checkpoint)}")
+        if not os.fspath(checkpoint):
+            raise ValueError("checkpoint: expected a file path, got an empty string")
         fingerprint = call_fingerprint(setup, state)
         state = resume(checkpoint, fingerprint, state)
     with np.errstate(all="ignore"):  # overflow is caught as a non-finite cost, not warned

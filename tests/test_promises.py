@@ -274,7 +274,8 @@ def _arguments(fn_name: str, data: st.DataObject, tmp: Path) -> tuple[tuple[Any,
 @settings(max_examples=max(40, settings().max_examples // 2))
 @given(data=st.data())
 def test_every_public_function_keeps_the_promises(fn_name: str, data: st.DataObject) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, contextlib.chdir(tmp):
+        # A hostile relative path (e.g. a checkpoint named "x") lands in the temporary folder.
         args, kwargs = _arguments(fn_name, data, Path(tmp))
         call(fn_name, function(fn_name), args, kwargs)
 
@@ -283,7 +284,7 @@ def test_every_public_function_keeps_the_promises(fn_name: str, data: st.DataObj
 def test_every_public_function_works_on_valid_arguments(fn_name: str) -> None:
     # The sweep's valid values are valid: with no hostile argument every call succeeds, so the
     # hostile draws above are what the errors answer.
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, contextlib.chdir(tmp):
         sig = inspect.signature(function(fn_name))
         args = [_valid(fn_name, p.name, Path(tmp)) for p in sig.parameters.values()
                 if p.kind is p.POSITIONAL_OR_KEYWORD and p.default is inspect.Parameter.empty]
