@@ -186,18 +186,19 @@ def _forward_lines(s: Step) -> list[tuple[str, list[Line]]]:
 def _activation(s: Step, l: int, j: int, i: int, g: str) -> Line:
     Z, A = s['c'][f"Z{l}"], s['c'][f"A{l}"]
     z = _n(s, Z[j, i])
+    bare = z[1:-1] if z.startswith("(") else z  # a function's argument needs no brackets
     forms: dict[str, str] = {
         "sigmoid": f"1/(1 + exp(-{z}))",
-        "tanh": f"tanh({z})",
-        "relu": f"max(0, {z})",
-        "leaky_relu": f"max({z}, {LEAKY_ALPHA}*{z})",
+        "tanh": f"tanh({bare})",
+        "relu": f"max(0, {bare})",
+        "leaky_relu": f"max({bare}, {LEAKY_ALPHA}*{z})",
         "identity": z,
         "quadratic": f"{z}*{z}",
         "gelu": f"0.5*{z}*(1 + tanh({_GELU_C:.10f}*({z} + {_GELU_K}*{z}*{z}*{z})))",
     }
     if g == "softmax":
-        total = " + ".join(f"exp({_n(s, Z[k, i])})" for k in range(Z.shape[0]))
-        expr = f"exp({z})/({total})"
+        total = " + ".join(f"exp({_n(s, Z[k, i]).strip('()')})" for k in range(Z.shape[0]))
+        expr = f"exp({bare})/({total})"
     else:
         expr = forms[g]
     return (f"a[{l}][{j}]({i})", f"{g}(z[{l}][{j}]({i}))", expr, float(A[j, i]))
