@@ -39,10 +39,9 @@ from mlp_fn._types import ActivationSpec, Array, Params
 from mlp_fn.initialization import init_params
 from mlp_fn.losses import LOSSES
 from mlp_fn.optimizers import OptState, canonical_optimizer, frozen_state
-from mlp_fn.propagation import _forward
 from mlp_fn.persistence import _saveable
 from mlp_fn.summary import summary_text
-from mlp_fn.training import train
+from mlp_fn.training import _finite_output, _metric, train
 
 FORMAT = "mlp_fn-network-1"
 
@@ -209,16 +208,6 @@ def _targets(y: Any, net: Network, name: str, m: int, dtype: np.dtype[Any],
     return T, classes
 
 
-def _output(net: Network, X: Array) -> Array:
-    """A[L] for columns X, or ValueError if the forward pass overflowed."""
-    with np.errstate(all="ignore"):
-        AL, _ = _forward(X, net["params"], net["activations"])
-    if not np.isfinite(AL).all():
-        raise ValueError("X: the forward pass overflowed for these inputs (NaN or inf in the "
-                         "output); scale the inputs")
-    return AL
-
-
 # ----------------------------------------------------------------------------------------------
 # 001's methods
 # ----------------------------------------------------------------------------------------------
@@ -308,7 +297,7 @@ def transform(net: Network, X: Any) -> Array:
     row for a 1-D X): probabilities for classifiers, values for regression."""
     net, _, _ = _check_net(net)
     Xc, one = _rows(X, net["params"]["W1"].shape[1], net["params"]["W1"].dtype)
-    out = _output(net, Xc).T
+    out = _finite_output(Xc, net["params"], net["activations"]).T
     return frozen(out[0] if one else out)
 
 
@@ -341,7 +330,7 @@ def predict(net: Network, X: Any, *, class_names: Sequence[Any] | None = None) -
     """
     net, L, name = _check_net(net)
     Xc, one = _rows(X, net["params"]["W1"].shape[1], net["params"]["W1"].dtype)
-    AL = _output(net, Xc)
+    AL = _finite_output(Xc, net["params"], net["activations"])
     if LOSSES[name]["task"] == "regression":
         if class_names is not None:
             raise ValueError("class_names: a regression network predicts values, not classes")
@@ -377,11 +366,9 @@ def score(net: Network, X: Any, y: Any) -> float:
     if classes is None and LOSSES[name]["task"] != "regression":
         raise ValueError("net: not fitted yet, so its classes are unknown; fit it first")
     Y, _ = _targets(y, net, name, Xc.shape[1], dtype, classes)
-    AL = _output(net, Xc)
-    if name == "bce":
-        return float(np.mean((AL > 0.5) == (Y > 0.5)))
-    if name == "cce":
-        return float(np.mean(AL.argmax(axis=0) == Y.argmax(axis=0)))
+    AL = _finite_output(Xc, net["params"], net["activations"])
+    if LOSSES[name]["task"] != "regression":
+        return _metric(AL, Y, name)  # the accuracy train records as its val_metric
     residual = float(((Y - AL) ** 2).sum())
     total = float(((Y - Y.mean(axis=1, keepdims=True)) ** 2).sum())
     return 1.0 - residual / total if total > 0 else (1.0 if residual == 0 else 0.0)

@@ -26,7 +26,7 @@ from mlp_fn._types import ActivationSpec, Array, Params
 from mlp_fn.activations import label
 from mlp_fn.propagation import _forward
 from mlp_fn._state import History
-from mlp_fn.training import train
+from mlp_fn.training import _finite_output, train
 
 #: Okabe and Ito (2008): orange, sky blue, bluish green, yellow, blue, vermillion, purple, black.
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
@@ -129,10 +129,7 @@ def _scatter(ax: Any, X: Array, labels: np.ndarray[Any, Any]) -> None:
 def _surface(params: Mapping[str, Array], acts: Sequence[ActivationSpec], grid: Array,
              r: int) -> tuple[Array, int]:
     """The network's output over the grid: (probability of class 1 or the class index, K)."""
-    with np.errstate(all="ignore"):
-        AL, _ = _forward(grid, params, acts)
-    if not np.isfinite(AL).all():
-        raise ValueError("params: the network's output overflowed over the plane")
+    AL = _finite_output(grid, params, acts)
     if AL.shape[0] == 1:
         return AL[0].reshape(r, r), 2
     return AL.argmax(axis=0).reshape(r, r).astype(float), AL.shape[0]
