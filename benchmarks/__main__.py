@@ -1,7 +1,8 @@
 """``python -m benchmarks [--repeats N] [--quick] [--json FILE]``.
 
 Trains each workload (large, digits, tiny; float32 and float64) from the same initial weights and
-batch order with mlp_fn, the in-place baseline and, when installed, scikit-learn; runs are
+batch order with mlp_fn, the in-place baseline and, when installed, scikit-learn and PyTorch (CPU,
+eager, one thread); runs are
 interleaved (one of each, then again) and repeated; each implementation's time is the median, and
 the ratio mlp_fn / baseline is the median of the pair-by-pair ratios of the same repetition.
 Also measured: that every implementation reaches the same final loss, peak memory on the large
@@ -25,7 +26,7 @@ from typing import Any
 import numpy as np
 
 import mlp_fn as mf
-from benchmarks import sklearn_runner
+from benchmarks import sklearn_runner, torch_runner
 from benchmarks.baseline import train_inplace
 from benchmarks.workloads import WORKLOADS, Workload
 
@@ -58,6 +59,21 @@ def run_sklearn(w: Workload) -> Callable[[], dict[str, Any]]:
         state["prepared"] = sklearn_runner.prepare(w["X"], w["Y"], w["params"],
                                                    w["activations"], w["learning_rate"],
                                                    w["epochs"], w["batch_size"])
+    go.prepare = prepare  # type: ignore[attr-defined]
+    return go
+
+
+def run_torch(w: Workload) -> Callable[[], dict[str, Any]]:
+    # Building the layers and tensors is outside the timed call, as for scikit-learn.
+    state: dict[str, Any] = {}
+
+    def go() -> dict[str, Any]:
+        return torch_runner.train(state.pop("prepared"))
+
+    def prepare() -> None:
+        state["prepared"] = torch_runner.prepare(w["X"], w["Y"], w["params"], w["activations"],
+                                                 w["loss"], w["learning_rate"], w["epochs"],
+                                                 w["batch_size"])
     go.prepare = prepare  # type: ignore[attr-defined]
     return go
 
@@ -122,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     impls = {"mlp_fn": run_mlp_fn, "baseline": run_baseline}
     if sklearn_runner.available():
         impls["sklearn"] = run_sklearn
+    if torch_runner.available():
+        impls["torch"] = run_torch
 
     results: list[dict[str, Any]] = []
     for name in args.only:
@@ -149,7 +167,8 @@ def main(argv: list[str] | None = None) -> int:
             row["same_loss"] = all(abs(losses[k] - ref) <= tol * max(1.0, abs(ref))
                                    for k in comparable)
             if name == "large" and not args.quick:
-                row["peak_bytes"] = {k: peak_memory(fn) for k, fn in fns.items()}
+                # tracemalloc sees what NumPy allocates, not PyTorch's own allocator
+                row["peak_bytes"] = {k: peak_memory(fn) for k, fn in fns.items() if k != "torch"}
             results.append(row)
             print(f"{name:<7} {row['dtype']:<8} " + "  ".join(
                 f"{k} {row['median_s'][k]:.3f}s" for k in fns) + "  |  " + "  ".join(

@@ -36,3 +36,22 @@ def test_harness_quick_run_writes_its_json(tmp_path: Path) -> None:
     assert {r["dtype"] for r in summary["results"]} == {"float32", "float64"}
     assert all(r["same_loss"] and "mlp_fn" in r["ratio_vs_baseline"] for r in summary["results"])
     assert summary["import"]["numpy_s"] > 0
+
+
+def test_pytorch_runner_computes_the_same_training() -> None:
+    """PyTorch joins the table only as the same work: the same weights after the same batches."""
+    import pytest
+
+    pytest.importorskip("torch")
+    from benchmarks import torch_runner
+
+    for name in WORKLOADS:
+        w = WORKLOADS[name](np.float64, 0.05)
+        ours, _ = mf.train(w["X"], w["Y"], w["params"], w["activations"], w["loss"],
+                           learning_rate=w["learning_rate"], epochs=w["epochs"],
+                           batch_size=w["batch_size"], shuffle=False)
+        job = torch_runner.prepare(w["X"], w["Y"], w["params"], w["activations"], w["loss"],
+                                   w["learning_rate"], w["epochs"], w["batch_size"])
+        theirs = torch_runner.train(job)
+        for k in ours:
+            np.testing.assert_allclose(ours[k], theirs[k], rtol=1e-7, atol=1e-10)
