@@ -4,8 +4,9 @@ Every function is element-wise on Z of shape (n[l], m) except ``softmax``, which
 column (one example) over the n[l] classes. Each derivative takes Z and, optionally, A = g(Z) when the
 caller already has it (the course writes sigmoid' = A(1 - A) and tanh' = 1 - A^2 for that reason).
 
-``ACTIVATIONS`` pairs every name with its function and its backward step dZ = dA * g'(Z), so
-``forward`` and ``backward`` look a layer's activation up once and never branch on its name.
+``ACTIVATIONS`` pairs every name with its function and its backward step dZ = dA * g'(Z);
+``forward`` and ``backward`` look a layer's activation up in the same table of bare formulas and
+never branch on its name.
 
 The public functions take what the chapter passes (a Python number, a list, an integer array such
 as its ``z_values = np.array([-3, -1, 0, 1, 3])``) and return a read-only float array (0-d for a
@@ -16,8 +17,10 @@ call on arrays already checked at their own entry.
 
 from __future__ import annotations
 
+import functools
 import math
-from typing import TypedDict
+from collections.abc import Callable
+from typing import ParamSpec, TypedDict, TypeVar
 
 import numpy as np
 
@@ -44,10 +47,11 @@ _GELU_CLIP = 30.0
 # ----------------------------------------------------------------------------------------------
 
 def _sigmoid(Z: Array) -> Array:
-    # e^(min(z,0)) / (1 + e^(-|z|)) equals 1 / (1 + e^(-z)) and never overflows: the exponent is
-    # at most 0 for every z, so |z| = 1e4 gives exactly 0 or 1 without a warning.
-    e = np.exp(-np.abs(Z))
-    return np.where(Z >= 0, 1.0, e) / (1.0 + e)
+    # For z below about -709 (float64; -88 in float32) e^(-z) overflows to inf and
+    # 1 / (1 + inf) = 0, exactly the limit; the callers run it with NumPy's warnings off. (A form
+    # that never overflows, e^min(z,0) / (1 + e^-|z|), takes 7 array operations to this one's 4:
+    # 2.9 us against 1.3 us on a 4 x 4 array.)
+    return 1.0 / (1.0 + np.exp(-Z))
 
 
 def _sigmoid_derivative(Z: Array, A: Array | None = None) -> Array:
@@ -292,7 +296,10 @@ class Activation(TypedDict):
     backward: BackwardFn
 
 
-ACTIVATIONS: dict[str, Activation] = {
+#: The bare formulas, which forward, backward and train call inside one ``np.errstate`` for the
+#: whole pass (entering it for each call would cost about 1 us, as much as a sigmoid of a small
+#: array).
+_FORMULAS: dict[str, Activation] = {
     "sigmoid": {"g": _sigmoid, "backward": _chain(_sigmoid_derivative)},
     "tanh": {"g": _tanh, "backward": _chain(_tanh_derivative)},
     "relu": {"g": _relu, "backward": _chain(_relu_derivative)},
@@ -302,6 +309,28 @@ ACTIVATIONS: dict[str, Activation] = {
     "quadratic": {"g": _quadratic, "backward": _chain(_quadratic_derivative)},
     "softmax": {"g": _softmax, "backward": _softmax_backward},
 }
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _quiet(formula: Callable[_P, _R]) -> Callable[_P, _R]:
+    """``formula`` run with NumPy's floating-point warnings off."""
+
+    @functools.wraps(formula)
+    def quiet(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with np.errstate(all="ignore"):
+            return formula(*args, **kwargs)
+
+    return quiet
+
+
+#: Every activation's name with its function g and backward step dZ = dA * g'(Z), for readers
+#: to call: each runs with NumPy's warnings off, so an input that saturates it (sigmoid of -1e4)
+#: gives the limit silently. A copy: changing it changes nothing in forward or train.
+ACTIVATIONS: dict[str, Activation] = {
+    name: {"g": _quiet(entry["g"]), "backward": _quiet(entry["backward"])}
+    for name, entry in _FORMULAS.items()}
 
 #: Other names for the same functions (003 says 'linear'; 'logistic' is scikit-learn's sigmoid).
 #: Case and separators never count, so 001's 'ReLU' and 'GeLU' need no entry here.
@@ -317,7 +346,7 @@ def canonical_activation(name: str) -> str:
     if isinstance(name, dict):
         raise TypeError("activation: a custom activation cannot stand here; this place needs a "
                         "registered name")
-    return resolve("activation", name, ACTIVATIONS, ACTIVATION_ALIASES)
+    return resolve("activation", name, _FORMULAS, ACTIVATION_ALIASES)
 
 
 def custom_activation(name: str, g: ActivationFn, derivative: DerivativeFn) -> CustomActivation:
@@ -355,8 +384,8 @@ def custom_activation(name: str, g: ActivationFn, derivative: DerivativeFn) -> C
 #: Every canonical layer entry ('relu', 'relu+residual', ...) with its functions and whether it
 #: is residual: a constant table, so the training loop resolves a layer with one dict lookup.
 _ENTRIES: dict[str, tuple[Activation, bool]] = {
-    **{name: (entry, False) for name, entry in ACTIVATIONS.items()},
-    **{name + "+residual": (entry, True) for name, entry in ACTIVATIONS.items()},
+    **{name: (entry, False) for name, entry in _FORMULAS.items()},
+    **{name + "+residual": (entry, True) for name, entry in _FORMULAS.items()},
 }
 
 

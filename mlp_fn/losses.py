@@ -54,8 +54,9 @@ def _bce(AL: Array, Y: Array) -> float:
 
     J = -(1/m) sum_{i=1}^{m} [ y(i) log a(i) + (1 - y(i)) log(1 - a(i)) ].
     """
-    m = AL.shape[1]
-    return float(-(Y * _log_clamped(AL) + (1.0 - Y) * _log_clamped(1.0 - AL)).sum() / m)
+    m = int(AL.shape[1])
+    return -(float(np.vdot(Y, _log_clamped(AL)))
+             + float(np.vdot(1.0 - Y, _log_clamped(1.0 - AL)))) / m
 
 
 def bce_derivative(AL: Array, Y: Array) -> Array:
@@ -68,8 +69,8 @@ def _cce(AL: Array, Y: Array) -> float:
 
     J = -(1/m) sum_{i=1}^{m} sum_{k=1}^{K} y_k(i) log a_k(i).
     """
-    m = AL.shape[1]
-    return float(-(Y * _log_clamped(AL)).sum() / m)
+    m = int(AL.shape[1])
+    return -float(np.vdot(Y, _log_clamped(AL))) / m  # vdot: the sum of the products, in one pass
 
 
 def cce_derivative(AL: Array, Y: Array) -> Array:
@@ -83,7 +84,7 @@ def _mse(AL: Array, Y: Array) -> float:
     J = 1/(n_y m) sum_{i=1}^{m} sum_{k=1}^{n_y} (a_k(i) - y_k(i))^2   (no factor 1/2).
     """
     D = AL - Y
-    return float((D * D).sum() / D.size)
+    return float(np.vdot(D, D)) / D.size
 
 
 def mse_derivative(AL: Array, Y: Array) -> Array:
@@ -97,7 +98,7 @@ def _half_mse(AL: Array, Y: Array) -> float:
     J = 1/(2 n_y m) sum_{i=1}^{m} sum_{k=1}^{n_y} (a_k(i) - y_k(i))^2.
     """
     D = AL - Y
-    return float((D * D).sum() / (2 * D.size))
+    return float(np.vdot(D, D)) / (2 * D.size)  # vdot(D, D): the sum of squares, one pass
 
 
 def half_mse_derivative(AL: Array, Y: Array) -> Array:

