@@ -144,7 +144,7 @@ def _forward(
             Z = Z_act = _linear_forward(A_prev, params[f"W{l}"], params[f"b{l}"])
         cache[f"Z{l}"] = Z
         A = g["g"](Z_act)
-        D = masks.get(f"D{l}") if masks is not None else None
+        D = masks.get(f"D{l}") if masks else None
         if D is not None or residual:
             cache[f"G{l}"] = A  # g(Z) itself, before the mask and the skip
         if D is not None:

@@ -276,37 +276,39 @@ def run_epoch(state: TrainingState, setup: Setup) -> TrainingState:
     if not math.isfinite(lr) or lr <= 0:
         raise ValueError(f"learning_rate: the schedule gave {lr} at epoch {e}; expected a "
                          f"positive finite number")
-    w = setup["sample_weight"]
+    w, keep = setup["sample_weight"], setup["keep_prob"]
+    step, options = setup["update"], {"learning_rate": lr, **setup["hyper"]}
     batches = _mini_batches((X, Y) if w is None else (X, Y, w), k, (seed, e), setup["shuffle"])
-    hidden = {f"D{l}": params[f"W{l}"].shape[0] for l in range(1, len(acts))}
     good = (params, opt)  # the last params with a finite cost, and their optimizer state
     epoch_cost, epoch_weight = 0.0, 0.0
-    for t, (Xb, Yb, *rest) in enumerate(batches):
-        wb = rest[0] if rest else None
+    for t, batch in enumerate(batches):
+        Xb, Yb = batch[0], batch[1]
+        wb = batch[2] if w is not None else None
         mb = Xb.shape[1]
         weight = mb if wb is None else float(wb.sum())  # the batch's share of the epoch's cost
         if weight == 0.0:
             continue  # every example weighs 0: no cost, so no step
         masks = None
-        if setup["keep_prob"] < 1.0:
-            shapes = {key: (n, mb) for key, n in hidden.items()}
-            masks = _dropout_masks(shapes, setup["keep_prob"], [seed, e, t * k, 1], X.dtype)
-        AL, cache = _forward(Xb, params, acts, masks, training=True)
-        cost = cost_of(AL, Yb, loss, wb) + _l2_penalty(params, lam, mb)
+        if keep < 1.0:
+            shapes = {f"D{l}": (params[f"W{l}"].shape[0], mb) for l in range(1, len(acts))}
+            masks = _dropout_masks(shapes, keep, [seed, e, t * k, 1], X.dtype)
+        AL, cache = _forward(Xb, params, acts, masks, True)
+        cost = cost_of(AL, Yb, loss, wb)
+        if lam:
+            cost += _l2_penalty(params, lam, mb)
         if not math.isfinite(cost):
             raise _diverged(f"the cost became {cost} (batch starting at example {t * k})", e,
                             lr, *good, history)
         good = (params, opt)
         epoch_cost, epoch_weight = epoch_cost + cost * weight, epoch_weight + weight
-        grads = _backward(AL, Yb, cache, params, acts, loss, lam, sample_weight=wb)
+        grads = _backward(AL, Yb, cache, params, acts, loss, lam, True, wb)
         if setup["clip_norm"] is not None:
             grads = _clip(grads, setup["clip_norm"])
         if setup["batch_norm"]:  # the running statistics are kept apart from the descent
-            learned, opt = setup["update"](trainable(params), grads, opt, learning_rate=lr,
-                                           **setup["hyper"])
+            learned, opt = step(trainable(params), grads, opt, **options)
             params = {**learned, **running_statistics(params, cache)}
         else:
-            params, opt = setup["update"](params, grads, opt, learning_rate=lr, **setup["hyper"])
+            params, opt = step(params, grads, opt, **options)
     # A NaN or inf parameter shows in the next batch's cost; only the run's last update has no
     # next batch, so it is checked here (a validation cost below would show it as well).
     last = e + 1 >= setup["end_epoch"]
