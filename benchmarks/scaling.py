@@ -1,0 +1,185 @@
+"""``python -m benchmarks.scaling [--quick] [--out DIR]``: how the cost of training grows.
+
+Time per training example, mlp_fn against the in-place baseline (``benchmarks/baseline.py``),
+1 BLAS thread, interleaved, on a 64-w-w-10 ReLU network with a softmax + cce output (Gaussian
+inputs, labels of a random linear teacher):
+
+* as the width w of both hidden layers grows from 16 to 1,024 (batch 64);
+* as the batch grows from 1 to 1,024 examples (w = 64).
+
+Each point trains long enough for the baseline to take at least 0.2 s, then repeats the pair
+(mlp_fn, baseline) 3 times; the ratio is the median of the pair-by-pair ratios. Wherever the
+ratio exceeds 1.2 the run profiles mlp_fn there (cProfile, the functions with the most time of
+their own), so the table says where the extra time goes. Writes ``scaling.json``,
+``scaling.png`` (with matplotlib) and ``scaling_profile.txt`` to ``--out`` (default ``out``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import platform
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import mlp_fn as mf
+from benchmarks.baseline import train_inplace
+
+WIDTHS = [16, 32, 64, 128, 256, 512, 1024]
+BATCHES = [1, 4, 16, 64, 256, 1024]
+N_X, N_Y = 64, 10
+
+
+def problem(width: int, m: int, dtype: Any) -> tuple[Any, Any, dict[str, Any], list[str]]:
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((N_X, m))
+    labels = (rng.standard_normal((N_Y, N_X)) @ X).argmax(axis=0)
+    params = dict(mf.init_params([N_X, width, width, N_Y], method="he", seed=0, dtype=dtype))
+    return X.astype(dtype), mf.one_hot(labels, N_Y, dtype=dtype), params, ["relu", "relu",
+                                                                           "softmax"]
+
+
+def measure(width: int, batch: int, m: int, dtype: Any, repeats: int,
+            min_seconds: float) -> dict[str, Any]:
+    X, Y, params, acts = problem(width, m, dtype)
+
+    def ours(epochs: int) -> None:
+        mf.train(X, Y, params, acts, "cce", learning_rate=0.05, epochs=epochs, batch_size=batch,
+                 shuffle=False)
+
+    def base(epochs: int) -> None:
+        train_inplace(X, Y, params, acts, "cce", 0.05, epochs, batch)
+
+    t0 = time.perf_counter()
+    base(1)
+    epochs = max(1, int(np.ceil(min_seconds / max(time.perf_counter() - t0, 1e-6))))
+    ratios, t_ours, t_base = [], [], []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        ours(epochs)
+        a = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        base(epochs)
+        b = time.perf_counter() - t0
+        t_ours.append(a)
+        t_base.append(b)
+        ratios.append(a / b)
+    per = 1e6 / (epochs * m)  # seconds per run -> microseconds per training example
+    row: dict[str, Any] = {"width": width, "batch": batch, "m": m, "epochs": epochs,
+                           "dtype": np.dtype(dtype).name,
+                           "us_per_example": {"mlp_fn": statistics.median(t_ours) * per,
+                                              "baseline": statistics.median(t_base) * per},
+                           "ratio": statistics.median(ratios)}
+    return row
+
+
+def profile(width: int, batch: int, m: int, dtype: Any, epochs: int) -> str:
+    """cProfile of mlp_fn at one point: the 12 functions with the most time of their own."""
+    X, Y, params, acts = problem(width, m, dtype)
+    prof = cProfile.Profile()
+    prof.runcall(mf.train, X, Y, params, acts, "cce", learning_rate=0.05, epochs=epochs,
+                 batch_size=batch, shuffle=False)
+    out = io.StringIO()
+    pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(12)
+    text = out.getvalue()
+    return text[text.index("ncalls") - 3:] if "ncalls" in text else text
+
+
+def plot(rows: list[dict[str, Any]], path: Path) -> bool:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    fig, axes = plt.subplots(2, 2, figsize=(10, 6.4), sharex="col",
+                             gridspec_kw={"height_ratios": [2, 1]})
+    colours = {"float32": "#0072B2", "float64": "#D55E00"}
+    for col, (key, label) in enumerate((("width", "width of both hidden layers (batch 64)"),
+                                        ("batch", "batch size (width 64)"))):
+        top, bottom = axes[0, col], axes[1, col]
+        for dtype, colour in colours.items():
+            sel = [r for r in rows if r["sweep"] == key and r["dtype"] == dtype]
+            if not sel:
+                continue
+            x = [r[key] for r in sel]
+            top.plot(x, [r["us_per_example"]["mlp_fn"] for r in sel], "o-", color=colour,
+                     label=f"mlp_fn {dtype}")
+            top.plot(x, [r["us_per_example"]["baseline"] for r in sel], "s--", color=colour,
+                     alpha=0.6, label=f"baseline {dtype}")
+            bottom.plot(x, [r["ratio"] for r in sel], "o-", color=colour, label=dtype)
+        top.set_xscale("log", base=2)
+        top.set_yscale("log")
+        top.set_ylabel("microseconds per example")
+        top.grid(True, which="both", alpha=0.3)
+        bottom.axhline(1.0, color="black", lw=0.8)
+        bottom.axhline(1.2, color="grey", lw=0.8, ls=":")
+        bottom.set_ylabel("mlp_fn / baseline")
+        bottom.set_xlabel(label)
+        bottom.grid(True, alpha=0.3)
+    axes[0, 0].legend(fontsize=8)
+    axes[1, 0].legend(fontsize=8)
+    fig.suptitle("Training cost per example, 64-w-w-10 ReLU + softmax, 1 BLAS thread")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.scaling", description=__doc__)
+    parser.add_argument("--quick", action="store_true",
+                        help="three points per sweep, float64 only, short runs")
+    parser.add_argument("--out", type=Path, default=Path("out"))
+    args = parser.parse_args(argv)
+    try:
+        from threadpoolctl import threadpool_limits
+        limiter: Any = threadpool_limits(limits=1)
+    except ImportError:
+        limiter = None
+    widths = [16, 128, 1024] if args.quick else WIDTHS
+    batches = [1, 64, 1024] if args.quick else BATCHES
+    dtypes = [np.float64] if args.quick else [np.float32, np.float64]
+    repeats, min_seconds = (1, 0.02) if args.quick else (3, 0.2)
+    rows: list[dict[str, Any]] = []
+    profiles: list[str] = []
+    for dtype in dtypes:
+        for sweep, points in (("width", [(w, 64) for w in widths]),
+                              ("batch", [(64, b) for b in batches])):
+            for width, batch in points:
+                m = max(1024, batch)
+                row = {"sweep": sweep, **measure(width, batch, m, dtype, repeats, min_seconds)}
+                rows.append(row)
+                print(f"{row['dtype']:<8} width {width:>5} batch {batch:>5}: "
+                      f"mlp_fn {row['us_per_example']['mlp_fn']:8.2f} us/example, "
+                      f"baseline {row['us_per_example']['baseline']:8.2f}, "
+                      f"ratio {row['ratio']:.2f}", flush=True)
+                if row["ratio"] > 1.2 and not args.quick:
+                    profiles.append(f"== {row['dtype']}, width {width}, batch {batch}: "
+                                    f"mlp_fn / baseline {row['ratio']:.2f}\n"
+                                    + profile(width, batch, m, dtype, row["epochs"]))
+    args.out.mkdir(parents=True, exist_ok=True)
+    summary = {"machine": f"{platform.processor() or platform.machine()}, {platform.system()}, "
+                          f"Python {platform.python_version()}, NumPy {np.__version__}",
+               "date": time.strftime("%Y-%m-%d"), "rows": rows}
+    (args.out / "scaling.json").write_text(json.dumps(summary, indent=1))
+    (args.out / "scaling_profile.txt").write_text("\n".join(profiles))
+    drawn = plot(rows, args.out / "scaling.png")
+    print(f"written to {args.out}/scaling.json" + (", scaling.png" if drawn else "")
+          + ", scaling_profile.txt")
+    if limiter is not None:
+        limiter.unregister()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
