@@ -8,9 +8,11 @@ inputs, labels of a random linear teacher):
 * as the batch grows from 1 to 1,024 examples (w = 64).
 
 Each point trains long enough for the baseline to take at least 0.2 s, then repeats the pair
-(mlp_fn, baseline) 3 times; the ratio is the median of the pair-by-pair ratios. Wherever the
-ratio exceeds 1.2 the run profiles mlp_fn there (cProfile, the functions with the most time of
-their own), so the table says where the extra time goes. Writes ``scaling.json``,
+(mlp_fn, baseline) 5 times; the ratio is the median of the pair-by-pair ratios. Wherever the
+ratio exceeds 1.2 the run profiles both there: with py-spy installed (the ``bench`` extra), the
+share of each one's time spent in BLAS, in NumPy's other C code, in libc's allocator and in
+Python code (native stacks sampled at 500 Hz), and cProfile's list of mlp_fn's functions with the
+most time of their own. Writes ``scaling.json``,
 ``scaling.png`` (with matplotlib) and ``scaling_profile.txt`` to ``--out`` (default ``out``).
 """
 
@@ -93,6 +95,54 @@ def profile(width: int, batch: int, m: int, dtype: Any, epochs: int) -> str:
     return text[text.index("ncalls") - 3:] if "ncalls" in text else text
 
 
+def run_one(impl: str, width: int, batch: int, dtype: str, epochs: int) -> None:
+    """One implementation's training alone, for a sampling profiler to watch."""
+    X, Y, params, acts = problem(width, max(1024, batch), np.dtype(dtype))
+    if impl == "mlp_fn":
+        mf.train(X, Y, params, acts, "cce", learning_rate=0.05, epochs=epochs, batch_size=batch,
+                 shuffle=False)
+    else:
+        train_inplace(X, Y, params, acts, "cce", 0.05, epochs, batch)
+
+
+#: Where a sample's innermost frame lies: its library or source file, matched in this order.
+KINDS = [("BLAS (matrix products)", "openblas"),
+         ("NumPy's C code (ufuncs, reductions, new arrays)", "numpy/_core/_multiarray_umath"),
+         ("libc (malloc, free, memset, memcpy)", "libc.so"),
+         ("Python code (calls, dicts, loops)", ".py:")]
+
+
+def where_time_goes(impl: str, width: int, batch: int, dtype: str,
+                    epochs: int) -> dict[str, float] | None:
+    """The share of ``impl``'s training time by where the innermost frame lies, from py-spy's
+    native stacks sampled at 500 Hz (None without py-spy)."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    if not Path(spy).exists():
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = Path(tmp) / "stacks.txt"
+        subprocess.run([spy, "record", "--native", "--format", "raw", "-r", "500", "-o", str(raw),
+                        "--", sys.executable, "-m", "benchmarks.scaling", "--run-one", impl,
+                        str(width), str(batch), dtype, str(epochs)],
+                       check=True, capture_output=True)
+        lines = raw.read_text().splitlines()
+    root = "run_epoch (" if impl == "mlp_fn" else "train_inplace ("
+    counts: dict[str, int] = {}
+    for line in lines:
+        stack, _, n = line.rpartition(" ")
+        if root not in stack:
+            continue  # imports and data preparation
+        leaf = stack.rsplit(";", 1)[-1]
+        kind = next((k for k, pattern in KINDS if pattern in leaf), "other")
+        counts[kind] = counts.get(kind, 0) + int(n)
+    total = sum(counts.values())
+    return {k: v / total for k, v in sorted(counts.items())} if total else None
+
+
 def plot(rows: list[dict[str, Any]], path: Path) -> bool:
     try:
         import matplotlib
@@ -135,21 +185,52 @@ def plot(rows: list[dict[str, Any]], path: Path) -> bool:
     return True
 
 
+def breakdown(row: dict[str, Any], width: int, batch: int) -> dict[str, dict[str, float]]:
+    """Each implementation's time by kind, as a fraction of the baseline's whole time (so the
+    difference of two entries is that kind's share of the ratio above 1)."""
+    out: dict[str, dict[str, float]] = {}
+    epochs = max(row["epochs"], int(np.ceil(2.0 / (row["us_per_example"]["baseline"] * 1e-6
+                                                  * row["m"]))))  # 2 s: about 1,000 samples
+    for impl, scale in (("mlp_fn", row["ratio"]), ("baseline", 1.0)):
+        shares = where_time_goes(impl, width, batch, row["dtype"], epochs)
+        if shares is not None:
+            out[impl] = {k: v * scale for k, v in shares.items()}
+    return out
+
+
+def describe(row: dict[str, Any]) -> str:
+    kinds = row.get("time_by_kind") or {}
+    if len(kinds) < 2:
+        return "(py-spy not installed: no breakdown by kind)\n"
+    lines = [f"{'time, as a fraction of the baseline':<50} {'mlp_fn':>7} {'baseline':>9}"]
+    for k in sorted(set(kinds["mlp_fn"]) | set(kinds["baseline"])):
+        lines.append(f"{k:<50} {kinds['mlp_fn'].get(k, 0.0):7.2f} "
+                     f"{kinds['baseline'].get(k, 0.0):9.2f}")
+    return "\n".join(lines) + "\n\ncProfile of mlp_fn (own time of each function, NumPy's " \
+        "C calls included in their caller's):\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.scaling", description=__doc__)
     parser.add_argument("--quick", action="store_true",
                         help="three points per sweep, float64 only, short runs")
     parser.add_argument("--out", type=Path, default=Path("out"))
+    parser.add_argument("--run-one", nargs=5, metavar=("IMPL", "WIDTH", "BATCH", "DTYPE",
+                                                       "EPOCHS"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     try:
         from threadpoolctl import threadpool_limits
         limiter: Any = threadpool_limits(limits=1)
     except ImportError:
         limiter = None
+    if args.run_one:
+        impl, width, batch, dtype, epochs = args.run_one
+        run_one(impl, int(width), int(batch), dtype, int(epochs))
+        return 0
     widths = [16, 128, 1024] if args.quick else WIDTHS
     batches = [1, 64, 1024] if args.quick else BATCHES
     dtypes = [np.float64] if args.quick else [np.float32, np.float64]
-    repeats, min_seconds = (1, 0.02) if args.quick else (3, 0.2)
+    repeats, min_seconds = (1, 0.02) if args.quick else (5, 0.2)
     rows: list[dict[str, Any]] = []
     profiles: list[str] = []
     for dtype in dtypes:
@@ -164,9 +245,11 @@ def main(argv: list[str] | None = None) -> int:
                       f"baseline {row['us_per_example']['baseline']:8.2f}, "
                       f"ratio {row['ratio']:.2f}", flush=True)
                 if row["ratio"] > 1.2 and not args.quick:
+                    row["time_by_kind"] = breakdown(row, width, batch)
                     profiles.append(f"== {row['dtype']}, width {width}, batch {batch}: "
                                     f"mlp_fn / baseline {row['ratio']:.2f}\n"
-                                    + profile(width, batch, m, dtype, row["epochs"]))
+                                    + describe(row) + profile(width, batch, m, dtype,
+                                                               row["epochs"]))
     args.out.mkdir(parents=True, exist_ok=True)
     summary = {"machine": f"{platform.processor() or platform.machine()}, {platform.system()}, "
                           f"Python {platform.python_version()}, NumPy {np.__version__}",

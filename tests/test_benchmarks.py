@@ -55,3 +55,13 @@ def test_pytorch_runner_computes_the_same_training() -> None:
         theirs = torch_runner.train(job)
         for k in ours:
             np.testing.assert_allclose(ours[k], theirs[k], rtol=1e-7, atol=1e-10)
+
+
+def test_scaling_quick_run_writes_both_sweeps(tmp_path: Path) -> None:
+    from benchmarks.scaling import main as scaling_main
+
+    assert scaling_main(["--quick", "--out", str(tmp_path)]) == 0
+    summary = json.loads((tmp_path / "scaling.json").read_text())
+    sweeps = {(r["sweep"], r["width"], r["batch"]) for r in summary["rows"]}
+    assert {("width", 16, 64), ("width", 1024, 64), ("batch", 64, 1), ("batch", 64, 1024)} <= sweeps
+    assert all(r["ratio"] > 0 and r["us_per_example"]["baseline"] > 0 for r in summary["rows"])
