@@ -149,6 +149,7 @@ def plot(rows: list[dict[str, Any]], path: Path) -> bool:
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        import matplotlib.ticker
     except ImportError:
         return False
     fig, axes = plt.subplots(2, 2, figsize=(10, 6.4), sharex="col",
@@ -167,8 +168,13 @@ def plot(rows: list[dict[str, Any]], path: Path) -> bool:
             top.plot(x, [r["us_per_example"]["baseline"] for r in sel], "s--", color=colour,
                      alpha=0.6, label=f"baseline {dtype}")
             bottom.plot(x, [r["ratio"] for r in sel], "o-", color=colour, label=dtype)
-        top.set_xscale("log", base=2)
+        for ax in (top, bottom):
+            ax.set_xscale("log", base=2)
+            ticks = sorted({r[key] for r in rows if r["sweep"] == key})
+            ax.set_xticks(ticks, [str(t) for t in ticks])
+            ax.minorticks_off()
         top.set_yscale("log")
+        top.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
         top.set_ylabel("microseconds per example")
         top.grid(True, which="both", alpha=0.3)
         bottom.axhline(1.0, color="black", lw=0.8)
@@ -180,7 +186,7 @@ def plot(rows: list[dict[str, Any]], path: Path) -> bool:
     axes[1, 0].legend(fontsize=8)
     fig.suptitle("Training cost per example, 64-w-w-10 ReLU + softmax, 1 BLAS thread")
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=90)
     plt.close(fig)
     return True
 
