@@ -278,6 +278,7 @@ def run_epoch(state: TrainingState, setup: Setup) -> TrainingState:
                          f"positive finite number")
     w, keep = setup["sample_weight"], setup["keep_prob"]
     step, options = setup["update"], {"learning_rate": lr, **setup["hyper"]}
+    clip, batch_norm = setup["clip_norm"], setup["batch_norm"]
     batches = _mini_batches((X, Y) if w is None else (X, Y, w), k, (seed, e), setup["shuffle"])
     good = (params, opt)  # the last params with a finite cost, and their optimizer state
     epoch_cost, epoch_weight = 0.0, 0.0
@@ -302,9 +303,9 @@ def run_epoch(state: TrainingState, setup: Setup) -> TrainingState:
         good = (params, opt)
         epoch_cost, epoch_weight = epoch_cost + cost * weight, epoch_weight + weight
         grads = _backward(AL, Yb, cache, params, acts, loss, lam, True, wb)
-        if setup["clip_norm"] is not None:
-            grads = _clip(grads, setup["clip_norm"])
-        if setup["batch_norm"]:  # the running statistics are kept apart from the descent
+        if clip is not None:
+            grads = _clip(grads, clip)
+        if batch_norm:  # the running statistics are kept apart from the descent
             learned, opt = step(trainable(params), grads, opt, **options)
             params = {**learned, **running_statistics(params, cache)}
         else:
@@ -338,8 +339,8 @@ def run_epoch(state: TrainingState, setup: Setup) -> TrainingState:
             history["stopped_early"] = True
     # The arrays are new (the update rules never write in place); train freezes what it hands
     # out, the callback's arguments and the result, rather than every epoch's state.
-    return {"params": params, "opt_state": opt, "epoch": e + 1,
-            "history": {**history, "opt_state": opt}, "early_stopping": stopping}
+    return {"params": params, "opt_state": opt, "epoch": e + 1, "history": history,
+            "early_stopping": stopping}
 
 
 def finished(state: TrainingState, setup: Setup) -> bool:
