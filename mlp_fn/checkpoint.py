@@ -14,7 +14,6 @@ applied to a run it does not belong to. A damaged file is refused, never half-us
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Mapping
@@ -34,6 +33,8 @@ FORMAT = "mlp_fn-checkpoint-1"
 
 def call_fingerprint(setup: Setup, start: TrainingState) -> str:
     """SHA-256 (hex) of everything that decides a run (see the module docstring)."""
+    import hashlib  # here, not at the top: loading it is about 8 ms of ``import mlp_fn``
+
     h = hashlib.sha256()
 
     def add(label: str, value: Any) -> None:
