@@ -240,3 +240,16 @@ def test_predict_kinds() -> None:
     # z = (-x, x, 0): class 1 for x = -2, class 0 for x = 2; one-hot columns, like Y.
     assert mf.predict(X, multi, ["softmax"], "cce").tolist() == [[0, 1], [1, 0], [0, 0]]
     assert mf.predict(X, binary, ["identity"], "mse").tolist() == [[-2.0, 2.0]]
+
+
+@pytest.mark.parametrize("m", [1, 3, 64, 65536, 65537, 70001])
+def test_db_is_the_mean_of_dZ_for_any_batch_length(m: int) -> None:
+    """db = (1/m) sum_i dZ(i), whether the column of 1/m is kept between calls (m <= 65,536)
+    or made anew; the reference is math.fsum, the correctly rounded sum, divided by m."""
+    rng = np.random.default_rng(m)
+    dZ, A_prev, W = rng.standard_normal((2, m)), rng.standard_normal((3, m)), np.ones((2, 3))
+    _, _, db = mf.linear_backward(dZ, A_prev, W)
+    expected = [[math.fsum(row) / m] for row in dZ.tolist()]
+    np.testing.assert_allclose(db, expected, rtol=1e-12, atol=1e-15)
+    _, _, again = mf.linear_backward(dZ, A_prev, W)  # a kept column gives the same answer
+    np.testing.assert_array_equal(again, db)
