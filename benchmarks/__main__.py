@@ -1,10 +1,11 @@
 """``python -m benchmarks [--repeats N] [--quick] [--json FILE]``.
 
 Trains each workload (large, digits, tiny; float32 and float64) from the same initial weights and
-batch order with mlp_fn, the in-place baseline and, when installed, scikit-learn and PyTorch (CPU,
-eager, one thread); runs are
-interleaved (one of each, then again) and repeated; each implementation's time is the median, and
-the ratio mlp_fn / baseline is the median of the pair-by-pair ratios of the same repetition.
+batch order with mlp_fn, the in-place baseline, a lean course-style functional trainer
+(``benchmarks/functional.py``) and, when installed, scikit-learn and PyTorch (CPU, eager, one
+thread); runs are interleaved (one of each, then again) and repeated; each implementation's time
+is the median, and its ratio to the baseline the median of the pair-by-pair ratios of the same
+repetition.
 Also measured: that every implementation reaches the same final loss, peak memory on the large
 workload (tracemalloc), and what ``import mlp_fn`` adds to ``import numpy``.
 """
@@ -27,6 +28,7 @@ import numpy as np
 
 import mlp_fn as mf
 from benchmarks import sklearn_runner, torch_runner
+from benchmarks import functional
 from benchmarks.baseline import train_inplace
 from benchmarks.workloads import WORKLOADS, Workload
 
@@ -44,6 +46,13 @@ def run_baseline(w: Workload) -> Callable[[], dict[str, Any]]:
     def go() -> dict[str, Any]:
         return train_inplace(w["X"], w["Y"], w["params"], w["activations"], w["loss"],
                              w["learning_rate"], w["epochs"], w["batch_size"])[0]
+    return go
+
+
+def run_functional(w: Workload) -> Callable[[], dict[str, Any]]:
+    def go() -> dict[str, Any]:
+        return functional.train(w["X"], w["Y"], dict(w["params"]), w["activations"], w["loss"],
+                                w["learning_rate"], w["epochs"], w["batch_size"])[0]
     return go
 
 
@@ -135,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         limiter: Any = threadpool_limits(limits=1)
     except ImportError:  # the environment variables set by the package still apply
         limiter = None
-    impls = {"mlp_fn": run_mlp_fn, "baseline": run_baseline}
+    impls = {"mlp_fn": run_mlp_fn, "baseline": run_baseline, "functional": run_functional}
     if sklearn_runner.available():
         impls["sklearn"] = run_sklearn
     if torch_runner.available():

@@ -1,18 +1,19 @@
 """``python -m benchmarks.scaling [--quick] [--out DIR]``: how the cost of training grows.
 
-Time per training example, mlp_fn against the in-place baseline (``benchmarks/baseline.py``),
-1 BLAS thread, interleaved, on a 64-w-w-10 ReLU network with a softmax + cce output (Gaussian
-inputs, labels of a random linear teacher):
+Time per training example of mlp_fn and of the lean functional trainer
+(``benchmarks/functional.py``) against the in-place baseline (``benchmarks/baseline.py``), 1 BLAS
+thread, on a 64-w-w-10 ReLU network with a softmax + cce output (Gaussian inputs, labels of a
+random linear teacher):
 
 * as the width w of both hidden layers grows from 16 to 1,024 (batch 64);
 * as the batch grows from 1 to 1,024 examples (w = 64).
 
-Each point trains long enough for the baseline to take at least 0.2 s, then repeats the pair
-(mlp_fn, baseline) 5 times; the ratio is the median of the pair-by-pair ratios. Wherever the
-ratio exceeds 1.2 the run profiles both there: with py-spy installed (the ``bench`` extra), the
-share of each one's time spent in BLAS, in NumPy's other C code, in libc's allocator and in
-Python code (native stacks sampled at 500 Hz), and cProfile's list of mlp_fn's functions with the
-most time of their own. Writes ``scaling.json``,
+Each point trains long enough for the baseline to take at least 0.2 s, then runs the three
+interleaved, 5 times; a ratio is the median of the run-by-run ratios to the baseline. Wherever
+mlp_fn's ratio exceeds 1.2 the run profiles mlp_fn and the baseline there: with py-spy
+installed (the ``bench`` extra), the share of each one's time spent in BLAS, in NumPy's other C
+code, in libc's allocator and in Python code (native stacks sampled at 500 Hz), and cProfile's
+list of mlp_fn's functions with the most time of their own. Writes ``scaling.json``,
 ``scaling.png`` (with matplotlib) and ``scaling_profile.txt`` to ``--out`` (default ``out``).
 """
 
@@ -33,6 +34,7 @@ from typing import Any
 import numpy as np
 
 import mlp_fn as mf
+from benchmarks import functional
 from benchmarks.baseline import train_inplace
 
 WIDTHS = [16, 32, 64, 128, 256, 512, 1024]
@@ -60,26 +62,25 @@ def measure(width: int, batch: int, m: int, dtype: Any, repeats: int,
     def base(epochs: int) -> None:
         train_inplace(X, Y, params, acts, "cce", 0.05, epochs, batch)
 
+    def lean(epochs: int) -> None:
+        functional.train(X, Y, params, acts, "cce", 0.05, epochs, batch)
+
     t0 = time.perf_counter()
     base(1)
     epochs = max(1, int(np.ceil(min_seconds / max(time.perf_counter() - t0, 1e-6))))
-    ratios, t_ours, t_base = [], [], []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        ours(epochs)
-        a = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        base(epochs)
-        b = time.perf_counter() - t0
-        t_ours.append(a)
-        t_base.append(b)
-        ratios.append(a / b)
+    times: dict[str, list[float]] = {"mlp_fn": [], "baseline": [], "functional": []}
+    for _ in range(repeats):  # interleaved
+        for name, run in (("mlp_fn", ours), ("baseline", base), ("functional", lean)):
+            t0 = time.perf_counter()
+            run(epochs)
+            times[name].append(time.perf_counter() - t0)
     per = 1e6 / (epochs * m)  # seconds per run -> microseconds per training example
-    row: dict[str, Any] = {"width": width, "batch": batch, "m": m, "epochs": epochs,
-                           "dtype": np.dtype(dtype).name,
-                           "us_per_example": {"mlp_fn": statistics.median(t_ours) * per,
-                                              "baseline": statistics.median(t_base) * per},
-                           "ratio": statistics.median(ratios)}
+    row: dict[str, Any] = {
+        "width": width, "batch": batch, "m": m, "epochs": epochs, "dtype": np.dtype(dtype).name,
+        "us_per_example": {k: statistics.median(v) * per for k, v in times.items()},
+        "ratio": statistics.median(a / b for a, b in zip(times["mlp_fn"], times["baseline"])),
+        "functional_ratio": statistics.median(a / b for a, b in zip(times["functional"],
+                                                                      times["baseline"]))}
     return row
 
 
@@ -152,7 +153,7 @@ def plot(rows: list[dict[str, Any]], path: Path) -> bool:
         import matplotlib.ticker
     except ImportError:
         return False
-    fig, axes = plt.subplots(2, 2, figsize=(10, 6.4), sharex="col",
+    fig, axes = plt.subplots(2, 2, figsize=(10, 7.2), sharex="col",
                              gridspec_kw={"height_ratios": [2, 1]})
     colours = {"float32": "#0072B2", "float64": "#D55E00"}
     for col, (key, label) in enumerate((("width", "width of both hidden layers (batch 64)"),
@@ -167,7 +168,10 @@ def plot(rows: list[dict[str, Any]], path: Path) -> bool:
                      label=f"mlp_fn {dtype}")
             top.plot(x, [r["us_per_example"]["baseline"] for r in sel], "s--", color=colour,
                      alpha=0.6, label=f"baseline {dtype}")
-            bottom.plot(x, [r["ratio"] for r in sel], "o-", color=colour, label=dtype)
+            bottom.plot(x, [r["ratio"] for r in sel], "o-", color=colour,
+                        label=f"mlp_fn {dtype}")
+            bottom.plot(x, [r["functional_ratio"] for r in sel], "^:", color=colour, alpha=0.7,
+                        label=f"lean functional {dtype}")
         for ax in (top, bottom):
             ax.set_xscale("log", base=2)
             ticks = sorted({r[key] for r in rows if r["sweep"] == key})
@@ -179,7 +183,7 @@ def plot(rows: list[dict[str, Any]], path: Path) -> bool:
         top.grid(True, which="both", alpha=0.3)
         bottom.axhline(1.0, color="black", lw=0.8)
         bottom.axhline(1.2, color="grey", lw=0.8, ls=":")
-        bottom.set_ylabel("mlp_fn / baseline")
+        bottom.set_ylabel("time / baseline's")
         bottom.set_xlabel(label)
         bottom.grid(True, alpha=0.3)
     axes[0, 0].legend(fontsize=8)
@@ -249,7 +253,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{row['dtype']:<8} width {width:>5} batch {batch:>5}: "
                       f"mlp_fn {row['us_per_example']['mlp_fn']:8.2f} us/example, "
                       f"baseline {row['us_per_example']['baseline']:8.2f}, "
-                      f"ratio {row['ratio']:.2f}", flush=True)
+                      f"ratio {row['ratio']:.2f} (lean functional "
+                      f"{row['functional_ratio']:.2f})", flush=True)
                 if row["ratio"] > 1.2 and not args.quick:
                     row["time_by_kind"] = breakdown(row, width, batch)
                     profiles.append(f"== {row['dtype']}, width {width}, batch {batch}: "

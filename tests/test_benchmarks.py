@@ -65,3 +65,20 @@ def test_scaling_quick_run_writes_both_sweeps(tmp_path: Path) -> None:
     sweeps = {(r["sweep"], r["width"], r["batch"]) for r in summary["rows"]}
     assert {("width", 16, 64), ("width", 1024, 64), ("batch", 64, 1), ("batch", 64, 1024)} <= sweeps
     assert all(r["ratio"] > 0 and r["us_per_example"]["baseline"] > 0 for r in summary["rows"])
+
+
+def test_functional_floor_computes_the_same_training() -> None:
+    """The lean functional trainer measures the design's floor only if it does mlp_fn's math."""
+    from benchmarks import functional
+
+    for name in WORKLOADS:
+        w = WORKLOADS[name](np.float64, 0.05)
+        ours, hist = mf.train(w["X"], w["Y"], w["params"], w["activations"], w["loss"],
+                              learning_rate=w["learning_rate"], epochs=w["epochs"],
+                              batch_size=w["batch_size"], shuffle=False)
+        theirs, their_hist = functional.train(w["X"], w["Y"], dict(w["params"]),
+                                              w["activations"], w["loss"], w["learning_rate"],
+                                              w["epochs"], w["batch_size"])
+        for k in ours:
+            np.testing.assert_allclose(ours[k], theirs[k], rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(hist["cost"], their_hist, rtol=1e-9)
