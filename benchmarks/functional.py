@@ -12,6 +12,7 @@ layers, a softmax + cce or sigmoid + half_mse output, batch or mini-batch gradie
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -54,10 +55,15 @@ def cost(AL: Any, Y: Any, loss: str) -> float:
     return float(np.vdot(D, D)) / (2 * int(D.size))
 
 
+@functools.lru_cache(maxsize=16)
+def mean_column(m: int, dtype: Any) -> Any:
+    return np.full((m, 1), 1.0 / m, dtype)
+
+
 def backward(AL: Any, Y: Any, cache: Params, params: Params, activations: list[str],
              loss: str) -> Params:
     L, m = len(activations), AL.shape[1]
-    mean = np.full((m, 1), 1.0 / m, AL.dtype)
+    mean = mean_column(m, AL.dtype)
     if loss == "cce":
         dZ = AL - Y
     else:  # half_mse through a sigmoid
@@ -97,7 +103,7 @@ def train(X: Any, Y: Any, params: Params, activations: list[str], loss: str,
         for _ in range(epochs):
             total = 0.0
             for s in range(0, m, k):
-                Xb, Yb = X[:, s:s + k], Y[:, s:s + k]
+                Xb, Yb = (X, Y) if k >= m else (X[:, s:s + k], Y[:, s:s + k])
                 AL, cache = forward(Xb, params, activations)
                 total += cost(AL, Yb, loss) * Xb.shape[1]
                 params = update(params, backward(AL, Yb, cache, params, activations, loss),
