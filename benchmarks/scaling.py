@@ -116,7 +116,7 @@ KINDS = [("BLAS (matrix products)", "openblas"),
 def where_time_goes(impl: str, width: int, batch: int, dtype: str,
                     epochs: int) -> dict[str, float] | None:
     """The share of ``impl``'s training time by where the innermost frame lies, from py-spy's
-    native stacks sampled at 500 Hz (None without py-spy)."""
+    native stacks sampled at 500 Hz (None without py-spy, or when it may not trace)."""
     import shutil
     import subprocess
     import tempfile
@@ -126,12 +126,20 @@ def where_time_goes(impl: str, width: int, batch: int, dtype: str,
         return None
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "stacks.txt"
-        subprocess.run([spy, "record", "--native", "--format", "raw", "-r", "500", "-o", str(raw),
-                        "--", sys.executable, "-m", "benchmarks.scaling", "--run-one", impl,
-                        str(width), str(batch), dtype, str(epochs)],
-                       check=True, capture_output=True)
+        done = subprocess.run([spy, "record", "--native", "--format", "raw", "-r", "500", "-o",
+                               str(raw), "--", sys.executable, "-m", "benchmarks.scaling",
+                               "--run-one", impl, str(width), str(batch), dtype, str(epochs)],
+                              capture_output=True, text=True)
+        if done.returncode != 0 or not raw.exists():  # e.g. no permission to trace (ptrace)
+            print(f"py-spy could not sample {impl}: {done.stderr.strip()[-200:]}", flush=True)
+            return None
         lines = raw.read_text().splitlines()
-    root = "run_epoch (" if impl == "mlp_fn" else "train_inplace ("
+    return split_by_kind(lines, "run_epoch (" if impl == "mlp_fn" else "train_inplace (")
+
+
+def split_by_kind(lines: list[str], root: str) -> dict[str, float] | None:
+    """py-spy's raw output ("frame;frame;...;innermost count" per line) reduced to the share of
+    the samples under a frame named ``root`` whose innermost frame is of each kind."""
     counts: dict[str, int] = {}
     for line in lines:
         stack, _, n = line.rpartition(" ")

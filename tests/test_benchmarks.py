@@ -82,3 +82,17 @@ def test_functional_floor_computes_the_same_training() -> None:
         for k in ours:
             np.testing.assert_allclose(ours[k], theirs[k], rtol=1e-9, atol=1e-12)
         np.testing.assert_allclose(hist["cost"], their_hist, rtol=1e-9)
+
+
+def test_native_samples_are_split_by_the_innermost_frame() -> None:
+    """Four hand-made py-spy lines: 3 + 1 samples under run_epoch, 5 outside it (ignored)."""
+    from benchmarks.scaling import split_by_kind
+
+    lines = [
+        "main (x.py:1);run_epoch (mlp_fn/training.py:9);dgemm_kernel (libscipy_openblas64_.so) 3",
+        "main (x.py:1);run_epoch (mlp_fn/training.py:9);_forward (mlp_fn/propagation.py:4) 1",
+        "main (x.py:1);<module> (numpy/__init__.py:1);malloc (libc.so.6) 5",
+    ]
+    shares = split_by_kind(lines, "run_epoch (")
+    assert shares == {"BLAS (matrix products)": 0.75, "Python code (calls, dicts, loops)": 0.25}
+    assert split_by_kind(lines, "train_inplace (") is None
