@@ -293,16 +293,14 @@ def run_epoch(state: TrainingState, setup: Setup) -> TrainingState:
         if keep < 1.0:
             shapes = {f"D{l}": (params[f"W{l}"].shape[0], mb) for l in range(1, len(acts))}
             masks = _dropout_masks(shapes, keep, [seed, e, t * k, 1], X.dtype)
-        AL, cache = _forward(Xb, params, acts, masks, True)
-        cost = cost_of(AL, Yb, loss, wb)
-        if lam:
-            cost += _l2_penalty(params, lam, mb)
+        AL, cache = _forward(Xb, params, acts, masks, training=True)
+        cost = cost_of(AL, Yb, loss, wb) + _l2_penalty(params, lam, mb)
         if not math.isfinite(cost):
             raise _diverged(f"the cost became {cost} (batch starting at example {t * k})", e,
                             lr, *good, history)
         good = (params, opt)
         epoch_cost, epoch_weight = epoch_cost + cost * weight, epoch_weight + weight
-        grads = _backward(AL, Yb, cache, params, acts, loss, lam, True, wb)
+        grads = _backward(AL, Yb, cache, params, acts, loss, lam, sample_weight=wb)
         if clip is not None:
             grads = _clip(grads, clip)
         if batch_norm:  # the running statistics are kept apart from the descent
