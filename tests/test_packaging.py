@@ -72,6 +72,14 @@ def test_a_user_script_passes_mypy_strict_against_the_installed_wheel(tmp_path: 
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout.split()[0] == mlp_fn.__version__  # the installed copy, not this checkout
 
+    # The wheel installs mlp_fn alone: the checkout's walkthroughs and benchmarks, run from the
+    # checkout, would be generic top-level names in a user's site-packages.
+    site = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()"
+                                "['purelib'])"], capture_output=True, text=True,
+                               check=True).stdout.strip())
+    top_level = {p.name for p in site.iterdir() if (p / "__init__.py").exists()}
+    assert top_level == {"mlp_fn"}, top_level
+
     checked = _mypy(python, script)
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
