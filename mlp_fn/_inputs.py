@@ -1,9 +1,9 @@
 """What the element-wise math accepts: whatever the textbook passes (Python numbers, lists,
 integer arrays), made into a float array once, at the boundary; and what it hands back.
 
-The registries in ``activations`` and ``losses`` hold the bare formulas, which ``forward``,
-``backward`` and ``train`` call on arrays they have already checked; the public functions of the
-same names go through ``real_array`` first and ``result`` last.
+The bare formulas of ``activations`` and ``losses`` are what ``forward``, ``backward`` and
+``train`` call on arrays they have already checked; the public functions of the same names go
+through ``real_array`` first and ``result`` last.
 """
 
 from __future__ import annotations

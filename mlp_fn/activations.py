@@ -4,15 +4,15 @@ Every function is element-wise on Z of shape (n[l], m) except ``softmax``, which
 column (one example) over the n[l] classes. Each derivative takes Z and, optionally, A = g(Z) when the
 caller already has it (the course writes sigmoid' = A(1 - A) and tanh' = 1 - A^2 for that reason).
 
-``ACTIVATIONS`` pairs every name with its function and its backward step dZ = dA * g'(Z);
-``forward`` and ``backward`` look a layer's activation up in the same table of bare formulas and
-never branch on its name.
+``ACTIVATIONS`` pairs every name with its function and its backward step dZ = dA * g'(Z), each
+run with NumPy's warnings off; ``forward`` and ``backward`` look a layer's activation up in the
+table of the bare formulas behind it (``_FORMULAS``) and never branch on its name.
 
 The public functions take what the chapter passes (a Python number, a list, an integer array such
 as its ``z_values = np.array([-3, -1, 0, 1, 3])``) and return a read-only float array (0-d for a
 number; ``float(...)`` gives the Python float). float32 stays float32; everything else becomes
-float64. The registry holds the bare formulas (``_sigmoid``, ...), which ``forward`` and ``train``
-call on arrays already checked at their own entry.
+float64. The bare formulas (``_sigmoid``, ...) are called by ``forward`` and ``train`` on arrays
+already checked at their own entry, inside one ``np.errstate`` for the whole pass.
 """
 
 from __future__ import annotations
