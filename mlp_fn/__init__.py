@@ -5,6 +5,8 @@ Course layout throughout: X is (n_x, m), one example per column; W{l} is (n[l], 
 
 __version__ = "0.2.0"
 
+from typing import TYPE_CHECKING, Any
+
 from mlp_fn._types import ActivationSpec, Array, Cache, CustomActivation, Grads, Params
 from mlp_fn.activations import (ACTIVATIONS, custom_activation, gelu, gelu_derivative, identity,
                                 identity_derivative, leaky_relu, leaky_relu_derivative,
@@ -13,7 +15,6 @@ from mlp_fn.activations import (ACTIVATIONS, custom_activation, gelu, gelu_deriv
 from mlp_fn.data import (Standardizer, binary_blobs, blobs, exercise_002, fit_standardizer,
                          noisy_xor, one_hot, planar_flower, sine, standardize, train_test_split,
                          two_moons, unstandardize, x_squared, xor)
-from mlp_fn import explain, model
 from mlp_fn.callbacks import progress_callback
 from mlp_fn.gradient_check import gradient_check, gradient_check_1d
 from mlp_fn.initialization import INITS, init_params
@@ -57,3 +58,17 @@ __all__ = [
     "tanh_derivative", "train", "train_test_split", "TrainingDiverged", "TrainingState",
     "two_moons", "unstandardize", "update", "x_squared", "xor",
 ]
+
+
+if TYPE_CHECKING:
+    from mlp_fn import explain, model
+
+
+def __getattr__(name: str) -> Any:
+    # mlp_fn.explain and mlp_fn.model are imported when first used, not with mlp_fn: they are
+    # about a quarter of what ``import mlp_fn`` costs, and a plain training script needs neither.
+    if name in ("explain", "model"):
+        import importlib
+
+        return importlib.import_module(f"mlp_fn.{name}")
+    raise AttributeError(f"module 'mlp_fn' has no attribute {name!r}")
