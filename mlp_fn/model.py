@@ -340,19 +340,10 @@ def predict(net: Network, X: Any, *, class_names: Sequence[Any] | None = None) -
     index = (AL[0] > 0.5).astype(np.int64) if name == "bce" else AL.argmax(axis=0)
     classes = net["classes"] if net["classes"] is not None else \
         list(range(2 if name == "bce" else AL.shape[0]))
-    labels = classes if class_names is None else _names(class_names, len(classes))
+    labels = classes if class_names is None else check.name_list(
+        "class_names", class_names, len(classes), "one per class")
     chosen = [labels[i] for i in index.tolist()]
     return chosen[0] if one else frozen(np.array(chosen))
-
-
-def _names(class_names: Any, K: int) -> list[Any]:
-    if isinstance(class_names, (str, bytes)) or not isinstance(class_names, Sequence):
-        raise TypeError(f"class_names: expected a list of {K} names, got "
-                        f"{check.describe(class_names)}")
-    if len(class_names) != K:
-        raise ValueError(f"class_names: expected {K} names, one per class, got "
-                         f"{len(class_names)}: {list(class_names)[:10]}")
-    return list(class_names)
 
 
 def score(net: Network, X: Any, y: Any) -> float:

@@ -358,16 +358,22 @@ def _activation_entry(spec: Any, l: int, L: int, p: Mapping[str, Array] | None) 
     return name + RESIDUAL
 
 
+def name_list(arg: str, value: Any, n: int, each: str) -> list[Any]:
+    """A sequence of exactly n names (``each`` says what they stand for), as a list."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise TypeError(f"{arg}: expected a sequence of {n} names, {each}, got "
+                        f"{_describe(value)}")
+    if len(value) != n:
+        raise ValueError(f"{arg}: expected {n} names, {each}, got {len(value)}: "
+                         f"{list(value)[:10]}")
+    return list(value)
+
+
 def activations(names: Any, L: int,
                 p: Mapping[str, Array] | None = None) -> list[ActivationSpec]:
     """One known activation name per layer, softmax only in the last (and over more than one
     unit, when the checked params ``p`` are given). Returns canonical names."""
-    if isinstance(names, (str, bytes)) or not isinstance(names, Sequence):
-        raise TypeError(f"activations: expected a sequence of {L} names, one per layer, "
-                        f"got {_describe(names)}")
-    if len(names) != L:
-        raise ValueError(f"activations: expected {L} names, one per layer of params, "
-                         f"got {len(names)}: {list(names)}")
+    names = name_list("activations", names, L, "one per layer of params")
     out = [_activation_entry(n, l, L, p) for l, n in enumerate(names, start=1)]
     for l, name in enumerate(out[:-1], start=1):
         if isinstance(name, str) and name.partition("+")[0] in OUTPUT_ONLY:
