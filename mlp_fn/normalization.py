@@ -119,13 +119,15 @@ def layer_forward(Z: Array, params: Mapping[str, Array], l: int,
 
 
 def layer_backward(dZ_tilde: Array, cache: Mapping[str, Array], params: Mapping[str, Array],
-                   l: int) -> tuple[Array, Array, Array]:
-    """(dZ, dgamma, dbeta) of layer l from dZ_tilde (see the module docstring)."""
+                   l: int, c: float | None = None) -> tuple[Array, Array, Array]:
+    """(dZ, dgamma, dbeta) of layer l from dZ_tilde (see the module docstring), with the factor
+    c = 1/m of dgamma and dbeta; ``train``'s gradient descent passes c = 1 with a dZ_tilde that
+    already carries alpha/m (see ``propagation._backward``)."""
     source = next(s for s in SOURCES if f"sigma2_{s}{l}" in cache)
     Z_norm = cache[f"Znorm{l}"]
-    m = Z_norm.shape[1]
-    dgamma = (dZ_tilde * Z_norm).sum(axis=1, keepdims=True) * (1.0 / m)
-    dbeta = dZ_tilde.sum(axis=1, keepdims=True) * (1.0 / m)
+    c = 1.0 / Z_norm.shape[1] if c is None else c
+    dgamma = (dZ_tilde * Z_norm).sum(axis=1, keepdims=True) * c
+    dbeta = dZ_tilde.sum(axis=1, keepdims=True) * c
     G = dZ_tilde * params[f"gamma{l}"]
     dZ = normalize_backward(G, Z_norm, cache[f"sigma2_{source}{l}"], SOURCES[source])
     return dZ, dgamma, dbeta

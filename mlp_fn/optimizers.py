@@ -123,6 +123,19 @@ def _gd(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState
     return new, {"step": state["step"] + 1, "slots": {}}
 
 
+def _gd_by_steps(params: Mapping[str, Array], steps: Mapping[str, Array],
+                 state: OptState) -> tuple[Params, OptState]:
+    """theta = theta - s, with s = lr * g already made: ``train``'s gradient descent takes the
+    steps from the backward pass (``propagation._backward(..., step=lr)``). Each new theta is
+    written over its step, a new array no one else holds."""
+    new = {}
+    for k, p in params.items():
+        s = steps[f"d{k}"]
+        np.subtract(p, s, out=s)
+        new[k] = s
+    return new, {"step": state["step"] + 1, "slots": {}}
+
+
 def momentum_init(params: Mapping[str, Array]) -> OptState:
     """Velocity v = 0."""
     return _state(params, "v")

@@ -242,30 +242,34 @@ def linear_backward(dZ: Array, A_prev: Array, W: Array) -> tuple[Array, Array, A
     return dA_prev, dW, db
 
 
-def _mean_column(m: int, dtype: np.dtype[Any]) -> Array:
-    """The read-only column (1/m, ..., 1/m) of length m: dZ @ it is (1/m) sum_i dZ(i), a
-    matrix-vector product, which BLAS computes faster than NumPy's sum along the rows followed
-    by a division (a 64 x 32 float32 dZ: 0.9 us against 2.4 us). Columns of up to 65,536
+def _column(m: int, c: float, dtype: np.dtype[Any]) -> Array:
+    """The read-only column (c, ..., c) of length m: dZ @ it is c sum_i dZ(i), a matrix-vector
+    product, which BLAS computes faster than NumPy's sum along the rows followed by a
+    multiplication (a 64 x 32 float32 dZ: 0.9 us against 2.4 us). Columns of up to 65,536
     entries are kept for the next call (a training run asks for the same few batch sizes); a
     longer one is made anew, so a full batch of millions never stays in memory."""
     if m > 65536:
-        return np.full((m, 1), 1.0 / m, dtype)
-    return _kept_mean_column(m, dtype)
+        return np.full((m, 1), c, dtype)
+    return _kept_column(m, c, dtype)
 
 
 @functools.lru_cache(maxsize=16)
-def _kept_mean_column(m: int, dtype: np.dtype[Any]) -> Array:
-    return frozen(np.full((m, 1), 1.0 / m, dtype))
+def _kept_column(m: int, c: float, dtype: np.dtype[Any]) -> Array:
+    return frozen(np.full((m, 1), c, dtype))
 
 
-def weight_gradients(dZ: Array, A_prev: Array) -> tuple[Array, Array]:
-    """dW[l] = (1/m) dZ[l] A[l-1]^T and db[l] = (1/m) sum_i dZ[l](i): ``linear_backward`` without
-    dA[l-1], which the first layer does not need (its A[0] = X is not learned).
+def weight_gradients(dZ: Array, A_prev: Array, c: float | None = None) -> tuple[Array, Array]:
+    """dW[l] = c dZ[l] A[l-1]^T and db[l] = c sum_i dZ[l](i) with c = 1/m, the gradients:
+    ``linear_backward`` without dA[l-1], which the first layer does not need (its A[0] = X is
+    not learned). ``train``'s gradient descent passes c = 1 with a dZ[l] that already carries
+    alpha/m, for the steps alpha dW[l], alpha db[l] (see ``_backward``).
     """
     m = A_prev.shape[1]
+    c = 1.0 / m if c is None else c
     dW = dZ @ A_prev.T
-    dW *= 1.0 / m  # in place on the fresh product
-    db = dZ @ _mean_column(m, dZ.dtype)
+    if c != 1.0:
+        dW *= c  # in place on the fresh product
+    db = dZ @ _column(m, c, dZ.dtype)
     return dW, db
 
 
@@ -336,8 +340,16 @@ def _backward(
     fuse: bool = True,
     sample_weight: Array | None = None,
     intermediates: bool = False,
+    step: float | None = None,
 ) -> Grads:
-    """Unchecked backward pass (canonical names; sample weights, if any, of shape (1, m))."""
+    """Unchecked backward pass (canonical names; sample weights, if any, of shape (1, m)).
+
+    With ``step`` = alpha it returns alpha times the gradients, the steps of gradient descent
+    ("dW1": alpha dW[1], ...), which ``train`` subtracts from the params. The chain rule is linear
+    in dZ[L], so dZ[L] is multiplied by alpha/m once and every dZ[l], dW[l], db[l] below it comes
+    out already scaled: one pass over the small dZ[L] instead of two over every parameter (dW by
+    1/m here, then alpha dW in the update). Not with ``intermediates``, which are the course's.
+    """
     L = len(activations)
     m = AL.shape[1]
     grads: dict[str, Array] = {}
@@ -347,6 +359,11 @@ def _backward(
         # J = sum_i w_i L(i) / sum_i w_i: example i's dZ is weighted by m w_i / sum_i w_i (the
         # 1/m of the plain mean is applied in dW and db, as always).
         dZ = dZ * (sample_weight * (m / sample_weight.sum()))
+    c = 1.0 / m  # dW[l] = c dZ[l] A[l-1]^T, db[l] = c sum_i dZ[l](i)
+    if step is not None:
+        dZ = dZ * (step / m)
+        c = 1.0
+    l2 = lambd / m if step is None else step * lambd / m  # d/dW (lambda / 2m) ||W||^2 (x alpha)
     dA = dZ  # from l = L - 1 on: dA[l], the gradient arriving at layer l's output
     for l in range(L, 0, -1):
         g, residual = lookup(activations[l - 1])
@@ -354,11 +371,11 @@ def _backward(
             dZ = _hidden_delta(dA, cache, g, l)
             if f"gamma{l}" in params:
                 dZ, grads[f"dgamma{l}"], grads[f"dbeta{l}"] = normalization.layer_backward(
-                    dZ, cache, params, l)
+                    dZ, cache, params, l, c)
         W = params[f"W{l}"]
-        dW, db = weight_gradients(dZ, cache[f"A{l - 1}"])
+        dW, db = weight_gradients(dZ, cache[f"A{l - 1}"], c)
         if lambd:
-            dW = dW + (lambd / m) * W  # d/dW of (lambda / 2m) ||W||^2
+            dW = dW + l2 * W
         grads[f"dW{l}"] = dW
         if f"b{l}" in params:
             grads[f"db{l}"] = db

@@ -9,6 +9,12 @@ One epoch of ``train`` with batch size k (None: k = m, batch gradient descent; 1
         grads       = backward(...)                  (clipped to a global norm if asked)
         params, state = optimizer step(params, grads, state, lr(epoch))
 
+Plain gradient descent (optimizer 'gd', no clipping) asks the backward pass for the steps
+alpha dW[l], alpha db[l] themselves and subtracts them: backpropagation is linear in dZ[L], so
+multiplying dZ[L] by alpha/m once replaces two passes over every parameter (dW by 1/m, then
+alpha dW), and one allocation each. The params it reaches agree with ``update(params,
+backward(...), alpha)`` step for step to the last bits of rounding.
+
 The epoch's cost is the mean of the J{t} weighted by batch size: each batch's cost before its own
 update, so with batch gradient descent it is J at the params the epoch started from (as in the
 course's nn_model), and no extra pass over the data is made.
@@ -30,7 +36,7 @@ from mlp_fn._types import ActivationSpec, Array, Params
 from mlp_fn.checkpoint import call_fingerprint, resume, save_state
 from mlp_fn.losses import LOSSES, cost_of
 from mlp_fn.normalization import running_statistics, trainable
-from mlp_fn.optimizers import (UPDATES, OptState, _clip, canonical_optimizer,
+from mlp_fn.optimizers import (UPDATES, OptState, _clip, _gd_by_steps, canonical_optimizer,
                                check_state, frozen_state, gd_step, get_optimizer)
 from mlp_fn.optimizers import optimizer_options as check_optimizer_options
 from mlp_fn.propagation import _backward, _dropout_masks, _forward, _l2_penalty
@@ -279,6 +285,7 @@ def run_epoch(state: TrainingState, setup: Setup) -> TrainingState:
     w, keep = setup["sample_weight"], setup["keep_prob"]
     step, options = setup["update"], {"learning_rate": lr, **setup["hyper"]}
     clip, batch_norm = setup["clip_norm"], setup["batch_norm"]
+    by_steps = setup["optimizer"] == "gd" and clip is None  # see the module docstring
     batches = _mini_batches((X, Y) if w is None else (X, Y, w), k, (seed, e), setup["shuffle"])
     good = (params, opt)  # the last params with a finite cost, and their optimizer state
     epoch_cost, epoch_weight = 0.0, 0.0
@@ -300,14 +307,16 @@ def run_epoch(state: TrainingState, setup: Setup) -> TrainingState:
                             lr, *good, history)
         good = (params, opt)
         epoch_cost, epoch_weight = epoch_cost + cost * weight, epoch_weight + weight
-        grads = _backward(AL, Yb, cache, params, acts, loss, lam, sample_weight=wb)
-        if clip is not None:
-            grads = _clip(grads, clip)
-        if batch_norm:  # the running statistics are kept apart from the descent
-            learned, opt = step(trainable(params), grads, opt, **options)
-            params = {**learned, **running_statistics(params, cache)}
+        learned = trainable(params) if batch_norm else params  # not the running statistics
+        if by_steps:  # backward hands back the steps alpha dW[l], alpha db[l] themselves
+            steps = _backward(AL, Yb, cache, params, acts, loss, lam, sample_weight=wb, step=lr)
+            learned, opt = _gd_by_steps(learned, steps, opt)
         else:
-            params, opt = step(params, grads, opt, **options)
+            grads = _backward(AL, Yb, cache, params, acts, loss, lam, sample_weight=wb)
+            if clip is not None:
+                grads = _clip(grads, clip)
+            learned, opt = step(learned, grads, opt, **options)
+        params = {**learned, **running_statistics(params, cache)} if batch_norm else learned
     # A NaN or inf parameter shows in the next batch's cost; only the run's last update has no
     # next batch, so it is checked here (a validation cost below would show it as well).
     last = e + 1 >= setup["end_epoch"]

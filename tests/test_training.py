@@ -74,6 +74,35 @@ def test_mini_batches_are_consecutive_slices_without_shuffle(k: int, m: int) -> 
     assert history["cost"][-1] == pytest.approx(expected_last, rel=1e-12)
 
 
+@pytest.mark.parametrize("options", [
+    {}, {"lambd": 0.2}, {"keep_prob": 0.8}, {"sample_weight": "random"},
+    {"norm": "batch"}, {"norm": "layer", "residual": True},
+    {"learning_rate": mf.step_decay(0.5, 0.5, 2)},
+], ids=["plain", "l2", "dropout", "weights", "batchnorm", "layernorm-residual", "schedule"])
+def test_gradient_descent_by_steps_equals_descent_by_gradients(options: dict[str, Any]) -> None:
+    # Plain gradient descent takes the steps alpha dW from the backward pass (training's module
+    # docstring); with a clip_norm that never clips, train goes the other way, the textbook's:
+    # gradients, then the optimizer's theta - alpha g. Both must reach the same params.
+    options = dict(options)
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((3, 30))
+    Y = (X[0:1] * X[1:2] > 0).astype(float)
+    hidden = "tanh+residual" if options.pop("residual", False) else "tanh"
+    p0 = mf.init_params([3, 3, 3, 1], seed=4, norm=options.pop("norm", None))
+    if options.get("sample_weight") == "random":
+        options["sample_weight"] = rng.random(30)
+    kwargs: dict[str, Any] = {"learning_rate": 0.5, "epochs": 4, "batch_size": 8, "seed": 1,
+                              **options}
+    acts = [hidden, hidden, "sigmoid"]
+    by_steps, h1 = mf.train(X, Y, p0, acts, "bce", **kwargs)
+    by_grads, h2 = mf.train(X, Y, p0, acts, "bce", clip_norm=1e300, **kwargs)
+    assert set(by_steps) == set(by_grads)
+    for k in by_steps:
+        np.testing.assert_allclose(by_steps[k], by_grads[k], rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(h1["cost"], h2["cost"], rtol=1e-12)
+    assert h1["opt_state"]["step"] == h2["opt_state"]["step"] == 4 * 4
+
+
 def test_shuffled_epochs_use_a_permutation_from_the_seed() -> None:
     X, Y = planar(2, 12)
     p0 = mf.init_params([2, 3, 1], method="xavier", seed=2)
