@@ -73,3 +73,4 @@ class Setup(TypedDict):
     patience: int | None
     sample_weight: Array | None
     batch_norm: bool  # running statistics to update after every batch
+    batches: list[tuple[Array, ...]] | None  # cut once if the order never changes (no shuffle)

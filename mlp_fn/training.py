@@ -247,7 +247,10 @@ def check_train_arguments(
         "patience": patience,
         "sample_weight": None if sample_weight is None else check.sample_weight(sample_weight,
                                                                                   m, dtype),
-        "batch_norm": any(k.startswith("mu") for k in params)}
+        "batch_norm": any(k.startswith("mu") for k in params), "batches": None}
+    if not shuffle:  # every epoch has the same batches: cut them once
+        w = setup["sample_weight"]
+        setup["batches"] = _mini_batches((X, Yf) if w is None else (X, Yf, w), k, None, False)
     history: History = {"cost": [], "val_cost": [], "val_metric": [], "learning_rate": [],
                         "best_epoch": -1, "stopped_early": False, "opt_state": state}
     start: TrainingState = {
@@ -286,7 +289,7 @@ def run_epoch(state: TrainingState, setup: Setup) -> TrainingState:
     step, options = setup["update"], {"learning_rate": lr, **setup["hyper"]}
     clip, batch_norm = setup["clip_norm"], setup["batch_norm"]
     by_steps = setup["optimizer"] == "gd" and clip is None  # see the module docstring
-    batches = _mini_batches((X, Y) if w is None else (X, Y, w), k, (seed, e), setup["shuffle"])
+    batches = setup["batches"] or _mini_batches((X, Y) if w is None else (X, Y, w), k, (seed, e))
     good = (params, opt)  # the last params with a finite cost, and their optimizer state
     epoch_cost, epoch_weight = 0.0, 0.0
     for t, batch in enumerate(batches):
