@@ -130,7 +130,7 @@ def _gd_by_steps(params: Mapping[str, Array], steps: Mapping[str, Array],
     written over its step, a new array no one else holds."""
     new = {}
     for k, p in params.items():
-        s = steps[f"d{k}"]
+        s = steps["d" + k]
         np.subtract(p, s, out=s)
         new[k] = s
     return new, {"step": state["step"] + 1, "slots": {}}

@@ -274,9 +274,7 @@ def _column(m: int, c: float, dtype: np.dtype[Any]) -> Array:
     multiplication (a 64 x 32 float32 dZ: 0.9 us against 2.4 us). Columns of up to 65,536
     entries are kept for the next call (a training run asks for the same few batch sizes); a
     longer one is made anew, so a full batch of millions never stays in memory."""
-    if m > 65536:
-        return np.full((m, 1), c, dtype)
-    return _kept_column(m, c, dtype)
+    return _kept_column(m, c, dtype) if m <= 65536 else np.full((m, 1), c, dtype)
 
 
 @functools.lru_cache(maxsize=16)
@@ -380,7 +378,7 @@ def _backward(
     m = AL.shape[1]
     grads: dict[str, Array] = {}
     # The output layer is never masked, normalised or skipped: cache["AL"] = g(Z[L]).
-    dZ = _output_delta(AL, Y, cache[f"Z{L}"], activations[L - 1], loss, fuse)
+    dZ = _output_delta(AL, Y, cache[_keys(L).Z], activations[L - 1], loss, fuse)
     if sample_weight is not None:
         # J = sum_i w_i L(i) / sum_i w_i: example i's dZ is weighted by m w_i / sum_i w_i (the
         # 1/m of the plain mean is applied in dW and db, as always).

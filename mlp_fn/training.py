@@ -286,9 +286,10 @@ def run_epoch(state: TrainingState, setup: Setup) -> TrainingState:
         raise ValueError(f"learning_rate: the schedule gave {lr} at epoch {e}; expected a "
                          f"positive finite number")
     w, keep = setup["sample_weight"], setup["keep_prob"]
-    step, options = setup["update"], {"learning_rate": lr, **setup["hyper"]}
     clip, batch_norm = setup["clip_norm"], setup["batch_norm"]
     by_steps = setup["optimizer"] == "gd" and clip is None  # see the module docstring
+    if not by_steps:
+        step, options = setup["update"], {"learning_rate": lr, **setup["hyper"]}
     batches = setup["batches"] or _mini_batches((X, Y) if w is None else (X, Y, w), k, (seed, e))
     good = (params, opt)  # the last params with a finite cost, and their optimizer state
     epoch_cost, epoch_weight = 0.0, 0.0
@@ -304,7 +305,9 @@ def run_epoch(state: TrainingState, setup: Setup) -> TrainingState:
             shapes = {f"D{l}": (params[f"W{l}"].shape[0], mb) for l in range(1, len(acts))}
             masks = _dropout_masks(shapes, keep, [seed, e, t * k, 1], X.dtype)
         AL, cache = _forward(Xb, params, acts, masks, training=True)
-        cost = cost_of(AL, Yb, loss, wb) + _l2_penalty(params, lam, mb)
+        cost = cost_of(AL, Yb, loss, wb)
+        if lam:
+            cost += _l2_penalty(params, lam, mb)
         if not math.isfinite(cost):
             raise _diverged(f"the cost became {cost} (batch starting at example {t * k})", e,
                             lr, *good, history)
