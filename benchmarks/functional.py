@@ -3,11 +3,13 @@
 The course's structure (a function per step, parameters in a dict keyed "W1", "b1", ..., every
 step returning new arrays, nothing written in place that a caller can see) with nothing else:
 no checks, no options (dropout, normalisation, residual layers, sample weights, L2, clipping),
-no history beyond the epoch's cost. It uses the same forms of the equations as mlp_fn (db as a
-product with a column of 1/m, theta - alpha g written over the fresh alpha g, costs by vdot), so
-mlp_fn / this is what mlp_fn's options and checks cost, and this / the in-place baseline is what
-the functional design itself costs. It supports what the workloads need: relu/sigmoid hidden
-layers, a softmax + cce or sigmoid + half_mse output, batch or mini-batch gradient descent.
+no history beyond the epoch's cost. It uses the same forms of the equations as mlp_fn: the
+backward pass hands back the steps alpha dW, alpha db (dZ[L] scaled by alpha/m once), db as a
+product with a column, theta - step written over the fresh step, costs by vdot, the constants
+of sigmoid and relu as 0-d arrays of the data's dtype, batches cut once. So mlp_fn / this is
+what mlp_fn's options and checks cost, and this / the in-place baseline is what the functional
+design itself costs. It supports what the workloads need: relu/sigmoid hidden layers, a
+softmax + cce or sigmoid + half_mse output, batch or mini-batch gradient descent.
 """
 
 from __future__ import annotations
@@ -20,12 +22,18 @@ import numpy as np
 Params = dict[str, Any]
 
 
+@functools.lru_cache(maxsize=8)
+def number(value: float, dtype: Any) -> Any:
+    return np.full((), value, dtype)
+
+
 def sigmoid(Z: Any) -> Any:
-    return 1.0 / (1.0 + np.exp(-Z))
+    one = number(1.0, Z.dtype)
+    return one / (one + np.exp(-Z))
 
 
 def relu(Z: Any) -> Any:
-    return np.maximum(Z, 0.0)
+    return np.maximum(Z, number(0.0, Z.dtype))
 
 
 def softmax(Z: Any) -> Any:
@@ -56,19 +64,20 @@ def cost(AL: Any, Y: Any, loss: str) -> float:
 
 
 @functools.lru_cache(maxsize=16)
-def mean_column(m: int, dtype: Any) -> Any:
-    return np.full((m, 1), 1.0 / m, dtype)
+def ones_column(m: int, dtype: Any) -> Any:
+    return np.ones((m, 1), dtype)
 
 
-def backward(AL: Any, Y: Any, cache: Params, params: Params, activations: list[str],
-             loss: str) -> Params:
+def backward_steps(AL: Any, Y: Any, cache: Params, params: Params, activations: list[str],
+                   loss: str, learning_rate: float) -> Params:
+    """alpha dW[l], alpha db[l]: dZ[L] scaled by alpha/m once, as mlp_fn's train does."""
     L, m = len(activations), AL.shape[1]
-    mean = mean_column(m, AL.dtype)
     if loss == "cce":
         dZ = AL - Y
     else:  # half_mse through a sigmoid
-        dZ = (AL - Y) * (1.0 / AL.shape[0]) * (AL * (1.0 - AL))
-    grads = {}
+        dZ = (AL - Y) * (1.0 / AL.shape[0]) * (AL * (number(1.0, AL.dtype) - AL))
+    dZ *= learning_rate / m
+    steps = {}
     dA: Any = None
     for l in range(L, 0, -1):
         if l < L:
@@ -76,19 +85,18 @@ def backward(AL: Any, Y: Any, cache: Params, params: Params, activations: list[s
             if activations[l - 1] == "relu":
                 dZ = dA * (cache[f"Z{l}"] > 0).astype(dA.dtype)
             else:
-                dZ = dA * (A * (1.0 - A))
-        dW = dZ @ cache[f"A{l - 1}"].T
-        dW *= 1.0 / m
-        grads[f"dW{l}"], grads[f"db{l}"] = dW, dZ @ mean
+                dZ = dA * (A * (number(1.0, A.dtype) - A))
+        steps[f"dW{l}"] = dZ @ cache[f"A{l - 1}"].T
+        steps[f"db{l}"] = dZ @ ones_column(m, AL.dtype)
         if l > 1:
             dA = params[f"W{l}"].T @ dZ
-    return grads
+    return steps
 
 
-def update(params: Params, grads: Params, learning_rate: float) -> Params:
+def update(params: Params, steps: Params) -> Params:
     new = {}
     for k, p in params.items():
-        step = learning_rate * grads[f"d{k}"]
+        step = steps["d" + k]
         np.subtract(p, step, out=step)
         new[k] = step
     return new
@@ -98,15 +106,15 @@ def train(X: Any, Y: Any, params: Params, activations: list[str], loss: str,
           learning_rate: float, epochs: int, batch_size: int | None) -> tuple[Params, list[float]]:
     m = X.shape[1]
     k = m if batch_size is None else batch_size
+    batches = [(X, Y)] if k >= m else [(X[:, s:s + k], Y[:, s:s + k]) for s in range(0, m, k)]
     history = []
     with np.errstate(all="ignore"):
         for _ in range(epochs):
             total = 0.0
-            for s in range(0, m, k):
-                Xb, Yb = (X, Y) if k >= m else (X[:, s:s + k], Y[:, s:s + k])
+            for Xb, Yb in batches:
                 AL, cache = forward(Xb, params, activations)
                 total += cost(AL, Yb, loss) * Xb.shape[1]
-                params = update(params, backward(AL, Yb, cache, params, activations, loss),
-                                learning_rate)
+                params = update(params, backward_steps(AL, Yb, cache, params, activations, loss,
+                                                       learning_rate))
             history.append(total / m)
     return params, history

@@ -24,12 +24,14 @@ holds the bare formulas, which ``train`` calls on arrays it has checked once.
 
 from __future__ import annotations
 
-from typing import Callable, Literal, TypeAlias, TypedDict
+import functools
+from typing import Any, Callable, Literal, TypeAlias, TypedDict
 
 import numpy as np
 
 from numpy.typing import ArrayLike
 
+from mlp_fn._freeze import frozen
 from mlp_fn._inputs import cast, real_array
 from mlp_fn._names import resolve
 from mlp_fn._types import Array
@@ -39,9 +41,16 @@ DerivFn: TypeAlias = Callable[[Array, Array], Array]
 Task: TypeAlias = Literal["binary", "multiclass", "regression"]
 
 
+@functools.lru_cache(maxsize=None)
+def _tiny(dtype: np.dtype[Any]) -> Array:
+    """The smallest positive normal number of ``dtype`` as a 0-d array, made once: NumPy takes
+    it as it is, where a scalar would be converted on every call (see activations._number)."""
+    return frozen(np.full((), np.finfo(dtype).tiny, dtype))
+
+
 def _log_clamped(P: Array) -> Array:
     """log(max(P, tiny)): finite for P = 0, exact for every P the dtype can tell from 0."""
-    return np.log(np.maximum(P, np.finfo(P.dtype).tiny))
+    return np.log(np.maximum(P, _tiny(P.dtype)))
 
 
 def _clamp_eps(P: Array) -> Array:
