@@ -10,10 +10,10 @@ random linear teacher):
 
 Each point trains long enough for the baseline to take at least 0.2 s, then runs the three
 interleaved, 5 times; a ratio is the median of the run-by-run ratios to the baseline. Wherever
-mlp_fn's ratio exceeds 1.2 the run profiles mlp_fn and the baseline there: with py-spy
-installed (the ``bench`` extra), the share of each one's time spent in BLAS, in NumPy's other C
-code, in libc's allocator and in Python code (native stacks sampled at 500 Hz), and cProfile's
-list of mlp_fn's functions with the most time of their own. Writes ``scaling.json``,
+mlp_fn's ratio exceeds 1.2 (or ``--profile-above RATIO``) the run profiles mlp_fn and the
+baseline there: with py-spy installed (the ``bench`` extra), the share of each one's time spent
+in BLAS, in NumPy's other C code, in libc's allocator and in Python code (native stacks sampled
+at 500 Hz), and cProfile's list of mlp_fn's functions with the most time of their own. Writes ``scaling.json``,
 ``scaling.png`` (with matplotlib) and ``scaling_profile.txt`` to ``--out`` (default ``out``).
 """
 
@@ -233,6 +233,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true",
                         help="three points per sweep, float64 only, short runs")
     parser.add_argument("--out", type=Path, default=Path("out"))
+    parser.add_argument("--profile-above", type=float, default=1.2, metavar="RATIO",
+                        help="profile the points where mlp_fn / baseline exceeds this "
+                             "(default 1.2)")
     parser.add_argument("--run-one", nargs=5, metavar=("IMPL", "WIDTH", "BATCH", "DTYPE",
                                                        "EPOCHS"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -263,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
                       f"baseline {row['us_per_example']['baseline']:8.2f}, "
                       f"ratio {row['ratio']:.2f} (lean functional "
                       f"{row['functional_ratio']:.2f})", flush=True)
-                if row["ratio"] > 1.2 and not args.quick:
+                if row["ratio"] > args.profile_above and not args.quick:
                     row["time_by_kind"] = breakdown(row, width, batch)
                     profiles.append(f"== {row['dtype']}, width {width}, batch {batch}: "
                                     f"mlp_fn / baseline {row['ratio']:.2f}\n"
