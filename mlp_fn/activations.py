@@ -26,7 +26,7 @@ import numpy as np
 
 from numpy.typing import ArrayLike
 
-from mlp_fn._freeze import frozen
+from mlp_fn._freeze import frozen, number
 from mlp_fn._inputs import cast, real_array, result
 from mlp_fn._names import resolve
 from mlp_fn._types import (ActivationFn, ActivationSpec, Array, BackwardFn, CustomActivation,
@@ -47,28 +47,18 @@ _GELU_CLIP = 30.0
 # The formulas, on float arrays (the registry's entries)
 # ----------------------------------------------------------------------------------------------
 
-@functools.lru_cache(maxsize=None)
-def _number(value: float, dtype: np.dtype[Any]) -> Array:
-    """``value`` as a read-only 0-d array of ``dtype``, made once. NumPy turns a Python number
-    into an array on every operation it takes part in; a 0-d array of the operand's own dtype
-    is used as it is, with the same result and dtype: ``one + e`` takes half as long as
-    ``1.0 + e`` on a small array (4 x 4: 0.22 against 0.45 us), which is a tenth of a training
-    step of a 2-4-1 network."""
-    return frozen(np.full((), value, dtype))
-
-
 def _sigmoid(Z: Array) -> Array:
     # For z below about -709 (float64; -88 in float32) e^(-z) overflows to inf and
     # 1 / (1 + inf) = 0, exactly the limit; the callers run it with NumPy's warnings off. (A form
     # that never overflows, e^min(z,0) / (1 + e^-|z|), takes 7 array operations to this one's 4:
     # 2.9 us against 1.3 us on a 4 x 4 array.)
-    one = _number(1.0, Z.dtype)
+    one = number(1.0, Z.dtype)
     return one / (one + np.exp(-Z))
 
 
 def _sigmoid_derivative(Z: Array, A: Array | None = None) -> Array:
     s = _sigmoid(Z) if A is None else A
-    return s * (_number(1.0, s.dtype) - s)
+    return s * (number(1.0, s.dtype) - s)
 
 
 def _tanh(Z: Array) -> Array:
@@ -77,11 +67,11 @@ def _tanh(Z: Array) -> Array:
 
 def _tanh_derivative(Z: Array, A: Array | None = None) -> Array:
     t = np.tanh(Z) if A is None else A
-    return _number(1.0, t.dtype) - t * t
+    return number(1.0, t.dtype) - t * t
 
 
 def _relu(Z: Array) -> Array:
-    return np.maximum(Z, _number(0.0, Z.dtype))
+    return np.maximum(Z, number(0.0, Z.dtype))
 
 
 def _relu_derivative(Z: Array, A: Array | None = None) -> Array:

@@ -31,7 +31,7 @@ import numpy as np
 
 from numpy.typing import ArrayLike
 
-from mlp_fn._freeze import frozen
+from mlp_fn._freeze import frozen, number
 from mlp_fn._inputs import cast, real_array
 from mlp_fn._names import resolve
 from mlp_fn._types import Array
@@ -44,7 +44,7 @@ Task: TypeAlias = Literal["binary", "multiclass", "regression"]
 @functools.lru_cache(maxsize=None)
 def _tiny(dtype: np.dtype[Any]) -> Array:
     """The smallest positive normal number of ``dtype`` as a 0-d array, made once: NumPy takes
-    it as it is, where a scalar would be converted on every call (see activations._number)."""
+    it as it is, where a scalar would be converted on every call (see _freeze.number)."""
     return frozen(np.full((), np.finfo(dtype).tiny, dtype))
 
 
@@ -98,7 +98,7 @@ def _mse(AL: Array, Y: Array) -> float:
 
 def mse_derivative(AL: Array, Y: Array) -> Array:
     """dL/da = 2 (a - y) / n_y for one example."""
-    return (AL - Y) * (2.0 / int(AL.shape[0]))
+    return (AL - Y) * number(2.0 / int(AL.shape[0]), AL.dtype)
 
 
 def _half_mse(AL: Array, Y: Array) -> float:
@@ -112,7 +112,7 @@ def _half_mse(AL: Array, Y: Array) -> float:
 
 def half_mse_derivative(AL: Array, Y: Array) -> Array:
     """dL/da = (a - y) / n_y for one example."""
-    return (AL - Y) * (1.0 / int(AL.shape[0]))
+    return (AL - Y) * number(1.0 / int(AL.shape[0]), AL.dtype)
 
 
 def _bce_terms(AL: Array, Y: Array) -> Array:

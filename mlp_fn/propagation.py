@@ -28,7 +28,7 @@ import re
 import numpy as np
 
 from mlp_fn import validation as check
-from mlp_fn._freeze import frozen, frozen_dict
+from mlp_fn._freeze import frozen, frozen_dict, number
 from mlp_fn._types import ActivationSpec, Array, Cache, CustomActivation, Grads
 from mlp_fn import normalization
 from mlp_fn.activations import OUTPUT_ONLY, Activation, _classes_in_rows, lookup
@@ -385,7 +385,7 @@ def _backward(
         dZ = dZ * (sample_weight * (m / sample_weight.sum()))
     c = 1.0 / m  # dW[l] = c dZ[l] A[l-1]^T, db[l] = c sum_i dZ[l](i)
     if step is not None:
-        dZ *= step / m  # in place: every form of dZ[L] above is a new array
+        dZ *= number(step / m, dZ.dtype)  # in place: every form of dZ[L] above is new
         c = 1.0
     l2 = lambd / m if step is None else step * lambd / m  # d/dW (lambda / 2m) ||W||^2 (x alpha)
     dA = dZ  # from l = L - 1 on: dA[l], the gradient arriving at layer l's output
