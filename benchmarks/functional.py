@@ -4,9 +4,10 @@ The course's structure (a function per step, parameters in a dict keyed "W1", "b
 step returning new arrays, nothing written in place that a caller can see) with nothing else:
 no checks, no options (dropout, normalisation, residual layers, sample weights, L2, clipping),
 no history beyond the epoch's cost. It uses the same forms of the equations as mlp_fn: the
-backward pass hands back the steps alpha dW, alpha db (dZ[L] scaled by alpha/m once), db as a
-product with a column, theta - step written over the fresh step, costs by vdot, the constants
-of sigmoid and relu as 0-d arrays of the data's dtype, batches cut once. So mlp_fn / this is
+backward pass hands back the steps alpha dW, alpha db (dZ[L] scaled by alpha/m once), db and
+the softmax's column sums as products with a column of ones, theta - step written over the
+fresh step, costs by vdot, the constants of sigmoid and relu as 0-d arrays of the data's dtype,
+batches cut once. So mlp_fn / this is
 what mlp_fn's options and checks cost, and this / the in-place baseline is what the functional
 design itself costs. It supports what the workloads need: relu/sigmoid hidden layers, a
 softmax + cce or sigmoid + half_mse output, batch or mini-batch gradient descent.
@@ -27,6 +28,11 @@ def number(value: float, dtype: Any) -> Any:
     return np.full((), value, dtype)
 
 
+@functools.lru_cache(maxsize=16)
+def ones_column(m: int, dtype: Any) -> Any:
+    return np.ones((m, 1), dtype)
+
+
 def sigmoid(Z: Any) -> Any:
     one = number(1.0, Z.dtype)
     return one / (one + np.exp(-Z))
@@ -38,7 +44,7 @@ def relu(Z: Any) -> Any:
 
 def softmax(Z: Any) -> Any:
     e = np.exp(Z - Z.max(axis=0, keepdims=True))
-    return e / e.sum(axis=0, keepdims=True)
+    return e / (ones_column(e.shape[0], e.dtype).T @ e)
 
 
 ACTIVATE = {"sigmoid": sigmoid, "relu": relu, "softmax": softmax}
@@ -61,11 +67,6 @@ def cost(AL: Any, Y: Any, loss: str) -> float:
         return -float(np.vdot(Y, np.log(np.maximum(AL, np.finfo(AL.dtype).tiny)))) / m
     D = AL - Y
     return float(np.vdot(D, D)) / (2 * int(D.size))
-
-
-@functools.lru_cache(maxsize=16)
-def ones_column(m: int, dtype: Any) -> Any:
-    return np.ones((m, 1), dtype)
 
 
 def backward_steps(AL: Any, Y: Any, cache: Params, params: Params, activations: list[str],

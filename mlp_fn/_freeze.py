@@ -35,3 +35,18 @@ def number(value: float, dtype: np.dtype[Any]) -> Array:
     step of a 2-4-1 network. The numbers are the formulas' constants and train's alpha/m: a few
     per run."""
     return frozen(np.full((), value, dtype))
+
+
+def column(m: int, value: float, dtype: np.dtype[Any]) -> Array:
+    """The read-only column (value, ..., value) of length m. ``X @ column(m, c, dtype)`` is c
+    times the sums of X's rows, a matrix-vector product, which BLAS computes faster than NumPy's
+    sum along the rows followed by a multiplication (a 64 x 32 float32 dZ: 0.9 us against 2.4
+    us); ``column(n, 1, dtype).T @ E`` the sums of E's columns likewise. Columns of up to 65,536
+    entries are kept for the next call (a run asks for the same few lengths); a longer one is
+    made anew, so a full batch of millions never stays in memory."""
+    return _kept_column(m, value, dtype) if m <= 65536 else np.full((m, 1), value, dtype)
+
+
+@functools.lru_cache(maxsize=16)
+def _kept_column(m: int, value: float, dtype: np.dtype[Any]) -> Array:
+    return frozen(np.full((m, 1), value, dtype))
