@@ -1,5 +1,5 @@
 """Read-only views: arrays handed back to a caller cannot be changed in place by accident; and
-read-only 0-d arrays for the numbers in the formulas."""
+the read-only constants the formulas use, made once (0-d numbers, columns of one value)."""
 
 from __future__ import annotations
 
