@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import mlp_fn as mf
@@ -151,6 +151,13 @@ def small_steps(draw: Any) -> dict[str, Any]:
 
 
 @given(s=small_steps())
+@example(s={  # J = 0.692825 sits on a rounding tie: the text's sum lands a last bit below it
+    "X": np.array([[-0.61, -0.12]]), "Y": np.array([[-1.23, -0.21], [-0.77, -0.38]]),
+    "params": {"W1": np.array([[-0.4], [1.4], [-0.91]]), "b1": np.array([[-0.11], [0.39], [0.12]]),
+               "W2": np.array([[0.67, -0.68, -1.52], [1.54, -0.52, -0.38]]),
+               "b2": np.array([[-0.26], [-0.09]]), "W3": np.array([[0.05, -0.28], [1.88, 0.31]]),
+               "b3": np.array([[0.15], [-0.0]])},
+    "acts": ["relu", "relu", "identity"], "loss": "mse", "decimals": 5, "lr": None})
 def test_every_line_checks_and_is_mlp_fns_value(s: dict[str, Any]) -> None:
     text = worked_example(s["X"], s["Y"], s["params"], s["acts"], s["loss"],
                           learning_rate=s["lr"], decimals=s["decimals"])
@@ -160,7 +167,13 @@ def test_every_line_checks_and_is_mlp_fns_value(s: dict[str, Any]) -> None:
     seen = 0
     for symbol, value in printed.items():
         if symbol in ours:
-            assert value == f"{ours[symbol]:.{s['decimals']}f}", (symbol, value, ours[symbol])
+            d, v = s["decimals"], ours[symbol]
+            if value != f"{v:.{d}f}":
+                # Only a value on a rounding tie (the digit after the last printed one a 5 and
+                # nothing after it) may round the other way: the text sums in its own order,
+                # which can differ from mlp_fn's in the last bit.
+                assert abs(abs(v) * 10**d % 1 - 0.5) < 1e-6, (symbol, value, v)
+                assert abs(float(value) - v) <= 0.5 * 10**-d * (1 + 1e-9), (symbol, value, v)
             seen += 1
     assert "J" in printed and seen >= len(printed) - s["X"].shape[1]  # all but the L(i) lines
 
