@@ -246,10 +246,11 @@ def test_the_steps_of_gradient_descent_are_alpha_times_the_gradients(
     grads = mf.backward(AL, Y, cache, params, acts, loss, lambd=p["lambd"], sample_weight=w)
     steps = _backward(AL, Y, cache, params, acts, loss, p["lambd"], sample_weight=w, step=alpha)
     assert set(steps) == set(grads)
-    # float32: the two orders of the same products round differently, and batch normalisation
-    # over a few examples amplifies that (G - mean(G) - Z_norm mean(G Z_norm) cancels), as in
-    # the central-difference test above; a wrong scale is off by a factor of m or alpha.
-    tol = 1e-12 if p["dtype"] == np.float64 else 1e-3
+    # float64 checks the algebra (a wrong scale is off by a factor of m or alpha). float32: the
+    # two orders of the same products round differently, and six layers of quadratic or gelu,
+    # or batch normalisation over a few examples (G - mean(G) - Z_norm mean(G Z_norm) cancels),
+    # amplify that; the bound is the central-difference test's above.
+    tol = 1e-10 if p["dtype"] == np.float64 else 2e-2
     for k, g in grads.items():
         assert steps[k].dtype == g.dtype and steps[k].shape == g.shape
         want = alpha * g.astype(np.float64)
