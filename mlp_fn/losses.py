@@ -31,7 +31,7 @@ import numpy as np
 
 from numpy.typing import ArrayLike
 
-from mlp_fn._freeze import frozen, number
+from mlp_fn._freeze import number
 from mlp_fn._inputs import cast, real_array
 from mlp_fn._names import resolve
 from mlp_fn._types import Array
@@ -43,9 +43,9 @@ Task: TypeAlias = Literal["binary", "multiclass", "regression"]
 
 @functools.lru_cache(maxsize=None)
 def _tiny(dtype: np.dtype[Any]) -> Array:
-    """The smallest positive normal number of ``dtype`` as a 0-d array, made once: NumPy takes
-    it as it is, where a scalar would be converted on every call (see _freeze.number)."""
-    return frozen(np.full((), np.finfo(dtype).tiny, dtype))
+    """The smallest positive normal number of ``dtype`` as a 0-d array (``_freeze.number``),
+    with ``np.finfo``'s lookup made once per dtype too."""
+    return number(float(np.finfo(dtype).tiny), dtype)
 
 
 def _log_clamped(P: Array) -> Array:

@@ -106,28 +106,20 @@ def gd_init(params: Mapping[str, Array]) -> OptState:
     return _state(params)
 
 
-def _descend(theta: Array, g: Array, learning_rate: float) -> Array:
-    """theta - lr * g as one new array: lr * g is made, then theta - lr * g written over it.
-    (``theta - lr * g`` makes two; for a 1,024 x 1,024 float64 W that is 16 MB of new memory a
-    step, which the allocator returns to the system and faults in again: 2.7 ms against 0.4 ms.)
-    """
-    step: Array = learning_rate * g
-    np.subtract(theta, step, out=step)
-    return step
-
-
 def _gd(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState, *,
         learning_rate: float = 0.01) -> tuple[Params, OptState]:
     """theta = theta - lr * g."""
-    new = {k: _descend(p, grads[f"d{k}"], learning_rate) for k, p in params.items()}
-    return new, {"step": state["step"] + 1, "slots": {}}
+    steps = {f"d{k}": learning_rate * grads[f"d{k}"] for k in params}
+    return _gd_by_steps(params, steps, state)
 
 
 def _gd_by_steps(params: Mapping[str, Array], steps: Mapping[str, Array],
                  state: OptState) -> tuple[Params, OptState]:
-    """theta = theta - s, with s = lr * g already made: ``train``'s gradient descent takes the
-    steps from the backward pass (``propagation._backward(..., step=lr)``). Each new theta is
-    written over its step, a new array no one else holds."""
+    """theta = theta - s for steps s = lr * g already made (by ``_gd``, or by the backward pass
+    in ``train``: ``propagation._backward(..., step=lr)``). Each new theta is written over its
+    step, a new array no one else holds: ``theta - s`` would make a second one, and for a
+    1,024 x 1,024 float64 W that is 8 MB more a step, which the allocator returns to the system
+    and faults in again (2.7 ms against 0.4 ms)."""
     new = {}
     for k, p in params.items():
         s = steps["d" + k]
