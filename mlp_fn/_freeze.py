@@ -38,12 +38,12 @@ def number(value: float, dtype: np.dtype[Any]) -> Array:
 
 
 def column(m: int, value: float, dtype: np.dtype[Any]) -> Array:
-    """The read-only column (value, ..., value) of length m. ``X @ column(m, c, dtype)`` is c
-    times the sums of X's rows, a matrix-vector product, which BLAS computes faster than NumPy's
-    sum along the rows followed by a multiplication (a 64 x 32 float32 dZ: 0.9 us against 2.4
-    us); ``column(n, 1, dtype).T @ E`` the sums of E's columns likewise. Columns of up to 65,536
-    entries are kept for the next call (a run asks for the same few lengths); a longer one is
-    made anew, so a full batch of millions never stays in memory."""
+    """The read-only column (value, ..., value) of length m. ``X.dot(column(m, c, dtype))`` is
+    c times the sums of X's rows, a matrix-vector product, which BLAS computes faster than
+    NumPy's sum along the rows followed by a multiplication (a 64 x 32 float32 dZ: 0.9 us
+    against 2.4 us); ``column(n, 1, dtype).T.dot(E)`` the sums of E's columns likewise. Columns
+    of up to 65,536 entries are kept for the next call (a run asks for the same few lengths); a
+    longer one is made anew, so a full batch of millions never stays in memory."""
     return _kept_column(m, value, dtype) if m <= 65536 else np.full((m, 1), value, dtype)
 
 

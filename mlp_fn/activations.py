@@ -75,7 +75,7 @@ def _relu(Z: Array) -> Array:
 
 
 def _relu_derivative(Z: Array, A: Array | None = None) -> Array:
-    return (Z > 0).astype(Z.dtype)
+    return (Z > number(0.0, Z.dtype)).astype(Z.dtype)
 
 
 def _leaky_relu(Z: Array, alpha: float = LEAKY_ALPHA) -> Array:
@@ -121,7 +121,7 @@ def _softmax(Z: Array) -> Array:
     # softmax(z - c) = softmax(z) for any constant c; with c the column maximum every exponent
     # is at most 0, so nothing overflows.
     e: Array = np.exp(Z - Z.max(axis=0, keepdims=True))
-    total: Array = column(e.shape[0], 1.0, e.dtype).T @ e  # 1^T e, the column sums, by BLAS
+    total: Array = column(e.shape[0], 1.0, e.dtype).T.dot(e)  # 1^T e, the column sums, by BLAS
     return e / total
 
 
