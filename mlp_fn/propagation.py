@@ -46,7 +46,7 @@ from mlp_fn.losses import LOSSES, canonical_loss, cost_of
 # ----------------------------------------------------------------------------------------------
 
 def _linear_forward(A_prev: Array, W: Array, b: Array) -> Array:
-    Z = W.dot(A_prev)  # np.dot(W, A_prev): see the module docstring
+    Z: Array = W.dot(A_prev)  # np.dot(W, A_prev): see the module docstring
     Z += b  # in place on the fresh product: one pass, no second temporary
     return Z
 
