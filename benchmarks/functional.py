@@ -6,11 +6,12 @@ no checks, no options (dropout, normalisation, residual layers, sample weights, 
 no history beyond the epoch's cost. It uses the same forms of the equations as mlp_fn: the
 backward pass hands back the steps alpha dW, alpha db (dZ[L] scaled by alpha/m once), db and
 the softmax's column sums as products with a column of ones, theta - step written over the
-fresh step, costs by vdot, the constants of sigmoid and relu as 0-d arrays of the data's dtype,
-batches cut once. So mlp_fn / this is
-what mlp_fn's options and checks cost, and this / the in-place baseline is what the functional
-design itself costs. It supports what the workloads need: relu/sigmoid hidden layers, a
-softmax + cce or sigmoid + half_mse output, batch or mini-batch gradient descent.
+fresh step, costs by vdot, products by ``.dot`` (not ``@``), the numbers in the formulas as
+0-d arrays of the data's dtype, the layers' dict keys formatted once, batches cut once into
+contiguous arrays. So mlp_fn / this is what mlp_fn's options and checks cost, and this / the
+in-place baseline is what the functional design itself costs. It supports what the workloads
+need: relu/sigmoid hidden layers, a softmax + cce or sigmoid + half_mse output, batch or
+mini-batch gradient descent.
 """
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ Params = dict[str, Any]
 @functools.lru_cache(maxsize=8)
 def number(value: float, dtype: Any) -> Any:
     return np.full((), value, dtype)
+
+
+@functools.lru_cache(maxsize=None)
+def keys(l: int) -> tuple[str, str, str, str, str, str, str]:
+    """W, b, A[l-1], Z, A, dW, db keys of layer l."""
+    return f"W{l}", f"b{l}", f"A{l - 1}", f"Z{l}", f"A{l}", f"dW{l}", f"db{l}"
 
 
 @functools.lru_cache(maxsize=16)
@@ -44,7 +51,7 @@ def relu(Z: Any) -> Any:
 
 def softmax(Z: Any) -> Any:
     e = np.exp(Z - Z.max(axis=0, keepdims=True))
-    return e / (ones_column(e.shape[0], e.dtype).T @ e)
+    return e / ones_column(e.shape[0], e.dtype).T.dot(e)
 
 
 ACTIVATE = {"sigmoid": sigmoid, "relu": relu, "softmax": softmax}
@@ -54,10 +61,11 @@ def forward(X: Any, params: Params, activations: list[str]) -> tuple[Any, Params
     cache = {"A0": X}
     A = X
     for l, g in enumerate(activations, start=1):
-        Z = params[f"W{l}"] @ A
-        Z += params[f"b{l}"]
+        W, b, _, kZ, kA, _, _ = keys(l)
+        Z = params[W].dot(A)
+        Z += params[b]
         A = ACTIVATE[g](Z)
-        cache[f"Z{l}"], cache[f"A{l}"] = Z, A
+        cache[kZ], cache[kA] = Z, A
     return A, cache
 
 
@@ -76,21 +84,22 @@ def backward_steps(AL: Any, Y: Any, cache: Params, params: Params, activations: 
     if loss == "cce":
         dZ = AL - Y
     else:  # half_mse through a sigmoid
-        dZ = (AL - Y) * (1.0 / AL.shape[0]) * (AL * (number(1.0, AL.dtype) - AL))
-    dZ *= learning_rate / m
+        dZ = (AL - Y) * number(1.0 / AL.shape[0], AL.dtype) * (AL * (number(1.0, AL.dtype) - AL))
+    dZ *= number(learning_rate / m, AL.dtype)
     steps = {}
     dA: Any = None
     for l in range(L, 0, -1):
+        W, _, kA_prev, kZ, kA, dW, db = keys(l)
         if l < L:
-            A = cache[f"A{l}"]
+            A = cache[kA]
             if activations[l - 1] == "relu":
-                dZ = dA * (cache[f"Z{l}"] > 0).astype(dA.dtype)
+                dZ = dA * (cache[kZ] > number(0.0, A.dtype)).astype(A.dtype)
             else:
                 dZ = dA * (A * (number(1.0, A.dtype) - A))
-        steps[f"dW{l}"] = dZ @ cache[f"A{l - 1}"].T
-        steps[f"db{l}"] = dZ @ ones_column(m, AL.dtype)
+        steps[dW] = dZ.dot(cache[kA_prev].T)
+        steps[db] = dZ.dot(ones_column(m, AL.dtype))
         if l > 1:
-            dA = params[f"W{l}"].T @ dZ
+            dA = params[W].T.dot(dZ)
     return steps
 
 
@@ -107,7 +116,8 @@ def train(X: Any, Y: Any, params: Params, activations: list[str], loss: str,
           learning_rate: float, epochs: int, batch_size: int | None) -> tuple[Params, list[float]]:
     m = X.shape[1]
     k = m if batch_size is None else batch_size
-    batches = [(X, Y)] if k >= m else [(X[:, s:s + k], Y[:, s:s + k]) for s in range(0, m, k)]
+    batches = [(X, Y)] if k >= m else [(np.ascontiguousarray(X[:, s:s + k]),
+                                        np.ascontiguousarray(Y[:, s:s + k])) for s in range(0, m, k)]
     history = []
     with np.errstate(all="ignore"):
         for _ in range(epochs):
