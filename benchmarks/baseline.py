@@ -6,56 +6,56 @@ arrays after the first step. It supports what the workloads need: relu/sigmoid h
 softmax + cce or sigmoid + half_mse output, batch or mini-batch gradient descent.
 
 Each choice below was timed against the form it replaced, alone, on the three workloads (median
-of the pair-by-pair ratios of 5 to 9 interleaved runs, float32 and float64, 1 BLAS thread, this
-project's 2-core AMD EPYC, 2026-11-22); the figure is how much slower the baseline gets when
-that choice alone is undone. The first three were measured on the baseline as it is; the rest
-when they were made, on the baseline of that day (before the first three, which made it 1.8x
-faster on tiny and 1.3x on digits, so undoing any of them now costs a larger share):
+of the pair-by-pair ratios of 7 interleaved runs, float32 and float64, 1 BLAS thread, this
+project's 2-core AMD EPYC, 2026-11-22, all on the baseline as it is now); the figure is how much
+slower the baseline gets when that choice alone is undone:
 
 * The bias rides in the product. Each layer keeps [W[l] | b[l]] as one (n[l], n[l-1] + 1)
   matrix and each A[l-1] a last row of ones, so Z[l] = [W | b] [A[l-1]; 1] is one product with
   no broadcast addition (NumPy's broadcasting of an (n, 1) column costs about 0.5 us a call on
   small arrays, and twice a plain addition on a 256 x 200 one), and dZ [A[l-1]; 1]^T is
   [dW[l] | db[l]], with db as its last column: one product instead of two, one update
-  ``Wb -= dWb`` instead of two. Undone (W and b apart, db = dZ @ ones): tiny 1.35-1.36x, digits
-  1.08-1.11x, large 1.01-1.02x.
+  ``Wb -= dWb`` instead of two. Undone (W and b apart, db = dZ @ ones): tiny 1.35-1.38x, digits
+  1.12-1.15x, large 1.02-1.03x.
 * Every product is ``ndarray.dot(b, out)``, not ``np.matmul(a, b, out=out)``: the same BLAS
   call, but matmul, a generalised ufunc, resolves its loop on every call (about 0.5 us; 4 x 4:
-  0.26 against 0.85 us). Undone: tiny 1.29-1.32x, digits 1.07-1.11x, large within the noise
-  (0.99-1.00x). dA[l-1] is taken as the first n[l-1] rows of [W | b]^T dZ[l] (the last row,
-  the bias's, unused) rather than from the view W = [W | b][:, :-1]: ``dot`` copies a view
-  whose rows are not adjacent before calling BLAS (large: 1.01x).
+  0.26 against 0.85 us). Undone: tiny 1.30-1.32x, digits 1.10-1.15x; on large matmul is 1%
+  faster (0.99x, within one run's noise; the products are not split by size). dA[l-1] is
+  taken as the first n[l-1] rows of [W | b]^T dZ[l] (the last row, the bias's, unused) rather
+  than from the view W = [W | b][:, :-1]: ``dot`` copies a view whose rows are not adjacent
+  before calling BLAS (large: 1.01x).
 * The element-wise functions are bound to local names and given their output positionally,
   ``exp(A, A)``: NumPy parses an ``out=`` keyword more slowly than a third argument (4 x 4
   multiply: 0.19 against 0.22 us; ``np.maximum`` keeps ``out=``, as NumPy 2.4 deprecates its
-  third positional argument). Undone: tiny 1.07-1.09x, digits and large within the noise
-  (0.98-1.00x).
-* Buffers are allocated once per batch size and every step writes into them; the weights are
-  updated in place. (Until 0.2.0 ``cache.setdefault(mb, buffers(mb))`` built every buffer anew
-  on each step, since Python evaluates the argument first.)
+  third positional argument). Undone: tiny 1.11x, digits 1.05-1.08x, large within the noise.
+* The batches, with their row of ones, are made once, before the first epoch. Undone (made
+  every epoch): tiny 1.37-1.38x, digits 1.12-1.17x, large 1.01x.
 * dZ[L] is multiplied by alpha/m once. The chain rule is linear in dZ, so every dZ[l], dW[l]
   and db[l] below it comes out already scaled and the update is ``Wb -= dWb``: two passes per
-  layer fewer than scaling dW and db by 1/m and then by alpha. Undone: tiny 1.26-1.27x, digits
-  1.09-1.12x, large 1.03-1.04x.
-* The softmax's column sums as ones^T @ E, a matrix-vector product: BLAS's gemv beats NumPy's
-  reduction along the columns. Undone: digits 1.02x, large within the noise (0.99-1.01x).
-* The batches, with their row of ones, are cut once, before the first epoch, not sliced again
-  every epoch. Undone: tiny 1.03-1.04x, digits 1.01-1.02x.
-* The cce cost comes from what the softmax already computed: with Y one-hot,
-  -sum_k y_k log a_k = -sum_k y_k (z_k - max z) + log sum_k e^(z_k - max z), so the log is of one
-  number per example, not of the (n_y, m) matrix A. Undone: within the noise everywhere
-  (0.98-1.03x; the softmax layer is a small part of every workload); kept as the form that
-  does the least work.
-* The ReLU derivative is a multiply by a boolean mask written into a preallocated array
-  (``greater(Z, 0, mask)``). Undone (the mask cast to floats instead): within the noise on every
-  workload; kept as the form with the least memory traffic.
+  layer fewer than scaling dW and db by 1/m and then by alpha. Undone: tiny 1.15x, digits
+  1.04-1.06x, large within the noise.
 * The numbers in the formulas (1 in the sigmoid and its derivative, 0 in ReLU and its mask,
   alpha/m and alpha/(m n_y) for dZ[L]) are 0-d arrays of the data's dtype, made once (per batch
   size for the scale): NumPy converts a Python or NumPy scalar into an array on every operation
-  it takes part in, a 0-d array it uses as it is. Undone: tiny 1.10-1.11x, digits 1.01-1.03x,
-  large within the noise (1.00-1.01x).
+  it takes part in, a 0-d array it uses as it is. Undone: tiny 1.11-1.18x, digits 1.01-1.04x,
+  large within the noise.
+* The softmax's column sums as ones^T @ E, a matrix-vector product: BLAS's gemv beats NumPy's
+  reduction along the columns. Undone: digits 1.01-1.04x, large within the noise.
+* Buffers are allocated once per batch size and every step writes into them; the weights are
+  updated in place. (Until 0.2.0 ``cache.setdefault(mb, buffers(mb))`` built every buffer anew
+  on each step, since Python evaluates the argument first.)
+* The cce cost comes from what the softmax already computed: with Y one-hot,
+  -sum_k y_k log a_k = -sum_k y_k (z_k - max z) + log sum_k e^(z_k - max z), so the log is of one
+  number per example, not of the (n_y, m) matrix A. Undone: within the noise everywhere
+  (1.00-1.01x; the softmax layer is a small part of every workload); kept as the form that does
+  the least work.
+* The ReLU derivative is a multiply by a boolean mask written into a preallocated array
+  (``greater(Z, 0, mask)``). Undone (the mask cast to floats instead): within the noise on every
+  workload (0.99-1.01x); kept as the form with the least memory traffic.
 * Tried and not kept: ReLU written in place over Z (so A and Z share a buffer and the mask comes
   from A): no faster on digits or large (0.99-1.00).
+
+Here "within the noise" means 0.99-1.01x; one run's ratio moves by about 0.03.
 """
 
 from __future__ import annotations
