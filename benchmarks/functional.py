@@ -116,8 +116,9 @@ def train(X: Any, Y: Any, params: Params, activations: list[str], loss: str,
           learning_rate: float, epochs: int, batch_size: int | None) -> tuple[Params, list[float]]:
     m = X.shape[1]
     k = m if batch_size is None else batch_size
-    batches = [(X, Y)] if k >= m else [(np.ascontiguousarray(X[:, s:s + k]),
-                                        np.ascontiguousarray(Y[:, s:s + k])) for s in range(0, m, k)]
+    batches = [(X, Y)] if k >= m else [
+        (np.ascontiguousarray(X[:, s:s + k]), np.ascontiguousarray(Y[:, s:s + k]))
+        for s in range(0, m, k)]
     history = []
     with np.errstate(all="ignore"):
         for _ in range(epochs):
