@@ -212,11 +212,11 @@ def _cost_lines(s: Step) -> list[Line]:
         parts = []
         for k in range(AL.shape[0]):
             a, y = _n(s, AL[k, i]), float(Y[k, i])
+            # log's argument is never printed as 0: a that rounds to 0 is written in
+            # e-notation, 1 - a itself when a rounds to 1, and an exact 0 (a softmax or sigmoid
+            # that underflowed) with the clamp mlp_fn applies, max(p, tiny) (see mlp_fn.losses).
+            d, tiny = s['d'], float(np.finfo(AL.dtype).tiny)
             if s['loss'] == "bce":
-                # log's argument is never printed as 0: a that rounds to 0 is written in
-                # e-notation, 1 - a itself when a rounds to 1, and an exact 0 with the clamp
-                # mlp_fn applies, max(p, tiny) (see mlp_fn.losses).
-                d, tiny = s['d'], float(np.finfo(AL.dtype).tiny)
                 p = float(AL[k, i]) if y == 1 else 1.0 - float(AL[k, i])
                 if p == 0.0:
                     parts.append(f"-log(max(0, {tiny:.{d}e}))")
@@ -226,7 +226,8 @@ def _cost_lines(s: Step) -> list[Line]:
                     parts.append(f"-log(1 - {a})" if float(a) < 1 else f"-log({p:.{d}e})")
             elif s['loss'] == "cce":
                 if y == 1:
-                    parts.append(f"-log({a})")
+                    zero = float(AL[k, i]) == 0.0
+                    parts.append(f"-log(max(0, {tiny:.{d}e}))" if zero else f"-log({a})")
             else:
                 parts.append(f"({a} - {_n(s, y)})*({a} - {_n(s, y)})")
         expr = " + ".join(parts)

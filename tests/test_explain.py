@@ -4,9 +4,11 @@ and every printed value is mlp_fn's own forward, backward and update result."""
 from __future__ import annotations
 
 import ast
+import decimal
 import math
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -17,35 +19,66 @@ from hypothesis import strategies as st
 import mlp_fn as mf
 from mlp_fn.explain import MAX_LINES, worked_example
 
-def _exp(x: float) -> float:
-    return math.exp(x) if x < 709.0 else math.inf  # e^800 is inf, as in IEEE arithmetic
+#: 60 significant digits, and exponents to 10^(+-999,999,999): a softmax line of a
+#: network with quadratic layers, exp(4813.697) / (exp(-3884.337) + exp(4813.697) +
+#: exp(8250.748)), has its true value (e^-3437) where IEEE doubles give inf / inf.
+_DECIMAL = decimal.Context(prec=60, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
 
 
-FUNCTIONS: dict[str, Callable[..., float]] = {"exp": _exp, "log": math.log, "tanh": math.tanh,
-                                               "max": max}
+def _log(x: Decimal) -> Decimal:
+    if x <= 0:
+        raise ValueError(f"log of {x}")
+    return x.ln()
+
+
+def _tanh(x: Decimal) -> Decimal:
+    e = (-2 * abs(x)).exp()  # in (0, 1]: no overflow
+    t = (1 - e) / (1 + e)
+    return t if x >= 0 else -t
+
+
+FUNCTIONS: dict[str, Callable[..., Decimal]] = {"exp": Decimal.exp, "log": _log, "tanh": _tanh,
+                                                "max": max}
 
 
 def evaluate(expr: str) -> float:
     """The value of a line's numeric expression, by a tiny evaluator of + - * / and exp, log,
-    tanh, max over numbers: nothing of mlp_fn, nothing but arithmetic (no eval)."""
-    def ev(node: ast.AST) -> float:
+    tanh, max over numbers: nothing of mlp_fn, nothing but arithmetic (no eval), in decimal
+    arithmetic that neither overflows nor underflows (``_DECIMAL``)."""
+    def ev(node: ast.AST) -> Decimal:
         if isinstance(node, ast.Expression):
             return ev(node.body)
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
-            return float(node.value)
+            return Decimal(repr(node.value))  # the literal as written: 0.1 is 1/10
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             return -ev(node.operand) if isinstance(node.op, ast.USub) else ev(node.operand)
         if isinstance(node, ast.BinOp):
             a, b = ev(node.left), ev(node.right)
-            ops = {ast.Add: a + b, ast.Sub: a - b, ast.Mult: a * b}
             if isinstance(node.op, ast.Div):
-                return a / b
+                return a / b  # decimal.DivisionByZero is a ZeroDivisionError
+            ops = {ast.Add: a + b, ast.Sub: a - b, ast.Mult: a * b}
             return ops[type(node.op)]
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             args = [ev(a) for a in node.args]
-            return float(FUNCTIONS[node.func.id](*args))
+            return FUNCTIONS[node.func.id](*args)
         raise ValueError(f"not arithmetic: {ast.dump(node)}")
-    return ev(ast.parse(expr, mode="eval"))
+    with decimal.localcontext(_DECIMAL):
+        return float(ev(ast.parse(expr, mode="eval")))
+
+
+def test_evaluate_holds_exponents_a_double_cannot() -> None:
+    # exp(a) / (exp(b) + exp(a) + exp(c)) = 1 / (exp(b - a) + 1 + exp(c - a)): with c - a =
+    # 3437.051 that is e^-3437.051 to within a factor 1 + e^-3437, i.e. 10^-1492.7 (log10(e) =
+    # 0.4343), which a double rounds to 0.0; the naive double sum is inf / inf.
+    assert evaluate("exp(4813.697)/(exp(-3884.337) + exp(4813.697) + exp(8250.748))") == 0.0
+    # log(e^-800 / (e^-800 + e^-801)) = -log(1 + e^-1) = -0.31326168751822286 (math.log1p),
+    # where both exponentials underflow a double to 0 and the double quotient is 0 / 0.
+    assert evaluate("log(exp(-800)/(exp(-800) + exp(-801)))") == pytest.approx(
+        -math.log1p(math.exp(-1)), rel=1e-15)
+    assert evaluate("tanh(-800.5)") == -1.0 and evaluate("tanh(0.5)") == pytest.approx(
+        math.tanh(0.5), rel=1e-15)
+    with pytest.raises(ValueError):
+        evaluate("log(0.0)")
 
 
 NUMBER = re.compile(r"(\d+)\.(\d+)(e[-+]\d+)?")
@@ -150,7 +183,28 @@ def small_steps(draw: Any) -> dict[str, Any]:
             "decimals": draw(st.integers(3, 6)), "lr": draw(st.sampled_from([None, 0.1, 0.5]))}
 
 
+#: A softmax output that underflows to exactly 0 for the true class of example 0 (z = -1600 beside
+#: 645): the cost line must show mlp_fn's clamp, not -log(0.000). Found by the thorough profile.
+UNDERFLOW = {
+    "X": np.array([[1.55, 0.55], [-0.51, -0.18]]), "Y": np.array([[0., 0.], [1., 1.], [0., 0.]]),
+    "params": {"W1": np.array([[2.04, -2.56], [0.42, -0.57]]), "b1": np.array([[-0.14], [-0.06]]),
+               "W2": np.array([[-2.02, -0.23], [-0.87, 3.32]]), "b2": np.array([[0.07], [-0.11]]),
+               "W3": np.array([[-0.28, -0.67], [-1.06, -0.39], [0.48, -0.24]]),
+               "b3": np.array([[0.29], [-0.06], [0.01]])},
+    "acts": ["quadratic", "quadratic", "softmax"], "loss": "cce", "decimals": 3, "lr": None}
+
+
+def test_an_underflowed_softmax_output_shows_the_clamp() -> None:
+    s = UNDERFLOW
+    text = worked_example(s["X"], s["Y"], s["params"], s["acts"], s["loss"], decimals=3)
+    line = next(t for t in text.splitlines() if t.strip().startswith("L(0) ="))
+    # -ln(2^-1022), the smallest normal double: 1022 ln 2 = 1022 * 0.6931471805599453 = 708.396
+    assert line.endswith("= -log(max(0, 2.225e-308)) = 708.396"), line
+    assert 1022 * math.log(2) == pytest.approx(708.396, abs=5e-4)
+
+
 @given(s=small_steps())
+@example(s=UNDERFLOW)
 @example(s={  # J = 0.692825 sits on a rounding tie: the text's sum lands a last bit below it
     "X": np.array([[-0.61, -0.12]]), "Y": np.array([[-1.23, -0.21], [-0.77, -0.38]]),
     "params": {"W1": np.array([[-0.4], [1.4], [-0.91]]), "b1": np.array([[-0.11], [0.39], [0.12]]),
