@@ -185,7 +185,7 @@ def small_steps(draw: Any) -> dict[str, Any]:
 
 #: A softmax output that underflows to exactly 0 for the true class of example 0 (z = -1600 beside
 #: 645): the cost line must show mlp_fn's clamp, not -log(0.000). Found by the thorough profile.
-UNDERFLOW = {
+UNDERFLOW: dict[str, Any] = {
     "X": np.array([[1.55, 0.55], [-0.51, -0.18]]), "Y": np.array([[0., 0.], [1., 1.], [0., 0.]]),
     "params": {"W1": np.array([[2.04, -2.56], [0.42, -0.57]]), "b1": np.array([[-0.14], [-0.06]]),
                "W2": np.array([[-2.02, -0.23], [-0.87, 3.32]]), "b2": np.array([[0.07], [-0.11]]),
