@@ -19,8 +19,8 @@ slower the baseline gets when that choice alone is undone:
   1.12-1.15x, large 1.02-1.03x.
 * Every product is ``ndarray.dot(b, out)``, not ``np.matmul(a, b, out=out)``: the same BLAS
   call, but matmul, a generalised ufunc, resolves its loop on every call (about 0.5 us; 4 x 4:
-  0.26 against 0.85 us). Undone: tiny 1.30-1.32x, digits 1.10-1.15x; on large matmul is 1%
-  faster (0.99x, within one run's noise; the products are not split by size). dA[l-1] is
+  0.26 against 0.85 us). Undone: tiny 1.30-1.32x, digits 1.10-1.15x, large within the noise
+  (0.99x in one run of 7, 0.99-1.00x in another of 11). dA[l-1] is
   taken as the first n[l-1] rows of [W | b]^T dZ[l] (the last row, the bias's, unused) rather
   than from the view W = [W | b][:, :-1]: ``dot`` copies a view whose rows are not adjacent
   before calling BLAS (large: 1.01x).
