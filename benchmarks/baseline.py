@@ -20,10 +20,10 @@ slower the baseline gets when that choice alone is undone:
 * Every product is ``ndarray.dot(b, out)``, not ``np.matmul(a, b, out=out)``: the same BLAS
   call, but matmul, a generalised ufunc, resolves its loop on every call (about 0.5 us; 4 x 4:
   0.26 against 0.85 us). Undone: tiny 1.30-1.32x, digits 1.10-1.15x, large within the noise
-  (0.99x in one run of 7, 0.99-1.00x in another of 11). dA[l-1] is
-  taken as the first n[l-1] rows of [W | b]^T dZ[l] (the last row, the bias's, unused) rather
-  than from the view W = [W | b][:, :-1]: ``dot`` copies a view whose rows are not adjacent
-  before calling BLAS (large: 1.01x).
+  (0.99x in one run of 7, 0.99-1.00x in another of 11). dA[l-1] is taken as the first n[l-1]
+  rows of [W | b]^T dZ[l] (the last row, the bias's, unused) rather than from the view
+  W = [W | b][:, :-1]: ``dot`` copies a view whose rows are not adjacent before calling BLAS
+  (large: 1.01x).
 * The element-wise functions are bound to local names and given their output positionally,
   ``exp(A, A)``: NumPy parses an ``out=`` keyword more slowly than a third argument (4 x 4
   multiply: 0.19 against 0.22 us; ``np.maximum`` keeps ``out=``, as NumPy 2.4 deprecates its
