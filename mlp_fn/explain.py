@@ -208,6 +208,7 @@ def _cost_lines(s: Step) -> list[Line]:
     AL, Y, L = s['c'][f"A{s['L']}"], s['Y'], s['L']
     lines: list[Line] = []
     terms = LOSSES[s['loss']]["terms"](np.asarray(AL), np.asarray(Y))
+    d, tiny = s['d'], float(np.finfo(AL.dtype).tiny)
     for i in s['examples']:
         parts = []
         for k in range(AL.shape[0]):
@@ -215,7 +216,6 @@ def _cost_lines(s: Step) -> list[Line]:
             # log's argument is never printed as 0: a that rounds to 0 is written in
             # e-notation, 1 - a itself when a rounds to 1, and an exact 0 (a softmax or sigmoid
             # that underflowed) with the clamp mlp_fn applies, max(p, tiny) (see mlp_fn.losses).
-            d, tiny = s['d'], float(np.finfo(AL.dtype).tiny)
             if s['loss'] == "bce":
                 p = float(AL[k, i]) if y == 1 else 1.0 - float(AL[k, i])
                 if p == 0.0:

@@ -270,7 +270,7 @@ def linear_backward(dZ: Array, A_prev: Array, W: Array) -> tuple[Array, Array, A
                          f"{W.shape} and dZ {dZ.shape}, got {A_prev.shape}")
     check.same_dtype(W=W, dZ=dZ, A_prev=A_prev)
     dW, db = check.finite_result("linear_backward", weight_gradients, dZ, A_prev)
-    dA_prev = check.finite_result("linear_backward", np.matmul, W.T, dZ)
+    dA_prev = check.finite_result("linear_backward", np.dot, W.T, dZ)
     return dA_prev, dW, db
 
 
