@@ -58,7 +58,7 @@ def digits(dtype: Any, scale: float = 1.0) -> Workload:
 
 def tiny(dtype: Any, scale: float = 1.0) -> Workload:
     """XOR, 2-4-1 sigmoid, half_mse, full batch, 10,000 epochs."""
-    X, Y = mf.xor(dtype)
+    X, Y = mf.data.xor(dtype)
     return {"name": "tiny", "X": X, "Y": Y,
             "params": dict(mf.init_params([2, 4, 1], method="xavier", seed=0, dtype=dtype)),
             "activations": ["sigmoid", "sigmoid"], "loss": "half_mse", "learning_rate": 1.0,

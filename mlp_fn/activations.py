@@ -26,10 +26,16 @@ import numpy as np
 
 from numpy.typing import ArrayLike
 
-from mlp_fn._freeze import column, frozen, number
-from mlp_fn._inputs import cast, real_array, result
-from mlp_fn._names import resolve
-from mlp_fn._types import (ActivationFn, ActivationSpec, Array, BackwardFn, CustomActivation,
+from mlp_fn._internal.inputs import cast, real_array, result
+from mlp_fn._internal.names import resolve
+
+__all__ = ["ACTIVATIONS", "ACTIVATION_ALIASES", "OUTPUT_ONLY", "LEAKY_ALPHA", "Activation",
+           "sigmoid", "sigmoid_derivative", "tanh", "tanh_derivative", "relu", "relu_derivative",
+           "leaky_relu", "leaky_relu_derivative", "gelu", "gelu_derivative", "identity",
+           "identity_derivative", "quadratic", "quadratic_derivative", "softmax", "softmax_jvp",
+           "custom_activation", "canonical_activation", "activation_entry", "label",
+           "classes_in_rows"]
+from mlp_fn._internal.types import (ActivationFn, ActivationSpec, Array, BackwardFn, CustomActivation,
                            DerivativeFn)
 
 #: Slope of leaky ReLU for z <= 0, as in the chapter (alpha = 0.01).
@@ -49,16 +55,14 @@ _GELU_CLIP = 30.0
 
 def _sigmoid(Z: Array) -> Array:
     # For z below about -709 (float64; -88 in float32) e^(-z) overflows to inf and
-    # 1 / (1 + inf) = 0, exactly the limit; the callers run it with NumPy's warnings off. (A form
-    # that never overflows, e^min(z,0) / (1 + e^-|z|), takes 7 array operations to this one's 4:
-    # 2.9 us against 1.3 us on a 4 x 4 array.)
-    one = number(1.0, Z.dtype)
-    return one / (one + np.exp(-Z))
+    # 1 / (1 + inf) = 0, exactly the limit; the callers run it with NumPy's warnings off.
+    A: Array = 1.0 / (1.0 + np.exp(-Z))
+    return A
 
 
 def _sigmoid_derivative(Z: Array, A: Array | None = None) -> Array:
     s = _sigmoid(Z) if A is None else A
-    return s * (number(1.0, s.dtype) - s)
+    return s * (1.0 - s)
 
 
 def _tanh(Z: Array) -> Array:
@@ -67,15 +71,15 @@ def _tanh(Z: Array) -> Array:
 
 def _tanh_derivative(Z: Array, A: Array | None = None) -> Array:
     t = np.tanh(Z) if A is None else A
-    return number(1.0, t.dtype) - t * t
+    return 1.0 - t * t
 
 
 def _relu(Z: Array) -> Array:
-    return np.maximum(Z, number(0.0, Z.dtype))
+    return np.maximum(Z, 0.0)
 
 
 def _relu_derivative(Z: Array, A: Array | None = None) -> Array:
-    return (Z > number(0.0, Z.dtype)).astype(Z.dtype)
+    return (Z > 0.0).astype(Z.dtype)
 
 
 def _leaky_relu(Z: Array, alpha: float = LEAKY_ALPHA) -> Array:
@@ -121,8 +125,8 @@ def _softmax(Z: Array) -> Array:
     # softmax(z - c) = softmax(z) for any constant c; with c the column maximum every exponent
     # is at most 0, so nothing overflows.
     e: Array = np.exp(Z - Z.max(axis=0, keepdims=True))
-    total: Array = column(e.shape[0], 1.0, e.dtype).T.dot(e)  # 1^T e, the column sums, by BLAS
-    return e / total
+    A: Array = e / e.sum(axis=0, keepdims=True)
+    return A
 
 
 def _softmax_jvp(A: Array, V: Array) -> Array:
@@ -239,7 +243,7 @@ def quadratic_derivative(Z: ArrayLike, A: ArrayLike | None = None) -> Array:
     return result("quadratic_derivative", _quadratic_derivative, *_z_and_a(Z, A))
 
 
-def _classes_in_rows(name: str, Z: Array) -> None:
+def classes_in_rows(name: str, Z: Array) -> None:
     """Softmax normalises each column over its rows (the classes): refuse layouts where that
     cannot be what was meant."""
     if Z.ndim == 0 or Z.ndim > 2:
@@ -261,7 +265,7 @@ def softmax(Z: ArrayLike) -> Array:
     exponents are then at most 0, so nothing overflows. A (1, m) row is refused: one class.
     """
     Zf = real_array("Z", Z)
-    _classes_in_rows("Z", Zf)
+    classes_in_rows("Z", Zf)
     return result("softmax", _softmax, Zf)
 
 
@@ -272,7 +276,7 @@ def softmax_jvp(A: ArrayLike, V: ArrayLike) -> Array:
     product that backpropagation needs: dZ = softmax_jvp(A, dA). A and V have shape (K, m).
     """
     Af, Vf = real_array("A", A), real_array("V", V)
-    _classes_in_rows("A", Af)
+    classes_in_rows("A", Af)
     if Vf.shape != Af.shape:
         raise ValueError(f"V: expected A's shape {Af.shape}, got {Vf.shape}")
     return result("softmax_jvp", _softmax_jvp, Af, cast("V", Vf, Af.dtype))
@@ -383,19 +387,11 @@ def custom_activation(name: str, g: ActivationFn, derivative: DerivativeFn) -> C
     return {"name": name, "g": g, "derivative": derivative, "backward": _chain(derivative)}
 
 
-#: Every canonical layer entry ('relu', 'relu+residual', ...) with its functions and whether it
-#: is residual: a constant table, so the training loop resolves a layer with one dict lookup.
-_ENTRIES: dict[str, tuple[Activation, bool]] = {
-    **{name: (entry, False) for name, entry in _FORMULAS.items()},
-    **{name + "+residual": (entry, True) for name, entry in _FORMULAS.items()},
-}
-
-
-def lookup(spec: ActivationSpec) -> tuple[Activation | CustomActivation, bool]:
-    """A canonical layer entry's functions {g, backward}, and whether it is residual."""
+def activation_entry(spec: ActivationSpec) -> Activation | CustomActivation:
+    """A canonical activation's functions {g, backward}, or a reader's own as it is."""
     if isinstance(spec, str):
-        return _ENTRIES[spec]
-    return spec, False
+        return _FORMULAS[spec]
+    return spec
 
 
 def label(spec: ActivationSpec) -> str:

@@ -30,10 +30,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from mlp_fn import validation as check
-from mlp_fn._freeze import frozen_dict
-from mlp_fn._names import resolve
-from mlp_fn._types import Params
+from mlp_fn._internal import checks as check
+from mlp_fn._internal.frozen import frozen_dict
+from mlp_fn._internal.names import resolve
+from mlp_fn._internal.types import Params
+from mlp_fn.network import keys
+
+__all__ = ["INITS", "INIT_ALIASES", "init_params"]
 
 #: Other names for the same draws (Glorot and Kaiming are the first authors of the papers).
 INIT_ALIASES: dict[str, str] = {"glorot": "xavier", "kaiming": "he"}
@@ -75,16 +78,12 @@ def init_params(
     Returns:
         {"W1": (n1, n0), "b1": (n1, 1), ..., "WL": (nL, n[L-1]), "bL": (nL, 1)}, read-only.
     """
-    dims = check.layer_dims(layer_dims)
+    dims = _layer_dims(layer_dims)
     method = resolve("method", method, INITS, INIT_ALIASES)
     fixed = None if scale is None else check.nonnegative_float("scale", scale)
     kind = None if norm is None else resolve("norm", norm, {"batch": 0, "layer": 0})
-    dt = np.dtype(dtype)
-    if dt not in check.FLOAT_DTYPES:
-        raise TypeError(f"dtype: expected float32 or float64, got {dt}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise TypeError(f"seed: expected a non-negative integer, got {seed!r}")
-    rng = np.random.default_rng(seed)
+    dt = check.float_dtype("dtype", dtype)
+    rng = np.random.default_rng(check.seed(seed))
     scale_of = INITS[method]
     params: dict[str, Any] = {}
     for l in range(1, len(dims)):
@@ -94,13 +93,35 @@ def init_params(
             W = (rng.standard_normal((n, n_prev)) * s).astype(dt)
         if not np.isfinite(W).all():
             raise ValueError(f"scale: {s} makes weights too large for {dt} (some became inf)")
-        params[f"W{l}"] = W
+        k = keys(l)
+        params[k.W] = W
         if kind is None or l == len(dims) - 1:
-            params[f"b{l}"] = np.zeros((n, 1), dtype=dt)
+            params[k.b] = np.zeros((n, 1), dtype=dt)
         else:  # beta takes the bias's role: Z_tilde = gamma Z_norm + beta
-            params[f"gamma{l}"] = np.ones((n, 1), dtype=dt)
-            params[f"beta{l}"] = np.zeros((n, 1), dtype=dt)
+            params[k.gamma] = np.ones((n, 1), dtype=dt)
+            params[k.beta] = np.zeros((n, 1), dtype=dt)
             if kind == "batch":
-                params[f"mu{l}"] = np.zeros((n, 1), dtype=dt)
-                params[f"sigma2{l}"] = np.ones((n, 1), dtype=dt)
+                params[k.mu] = np.zeros((n, 1), dtype=dt)
+                params[k.sigma2] = np.ones((n, 1), dtype=dt)
     return frozen_dict(params)
+
+
+def _layer_dims(dims: Any) -> list[int]:
+    """[n0, n1, ..., nL] with L >= 1 and every n >= 1."""
+    if isinstance(dims, (str, bytes)) or not isinstance(dims, Sequence):
+        raise TypeError(f"layer_dims: expected a sequence of layer sizes [n0, n1, ..., nL], "
+                        f"got {check.describe(dims)}")
+    if len(dims) < 2:
+        raise ValueError(f"layer_dims: expected at least two sizes (input and output), "
+                         f"got {check.short_repr(list(dims), 200)}")
+    out = []
+    for l, n in enumerate(dims):
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+            raise TypeError(f"layer_dims: expected integer sizes, got {check.describe(n)} at "
+                            f"position {l}")
+        if n < 1:
+            raise ValueError(f"layer_dims: expected every size >= 1, got {n} at position {l} "
+                             f"in {check.short_repr(list(dims), 200)}")
+        out.append(int(n))
+    check.allocation("layer_dims", sum(a * b + a for a, b in zip(out[1:], out[:-1])))
+    return out

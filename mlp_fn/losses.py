@@ -24,33 +24,30 @@ holds the bare formulas, which ``train`` calls on arrays it has checked once.
 
 from __future__ import annotations
 
-import functools
 from typing import Any, Callable, Literal, TypeAlias, TypedDict
 
 import numpy as np
 
 from numpy.typing import ArrayLike
 
-from mlp_fn._freeze import number
-from mlp_fn._inputs import cast, real_array
-from mlp_fn._names import resolve
-from mlp_fn._types import Array
+from mlp_fn._internal.inputs import cast, real_array
+from mlp_fn._internal.names import resolve
+from mlp_fn._internal import checks as check
+from mlp_fn._internal.types import ActivationSpec, Array
+
+__all__ = ["LOSSES", "LOSS_ALIASES", "Loss", "bce", "cce", "mse", "half_mse", "binary_log_loss",
+           "multiclass_log_loss", "l2", "bce_derivative", "cce_derivative", "mse_derivative",
+           "half_mse_derivative", "canonical_loss", "loss_for", "check_targets", "cost_of",
+           "weighted_cost", "metric"]
 
 CostFn: TypeAlias = Callable[[Array, Array], float]
 DerivFn: TypeAlias = Callable[[Array, Array], Array]
 Task: TypeAlias = Literal["binary", "multiclass", "regression"]
 
 
-@functools.lru_cache(maxsize=None)
-def _tiny(dtype: np.dtype[Any]) -> Array:
-    """The smallest positive normal number of ``dtype`` as a 0-d array (``_freeze.number``),
-    with ``np.finfo``'s lookup made once per dtype too."""
-    return number(float(np.finfo(dtype).tiny), dtype)
-
-
 def _log_clamped(P: Array) -> Array:
     """log(max(P, tiny)): finite for P = 0, exact for every P the dtype can tell from 0."""
-    return np.log(np.maximum(P, _tiny(P.dtype)))
+    return np.log(np.maximum(P, np.finfo(P.dtype).tiny))
 
 
 def _clamp_eps(P: Array) -> Array:
@@ -98,7 +95,8 @@ def _mse(AL: Array, Y: Array) -> float:
 
 def mse_derivative(AL: Array, Y: Array) -> Array:
     """dL/da = 2 (a - y) / n_y for one example."""
-    return (AL - Y) * number(2.0 / int(AL.shape[0]), AL.dtype)
+    dA: Array = 2.0 * (AL - Y) / AL.shape[0]
+    return dA
 
 
 def _half_mse(AL: Array, Y: Array) -> float:
@@ -112,7 +110,8 @@ def _half_mse(AL: Array, Y: Array) -> float:
 
 def half_mse_derivative(AL: Array, Y: Array) -> Array:
     """dL/da = (a - y) / n_y for one example."""
-    return (AL - Y) * number(1.0 / int(AL.shape[0]), AL.dtype)
+    dA: Array = (AL - Y) / AL.shape[0]
+    return dA
 
 
 def _bce_terms(AL: Array, Y: Array) -> Array:
@@ -263,3 +262,64 @@ l2 = mse
 def canonical_loss(name: str) -> str:
     """The registry name for ``name`` (resolving aliases); ValueError listing the valid names."""
     return resolve("loss", name, LOSSES, LOSS_ALIASES)
+
+
+def loss_for(loss: Any, output_activation: ActivationSpec) -> str:
+    """A known loss that fits the output activation. Returns the canonical name."""
+    name = canonical_loss(loss)
+    required = LOSSES[name]["output"]
+    if required is not None and output_activation != required:
+        got = output_activation if isinstance(output_activation, str) else \
+            f"the custom {output_activation['name']!r}"
+        raise ValueError(f"loss: {check.short_repr(loss)} expects a {required!r} output layer, "
+                         f"got {got!r} (pair sigmoid with bce, softmax with cce)")
+    # softmax with a squared error is legal: its backward step uses softmax's Jacobian.
+    if output_activation == "softmax" and name == "bce":
+        raise ValueError("loss: 'bce' needs independent probabilities; with a softmax output "
+                         "use 'cce'")
+    return name
+
+
+def check_targets(Y: Any, n_y: int, m: int, loss: str, dtype: np.dtype[Any]) -> Array:
+    """Y of shape (n_y, m) fitting the loss, returned as an array of ``dtype``: {0, 1} for bce,
+    one-hot columns for cce, finite reals for the squared errors. Integer and boolean labels are
+    accepted (and converted): labels are naturally integers."""
+    if not isinstance(Y, np.ndarray) or type(Y) is not np.ndarray or Y.dtype.kind not in "fiub":
+        raise TypeError(f"Y: expected a NumPy array of numbers, got {check.describe(Y)}")
+    if Y.ndim != 2:
+        hint = ""
+        if Y.ndim == 1:
+            hint = "; a 1-D vector of labels becomes the course layout with Y.reshape(1, -1)"
+        raise ValueError(f"Y: expected a 2-D array of shape ({n_y}, {m}), got shape "
+                         f"{Y.shape}{hint}")
+    if Y.shape != (n_y, m):
+        hint = ""
+        if Y.shape == (m, n_y):
+            hint = "; it looks like one example per row: pass Y.T"
+        elif loss == "cce" and Y.shape[0] == 1:
+            hint = "; cce needs one-hot targets of shape (K, m): see mlp_fn.one_hot"
+        raise ValueError(f"Y: expected shape ({n_y}, {m}) (n_y from the last layer, m from X), "
+                         f"got {Y.shape}{hint}")
+    Yf = cast("Y", Y, dtype)
+    check.finite("Y", Yf)
+    if loss == "bce" and not np.isin(Yf, (0.0, 1.0)).all():
+        bad = Yf[~np.isin(Yf, (0.0, 1.0))]
+        raise ValueError(f"Y: bce expects labels in {{0, 1}}, got {bad.size} other values "
+                         f"(e.g. {bad.flat[0]})")
+    if loss == "cce":
+        onehot = np.isin(Yf, (0.0, 1.0)).all() and bool((Yf.sum(axis=0) == 1).all())
+        if not onehot:
+            raise ValueError("Y: cce expects one-hot columns (a single 1 per column, zeros "
+                             "elsewhere); build them from class indices with mlp_fn.one_hot")
+    return Yf
+
+
+def metric(AL: Array, Y: Array, loss: str) -> float:
+    """Accuracy for classification (the fraction of examples right), the mean squared error
+    mean((A[L] - Y)^2) for regression."""
+    task = LOSSES[loss]["task"]
+    if task == "binary":
+        return float(np.mean((AL > 0.5) == (Y > 0.5)))
+    if task == "multiclass":
+        return float(np.mean(AL.argmax(axis=0) == Y.argmax(axis=0)))
+    return float(np.mean((AL - Y) ** 2))

@@ -31,19 +31,20 @@ from typing import Any, TypedDict
 import numpy as np
 import numpy.typing as npt
 
-from mlp_fn import validation as check
-from mlp_fn._files import read_npz, write_npz
-from mlp_fn._freeze import frozen, frozen_dict
-from mlp_fn._inputs import cast, real_array
-from mlp_fn._types import ActivationSpec, Array, Params
+from mlp_fn._internal import checks as check
+from mlp_fn._internal.frozen import frozen, frozen_dict
+from mlp_fn._internal.inputs import cast, real_array
+from mlp_fn._internal.types import ActivationSpec, Array, Params
 from mlp_fn.initialization import init_params
 from mlp_fn.losses import LOSSES
 from mlp_fn.optimizers import OptState, canonical_optimizer, frozen_state
-from mlp_fn.persistence import _saveable
-from mlp_fn.summary import summary_text
-from mlp_fn.training import _finite_output, _metric, train
+from mlp_fn.io import read_archive, saveable_activations, write_archive
+from mlp_fn.losses import loss_for, metric
+from mlp_fn.network import describe as describe_network, keys, layer_spec as one_layer
+from mlp_fn.propagation import network_output
+from mlp_fn.tools.summary import summary_text
+from mlp_fn.training.loop import train
 
-FORMAT = "mlp_fn-network-1"
 
 #: Activations for which 001 initialises with He (the rest get Xavier).
 _HE = frozenset({"relu", "leaky_relu", "gelu"})
@@ -86,18 +87,19 @@ def network(input_dim: int, layer_spec: Sequence[Sequence[Any]], loss: str, *, s
             raise TypeError(f"layer_spec[{i}]: expected [n_units, activation], got "
                             f"{check.describe(layer)}")
         widths.append(check.positive_int(f"layer_spec[{i}][0]", layer[0]))
-        acts.append(check.activation_spec(layer[1]))
+        name, residual = one_layer(layer[1], i + 1, len(layer_spec))
+        acts.append(name + "+residual" if residual and isinstance(name, str) else name)
     dims = [n0, *widths]
     p64 = init_params(dims, method="xavier", seed=seed)
     dt = check.float_dtype("dtype", dtype)
     params = {}
     for l, act in enumerate(acts, start=1):
         he = isinstance(act, str) and act.partition("+")[0] in _HE
-        W = p64[f"W{l}"] * math.sqrt(2.0) if he else p64[f"W{l}"]  # He = sqrt(2) Xavier
-        params[f"W{l}"], params[f"b{l}"] = W.astype(dt), p64[f"b{l}"].astype(dt)
-    L = check.params(params)
-    acts = check.activations(acts, L, params)
-    name = check.loss_for(loss, acts[-1])
+        k = keys(l)
+        W = p64[k.W] * math.sqrt(2.0) if he else p64[k.W]  # He = sqrt(2) Xavier
+        params[k.W], params[k.b] = W.astype(dt), p64[k.b].astype(dt)
+    acts = list(describe_network(params, acts).activations)
+    name = loss_for(loss, acts[-1])
     if name == "bce" and widths[-1] != 1:
         raise ValueError(f"layer_spec: a binary classifier ({loss!r}) has one sigmoid output "
                          f"unit, got {widths[-1]}; for K classes use [K, 'softmax'] with "
@@ -116,10 +118,9 @@ def _check_net(net: Any) -> tuple[Network, int, str]:
     if not isinstance(net, Mapping) or set(net) != keys:
         raise TypeError(f"net: expected the dict network() returns (keys {sorted(keys)}), got "
                         f"{check.describe(net)}")
-    L = check.params(net["params"])
-    acts = check.activations(net["activations"], L, net["params"])
-    name = check.loss_for(net["loss"], acts[-1])
-    return net, L, name  # type: ignore[return-value]
+    described = describe_network(net["params"], net["activations"])
+    name = loss_for(net["loss"], described.activations[-1])
+    return net, described.L, name  # type: ignore[return-value]
 
 
 def _rows(X: Any, n_x: int, dtype: np.dtype[Any]) -> tuple[Array, bool]:
@@ -297,7 +298,7 @@ def transform(net: Network, X: Any) -> Array:
     row for a 1-D X): probabilities for classifiers, values for regression."""
     net, _, _ = _check_net(net)
     Xc, one = _rows(X, net["params"]["W1"].shape[1], net["params"]["W1"].dtype)
-    out = _finite_output(Xc, net["params"], net["activations"]).T
+    out = network_output(Xc, net["params"], describe_network(net["params"], net["activations"])).T
     return frozen(out[0] if one else out)
 
 
@@ -330,7 +331,7 @@ def predict(net: Network, X: Any, *, class_names: Sequence[Any] | None = None) -
     """
     net, L, name = _check_net(net)
     Xc, one = _rows(X, net["params"]["W1"].shape[1], net["params"]["W1"].dtype)
-    AL = _finite_output(Xc, net["params"], net["activations"])
+    AL = network_output(Xc, net["params"], describe_network(net["params"], net["activations"]))
     if LOSSES[name]["task"] == "regression":
         if class_names is not None:
             raise ValueError("class_names: a regression network predicts values, not classes")
@@ -357,9 +358,9 @@ def score(net: Network, X: Any, y: Any) -> float:
     if classes is None and LOSSES[name]["task"] != "regression":
         raise ValueError("net: not fitted yet, so its classes are unknown; fit it first")
     Y, _ = _targets(y, net, name, Xc.shape[1], dtype, classes)
-    AL = _finite_output(Xc, net["params"], net["activations"])
+    AL = network_output(Xc, net["params"], describe_network(net["params"], net["activations"]))
     if LOSSES[name]["task"] != "regression":
-        return _metric(AL, Y, name)  # the accuracy train records as its val_metric
+        return metric(AL, Y, name)  # the accuracy train records as its val_metric
     residual = float(((Y - AL) ** 2).sum())
     total = float(((Y - Y.mean(axis=1, keepdims=True)) ** 2).sum())
     return 1.0 - residual / total if total > 0 else (1.0 if residual == 0 else 0.0)
@@ -385,48 +386,32 @@ def describe(net: Network) -> str:
 
 def save(net: Network, path: str | os.PathLike[str]) -> None:
     """Write the whole network (params, architecture, classes, loss history, optimizer state) to
-    ``path`` as .npz, atomically and without pickle, as ``save_params`` does."""
+    ``path`` as an mlp_fn archive (``mlp_fn.io``), atomically and without pickle."""
     net, _, _ = _check_net(net)
-    record = {"format": FORMAT, "activations": _saveable(net["activations"]), "loss": net["loss"],
+    record = {"activations": saveable_activations(net["activations"]), "loss": net["loss"],
               "classes": net["classes"], "loss_history": net["loss_history"],
               "optimizer": net["optimizer"],
               "step": None if net["opt_state"] is None else net["opt_state"]["step"]}
+    groups: dict[str, Mapping[str, Array]] = {"params": net["params"]}
+    if net["opt_state"] is not None:
+        groups.update({f"opt.{s}": v for s, v in net["opt_state"]["slots"].items()})
     try:
-        text = json.dumps(record, allow_nan=False)
-    except (TypeError, ValueError) as err:
+        write_archive(path, "network", record, groups)
+    except TypeError as err:
         raise TypeError(f"net: its classes or history cannot be saved as text ({err}); labels "
                         f"must be ints, strings or bools") from None
-    arrays: dict[str, Any] = {"__network__": np.array(text)}
-    arrays.update({f"params.{k}": np.asarray(v) for k, v in net["params"].items()})
-    if net["opt_state"] is not None:
-        for slot, values in net["opt_state"]["slots"].items():
-            arrays.update({f"opt.{slot}.{k}": np.asarray(v) for k, v in values.items()})
-    write_npz(path, arrays)
-
-
-def _expected(name: str, shape: tuple[int, ...], dtype: np.dtype[Any]) -> bool:
-    if name == "__network__":
-        return dtype.kind == "U" and shape == ()
-    return dtype.kind == "f" and len(shape) == 2
 
 
 def load(path: str | os.PathLike[str]) -> Network:
     """Read a network written by ``save``: the same dict, bit for bit."""
     where = f"path: {os.fspath(path)!r}" if isinstance(path, (str, os.PathLike)) else "path"
-    contents = read_npz(path, _expected)
+    record, groups = read_archive(path, "network")
     try:
-        record = json.loads(str(contents["__network__"]))
-        if record["format"] != FORMAT:
-            raise ValueError(f"format {str(record['format'])[:50]!r}")
-        params = {k[len("params."):]: v for k, v in contents.items() if k.startswith("params.")}
-        slots: dict[str, dict[str, Array]] = {}
-        for k, v in contents.items():
-            if k.startswith("opt."):
-                _, slot, key = k.split(".", 2)
-                slots.setdefault(slot, {})[key] = v
+        slots = {g[len("opt."):]: dict(v) for g, v in groups.items() if g.startswith("opt.")}
         opt_state = None if record["step"] is None else \
             frozen_state({"step": int(record["step"]), "slots": slots})
-        net: Network = {"params": frozen_dict(params), "activations": list(record["activations"]),
+        net: Network = {"params": frozen_dict(groups.get("params", {})),
+                        "activations": list(record["activations"]),
                         "loss": str(record["loss"]), "classes": record["classes"],
                         "loss_history": [float(c) for c in record["loss_history"]],
                         "optimizer": str(record["optimizer"]), "opt_state": opt_state}

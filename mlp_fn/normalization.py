@@ -42,7 +42,12 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from mlp_fn._types import Array
+from mlp_fn._internal.types import Array
+from mlp_fn.network import Layer, Network
+
+__all__ = ["EPS", "MOMENTUM", "batch_statistics", "layer_statistics", "normalize",
+           "scale_and_shift", "running_average", "normalize_backward", "layer_forward",
+           "layer_backward", "running_statistics", "source", "statistics_keys", "AXES"]
 
 #: eps in sqrt(sigma^2 + eps): keeps the division finite when a unit is constant over a batch.
 EPS = 1e-5
@@ -85,7 +90,7 @@ def running_average(old: Array, new: Array) -> Array:
 def normalize_backward(G: Array, Z_norm: Array, sigma2: Array, axis: int | None) -> Array:
     """dZ from G = dZ_norm: through the statistics taken over ``axis`` (1: the batch, 0: the
     units), or with constant statistics (``axis`` None: the running averages)."""
-    inv_std: Array = 1.0 / np.sqrt(sigma2 + EPS)
+    inv_std: Array = 1.0 / np.sqrt(sigma2 + EPS)  # 1 / sqrt(sigma^2 + eps)
     if axis is None:
         return G * inv_std
     mean_G = G.mean(axis=axis, keepdims=True)
@@ -98,57 +103,67 @@ def normalize_backward(G: Array, Z_norm: Array, sigma2: Array, axis: int | None)
 # One normalised layer, as forward and backward see it
 # ----------------------------------------------------------------------------------------------
 
-#: The cache keys of layer l's statistics, by where they come from, and the axis backward
-#: differentiates them over (None: constants).
-SOURCES: dict[str, int | None] = {"batch": 1, "example": 0, "running": None}
+#: Where a layer's statistics come from, and the axis backward differentiates them over:
+#: the batch's (1), each example's (0), or the running averages (None: constants).
+AXES: dict[str, int | None] = {"batch": 1, "example": 0, "running": None}
 
 
-def layer_forward(Z: Array, params: Mapping[str, Array], l: int,
+def source(layer: Layer, training: bool) -> str:
+    """Which statistics normalise ``layer``: layer normalisation takes each example's; batch
+    normalisation the batch's while training, the running averages otherwise."""
+    if layer.norm == "layer":
+        return "example"
+    return "batch" if training else "running"
+
+
+def statistics_keys(layer: Layer, src: str) -> tuple[str, str]:
+    """The cache keys of the mu and sigma^2 a layer used: "mu_batch{l}", "sigma2_batch{l}", ..."""
+    return f"mu_{src}{layer.l}", f"sigma2_{src}{layer.l}"
+
+
+def layer_forward(Z: Array, params: Mapping[str, Array], layer: Layer,
                   training: bool) -> tuple[Array, dict[str, Array]]:
-    """Z_tilde for layer l from its linear output Z, and what backward needs: Z_norm and the
-    statistics used, keyed by their source ("mu_batch{l}", "sigma2_example{l}", ...)."""
-    if f"mu{l}" not in params:
-        source, (mu, sigma2) = "example", layer_statistics(Z)
-    elif training:
-        source, (mu, sigma2) = "batch", batch_statistics(Z)
+    """Z_tilde = gamma Z_norm + beta for a normalised layer from its linear output Z = W A, and
+    what backward needs: Z_norm and the statistics used, keyed by their source."""
+    k, src = layer.keys, source(layer, training)
+    if src == "example":
+        mu, sigma2 = layer_statistics(Z)
+    elif src == "batch":
+        mu, sigma2 = batch_statistics(Z)
     else:
-        source, mu, sigma2 = "running", params[f"mu{l}"], params[f"sigma2{l}"]
+        mu, sigma2 = params[k.mu], params[k.sigma2]
     Z_norm = normalize(Z, mu, sigma2)
-    Z_tilde = scale_and_shift(Z_norm, params[f"gamma{l}"], params[f"beta{l}"])
-    return Z_tilde, {f"Znorm{l}": Z_norm, f"mu_{source}{l}": mu, f"sigma2_{source}{l}": sigma2}
+    Z_tilde = scale_and_shift(Z_norm, params[k.gamma], params[k.beta])
+    mu_key, sigma2_key = statistics_keys(layer, src)
+    return Z_tilde, {k.Znorm: Z_norm, mu_key: mu, sigma2_key: sigma2}
 
 
 def layer_backward(dZ_tilde: Array, cache: Mapping[str, Array], params: Mapping[str, Array],
-                   l: int, c: float | None = None) -> tuple[Array, Array, Array]:
-    """(dZ, dgamma, dbeta) of layer l from dZ_tilde (see the module docstring), with the factor
-    c = 1/m of dgamma and dbeta; ``train``'s gradient descent passes c = 1 with a dZ_tilde that
-    already carries alpha/m (see ``propagation._backward``)."""
-    source = next(s for s in SOURCES if f"sigma2_{s}{l}" in cache)
-    Z_norm = cache[f"Znorm{l}"]
-    c = 1.0 / Z_norm.shape[1] if c is None else c
-    dgamma = (dZ_tilde * Z_norm).sum(axis=1, keepdims=True) * c
-    dbeta = dZ_tilde.sum(axis=1, keepdims=True) * c
-    G = dZ_tilde * params[f"gamma{l}"]
-    dZ = normalize_backward(G, Z_norm, cache[f"sigma2_{source}{l}"], SOURCES[source])
+                   layer: Layer) -> tuple[Array, Array, Array]:
+    """(dZ, dgamma, dbeta) of a normalised layer from dZ_tilde (see the module docstring)."""
+    k = layer.keys
+    # The forward pass recorded which statistics it used; batch norm used the batch's if the
+    # cache holds them (training), else the running averages.
+    src = "example" if layer.norm == "layer" else (
+        "batch" if statistics_keys(layer, "batch")[1] in cache else "running")
+    Z_norm = cache[k.Znorm]
+    m = Z_norm.shape[1]
+    dgamma = np.sum(dZ_tilde * Z_norm, axis=1, keepdims=True) / m
+    dbeta = np.sum(dZ_tilde, axis=1, keepdims=True) / m
+    G = dZ_tilde * params[k.gamma]
+    dZ = normalize_backward(G, Z_norm, cache[statistics_keys(layer, src)[1]], AXES[src])
     return dZ, dgamma, dbeta
 
 
-def is_buffer(key: str) -> bool:
-    """Whether a params key holds running statistics (kept, not trained): mu{l}, sigma2{l}."""
-    return key.startswith(("mu", "sigma2"))
-
-
-def trainable(params: Mapping[str, Array]) -> dict[str, Array]:
-    """The params gradient descent changes: everything but the running statistics."""
-    return {k: v for k, v in params.items() if not is_buffer(k)}
-
-
-def running_statistics(params: Mapping[str, Array], cache: Mapping[str, Array]) -> dict[str, Array]:
-    """The running averages after one training batch: mu{l} and sigma2{l} moved towards the
-    batch's statistics in ``cache`` (an empty dict for a network without batch normalisation)."""
+def running_statistics(params: Mapping[str, Array], cache: Mapping[str, Array],
+                       net: Network) -> dict[str, Array]:
+    """The running averages after one training batch: mu{l} and sigma2{l} of every batch-norm
+    layer moved towards the batch's statistics in ``cache`` (empty without batch norm)."""
     out = {}
-    for key, old in params.items():
-        if is_buffer(key):
-            kind, l = ("mu", key[2:]) if key.startswith("mu") else ("sigma2", key[6:])
-            out[key] = running_average(old, cache[f"{kind}_batch{l}"])
+    for layer in net.layers:
+        if layer.norm == "batch":
+            mu_batch, sigma2_batch = statistics_keys(layer, "batch")
+            out[layer.keys.mu] = running_average(params[layer.keys.mu], cache[mu_batch])
+            out[layer.keys.sigma2] = running_average(params[layer.keys.sigma2],
+                                                     cache[sigma2_batch])
     return out

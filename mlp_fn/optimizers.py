@@ -13,7 +13,6 @@ Below, g is a gradient, lr the learning rate and t the step count after this upd
 
 from __future__ import annotations
 
-import functools
 import inspect
 import math
 from collections.abc import Callable, Mapping
@@ -21,10 +20,21 @@ from typing import Any, TypeAlias, TypedDict
 
 import numpy as np
 
-from mlp_fn import validation as check
-from mlp_fn._freeze import frozen, frozen_dict
-from mlp_fn._names import resolve
-from mlp_fn._types import Array, Params
+from mlp_fn._internal import checks as check
+from mlp_fn._internal.frozen import frozen, frozen_dict
+from mlp_fn._internal.names import resolve
+from mlp_fn._internal.types import Array, Params
+from mlp_fn.network import describe, trainable
+
+__all__ = ["OptState", "OPTIMIZERS", "OPTIMIZER_ALIASES", "SLOTS", "HYPER_RANGES", "RULES",
+           "gd_rule", "momentum_rule", "momentum_ema_rule", "nesterov_rule", "rmsprop_rule",
+           "adam_rule", "adamw_rule", "apply_rule", "gd_init", "gd_step", "momentum_init",
+           "momentum_step", "momentum_ema_init", "momentum_ema_step", "nesterov_init",
+           "nesterov_step", "rmsprop_init", "rmsprop_step", "adam_init", "adam_step",
+           "adamw_init", "adamw_step", "adam_bias_corrected", "update", "canonical_optimizer",
+           "get_optimizer", "optimizer_options", "check_state", "check_hyper",
+           "check_params_and_grads", "frozen_state", "clipped", "global_norm",
+           "clip_by_global_norm"]
 
 
 class OptState(TypedDict):
@@ -100,118 +110,190 @@ def check_state(optimizer: str, state: Any, params: Mapping[str, Array]) -> OptS
 
 
 # ----------------------------------------------------------------------------------------------
+# The rules, one parameter array at a time: rule(theta, g, t, *slots, **hyper) -> (theta, slots)
+# ----------------------------------------------------------------------------------------------
 
-def gd_init(params: Mapping[str, Array]) -> OptState:
-    """Plain gradient descent keeps no running quantities."""
-    return _state(params)
-
-
-def _gd(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState, *,
-        learning_rate: float = 0.01) -> tuple[Params, OptState]:
-    """theta = theta - lr * g."""
-    steps = {f"d{k}": learning_rate * grads[f"d{k}"] for k in params}
-    return _gd_by_steps(params, steps, state)
+def gd_rule(theta: Array, g: Array, t: int, *, learning_rate: float = 0.01
+            ) -> tuple[Array, tuple[Array, ...]]:
+    """Gradient descent: theta = theta - lr * g."""
+    return theta - learning_rate * g, ()
 
 
-def _gd_by_steps(params: Mapping[str, Array], steps: Mapping[str, Array],
-                 state: OptState) -> tuple[Params, OptState]:
-    """theta = theta - s for steps s = lr * g already made (by ``_gd``, or by the backward pass
-    in ``train``: ``propagation._backward(..., step=lr)``). Each new theta is written over its
-    step, a new array no one else holds: ``theta - s`` would make a second one, and for a
-    1,024 x 1,024 float64 W that is 8 MB more a step, which the allocator returns to the system
-    and faults in again (2.7 ms against 0.4 ms)."""
-    new = {}
-    for k, p in params.items():
-        s = steps["d" + k]
-        np.subtract(p, s, out=s)
-        new[k] = s
-    return new, {"step": state["step"] + 1, "slots": {}}
-
-
-def momentum_init(params: Mapping[str, Array]) -> OptState:
-    """Velocity v = 0."""
-    return _state(params, "v")
-
-
-def _momentum(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState, *,
-              learning_rate: float = 0.01, beta: float = 0.9) -> tuple[Params, OptState]:
+def momentum_rule(theta: Array, g: Array, t: int, v: Array, *, learning_rate: float = 0.01,
+                  beta: float = 0.9) -> tuple[Array, tuple[Array, ...]]:
     """Momentum as in the chapter's listing (Polyak's heavy ball):
 
     v = beta * v - lr * g,   theta = theta + v.
 
-    The course writes v = beta * v + (1 - beta) * g, theta = theta - lr * v (``momentum_ema_step``).
+    The course writes v = beta * v + (1 - beta) * g, theta = theta - lr * v (``momentum_ema``).
     With a constant learning rate the two are the same method: the listing's velocity is -lr times
     the course's, and the listing at rate lr * (1 - beta) follows exactly the course at rate lr.
     """
-    v_old = state["slots"]["v"]
-    v = {k: beta * v_old[k] - learning_rate * grads[f"d{k}"] for k in params}
-    new = {k: p + v[k] for k, p in params.items()}
-    return new, {"step": state["step"] + 1, "slots": {"v": v}}
+    v = beta * v - learning_rate * g
+    return theta + v, (v,)
 
 
-momentum_ema_init = momentum_init
-
-
-def _momentum_ema(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState,
-                  *, learning_rate: float = 0.01, beta: float = 0.9
-                  ) -> tuple[Params, OptState]:
+def momentum_ema_rule(theta: Array, g: Array, t: int, v: Array, *, learning_rate: float = 0.01,
+                      beta: float = 0.9) -> tuple[Array, tuple[Array, ...]]:
     """Momentum in the course's form (an exponentially weighted average of the gradients):
 
     v = beta * v + (1 - beta) * g,   theta = theta - lr * v.
     """
-    v_old = state["slots"]["v"]
-    v: dict[str, Array] = {k: beta * v_old[k] + (1.0 - beta) * grads[f"d{k}"] for k in params}
-    new: dict[str, Array] = {k: p - learning_rate * v[k] for k, p in params.items()}
-    return new, {"step": state["step"] + 1, "slots": {"v": v}}
+    v = beta * v + (1.0 - beta) * g
+    return theta - learning_rate * v, (v,)
 
 
-nesterov_init = momentum_init
-
-
-def _nesterov(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState, *,
-              learning_rate: float = 0.01, beta: float = 0.9) -> tuple[Params, OptState]:
+def nesterov_rule(theta: Array, g: Array, t: int, v: Array, *, learning_rate: float = 0.01,
+                  beta: float = 0.9) -> tuple[Array, tuple[Array, ...]]:
     """Nesterov accelerated gradient (Sutskever et al., 2013), in the form that needs only the
     gradient g at the current theta (the look-ahead is folded into the update):
 
     v = beta * v - lr * g,   theta = theta + beta * v - lr * g.
     """
-    v_old = state["slots"]["v"]
-    v = {k: beta * v_old[k] - learning_rate * grads[f"d{k}"] for k in params}
-    new = {k: p + beta * v[k] - learning_rate * grads[f"d{k}"] for k, p in params.items()}
-    return new, {"step": state["step"] + 1, "slots": {"v": v}}
+    v = beta * v - learning_rate * g
+    return theta + beta * v - learning_rate * g, (v,)
 
 
-def rmsprop_init(params: Mapping[str, Array]) -> OptState:
-    """Mean square s = 0."""
-    return _state(params, "s")
-
-
-def _rmsprop(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState, *,
-             learning_rate: float = 0.001, rho: float = 0.9, eps: float = 1e-8
-             ) -> tuple[Params, OptState]:
+def rmsprop_rule(theta: Array, g: Array, t: int, s: Array, *, learning_rate: float = 0.001,
+                 rho: float = 0.9, eps: float = 1e-8) -> tuple[Array, tuple[Array, ...]]:
     """RMSProp (Hinton, lecture 6e):
 
     s = rho * s + (1 - rho) * g^2,   theta = theta - lr * g / (sqrt(s) + eps).
     """
-    s_old = state["slots"]["s"]
-    s: dict[str, Array] = {}
+    s = rho * s + (1.0 - rho) * (g * g)
+    return theta - learning_rate * g / (np.sqrt(s) + eps), (s,)
+
+
+def adamw_rule(theta: Array, g: Array, t: int, m: Array, v: Array, *,
+               learning_rate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
+               eps: float = 1e-8, weight_decay: float = 0.01) -> tuple[Array, tuple[Array, ...]]:
+    """AdamW, Adam with decoupled weight decay (Loshchilov and Hutter, 2019, Algorithm 2):
+
+    theta = theta - lr * (m_hat / (sqrt(v_hat) + eps) + weight_decay * theta)
+
+    with m, v, m_hat, v_hat as in ``adam_rule``. The decay acts on every entry of the dict (biases
+    too), as in the paper; it is not added to g, so it is not rescaled by v_hat as L2 would be.
+    """
+    m = beta1 * m + (1.0 - beta1) * g            # m_t = b1 m_{t-1} + (1 - b1) g_t
+    v = beta2 * v + (1.0 - beta2) * (g * g)      # v_t = b2 v_{t-1} + (1 - b2) g_t^2
+    m_hat = m / (1.0 - beta1**t)                 # bias corrections
+    v_hat = v / (1.0 - beta2**t)
+    direction = m_hat / (np.sqrt(v_hat) + eps)
+    if weight_decay:
+        direction = direction + weight_decay * theta
+    return theta - learning_rate * direction, (m, v)
+
+
+def adam_rule(theta: Array, g: Array, t: int, m: Array, v: Array, *,
+              learning_rate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
+              eps: float = 1e-8) -> tuple[Array, tuple[Array, ...]]:
+    """Adam, Algorithm 1 of Kingma and Ba (2015), with the chapter's names (the course's in
+    brackets: its v is the first moment, its s the second; see ``adam_init``):
+
+    t = t + 1
+    m = beta1 * m + (1 - beta1) * g,         v = beta2 * v + (1 - beta2) * g^2     [v, s]
+    m_hat = m / (1 - beta1^t),               v_hat = v / (1 - beta2^t)             [v_corrected,
+                                                                                 s_corrected]
+    theta = theta - lr * m_hat / (sqrt(v_hat) + eps)
+
+    Defaults lr = 0.001, beta1 = 0.9, beta2 = 0.999, eps = 1e-8. On the first step
+    m_hat = g and v_hat = g^2, so every coordinate moves by lr * |g| / (|g| + eps) ~ lr.
+    """
+    return adamw_rule(theta, g, t, m, v, learning_rate=learning_rate, beta1=beta1, beta2=beta2,
+                      eps=eps, weight_decay=0.0)
+
+
+#: name -> the optimizer's rule for one array; its slots are ``SLOTS[name]``.
+RULES: dict[str, Callable[..., tuple[Array, tuple[Array, ...]]]] = {
+    "gd": gd_rule, "momentum": momentum_rule, "momentum_ema": momentum_ema_rule,
+    "nesterov": nesterov_rule, "rmsprop": rmsprop_rule, "adam": adam_rule, "adamw": adamw_rule}
+
+
+def apply_rule(optimizer: str, params: Mapping[str, Array], grads: Mapping[str, Array],
+               state: OptState, hyper: Mapping[str, float]) -> tuple[Params, OptState]:
+    """One step of the named optimizer over every array of ``params`` (unchecked): its rule
+    applied to each theta with its gradient grads["d" + key] and its slots, t = step + 1."""
+    rule, slots = RULES[optimizer], SLOTS[optimizer]
+    t = state["step"] + 1
     new: dict[str, Array] = {}
-    for k, p in params.items():
-        g = grads[f"d{k}"]
-        s[k] = rho * s_old[k] + (1.0 - rho) * (g * g)
-        new[k] = p - learning_rate * g / (np.sqrt(s[k]) + eps)
-    return new, {"step": state["step"] + 1, "slots": {"s": s}}
+    new_slots: dict[str, dict[str, Array]] = {s: {} for s in slots}
+    for k, theta in params.items():
+        old = [state["slots"][s][k] for s in slots]
+        new[k], values = rule(theta, grads["d" + k], t, *old, **hyper)
+        for s, value in zip(slots, values):
+            new_slots[s][k] = value
+    return new, {"step": t, "slots": new_slots}
 
 
-def adam_init(params: Mapping[str, Array]) -> OptState:
-    """First moment m = 0, second moment v = 0, t = 0: {"step": t, "slots": {"m": ..., "v": ...}}.
+def _init(optimizer: str) -> InitFn:
+    slots = SLOTS[optimizer]
+
+    def init(params: Mapping[str, Array]) -> OptState:
+        return _state(params, *slots)
+
+    init.__name__ = init.__qualname__ = f"{optimizer}_init"
+    init.__doc__ = (f"The state of {optimizer} before its first step: t = 0"
+                    + (f" and the slots {', '.join(slots)} at zero, one array per parameter."
+                       if slots else "; plain gradient descent keeps no running quantities."))
+    return init
+
+
+def _public(optimizer: str) -> StepFn:
+    """The public step of an optimizer: checks params, grads, state and hyper-parameters, applies
+    its rule, refuses a step that overflowed, and hands back read-only arrays."""
+    rule = RULES[optimizer]
+
+    def step(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState,
+             **hyper: float) -> tuple[Params, OptState]:
+        p, g = check_params_and_grads(params, grads)
+        st = check_state(optimizer, state, p)
+        h = optimizer_options(optimizer, hyper, allow_learning_rate=True)
+        with np.errstate(all="ignore"):
+            new, new_state = apply_rule(optimizer, p, g, st, h)
+        arrays = [*new.values(), *(a for slot in new_state["slots"].values()
+                                   for a in slot.values())]
+        if not all(np.isfinite(a).all() for a in arrays):
+            raise ValueError(f"{optimizer}_step: the update overflowed (NaN or inf in the new "
+                             f"params or state); lower learning_rate or clip the gradients")
+        return frozen_dict(new), frozen_state(new_state)
+
+    step.__name__ = step.__qualname__ = f"{optimizer}_step"
+    step.__doc__ = (f"One step of {optimizer} on every array of ``params`` (gradient "
+                    f"grads['d' + key]), from ``state``; returns the new read-only params and "
+                    f"state. The rule for one array, theta:\n\n{inspect.getdoc(rule)}")
+    hyper_params = [p for p in inspect.signature(rule).parameters.values()
+                    if p.kind is p.KEYWORD_ONLY]
+    fixed = list(inspect.signature(step).parameters.values())[:3]
+    step.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        fixed + hyper_params, return_annotation=inspect.signature(step).return_annotation)
+    return step
+
+
+gd_init, gd_step = _init("gd"), _public("gd")
+momentum_init, momentum_step = _init("momentum"), _public("momentum")
+momentum_ema_init, momentum_ema_step = _init("momentum_ema"), _public("momentum_ema")
+nesterov_init, nesterov_step = _init("nesterov"), _public("nesterov")
+rmsprop_init, rmsprop_step = _init("rmsprop"), _public("rmsprop")
+adam_init, adam_step = _init("adam"), _public("adam")
+adamw_init, adamw_step = _init("adamw"), _public("adamw")
+adam_init.__doc__ = """First moment m = 0, second moment v = 0, t = 0: {"step": t, "slots": {"m": ..., "v": ...}}.
 
     Names: "m" and "v" are the chapter's (003) and Kingma and Ba's: m the first moment (the
     average gradient), v the second (the average squared gradient). The deeplearning.ai course
     (initialize_adam) calls the first moment v and the second s: the course's v is this m, the
     course's s is this v. t, the course's adam counter, is ``state["step"]``.
     """
-    return _state(params, "m", "v")
+
+#: name -> (init, step), for ``train(optimizer=name)``.
+OPTIMIZERS: dict[str, tuple[InitFn, StepFn]] = {
+    "gd": (gd_init, gd_step),
+    "momentum": (momentum_init, momentum_step),
+    "momentum_ema": (momentum_ema_init, momentum_ema_step),
+    "nesterov": (nesterov_init, nesterov_step),
+    "rmsprop": (rmsprop_init, rmsprop_step),
+    "adam": (adam_init, adam_step),
+    "adamw": (adamw_init, adamw_step),
+}
 
 
 def adam_bias_corrected(state: OptState, *, beta1: float = 0.9,
@@ -232,108 +314,6 @@ def adam_bias_corrected(state: OptState, *, beta1: float = 0.9,
     v = check.array_dict("state['slots']['v']", state["slots"]["v"], like=m)
     c1, c2 = 1.0 - b1**t, 1.0 - b2**t  # > 0: beta < 1 and t >= 1
     return ({k: frozen(a / c1) for k, a in m.items()}, {k: frozen(a / c2) for k, a in v.items()})
-
-
-def _adam_direction(g: Array, m_old: Array, v_old: Array, t: int, beta1: float, beta2: float,
-                    eps: float) -> tuple[Array, Array, Array]:
-    """Adam's moments and direction m_hat / (sqrt(v_hat) + eps) for one parameter."""
-    m = beta1 * m_old + (1.0 - beta1) * g          # m_t = b1 m_{t-1} + (1 - b1) g_t
-    v = beta2 * v_old + (1.0 - beta2) * (g * g)    # v_t = b2 v_{t-1} + (1 - b2) g_t^2
-    m_hat = m / (1.0 - beta1**t)                   # bias corrections
-    v_hat = v / (1.0 - beta2**t)
-    return m, v, m_hat / (np.sqrt(v_hat) + eps)
-
-
-def _adam(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState, *,
-          learning_rate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
-          eps: float = 1e-8) -> tuple[Params, OptState]:
-    """Adam, Algorithm 1 of Kingma and Ba (2015), with the chapter's names (the course's in
-    brackets: its v is the first moment, its s the second; see ``adam_init``):
-
-    t = t + 1
-    m = beta1 * m + (1 - beta1) * g,         v = beta2 * v + (1 - beta2) * g^2     [v, s]
-    m_hat = m / (1 - beta1^t),               v_hat = v / (1 - beta2^t)             [v_corrected,
-                                                                                 s_corrected]
-    theta = theta - lr * m_hat / (sqrt(v_hat) + eps)
-
-    Defaults lr = 0.001, beta1 = 0.9, beta2 = 0.999, eps = 1e-8. On the first step
-    m_hat = g and v_hat = g^2, so every coordinate moves by lr * |g| / (|g| + eps) ~ lr.
-    """
-    return _adamw(params, grads, state, learning_rate=learning_rate, beta1=beta1, beta2=beta2,
-                  eps=eps, weight_decay=0.0)
-
-
-adamw_init = adam_init
-
-
-def _adamw(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState, *,
-           learning_rate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
-           eps: float = 1e-8, weight_decay: float = 0.01) -> tuple[Params, OptState]:
-    """AdamW, Adam with decoupled weight decay (Loshchilov and Hutter, 2019, Algorithm 2):
-
-    theta = theta - lr * (m_hat / (sqrt(v_hat) + eps) + weight_decay * theta)
-
-    with m_hat, v_hat as in ``adam_step``. The decay acts on every entry of the dict (biases too),
-    as in the paper; it is not added to g, so it is not rescaled by v_hat as L2 would be.
-    """
-    t = state["step"] + 1
-    m_new, v_new, new = {}, {}, {}
-    for k, p in params.items():
-        m, v, direction = _adam_direction(grads[f"d{k}"], state["slots"]["m"][k],
-                                          state["slots"]["v"][k], t, beta1, beta2, eps)
-        m_new[k], v_new[k] = m, v
-        if weight_decay:
-            direction = direction + weight_decay * p
-        new[k] = p - learning_rate * direction
-    return new, {"step": t, "slots": {"m": m_new, "v": v_new}}
-
-
-def _public(optimizer: str, update: StepFn) -> StepFn:
-    """The public form of an update rule: checks params, grads, state and hyper-parameters,
-    refuses a step that overflowed, and hands back read-only arrays. ``train`` calls the bare
-    rule, having checked everything once."""
-
-    @functools.wraps(update)
-    def step(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState,
-             **hyper: float) -> tuple[Params, OptState]:
-        p, g = check_params_and_grads(params, grads)
-        st = check_state(optimizer, state, p)
-        h = optimizer_options(optimizer, hyper, allow_learning_rate=True)
-        with np.errstate(all="ignore"):
-            new, new_state = update(p, g, st, **h)
-        arrays = [*new.values(), *(a for slot in new_state["slots"].values()
-                                   for a in slot.values())]
-        if not all(np.isfinite(a).all() for a in arrays):
-            raise ValueError(f"{optimizer}_step: the update overflowed (NaN or inf in the new "
-                             f"params or state); lower learning_rate or clip the gradients")
-        return frozen_dict(new), frozen_state(new_state)
-
-    return step
-
-
-gd_step = _public("gd", _gd)
-momentum_step = _public("momentum", _momentum)
-momentum_ema_step = _public("momentum_ema", _momentum_ema)
-nesterov_step = _public("nesterov", _nesterov)
-rmsprop_step = _public("rmsprop", _rmsprop)
-adam_step = _public("adam", _adam)
-adamw_step = _public("adamw", _adamw)
-
-#: name -> (init, step), for ``train(optimizer=name)``.
-OPTIMIZERS: dict[str, tuple[InitFn, StepFn]] = {
-    "gd": (gd_init, gd_step),
-    "momentum": (momentum_init, momentum_step),
-    "momentum_ema": (momentum_ema_init, momentum_ema_step),
-    "nesterov": (nesterov_init, nesterov_step),
-    "rmsprop": (rmsprop_init, rmsprop_step),
-    "adam": (adam_init, adam_step),
-    "adamw": (adamw_init, adamw_step),
-}
-
-#: The same rules without the per-step checks and freezing, for ``train``'s inner loop.
-UPDATES: dict[str, StepFn] = {"gd": _gd, "momentum": _momentum, "momentum_ema": _momentum_ema,
-                              "nesterov": _nesterov, "rmsprop": _rmsprop, "adam": _adam,
-                              "adamw": _adamw}
 
 
 #: Other names for the same rules: 'sgd' is what most libraries call plain gradient descent.
@@ -360,7 +340,8 @@ def _scaled_norm(grads: Mapping[str, Array]) -> tuple[float, float]:
     return s, math.sqrt(sum(float(np.vdot(g / s, g / s)) for g in grads.values()))
 
 
-def _clip(grads: Mapping[str, Array], max_norm: float) -> dict[str, Array]:
+def clipped(grads: Mapping[str, Array], max_norm: float) -> dict[str, Array]:
+    """g * min(1, max_norm / ||g||), unchecked (``clip_by_global_norm`` checks first)."""
     s, r = _scaled_norm(grads)
     if s * r <= max_norm:
         return dict(grads)
@@ -384,7 +365,7 @@ def clip_by_global_norm(grads: Mapping[str, Array], max_norm: float) -> dict[str
     g = check.array_dict("grads", grads)
     limit = check.positive_float("max_norm", max_norm)
     with np.errstate(under="ignore"):
-        return frozen_dict(_clip(g, limit))  # read-only views: the caller's arrays stay writeable
+        return frozen_dict(clipped(g, limit))  # read-only views: the caller's arrays stay writeable
 
 
 def optimizer_options(name: str, options: Any, *,
@@ -397,9 +378,8 @@ def optimizer_options(name: str, options: Any, *,
     if not isinstance(options, Mapping):
         raise TypeError(f"optimizer_options: expected a dict of hyper-parameters, e.g. "
                         f"{{'beta1': 0.9}}, got {check.describe(options)}")
-    accepted = [p for p in inspect.signature(UPDATES[name]).parameters
-                if p not in ("params", "grads", "state")
-                and (allow_learning_rate or p != "learning_rate")]
+    accepted = [p.name for p in inspect.signature(RULES[name]).parameters.values()
+                if p.kind is p.KEYWORD_ONLY and (allow_learning_rate or p.name != "learning_rate")]
     out: dict[str, float] = {}
     for key, value in options.items():
         if key not in accepted:
@@ -407,3 +387,27 @@ def optimizer_options(name: str, options: Any, *,
         out[key] = check_hyper(f"optimizer_options[{key!r}]" if not allow_learning_rate
                                else key, value)
     return out
+
+
+def update(params: Mapping[str, Array], grads: Mapping[str, Array],
+           learning_rate: float) -> Params:
+    """One step of gradient descent: W[l] = W[l] - alpha dW[l],  b[l] = b[l] - alpha db[l]
+    (and gamma, beta of normalised layers alike; their running statistics are kept as they are).
+
+    ``grads`` holds a gradient for every trained parameter, as ``backward`` returns them (its
+    intermediates dA, dZ, if asked for, are not used). Returns new read-only params; ``params``
+    is left unchanged.
+
+    Porting the course's in-place ``parameters["W1"] -= learning_rate * grads["dW1"]`` (or 003's
+    ``W2 -= learning_rate * dW2``) onto mlp_fn's read-only arrays stops with NumPy's "output
+    array is read-only". Write ``params = update(params, grads, learning_rate)`` instead, or
+    ``W2 = W2 - learning_rate * dW2`` (a new array), or work on a private ``W2.copy()``.
+    """
+    learned = trainable(params, describe(params))
+    lr = check.positive_float("learning_rate", learning_rate)
+    if not isinstance(grads, Mapping):
+        raise TypeError(f"grads: expected the dict backward returns, got {check.describe(grads)}")
+    needed = {"d" + k: grads["d" + k] for k in learned if "d" + k in grads}
+    new, _ = gd_step(learned, check.array_dict("grads", needed, like=learned, prefix="d"),
+                     gd_init(learned), learning_rate=lr)
+    return frozen_dict({**params, **new})  # running statistics (mu, sigma2) are carried over

@@ -15,8 +15,8 @@ import math
 from collections.abc import Callable
 from typing import Any, TypeAlias
 
-from mlp_fn import validation as check
-from mlp_fn._names import resolve
+from mlp_fn._internal import checks as check
+from mlp_fn._internal.names import resolve
 
 Schedule: TypeAlias = Callable[[int], float]
 

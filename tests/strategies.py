@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from hypothesis import strategies as st
 
-from mlp_fn._types import Array, Params
+from mlp_fn._internal.types import Array, Params
 
 #: Hidden activations; relu and leaky_relu have a kink at 0 that tests keep away from.
 HIDDEN = ["sigmoid", "tanh", "relu", "leaky_relu", "gelu", "identity", "quadratic"]

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import mlp_fn as mf
-from mlp_fn._types import Array
+from mlp_fn._internal.types import Array
 
 DERIVATIVES: dict[str, tuple[Callable[[Array], Array], Callable[..., Array]]] = {
     "sigmoid": (mf.sigmoid, mf.sigmoid_derivative),

@@ -22,8 +22,8 @@ import numpy as np
 import mlp_fn as mf
 
 path, out, slow = sys.argv[1], sys.argv[2], float(sys.argv[3])
-X, Y = mf.two_moons(200, noise=0.2, seed=1)
-Xv, Yv = mf.two_moons(100, noise=0.2, seed=2)
+X, Y = mf.data.two_moons(200, noise=0.2, seed=1)
+Xv, Yv = mf.data.two_moons(100, noise=0.2, seed=2)
 params = mf.init_params([2, 16, 16, 1], seed=3)
 
 def tick(epoch, params, history):
@@ -33,7 +33,7 @@ def tick(epoch, params, history):
 params, history = mf.train(X, Y, params, ["relu", "tanh", "sigmoid"], "bce", learning_rate=0.05,
                            epochs=40, batch_size=16, seed=5, optimizer="adam", keep_prob=0.8,
                            lambd=0.01, clip_norm=5.0, validation_data=(Xv, Yv), patience=30,
-                           checkpoint=path, callback=tick)
+                           checkpoint=path, checkpoint_every=0, callback=tick)
 np.savez(out, **params)
 with open(out + ".json", "w") as f:
     json.dump(history, f, default=np.ndarray.tolist)
@@ -82,11 +82,12 @@ def test_a_killed_training_resumes_bit_for_bit(tmp_path: Path) -> None:
 
 
 def _train(path: Path, **changes: Any) -> tuple[mf.Params, mf.History]:
-    X, Y = mf.xor()
+    X, Y = mf.data.xor()
     kw: dict[str, Any] = dict(learning_rate=0.5, epochs=6, optimizer="momentum", seed=0)
     kw.update(changes)
     p0 = kw.pop("params", mf.init_params([2, 3, 1], seed=0))
-    return mf.train(kw.pop("X", X), Y, p0, ["tanh", "sigmoid"], "bce", checkpoint=path, **kw)
+    return mf.train(kw.pop("X", X), Y, p0, ["tanh", "sigmoid"], "bce", checkpoint=path,
+                    checkpoint_every=0, **kw)
 
 
 def test_a_run_split_by_its_checkpoint_equals_one_run(tmp_path: Path) -> None:
@@ -112,16 +113,63 @@ def test_a_run_split_by_its_checkpoint_equals_one_run(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("change", [
-    {"learning_rate": 0.4}, {"epochs": 7}, {"optimizer": "adam"}, {"seed": 1},
+    {"learning_rate": 0.4}, {"optimizer": "adam"}, {"seed": 1},
     {"params": mf.init_params([2, 3, 1], seed=1)}, {"lambd": 0.1}, {"batch_size": 2},
-    {"X": mf.xor()[0] * 2},
+    {"X": mf.data.xor()[0] * 2},
 ], ids=lambda c: next(iter(c)))
 def test_a_different_call_refuses_the_checkpoint(tmp_path: Path, change: dict[str, Any]) -> None:
     _train(tmp_path / "c.ckpt", epochs=6)
     before = (tmp_path / "c.ckpt").read_bytes()
-    with pytest.raises(ValueError, match="different training call"):
+    log = (tmp_path / "c.ckpt.history").read_bytes()
+    arg = next(iter(change))
+    with pytest.raises(ValueError, match=f"another {arg}"):  # the refusal names what differs
         _train(tmp_path / "c.ckpt", **change)
     assert (tmp_path / "c.ckpt").read_bytes() == before  # refused, and left as it was
+    assert (tmp_path / "c.ckpt.history").read_bytes() == log
+
+
+@pytest.mark.parametrize("interrupt", [None, 3], ids=["finished", "interrupted"])
+def test_the_same_call_with_more_epochs_continues_the_run(tmp_path: Path,
+                                                          interrupt: int | None) -> None:
+    # 6 epochs, then the same call with 10, equal bit for bit to one run of 10: the shuffling
+    # and the dropout masks draw from (seed, epoch), so the epochs 6..9 are those of the long run.
+    kw: dict[str, Any] = dict(batch_size=2, keep_prob=0.8, optimizer="adam")
+    whole, h_whole = _train(tmp_path / "whole.ckpt", epochs=10, **kw)
+
+    def stop(epoch: int, params: Any, history: Any) -> None:
+        if epoch == interrupt:
+            raise KeyboardInterrupt
+
+    try:
+        _train(tmp_path / "more.ckpt", epochs=6, callback=stop, **kw)
+    except KeyboardInterrupt:
+        assert interrupt is not None
+    longer, h_longer = _train(tmp_path / "more.ckpt", epochs=10, **kw)
+    assert all(whole[k].tobytes() == longer[k].tobytes() for k in whole)
+    assert json.dumps(h_whole, default=np.ndarray.tolist) == \
+        json.dumps(h_longer, default=np.ndarray.tolist)
+    assert len(h_longer["cost"]) == 10
+    with pytest.raises(ValueError, match="epochs: .* holds 10 epochs"):
+        _train(tmp_path / "more.ckpt", epochs=8, **kw)
+
+
+def test_a_schedule_that_changes_the_epochs_already_run_is_refused(tmp_path: Path) -> None:
+    # cosine decay over the run's length gives other rates for epochs 1..5 when the run is
+    # longer: that run cannot be the continuation of the saved one.
+    _train(tmp_path / "c.ckpt", epochs=6, learning_rate=mf.cosine_decay(0.5, 6))
+    with pytest.raises(ValueError, match="another learning_rate"):
+        _train(tmp_path / "c.ckpt", epochs=12, learning_rate=mf.cosine_decay(0.5, 12))
+
+
+def test_each_write_costs_the_state_not_the_history(tmp_path: Path) -> None:
+    # The archive holds the params and optimizer state (its size does not grow with the
+    # epochs); the history file grows by exactly 4 float64 numbers (32 bytes) an epoch.
+    _train(tmp_path / "short.ckpt", epochs=5)
+    _train(tmp_path / "long.ckpt", epochs=60)
+    short, long = (tmp_path / "short.ckpt").stat().st_size, (tmp_path / "long.ckpt").stat().st_size
+    assert abs(long - short) < 20  # the record's numbers, not the history
+    assert (tmp_path / "short.ckpt.history").stat().st_size == 5 * 32
+    assert (tmp_path / "long.ckpt.history").stat().st_size == 60 * 32
 
 
 def test_a_damaged_checkpoint_is_refused_not_half_used(tmp_path: Path) -> None:
@@ -156,7 +204,7 @@ def test_the_last_update_is_checked_too() -> None:
 def test_diverged_params_and_optimizer_state_are_of_the_same_step() -> None:
     # Linear regression on inputs in [-10, 10]: the cost's curvature is 2 mean(x^2) ~ 70, so
     # any rate above 2/70 diverges; at 0.9 each step multiplies the error by about 60.
-    x, _ = mf.x_squared(20)
+    x, _ = mf.data.x_squared(20)
     X, Y = 10 * x, x
     p0 = mf.init_params([1, 1], seed=0)
     acts = ["identity"]
@@ -178,7 +226,7 @@ def test_diverged_params_and_optimizer_state_are_of_the_same_step() -> None:
 
 
 def test_a_non_finite_validation_cost_stops_training() -> None:
-    X, Y = mf.xor()
+    X, Y = mf.data.xor()
     p = mf.init_params([2, 2, 1], seed=0)
     Xv = np.full((2, 1), 1e300)  # a validation input so large the network overflows on it
     with pytest.raises(mf.TrainingDiverged, match="validation cost"):

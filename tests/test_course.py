@@ -17,7 +17,7 @@ ACTS = ["tanh", "sigmoid"]
 
 
 def xor_net(seed: int = 1) -> tuple[Any, Any, mf.Params]:
-    X, Y = mf.xor()
+    X, Y = mf.data.xor()
     return X, Y, mf.init_params([2, 3, 1], seed=seed)
 
 
@@ -71,7 +71,7 @@ def test_train_uses_exactly_those_batches() -> None:
     # random_mini_batches(X, Y, 3, seed=(7, 0)), to the rounding of the last bits: train's
     # gradient descent gets alpha dW from the backward pass (training's module docstring), the
     # loop below multiplies dW by alpha. The batches of another epoch end far away.
-    X, Y = mf.two_moons(10, seed=0)
+    X, Y = mf.data.two_moons(10, seed=0)
     p0 = mf.init_params([2, 4, 1], seed=2)
     trained, _ = mf.train(X, Y, p0, ACTS, "bce", learning_rate=0.3, epochs=1, batch_size=3,
                           seed=7)
@@ -143,7 +143,7 @@ def test_adam_state_t_and_the_bias_corrected_moments() -> None:
 # --- sample weights --------------------------------------------------------------------------------
 
 def test_integer_weights_equal_repeating_examples() -> None:
-    X, Y = mf.two_moons(12, seed=3)
+    X, Y = mf.data.two_moons(12, seed=3)
     p0 = mf.init_params([2, 5, 1], seed=4)
     w = np.array([1, 2, 0, 3, 1, 1, 2, 1, 0, 1, 4, 1])
     repeated = np.repeat(np.arange(12), w)
@@ -211,7 +211,7 @@ def test_a_custom_activation_goes_where_a_name_goes(tmp_path: Path) -> None:
     trained, h = mf.train(X, Y, p, acts, "bce", learning_rate=0.5, epochs=200)
     assert h["cost"][-1] < h["cost"][0]
     assert mf.predict(X, trained, acts, "bce").shape == (1, 4)
-    assert "softplus (custom)" in mf.summary_text(p, acts, "bce")
+    assert "softplus (custom)" in mf.summary.summary_text(p, acts, "bce")
     np.testing.assert_allclose(mf.activation_forward(np.asarray(cache["Z1"]), sp), cache["A1"])
     net = mf.model.network(2, [[3, sp], [1, "sigmoid"]], "bce")
     net = mf.model.fit(net, np.asarray(X).T, [0, 1, 1, 0], epochs=3)

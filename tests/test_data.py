@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 import mlp_fn as mf
 
 GENERATORS: dict[str, Callable[[int], tuple[Any, Any]]] = {
-    "noisy_xor": lambda s: mf.noisy_xor(200, 0.3, seed=s),
-    "two_moons": lambda s: mf.two_moons(200, 0.1, seed=s),
-    "binary_blobs": lambda s: mf.binary_blobs(200, 4.0, 1.0, seed=s),
-    "sine": lambda s: mf.sine(200, 0.1, seed=s),
+    "noisy_xor": lambda s: mf.data.noisy_xor(200, 0.3, seed=s),
+    "two_moons": lambda s: mf.data.two_moons(200, 0.1, seed=s),
+    "binary_blobs": lambda s: mf.data.binary_blobs(200, 4.0, 1.0, seed=s),
+    "sine": lambda s: mf.data.sine(200, 0.1, seed=s),
 }
 
 
@@ -43,7 +43,7 @@ def test_binary_sets_are_balanced_labels(name: str) -> None:
 def test_two_moons_geometry_without_noise() -> None:
     # Class 0 lies on the unit circle's upper half; class 1 on the circle of radius 1 around
     # (1, 0.5), lower half.
-    X, Y = mf.two_moons(100, 0.0, seed=0)
+    X, Y = mf.data.two_moons(100, 0.0, seed=0)
     c0, c1 = X[:, Y[0] == 0], X[:, Y[0] == 1]
     np.testing.assert_allclose(np.hypot(c0[0], c0[1]), 1.0, atol=1e-12)
     np.testing.assert_allclose(np.hypot(c1[0] - 1, c1[1] - 0.5), 1.0, atol=1e-12)
@@ -51,13 +51,13 @@ def test_two_moons_geometry_without_noise() -> None:
 
 
 def test_noisy_xor_without_noise_is_xor_of_the_signs() -> None:
-    X, Y = mf.noisy_xor(50, 0.0, seed=1)
+    X, Y = mf.data.noisy_xor(50, 0.0, seed=1)
     assert set(map(tuple, X.T.tolist())) <= {(-1.0, -1.0), (-1.0, 1.0), (1.0, -1.0), (1.0, 1.0)}
     np.testing.assert_array_equal(Y[0], (np.sign(X[0]) != np.sign(X[1])).astype(float))
 
 
 def test_blobs_spread_and_balance() -> None:
-    X, labels = mf.blobs(3000, [[0.0, 0.0], [10.0, 0.0], [0.0, 10.0]], spread=0.5, seed=2)
+    X, labels = mf.data.blobs(3000, [[0.0, 0.0], [10.0, 0.0], [0.0, 10.0]], spread=0.5, seed=2)
     assert np.bincount(labels).tolist() == [1000, 1000, 1000]
     for k, centre in enumerate([[0.0, 0.0], [10.0, 0.0], [0.0, 10.0]]):
         pts = X[:, labels == k]
@@ -67,17 +67,17 @@ def test_blobs_spread_and_balance() -> None:
 
 def test_binary_blobs_bayes_accuracy() -> None:
     # The best classifier is the diagonal x1 + x2 = 0; its accuracy is Phi(d / 2s).
-    X, Y = mf.binary_blobs(20000, 2.0, 1.0, seed=0)
+    X, Y = mf.data.binary_blobs(20000, 2.0, 1.0, seed=0)
     acc = float(np.mean((X[0] + X[1] > 0) == (Y[0] == 1)))
     phi = 0.5 * (1 + math.erf(1.0 / math.sqrt(2)))  # Phi(2 / (2 * 1)) = 0.8413
     assert acc == pytest.approx(phi, abs=0.01)
 
 
 def test_x_squared_and_exercise() -> None:
-    X, Y = mf.x_squared(5)
+    X, Y = mf.data.x_squared(5)
     assert X.tolist() == [[-1.0, -0.5, 0.0, 0.5, 1.0]] and Y.tolist() == [[1.0, 0.25, 0.0, 0.25,
                                                                            1.0]]
-    Xe, Ye = mf.exercise_002()
+    Xe, Ye = mf.data.exercise_002()
     assert Xe.tolist() == [[1.0, 0.5, -0.5], [0.3, 1.0, -0.1]] and Ye.tolist() == [[1, 0, 0]]
 
 
@@ -86,7 +86,7 @@ def test_planar_flower_is_the_course_dataset() -> None:
     rs = np.random.RandomState(1)
     t = np.linspace(0, 3.12, 200) + rs.randn(200) * 0.2
     r = 4 * np.sin(4 * t) + rs.randn(200) * 0.2
-    X, Y = mf.planar_flower()
+    X, Y = mf.data.planar_flower()
     assert X.shape == (2, 400) and Y.shape == (1, 400) and Y.sum() == 200
     np.testing.assert_allclose(X[:, 0], [r[0] * np.sin(t[0]), r[0] * np.cos(t[0])])
 
@@ -95,7 +95,7 @@ def test_planar_flower_is_the_course_dataset() -> None:
 def test_train_test_split_partitions_the_columns(seed: int, frac: float) -> None:
     X = np.arange(40.0).reshape(2, 20)
     Y = np.arange(20.0).reshape(1, 20)
-    Xtr, Ytr, Xte, Yte = mf.train_test_split(X, Y, frac, seed=seed)
+    Xtr, Ytr, Xte, Yte = mf.data.train_test_split(X, Y, frac, seed=seed)
     assert Xtr.shape[1] + Xte.shape[1] == 20 and Xte.shape[1] == max(1, min(19, round(frac * 20)))
     assert sorted(np.concatenate([Ytr[0], Yte[0]]).tolist()) == list(range(20))
     np.testing.assert_array_equal(Xtr[1] - Xtr[0], 20.0)  # columns kept whole
@@ -105,14 +105,14 @@ def test_train_test_split_partitions_the_columns(seed: int, frac: float) -> None
 def test_standardize_round_trip(seed: int, n: int, m: int) -> None:
     rng = np.random.default_rng(seed)
     X = rng.normal(rng.uniform(-1e4, 1e4, (n, 1)), rng.uniform(0.1, 1e3, (n, 1)), (n, m))
-    stats = mf.fit_standardizer(X)
-    Z = mf.standardize(X, stats)
+    stats = mf.data.fit_standardizer(X)
+    Z = mf.data.standardize(X, stats)
     np.testing.assert_allclose(Z.mean(axis=1), 0.0, atol=1e-9)
     np.testing.assert_allclose(Z.std(axis=1), 1.0, rtol=1e-9)
-    np.testing.assert_allclose(mf.unstandardize(Z, stats), X, rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(mf.data.unstandardize(Z, stats), X, rtol=1e-12, atol=1e-9)
 
 
 def test_constant_feature_is_not_divided_by_zero() -> None:
     X = np.array([[1.0, 2.0, 3.0], [5.0, 5.0, 5.0]])
-    Z = mf.standardize(X, mf.fit_standardizer(X))
+    Z = mf.data.standardize(X, mf.data.fit_standardizer(X))
     assert np.isfinite(Z).all() and (Z[1] == 0).all()

@@ -17,7 +17,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import mlp_fn as mf
-from mlp_fn.explain import MAX_LINES, worked_example
+from mlp_fn.tools.explain import MAX_LINES, worked_example
 
 #: 60 significant digits, and exponents to 10^(+-999,999,999): a softmax line of a
 #: network with quadratic layers, exp(4813.697) / (exp(-3884.337) + exp(4813.697) +

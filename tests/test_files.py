@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 import mlp_fn as mf
-from mlp_fn import _files
+from mlp_fn._internal import files as _files
 
 P = mf.init_params([2, 3, 1], seed=0)
 ACTS = ["tanh", "sigmoid"]

@@ -34,7 +34,7 @@ def test_the_default_init_trains_the_seeds_networks(dims: list[int], acts: list[
     # classifier reaches about 86% on these moons, chance is 50%.
     accs = []
     for seed in range(5):
-        X, Y = mf.two_moons(1000, noise=0.2, seed=seed)
+        X, Y = mf.data.two_moons(1000, noise=0.2, seed=seed)
         p = mf.init_params(dims, seed=seed)
         p, _ = mf.train(X, Y, p, acts, "bce", learning_rate=lr, epochs=100, batch_size=32,
                         seed=seed)
@@ -45,7 +45,7 @@ def test_the_default_init_trains_the_seeds_networks(dims: list[int], acts: list[
 def test_the_course_init_is_kept_by_name_and_stalls_where_the_issue_says() -> None:
     # With randn * 0.01 every hidden unit starts near 0, dW ~ 1e-4 per layer, and 100 epochs at
     # lr 0.01 leave the output at 1/2 for every example: J = ln 2, accuracy 1/2.
-    X, Y = mf.two_moons(1000, noise=0.2, seed=0)
+    X, Y = mf.data.two_moons(1000, noise=0.2, seed=0)
     acts = ["tanh", "tanh", "sigmoid"]
     p = mf.init_params([2, 8, 8, 1], method="random", seed=0)
     assert float(np.abs(p["W1"]).max()) < 0.05
@@ -134,14 +134,14 @@ def test_softmax_over_one_class_is_refused_with_the_fix() -> None:
 
 
 def test_standardising_rows_is_refused_with_the_fix() -> None:
-    X_rows, _ = mf.two_moons(100, seed=0)
+    X_rows, _ = mf.data.two_moons(100, seed=0)
     with pytest.raises(ValueError, match=r"pass.* X\.T"):
-        mf.fit_standardizer(X_rows.T)  # (100, 2): data held as rows
-    stats = mf.fit_standardizer(X_rows)
-    Z = mf.standardize(X_rows, stats)
+        mf.data.fit_standardizer(X_rows.T)  # (100, 2): data held as rows
+    stats = mf.data.fit_standardizer(X_rows)
+    Z = mf.data.standardize(X_rows, stats)
     np.testing.assert_allclose(Z.mean(axis=1), 0.0, atol=1e-12)
     np.testing.assert_allclose(Z.std(axis=1), 1.0, rtol=1e-12)
-    wide = mf.fit_standardizer(X_rows.T, check_layout=False)  # the way out, when meant
+    wide = mf.data.fit_standardizer(X_rows.T, check_layout=False)  # the way out, when meant
     assert wide["mean"].shape == (100, 1)
 
 
@@ -172,7 +172,7 @@ def test_loss_names_as_typed(typed: str, canonical: str) -> None:
 @pytest.mark.parametrize("typed, canonical", [("Adam", "adam"), ("SGD", "gd"), ("sgd", "gd"),
                                               ("RMSProp", "rmsprop"), ("Momentum-EMA", "momentum_ema")])
 def test_optimizer_names_as_typed(typed: str, canonical: str) -> None:
-    X, Y = mf.xor()
+    X, Y = mf.data.xor()
     p0 = mf.init_params([2, 3, 1], seed=0)
     a, _ = mf.train(X, Y, p0, ["tanh", "sigmoid"], "bce", learning_rate=0.1, epochs=3,
                     optimizer=typed)
@@ -219,7 +219,7 @@ def test_predict_is_shaped_and_encoded_like_Y(problem: Any) -> None:
 
 @pytest.mark.parametrize("optimizer", sorted(mf.OPTIMIZERS))
 def test_the_history_saves_as_json_after_every_optimizer(optimizer: str) -> None:
-    X, Y = mf.xor()
+    X, Y = mf.data.xor()
     p0 = mf.init_params([2, 3, 1], seed=0)
     _, h = mf.train(X, Y, p0, ["tanh", "sigmoid"], "bce", learning_rate=0.05, epochs=4,
                     optimizer=optimizer, validation_data=(X, Y))

@@ -159,7 +159,7 @@ def test_backward_equals_central_differences(p: dict[str, Any]) -> None:
 
 def test_inference_does_not_depend_on_the_rest_of_the_batch() -> None:
     params = mf.init_params([2, 4, 4, 1], norm="batch", seed=0)
-    X, Y = mf.two_moons(64, seed=0)
+    X, Y = mf.data.two_moons(64, seed=0)
     params, _ = mf.train(X, Y, params, ["relu", "relu", "sigmoid"], "bce", learning_rate=0.1,
                          epochs=3, batch_size=16)
     acts = ["relu", "relu", "sigmoid"]
@@ -174,7 +174,7 @@ def test_inference_does_not_depend_on_the_rest_of_the_batch() -> None:
 def test_running_statistics_are_the_course_average() -> None:
     # One full-batch epoch: mu_run = 0.9 * 0 + 0.1 * mu_batch, sigma2_run = 0.9 * 1 + 0.1 *
     # sigma2_batch, where the batch statistics are those of Z1 = W1 X at the starting params.
-    X, Y = mf.two_moons(40, seed=1)
+    X, Y = mf.data.two_moons(40, seed=1)
     p0 = mf.init_params([2, 3, 1], norm="batch", seed=2)
     p1, _ = mf.train(X, Y, p0, ["tanh", "sigmoid"], "bce", learning_rate=0.1, epochs=1)
     Z1 = np.asarray(p0["W1"]) @ np.asarray(X)
@@ -184,7 +184,7 @@ def test_running_statistics_are_the_course_average() -> None:
 
 
 def test_a_batch_of_one_is_refused_by_train_and_harmless_in_forward() -> None:
-    X, Y = mf.two_moons(33, seed=0)
+    X, Y = mf.data.two_moons(33, seed=0)
     p = mf.init_params([2, 3, 1], norm="batch")
     with pytest.raises(ValueError, match="at least 2 examples in every batch"):
         mf.train(X, Y, p, ["tanh", "sigmoid"], "bce", learning_rate=0.1, epochs=1,
@@ -207,8 +207,8 @@ def test_residual_needs_matching_widths_and_a_hidden_layer() -> None:
 
 
 def test_the_state_around_training_carries_the_new_parameters(tmp_path: Path) -> None:
-    X, Y = mf.two_moons(60, seed=3)
-    Xv, Yv = mf.two_moons(30, seed=4)
+    X, Y = mf.data.two_moons(60, seed=3)
+    Xv, Yv = mf.data.two_moons(30, seed=4)
     acts = ["relu", "relu+residual", "sigmoid"]
     p0 = mf.init_params([2, 6, 6, 1], norm="batch", seed=1)
     kw: dict[str, Any] = dict(learning_rate=0.01, batch_size=20, optimizer="adam", clip_norm=1.0,
@@ -227,7 +227,7 @@ def test_the_state_around_training_carries_the_new_parameters(tmp_path: Path) ->
     assert acts_back == acts and all(loaded[k].tobytes() == whole[k].tobytes() for k in whole)
     assert mf.gradient_check(X[:, :8], Y[:, :8], whole, acts, "bce") < 1e-6
     # 2*6 W1 + 2*6 (gamma1, beta1) + 6*6 W2 + 2*6 + 6 W3 + 1 b3: running statistics not counted.
-    assert mf.count_params(whole) == 12 + 12 + 36 + 12 + 6 + 1
+    assert mf.summary.count_params(whole) == 12 + 12 + 36 + 12 + 6 + 1
     stopped, hs = mf.train(X, Y, p0, acts, "bce", epochs=50, patience=2,
                            **{**kw, "learning_rate": 0.5})
     assert hs["stopped_early"] and set(stopped) == set(p0)

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mlp_fn as mf
-from mlp_fn._types import Array
+from mlp_fn._internal.types import Array
 from mlp_fn.optimizers import OPTIMIZERS
 
 

@@ -20,7 +20,7 @@ USER_SCRIPT = '''\
 import numpy as np
 import mlp_fn as mf
 
-X, Y = mf.xor()
+X, Y = mf.data.xor()
 params: mf.Params = mf.init_params([2, 3, 1], seed=0)
 params, history = mf.train(X, Y, params, ["tanh", "sigmoid"], "bce", learning_rate=0.5, epochs=5)
 costs: list[float] = history["cost"]

@@ -32,7 +32,7 @@ def pixels(fig: Any) -> np.ndarray[Any, Any]:
 
 
 def problem(dtype: Any) -> tuple[Any, Any, mf.Params, mf.Params, mf.History]:
-    X, Y = mf.two_moons(120, seed=0)
+    X, Y = mf.data.two_moons(120, seed=0)
     X, Y = X.astype(dtype), Y.astype(dtype)
     p0 = mf.init_params([2, 5, 1], seed=1, dtype=dtype)
     p1, h = mf.train(X, Y, p0, ACTS, "bce", learning_rate=0.5, epochs=60,
@@ -63,7 +63,7 @@ def test_each_picture_draws_returns_its_axes_and_follows_the_network(dtype: Any)
 
 
 def test_multiclass_regions() -> None:
-    Xb, labels = mf.blobs(90, [[0.0, 2.0], [2.0, -1.0], [-2.0, -1.0]], spread=0.5)
+    Xb, labels = mf.data.blobs(90, [[0.0, 2.0], [2.0, -1.0], [-2.0, -1.0]], spread=0.5)
     p = mf.init_params([2, 6, 3], seed=0)
     ax = plots.decision_boundary(Xb, mf.one_hot(labels), p, ["tanh", "softmax"])
     assert len(ax.collections) >= 4  # the class regions and one scatter per class
@@ -72,7 +72,7 @@ def test_multiclass_regions() -> None:
 def test_animation_frames_and_the_same_training(tmp_path: Path) -> None:
     from PIL import Image
 
-    X, Y = mf.xor()
+    X, Y = mf.data.xor()
     p0 = mf.init_params([2, 4, 1], scale=0.5, seed=42)
     path = tmp_path / "xor.gif"
     fig, trained, history = plots.animate_training(X, Y, p0, ["sigmoid", "sigmoid"], "half_mse",
@@ -94,7 +94,7 @@ def test_animation_frames_and_the_same_training(tmp_path: Path) -> None:
 
 
 def test_bad_input_is_named() -> None:
-    X, Y = mf.xor()
+    X, Y = mf.data.xor()
     p = mf.init_params([2, 3, 1])
     with pytest.raises(ValueError, match="X: the plane plots need 2 input features"):
         plots.decision_boundary(np.zeros((3, 4)), Y, mf.init_params([3, 1]), ["sigmoid"])
@@ -107,7 +107,7 @@ def test_bad_input_is_named() -> None:
 def test_without_matplotlib_one_line_names_the_extra() -> None:
     code = ("import sys; sys.modules['matplotlib'] = None\n"
             "import mlp_fn as mf\nfrom mlp_fn import plots\n"
-            "X, Y = mf.xor()\n"
+            "X, Y = mf.data.xor()\n"
             "try:\n    plots.decision_boundary(X, Y, mf.init_params([2, 1]), ['sigmoid'])\n"
             "except ImportError as e:\n    print(e)\n")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -118,9 +118,9 @@ def test_without_matplotlib_one_line_names_the_extra() -> None:
 
 def test_the_progress_callback() -> None:
     out = io.StringIO()
-    X, Y = mf.xor()
+    X, Y = mf.data.xor()
     mf.train(X, Y, mf.init_params([2, 3, 1]), ACTS, "bce", learning_rate=0.1, epochs=20,
-             callback=mf.progress_callback(20, every=5, stream=out))
+             callback=mf.callbacks.progress_callback(20, every=5, stream=out))
     text = out.getvalue()
     # tqdm draws a bar ending at 20/20; without tqdm four lines, the last at epoch 20.
     assert "20/20" in text

@@ -57,7 +57,7 @@ TIME_LIMIT = 20  # seconds for one call; every valid call here takes well under 
 
 
 def _valid(fn: str, param: str, tmp: Path) -> Any:
-    X, Y = (np.array(a) for a in mf.xor())
+    X, Y = (np.array(a) for a in mf.data.xor())
     P = {k: np.array(v) for k, v in mf.init_params([2, 3, 1], seed=0).items()}
     AL, cache = mf.forward(X, P, ["tanh", "sigmoid"])
     rng = np.random.default_rng(0)
@@ -68,7 +68,7 @@ def _valid(fn: str, param: str, tmp: Path) -> Any:
         "V": Z.copy(), "ZL": np.zeros((1, 4)), "activation": "tanh",
         "grads": dict(mf.backward(AL, Y, cache, P, ["tanh", "sigmoid"], "bce")),
         "layer_dims": [2, 3, 1], "shapes": {"D1": (3, 4)}, "keep_prob": 0.5, "seed": 0,
-        "labels": [0, 1, 2, 1], "stats": dict(mf.fit_standardizer(X)), "X_norm": X,
+        "labels": [0, 1, 2, 1], "stats": dict(mf.data.fit_standardizer(X)), "X_norm": X,
         "history": {"cost": [0.5, 0.4]}, "name": "step", "lr0": 0.1, "learning_rate": 0.1,
         "epochs": 2, "centers": [[0.0, 0.0], [3.0, 3.0]], "m": 10, "lambd": 0.1,
         "max_norm": 1.0, "total_epochs": 10, "optimizer": "adam", "validation_data": (X, Y),

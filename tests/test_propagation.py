@@ -10,7 +10,7 @@ import pytest
 from hypothesis import assume, given
 
 import mlp_fn as mf
-from mlp_fn._types import Array
+from mlp_fn._internal.types import Array
 
 from tests.strategies import KINKED, Problem, problems
 
@@ -154,13 +154,13 @@ def test_course_equations_transcribed_directly() -> None:
 
 def test_gradient_check_reports_a_small_difference_and_catches_a_wrong_gradient(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    X, Y = mf.xor()
+    X, Y = mf.data.xor()
     params = mf.init_params([2, 3, 1], method="xavier", seed=5)
     assert mf.gradient_check(X, Y, params, ["tanh", "sigmoid"], "bce") < 1e-7
     # A backward that doubles every gradient: ||2g - g|| / (||2g|| + ||g||) = 1/3.
     import importlib
 
-    gc = importlib.import_module("mlp_fn.gradient_check")  # the module, not the function
+    gc = importlib.import_module("mlp_fn.tools.gradient_check")  # the module, not the function
     real = gc._backward
     monkeypatch.setattr(gc, "_backward",
                         lambda *a: {k: 2 * v for k, v in real(*a).items()})

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mlp_fn as mf
-from mlp_fn._types import Array, Params
+from mlp_fn._internal.types import Array, Params
 
 ACTS = ["tanh", "relu", "sigmoid"]
 
@@ -155,8 +155,8 @@ def test_divergence_stops_with_the_epoch_rate_and_last_finite_params() -> None:
 def test_summary_and_parameter_count() -> None:
     params = mf.init_params([2, 8, 8, 1])
     # (2*8 + 8) + (8*8 + 8) + (8*1 + 1) = 24 + 72 + 9 = 105, 001's printed total.
-    assert mf.count_params(params) == 105
-    text = mf.summary_text(params, ["tanh", "tanh", "sigmoid"], "binary_log_loss")
+    assert mf.summary.count_params(params) == 105
+    text = mf.summary.summary_text(params, ["tanh", "tanh", "sigmoid"], "binary_log_loss")
     assert "Total Network Parameters: 105" in text
     assert text.splitlines()[2].startswith("Input Layer: ( 2 -> 8)")
     assert "Loss Function: binary_log_loss" in text

@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mlp_fn as mf
-from mlp_fn._types import Array
+from mlp_fn._internal.types import Array
 
 from tests.strategies import Problem, problems
 
@@ -181,7 +181,7 @@ def test_bad_input_gets_a_clear_error(case: str, call: Callable[[], Any], error:
 
 
 def test_train_validates_once_not_per_batch(monkeypatch: pytest.MonkeyPatch) -> None:
-    import mlp_fn.validation as validation
+    import mlp_fn._internal.checks as validation
 
     calls: list[str] = []
     for fn in ("params", "inputs", "targets", "matrix", "finite"):

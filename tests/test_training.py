@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mlp_fn as mf
-from mlp_fn._types import Array
+from mlp_fn._internal.types import Array
 
 
 def course_nn_model(X: Array, Y: Array, p: dict[str, Array], lr: float,
@@ -169,7 +169,7 @@ def test_float32_training_stays_float32(optimizer: str) -> None:
 
 
 def test_xor_is_learned() -> None:
-    X, Y = mf.xor()
+    X, Y = mf.data.xor()
     p0 = mf.init_params([2, 4, 1], method="xavier", seed=1)
     params, _ = mf.train(X, Y, p0, ["tanh", "sigmoid"], "bce", learning_rate=1.0, epochs=2000)
     assert mf.predict(X, params, ["tanh", "sigmoid"], "bce").tolist() == [[0, 1, 1, 0]]

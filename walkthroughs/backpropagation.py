@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 import mlp_fn as mf
-from mlp_fn.explain import worked_example
+from mlp_fn.tools.explain import worked_example
 from walkthroughs._context import show_worked, worked_line
 from walkthroughs._report import Check, Record, check, print_records, record
 

@@ -72,12 +72,12 @@ def people(m: int, seed: int) -> tuple[mf.Array, mf.Array]:
 
 Xp, Yp = people(1000, 0)
 Xq, Yq = people(1000, 1)
-stats = mf.fit_standardizer(Xp)
+stats = mf.data.fit_standardizer(Xp)
 scaling: dict[str, dict[str, float]] = {}
 epochs_s = 10 if QUICK else 50
 for label, (Xtr, Xte) in {"unscaled": (Xp, Xq),
-                          "standardized": (mf.standardize(Xp, stats),
-                                           mf.standardize(Xq, stats))}.items():
+                          "standardized": (mf.data.standardize(Xp, stats),
+                                           mf.data.standardize(Xq, stats))}.items():
     p0 = mf.init_params([3, 8, 1], method="xavier", seed=0)
     _, cache = mf.forward(Xtr, p0, ["tanh", "sigmoid"])
     saturated = float(np.mean(np.abs(cache["Z1"]) > 3))  # tanh'(3) = 0.0099
@@ -120,7 +120,7 @@ save_figure(fig, NAME, "mse_vs_bce_gradient")
 # %% [markdown]
 # ## 4. A single neuron against XOR; a 2-4-1 network
 # %%
-Xx, Yx = mf.xor()
+Xx, Yx = mf.data.xor()
 xor_epochs = 1000 if QUICK else 5000
 xor_runs: dict[str, list[float]] = {"single neuron": [], "2-4-1": []}
 for s in range(3 if QUICK else 5):
@@ -197,8 +197,8 @@ CHECKS: list[Check] = [
     check("output_delta for BCE (general chain rule) equals a - 1",
           np.allclose(d_bce, a[0] - 1, rtol=1e-9, atol=1e-15)),
     check("standardized training features have mean 0 and sd 1",
-          np.allclose(mf.standardize(Xp, stats).mean(axis=1), 0, atol=1e-12)
-          and np.allclose(mf.standardize(Xp, stats).std(axis=1), 1, rtol=1e-12)),
+          np.allclose(mf.data.standardize(Xp, stats).mean(axis=1), 0, atol=1e-12)
+          and np.allclose(mf.data.standardize(Xp, stats).std(axis=1), 1, rtol=1e-12)),
 ]
 
 if __name__ == "__main__":

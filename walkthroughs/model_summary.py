@@ -13,7 +13,7 @@ layer_spec: list[tuple[int, str]] = [(8, "tanh"), (8, "tanh"), (1, "sigmoid")]
 layer_dims = [2] + [n for n, _ in layer_spec]
 activations = [a for _, a in layer_spec]
 params = mf.init_params(layer_dims, method="xavier", seed=0)
-text = mf.summary_text(params, activations, "binary_log_loss")
+text = mf.summary.summary_text(params, activations, "binary_log_loss")
 print(text)
 lines = text.splitlines()
 
@@ -33,7 +33,7 @@ RECORDS: list[Record] = [
            next(x for x in lines if x.startswith("Loss"))),
 ]
 CHECKS: list[Check] = [
-    check("count_params = (2*8 + 8) + (8*8 + 8) + (8*1 + 1)", mf.count_params(params) == by_hand,
+    check("count_params = (2*8 + 8) + (8*8 + 8) + (8*1 + 1)", mf.summary.count_params(params) == by_hand,
           f"{by_hand}"),
 ]
 

@@ -18,7 +18,7 @@ import numpy as np
 
 import mlp_fn as mf
 from mlp_fn import plots
-from mlp_fn.explain import worked_example
+from mlp_fn.tools.explain import worked_example
 from walkthroughs._context import (SETTINGS, out_dir, progress, pyplot, remember_image,
                                    save_figure, show_worked)
 from walkthroughs._report import Check, Record, check, print_records, record_band, record_claim
@@ -44,7 +44,7 @@ def logistic_regression(X: mf.Array, Y: mf.Array) -> tuple[mf.Params, mf.History
     return mf.train(X, Y, params, ["sigmoid"], "bce", learning_rate=1.2, epochs=ITERATIONS)
 
 
-X, Y = mf.two_moons(400, 0.2, seed=DATA_SEEDS[0])
+X, Y = mf.data.two_moons(400, 0.2, seed=DATA_SEEDS[0])
 params, history = nn_model(X, Y, 4)
 for i in range(0, ITERATIONS, 1000):
     print("Cost after iteration %i: %f" % (i, history["cost"][i]))
@@ -60,13 +60,13 @@ by_noise: dict[float, list[float]] = {}
 for noise in progress((0.2, 0.1, 0.3), 3, "moons noise levels"):
     by_noise[noise] = []
     for s in DATA_SEEDS:
-        Xs, Ys = mf.two_moons(400, noise, seed=s)
+        Xs, Ys = mf.data.two_moons(400, noise, seed=s)
         by_noise[noise].append(mf.accuracy(Xs, Ys, nn_model(Xs, Ys, 4)[0], ACTS, "bce"))
     print(f"noise {noise}: accuracy {100 * np.mean(by_noise[noise]):.2f}% "
           f"(sd {100 * np.std(by_noise[noise]):.2f}) over {len(DATA_SEEDS)} data seeds")
 
 # %% Hidden-layer size study (train on seed 0, test on a fresh sample of 400)
-X_test, Y_test = mf.two_moons(400, 0.2, seed=100)
+X_test, Y_test = mf.data.two_moons(400, 0.2, seed=100)
 sizes = [1, 2, 3, 4, 5, 20, 50]
 study: dict[int, tuple[float, float, mf.Params]] = {}
 for n_h in progress(sizes, len(sizes), "hidden sizes"):
@@ -87,7 +87,7 @@ for lr, costs in by_rate.items():
 # %% The exercise of 002: three examples. Its first training step, worked out as 002 suggests
 # ("working it out on paper"): nn_model's start (randn * 0.01 from seed 3, 4 tanh units) and
 # learning rate 1.2, to six digits, since the weights are small.
-Xe, Ye = mf.exercise_002()
+Xe, Ye = mf.data.exercise_002()
 show_worked(NAME, "002's action step: the first step of nn_model on its 3 examples",
             worked_example(Xe, Ye, mf.init_params([2, 4, 1], method="random", seed=3), ACTS,
                            "bce", learning_rate=1.2, decimals=6))
@@ -112,7 +112,7 @@ for ax, n_h in zip(axes.ravel(), sizes):
     plots.decision_boundary(X, Y, study[n_h][2], ACTS if n_h else ["sigmoid"], ax=ax,
                             title=f"n_h = {n_h}: train {100 * study[n_h][0]:.1f}%, "
                                   f"test {100 * study[n_h][1]:.1f}%")
-Xf, Yf = mf.planar_flower()
+Xf, Yf = mf.data.planar_flower()
 pf, _ = nn_model(Xf, Yf, 4)
 flower_accuracy = mf.accuracy(Xf, Yf, pf, ACTS, "bce")
 plots.decision_boundary(Xf, Yf, pf, ACTS, ax=axes.ravel()[-1],

@@ -36,8 +36,8 @@ DEPTH, WIDTH = 10, 32
 REMEDIES = ["baseline", "relu", "he_xavier", "batch_norm", "layer_norm", "clipping", "residual"]
 CASES = {"vanishing": ("sigmoid", 0.01), "exploding": ("relu", 1.0)}
 
-X, Y = mf.two_moons(400, noise=0.2, seed=0)
-X = mf.standardize(X, mf.fit_standardizer(X))
+X, Y = mf.data.two_moons(400, noise=0.2, seed=0)
+X = mf.data.standardize(X, mf.data.fit_standardizer(X))
 
 
 def network(case: str, remedy: str, seed: int) -> tuple[mf.Params, list[str], float | None]:

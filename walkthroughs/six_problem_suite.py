@@ -63,25 +63,25 @@ def circle(radius: float) -> list[list[float]]:
 
 def clusters(radius: float) -> Callable[[int, float, int], tuple[mf.Array, mf.Array]]:
     def make(m: int, spread: float, seed: int) -> tuple[mf.Array, mf.Array]:
-        X, labels = mf.blobs(m, circle(radius), spread, seed)
+        X, labels = mf.data.blobs(m, circle(radius), spread, seed)
         return X, mf.one_hot(labels, 3)
     return make
 
 
 PROBLEMS: dict[str, Problem] = {
-    "binary_gaussians": {"data": lambda m, n, s: mf.binary_blobs(m, 6.0, n, s), "noise": 1.0,
+    "binary_gaussians": {"data": lambda m, n, s: mf.data.binary_blobs(m, 6.0, n, s), "noise": 1.0,
                          "dims": [2, 4, 1], "acts": ["relu", "sigmoid"], "loss": "bce",
                          "epochs": 100},
-    "xor": {"data": mf.noisy_xor, "noise": 0.5, "dims": [2, 8, 8, 1],
+    "xor": {"data": mf.data.noisy_xor, "noise": 0.5, "dims": [2, 8, 8, 1],
             "acts": ["tanh", "tanh", "sigmoid"], "loss": "bce", "epochs": 100},
-    "moons_small": {"data": mf.two_moons, "noise": 0.2, "dims": [2, 2, 1],
+    "moons_small": {"data": mf.data.two_moons, "noise": 0.2, "dims": [2, 2, 1],
                     "acts": ["tanh", "sigmoid"], "loss": "bce", "epochs": 100},
-    "moons_large": {"data": mf.two_moons, "noise": 0.2, "dims": [2, 8, 8, 1],
+    "moons_large": {"data": mf.data.two_moons, "noise": 0.2, "dims": [2, 8, 8, 1],
                     "acts": ["tanh", "tanh", "sigmoid"], "loss": "bce", "epochs": 100},
     **{f"multiclass_{scale}": {"data": clusters(2.5), "noise": scale, "dims": [2, 8, 3],
                                "acts": ["tanh", "softmax"], "loss": "cce", "epochs": 200}
        for scale in (0.5, 1.0, 1.5)},
-    "sine": {"data": mf.sine, "noise": 0.1, "dims": [1, 16, 1], "acts": ["tanh", "identity"],
+    "sine": {"data": mf.data.sine, "noise": 0.1, "dims": [1, 16, 1], "acts": ["tanh", "identity"],
              "loss": "mse", "epochs": 200},
 }
 
@@ -91,7 +91,7 @@ def run(name: str, seed: int, lr: float = 0.01,
     """Train one problem: (train metric, test metric, history, params, data)."""
     p = PROBLEMS[name]
     X, Y = p["data"](M, p["noise"] if noise is None else noise, seed)
-    Xtr, Ytr, Xte, Yte = mf.train_test_split(X, Y, 0.5, seed=seed)
+    Xtr, Ytr, Xte, Yte = mf.data.train_test_split(X, Y, 0.5, seed=seed)
     method = "he" if p["acts"][0] == "relu" else "xavier"
     params = mf.init_params(p["dims"], method=method, seed=seed)
     epochs = max(1, int(p["epochs"] * EPOCH_SCALE))

@@ -26,7 +26,7 @@ WIDTHS = [1, 8] if QUICK else [1, 2, 4, 8, 16, 32]
 RATES = [0.01, 0.1] if QUICK else [0.001, 0.01, 0.1]
 SEEDS = [0] if QUICK else [0, 1, 2]
 EPOCHS = 200 if QUICK else 3000
-X, Y = mf.x_squared(100)
+X, Y = mf.data.x_squared(100)
 
 
 def final_mse(activation: str, width: int, lr: float, seed: int, method: str = "xavier",

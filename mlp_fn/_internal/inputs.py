@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from mlp_fn._freeze import frozen
-from mlp_fn._types import Array
+from mlp_fn._internal.frozen import frozen
+from mlp_fn._internal.types import Array
 
 _KEPT = (np.dtype(np.float32), np.dtype(np.float64))
 

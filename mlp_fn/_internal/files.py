@@ -28,6 +28,9 @@ from typing import IO, Any
 
 import numpy as np
 
+__all__ = ["MAX_READ_BYTES", "ModelFileNotFound", "checked_path", "real_target",
+           "append_bytes", "truncate_to", "write_npz", "write_bytes", "read_npz", "Expect"]
+
 #: The most a file may unpack to: 4 GiB, beyond any network mlp_fn is meant for.
 MAX_READ_BYTES = 2**32
 
@@ -72,6 +75,35 @@ def _target(path: Path) -> Path:
         raise ValueError(f"{_describe(path)} is not a regular file (a folder, device or pipe); "
                          f"mlp_fn writes models only to regular files")
     return real
+
+
+def real_target(path: Path) -> Path:
+    """Where a write to ``path`` goes: through symlinks to the real file, which must be a regular
+    file or not exist yet (ValueError otherwise)."""
+    return _target(path)
+
+
+def append_bytes(path: Path, data: bytes, *, keep: int) -> None:
+    """Append ``data`` to the regular file ``path`` after its first ``keep`` bytes (anything
+    beyond them, left by an interrupted earlier write, is cut off first), flushed and fsynced."""
+    target = _target(path)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT, 0o666)
+    try:
+        os.ftruncate(fd, keep)
+        os.lseek(fd, keep, os.SEEK_SET)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def truncate_to(path: Path, size: int) -> None:
+    """Cut the regular file ``path`` to ``size`` bytes, if it exists and is longer."""
+    target = _target(path)
+    if target.exists() and target.stat().st_size > size:
+        os.truncate(target, size)
 
 
 def _remove_stale(target: Path) -> None:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import sys
 from typing import Any, TextIO
 
-from mlp_fn import validation as check
-from mlp_fn._state import History
-from mlp_fn._types import Params
-from mlp_fn.training import Callback
+from mlp_fn._internal import checks as check
+from mlp_fn.training.state import History
+from mlp_fn._internal.types import Params
+from mlp_fn.training.loop import Callback
 
 
 def progress_callback(total_epochs: int, *, every: int | None = None, desc: str = "training",

@@ -21,12 +21,16 @@ from typing import Any
 
 import numpy as np
 
-from mlp_fn import validation as check
-from mlp_fn._types import ActivationSpec, Array, Params
+from mlp_fn._internal import checks as check
+from mlp_fn._internal.types import ActivationSpec, Array, Params
 from mlp_fn.activations import label
-from mlp_fn.propagation import _forward
-from mlp_fn._state import History
-from mlp_fn.training import _finite_output, train
+from mlp_fn.network import describe
+from mlp_fn.propagation import forward_pass, network_output
+from mlp_fn.training.state import History
+from mlp_fn.training.loop import train
+
+__all__ = ["OKABE_ITO", "decision_boundary", "learning_curves", "network_diagram", "unit_maps",
+           "animate_training"]
 
 #: Okabe and Ito (2008): orange, sky blue, bluish green, yellow, blue, vermillion, purple, black.
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
@@ -79,8 +83,8 @@ def _title(title: Any, default: str) -> str:
 
 
 def _network(params: Any, activations: Any) -> tuple[int, list[ActivationSpec]]:
-    L = check.params(params)
-    return L, check.activations(activations, L, params)
+    net = describe(params, activations)
+    return net.L, list(net.activations)
 
 
 def _plane(X: Any, params: Mapping[str, Array]) -> Array:
@@ -129,7 +133,7 @@ def _scatter(ax: Any, X: Array, labels: np.ndarray[Any, Any]) -> None:
 def _surface(params: Mapping[str, Array], acts: Sequence[ActivationSpec], grid: Array,
              r: int) -> tuple[Array, int]:
     """The network's output over the grid: (probability of class 1 or the class index, K)."""
-    AL = _finite_output(grid, params, acts)
+    AL = network_output(grid, params, describe(params, acts))
     if AL.shape[0] == 1:
         return AL[0].reshape(r, r), 2
     return AL.argmax(axis=0).reshape(r, r).astype(float), AL.shape[0]
@@ -274,7 +278,7 @@ def unit_maps(X: Array, params: Mapping[str, Array], activations: Sequence[Activ
     axes = fig.subplots(rows, cols, squeeze=False)
     g1, g2, grid = _grid(X, r, params["W1"].dtype)
     with np.errstate(all="ignore"):
-        _, cache = _forward(grid, params, acts)
+        _, cache = forward_pass(grid, params, describe(params, acts))
     A = cache[f"A{l}"]
     for j, ax in enumerate(axes.ravel()):
         ax.set_xticks([])
@@ -362,7 +366,7 @@ def animate_training(X: Array, Y: Array, params: Mapping[str, Array],
     buffer = io.BytesIO()
     images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:],
                    duration=ms, loop=0, optimize=True)
-    from mlp_fn._files import write_bytes
+    from mlp_fn._internal.files import write_bytes
 
     write_bytes(target, buffer.getvalue())
     return fig, trained, history

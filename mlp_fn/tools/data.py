@@ -13,10 +13,10 @@ from typing import Any, TypedDict
 import numpy as np
 import numpy.typing as npt
 
-from mlp_fn import validation as check
-from mlp_fn._freeze import frozen
-from mlp_fn._inputs import real_array
-from mlp_fn._types import Array
+from mlp_fn._internal import checks as check
+from mlp_fn._internal.frozen import frozen
+from mlp_fn._internal.inputs import real_array
+from mlp_fn._internal.types import Array
 
 Labels = np.ndarray[Any, np.dtype[np.int64]]
 

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from mlp_fn._types import Array
+from mlp_fn._internal.types import Array
 
 
 def frozen(a: NDArray[Any]) -> NDArray[Any]:

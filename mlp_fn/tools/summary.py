@@ -5,17 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from mlp_fn import validation as check
-from mlp_fn._types import ActivationSpec, Array
+from mlp_fn._internal import checks as check
+from mlp_fn._internal.types import ActivationSpec, Array
 from mlp_fn.activations import label
-from mlp_fn.normalization import is_buffer
+from mlp_fn.losses import loss_for
+from mlp_fn.network import describe, trainable
+
+__all__ = ["count_params", "summary_text", "summary"]
 
 
 def count_params(params: Mapping[str, Array]) -> int:
     """Number of trainable numbers: sum over l = 1..L of n[l] n[l-1] + n[l] (+ n[l] more for a
     normalised layer, whose gamma and beta replace b; running statistics are not counted)."""
-    check.params(params)
-    return sum(int(a.size) for k, a in params.items() if not is_buffer(k))
+    return sum(int(a.size) for a in trainable(params, describe(params)).values())
 
 
 def summary_text(params: Mapping[str, Array], activations: Sequence[ActivationSpec], loss: str,
@@ -25,20 +27,20 @@ def summary_text(params: Mapping[str, Array], activations: Sequence[ActivationSp
 
     For 2 -> 8 -> 8 -> 1 the total is (2*8 + 8) + (8*8 + 8) + (8*1 + 1) = 24 + 72 + 9 = 105.
     """
-    L = check.params(params)
-    acts = check.activations(activations, L, params)
-    check.loss_for(loss, acts[-1])
+    net = describe(params, activations)
+    loss_for(loss, net.activations[-1])
     lines = ["Neural Network Details", "======================"]
-    for l in range(1, L + 1):
-        n, n_prev = params[f"W{l}"].shape
-        kind = "Input Layer" if l == 1 else ("Output Layer" if l == L else "Hidden Layer")
+    for layer in net.layers:
+        l, n, n_prev, k = layer.l, layer.n_out, layer.n_in, layer.keys
+        kind = "Input Layer" if l == 1 else ("Output Layer" if l == net.L else "Hidden Layer")
         head = f"{kind}: ({n_prev:>2} -> {n})"
-        if f"gamma{l}" in params:
-            norm = "batch" if f"mu{l}" in params else "layer"
-            extra, count = f"gamma{l}, beta{l} {str((n, 1))} ({norm} norm)", n * n_prev + 2 * n
+        if layer.norm is not None:
+            extra = f"{k.gamma}, {k.beta} {str((n, 1))} ({layer.norm} norm)"
         else:
-            extra, count = f"b{l} {str((n, 1)):<8}", n * n_prev + n
-        lines.append(f"{head:<24}{label(acts[l - 1]):<10} W{l} {str((n, n_prev)):<10} "
+            extra = f"{k.b} {str((n, 1)):<8}"
+        count = sum(int(params[key].size) for key in layer.trained)
+        name = label(layer.activation) + ("+residual" if layer.residual else "")
+        lines.append(f"{head:<24}{name:<10} {k.W} {str((n, n_prev)):<10} "
                      f"{extra} parameters: {count}")
     lines.append(f"Total Network Parameters: {count_params(params)}")
     lines.append(f"Loss Function: {loss}")

@@ -16,17 +16,19 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from mlp_fn import validation as check
-from mlp_fn._types import ActivationSpec, Array
-from mlp_fn.losses import LOSSES
-from mlp_fn.normalization import is_buffer
-from mlp_fn.propagation import _backward, _forward, _l2_penalty
+from mlp_fn._internal import checks as check
+from mlp_fn._internal.types import ActivationSpec, Array
+from mlp_fn.losses import check_targets, cost_of, loss_for
+from mlp_fn.network import Network, check_masks, describe, trainable
+from mlp_fn.propagation import backward_pass, forward_pass, penalty
+
+__all__ = ["gradient_check", "gradient_check_1d"]
 
 
-def _cost(X: Array, Y: Array, params: Mapping[str, Array], acts: Sequence[ActivationSpec], loss: str,
+def _cost(X: Array, Y: Array, params: Mapping[str, Array], net: Network, loss: str,
           lambd: float, masks: Mapping[str, Array] | None, training: bool) -> float:
-    AL, _ = _forward(X, params, acts, masks, training)
-    return LOSSES[loss]["cost"](AL, Y) + _l2_penalty(params, lambd, X.shape[1])
+    AL, _ = forward_pass(X, params, net, masks, training)
+    return cost_of(AL, Y, loss) + penalty(params, net, lambd, X.shape[1])
 
 
 def gradient_check_1d(J: Callable[[float], float], dJ: Callable[[float], float], theta: float,
@@ -83,28 +85,26 @@ def gradient_check(
         X: (n_x, m); Y: (n_y, m); params, activations, loss: the network.
         epsilon: the step eps of the central difference.
     """
-    L = check.params(params)
-    acts = check.activations(activations, L, params)
-    name = check.loss_for(loss, acts[-1])
-    X = check.inputs(X, params["W1"].shape[1], params["W1"].dtype)
-    Y = check.targets(Y, params[f"W{L}"].shape[0], X.shape[1], name, X.dtype)
+    net = describe(params, activations)
+    name = loss_for(loss, net.activations[-1])
+    X = check.inputs(X, net.n_x, net.dtype)
+    Y = check_targets(Y, net.n_y, X.shape[1], name, X.dtype)
     eps = check.positive_float("epsilon", epsilon)
     lam = check.nonnegative_float("lambd", lambd)
     if masks is not None:
-        masks = check.masks(masks, params, X.shape[1])
+        masks = check_masks(masks, net, X.shape[1])
         masks = {k: v.astype(np.float64) for k, v in masks.items()}
     X64, Y64 = X.astype(np.float64), Y.astype(np.float64)
     p64 = {k: v.astype(np.float64) for k, v in params.items()}
-    if not isinstance(training, (bool, np.bool_)):
-        raise TypeError(f"training: expected True or False, got {check.describe(training)}")
-    keys = [k for k in params if not is_buffer(k)]
+    training = check.boolean("training", training)
+    keys = list(trainable(params, net))
     given = None
     if grads is not None:
         given = check.array_dict("grads", grads, like={k: params[k] for k in keys}, prefix="d")
 
     with np.errstate(all="ignore"):
-        AL, cache = _forward(X64, p64, acts, masks, bool(training))
-        own = _backward(AL, Y64, cache, p64, acts, name, lam) if given is None else given
+        AL, cache = forward_pass(X64, p64, net, masks, training)
+        own = backward_pass(AL, Y64, cache, p64, net, name, lam) if given is None else given
         grad = np.concatenate([own[f"d{k}"].astype(np.float64).ravel() for k in keys])
         approx = np.empty_like(grad)
         i = 0
@@ -114,8 +114,8 @@ def gradient_check(
                 for sign in (+1.0, -1.0):
                     theta = p64[key].copy()
                     theta.flat[j] += sign * eps
-                    shifted[sign] = _cost(X64, Y64, {**p64, key: theta}, acts, name, lam, masks,
-                                          bool(training))
+                    shifted[sign] = _cost(X64, Y64, {**p64, key: theta}, net, name, lam, masks,
+                                          training)
                 approx[i] = (shifted[+1.0] - shifted[-1.0]) / (2.0 * eps)
                 i += 1
     if not (np.isfinite(grad).all() and np.isfinite(approx).all()):

@@ -28,12 +28,15 @@ from typing import Any, TypedDict
 
 import numpy as np
 
-from mlp_fn import validation as check
-from mlp_fn._types import ActivationSpec, Array
+from mlp_fn._internal import checks as check
+from mlp_fn._internal.types import ActivationSpec, Array
 from mlp_fn.activations import _GELU_C, _GELU_K, LEAKY_ALPHA
-from mlp_fn.losses import LOSSES
-from mlp_fn.propagation import _backward, _forward
-from mlp_fn.training import update
+from mlp_fn.losses import LOSSES, check_targets, loss_for
+from mlp_fn.network import describe
+from mlp_fn.optimizers import update
+from mlp_fn.propagation import backward_pass, forward_pass
+
+__all__ = ["MAX_LINES", "PARTS", "worked_example"]
 
 #: The most equations one call writes; a larger network is refused unless ``parts``,
 #: ``layer`` or ``example`` narrow it down.
@@ -75,23 +78,24 @@ def worked_example(
     Raises:
         ValueError: for more than ``MAX_LINES`` equations, saying how to narrow them down.
     """
-    L = check.params(params)
-    acts = check.activations(activations, L, params)
-    name = check.loss_for(loss, acts[-1])
-    plain = [a for a in acts if isinstance(a, str) and "+" not in a]
-    if len(plain) != L or any(k.startswith("gamma") for k in params):
+    net = describe(params, activations)
+    L = net.L
+    name = loss_for(loss, net.activations[-1])
+    plain = [layer.activation for layer in net.layers if isinstance(layer.activation, str)
+             and layer.norm is None and not layer.residual]
+    if len(plain) != L:
         raise ValueError("activations: worked_example writes out plain layers only; normalised "
                          "and residual layers and custom activations are not supported")
-    X = check.inputs(X, params['W1'].shape[1], params['W1'].dtype)
+    X = check.inputs(X, net.n_x, net.dtype)
     chosen = _parts(parts)
     if Y is None and chosen != {"forward"}:
         raise ValueError("Y: the cost, backward pass and update need the targets, got None")
-    n_y = params[f"W{L}"].shape[0]
+    n_y = net.n_y
     if Y is None:  # placeholder targets (valid for every loss): only the forward pass is shown
         Yf = np.zeros((n_y, X.shape[1]), X.dtype)
         Yf[0] = 1.0
     else:
-        Yf = check.targets(Y, n_y, X.shape[1], name, X.dtype)
+        Yf = check_targets(Y, n_y, X.shape[1], name, X.dtype)
     d = check.positive_int("decimals", decimals, minimum=0, maximum=12)
     if learning_rate is None and "update" in chosen and parts is not PARTS:
         raise ValueError("learning_rate: the update needs alpha; pass learning_rate=")
@@ -101,8 +105,8 @@ def worked_example(
     only_i = None if example is None else check.positive_int("example", example, minimum=0,
                                                              maximum=m - 1)
     with np.errstate(all="ignore"):
-        AL, cache = _forward(X, params, plain)
-        grads = _backward(AL, Yf, cache, params, plain, name, intermediates=True)
+        AL, cache = forward_pass(X, params, net)
+        grads = backward_pass(AL, Yf, cache, params, net, name, intermediates=True)
         new = update(params, grads, lr) if lr is not None else None
     step: Step = {"d": d, "p": params, "c": cache, "g": grads, "Y": Yf, "acts": plain,
                   "loss": name, "L": L, "m": m,

@@ -1,0 +1,158 @@
+"""Saving and loading: one archive format for params, networks and checkpoints, never pickle.
+
+An mlp_fn archive is a NumPy .npz file holding
+
+* ``__record__``: one JSON text, ``{"format": "mlp_fn-archive-1", "kind": ..., ...}``, with
+  everything that is not an array (the activations, the loss, a network's classes and history,
+  a checkpoint's epoch and fingerprint);
+* the arrays, in groups: ``params.W1``, ``params.b1``, ..., and for a network or a checkpoint
+  the optimizer's slots ``opt.<slot>.<key>`` (a checkpoint also ``best.<key>``), each as it is,
+  so a round trip is bit-exact.
+
+The three kinds differ only in their record. Writing is atomic and durable, reading trusts
+nothing in the file (``mlp_fn._internal.files``). Files of the earlier per-kind formats
+(``mlp_fn-params-1``, ``mlp_fn-network-1``) are still read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from mlp_fn._internal.files import read_npz, write_npz
+from mlp_fn._internal.frozen import frozen_dict
+from mlp_fn._internal.types import ActivationSpec, Array, Params
+from mlp_fn.losses import loss_for
+from mlp_fn.network import describe
+
+__all__ = ["FORMAT", "write_archive", "read_archive", "save_params", "load_params",
+           "saveable_activations"]
+
+FORMAT = "mlp_fn-archive-1"
+_LEGACY_PARAMS = "mlp_fn-params-1"
+_LEGACY_NETWORK = "mlp_fn-network-1"
+_GROUP_KEY = re.compile(r"(params|best|opt\.[A-Za-z0-9_]+)\.([A-Za-z0-9_]+)")
+
+
+def write_archive(path: str | os.PathLike[str], kind: str, record: Mapping[str, Any],
+                  groups: Mapping[str, Mapping[str, Array]]) -> None:
+    """Write ``record`` (JSON-able) and the arrays of ``groups`` ({"params": {...}, "opt.m":
+    {...}, ...}) to ``path`` atomically. TypeError if the record cannot be written as text."""
+    try:
+        text = json.dumps({"format": FORMAT, "kind": kind, **record}, allow_nan=False)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"record: it cannot be saved as text ({err})") from None
+    arrays: dict[str, Any] = {"__record__": np.array(text)}
+    for group, values in groups.items():
+        arrays.update({f"{group}.{k}": np.asarray(v) for k, v in values.items()})
+    write_npz(path, arrays)
+
+
+def _expected(name: str, shape: tuple[int, ...], dtype: np.dtype[Any]) -> bool:
+    """What an archive may hold: its record (text) and 2-D float arrays."""
+    if name in ("__record__", "__network__", "__activations__", "__loss__", "__format__"):
+        return dtype.kind == "U" and len(shape) <= 1
+    return dtype.kind == "f" and len(shape) == 2
+
+
+def read_archive(path: str | os.PathLike[str],
+                 kind: str) -> tuple[dict[str, Any], dict[str, dict[str, Array]]]:
+    """(record, groups) of the archive of ``kind`` at ``path``; ValueError naming the path for
+    anything else (another kind, a damaged or foreign file)."""
+    where = f"path: {os.fspath(path)!r}" if isinstance(path, (str, os.PathLike)) else "path"
+    contents = read_npz(path, _expected)
+    try:
+        record, arrays = _record(contents)
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        raise ValueError(f"{where} is not an mlp_fn file or is damaged ({err})") from None
+    if record.get("kind") != kind:
+        raise ValueError(f"{where} holds a {str(record.get('kind'))[:40]!r}, not a {kind!r}")
+    groups: dict[str, dict[str, Array]] = {}
+    for name, a in arrays.items():
+        match = _GROUP_KEY.fullmatch(name)
+        if match is None:
+            raise ValueError(f"{where} holds an unexpected entry {name[:60]!r}")
+        groups.setdefault(match.group(1), {})[match.group(2)] = a
+    return record, groups
+
+
+def _record(contents: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The record and the arrays, from this format or an earlier one."""
+    if "__record__" in contents:
+        record = json.loads(str(contents["__record__"]))
+        if not isinstance(record, dict) or record.get("format") != FORMAT:
+            raise ValueError(f"format {str(record.get('format'))[:50]!r}; this version reads "
+                             f"{FORMAT!r}")
+        return record, {k: v for k, v in contents.items() if k != "__record__"}
+    if "__network__" in contents:  # a network saved before the archives were one format
+        record = json.loads(str(contents["__network__"]))
+        if record["format"] != _LEGACY_NETWORK:
+            raise ValueError(f"format {str(record['format'])[:50]!r}")
+        return {**record, "kind": "network"}, {k: v for k, v in contents.items()
+                                               if k != "__network__"}
+    if "__format__" in contents:  # params saved before the archives were one format
+        if str(contents["__format__"]) != _LEGACY_PARAMS:
+            raise ValueError(f"format {str(contents['__format__'])[:50]!r}; this version reads "
+                             f"{FORMAT!r}")
+        for key in ("__activations__", "__loss__"):
+            if key not in contents:
+                raise ValueError(f"its {key!r} string entry is missing")
+        record = {"kind": "params", "loss": str(contents["__loss__"]),
+                  "activations": [str(a) for a in np.atleast_1d(contents["__activations__"])]}
+        meta = ("__format__", "__activations__", "__loss__")
+        return record, {f"params.{k}": v for k, v in contents.items() if k not in meta}
+    raise ValueError("no '__record__' entry")
+
+
+def saveable_activations(acts: Sequence[ActivationSpec]) -> list[str]:
+    """The activations' names; TypeError for a reader's own, whose functions cannot be saved."""
+    custom = [a["name"] for a in acts if not isinstance(a, str)]
+    if custom:
+        raise TypeError(f"activations: the custom activation {custom[0]!r} is a function, and "
+                        f"functions are not saved (that would need pickle); keep its definition "
+                        f"with your code and save the params with np.savez, or use a registered "
+                        f"activation")
+    return [a for a in acts if isinstance(a, str)]
+
+
+def save_params(path: str | os.PathLike[str], params: Mapping[str, Array],
+                activations: Sequence[ActivationSpec], loss: str) -> None:
+    """Write params and architecture to ``path`` (exactly that name; .npz is the convention).
+
+    The write is atomic and durable: a temporary file beside the target, fsynced, then renamed
+    over it, so an interrupted save never leaves a half-written model where a good one was (see
+    ``mlp_fn._internal.files``). A symlink is written through to its target; a path that is a
+    folder, device or pipe is refused with a ValueError.
+    """
+    net = describe(params, activations)
+    name = loss_for(loss, net.activations[-1])
+    names = saveable_activations(net.activations)
+    write_archive(path, "params", {"activations": names, "loss": name}, {"params": params})
+
+
+def load_params(path: str | os.PathLike[str]) -> tuple[Params, list[str], str]:
+    """Read a file written by ``save_params``: (params, activations, loss).
+
+    Raises ValueError for a file that is not a complete, consistent mlp_fn model (truncated,
+    corrupted, holding pickled objects, oversized, keys missing or extra, shapes not chained),
+    and for a path that is not a regular file; a missing file raises an error that is both a
+    FileNotFoundError and a ValueError.
+    """
+    where = f"path: {os.fspath(path)!r}" if isinstance(path, (str, os.PathLike)) else "path"
+    record, groups = read_archive(path, "params")
+    params = groups.get("params", {})
+    try:
+        if set(groups) - {"params"}:
+            raise ValueError(f"unexpected groups {sorted(groups)}")
+        net = describe(params, list(record["activations"]))
+        acts = saveable_activations(net.activations)
+        loss = loss_for(str(record["loss"]), net.activations[-1])
+    except (KeyError, TypeError, ValueError) as err:
+        raise ValueError(f"{where} holds an inconsistent model: {err}") from err
+    return frozen_dict(params), acts, loss
+

@@ -1,0 +1,296 @@
+"""What a network is, layer by layer: read once from ``params`` and ``activations``.
+
+This is the one module that knows what layer l is. Everything else asks it (``describe``) and
+never parses a key or counts them. A network of L layers is
+
+    layer l = 1..L:  Z[l] = W[l] A[l-1] + b[l]            the linear step (every layer)
+                     Z~[l] = gamma[l] Z_norm[l] + beta[l] normalised hidden layers (no b[l])
+                     A[l] = g[l](Z~[l])                   the activation
+                     A[l] = A[l] * D[l]                   dropped-out hidden layers (a mask)
+                     A[l] = A[l] + A[l-1]                 residual hidden layers (the skip)
+
+and each layer's description says which of these steps it takes:
+
+* its widths n[l-1] -> n[l] and its activation g[l] (a registry entry or a reader's own);
+* ``norm``: "batch" (gamma, beta and running statistics mu, sigma2 in params), "layer" (gamma,
+  beta) or None (b) -- told by which keys the params hold for that layer;
+* ``residual``: declared in the activations list as 'g+residual' (equal widths needed);
+* ``dropout``: whether a dropout mask may act on it (hidden layers only);
+* the names of its keys in params, the cache and the gradients.
+
+The output layer L is always plain: no normalisation, no mask, no skip. The description is plain
+immutable data (named tuples of strings, numbers and the activation's functions).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal, NamedTuple
+
+import numpy as np
+
+from mlp_fn._internal import checks as check
+from mlp_fn._internal.inputs import cast
+from mlp_fn._internal.types import ActivationSpec, Array, CustomActivation
+from mlp_fn.activations import OUTPUT_ONLY, Activation, activation_entry, canonical_activation
+
+__all__ = ["Keys", "Layer", "Network", "RESIDUAL", "describe", "keys", "check_masks",
+           "trainable", "buffers", "activation_spec", "layer_spec"]
+
+Norm = Literal["batch", "layer"]
+
+#: The suffix that declares a residual connection: 'relu+residual' is A[l] = relu(Z[l]) + A[l-1].
+RESIDUAL = "+residual"
+
+
+class Keys(NamedTuple):
+    """Layer l's names: in params "W{l}", "b{l}", "gamma{l}", "beta{l}", "mu{l}", "sigma2{l}";
+    in the cache "A{l-1}", "Z{l}", "Ztilde{l}", "Znorm{l}", "G{l}" (g(Z) before the mask and the
+    skip), "D{l}" (the mask), "A{l}"; in the gradients "dW{l}", "db{l}", "dgamma{l}",
+    "dbeta{l}"."""
+
+    W: str
+    b: str
+    gamma: str
+    beta: str
+    mu: str
+    sigma2: str
+    A_prev: str
+    Z: str
+    Ztilde: str
+    Znorm: str
+    G: str
+    D: str
+    A: str
+    dW: str
+    db: str
+    dgamma: str
+    dbeta: str
+
+
+def keys(l: int) -> Keys:
+    """The names of layer l's entries (see ``Keys``)."""
+    return Keys(f"W{l}", f"b{l}", f"gamma{l}", f"beta{l}", f"mu{l}", f"sigma2{l}", f"A{l - 1}",
+                f"Z{l}", f"Ztilde{l}", f"Znorm{l}", f"G{l}", f"D{l}", f"A{l}", f"dW{l}",
+                f"db{l}", f"dgamma{l}", f"dbeta{l}")
+
+
+class Layer(NamedTuple):
+    """One layer's description (see the module docstring)."""
+
+    l: int
+    n_in: int  # n[l-1]
+    n_out: int  # n[l]
+    activation: ActivationSpec  # the canonical name ('relu') or a reader's own
+    g: Activation | CustomActivation  # its functions: g and the backward step dZ = dA * g'(Z)
+    norm: Norm | None
+    residual: bool
+    dropout: bool  # a mask may act on A[l]: hidden layers
+    keys: Keys
+    trained: tuple[str, ...]  # the params gradient descent changes: W and b, or W, gamma, beta
+    statistics: tuple[str, ...]  # running statistics, kept, not trained: mu, sigma2 (batch norm)
+
+
+class Network(NamedTuple):
+    """Every layer's description, in order; ``L`` layers from n_x inputs to n_y outputs."""
+
+    layers: tuple[Layer, ...]
+    L: int
+    n_x: int
+    n_y: int
+    dtype: np.dtype[Any]
+    activations: tuple[ActivationSpec, ...]  # canonical, as saved: 'relu+residual', ...
+
+
+# ----------------------------------------------------------------------------------------------
+# Reading a network from its params and activations
+# ----------------------------------------------------------------------------------------------
+
+_PARAM_KEY = re.compile(r"(W|b|gamma|beta|mu|sigma2)([1-9][0-9]*)")  # fullmatch: no "\n"
+
+#: Per layer, the keys a params dict may hold, by normalisation.
+_KINDS: dict[Norm | None, frozenset[str]] = {
+    None: frozenset({"W", "b"}),
+    "layer": frozenset({"W", "gamma", "beta"}),
+    "batch": frozenset({"W", "gamma", "beta", "mu", "sigma2"}),
+}
+
+
+def _norm_of(kinds: set[str]) -> Norm | None:
+    """Which normalisation a layer's keys declare (the check below tells whether they are all
+    there): mu or sigma2 means batch, gamma or beta without b means layer."""
+    if kinds & {"mu", "sigma2"}:
+        return "batch"
+    if kinds & {"gamma", "beta"} and "b" not in kinds:
+        return "layer"
+    return None
+
+
+def _layer_keys(p: Mapping[Any, Any]) -> dict[int, set[str]]:
+    if not isinstance(p, Mapping):
+        raise TypeError(f"params: expected a dict of arrays {{'W1', 'b1', ...}}, got "
+                        f"{check.describe(p)}")
+    layers: dict[int, set[str]] = {}
+    for key in p:
+        match = _PARAM_KEY.fullmatch(key) if isinstance(key, str) else None
+        if match is None:
+            raise ValueError(f"params: unexpected key {check.short_repr(key)}; expected only "
+                             f"'W1', 'b1', ..., 'WL', 'bL' (and gamma, beta, mu, sigma2 of "
+                             f"normalised layers)")
+        layers.setdefault(int(match.group(2)), set()).add(match.group(1))
+    if not layers:
+        raise ValueError("params: expected 'W1', 'b1', ..., got an empty dict")
+    return layers
+
+
+def _norms(p: Mapping[str, Any], layers: dict[int, set[str]]) -> list[Norm | None]:
+    """Each layer's normalisation, every key of it present and none extra."""
+    L = max(layers)
+    norms: list[Norm | None] = []
+    for l in range(1, L + 1):
+        kinds = layers.get(l, set())
+        norm = _norm_of(kinds) if l < L else None
+        expected = _KINDS[norm]
+        for kind in sorted(expected - kinds):
+            raise ValueError(f"params: missing key '{kind}{l}' (the keys present are "
+                             f"{sorted(p)}; a network of depth L needs W1..WL and b1..bL, or "
+                             f"gamma{{l}}, beta{{l}} for a normalised hidden layer)"[:400])
+        for kind in sorted(kinds - expected):
+            raise ValueError(f"params: unexpected key '{kind}{l}' (layer {l} has "
+                             f"{sorted(kinds)}; only hidden layers can be normalised, and a "
+                             f"normalised layer has gamma and beta in place of b)"[:400])
+        norms.append(norm)
+    return norms
+
+
+def _arrays(p: Mapping[str, Any], layers: dict[int, set[str]]) -> list[tuple[int, int]]:
+    """Every array finite and float, one dtype, W[l] chained to W[l-1], the vectors (n[l], 1).
+    Returns each layer's (n[l-1], n[l])."""
+    dtype = None
+    widths: list[tuple[int, int]] = []
+    for l in range(1, max(layers) + 1):
+        W = check.matrix(f"params['W{l}']", p[f"W{l}"], "(n[l], n[l-1])")
+        dtype = W.dtype if dtype is None else dtype
+        if W.dtype != dtype:
+            raise TypeError(f"params: expected one float dtype for every array, got {dtype} for "
+                            f"'W1' and {W.dtype} for 'W{l}'")
+        if widths and W.shape[1] != widths[-1][1]:
+            raise ValueError(f"params['W{l}']: expected shape (n[{l}], {widths[-1][1]}) to "
+                             f"follow W{l - 1} of shape {p[f'W{l - 1}'].shape}, got {W.shape}")
+        for kind in sorted(layers[l] - {"W"}):
+            key = f"{kind}{l}"
+            a = check.matrix(f"params[{key!r}]", p[key], f"({W.shape[0]}, 1)")
+            if a.dtype != dtype:
+                raise TypeError(f"params: expected one float dtype for every array, got "
+                                f"{dtype} for 'W1' and {a.dtype} for {key!r}")
+            if a.shape != (W.shape[0], 1):
+                hint = (f"; a 1-D bias becomes a column with {key}.reshape(-1, 1)"
+                        if a.ndim == 1 else "")
+                raise ValueError(f"params[{key!r}]: expected shape ({W.shape[0]}, 1) to match "
+                                 f"W{l} of shape {W.shape}, got {a.shape}{hint}")
+        if "sigma2" in layers[l] and (p[f"sigma2{l}"] < 0).any():
+            raise ValueError(f"params['sigma2{l}']: expected variances >= 0")
+        widths.append((W.shape[1], W.shape[0]))
+    return widths
+
+
+def layer_spec(spec: Any, l: int, L: int, widths: tuple[int, int] | None = None
+               ) -> tuple[ActivationSpec, bool]:
+    """One entry of ``activations``: (the canonical activation, whether residual). A name, a
+    name + '+residual' (a hidden layer whose input and output widths match), or a reader's
+    own from ``custom_activation``."""
+    if not isinstance(spec, str):
+        return activation_spec(spec), False
+    base, plus, extra = spec.partition("+")
+    name = canonical_activation(base)
+    if not plus:
+        return name, False
+    if extra.strip().lower() not in ("residual", "res"):
+        raise ValueError(f"activations: {spec[:100]!r} in layer {l}: the only suffix is "
+                         f"'+residual', as in 'relu+residual'")
+    if l == L:
+        raise ValueError(f"activations: {spec[:100]!r}: the output layer (layer {L}) cannot be "
+                         f"residual; only hidden layers add their input")
+    if widths is not None and widths[0] != widths[1]:
+        raise ValueError(f"activations: {spec[:100]!r} in layer {l} adds A[{l - 1}] to A[{l}], "
+                         f"which needs equal widths; W{l} has shape {(widths[1], widths[0])}")
+    return name, True
+
+
+def activation_spec(spec: Any) -> ActivationSpec:
+    """A registered name (its canonical form) or a reader's own from ``custom_activation``."""
+    if isinstance(spec, Mapping):
+        if set(spec) != set(CustomActivation.__annotations__) or not all(
+                callable(spec[k]) for k in ("g", "derivative", "backward")):
+            raise TypeError(f"activation: expected a name or what custom_activation returns, "
+                            f"got a dict with keys {sorted(map(str, spec))}"[:300])
+        custom: CustomActivation = spec  # type: ignore[assignment]
+        return custom
+    return canonical_activation(spec)
+
+
+def describe(params: Any, activations: Any = None) -> Network:
+    """The description of the network ``params`` and ``activations`` make, every part checked:
+    the keys of each layer (nothing missing or extra), shapes chained, one float dtype, finite
+    values; one activation per layer, softmax only in the last (over K >= 2 units), residual
+    only in hidden layers of equal widths. Without ``activations`` only the params are
+    described (for what needs nothing else, such as the L2 penalty): every layer reads
+    'identity'."""
+    layers = _layer_keys(params)
+    norms = _norms(params, layers)
+    widths = _arrays(params, layers)
+    L = len(widths)
+    names = ["identity"] * L if activations is None else \
+        check.name_list("activations", activations, L, "one per layer of params")
+    specs = [layer_spec(spec, l, L, widths[l - 1]) for l, spec in enumerate(names, start=1)]
+    for l, (spec, _) in enumerate(specs[:-1], start=1):
+        if isinstance(spec, str) and spec in OUTPUT_ONLY:
+            raise ValueError(f"activations: {spec!r} normalises over a whole layer and is allowed "
+                             f"only in the output layer, got it in layer {l} of {L}")
+    last = specs[-1][0]
+    if isinstance(last, str) and last in OUTPUT_ONLY and widths[-1][1] == 1:
+        raise ValueError(f"activations: softmax over a single output unit is 1 for every example; "
+                         f"give layer {L} one unit per class (K >= 2), or use sigmoid with bce "
+                         f"for a binary output")
+    described = []
+    for l, ((n_in, n_out), norm, (spec, residual)) in enumerate(zip(widths, norms, specs),
+                                                               start=1):
+        k = keys(l)
+        trained = (k.W, k.b) if norm is None else (k.W, k.gamma, k.beta)
+        described.append(Layer(l, n_in, n_out, spec, activation_entry(spec), norm, residual,
+                               l < L, k, trained, (k.mu, k.sigma2) if norm == "batch" else ()))
+    saved = tuple(s + RESIDUAL if r and isinstance(s, str) else s for s, r in specs)
+    return Network(tuple(described), L, widths[0][0], widths[-1][1], params["W1"].dtype, saved)
+
+
+def trainable(params: Mapping[str, Array], net: Network) -> dict[str, Array]:
+    """The params gradient descent changes: everything but the running statistics."""
+    return {k: params[k] for layer in net.layers for k in layer.trained}
+
+
+def buffers(net: Network) -> tuple[str, ...]:
+    """The keys of the running statistics (mu{l}, sigma2{l}), kept in params, not trained."""
+    return tuple(k for layer in net.layers for k in layer.statistics)
+
+
+def check_masks(masks: Any, net: Network, m: int) -> dict[str, Array]:
+    """Fixed dropout masks {"D1", ..., "D{L-1}"} (any subset of the hidden layers), each of
+    shape (n[l], m), as the network's dtype. The output layer is never masked."""
+    if not isinstance(masks, Mapping):
+        raise TypeError(f"masks: expected a dict {{'D1': ..., }}, got {check.describe(masks)}")
+    by_key = {layer.keys.D: layer for layer in net.layers if layer.dropout}
+    hidden = f"'D1'..'D{net.L - 1}'" if net.L > 1 else "none (the network has no hidden layer)"
+    out = {}
+    for key, D in masks.items():
+        layer = by_key.get(key) if isinstance(key, str) else None
+        if layer is None:
+            raise ValueError(f"masks: unexpected key {check.short_repr(key)}; a mask acts on a "
+                             f"hidden layer's output, so the keys are {hidden} (layer {net.L} is "
+                             f"the output layer, never dropped)")
+        D = check.matrix(f"masks[{key!r}]", D, f"({layer.n_out}, {m})")
+        if D.shape != (layer.n_out, m):
+            raise ValueError(f"masks[{key!r}]: expected shape ({layer.n_out}, {m}), "
+                             f"got {D.shape}")
+        out[key] = cast(f"masks[{key!r}]", D, net.dtype)
+    return out

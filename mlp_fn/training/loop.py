@@ -1,0 +1,488 @@
+"""Training: one pure step on a mini-batch (``train_step``), and ``train``, a loop of it.
+
+One epoch of ``train`` with batch size k (None: k = m, batch gradient descent; 1: stochastic):
+
+    shuffle the m columns of (X, Y) (a permutation drawn from the seed and the epoch)
+    for each mini-batch (X{t}, Y{t}) of k columns (the last one may be smaller):
+        A[L], cache = forward(X{t})                  (with dropout masks while training)
+        J{t}        = cost(A[L], Y{t}) + (lambda / 2k) sum ||W[l]||^2
+        grads       = backward(...)                  (clipped to a global norm if asked)
+        params, state = optimizer step(params, grads, state, lr(epoch))
+
+The epoch's cost is the mean of the J{t} weighted by batch size: each batch's cost before its own
+update, so with batch gradient descent it is J at the params the epoch started from (as in the
+course's nn_model), and no extra pass over the data is made.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from mlp_fn._internal import checks as check
+from mlp_fn._internal.frozen import frozen, frozen_dict
+from mlp_fn._internal.types import ActivationSpec, Array, Params
+from mlp_fn.layers import draw_masks
+from mlp_fn.losses import check_targets, cost_of, loss_for, metric
+from mlp_fn.network import Network, describe, trainable
+from mlp_fn.normalization import running_statistics
+from mlp_fn.optimizers import (OptState, SLOTS, apply_rule, canonical_optimizer, check_state,
+                               clipped, frozen_state, get_optimizer, optimizer_options)
+from mlp_fn.propagation import backward_pass, forward_pass, hidden_shapes, penalty
+from mlp_fn.schedules import MAX_EPOCH, Schedule
+from mlp_fn.training.state import (Data, EarlyStopping, EpochRecord, History, Optimizer,
+                                   Regularization, Run, TrainingState, Validation)
+
+__all__ = ["TrainingDiverged", "Callback", "train_step", "train", "run_epoch", "plan",
+           "finished", "random_mini_batches", "mini_batches", "new_history", "recorded",
+           "run_loop", "result"]
+
+
+class TrainingDiverged(FloatingPointError):
+    """The cost (or a parameter) became NaN or inf. ``params`` are the last params with a finite
+    cost, ``opt_state`` the optimizer state that goes with them (``history["opt_state"]`` too),
+    and ``history`` the record up to the epoch before; all are attached so nothing is lost."""
+
+    def __init__(self, message: str, params: Params, history: History) -> None:
+        super().__init__(message)
+        self.params = params
+        self.opt_state = history["opt_state"]
+        self.history = history
+
+
+Callback = Callable[[int, Params, History], None]
+
+
+# ----------------------------------------------------------------------------------------------
+# One step
+# ----------------------------------------------------------------------------------------------
+
+def step(X: Array, Y: Array, w: Array | None, params: Params, opt_state: OptState, lr: float,
+         masks: Mapping[str, Array] | None, run: Run) -> tuple[Params, OptState, float]:
+    """One mini-batch, unchecked: (new params, new optimizer state, J at the params given)."""
+    net, loss, reg = run.net, run.loss, run.regularization
+    AL, cache = forward_pass(X, params, net, masks, training=True)
+    J = cost_of(AL, Y, loss, w) + penalty(params, net, reg.lambd, X.shape[1])
+    grads = backward_pass(AL, Y, cache, params, net, loss, reg.lambd, sample_weight=w)
+    if reg.clip_norm is not None:
+        grads = clipped(grads, reg.clip_norm)
+    hyper = {"learning_rate": lr, **run.optimizer.hyper}
+    learned, opt_state = apply_rule(run.optimizer.name, trainable(params, net), grads,
+                                    opt_state, hyper)
+    # The running statistics of batch normalisation move towards this batch's (none otherwise).
+    return {**learned, **running_statistics(params, cache, net)}, opt_state, J
+
+
+def train_step(
+    X: Array, Y: Array, params: Mapping[str, Array], opt_state: OptState | None,
+    activations: Sequence[ActivationSpec], loss: str, *, learning_rate: float,
+    optimizer: str = "gd", optimizer_options: Mapping[str, float] | None = None,
+    lambd: float = 0.0, keep_prob: float = 1.0, seed: int | Sequence[int] | None = None,
+    clip_norm: float | None = None, sample_weight: Array | None = None,
+) -> tuple[Params, OptState, float]:
+    """One step of training on the mini-batch (X, Y): forward (with dropout masks drawn from
+    ``seed`` when ``keep_prob`` < 1), the cost J, backward, the optimizer's step and, for batch
+    normalisation, the running statistics:
+
+        A[L], cache = forward(X);  J = cost(A[L], Y) (+ L2);  grads = backward(...)
+        params, opt_state = optimizer step(params, grads, opt_state, learning_rate)
+
+    Args:
+        X, Y: the batch, (n_x, k) and (n_y, k).
+        params, activations, loss: the network.
+        opt_state: the optimizer's state (None: a new one, as ``<optimizer>_init`` makes).
+        learning_rate: alpha for this step.
+        optimizer, optimizer_options, lambd, keep_prob, seed, clip_norm, sample_weight: as
+            for ``train``.
+
+    Returns:
+        (new params, new optimizer state, J at the params given), new read-only values; nothing
+        passed in is changed. ``train`` is a loop of this step over batches and epochs.
+    """
+    run, start = plan(X, Y, params, activations, loss, learning_rate=learning_rate, epochs=1,
+                      batch_size=None, shuffle=False, seed=0, optimizer=optimizer,
+                      optimizer_options=optimizer_options, opt_state=opt_state, lambd=lambd,
+                      keep_prob=keep_prob, clip_norm=clip_norm, validation_data=None,
+                      patience=None, sample_weight=sample_weight)
+    Xb, Yb, wb = run.data.X, run.data.Y, run.data.sample_weight
+    masks = None
+    if run.regularization.keep_prob < 1.0:
+        if seed is None:
+            raise ValueError("seed: dropout (keep_prob < 1) draws random masks and needs an "
+                             "explicit seed, got None")
+        check.seeds(seed)
+        masks = draw_masks(hidden_shapes(run.net, Xb.shape[1]), run.regularization.keep_prob,
+                           seed, Xb.dtype)
+    with np.errstate(all="ignore"):  # overflow is reported below, not warned
+        new, opt, J = step(Xb, Yb, wb, start.params, start.opt_state,
+                           float(run.optimizer.learning_rate(0)), masks, run)
+    if not math.isfinite(J) or not all(np.isfinite(a).all() for a in new.values()):
+        raise ValueError(f"params: the step overflowed (J = {J}, or NaN or inf in the new "
+                         f"params); lower learning_rate, standardize X, or pass clip_norm")
+    return frozen_dict(new), frozen_state(opt), J
+
+
+# ----------------------------------------------------------------------------------------------
+# One epoch
+# ----------------------------------------------------------------------------------------------
+
+def mini_batches(arrays: tuple[Array, ...], batch_size: int, seed: Any,
+                 shuffle: bool = True) -> list[tuple[Array, ...]]:
+    """The columns of every array shuffled by one permutation drawn from ``seed`` (if
+    ``shuffle``), then cut into batches of ``batch_size`` columns, the last one smaller."""
+    m = arrays[0].shape[1]
+    if shuffle:
+        order = np.random.default_rng(seed).permutation(m)
+        arrays = tuple(a[:, order] for a in arrays)
+    cut = [tuple(a[:, start:start + batch_size] for a in arrays)
+           for start in range(0, m, batch_size)]
+    if not shuffle:  # cut once for the whole run: contiguous, so no product copies them again
+        cut = [tuple(np.ascontiguousarray(a) for a in batch) for batch in cut]
+    return cut
+
+
+def epoch_batches(data: Data, epoch: int) -> Iterable[tuple[Array, Array, Array | None]]:
+    """The epoch's batches (X{t}, Y{t}, w{t}), shuffled by (seed, epoch)."""
+    if data.batches is not None:
+        return data.batches
+    if data.sample_weight is None:
+        return [(Xb, Yb, None) for Xb, Yb in
+                mini_batches((data.X, data.Y), data.batch_size, (data.seed, epoch))]
+    return [(Xb, Yb, wb) for Xb, Yb, wb in
+            mini_batches((data.X, data.Y, data.sample_weight), data.batch_size,
+                         (data.seed, epoch))]
+
+
+def learning_rate_at(run: Run, epoch: int) -> float:
+    """The schedule's learning rate for ``epoch``, which must be a positive finite number."""
+    lr = float(run.optimizer.learning_rate(epoch))
+    if not math.isfinite(lr) or lr <= 0:
+        raise ValueError(f"learning_rate: the schedule gave {lr} at epoch {epoch}; expected a "
+                         f"positive finite number")
+    return lr
+
+
+def run_epoch(state: TrainingState, run: Run) -> tuple[TrainingState, EpochRecord]:
+    """One pass over the data (the module docstring's loop): the state after epoch
+    ``state.epoch`` and what it measured. Nothing passed in is changed. Raises TrainingDiverged
+    (with an empty history, which ``train`` fills in) when a cost or a parameter stops being
+    finite."""
+    e, params, opt = state.epoch, state.params, state.opt_state
+    lr = learning_rate_at(run, e)
+    keep, k = run.regularization.keep_prob, run.data.batch_size
+    good = (params, opt)  # the last params with a finite cost, and their optimizer state
+    total, weight = 0.0, 0.0
+    for t, (Xb, Yb, wb) in enumerate(epoch_batches(run.data, e)):
+        share = Xb.shape[1] if wb is None else float(wb.sum())  # the batch's part of the cost
+        if share == 0.0:
+            continue  # every example weighs 0: no cost, so no step
+        masks = None if keep == 1.0 else draw_masks(hidden_shapes(run.net, Xb.shape[1]), keep,
+                                                    [run.data.seed, e, t * k, 1], Xb.dtype)
+        new_params, new_opt, J = step(Xb, Yb, wb, params, opt, lr, masks, run)
+        if not math.isfinite(J):
+            raise _diverged(f"the cost became {J} (batch starting at example {t * k})", e, lr,
+                            *good)
+        good, (params, opt) = (params, opt), (new_params, new_opt)
+        total, weight = total + J * share, weight + share
+    # A NaN or inf parameter shows in the next batch's cost; only the run's last update has no
+    # next batch, so it is checked here (a validation cost below would show it as well).
+    if e + 1 >= run.end_epoch and not all(np.isfinite(a).all() for a in params.values()):
+        raise _diverged("the last update made a parameter NaN or inf", e, lr, *good)
+    stopping = state.early_stopping
+    val_cost = val_metric = None
+    if run.validation is None:
+        stopping = EarlyStopping(math.inf, e, params, 0)
+    else:
+        v = run.validation
+        ALv, _ = forward_pass(v.X, params, run.net)
+        val_cost = cost_of(ALv, v.Y, run.loss) + penalty(params, run.net,
+                                                         run.regularization.lambd, v.X.shape[1])
+        if not math.isfinite(val_cost):
+            raise _diverged(f"the validation cost became {val_cost}", e, lr, params, opt)
+        val_metric = metric(ALv, v.Y, run.loss)
+        if val_cost < stopping.best_cost:
+            stopping = EarlyStopping(val_cost, e, params, 0)
+        else:
+            stopping = stopping._replace(waited=stopping.waited + 1)
+    record = EpochRecord(total / weight, lr, val_cost, val_metric)
+    return TrainingState(params, opt, e + 1, stopping), record
+
+
+def _diverged(what: str, epoch: int, lr: float, params: Params,
+              opt_state: OptState) -> TrainingDiverged:
+    return TrainingDiverged(
+        f"train: {what} at epoch {epoch} with learning rate {lr}; try a smaller learning_rate, "
+        f"standardized inputs, or clip_norm. The last params with a finite cost, the optimizer "
+        f"state that goes with them and the history are attached as .params, .opt_state and "
+        f".history.", frozen_dict(params), {**new_history(opt_state)})
+
+
+def finished(state: TrainingState, run: Run) -> bool:
+    """Whether the run is over: every epoch done, or stopped early."""
+    return state.epoch >= run.end_epoch or _stopped(state, run)
+
+
+def _stopped(state: TrainingState, run: Run) -> bool:
+    v = run.validation
+    return v is not None and v.patience is not None and state.early_stopping.waited >= v.patience
+
+
+# ----------------------------------------------------------------------------------------------
+# The history: what train collects from the epochs' records
+# ----------------------------------------------------------------------------------------------
+
+def new_history(opt_state: OptState) -> History:
+    """A history of no epochs."""
+    return {"cost": [], "val_cost": [], "val_metric": [], "learning_rate": [],
+            "best_epoch": -1, "stopped_early": False, "opt_state": opt_state}
+
+
+def recorded(history: History, record: EpochRecord, state: TrainingState,
+             run: Run) -> History:
+    """``history`` with one more epoch: its lists grow in place (they belong to the loop that
+    collects them; no state holds them), its other fields are the new state's."""
+    history["cost"].append(record.cost)
+    history["learning_rate"].append(record.learning_rate)
+    if record.val_cost is not None and record.val_metric is not None:
+        history["val_cost"].append(record.val_cost)
+        history["val_metric"].append(record.val_metric)
+    return {**history, "best_epoch": state.early_stopping.best_epoch,
+            "stopped_early": _stopped(state, run), "opt_state": state.opt_state}
+
+
+# ----------------------------------------------------------------------------------------------
+# The loop
+# ----------------------------------------------------------------------------------------------
+
+AfterEpoch = Callable[[TrainingState, History], None]
+
+
+def run_loop(run: Run, state: TrainingState, history: History, callback: Callback | None,
+             after_epoch: AfterEpoch | None = None) -> tuple[TrainingState, History]:
+    """Epochs from ``state`` until the run is finished; ``after_epoch`` (a checkpoint's writer)
+    and ``callback`` see each new state."""
+    with np.errstate(all="ignore"):  # overflow is caught as a non-finite cost, not warned
+        while not finished(state, run):
+            try:
+                state, record = run_epoch(state, run)
+            except TrainingDiverged as err:  # attach the history so far
+                raise TrainingDiverged(str(err), err.params,
+                                       result_history(history, err.opt_state)) from None
+            history = recorded(history, record, state, run)
+            if after_epoch is not None:
+                after_epoch(state, history)
+            if callback is not None:  # it sees read-only arrays, so it cannot disturb the loop
+                callback(state.epoch - 1, frozen_dict(state.params),
+                         result_history(history, state.opt_state))
+    return state, history
+
+
+def result_history(history: History, opt_state: OptState) -> History:
+    return {**history, "opt_state": frozen_state(opt_state)}
+
+
+def result(run: Run, state: TrainingState, history: History) -> tuple[Params, History]:
+    """What train returns: the final params (with early stopping, the best epoch's) and the
+    history."""
+    v = run.validation
+    best = v is not None and v.patience is not None
+    final = state.early_stopping.best_params if best else state.params
+    return frozen_dict(final), result_history(history, state.opt_state)
+
+
+def train(
+    X: Array,
+    Y: Array,
+    params: Mapping[str, Array],
+    activations: Sequence[ActivationSpec],
+    loss: str,
+    *,
+    learning_rate: float | Schedule,
+    epochs: int,
+    batch_size: int | None = None,
+    shuffle: bool = True,
+    seed: int = 0,
+    optimizer: str = "gd",
+    optimizer_options: Mapping[str, float] | None = None,
+    opt_state: OptState | None = None,
+    lambd: float = 0.0,
+    keep_prob: float = 1.0,
+    clip_norm: float | None = None,
+    sample_weight: Array | None = None,
+    validation_data: tuple[Array, Array] | None = None,
+    patience: int | None = None,
+    callback: Callback | None = None,
+    checkpoint: str | os.PathLike[str] | None = None,
+    checkpoint_every: float = 10.0,
+) -> tuple[Params, History]:
+    """Train from ``params`` by mini-batch gradient descent: a loop of ``train_step`` over the
+    batches of every epoch (see the module docstring).
+
+    Args:
+        X: (n_x, m) inputs; Y: (n_y, m) targets.
+        params, activations, loss: the network, as for ``forward`` and ``compute_cost``.
+
+        The schedule and the batches:
+        learning_rate: alpha, a positive float or a schedule epoch -> alpha (``mlp_fn.schedules``).
+        epochs: passes over the data (0 returns the params unchanged).
+        batch_size: None = m (batch GD), 1 (stochastic GD), or k in 1..m (mini-batch GD).
+        shuffle: draw a new order of the examples every epoch (from ``seed`` and the epoch).
+        seed: the only source of randomness (shuffling and dropout masks).
+
+        The optimizer:
+        optimizer: 'gd' (alias 'sgd'), 'momentum', 'momentum_ema', 'nesterov', 'rmsprop', 'adam',
+            'adamw'; ``optimizer_options`` its hyper-parameters, e.g. {"beta1": 0.9}.
+        opt_state: the ``history["opt_state"]`` of an earlier call, to continue exactly where it
+            stopped (with the same data, batch size and seed); None starts a new state.
+
+        Regularisation:
+        lambd: L2 strength lambda; the cost gains (lambda / 2m) sum ||W||^2, dW gains
+            (lambda / m) W; biases are not regularised.
+        keep_prob: inverted dropout on every hidden layer while training (1 = none).
+        clip_norm: if given, the gradients are scaled so their global norm is at most this.
+        sample_weight: w of shape (m,) or (1, m): each batch's cost is the weighted mean
+            sum_i w_i L(i) / sum_i w_i (and the gradients follow it); a batch whose weights are
+            all 0 is skipped. Integer weights equal repeating the examples.
+
+        Validation and early stopping:
+        validation_data: (X_val, Y_val), evaluated after every epoch (no dropout).
+        patience: with validation data, stop after this many epochs without a lower validation
+            cost and return the params of the best epoch.
+
+        Watching and surviving:
+        callback: called as callback(epoch, params, history) after every epoch.
+        checkpoint: a path. The run's state is written there atomically at most every
+            ``checkpoint_every`` seconds (10 by default) and when the run ends, so a crash loses
+            at most that much work; the same call run again continues from it and ends bit for
+            bit where an uninterrupted run ends, and the same call with more epochs continues a
+            finished run (see ``mlp_fn.training.checkpoint``). A call with other data, network
+            or hyper-parameters refuses the file, naming the argument that differs.
+
+    Returns:
+        (params, history): the trained read-only params and the ``History`` of the run.
+
+    Raises:
+        TrainingDiverged: when a cost or a parameter becomes NaN or inf; the last params with a
+            finite cost, their optimizer state and the history so far are attached to the
+            exception as ``.params``, ``.opt_state`` and ``.history``.
+    """
+    run, state = plan(
+        X, Y, params, activations, loss, learning_rate=learning_rate, epochs=epochs,
+        batch_size=batch_size, shuffle=shuffle, seed=seed, optimizer=optimizer,
+        optimizer_options=optimizer_options, opt_state=opt_state, lambd=lambd,
+        keep_prob=keep_prob, clip_norm=clip_norm, validation_data=validation_data,
+        patience=patience, sample_weight=sample_weight)
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback: expected a function (epoch, params, history), got "
+                        f"{check.describe(callback)}")
+    if checkpoint is not None:
+        from mlp_fn.training.checkpoint import checkpointed  # hashlib loads only when needed
+
+        return result(run, *checkpointed(checkpoint, checkpoint_every, run, state, callback))
+    return result(run, *run_loop(run, state, new_history(state.opt_state), callback))
+
+
+# ----------------------------------------------------------------------------------------------
+# Checking train's arguments, once
+# ----------------------------------------------------------------------------------------------
+
+def _schedule(learning_rate: float | Schedule) -> Schedule:
+    if callable(learning_rate):
+        return learning_rate
+    lr = check.positive_float("learning_rate", learning_rate)
+    return lambda epoch: lr
+
+
+def plan(
+    X: Any, Y: Any, params: Any, activations: Any, loss: Any, *, learning_rate: Any,
+    epochs: Any, batch_size: Any, shuffle: Any, seed: Any, optimizer: Any,
+    optimizer_options: Any, opt_state: Any, lambd: Any, keep_prob: Any, clip_norm: Any,
+    validation_data: Any, patience: Any, sample_weight: Any = None,
+) -> tuple[Run, TrainingState]:
+    """Every argument of ``train`` checked, once: the ``Run`` and its first state."""
+    net = describe(params, activations)
+    name = loss_for(loss, net.activations[-1])
+    X = check.inputs(X, net.n_x, net.dtype)
+    m = X.shape[1]
+    Yf = check_targets(Y, net.n_y, m, name, net.dtype)
+    lr_at = _schedule(learning_rate)
+    epochs = check.positive_int("epochs", epochs, minimum=0, maximum=MAX_EPOCH)
+    k = m if batch_size is None else check.positive_int("batch_size", batch_size)
+    if k > m:
+        raise ValueError(f"batch_size: expected at most m = {m} (the number of examples), got {k}")
+    shuffle = check.boolean("shuffle", shuffle)
+    seed = int(check.seed(seed))
+    opt_name = canonical_optimizer(optimizer)
+    hyper = optimizer_options_checked(opt_name, optimizer_options)
+    reg = Regularization(check.nonnegative_float("lambd", lambd), check.keep_prob(keep_prob),
+                         None if clip_norm is None else check.positive_float("clip_norm",
+                                                                              clip_norm))
+    validation = _validation(validation_data, patience, net, name)
+    w = None if sample_weight is None else check.sample_weight(sample_weight, m, net.dtype)
+    learned = trainable(params, net)
+    init, _ = get_optimizer(opt_name)
+    state = init(learned) if opt_state is None else check_state(opt_name, opt_state, learned)
+    if any(layer.norm == "batch" for layer in net.layers) and (k == 1 or m % k == 1):
+        raise ValueError(f"batch_size: batch normalisation needs at least 2 examples in every "
+                         f"batch (one example has variance 0, so Z_norm = 0 whatever the input), "
+                         f"but batches of {k} over m = {m} examples leave a batch of 1; choose "
+                         f"another batch_size, or layer normalisation (norm='layer')")
+    batches = None
+    if not shuffle:  # every epoch has the same batches: cut them once
+        batches = tuple((b[0], b[1], b[2] if w is not None else None) for b in
+                        mini_batches((X, Yf) if w is None else (X, Yf, w), k, None, False))
+    first = state["step"] // -(-m // k)  # continues the epoch count of a resumed run
+    start = frozen_dict(params)
+    run = Run(net, name, Data(X, Yf, w, k, shuffle, seed, batches),
+              Optimizer(opt_name, hyper, lr_at), reg, validation, first + epochs)
+    return run, TrainingState(start, state, first, EarlyStopping(math.inf, -1, start, 0))
+
+
+def optimizer_options_checked(name: str, options: Any) -> dict[str, float]:
+    """The optimizer's hyper-parameters, checked (learning_rate is train's own argument)."""
+    return optimizer_options(name, options)
+
+
+def _validation(data: Any, patience: Any, net: Network, loss: str) -> Validation | None:
+    if patience is not None:
+        patience = check.positive_int("patience", patience)
+        if data is None:
+            raise ValueError("patience: early stopping watches the validation cost and needs "
+                             "validation_data, got None")
+    if data is None:
+        return None
+    if not isinstance(data, tuple) or len(data) != 2:
+        raise TypeError(f"validation_data: expected a pair (X_val, Y_val), got "
+                        f"{check.describe(data)}")
+    Xv = check.inputs(data[0], net.n_x, net.dtype)
+    return Validation(Xv, check_targets(data[1], net.n_y, Xv.shape[1], loss, net.dtype), patience)
+
+
+# ----------------------------------------------------------------------------------------------
+# The course's random_mini_batches
+# ----------------------------------------------------------------------------------------------
+
+def random_mini_batches(X: Array, Y: Array, mini_batch_size: int = 64,
+                        seed: int | Sequence[int] = 0) -> list[tuple[Array, Array]]:
+    """The course's random_mini_batches: shuffle the m columns of (X, Y) together (a permutation
+    from ``seed``), then partition them into mini-batches of ``mini_batch_size`` columns; the
+    last holds the remaining m mod mini_batch_size (if any).
+
+    ``train`` cuts every epoch this way: the batches of epoch e of ``train(..., batch_size=k,
+    seed=s)`` are exactly ``random_mini_batches(X, Y, k, seed=(s, e))``.
+
+    Returns:
+        [(X{1}, Y{1}), (X{2}, Y{2}), ...], X{t} of shape (n_x, k) and Y{t} of shape (n_y, k);
+        read-only.
+    """
+    X = check.matrix("X", X, "(n_x, m)")
+    check.columns_like("Y", Y, X)
+    if X.shape[1] == 0:
+        raise ValueError("X: expected at least one example (m >= 1), got m = 0")
+    k = check.positive_int("mini_batch_size", mini_batch_size)
+    check.seeds(seed)
+    return [(frozen(Xb), frozen(Yb)) for Xb, Yb in mini_batches((X, Y), k, seed)]
