@@ -8,7 +8,7 @@ arithmetic), ``mlp_fn.summary``, ``mlp_fn.callbacks``, ``mlp_fn.model`` (001's w
 ``mlp_fn.network`` (what each layer is), ``mlp_fn.io`` (the archive format).
 """
 
-__version__ = "0.3.0"
+__version__ = "0.2.0"
 
 import importlib as _importlib
 import typing as _typing

@@ -246,6 +246,9 @@ def quadratic_derivative(Z: ArrayLike, A: ArrayLike | None = None) -> Array:
 def classes_in_rows(name: str, Z: Array) -> None:
     """Softmax normalises each column over its rows (the classes): refuse layouts where that
     cannot be what was meant."""
+    if Z.size == 0:
+        raise ValueError(f"{name}: expected at least one class score, got an empty array of "
+                         f"shape {Z.shape}")
     if Z.ndim == 0 or Z.ndim > 2:
         raise ValueError(f"{name}: expected a vector of K class scores or a (K, m) matrix, one "
                          f"example per column, got shape {Z.shape}")
@@ -279,7 +282,11 @@ def softmax_jvp(A: ArrayLike, V: ArrayLike) -> Array:
     classes_in_rows("A", Af)
     if Vf.shape != Af.shape:
         raise ValueError(f"V: expected A's shape {Af.shape}, got {Vf.shape}")
-    return result("softmax_jvp", _softmax_jvp, Af, cast("V", Vf, Af.dtype))
+    # One dtype for both: float32 if either was given as float32 and neither as float64 (an
+    # integer array is converted, so it does not make a float32 partner float64).
+    given = [np.asarray(a).dtype for a in (A, V) if np.asarray(a).dtype.kind == "f"]
+    dt = np.float32 if given and all(d == np.float32 for d in given) else np.float64
+    return result("softmax_jvp", _softmax_jvp, cast("A", Af, dt), cast("V", Vf, dt))
 
 
 def _softmax_backward(dA: Array, Z: Array, A: Array) -> Array:

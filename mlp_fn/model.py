@@ -45,6 +45,9 @@ from mlp_fn.propagation import network_output
 from mlp_fn.tools.summary import summary_text
 from mlp_fn.training.loop import train
 
+__all__ = ["Network", "network", "fit", "fit_transform", "transform", "predict", "predict_proba",
+           "score", "loss_history", "describe", "save", "load"]
+
 
 #: Activations for which 001 initialises with He (the rest get Xavier).
 _HE = frozenset({"relu", "leaky_relu", "gelu"})
@@ -163,7 +166,7 @@ def _classes_of(y: np.ndarray[Any, Any], name: str, n_out: int) -> list[Any]:
 def _targets(y: Any, net: Network, name: str, m: int, dtype: np.dtype[Any],
              classes: list[Any] | None) -> tuple[Array, list[Any] | None]:
     """y as the core's (n_y, m) targets, and the classes (fixed now if ``classes`` is None)."""
-    n_out = net["params"][f"W{len(net['activations'])}"].shape[0]
+    n_out = describe_network(net["params"], net["activations"]).n_y
     if isinstance(y, np.ndarray) and type(y) is not np.ndarray:
         raise TypeError(f"y: expected a plain array or list, got {type(y).__name__}")
     try:

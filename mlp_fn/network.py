@@ -47,7 +47,8 @@ RESIDUAL = "+residual"
 class Keys(NamedTuple):
     """Layer l's names: in params "W{l}", "b{l}", "gamma{l}", "beta{l}", "mu{l}", "sigma2{l}";
     in the cache "A{l-1}", "Z{l}", "Ztilde{l}", "Znorm{l}", "G{l}" (g(Z) before the mask and the
-    skip), "D{l}" (the mask), "A{l}"; in the gradients "dW{l}", "db{l}", "dgamma{l}",
+    skip), "D{l}" (the mask), "A{l}" and the statistics a normalised layer used
+    ("mu_batch{l}", "sigma2_batch{l}", ...); in the gradients "dW{l}", "db{l}", "dgamma{l}",
     "dbeta{l}"."""
 
     W: str
@@ -67,13 +68,18 @@ class Keys(NamedTuple):
     db: str
     dgamma: str
     dbeta: str
+    dZ: str  # backward's intermediates (intermediates=True): "dZ{l}", "dA{l}", "dA{l-1}"
+    dA: str
+    dA_prev: str
+    statistics: dict[str, tuple[str, str]]  # source -> the cache keys of the mu, sigma^2 used
 
 
 def keys(l: int) -> Keys:
     """The names of layer l's entries (see ``Keys``)."""
+    stats = {src: (f"mu_{src}{l}", f"sigma2_{src}{l}") for src in ("batch", "example", "running")}
     return Keys(f"W{l}", f"b{l}", f"gamma{l}", f"beta{l}", f"mu{l}", f"sigma2{l}", f"A{l - 1}",
                 f"Z{l}", f"Ztilde{l}", f"Znorm{l}", f"G{l}", f"D{l}", f"A{l}", f"dW{l}",
-                f"db{l}", f"dgamma{l}", f"dbeta{l}")
+                f"db{l}", f"dgamma{l}", f"dbeta{l}", f"dZ{l}", f"dA{l}", f"dA{l - 1}", stats)
 
 
 class Layer(NamedTuple):

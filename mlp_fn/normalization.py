@@ -118,7 +118,7 @@ def source(layer: Layer, training: bool) -> str:
 
 def statistics_keys(layer: Layer, src: str) -> tuple[str, str]:
     """The cache keys of the mu and sigma^2 a layer used: "mu_batch{l}", "sigma2_batch{l}", ..."""
-    return f"mu_{src}{layer.l}", f"sigma2_{src}{layer.l}"
+    return layer.keys.statistics[src]
 
 
 def layer_forward(Z: Array, params: Mapping[str, Array], layer: Layer,

@@ -183,12 +183,12 @@ def backward_pass(
         if layer.norm is None:
             grads[k.db] = db
         if intermediates:  # the course's grads["dZ" + str(l)] and dA, for printing
-            grads[f"dZ{layer.l}"] = dZ
+            grads[k.dZ] = dZ
         if layer.l > 1 or intermediates:
             dA_prev = params[k.W].T @ dZ  # dA[l-1] = W[l]^T dZ[l]
             dA = dA_prev + dA if layer.residual else dA_prev  # + dA[l], through the skip
             if intermediates:
-                grads[f"dA{layer.l - 1}"] = dA
+                grads[k.dA_prev] = dA
     return grads
 
 
@@ -258,8 +258,9 @@ def check_cache(cache: Any, net: Network, AL: Array) -> None:
                          f"missing {missing}"[:300])
     for key, a in cache.items():
         check.float_array(f"cache[{check.short_repr(key)}]", a)
-    if cache[f"A{net.L}"].shape != AL.shape:
-        raise ValueError(f"cache: its A{net.L} has shape {cache[f'A{net.L}'].shape}, but AL has "
+    last = net.layers[-1].keys.A
+    if cache[last].shape != AL.shape:
+        raise ValueError(f"cache: its {last} has shape {cache[last].shape}, but AL has "
                          f"{AL.shape}; pass the cache returned together with AL")
 
 

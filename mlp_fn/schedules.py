@@ -18,6 +18,9 @@ from typing import Any, TypeAlias
 from mlp_fn._internal import checks as check
 from mlp_fn._internal.names import resolve
 
+__all__ = ["MAX_EPOCH", "SCHEDULES", "SCHEDULE_ALIASES", "Schedule", "constant", "step_decay",
+           "exponential_decay", "inverse_time_decay", "cosine_decay", "make_schedule"]
+
 Schedule: TypeAlias = Callable[[int], float]
 
 

@@ -61,7 +61,7 @@ def duplicated(tmp: Path) -> bytes:
         for item in src.infolist():
             dst.writestr(item, src.read(item.filename))
         with pytest.warns(UserWarning, match="Duplicate name"):
-            dst.writestr("W1.npy", npy_bytes(np.full((3, 2), 9.0)))
+            dst.writestr("params.W1.npy", npy_bytes(np.full((3, 2), 9.0)))
     return out.getvalue()
 
 

@@ -207,7 +207,7 @@ def test_save_and_load_bit_for_bit(tmp_path: Path) -> None:
     b = model.fit(back, X_ROWS, labels, epochs=2)
     assert all(a["params"][k].tobytes() == b["params"][k].tobytes() for k in a["params"])
     mf.save_params(tmp_path / "p.npz", mf.init_params([2, 1]), ["sigmoid"], "bce")
-    with pytest.raises(ValueError, match="not what this kind of file holds"):
+    with pytest.raises(ValueError, match="holds a 'params', not a 'network'"):
         model.load(tmp_path / "p.npz")  # a params file is not a network file
 
 

@@ -72,7 +72,7 @@ def _valid(fn: str, param: str, tmp: Path) -> Any:
         "history": {"cost": [0.5, 0.4]}, "name": "step", "lr0": 0.1, "learning_rate": 0.1,
         "epochs": 2, "centers": [[0.0, 0.0], [3.0, 3.0]], "m": 10, "lambd": 0.1,
         "max_norm": 1.0, "total_epochs": 10, "optimizer": "adam", "validation_data": (X, Y),
-        "masks": {"D1": np.ones((3, 4))},
+        "masks": {"D1": np.ones((3, 4))}, "opt_state": None,
     }
     if fn in ("activation_forward", "activation_backward", "softmax_jvp", "linear_backward"):
         table.update({"A": np.tanh(Z), "dZ": Z.copy(), "A_prev": X, "W": P["W1"]})
@@ -80,7 +80,7 @@ def _valid(fn: str, param: str, tmp: Path) -> Any:
         table.update({"A_prev": X, "W": P["W1"], "b": P["b1"]})
     if fn == "output_delta":
         table.update({"activation": "sigmoid"})
-    if fn.endswith("_step"):
+    if fn.endswith("_step") and fn != "train_step":
         table["state"] = mf.OPTIMIZERS[fn[: -len("_step")]][0](P)
     if fn == "adam_bias_corrected":
         table["state"] = mf.adam_step(P, table["grads"], mf.adam_init(P))[1]

@@ -184,7 +184,7 @@ def test_train_validates_once_not_per_batch(monkeypatch: pytest.MonkeyPatch) -> 
     import mlp_fn._internal.checks as validation
 
     calls: list[str] = []
-    for fn in ("params", "inputs", "targets", "matrix", "finite"):
+    for fn in ("inputs", "matrix", "finite", "float_array", "name_list"):
         original = getattr(validation, fn)
 
         def counted(*a: Any, _f: Any = original, _n: str = fn, **k: Any) -> Any:
@@ -289,10 +289,14 @@ class Boom:
     ("raw pickle", lambda good: pickle.dumps({"W1": np.ones((1, 1))}),
      r"not an \.npz archive \(a pickle, which is never loaded\)"),
     ("no architecture", lambda good: _npz(W1=np.ones((1, 1)), b1=np.ones((1, 1))),
-     r"not an mlp_fn model"),
-    ("missing b2", lambda good: _rewrite(good, "b2.npy"), r"inconsistent model: params: missing "
-                                                          r"key 'b2'"),
-    ("missing loss", lambda good: _rewrite(good, "__loss__.npy"), r"missing its '__loss__'"),
+     r"not an mlp_fn file .*no '__record__' entry"),
+    ("missing b2", lambda good: _rewrite(good, "params.b2.npy"),
+     r"inconsistent model: params: missing key 'b2'"),
+    ("missing record", lambda good: _rewrite(good, "__record__.npy"), r"no '__record__' entry"),
+    ("legacy, missing loss", lambda good: _npz(W1=np.ones((1, 1)), b1=np.ones((1, 1)),
+                                               __format__=np.array("mlp_fn-params-1"),
+                                               __activations__=np.array(["sigmoid"])),
+     r"'__loss__' string entry is missing"),
     ("npy, not npz", lambda good: _npy(), r"not an mlp_fn model"),
 ])
 def test_bad_files_are_rejected(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str,
@@ -337,3 +341,15 @@ def test_different_seeds_give_different_initial_params(s1: int, s2: int) -> None
     a = mf.init_params([3, 4, 2], seed=s1)
     b = mf.init_params([3, 4, 2], seed=s2)
     assert (s1 == s2) == all((a[k] == b[k]).all() for k in a)
+
+
+def test_params_saved_in_the_earlier_format_still_load(tmp_path: Path) -> None:
+    # A file as mlp_fn 0.2 wrote it: the arrays under their own names beside three string
+    # entries. Nothing a user saved is lost: it loads, bit for bit.
+    path = tmp_path / "old.npz"
+    arrays: dict[str, Any] = {k: np.asarray(v) for k, v in P.items()}
+    np.savez(path, __activations__=np.array(ACTS), __loss__=np.array("bce"),
+             __format__=np.array("mlp_fn-params-1"), **arrays)
+    params, acts, loss = mf.load_params(path)
+    assert acts == list(ACTS) and loss == "bce"
+    assert all(params[k].tobytes() == np.asarray(P[k]).tobytes() for k in P)

@@ -16,6 +16,8 @@ import numpy as np
 from mlp_fn._internal.frozen import frozen
 from mlp_fn._internal.types import Array
 
+__all__ = ["real_array", "cast", "result"]
+
 _KEPT = (np.dtype(np.float32), np.dtype(np.float64))
 
 

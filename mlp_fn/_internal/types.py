@@ -7,6 +7,9 @@ from typing import Any, Callable, TypeAlias, TypedDict
 import numpy as np
 import numpy.typing as npt
 
+__all__ = ["Array", "Params", "Grads", "Cache", "ActivationFn", "DerivativeFn", "BackwardFn",
+           "CustomActivation", "ActivationSpec"]
+
 #: A float array: float32 or float64, in the course layout (features x examples).
 Array: TypeAlias = npt.NDArray[np.floating[Any]]
 

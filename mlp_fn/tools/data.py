@@ -18,6 +18,10 @@ from mlp_fn._internal.frozen import frozen
 from mlp_fn._internal.inputs import real_array
 from mlp_fn._internal.types import Array
 
+__all__ = ["Labels", "MAX_EXAMPLES", "Standardizer", "WIDE_RATIO", "one_hot", "xor", "noisy_xor",
+           "two_moons", "blobs", "binary_blobs", "sine", "x_squared", "planar_flower",
+           "exercise_002", "train_test_split", "fit_standardizer", "standardize", "unstandardize"]
+
 Labels = np.ndarray[Any, np.dtype[np.int64]]
 
 
@@ -213,6 +217,10 @@ def train_test_split(X: Array, Y: Array, test_fraction: float = 0.25,
     round(test_fraction * m) test examples (at least one of each side)."""
     X = check.matrix("X", X, "(n_x, m)")
     check.columns_like("Y", Y, X)
+    if Y.dtype.kind not in "fiub":
+        raise TypeError(f"Y: expected numbers, got {check.describe(Y)}")
+    if Y.dtype.kind == "f":
+        check.finite("Y", Y)
     test_fraction = check.real("test_fraction", test_fraction, "a number in (0, 1)")
     if not 0.0 < test_fraction < 1.0:
         raise ValueError(f"test_fraction: expected a number in (0, 1), got {test_fraction}")
@@ -255,8 +263,12 @@ def fit_standardizer(X: Array, *, check_layout: bool = True) -> Standardizer:
                          f"examples; the course layout is (n_x, m), one example per column, so "
                          f"data held as rows must be passed as X.T (if there really are more "
                          f"features than examples, pass check_layout=False)")
-    mean = X.mean(axis=1, keepdims=True)
-    std = X.std(axis=1, keepdims=True)
+    # Each row scaled by its largest |x| first: no square of x - mu can overflow, whatever
+    # the magnitude (1e300 squared is inf); mu and sigma scale back exactly.
+    s = np.abs(X).max(axis=1, keepdims=True)
+    s = np.where(s > 0, s, np.ones_like(s))
+    mean = s * (X / s).mean(axis=1, keepdims=True)
+    std = s * (X / s).std(axis=1, keepdims=True)
     std = np.where(std > 0, std, np.ones_like(std))
     return {"mean": frozen(mean), "std": frozen(std)}
 

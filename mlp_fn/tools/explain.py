@@ -32,7 +32,7 @@ from mlp_fn._internal import checks as check
 from mlp_fn._internal.types import ActivationSpec, Array
 from mlp_fn.activations import _GELU_C, _GELU_K, LEAKY_ALPHA
 from mlp_fn.losses import LOSSES, check_targets, loss_for
-from mlp_fn.network import describe
+from mlp_fn.network import describe, keys
 from mlp_fn.optimizers import update
 from mlp_fn.propagation import backward_pass, forward_pass
 
@@ -169,7 +169,7 @@ def _n(s: Step, v: float) -> str:
 def _forward_lines(s: Step) -> list[tuple[str, list[Line]]]:
     out = []
     for l in s['layers']:
-        W, b, A_prev = s['p'][f"W{l}"], s['p'][f"b{l}"], s['c'][f"A{l - 1}"]
+        W, b, A_prev = s['p'][keys(l).W], s['p'][keys(l).b], s['c'][keys(l).A_prev]
         g = s['acts'][l - 1]
         lines: list[Line] = []
         for i in s['examples']:
@@ -180,7 +180,7 @@ def _forward_lines(s: Step) -> list[tuple[str, list[Line]]]:
                                       for k in range(W.shape[1])) + f" + b[{l}][{j}]"
                 lines.append((f"z[{l}][{j}]({i})", symbolic,
                               " + ".join(terms) + f" + {_n(s, b[j, 0])}",
-                              float(s['c'][f"Z{l}"][j, i])))
+                              float(s['c'][keys(l).Z][j, i])))
             for j in range(W.shape[0]):
                 lines.append(_activation(s, l, j, i, g))
         out.append((f"Forward, layer {l} ({g}): z = W a + b, a = {g}(z)", lines))
@@ -188,7 +188,7 @@ def _forward_lines(s: Step) -> list[tuple[str, list[Line]]]:
 
 
 def _activation(s: Step, l: int, j: int, i: int, g: str) -> Line:
-    Z, A = s['c'][f"Z{l}"], s['c'][f"A{l}"]
+    Z, A = s['c'][keys(l).Z], s['c'][keys(l).A]
     z = _n(s, Z[j, i])
     bare = z[1:-1] if z.startswith("(") else z  # a function's argument needs no brackets
     forms: dict[str, str] = {
@@ -209,7 +209,7 @@ def _activation(s: Step, l: int, j: int, i: int, g: str) -> Line:
 
 
 def _cost_lines(s: Step) -> list[Line]:
-    AL, Y, L = s['c'][f"A{s['L']}"], s['Y'], s['L']
+    AL, Y, L = s['c'][keys(s['L']).A], s['Y'], s['L']
     lines: list[Line] = []
     terms = LOSSES[s['loss']]["terms"](np.asarray(AL), np.asarray(Y))
     d, tiny = s['d'], float(np.finfo(AL.dtype).tiny)
@@ -252,7 +252,7 @@ def _backward_lines(s: Step) -> list[tuple[str, list[Line]]]:
             continue
         lines: list[Line] = []
         lines += _delta(s, l)
-        W, A_prev, dZ = s['p'][f"W{l}"], s['c'][f"A{l - 1}"], s['g'][f"dZ{l}"]
+        W, A_prev, dZ = s['p'][keys(l).W], s['c'][keys(l).A_prev], s['g'][keys(l).dZ]
         if s['sums']:
             for j in range(W.shape[0]):
                 for k in range(W.shape[1]):
@@ -260,11 +260,11 @@ def _backward_lines(s: Step) -> list[tuple[str, list[Line]]]:
                                        for i in range(s['m']))
                     lines.append((f"dW[{l}][{j}, {k}]",
                                   f"(1/m) sum_i dZ[{l}][{j}](i)*a[{l - 1}][{k}](i)",
-                                  f"({prods})/{s['m']}", float(s['g'][f"dW{l}"][j, k])))
+                                  f"({prods})/{s['m']}", float(s['g'][keys(l).dW][j, k])))
             for j in range(W.shape[0]):
                 total = " + ".join(_n(s, dZ[j, i]) for i in range(s['m']))
                 lines.append((f"db[{l}][{j}]", f"(1/m) sum_i dZ[{l}][{j}](i)",
-                              f"({total})/{s['m']}", float(s['g'][f"db{l}"][j, 0])))
+                              f"({total})/{s['m']}", float(s['g'][keys(l).db][j, 0])))
         if l > 1:
             for i in s['examples']:
                 for k in range(W.shape[1]):
@@ -272,14 +272,14 @@ def _backward_lines(s: Step) -> list[tuple[str, list[Line]]]:
                                        for j in range(W.shape[0]))
                     lines.append((f"dA[{l - 1}][{k}]({i})",
                                   f"sum_j W[{l}][j, {k}]*dZ[{l}][j]({i})", prods,
-                                  float(s['g'][f"dA{l - 1}"][k, i])))
+                                  float(s['g'][keys(l).dA_prev][k, i])))
         out.append((f"Backward, layer {l}", lines))
     return out
 
 
 def _delta(s: Step, l: int) -> list[Line]:
     """dZ[l] of every unit and example: at the output from the loss, inside through g'."""
-    g, Z, A, dZ = s['acts'][l - 1], s['c'][f"Z{l}"], s['c'][f"A{l}"], s['g'][f"dZ{l}"]
+    g, Z, A, dZ = s['acts'][l - 1], s['c'][keys(l).Z], s['c'][keys(l).A], s['g'][keys(l).dZ]
     lines: list[Line] = []
     fused = l == s['L'] and LOSSES[s['loss']]["fused"] == g
     for i in s['examples']:
@@ -293,7 +293,7 @@ def _delta(s: Step, l: int) -> list[Line]:
             if l == s['L']:  # dA[L] from the loss, then through g'
                 dA_sym, dA = _loss_derivative(s, j, i)
             else:
-                dA_sym, dA = f"dA[{l}][{j}]({i})", _n(s, s['g'][f"dA{l}"][j, i])
+                dA_sym, dA = f"dA[{l}][{j}]({i})", _n(s, s['g'][keys(l).dA][j, i])
             derivative = _derivative(s, g, a, z, l, i)
             lines.append((f"dZ[{l}][{j}]({i})", f"{dA_sym} * {g}'(z[{l}][{j}]({i}))",
                           f"{dA}*{derivative}", float(dZ[j, i])))
@@ -301,8 +301,8 @@ def _delta(s: Step, l: int) -> list[Line]:
 
 
 def _loss_derivative(s: Step, j: int, i: int) -> tuple[str, str]:
-    a, y = _n(s, s['c'][f"A{s['L']}"][j, i]), _n(s, s['Y'][j, i])
-    n_y = s['c'][f"A{s['L']}"].shape[0]
+    a, y = _n(s, s['c'][keys(s['L']).A][j, i]), _n(s, s['Y'][j, i])
+    n_y = s['c'][keys(s['L']).A].shape[0]
     forms = {"mse": f"(2/{n_y})*({a} - {y})", "half_mse": f"(1/{n_y})*({a} - {y})",
              "bce": f"(-({y}/{a}) + (1 - {y})/(1 - {a}))", "cce": f"(-({y}/{a}))"}
     return f"dL/da[{s['L']}][{j}]({i})", forms[s['loss']]
@@ -329,16 +329,16 @@ def _update_lines(s: Step, lr: float, new: Mapping[str, Array]) -> list[tuple[st
     out = []
     for l in s['layers']:
         lines: list[Line] = []
-        W = s['p'][f"W{l}"]
+        W = s['p'][keys(l).W]
         for j in range(W.shape[0]):
             for k in range(W.shape[1]):
                 lines.append((f"W[{l}][{j}, {k}]", f"W[{l}][{j}, {k}] - alpha*dW[{l}][{j}, {k}]",
-                              f"{_n(s, W[j, k])} - {lr}*{_n(s, s['g'][f'dW{l}'][j, k])}",
-                              float(new[f"W{l}"][j, k])))
+                              f"{_n(s, W[j, k])} - {lr}*{_n(s, s['g'][keys(l).dW][j, k])}",
+                              float(new[keys(l).W][j, k])))
         for j in range(W.shape[0]):
             lines.append((f"b[{l}][{j}]", f"b[{l}][{j}] - alpha*db[{l}][{j}]",
-                          f"{_n(s, s['p'][f'b{l}'][j, 0])} - {lr}*"
-                          f"{_n(s, s['g'][f'db{l}'][j, 0])}", float(new[f"b{l}"][j, 0])))
+                          f"{_n(s, s['p'][keys(l).b][j, 0])} - {lr}*"
+                          f"{_n(s, s['g'][keys(l).db][j, 0])}", float(new[keys(l).b][j, 0])))
         out.append((f"Update, layer {l} (alpha = {lr})", lines))
     return out
 

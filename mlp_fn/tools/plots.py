@@ -24,7 +24,7 @@ import numpy as np
 from mlp_fn._internal import checks as check
 from mlp_fn._internal.types import ActivationSpec, Array, Params
 from mlp_fn.activations import label
-from mlp_fn.network import describe
+from mlp_fn.network import describe, keys
 from mlp_fn.propagation import forward_pass, network_output
 from mlp_fn.training.state import History
 from mlp_fn.training.loop import train
@@ -228,15 +228,15 @@ def network_diagram(params: Mapping[str, Array], activations: Sequence[Activatio
     vermillion dashed negative); each layer's size and activation written below it. Networks of
     up to 32 units a layer. Returns the axes."""
     L, acts = _network(params, activations)
-    sizes = [params["W1"].shape[1]] + [params[f"W{l}"].shape[0] for l in range(1, L + 1)]
+    sizes = [params["W1"].shape[1]] + [params[keys(l).W].shape[0] for l in range(1, L + 1)]
     if max(sizes) > 32:
         raise ValueError(f"params: network_diagram draws up to 32 units a layer, got {sizes}")
-    biggest = max(float(np.abs(params[f"W{l}"]).max()) for l in range(1, L + 1)) or 1.0
+    biggest = max(float(np.abs(params[keys(l).W]).max()) for l in range(1, L + 1)) or 1.0
     heading = _title(title, f"The network: line width |w| (largest {biggest:.2f})")
     ax, _ = _axes(ax, _pyplot(), (1.8 * (L + 1) + 1, 0.45 * max(sizes) + 2))
     ys = [np.linspace(-(n - 1) / 2, (n - 1) / 2, n) for n in sizes]
     for l in range(1, L + 1):
-        W = np.asarray(params[f"W{l}"])
+        W = np.asarray(params[keys(l).W])
         for j in range(W.shape[0]):
             for k in range(W.shape[1]):
                 w = float(W[j, k])
@@ -269,7 +269,7 @@ def unit_maps(X: Array, params: Mapping[str, Array], activations: Sequence[Activ
     X = _plane(X, params)
     l = check.positive_int("layer", layer, maximum=L)
     r = check.positive_int("resolution", resolution, minimum=2, maximum=1000)
-    n = params[f"W{l}"].shape[0]
+    n = params[keys(l).W].shape[0]
     if n > 64:
         raise ValueError(f"layer: unit_maps draws up to 64 units, layer {l} has {n}")
     cols = min(n, 8)
@@ -279,7 +279,7 @@ def unit_maps(X: Array, params: Mapping[str, Array], activations: Sequence[Activ
     g1, g2, grid = _grid(X, r, params["W1"].dtype)
     with np.errstate(all="ignore"):
         _, cache = forward_pass(grid, params, describe(params, acts))
-    A = cache[f"A{l}"]
+    A = cache[keys(l).A]
     for j, ax in enumerate(axes.ravel()):
         ax.set_xticks([])
         ax.set_yticks([])

@@ -14,6 +14,8 @@ from mlp_fn.training.state import History
 from mlp_fn._internal.types import Params
 from mlp_fn.training.loop import Callback
 
+__all__ = ["progress_callback"]
+
 
 def progress_callback(total_epochs: int, *, every: int | None = None, desc: str = "training",
                       stream: TextIO | None = None) -> Callback:

@@ -1,0 +1,166 @@
+"""One module describes a network; masks on every layer kind; a pure training step; the tiers."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import pkgutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import mlp_fn as mf
+from mlp_fn.network import describe
+from mlp_fn.training.loop import plan, run_epoch
+
+PACKAGE = Path(mf.__file__).parent
+KINDS = [(None, False), (None, True), ("batch", False), ("batch", True), ("layer", False),
+         ("layer", True)]
+
+
+def _net(norm: str | None, residual: bool) -> tuple[Any, list[str], Any, Any]:
+    X, Y = mf.data.two_moons(12, seed=3)
+    params = mf.init_params([2, 3, 3, 1], seed=0, norm=norm)
+    hidden = "tanh+residual" if residual else "tanh"
+    return params, ["tanh", hidden, "sigmoid"], X, Y
+
+
+@pytest.mark.parametrize("norm, residual", KINDS)
+def test_the_description_says_what_each_layer_is(norm: str | None, residual: bool) -> None:
+    params, acts, _, _ = _net(norm, residual)
+    net = describe(params, acts)
+    assert net.L == 3 and (net.n_x, net.n_y) == (2, 1)
+    assert [layer.norm for layer in net.layers] == [norm, norm, None]
+    assert [layer.residual for layer in net.layers] == [False, residual, False]
+    assert [layer.dropout for layer in net.layers] == [True, True, False]
+    expected = {None: ("W1", "b1"), "batch": ("W1", "gamma1", "beta1"),
+                "layer": ("W1", "gamma1", "beta1")}[norm]
+    assert net.layers[0].trained == expected
+    assert net.layers[2].trained == ("W3", "b3")  # the output layer is always plain
+
+
+@pytest.mark.parametrize("norm, residual", KINDS)
+def test_masks_on_every_layer_kind(norm: str | None, residual: bool) -> None:
+    # The output layer's mask, and a key past L, are refused naming masks (the old check
+    # counted L = len(params) // 2, which normalised params make too large, and let an
+    # output-layer mask through to forward while backward ignored it: a 0.39 difference).
+    params, acts, X, Y = _net(norm, residual)
+    m = X.shape[1]
+    rng = np.random.default_rng(1)
+    for bad in ({"D3": np.ones((1, m))}, {"D4": np.ones((1, m))}, {"D0": np.ones((3, m))}):
+        with pytest.raises(ValueError, match="^masks: unexpected key"):
+            mf.gradient_check(X, Y, params, acts, "bce", masks=bad)
+        with pytest.raises(ValueError, match="^masks: unexpected key"):
+            mf.forward(X, params, acts, masks=bad)
+    # Valid masks on both hidden layers: backprop agrees with central differences.
+    masks = {f"D{l}": (rng.random((3, m)) < 0.7) / 0.7 for l in (1, 2)}
+    assert mf.gradient_check(X, Y, params, acts, "bce", masks=masks) < 1e-7
+    # And the mask is really applied: a zero mask on layer 2 changes the output.
+    AL, _ = mf.forward(X, params, acts, masks=masks)
+    AL0, _ = mf.forward(X, params, acts, masks={"D2": np.zeros((3, m))})
+    assert not np.allclose(AL, AL0)
+
+
+def test_a_state_replayed_twice_gives_equal_results() -> None:
+    # run_epoch is pure: the state passed in (its history of epochs lives in train, not in the
+    # state) is never changed, so replaying it gives the same new state and record.
+    X, Y = mf.data.two_moons(40, seed=0)
+    Xv, Yv = mf.data.two_moons(20, seed=1)
+    params = mf.init_params([2, 5, 1], seed=0, norm="batch")
+    run, s0 = plan(X, Y, params, ["relu", "sigmoid"], "bce", learning_rate=0.1, epochs=3,
+                   batch_size=8, shuffle=True, seed=2, optimizer="adam", optimizer_options=None,
+                   opt_state=None, lambd=0.01, keep_prob=0.9, clip_norm=1.0,
+                   validation_data=(Xv, Yv), patience=2, sample_weight=None)
+    s1, r1 = run_epoch(s0, run)
+    s1b, r1b = run_epoch(s0, run)
+    assert r1 == r1b and s1.epoch == s1b.epoch == 1
+    for k in s1.params:
+        assert s1.params[k].tobytes() == s1b.params[k].tobytes()
+    assert s0.epoch == 0 and s0.opt_state["step"] == 0  # s0 itself is as it was
+
+
+def test_train_step_is_one_step_of_train() -> None:
+    # One full-batch epoch of train is one train_step from the same params (the cost is J at
+    # the params given, as the history's first cost is).
+    X, Y = mf.data.xor()
+    p0 = mf.init_params([2, 4, 1], seed=1)
+    acts = ["tanh", "sigmoid"]
+    p1, opt, J = mf.train_step(X, Y, p0, None, acts, "bce", learning_rate=0.3, optimizer="adam")
+    trained, history = mf.train(X, Y, p0, acts, "bce", learning_rate=0.3, epochs=1,
+                                optimizer="adam", shuffle=False)
+    assert J == history["cost"][0] and opt["step"] == history["opt_state"]["step"] == 1
+    assert all(p1[k].tobytes() == trained[k].tobytes() for k in p0)
+    # And it equals the course's steps written out: forward, backward, the optimizer's rule.
+    AL, cache = mf.forward(X, p0, acts, training=True)
+    grads = mf.backward(AL, Y, cache, p0, acts, "bce")
+    by_hand, _ = mf.adam_step(p0, grads, mf.adam_init(p0), learning_rate=0.3)
+    assert all(np.array_equal(by_hand[k], p1[k]) for k in p0)
+    assert J == mf.compute_cost(AL, Y, "bce")
+
+
+def test_backward_returns_the_books_gradients() -> None:
+    # db[l] = (1/m) sum_i dZ[l](i) and dW[l] = (1/m) dZ[l] A[l-1]^T, from the cache's own
+    # dZ (intermediates) and A, computed here by plain loops over the examples.
+    X, Y = mf.data.two_moons(7, seed=4)
+    params = mf.init_params([2, 3, 1], seed=2)
+    acts = ["relu", "sigmoid"]
+    AL, cache = mf.forward(X, params, acts)
+    g = mf.backward(AL, Y, cache, params, acts, "bce", intermediates=True)
+    m = X.shape[1]
+    for l in (1, 2):
+        dZ, A_prev = g[f"dZ{l}"], cache[f"A{l - 1}"]
+        db = sum(dZ[:, i] for i in range(m)) / m
+        dW = sum(np.outer(dZ[:, i], A_prev[:, i]) for i in range(m)) / m
+        np.testing.assert_allclose(g[f"db{l}"][:, 0], db, rtol=1e-12)
+        np.testing.assert_allclose(g[f"dW{l}"], dW, rtol=1e-12)
+
+
+def _modules() -> list[str]:
+    return sorted(["mlp_fn"] + [f"mlp_fn.{m.name}" for m in
+                                pkgutil.walk_packages([str(PACKAGE)], prefix="")])
+
+
+def test_every_module_declares_all_and_imports_no_private_name() -> None:
+    for name in _modules():
+        module = importlib.import_module(name)
+        assert hasattr(module, "__all__") or name.endswith("__init__") or \
+            Path(module.__file__ or "").name == "__init__.py", f"{name} has no __all__"
+        tree = ast.parse(Path(module.__file__ or "").read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("mlp_fn"):
+                private = [a.name for a in node.names if a.name.startswith("_")]
+                assert not private, f"{name} imports {private} from {node.module}"
+
+
+def test_only_the_network_module_reads_layer_keys() -> None:
+    # Nothing but mlp_fn.network counts params or tells a layer's kind from its keys.
+    smells = ("len(params) //", '.startswith("gamma', '.startswith("mu', "+residual\" in",
+              'f"gamma{', 'f"mu{l}"', "is_buffer(")
+    for path in PACKAGE.rglob("*.py"):
+        if path.name == "network.py":
+            continue
+        text = path.read_text()
+        for smell in smells:
+            assert smell not in text, f"{path.relative_to(PACKAGE)} has {smell!r}"
+
+
+def test_help_shows_each_public_functions_own_name() -> None:
+    aliases = {"linear": "identity", "binary_log_loss": "bce", "multiclass_log_loss": "cce",
+               "l2": "mse"}
+    for name in mf.__all__:
+        f = getattr(mf, name)
+        if inspect.isfunction(f):
+            assert f.__name__ == aliases.get(name, name), f"help(mf.{name}) shows {f.__name__}"
+    assert "v = beta * v - lr * g" in (mf.momentum_step.__doc__ or "")
+    assert list(inspect.signature(mf.adam_step).parameters)[3:] == \
+        ["learning_rate", "beta1", "beta2", "eps"]
+
+
+def test_the_top_level_holds_the_course_and_the_registries() -> None:
+    for moved in ("two_moons", "xor", "progress_callback", "summary_text", "Any",
+                  "TYPE_CHECKING", "TrainingState"):
+        assert not hasattr(mf, moved) or moved in ("summary",), moved
+    assert mf.data.xor()[0].shape == (2, 4) and callable(mf.callbacks.progress_callback)
