@@ -303,24 +303,41 @@ def _chain(derivative: DerivativeFn) -> BackwardFn:
 
 
 class Activation(TypedDict):
-    """One registry entry: g, and the backward step dZ = dA * g'(Z)."""
+    """One registry entry: g, the backward step dZ = dA * g'(Z), and both as printable formulas
+    in z (and a = g(z)), the forms ``mlp_fn.explain`` fills with numbers. A derivative that
+    depends on the sign of z reads "<for z > 0> if z > 0 else <otherwise>"."""
 
     g: ActivationFn
     backward: BackwardFn
+    formula: str
+    derivative_formula: str
 
+
+_GELU_FORMULA = f"0.5*z*(1 + tanh({_GELU_C:.10f}*(z + {_GELU_K}*z*z*z)))"
+_GELU_T = f"tanh({_GELU_C:.10f}*(z + {_GELU_K}*z*z*z))"
 
 #: The bare formulas, which forward, backward and train call inside one ``np.errstate`` for the
 #: whole pass (entering it for each call would cost about 1 us, as much as a sigmoid of a small
 #: array).
 _FORMULAS: dict[str, Activation] = {
-    "sigmoid": {"g": _sigmoid, "backward": _chain(_sigmoid_derivative)},
-    "tanh": {"g": _tanh, "backward": _chain(_tanh_derivative)},
-    "relu": {"g": _relu, "backward": _chain(_relu_derivative)},
-    "leaky_relu": {"g": _leaky_relu, "backward": _chain(_leaky_relu_derivative)},
-    "gelu": {"g": _gelu, "backward": _chain(_gelu_derivative)},
-    "identity": {"g": _identity, "backward": _chain(_identity_derivative)},
-    "quadratic": {"g": _quadratic, "backward": _chain(_quadratic_derivative)},
-    "softmax": {"g": _softmax, "backward": _softmax_backward},
+    "sigmoid": {"g": _sigmoid, "backward": _chain(_sigmoid_derivative),
+                "formula": "1/(1 + exp(-z))", "derivative_formula": "a*(1 - a)"},
+    "tanh": {"g": _tanh, "backward": _chain(_tanh_derivative),
+             "formula": "tanh(z)", "derivative_formula": "(1 - a*a)"},
+    "relu": {"g": _relu, "backward": _chain(_relu_derivative),
+             "formula": "max(0, z)", "derivative_formula": "1 if z > 0 else 0"},
+    "leaky_relu": {"g": _leaky_relu, "backward": _chain(_leaky_relu_derivative),
+                   "formula": f"max(z, {LEAKY_ALPHA}*z)",
+                   "derivative_formula": f"1 if z > 0 else {LEAKY_ALPHA}"},
+    "gelu": {"g": _gelu, "backward": _chain(_gelu_derivative), "formula": _GELU_FORMULA,
+             "derivative_formula": f"(0.5*(1 + {_GELU_T}) + 0.5*z*(1 - {_GELU_T}*{_GELU_T})*"
+                                   f"{_GELU_C:.10f}*(1 + {3 * _GELU_K}*z*z))"},
+    "identity": {"g": _identity, "backward": _chain(_identity_derivative),
+                 "formula": "z", "derivative_formula": "1"},
+    "quadratic": {"g": _quadratic, "backward": _chain(_quadratic_derivative),
+                  "formula": "z*z", "derivative_formula": "2*z"},
+    "softmax": {"g": _softmax, "backward": _softmax_backward,
+                "formula": "exp(z)/(sum_k exp(z_k))", "derivative_formula": "J^T dA"},
 }
 
 _P = ParamSpec("_P")
@@ -342,7 +359,7 @@ def _quiet(formula: Callable[_P, _R]) -> Callable[_P, _R]:
 #: to call: each runs with NumPy's warnings off, so an input that saturates it (sigmoid of -1e4)
 #: gives the limit silently. A copy: changing it changes nothing in forward or train.
 ACTIVATIONS: dict[str, Activation] = {
-    name: {"g": _quiet(entry["g"]), "backward": _quiet(entry["backward"])}
+    name: {**entry, "g": _quiet(entry["g"]), "backward": _quiet(entry["backward"])}
     for name, entry in _FORMULAS.items()}
 
 #: Other names for the same functions (003 says 'linear'; 'logistic' is scikit-learn's sigmoid).

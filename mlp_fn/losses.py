@@ -158,6 +158,10 @@ class Loss(TypedDict):
     ``output``: the only output activation the loss accepts (None: any but softmax-only rules).
     ``fused``: the output activation whose backward step combines with this loss into dZ = A - Y.
     ``task``: what ``predict`` returns for it.
+    ``formula``: one output's term of L(i) in a (the output) and y (the target), and
+    ``derivative_formula``: dL/da for it, with n the number of outputs n_y; the printable forms
+    ``mlp_fn.explain`` fills with numbers (bce's term for y = 1 and for y = 0, cce's for the
+    true class).
     """
 
     cost: CostFn
@@ -166,17 +170,24 @@ class Loss(TypedDict):
     output: str | None
     fused: str | None
     task: Task
+    formula: str
+    derivative_formula: str
 
 
 LOSSES: dict[str, Loss] = {
-    "bce": {"cost": _bce, "terms": _bce_terms, "dA": bce_derivative, "output": "sigmoid", "fused": "sigmoid",
-            "task": "binary"},
-    "cce": {"cost": _cce, "terms": _cce_terms, "dA": cce_derivative, "output": "softmax", "fused": "softmax",
-            "task": "multiclass"},
-    "mse": {"cost": _mse, "terms": _mse_terms, "dA": mse_derivative, "output": None, "fused": None,
-            "task": "regression"},
-    "half_mse": {"cost": _half_mse, "terms": _half_mse_terms, "dA": half_mse_derivative, "output": None, "fused": None,
-                 "task": "regression"},
+    "bce": {"cost": _bce, "terms": _bce_terms, "dA": bce_derivative, "output": "sigmoid",
+            "fused": "sigmoid", "task": "binary",
+            "formula": "-log(a) if y = 1 else -log(1 - a)",
+            "derivative_formula": "(-(y/a) + (1 - y)/(1 - a))"},
+    "cce": {"cost": _cce, "terms": _cce_terms, "dA": cce_derivative, "output": "softmax",
+            "fused": "softmax", "task": "multiclass", "formula": "-log(a)",
+            "derivative_formula": "(-(y/a))"},
+    "mse": {"cost": _mse, "terms": _mse_terms, "dA": mse_derivative, "output": None,
+            "fused": None, "task": "regression", "formula": "(a - y)*(a - y)/n",
+            "derivative_formula": "(2/n)*(a - y)"},
+    "half_mse": {"cost": _half_mse, "terms": _half_mse_terms, "dA": half_mse_derivative,
+                 "output": None, "fused": None, "task": "regression",
+                 "formula": "(a - y)*(a - y)/(2*n)", "derivative_formula": "(1/n)*(a - y)"},
 }
 
 #: 001's names for the same losses, and the long names other libraries use.

@@ -68,7 +68,8 @@ class Keys(NamedTuple):
     db: str
     dgamma: str
     dbeta: str
-    dZ: str  # backward's intermediates (intermediates=True): "dZ{l}", "dA{l}", "dA{l-1}"
+    dZ: str  # backward's intermediates (intermediates=True): "dZ{l}", "dZtilde{l}", "dA{l}",
+    dZtilde: str  # "dA{l-1}"
     dA: str
     dA_prev: str
     statistics: dict[str, tuple[str, str]]  # source -> the cache keys of the mu, sigma^2 used
@@ -79,7 +80,8 @@ def keys(l: int) -> Keys:
     stats = {src: (f"mu_{src}{l}", f"sigma2_{src}{l}") for src in ("batch", "example", "running")}
     return Keys(f"W{l}", f"b{l}", f"gamma{l}", f"beta{l}", f"mu{l}", f"sigma2{l}", f"A{l - 1}",
                 f"Z{l}", f"Ztilde{l}", f"Znorm{l}", f"G{l}", f"D{l}", f"A{l}", f"dW{l}",
-                f"db{l}", f"dgamma{l}", f"dbeta{l}", f"dZ{l}", f"dA{l}", f"dA{l - 1}", stats)
+                f"db{l}", f"dgamma{l}", f"dbeta{l}", f"dZ{l}", f"dZtilde{l}", f"dA{l}",
+                f"dA{l - 1}", stats)
 
 
 class Layer(NamedTuple):

@@ -176,6 +176,8 @@ def backward_pass(
             dG = unmask(dA, cache[k.D]) if k.D in cache else dA
             dZ = activate_backward(dG, cache.get(k.Ztilde, cache[k.Z]), G, layer.g)
             if layer.norm is not None:  # through Z~ = gamma Z_norm + beta to Z = W A
+                if intermediates:
+                    grads[k.dZtilde] = dZ
                 dZ, grads[k.dgamma], grads[k.dbeta] = normalization.layer_backward(
                     dZ, cache, params, layer)
         dW, db = weight_gradients(dZ, cache[k.A_prev])
@@ -220,7 +222,8 @@ def backward(
         fuse: use dZ[L] = A[L] - Y where it holds (True), or the general chain rule (False).
         sample_weight: w of shape (m,) or (1, m), for J = sum_i w_i L(i) / sum_i w_i.
         intermediates: also hand back dZ[l] ("dZ1".."dZL", for a normalised layer the dZ of
-            its linear step) and dA[l] ("dA0".."dA{L-1}"), as the course's L_model_backward
+            its linear step, and "dZtilde{l}" that of Z~) and dA[l] ("dA0".."dA{L-1}"), as the
+            course's L_model_backward
             keeps them; both are m dJ/dZ and m dJ/dA, as the course's are (its dW carries 1/m).
 
     Returns:

@@ -38,12 +38,12 @@ def _tanh(x: Decimal) -> Decimal:
 
 
 FUNCTIONS: dict[str, Callable[..., Decimal]] = {"exp": Decimal.exp, "log": _log, "tanh": _tanh,
-                                                "max": max}
+                                                "max": max, "sqrt": Decimal.sqrt}
 
 
 def evaluate(expr: str) -> float:
     """The value of a line's numeric expression, by a tiny evaluator of + - * / and exp, log,
-    tanh, max over numbers: nothing of mlp_fn, nothing but arithmetic (no eval), in decimal
+    tanh, max, sqrt over numbers: nothing of mlp_fn, nothing but arithmetic (no eval), in decimal
     arithmetic that neither overflows nor underflows (``_DECIMAL``)."""
     def ev(node: ast.AST) -> Decimal:
         if isinstance(node, ast.Expression):
@@ -101,7 +101,8 @@ def rounding_bound(expr: str, decimals: int) -> float:
                 expr[match.end():]
             try:
                 effects.append(abs(evaluate(bumped) - base))
-            except (ValueError, ZeroDivisionError):  # e.g. log of a number nudged to 0
+            except (ValueError, ZeroDivisionError, decimal.InvalidOperation):  # e.g. log of a
+                # number nudged to 0, or the square root of a variance nudged below 0
                 effects.append(0.0)
         total += max(effects)
     return total
@@ -129,8 +130,9 @@ def check_every_line(text: str, decimals: int) -> int:
 
 def mlp_fn_values(X: Any, Y: Any, params: Any, acts: list[str], loss: str,
                   lr: float | None) -> dict[str, float]:
-    """Every symbol the text may print, with mlp_fn's own value for it."""
-    AL, cache = mf.forward(X, params, acts)
+    """Every symbol the text may print, with mlp_fn's own value for it (a training step: batch
+    normalisation with the batch's statistics)."""
+    AL, cache = mf.forward(X, params, acts, training=True)
     grads = mf.backward(AL, Y, cache, params, acts, loss, intermediates=True)
     out: dict[str, float] = {}
     L = len(acts)
@@ -139,10 +141,21 @@ def mlp_fn_values(X: Any, Y: Any, params: Any, acts: list[str], loss: str,
             out[f"z[{l}][{j}]({i})"] = float(v)
             out[f"a[{l}][{j}]({i})"] = float(cache[f"A{l}"][j, i])
             out[f"dZ[{l}][{j}]({i})"] = float(grads[f"dZ{l}"][j, i])
+            if f"Znorm{l}" in cache:
+                out[f"zn[{l}][{j}]({i})"] = float(cache[f"Znorm{l}"][j, i])
+                out[f"zt[{l}][{j}]({i})"] = float(cache[f"Ztilde{l}"][j, i])
+                out[f"dZt[{l}][{j}]({i})"] = float(grads[f"dZtilde{l}"][j, i])
+        for source in ("batch", "example"):  # per unit (batch norm), per example (layer norm)
+            if f"mu_{source}{l}" in cache:
+                for (j, i), v in np.ndenumerate(cache[f"mu_{source}{l}"]):
+                    at = f"[{j}]" if source == "batch" else f"({i})"
+                    out[f"mu[{l}]{at}"] = float(v)
+                    out[f"sigma2[{l}]{at}"] = float(cache[f"sigma2_{source}{l}"][j, i])
         for (j, k), v in np.ndenumerate(grads[f"dW{l}"]):
             out[f"dW[{l}][{j}, {k}]"] = float(v)
-        for (j, _), v in np.ndenumerate(grads[f"db{l}"]):
-            out[f"db[{l}][{j}]"] = float(v)
+        for name in ("db", "dgamma", "dbeta"):
+            for (j, _), v in np.ndenumerate(grads.get(f"{name}{l}", np.zeros((0, 1)))):
+                out[f"{name}[{l}][{j}]"] = float(v)
         if l > 1:
             for (k, i), v in np.ndenumerate(grads[f"dA{l - 1}"]):
                 out[f"dA[{l - 1}][{k}]({i})"] = float(v)
@@ -151,8 +164,9 @@ def mlp_fn_values(X: Any, Y: Any, params: Any, acts: list[str], loss: str,
         for l in range(1, L + 1):
             for (j, k), v in np.ndenumerate(new[f"W{l}"]):
                 out[f"W[{l}][{j}, {k}]"] = float(v)
-            for (j, _), v in np.ndenumerate(new[f"b{l}"]):
-                out[f"b[{l}][{j}]"] = float(v)
+            for name in ("b", "gamma", "beta"):
+                for (j, _), v in np.ndenumerate(new.get(f"{name}{l}", np.zeros((0, 1)))):
+                    out[f"{name}[{l}][{j}]"] = float(v)
     out["J"] = mf.compute_cost(AL, Y, loss)
     return out
 
@@ -166,12 +180,23 @@ def small_steps(draw: Any) -> dict[str, Any]:
     hidden = [draw(st.sampled_from(["sigmoid", "tanh", "relu", "leaky_relu", "gelu",
                                     "identity", "quadratic"])) for _ in range(L - 1)]
     dims = [draw(st.integers(1, 3)) for _ in range(L)] + [n_y]
+    norm = draw(st.sampled_from([None, "batch", "layer"]))
+    # A hidden layer of equal widths may be residual: A[l] = g(Z[l]) + A[l-1].
+    hidden = [g + "+residual" if dims[l] == dims[l - 1] and draw(st.booleans()) else g
+              for l, g in enumerate(hidden, start=1)]
     m = draw(st.integers(1, 3))
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     params = {}
     for l in range(1, L + 1):
         params[f"W{l}"] = np.round(rng.standard_normal((dims[l], dims[l - 1])), 2)
-        params[f"b{l}"] = np.round(0.3 * rng.standard_normal((dims[l], 1)), 2)
+        if norm is None or l == L:
+            params[f"b{l}"] = np.round(0.3 * rng.standard_normal((dims[l], 1)), 2)
+        else:  # a normalised hidden layer: gamma and beta in place of b
+            params[f"gamma{l}"] = np.round(1 + 0.3 * rng.standard_normal((dims[l], 1)), 2)
+            params[f"beta{l}"] = np.round(0.3 * rng.standard_normal((dims[l], 1)), 2)
+            if norm == "batch":
+                params[f"mu{l}"], params[f"sigma2{l}"] = np.zeros((dims[l], 1)), np.ones(
+                    (dims[l], 1))
     X = np.round(rng.standard_normal((dims[0], m)), 2)
     if loss == "bce":
         Y = rng.integers(0, 2, (1, m)).astype(float)

@@ -34,12 +34,13 @@ from hypothesis import strategies as st
 
 import mlp_fn as mf
 
-from mlp_fn import explain, model, plots
+from mlp_fn import callbacks, data, explain, model, plots, summary
 
-MODULES = {"model": model, "explain": explain, "plots": plots}
+MODULES = {"model": model, "explain": explain, "plots": plots, "data": data, "summary": summary,
+           "callbacks": callbacks}
 
-#: Every public function: mlp_fn's names, and those of mlp_fn.model and mlp_fn.explain
-#: (as "model.fit", ...).
+#: Every public function: mlp_fn's names, and those of the modules reached through it
+#: (as "model.fit", "data.two_moons", ...).
 PUBLIC = sorted([n for n in mf.__all__ if inspect.isfunction(getattr(mf, n))]
                 + [f"{name}.{n}" for name, module in MODULES.items()
                    for n, f in vars(module).items() if inspect.isfunction(f)

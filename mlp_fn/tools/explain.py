@@ -30,9 +30,10 @@ import numpy as np
 
 from mlp_fn._internal import checks as check
 from mlp_fn._internal.types import ActivationSpec, Array
-from mlp_fn.activations import _GELU_C, _GELU_K, LEAKY_ALPHA
+from mlp_fn.activations import Activation, label
 from mlp_fn.losses import LOSSES, check_targets, loss_for
-from mlp_fn.network import describe, keys
+from mlp_fn.network import Layer, Network, describe, keys
+from mlp_fn.normalization import EPS
 from mlp_fn.optimizers import update
 from mlp_fn.propagation import backward_pass, forward_pass
 
@@ -81,11 +82,8 @@ def worked_example(
     net = describe(params, activations)
     L = net.L
     name = loss_for(loss, net.activations[-1])
-    plain = [layer.activation for layer in net.layers if isinstance(layer.activation, str)
-             and layer.norm is None and not layer.residual]
-    if len(plain) != L:
-        raise ValueError("activations: worked_example writes out plain layers only; normalised "
-                         "and residual layers and custom activations are not supported")
+    for one in net.layers:
+        _activation_entry(one)  # a registered activation, with its printable formula
     X = check.inputs(X, net.n_x, net.dtype)
     chosen = _parts(parts)
     if Y is None and chosen != {"forward"}:
@@ -105,10 +103,10 @@ def worked_example(
     only_i = None if example is None else check.positive_int("example", example, minimum=0,
                                                              maximum=m - 1)
     with np.errstate(all="ignore"):
-        AL, cache = forward_pass(X, params, net)
+        AL, cache = forward_pass(X, params, net, training=True)  # a training step's statistics
         grads = backward_pass(AL, Yf, cache, params, net, name, intermediates=True)
         new = update(params, grads, lr) if lr is not None else None
-    step: Step = {"d": d, "p": params, "c": cache, "g": grads, "Y": Yf, "acts": plain,
+    step: Step = {"d": d, "p": params, "c": cache, "g": grads, "Y": Yf, "net": net,
                   "loss": name, "L": L, "m": m,
                   "layers": [l for l in range(1, L + 1) if only_l in (None, l)],
                   "examples": [i for i in range(m) if only_i in (None, i)],
@@ -148,7 +146,7 @@ class Step(TypedDict):
     c: Mapping[str, Array]
     g: Mapping[str, Array]
     Y: Array
-    acts: list[str]
+    net: Network
     loss: str
     L: int
     m: int
@@ -166,78 +164,190 @@ def _n(s: Step, v: float) -> str:
     return f"({text})" if text.startswith("-") else text
 
 
+def _fill(s: Step, formula: str, **values: float) -> str:
+    """A registry formula with numbers for its symbols (z, a, y, n). A symbol that is a
+    function's whole argument, as in tanh(z) or max(0, z), is written without brackets."""
+    text = formula
+    for symbol, value in values.items():
+        number = _n(s, value) if symbol != "n" else str(int(value))
+        bare = number[1:-1] if number.startswith("(") else number
+        text = re.sub(rf"(?<=\()({symbol})(?=[,)])|(?<=, )({symbol})(?=[,)])", bare, text)
+        text = re.sub(rf"\b{symbol}\b", number, text)
+    return text
+
+
+def _branch(formula: str, z: float) -> str:
+    """The branch of a formula written "<for z > 0> if z > 0 else <otherwise>" that holds."""
+    positive, sep, otherwise = formula.partition(" if z > 0 else ")
+    return formula if not sep else (positive if z > 0 else otherwise)
+
+
+def _activation_entry(layer: Layer) -> Activation:
+    entry = layer.g
+    if "formula" not in entry:  # a reader's own: its functions have no printable form
+        raise ValueError("activations: worked_example writes out registered activations only, "
+                         f"not the custom {layer.activation!r}"[:200])
+    return entry  # type: ignore[return-value]
+
+
+def _z_symbol(layer: Layer) -> str:
+    """What g is applied to: z, or z~ (here 'zt') for a normalised layer."""
+    return "zt" if layer.norm is not None else "z"
+
+
 def _forward_lines(s: Step) -> list[tuple[str, list[Line]]]:
     out = []
-    for l in s['layers']:
-        W, b, A_prev = s['p'][keys(l).W], s['p'][keys(l).b], s['c'][keys(l).A_prev]
-        g = s['acts'][l - 1]
+    for layer in s['net'].layers:
+        if layer.l not in s['layers']:
+            continue
+        l, k = layer.l, layer.keys
+        W, A_prev, b = s['p'][k.W], s['c'][k.A_prev], s['p'].get(k.b)
         lines: list[Line] = []
         for i in s['examples']:
-            for j in range(W.shape[0]):
-                terms = [f"{_n(s, W[j, k])}*{_n(s, A_prev[k, i])}"
-                         for k in range(W.shape[1])]
-                symbolic = " + ".join(f"W[{l}][{j}, {k}]*a[{l - 1}][{k}]({i})"
-                                      for k in range(W.shape[1])) + f" + b[{l}][{j}]"
-                lines.append((f"z[{l}][{j}]({i})", symbolic,
-                              " + ".join(terms) + f" + {_n(s, b[j, 0])}",
-                              float(s['c'][keys(l).Z][j, i])))
-            for j in range(W.shape[0]):
-                lines.append(_activation(s, l, j, i, g))
-        out.append((f"Forward, layer {l} ({g}): z = W a + b, a = {g}(z)", lines))
+            for j in range(layer.n_out):
+                terms = [f"{_n(s, W[j, u])}*{_n(s, A_prev[u, i])}" for u in range(layer.n_in)]
+                symbolic = " + ".join(f"W[{l}][{j}, {u}]*a[{l - 1}][{u}]({i})"
+                                      for u in range(layer.n_in))
+                expr = " + ".join(terms)
+                if b is not None:
+                    symbolic, expr = symbolic + f" + b[{l}][{j}]", expr + f" + {_n(s, b[j, 0])}"
+                lines.append((f"z[{l}][{j}]({i})", symbolic, expr, float(s['c'][k.Z][j, i])))
+        if layer.norm is not None:
+            lines += _normalize_lines(s, layer)
+        for i in s['examples']:
+            for j in range(layer.n_out):
+                lines.append(_activation(s, layer, j, i))
+        out.append((f"Forward, layer {l} ({_describe(layer)}): {_equations(layer)}", lines))
     return out
 
 
-def _activation(s: Step, l: int, j: int, i: int, g: str) -> Line:
-    Z, A = s['c'][keys(l).Z], s['c'][keys(l).A]
-    z = _n(s, Z[j, i])
-    bare = z[1:-1] if z.startswith("(") else z  # a function's argument needs no brackets
-    forms: dict[str, str] = {
-        "sigmoid": f"1/(1 + exp(-{z}))",
-        "tanh": f"tanh({bare})",
-        "relu": f"max(0, {bare})",
-        "leaky_relu": f"max({bare}, {LEAKY_ALPHA}*{z})",
-        "identity": z,
-        "quadratic": f"{z}*{z}",
-        "gelu": f"0.5*{z}*(1 + tanh({_GELU_C:.10f}*({z} + {_GELU_K}*{z}*{z}*{z})))",
-    }
-    if g == "softmax":
-        total = " + ".join(f"exp({_n(s, Z[k, i]).strip('()')})" for k in range(Z.shape[0]))
-        expr = f"exp({bare})/({total})"
+def _describe(layer: Layer) -> str:
+    parts = [label(layer.activation)]
+    if layer.norm is not None:
+        parts.append(f"{layer.norm} norm")
+    if layer.residual:
+        parts.append("residual")
+    return ", ".join(parts)
+
+
+def _equations(layer: Layer) -> str:
+    g = label(layer.activation)
+    if layer.norm is None:
+        text = f"z = W a + b, a = {g}(z)"
     else:
-        expr = forms[g]
-    return (f"a[{l}][{j}]({i})", f"{g}(z[{l}][{j}]({i}))", expr, float(A[j, i]))
+        text = f"z = W a, zt = gamma (z - mu)/sqrt(sigma2 + eps) + beta, a = {g}(zt)"
+    return text + (" + a[l-1]" if layer.residual else "")
+
+
+def _statistics(s: Step, layer: Layer) -> tuple[Array, Array]:
+    """mu and sigma^2 as the forward pass used them, broadcastable over (n[l], m)."""
+    src = "example" if layer.norm == "layer" else "batch"
+    mu_key, sigma2_key = layer.keys.statistics[src]
+    return s['c'][mu_key], s['c'][sigma2_key]
+
+
+def _stat_symbol(layer: Layer, name: str, j: int, i: int) -> str:
+    """mu[l][j] for batch norm (one per unit), mu[l](i) for layer norm (one per example)."""
+    return f"{name}[{layer.l}][{j}]" if layer.norm == "batch" else f"{name}[{layer.l}]({i})"
+
+
+def _normalize_lines(s: Step, layer: Layer) -> list[Line]:
+    l, k = layer.l, layer.keys
+    Z, Zn, Zt = s['c'][k.Z], s['c'][k.Znorm], s['c'][k.Ztilde]
+    mu, sigma2 = _statistics(s, layer)
+    gamma, beta = s['p'][k.gamma], s['p'][k.beta]
+    lines: list[Line] = []
+    groups: list[tuple[int | None, int | None, list[tuple[int, int]]]]
+    if layer.norm == "batch":  # over the m examples, per unit
+        groups = [(j, None, [(j, i) for i in range(s['m'])]) for j in range(layer.n_out)]
+        count, over = s['m'], "i"
+    else:  # over the n[l] units, per example
+        groups = [(None, i, [(j, i) for j in range(layer.n_out)]) for i in s['examples']]
+        count, over = layer.n_out, "j"
+    for j0, i0, cells in groups:
+        at = (j0 or 0, 0) if layer.norm == "batch" else (0, i0 or 0)
+        m_sym = _stat_symbol(layer, "mu", j0 or 0, i0 or 0)
+        s_sym = _stat_symbol(layer, "sigma2", j0 or 0, i0 or 0)
+        z_sym = f"z[{l}][{'j' if over == 'j' else j0}]({'i' if over == 'i' else i0})"
+        lines.append((m_sym, f"(1/{count}) sum_{over} {z_sym}",
+                      "(" + " + ".join(_n(s, Z[c]) for c in cells) + f")/{count}",
+                      float(mu[at])))
+        squares = " + ".join(f"({_n(s, Z[c])} - {_n(s, mu[at])})*({_n(s, Z[c])} - "
+                             f"{_n(s, mu[at])})" for c in cells)
+        lines.append((s_sym, f"(1/{count}) sum_{over} ({z_sym} - {m_sym})^2",
+                      f"({squares})/{count}", float(sigma2[at])))
+    for i in s['examples']:
+        for j in range(layer.n_out):
+            at = (j, 0) if layer.norm == "batch" else (0, i)
+            m_sym, s_sym = _stat_symbol(layer, "mu", j, i), _stat_symbol(layer, "sigma2", j, i)
+            lines.append((f"zn[{l}][{j}]({i})",
+                          f"(z[{l}][{j}]({i}) - {m_sym})/sqrt({s_sym} + {EPS})",
+                          f"({_n(s, Z[j, i])} - {_n(s, mu[at])})/sqrt({_n(s, sigma2[at])} + "
+                          f"{EPS})", float(Zn[j, i])))
+            lines.append((f"zt[{l}][{j}]({i})", f"gamma[{l}][{j}]*zn[{l}][{j}]({i}) + "
+                          f"beta[{l}][{j}]", f"{_n(s, gamma[j, 0])}*{_n(s, Zn[j, i])} + "
+                          f"{_n(s, beta[j, 0])}", float(Zt[j, i])))
+    return lines
+
+
+def _g_input(s: Step, layer: Layer) -> Array:
+    """What g was applied to: Z, or Z~ for a normalised layer."""
+    return s['c'][layer.keys.Ztilde] if layer.norm is not None else s['c'][layer.keys.Z]
+
+
+def _g_output(s: Step, layer: Layer) -> Array:
+    """g's own output: A, or for a residual layer g(Z) before the skip (the cache's G)."""
+    return s['c'][layer.keys.G] if layer.residual else s['c'][layer.keys.A]
+
+
+def _activation(s: Step, layer: Layer, j: int, i: int) -> Line:
+    l, zs = layer.l, _z_symbol(layer)
+    Z, A = _g_input(s, layer), s['c'][layer.keys.A]
+    g = label(layer.activation)
+    entry = _activation_entry(layer)
+    if layer.activation == "softmax":
+        total = " + ".join(f"exp({_n(s, Z[u, i]).strip('()')})" for u in range(Z.shape[0]))
+        expr = f"exp({_n(s, Z[j, i]).strip('()')})/({total})"
+    else:
+        expr = _fill(s, entry["formula"], z=float(Z[j, i]))
+    symbolic = f"{g}({zs}[{l}][{j}]({i}))"
+    if layer.residual:
+        symbolic += f" + a[{l - 1}][{j}]({i})"
+        expr = f"{expr} + {_n(s, s['c'][layer.keys.A_prev][j, i])}"
+    return (f"a[{l}][{j}]({i})", symbolic, expr, float(A[j, i]))
 
 
 def _cost_lines(s: Step) -> list[Line]:
     AL, Y, L = s['c'][keys(s['L']).A], s['Y'], s['L']
+    entry = LOSSES[s['loss']]
     lines: list[Line] = []
-    terms = LOSSES[s['loss']]["terms"](np.asarray(AL), np.asarray(Y))
+    terms = entry["terms"](np.asarray(AL), np.asarray(Y))
     d, tiny = s['d'], float(np.finfo(AL.dtype).tiny)
+    n_y = AL.shape[0]
     for i in s['examples']:
         parts = []
-        for k in range(AL.shape[0]):
-            a, y = _n(s, AL[k, i]), float(Y[k, i])
-            # log's argument is never printed as 0: a that rounds to 0 is written in
-            # e-notation, 1 - a itself when a rounds to 1, and an exact 0 (a softmax or sigmoid
-            # that underflowed) with the clamp mlp_fn applies, max(p, tiny) (see mlp_fn.losses).
-            if s['loss'] == "bce":
-                p = float(AL[k, i]) if y == 1 else 1.0 - float(AL[k, i])
+        for k in range(n_y):
+            a, y = float(AL[k, i]), float(Y[k, i])
+            if s['loss'] in ("bce", "cce"):
+                if s['loss'] == "cce" and y != 1:
+                    continue  # only the true class's term is not 0
+                yes, _, no = entry["formula"].partition(" if y = 1 else ")
+                term = yes if y == 1 or not no else no
+                # log's argument is never printed as 0: a that rounds to 0 is written in
+                # e-notation, 1 - a itself when a rounds to 1, and an exact 0 (a softmax or
+                # sigmoid that underflowed) with the clamp mlp_fn applies, max(p, tiny) (see
+                # mlp_fn.losses).
+                p = a if y == 1 else 1.0 - a
+                shown = float(_n(s, a).strip("()"))
                 if p == 0.0:
                     parts.append(f"-log(max(0, {tiny:.{d}e}))")
-                elif y == 1:
-                    parts.append(f"-log({a})" if float(a) > 0 else f"-log({p:.{d}e})")
+                elif (y == 1 and shown <= 0) or (y != 1 and shown >= 1):
+                    parts.append(f"-log({p:.{d}e})")
                 else:
-                    parts.append(f"-log(1 - {a})" if float(a) < 1 else f"-log({p:.{d}e})")
-            elif s['loss'] == "cce":
-                if y == 1:
-                    zero = float(AL[k, i]) == 0.0
-                    parts.append(f"-log(max(0, {tiny:.{d}e}))" if zero else f"-log({a})")
+                    parts.append(_fill(s, term, a=a))
             else:
-                parts.append(f"({a} - {_n(s, y)})*({a} - {_n(s, y)})")
-        expr = " + ".join(parts)
-        if s['loss'] in ("mse", "half_mse"):
-            expr = f"({expr})/{AL.shape[0] * (2 if s['loss'] == 'half_mse' else 1)}"
-        lines.append((f"L({i})", f"{s['loss']}(a[{L}]({i}), y({i}))", expr,
+                parts.append(_fill(s, entry["formula"], a=a, y=y, n=n_y))
+        lines.append((f"L({i})", f"{s['loss']}(a[{L}]({i}), y({i}))", " + ".join(parts),
                       float(terms[i])))
     if s['sums']:
         expr = "(" + " + ".join(_n(s, terms[i]) for i in range(s['m'])) + f")/{s['m']}"
@@ -247,98 +357,129 @@ def _cost_lines(s: Step) -> list[Line]:
 
 def _backward_lines(s: Step) -> list[tuple[str, list[Line]]]:
     out = []
-    for l in range(s['L'], 0, -1):
-        if l not in s['layers']:
+    for layer in reversed(s['net'].layers):
+        if layer.l not in s['layers']:
             continue
-        lines: list[Line] = []
-        lines += _delta(s, l)
-        W, A_prev, dZ = s['p'][keys(l).W], s['c'][keys(l).A_prev], s['g'][keys(l).dZ]
+        l, k = layer.l, layer.keys
+        lines: list[Line] = _delta(s, layer)
+        if layer.norm is not None:
+            lines += _normalize_backward_lines(s, layer)
+        W, A_prev, dZ = s['p'][k.W], s['c'][k.A_prev], s['g'][k.dZ]
         if s['sums']:
-            for j in range(W.shape[0]):
-                for k in range(W.shape[1]):
-                    prods = " + ".join(f"{_n(s, dZ[j, i])}*{_n(s, A_prev[k, i])}"
+            for j in range(layer.n_out):
+                for u in range(layer.n_in):
+                    prods = " + ".join(f"{_n(s, dZ[j, i])}*{_n(s, A_prev[u, i])}"
                                        for i in range(s['m']))
-                    lines.append((f"dW[{l}][{j}, {k}]",
-                                  f"(1/m) sum_i dZ[{l}][{j}](i)*a[{l - 1}][{k}](i)",
-                                  f"({prods})/{s['m']}", float(s['g'][keys(l).dW][j, k])))
-            for j in range(W.shape[0]):
-                total = " + ".join(_n(s, dZ[j, i]) for i in range(s['m']))
-                lines.append((f"db[{l}][{j}]", f"(1/m) sum_i dZ[{l}][{j}](i)",
-                              f"({total})/{s['m']}", float(s['g'][keys(l).db][j, 0])))
+                    lines.append((f"dW[{l}][{j}, {u}]",
+                                  f"(1/m) sum_i dZ[{l}][{j}](i)*a[{l - 1}][{u}](i)",
+                                  f"({prods})/{s['m']}", float(s['g'][k.dW][j, u])))
+            if layer.norm is None:
+                for j in range(layer.n_out):
+                    total = " + ".join(_n(s, dZ[j, i]) for i in range(s['m']))
+                    lines.append((f"db[{l}][{j}]", f"(1/m) sum_i dZ[{l}][{j}](i)",
+                                  f"({total})/{s['m']}", float(s['g'][k.db][j, 0])))
         if l > 1:
+            below = s['net'].layers[l - 2]
             for i in s['examples']:
-                for k in range(W.shape[1]):
-                    prods = " + ".join(f"{_n(s, W[j, k])}*{_n(s, dZ[j, i])}"
-                                       for j in range(W.shape[0]))
-                    lines.append((f"dA[{l - 1}][{k}]({i})",
-                                  f"sum_j W[{l}][j, {k}]*dZ[{l}][j]({i})", prods,
-                                  float(s['g'][keys(l).dA_prev][k, i])))
+                for u in range(layer.n_in):
+                    prods = " + ".join(f"{_n(s, W[j, u])}*{_n(s, dZ[j, i])}"
+                                       for j in range(layer.n_out))
+                    symbolic = f"sum_j W[{l}][j, {u}]*dZ[{l}][j]({i})"
+                    if layer.residual:  # A[l] = g(Z[l]) + A[l-1]: dA[l] reaches A[l-1] as well
+                        symbolic += f" + dA[{l}][{u}]({i})"
+                        prods += f" + {_n(s, s['g'][k.dA][u, i])}"
+                    lines.append((f"dA[{l - 1}][{u}]({i})", symbolic, prods,
+                                  float(s['g'][below.keys.dA][u, i])))
         out.append((f"Backward, layer {l}", lines))
     return out
 
 
-def _delta(s: Step, l: int) -> list[Line]:
-    """dZ[l] of every unit and example: at the output from the loss, inside through g'."""
-    g, Z, A, dZ = s['acts'][l - 1], s['c'][keys(l).Z], s['c'][keys(l).A], s['g'][keys(l).dZ]
+def _delta(s: Step, layer: Layer) -> list[Line]:
+    """dZ[l] (dZt for a normalised layer) of every unit and example: at the output from the
+    loss, inside through g'."""
+    l, k, zs = layer.l, layer.keys, _z_symbol(layer)
+    g = label(layer.activation)
+    Z, G = _g_input(s, layer), _g_output(s, layer)
+    dZ = s['g'][k.dZtilde] if layer.norm is not None else s['g'][k.dZ]
+    d_sym = "dZt" if layer.norm is not None else "dZ"
     lines: list[Line] = []
-    fused = l == s['L'] and LOSSES[s['loss']]["fused"] == g
+    fused = l == s['L'] and LOSSES[s['loss']]["fused"] == layer.activation
     for i in s['examples']:
-        for j in range(Z.shape[0]):
-            a, z = _n(s, A[j, i]), _n(s, Z[j, i])
+        for j in range(layer.n_out):
             if fused:
-                y = _n(s, s['Y'][j, i])
+                a, y = _n(s, G[j, i]), _n(s, s['Y'][j, i])
                 lines.append((f"dZ[{l}][{j}]({i})", f"a[{l}][{j}]({i}) - y[{j}]({i})",
                               f"{a} - {y}", float(dZ[j, i])))
                 continue
             if l == s['L']:  # dA[L] from the loss, then through g'
-                dA_sym, dA = _loss_derivative(s, j, i)
+                dA_sym = f"dL/da[{l}][{j}]({i})"
+                dA = _fill(s, LOSSES[s['loss']]["derivative_formula"], a=float(G[j, i]),
+                           y=float(s['Y'][j, i]), n=layer.n_out)
             else:
-                dA_sym, dA = f"dA[{l}][{j}]({i})", _n(s, s['g'][keys(l).dA][j, i])
-            derivative = _derivative(s, g, a, z, l, i)
-            lines.append((f"dZ[{l}][{j}]({i})", f"{dA_sym} * {g}'(z[{l}][{j}]({i}))",
+                dA_sym, dA = f"dA[{l}][{j}]({i})", _n(s, s['g'][k.dA][j, i])
+            if layer.activation == "softmax":  # only with a squared error
+                raise ValueError("activations: worked_example does not write out softmax with "
+                                 "a squared-error loss (its Jacobian couples the units)")
+            formula = _branch(_activation_entry(layer)["derivative_formula"], float(Z[j, i]))
+            derivative = _fill(s, formula, z=float(Z[j, i]), a=float(G[j, i]))
+            lines.append((f"{d_sym}[{l}][{j}]({i})", f"{dA_sym} * {g}'({zs}[{l}][{j}]({i}))",
                           f"{dA}*{derivative}", float(dZ[j, i])))
     return lines
 
 
-def _loss_derivative(s: Step, j: int, i: int) -> tuple[str, str]:
-    a, y = _n(s, s['c'][keys(s['L']).A][j, i]), _n(s, s['Y'][j, i])
-    n_y = s['c'][keys(s['L']).A].shape[0]
-    forms = {"mse": f"(2/{n_y})*({a} - {y})", "half_mse": f"(1/{n_y})*({a} - {y})",
-             "bce": f"(-({y}/{a}) + (1 - {y})/(1 - {a}))", "cce": f"(-({y}/{a}))"}
-    return f"dL/da[{s['L']}][{j}]({i})", forms[s['loss']]
-
-
-def _derivative(s: Step, g: str, a: str, z: str, l: int, i: int) -> str:
-    if g == "softmax":  # only with a squared error: its Jacobian, written as a sum
-        raise ValueError("activations: worked_example does not write out softmax with a "
-                         "squared-error loss (its Jacobian couples the units)")
-    forms = {
-        "sigmoid": f"{a}*(1 - {a})", "tanh": f"(1 - {a}*{a})",
-        "relu": "1" if float(z.strip("()")) > 0 else "0",
-        "leaky_relu": "1" if float(z.strip("()")) > 0 else f"{LEAKY_ALPHA}",
-        "identity": "1", "quadratic": f"2*{z}",
-        "gelu": (f"(0.5*(1 + tanh({_GELU_C:.10f}*({z} + {_GELU_K}*{z}*{z}*{z}))) + 0.5*{z}*"
-                 f"(1 - tanh({_GELU_C:.10f}*({z} + {_GELU_K}*{z}*{z}*{z}))*"
-                 f"tanh({_GELU_C:.10f}*({z} + {_GELU_K}*{z}*{z}*{z})))*{_GELU_C:.10f}*"
-                 f"(1 + {3 * _GELU_K}*{z}*{z}))"),
-    }
-    return forms[g]
+def _normalize_backward_lines(s: Step, layer: Layer) -> list[Line]:
+    """dgamma, dbeta, and dZ through the statistics (mlp_fn.normalization's formula)."""
+    l, k = layer.l, layer.keys
+    dZt, Zn, dZ = s['g'][k.dZtilde], s['c'][k.Znorm], s['g'][k.dZ]
+    gamma = s['p'][k.gamma]
+    _, sigma2 = _statistics(s, layer)
+    m = s['m']
+    lines: list[Line] = []
+    if s['sums']:
+        for j in range(layer.n_out):
+            prods = " + ".join(f"{_n(s, dZt[j, i])}*{_n(s, Zn[j, i])}" for i in range(m))
+            lines.append((f"dgamma[{l}][{j}]", f"(1/m) sum_i dZt[{l}][{j}](i)*zn[{l}][{j}](i)",
+                          f"({prods})/{m}", float(s['g'][k.dgamma][j, 0])))
+            total = " + ".join(_n(s, dZt[j, i]) for i in range(m))
+            lines.append((f"dbeta[{l}][{j}]", f"(1/m) sum_i dZt[{l}][{j}](i)", f"({total})/{m}",
+                          float(s['g'][k.dbeta][j, 0])))
+    for i in s['examples']:
+        for j in range(layer.n_out):
+            if layer.norm == "batch":  # the means run over the batch, for unit j
+                cells, count, at = [(j, e) for e in range(m)], m, (j, 0)
+                over, mean_of = "e", f"(e)"
+            else:  # over the units, for example i
+                cells, count, at = [(u, i) for u in range(layer.n_out)], layer.n_out, (0, i)
+                over, mean_of = "u", f"({i})"
+            G = " + ".join(f"{_n(s, gamma[c[0], 0])}*{_n(s, dZt[c])}" for c in cells)
+            GZ = " + ".join(f"{_n(s, gamma[c[0], 0])}*{_n(s, dZt[c])}*{_n(s, Zn[c])}"
+                            for c in cells)
+            unit = "u" if layer.norm == "layer" else str(j)
+            symbolic = (f"(gamma dZt[{l}][{j}]({i}) - mean_{over} gamma dZt[{l}][{unit}]"
+                        f"{mean_of} - zn[{l}][{j}]({i}) mean_{over} gamma dZt zn)"
+                        f"/sqrt(sigma2 + {EPS})")
+            expr = (f"({_n(s, gamma[j, 0])}*{_n(s, dZt[j, i])} - ({G})/{count} - "
+                    f"{_n(s, Zn[j, i])}*({GZ})/{count})/sqrt({_n(s, sigma2[at])} + {EPS})")
+            lines.append((f"dZ[{l}][{j}]({i})", symbolic, expr, float(dZ[j, i])))
+    return lines
 
 
 def _update_lines(s: Step, lr: float, new: Mapping[str, Array]) -> list[tuple[str, list[Line]]]:
     out = []
-    for l in s['layers']:
+    for layer in s['net'].layers:
+        if layer.l not in s['layers']:
+            continue
+        l = layer.l
         lines: list[Line] = []
-        W = s['p'][keys(l).W]
-        for j in range(W.shape[0]):
-            for k in range(W.shape[1]):
-                lines.append((f"W[{l}][{j}, {k}]", f"W[{l}][{j}, {k}] - alpha*dW[{l}][{j}, {k}]",
-                              f"{_n(s, W[j, k])} - {lr}*{_n(s, s['g'][keys(l).dW][j, k])}",
-                              float(new[keys(l).W][j, k])))
-        for j in range(W.shape[0]):
-            lines.append((f"b[{l}][{j}]", f"b[{l}][{j}] - alpha*db[{l}][{j}]",
-                          f"{_n(s, s['p'][keys(l).b][j, 0])} - {lr}*"
-                          f"{_n(s, s['g'][keys(l).db][j, 0])}", float(new[keys(l).b][j, 0])))
+        names = ("W", "b") if layer.norm is None else ("W", "gamma", "beta")
+        for kind, key in zip(names, layer.trained):  # the book's name of each trained array
+            theta, grad = s['p'][key], s['g']["d" + key]
+            for (j, u), value in np.ndenumerate(theta):
+                index = f"{j}, {u}" if kind == "W" else f"{j}"
+                lines.append((f"{kind}[{l}][{index}]",
+                              f"{kind}[{l}][{index}] - alpha*d{kind}[{l}][{index}]",
+                              f"{_n(s, float(value))} - {lr}*{_n(s, float(grad[j, u]))}",
+                              float(new[key][j, u])))
         out.append((f"Update, layer {l} (alpha = {lr})", lines))
     return out
 
