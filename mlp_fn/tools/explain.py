@@ -251,31 +251,33 @@ def _stat_symbol(layer: Layer, name: str, j: int, i: int) -> str:
     return f"{name}[{layer.l}][{j}]" if layer.norm == "batch" else f"{name}[{layer.l}]({i})"
 
 
+def _statistic_lines(s: Step, mu_sym: str, sigma2_sym: str, z_sym: str, over: str,
+                     zs: list[float], mu: float, sigma2: float) -> list[Line]:
+    """mu = (1/n) sum z and sigma^2 = (1/n) sum (z - mu)^2 over the n values ``zs``."""
+    n = len(zs)
+    squares = " + ".join(f"({_n(s, z)} - {_n(s, mu)})*({_n(s, z)} - {_n(s, mu)})" for z in zs)
+    return [(mu_sym, f"(1/{n}) sum_{over} {z_sym}",
+             "(" + " + ".join(_n(s, z) for z in zs) + f")/{n}", mu),
+            (sigma2_sym, f"(1/{n}) sum_{over} ({z_sym} - {mu_sym})^2", f"({squares})/{n}",
+             sigma2)]
+
+
 def _normalize_lines(s: Step, layer: Layer) -> list[Line]:
     l, k = layer.l, layer.keys
     Z, Zn, Zt = s['c'][k.Z], s['c'][k.Znorm], s['c'][k.Ztilde]
     mu, sigma2 = _statistics(s, layer)
     gamma, beta = s['p'][k.gamma], s['p'][k.beta]
     lines: list[Line] = []
-    groups: list[tuple[int | None, int | None, list[tuple[int, int]]]]
-    if layer.norm == "batch":  # over the m examples, per unit
-        groups = [(j, None, [(j, i) for i in range(s['m'])]) for j in range(layer.n_out)]
-        count, over = s['m'], "i"
-    else:  # over the n[l] units, per example
-        groups = [(None, i, [(j, i) for j in range(layer.n_out)]) for i in s['examples']]
-        count, over = layer.n_out, "j"
-    for j0, i0, cells in groups:
-        at = (j0 or 0, 0) if layer.norm == "batch" else (0, i0 or 0)
-        m_sym = _stat_symbol(layer, "mu", j0 or 0, i0 or 0)
-        s_sym = _stat_symbol(layer, "sigma2", j0 or 0, i0 or 0)
-        z_sym = f"z[{l}][{'j' if over == 'j' else j0}]({'i' if over == 'i' else i0})"
-        lines.append((m_sym, f"(1/{count}) sum_{over} {z_sym}",
-                      "(" + " + ".join(_n(s, Z[c]) for c in cells) + f")/{count}",
-                      float(mu[at])))
-        squares = " + ".join(f"({_n(s, Z[c])} - {_n(s, mu[at])})*({_n(s, Z[c])} - "
-                             f"{_n(s, mu[at])})" for c in cells)
-        lines.append((s_sym, f"(1/{count}) sum_{over} ({z_sym} - {m_sym})^2",
-                      f"({squares})/{count}", float(sigma2[at])))
+    if layer.norm == "batch":  # per unit j, over the m examples
+        for j in range(layer.n_out):
+            lines += _statistic_lines(s, f"mu[{l}][{j}]", f"sigma2[{l}][{j}]", f"z[{l}][{j}](i)",
+                                      "i", [float(z) for z in Z[j]], float(mu[j, 0]),
+                                      float(sigma2[j, 0]))
+    else:  # per example i, over the n[l] units
+        for i in s['examples']:
+            lines += _statistic_lines(s, f"mu[{l}]({i})", f"sigma2[{l}]({i})", f"z[{l}][j]({i})",
+                                      "j", [float(z) for z in Z[:, i]], float(mu[0, i]),
+                                      float(sigma2[0, i]))
     for i in s['examples']:
         for j in range(layer.n_out):
             at = (j, 0) if layer.norm == "batch" else (0, i)
@@ -447,7 +449,7 @@ def _normalize_backward_lines(s: Step, layer: Layer) -> list[Line]:
         for j in range(layer.n_out):
             if layer.norm == "batch":  # the means run over the batch, for unit j
                 cells, count, at = [(j, e) for e in range(m)], m, (j, 0)
-                over, mean_of = "e", f"(e)"
+                over, mean_of = "e", "(e)"
             else:  # over the units, for example i
                 cells, count, at = [(u, i) for u in range(layer.n_out)], layer.n_out, (0, i)
                 over, mean_of = "u", f"({i})"

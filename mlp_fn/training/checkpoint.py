@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from mlp_fn._internal import checks as check
 from mlp_fn._internal.files import append_bytes, checked_path, real_target, truncate_to
 from mlp_fn._internal.frozen import frozen_dict
 from mlp_fn._internal.types import Array
@@ -211,8 +212,6 @@ def checkpointed(path: str | os.PathLike[str], every: Any, run: Run, start: Trai
                  callback: Callback | None) -> tuple[TrainingState, History]:
     """``run_loop`` wrapped in a checkpoint at ``path``: resumed from it if it belongs to this
     call, written at most every ``every`` seconds and at the end."""
-    from mlp_fn._internal import checks as check
-
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"checkpoint: expected a file path, got {check.describe(path)}")
     if not os.fspath(path):

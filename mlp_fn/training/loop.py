@@ -30,8 +30,9 @@ from mlp_fn.layers import draw_masks
 from mlp_fn.losses import check_targets, cost_of, loss_for, metric
 from mlp_fn.network import Network, describe, trainable
 from mlp_fn.normalization import running_statistics
-from mlp_fn.optimizers import (OptState, SLOTS, apply_rule, canonical_optimizer, check_state,
-                               clipped, frozen_state, get_optimizer, optimizer_options)
+from mlp_fn.optimizers import (OptState, apply_rule, canonical_optimizer, check_state, clipped,
+                               frozen_state, get_optimizer)
+from mlp_fn.optimizers import optimizer_options as check_options  # train has an argument so named
 from mlp_fn.propagation import backward_pass, forward_pass, hidden_shapes, penalty
 from mlp_fn.schedules import MAX_EPOCH, Schedule
 from mlp_fn.training.state import (Data, EarlyStopping, EpochRecord, History, Optimizer,
@@ -417,7 +418,7 @@ def plan(
     shuffle = check.boolean("shuffle", shuffle)
     seed = int(check.seed(seed))
     opt_name = canonical_optimizer(optimizer)
-    hyper = optimizer_options_checked(opt_name, optimizer_options)
+    hyper = check_options(opt_name, optimizer_options)  # learning_rate is train's own argument
     reg = Regularization(check.nonnegative_float("lambd", lambd), check.keep_prob(keep_prob),
                          None if clip_norm is None else check.positive_float("clip_norm",
                                                                               clip_norm))
@@ -440,11 +441,6 @@ def plan(
     run = Run(net, name, Data(X, Yf, w, k, shuffle, seed, batches),
               Optimizer(opt_name, hyper, lr_at), reg, validation, first + epochs)
     return run, TrainingState(start, state, first, EarlyStopping(math.inf, -1, start, 0))
-
-
-def optimizer_options_checked(name: str, options: Any) -> dict[str, float]:
-    """The optimizer's hyper-parameters, checked (learning_rate is train's own argument)."""
-    return optimizer_options(name, options)
 
 
 def _validation(data: Any, patience: Any, net: Network, loss: str) -> Validation | None:
