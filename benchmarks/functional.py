@@ -3,13 +3,15 @@
 The course's structure (a function per step, parameters in a dict keyed "W1", "b1", ..., every
 step returning new arrays, nothing written in place that a caller can see) with nothing else:
 no checks, no options (dropout, normalisation, residual layers, sample weights, L2, clipping),
-no history beyond the epoch's cost. It uses the same forms of the equations as mlp_fn: the
+no history beyond the epoch's cost. It uses the fastest forms of the equations a functional
+trainer can take (those of mlp_fn before its core was rebuilt to read as the book): the
 backward pass hands back the steps alpha dW, alpha db (dZ[L] scaled by alpha/m once), db and
 the softmax's column sums as products with a column of ones, theta - step written over the
 fresh step, costs by vdot, products by ``.dot`` (not ``@``), the numbers in the formulas as
 0-d arrays of the data's dtype, the layers' dict keys formatted once, batches cut once into
-contiguous arrays. So mlp_fn / this is what mlp_fn's options and checks cost, and this / the
-in-place baseline is what the functional design itself costs. It supports what the workloads
+contiguous arrays. So mlp_fn / this is what mlp_fn's book-form equations (gradients, then a
+separate step), options and checks cost, and this / the in-place baseline is what the
+functional design itself costs. It supports what the workloads
 need: relu/sigmoid hidden layers, a softmax + cce or sigmoid + half_mse output, batch or
 mini-batch gradient descent.
 """

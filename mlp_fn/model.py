@@ -22,7 +22,7 @@ Shapes. A 1-D X is one sample: ``predict`` then returns one label (or value), an
 
 from __future__ import annotations
 
-import json
+import inspect
 import math
 import os
 from collections.abc import Mapping, Sequence
@@ -70,14 +70,24 @@ class Network(TypedDict):
     opt_state: OptState | None
 
 
-def network(input_dim: int, layer_spec: Sequence[Sequence[Any]], loss: str, *, seed: int = 0,
-            dtype: npt.DTypeLike = np.float64) -> Network:
+def network(input_dim: int, layer_spec: Sequence[Sequence[Any]], loss: str | None = None, *,
+            seed: int = 0, dtype: npt.DTypeLike = np.float64, loss_func: str | None = None,
+            **unknown: Any) -> Network:
     """001's ``NeuralNetwork(input_dim, layer_spec, loss_func)``: a new, untrained network.
 
-    ``layer_spec`` is a list of ``[n_units, activation]``, the last being the output layer.
-    Weights are initialised as 001 says, by activation: He (randn * sqrt(2 / n[l-1])) for
+    ``layer_spec`` is a list of ``[n_units, activation]``, the last being the output layer;
+    ``loss`` (or 001's name for it, ``loss_func``) 'binary_log_loss', 'multiclass_log_loss' or
+    'l2'. Weights are initialised as 001 says, by activation: He (randn * sqrt(2 / n[l-1])) for
     ReLU-like layers, Xavier (randn * sqrt(1 / n[l-1])) for the others, from ``seed``.
     """
+    _no_unknown("network", unknown, ["input_dim", "layer_spec", "loss", "loss_func", "seed",
+                                     "dtype"])
+    if loss is not None and loss_func is not None:
+        raise TypeError("loss_func: 001's name for loss; give one of them, not both")
+    loss = loss if loss is not None else loss_func
+    if loss is None:
+        raise TypeError("loss: expected the loss ('binary_log_loss', 'multiclass_log_loss' or "
+                        "'l2'; also as 001's loss_func=), got none")
     n0 = check.positive_int("input_dim", input_dim)
     if isinstance(layer_spec, (str, bytes)) or not isinstance(layer_spec, Sequence) \
             or not layer_spec:
@@ -124,6 +134,28 @@ def _check_net(net: Any) -> tuple[Network, int, str]:
     described = describe_network(net["params"], net["activations"])
     name = loss_for(net["loss"], described.activations[-1])
     return net, described.L, name  # type: ignore[return-value]
+
+
+def _fitted(net: Any, where: str) -> tuple[Network, int, str]:
+    """``net`` checked, and trained: an untrained one would answer from its random weights."""
+    checked = _check_net(net)
+    if checked[0]["opt_state"] is None and not checked[0]["loss_history"]:  # never through fit
+        raise ValueError(f"net: this network has not been fitted, so model.{where} would answer "
+                         f"from its random initial weights. model.fit returns a new, trained "
+                         f"network and leaves the one it is given as it was: write "
+                         f"NN = model.fit(NN, X, y), then model.{where}(NN, ...)")
+    return checked
+
+
+def _no_unknown(function: str, given: Mapping[str, Any], valid: Sequence[str]) -> None:
+    """TypeError for a keyword ``function`` does not take, naming the closest it does."""
+    import difflib
+
+    for key in given:
+        close = difflib.get_close_matches(str(key), valid, n=1, cutoff=0.5)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise TypeError(f"{str(key)[:60]}: {function} takes no argument of this name{hint} It "
+                        f"takes {', '.join(valid)}")
 
 
 def _rows(X: Any, n_x: int, dtype: np.dtype[Any]) -> tuple[Array, bool]:
@@ -173,8 +205,13 @@ def _targets(y: Any, net: Network, name: str, m: int, dtype: np.dtype[Any],
         Y = np.asarray(y)
     except (TypeError, ValueError) as err:
         raise TypeError(f"y: expected labels or values, got {check.describe(y)} ({err})") from None
+    if Y.ndim == 2 and Y.shape == (1, m) and m > 1:
+        Y = Y[0]  # a (1, m) row, as the data generators return labels (the course layout)
+    elif Y.ndim == 2 and Y.shape == (m, 1) and LOSSES[name]["task"] != "regression":
+        Y = Y[:, 0]  # a column of labels
     if Y.shape[:1] != (m,):
-        raise ValueError(f"y: expected one entry per sample of X ({m}), got shape {Y.shape}")
+        raise ValueError(f"y: expected one entry per sample of X ({m}): a vector ({m},), a "
+                         f"column ({m}, 1) or a row (1, {m}), got shape {Y.shape}")
     if LOSSES[name]["task"] == "regression":
         T = real_array("y", Y)
         T = T.reshape(m, 1) if T.ndim == 1 else T
@@ -195,9 +232,12 @@ def _targets(y: Any, net: Network, name: str, m: int, dtype: np.dtype[Any],
         return T.astype(dtype).T, found
     if Y.ndim != 1:
         raise ValueError(f"y: expected a vector of {m} labels, got shape {Y.shape}")
+    if Y.dtype.kind == "f" and np.isfinite(Y).all() and (Y == np.round(Y)).all():
+        Y = Y.astype(np.int64)  # whole-number floats are labels: 0./1. as two_moons returns them
     if Y.dtype.kind not in "biuUS":
-        raise TypeError(f"y: expected labels (ints, strings or bools), got dtype {Y.dtype}; for "
-                        f"real targets use the 'l2' loss")
+        raise TypeError(f"y: expected labels (ints, strings, bools or whole-number floats), got "
+                        f"dtype {Y.dtype} with fractional values; for real targets use the 'l2' "
+                        f"loss")
     classes = _classes_of(Y, name, n_out) if classes is None else classes
     lookup = {c: i for i, c in enumerate(classes)}
     try:
@@ -218,7 +258,8 @@ def _targets(y: Any, net: Network, name: str, m: int, dtype: np.dtype[Any],
 
 def fit(net: Network, X: Any, y: Any, *, epochs: int = 100, batch_size: int = 32,
         learning_rate: float = 0.01, shuffle: bool = True, seed: int = 0,
-        optimizer: str | None = None, class_weight: Any = None, **options: Any) -> Network:
+        optimizer: str | None = None, class_weight: Any = None, batch_sz: int | None = None,
+        **options: Any) -> Network:
     """001's ``NN.fit(X, y, batch_sz=32, epochs=100, learning_rate=0.01)``: a new network
     trained from ``net`` (which is left as it was) by ``mlp_fn.train`` on the transposed data.
 
@@ -232,8 +273,19 @@ def fit(net: Network, X: Any, y: Any, *, epochs: int = 100, batch_size: int = 32
 
     ``class_weight`` weighs each sample by its class, as scikit-learn's: a mapping label ->
     weight (labels not named weigh 1), or "balanced": w_c = n_samples / (n_classes * n_c), so
-    every class weighs the same in the cost however rare it is.
+    every class weighs the same in the cost however rare it is. ``batch_sz`` is 001's name for
+    ``batch_size``.
     """
+    own = ["epochs", "batch_size", "batch_sz", "learning_rate", "shuffle", "seed", "optimizer",
+           "class_weight"]
+    passed_on = [p.name for p in inspect.signature(train).parameters.values()
+                 if p.kind is p.KEYWORD_ONLY and p.name not in own and p.name != "opt_state"]
+    _no_unknown("fit", {k: v for k, v in options.items() if k not in passed_on and
+                        k != "opt_state"}, own + passed_on)
+    if batch_sz is not None:
+        if batch_size != 32:
+            raise TypeError("batch_sz: 001's name for batch_size; give one of them, not both")
+        batch_size = batch_sz
     net, L, name = _check_net(net)
     dtype = net["params"]["W1"].dtype
     Xc, _ = _rows(X, net["params"]["W1"].shape[1], dtype)
@@ -299,7 +351,7 @@ def _pair(name: str, value: Any) -> tuple[Any, Any]:
 def transform(net: Network, X: Any) -> Array:
     """001's ``NN.transform(X)``: the network's output A[L] as rows, (n_samples, n_out) (one
     row for a 1-D X): probabilities for classifiers, values for regression."""
-    net, _, _ = _check_net(net)
+    net, _, _ = _fitted(net, "transform")
     Xc, one = _rows(X, net["params"]["W1"].shape[1], net["params"]["W1"].dtype)
     out = network_output(Xc, net["params"], describe_network(net["params"], net["activations"])).T
     return frozen(out[0] if one else out)
@@ -314,7 +366,7 @@ def fit_transform(net: Network, X: Any, y: Any, **fit_options: Any) -> tuple[Net
 def predict_proba(net: Network, X: Any) -> Array:
     """Class probabilities as rows, (n_samples, K), columns in the order of ``net["classes"]``
     (for a binary network [1 - a, a]); one row for a 1-D X."""
-    net, L, name = _check_net(net)
+    net, L, name = _fitted(net, "predict_proba")
     if LOSSES[name]["task"] == "regression":
         raise ValueError(f"net: predict_proba needs a classifier, got the regression loss "
                          f"{net['loss']!r}")
@@ -332,7 +384,7 @@ def predict(net: Network, X: Any, *, class_names: Sequence[Any] | None = None) -
     ``class_names`` (one name per class, in class order) replaces each label by its name:
     ``predict(net, x, class_names=["cat", "dog"])``.
     """
-    net, L, name = _check_net(net)
+    net, L, name = _fitted(net, "predict")
     Xc, one = _rows(X, net["params"]["W1"].shape[1], net["params"]["W1"].dtype)
     AL = network_output(Xc, net["params"], describe_network(net["params"], net["activations"]))
     if LOSSES[name]["task"] == "regression":
@@ -354,12 +406,10 @@ def score(net: Network, X: Any, y: Any) -> float:
     """Accuracy (the fraction of samples whose label is predicted right) for a classifier; for
     regression the coefficient of determination R^2 = 1 - sum (y - y_hat)^2 / sum (y - mean y)^2,
     as scikit-learn's ``score``."""
-    net, L, name = _check_net(net)
+    net, L, name = _fitted(net, "score")
     dtype = net["params"]["W1"].dtype
     Xc, _ = _rows(X, net["params"]["W1"].shape[1], dtype)
     classes = net["classes"]
-    if classes is None and LOSSES[name]["task"] != "regression":
-        raise ValueError("net: not fitted yet, so its classes are unknown; fit it first")
     Y, _ = _targets(y, net, name, Xc.shape[1], dtype, classes)
     AL = network_output(Xc, net["params"], describe_network(net["params"], net["activations"]))
     if LOSSES[name]["task"] != "regression":

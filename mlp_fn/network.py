@@ -184,17 +184,28 @@ def _arrays(p: Mapping[str, Any], layers: dict[int, set[str]]) -> list[tuple[int
             raise TypeError(f"params: expected one float dtype for every array, got {dtype} for "
                             f"'W1' and {W.dtype} for 'W{l}'")
         if widths and W.shape[1] != widths[-1][1]:
+            hint = ""
+            if W.shape[0] == widths[-1][1]:
+                hint = (f"; it looks like the row layout of X @ W (as in 003's listing), W of "
+                        f"shape (n[{l - 1}], n[{l}]): the course layout is W[{l}] of shape "
+                        f"(n[{l}], n[{l - 1}]), so pass every weight matrix transposed, W.T")
             raise ValueError(f"params['W{l}']: expected shape (n[{l}], {widths[-1][1]}) to "
-                             f"follow W{l - 1} of shape {p[f'W{l - 1}'].shape}, got {W.shape}")
+                             f"follow W{l - 1} of shape {p[f'W{l - 1}'].shape}, got "
+                             f"{W.shape}{hint}")
         for kind in sorted(layers[l] - {"W"}):
             key = f"{kind}{l}"
-            a = check.matrix(f"params[{key!r}]", p[key], f"({W.shape[0]}, 1)")
+            vector = p[key]
+            if isinstance(vector, np.ndarray) and vector.ndim == 1:
+                raise ValueError(f"params[{key!r}]: expected a column of shape ({W.shape[0]}, 1), "
+                                 f"got a 1-D vector of shape {vector.shape}; make it a column "
+                                 f"with params[{key!r}].reshape(-1, 1)")
+            a = check.matrix(f"params[{key!r}]", vector, f"({W.shape[0]}, 1)")
             if a.dtype != dtype:
                 raise TypeError(f"params: expected one float dtype for every array, got "
                                 f"{dtype} for 'W1' and {a.dtype} for {key!r}")
             if a.shape != (W.shape[0], 1):
-                hint = (f"; a 1-D bias becomes a column with {key}.reshape(-1, 1)"
-                        if a.ndim == 1 else "")
+                hint = (f"; a row (1, n) from the row layout becomes the course's column with "
+                        f"{key}.T" if a.shape == (1, W.shape[0]) else "")
                 raise ValueError(f"params[{key!r}]: expected shape ({W.shape[0]}, 1) to match "
                                  f"W{l} of shape {W.shape}, got {a.shape}{hint}")
         if "sigma2" in layers[l] and (p[f"sigma2{l}"] < 0).any():
@@ -211,7 +222,11 @@ def layer_spec(spec: Any, l: int, L: int, widths: tuple[int, int] | None = None
     if not isinstance(spec, str):
         return activation_spec(spec), False
     base, plus, extra = spec.partition("+")
-    name = canonical_activation(base)
+    try:
+        name = canonical_activation(base)
+    except ValueError as err:
+        raise ValueError(f"activations: layer {l}: {err}; a residual hidden layer is written "
+                         f"'name+residual', e.g. 'sigmoid+residual'") from None
     if not plus:
         return name, False
     if extra.strip().lower() not in ("residual", "res"):

@@ -92,3 +92,11 @@ def test_native_samples_are_split_by_the_innermost_frame() -> None:
     shares = split_by_kind(lines, "run_epoch (")
     assert shares == {"BLAS (matrix products)": 0.75, "Python code (calls, dicts, loops)": 0.25}
     assert split_by_kind(lines, "train_inplace (") is None
+
+
+def test_progress_benchmark_quick_run(capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks import progress
+
+    assert progress.main(["--epochs", "20", "--repeats", "1"]) == 0
+    ratio = float(capsys.readouterr().out.strip().rsplit(" ", 1)[-1].rstrip("x"))
+    assert 0.0 < ratio < 100.0  # a ratio was measured (its size is for the README, not a test)

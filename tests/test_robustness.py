@@ -57,8 +57,8 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
      r"X: expected finite values, got 6 NaN or inf"),
     ("X m = 0", lambda: mf.forward(np.ones((2, 0)), P, ACTS), ValueError,
      r"X: expected at least one example \(m >= 1\), got m = 0"),
-    ("X integer", lambda: mf.forward(np.ones((2, 3), dtype=int), P, ACTS), TypeError,
-     r"X: expected a float32 or float64 array, got dtype int64.*astype"),
+    ("X integer, too wide", lambda: mf.forward(np.ones((3, 3), dtype=int), P, ACTS),
+     ValueError, r"X: expected shape \(2, m\)"),  # integers are numbers, still checked
     ("X object", lambda: mf.forward(np.ones((2, 3), dtype=object), P, ACTS), TypeError,
      r"X: expected a float32 or float64 array, got dtype object"),
     ("X list", lambda: mf.forward([[1.0], [2.0]], P, ACTS), TypeError,  # type: ignore[arg-type]
@@ -111,7 +111,8 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
     ("params shapes not chained", lambda: mf.forward(X, {**P, "W2": np.ones((1, 4))}, ACTS),
      ValueError, r"params\['W2'\]: expected shape \(n\[2\], 3\) to follow W1.*got \(1, 4\)"),
     ("params bias shape", lambda: mf.forward(X, {**P, "b1": np.ones((3,))}, ACTS), ValueError,
-     r"params\['b1'\]: expected a 2-D array of shape \(3, 1\), got shape \(3,\)"),
+     r"params\['b1'\]: expected a column of shape \(3, 1\), got a 1-D vector of shape "
+     r"\(3,\); make it a column with params\['b1'\]\.reshape\(-1, 1\)"),
     ("params bias rows", lambda: mf.forward(X, {**P, "b1": np.ones((2, 1))}, ACTS), ValueError,
      r"params\['b1'\]: expected shape \(3, 1\) to match W1.*got \(2, 1\)"),
     ("params NaN", lambda: mf.forward(X, {**P, "W1": with_nan(P["W1"])}, ACTS), ValueError,

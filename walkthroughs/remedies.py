@@ -58,6 +58,9 @@ def network(case: str, remedy: str, seed: int) -> tuple[mf.Params, list[str], fl
 
 def measure(case: str, remedy: str, seed: int) -> dict[str, Any]:
     params, acts, clip = network(case, remedy, seed)
+    # training=True: the gradients train follows, batch norm with the batch's statistics. At
+    # forward's default (the running ones, still mu = 0, sigma2 = 1) batch norm would seem to
+    # do nothing: the vanishing net's ratio stays at 1e-18.
     AL, cache = mf.forward(X, params, acts, training=True)
     grads = mf.backward(AL, Y, cache, params, acts, "bce")
     norms = [float(np.linalg.norm(grads[f"dW{l}"])) for l in range(1, DEPTH + 2)]

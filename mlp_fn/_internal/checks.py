@@ -266,7 +266,11 @@ def name_list(arg: str, value: Any, n: int, each: str) -> list[Any]:
 
 
 def inputs(X: Any, n_x: int, dtype: np.dtype[Any]) -> Array:
-    """X of shape (n_x, m), m >= 1, finite, of the params' dtype."""
+    """X of shape (n_x, m), m >= 1, finite, of the params' dtype. Integer and boolean inputs
+    (the chapter's pixel counts, 0/1 features) are taken as numbers, in the params' dtype."""
+    if isinstance(X, np.ndarray) and type(X) is np.ndarray and X.dtype.kind in "iub":
+        with np.errstate(over="ignore"):
+            X = X.astype(dtype)
     X = matrix("X", X, f"({n_x}, m)")
     if X.shape[0] != n_x:
         hint = ""

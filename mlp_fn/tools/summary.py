@@ -40,7 +40,7 @@ def summary_text(params: Mapping[str, Array], activations: Sequence[ActivationSp
             extra = f"{k.b} {str((n, 1)):<8}"
         count = sum(int(params[key].size) for key in layer.trained)
         name = label(layer.activation) + ("+residual" if layer.residual else "")
-        lines.append(f"{head:<24}{name:<10} {k.W} {str((n, n_prev)):<10} "
+        lines.append(f"{head:<23} {name:<10} {k.W} {str((n, n_prev)):<10} "
                      f"{extra} parameters: {count}")
     lines.append(f"Total Network Parameters: {count_params(params)}")
     lines.append(f"Loss Function: {loss}")

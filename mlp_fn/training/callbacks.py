@@ -19,33 +19,38 @@ __all__ = ["progress_callback"]
 
 def progress_callback(total_epochs: int, *, every: int | None = None, desc: str = "training",
                       stream: TextIO | None = None) -> Callback:
-    """A callback for ``train`` that reports progress on standard error (or ``stream``): a
-    tqdm bar with the latest cost when tqdm is installed, else the line
-    'training: epoch 300/1000, cost 0.284512' every ``every`` epochs (default: a tenth of the
-    run) and at the last one. Give it the ``epochs`` passed to ``train``."""
+    """A callback for ``train`` that reports progress on standard error (or ``stream``) every
+    ``every`` epochs and at the last one: a tqdm bar with the latest cost when tqdm is installed
+    (``tqdm.auto``: one widget in a notebook, a text bar in a terminal), else the line
+    'training: epoch 300/1000, cost 0.284512'. Costs are written to 6 significant digits
+    (2.31457e-05, not 0.000000). By default the bar moves every hundredth of the run and the
+    lines come every tenth. Give it the ``epochs`` passed to ``train``."""
     total = check.positive_int("total_epochs", total_epochs)
-    step = max(1, total // 10) if every is None else check.positive_int("every", every)
+    if every is not None:
+        every = check.positive_int("every", every)
     if not isinstance(desc, str):
         raise TypeError(f"desc: expected a str, got {check.describe(desc)}")
     out = sys.stderr if stream is None else stream
     try:
-        from tqdm import tqdm
+        from tqdm.auto import tqdm
     except ImportError:
         tqdm = None
-    bar: list[Any] = []  # the tqdm bar, made at the first epoch
+    step = every if every is not None else max(1, total // (100 if tqdm is not None else 10))
+    bar: list[Any] = []  # the tqdm bar, made at the first report
 
     def report(epoch: int, params: Params, history: History) -> None:
         done = len(history["cost"])
-        cost = history["cost"][-1] if history["cost"] else float("nan")
-        if tqdm is not None:
-            if not bar:
-                bar.append(tqdm(total=total, desc=desc, file=out, leave=True))
-            bar[0].n = min(done, total)
-            bar[0].set_postfix(cost=f"{cost:.6f}", refresh=False)
-            bar[0].refresh()
-            if done >= total:
-                bar[0].close()
-        elif done % step == 0 or done >= total:
-            print(f"{desc}: epoch {done}/{total}, cost {cost:.6f}", file=out, flush=True)
+        if done % step and done < total:
+            return  # only every ``step`` epochs: a redraw each epoch would cost more than it
+        cost = f"{history['cost'][-1]:.6g}" if history["cost"] else "none"
+        if tqdm is None:
+            print(f"{desc}: epoch {done}/{total}, cost {cost}", file=out, flush=True)
+            return
+        if not bar:
+            bar.append(tqdm(total=total, desc=desc, file=out, leave=True))
+        bar[0].set_postfix(cost=cost, refresh=False)
+        bar[0].update(min(done, total) - bar[0].n)
+        if done >= total:
+            bar[0].close()
 
     return report
