@@ -57,7 +57,9 @@ def test_noisy_xor_without_noise_is_xor_of_the_signs() -> None:
 
 
 def test_blobs_spread_and_balance() -> None:
-    X, labels = mf.data.blobs(3000, [[0.0, 0.0], [10.0, 0.0], [0.0, 10.0]], spread=0.5, seed=2)
+    X, Y = mf.data.blobs(3000, [[0.0, 0.0], [10.0, 0.0], [0.0, 10.0]], spread=0.5, seed=2)
+    assert Y.shape == (1, 3000) and Y.dtype == np.float64  # the layout of every generator
+    labels = Y[0].astype(int)
     assert np.bincount(labels).tolist() == [1000, 1000, 1000]
     for k, centre in enumerate([[0.0, 0.0], [10.0, 0.0], [0.0, 10.0]]):
         pts = X[:, labels == k]

@@ -169,7 +169,7 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
                                                                                         1e200)},
                                             ["quadratic", "sigmoid"]), ValueError,
      r"params: the forward pass overflowed: A1 \(quadratic\) holds NaN or inf"),
-    ("one_hot of floats", lambda: mf.one_hot(np.array([0.0, 1.0])), TypeError,
+    ("one_hot of fractional floats", lambda: mf.one_hot(np.array([0.0, 1.5])), TypeError,
      r"labels: expected a 1-D array of integer class indices, got dtype float64"),
 ]
 

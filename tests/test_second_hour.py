@@ -102,3 +102,25 @@ def test_progress_honours_every_and_writes_significant_digits(
     else:
         lines = text.splitlines()
         assert lines == [f"training: epoch {e}/1000, cost 2.5e-05" for e in (250, 500, 750, 1000)]
+
+
+def test_every_generator_returns_labels_in_one_layout() -> None:
+    # X (n_x, m) and Y as (n_y, m) floats: train takes Y as it is (bce, mse) or one-hot through
+    # mf.one_hot (cce); model.fit takes X.T and the same Y.
+    made = {"xor": mf.data.xor(), "two_moons": mf.data.two_moons(30),
+            "blobs": mf.data.blobs(30, [[0.0, 0.0], [3.0, 3.0], [0.0, 3.0]]),
+            "binary_blobs": mf.data.binary_blobs(30), "noisy_xor": mf.data.noisy_xor(30),
+            "planar_flower": mf.data.planar_flower(30), "sine": mf.data.sine(30),
+            "x_squared": mf.data.x_squared(30)}
+    for name, (Xg, Yg) in made.items():
+        assert Yg.ndim == 2 and Yg.shape[1] == Xg.shape[1] and Yg.dtype.kind == "f", name
+    Xb, Yb = made["blobs"]
+    assert mf.one_hot(Yb).shape == (3, 30)  # whole-number float labels are class indices
+    net = model.fit(model.network(2, [[4, "tanh"], [3, "softmax"]], "multiclass_log_loss"),
+                    Xb.T, Yb, epochs=2)
+    assert net["classes"] == [0, 1, 2]
+
+
+def test_train_test_split_on_rows_names_X() -> None:
+    with pytest.raises(ValueError, match=r"^X: .*one example per row; pass X\.T"):
+        mf.data.train_test_split(X.T, Y[0])

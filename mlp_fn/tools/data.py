@@ -58,7 +58,9 @@ def one_hot(labels: npt.ArrayLike, num_classes: int | None = None,
         raise TypeError(f"labels: expected integer class indices, got {check.describe(labels)}"
                         f" ({err})") from None
     if y.ndim == 2 and 1 in y.shape:
-        y = y.ravel()
+        y = y.ravel()  # a (1, m) row of labels, as blobs returns them, or a column
+    if y.dtype.kind == "f" and y.ndim == 1 and np.isfinite(y).all() and (y == np.round(y)).all():
+        y = y.astype(np.int64)  # whole-number floats are class indices
     if y.ndim != 1 or y.dtype.kind not in "iu":
         raise TypeError(f"labels: expected a 1-D array of integer class indices, got dtype "
                         f"{y.dtype} and shape {y.shape}")
@@ -119,9 +121,12 @@ def two_moons(m: int = 400, noise: float = 0.2, seed: int = 0) -> tuple[Array, A
 
 
 def blobs(m: int, centers: npt.ArrayLike, spread: float = 1.0,
-          seed: int = 0) -> tuple[Array, Labels]:
+          seed: int = 0) -> tuple[Array, Array]:
     """Gaussian blobs: m points split as evenly as possible over the K rows of ``centers``
-    (shape (K, n_x)), each N(center, spread^2 I). Returns X (n_x, m) and labels (m,) in 0..K-1."""
+    (shape (K, n_x)), each N(center, spread^2 I). Returns X (n_x, m) and the labels as a (1, m)
+    row of floats 0., 1., ..., K-1., the layout of every generator here: ``mf.one_hot(Y)``
+    makes the (K, m) targets ``train`` needs with cce, and ``model.fit(net, X.T, Y)`` takes the
+    row as it is."""
     rng = np.random.default_rng(_seed(seed))
     m = _m(m)
     spread = check.nonnegative_float("spread", spread)
@@ -134,7 +139,7 @@ def blobs(m: int, centers: npt.ArrayLike, spread: float = 1.0,
     with np.errstate(over="ignore"):
         X = C[labels].T + spread * rng.standard_normal((C.shape[1], m))
     (Xf,) = _finite(X)
-    return Xf, frozen(labels.astype(np.int64))
+    return Xf, frozen(labels.astype(np.float64).reshape(1, m))
 
 
 def binary_blobs(m: int = 1000, distance: float = 4.0, spread: float = 1.0,
@@ -214,8 +219,15 @@ def exercise_002() -> tuple[Array, Array]:
 def train_test_split(X: Array, Y: Array, test_fraction: float = 0.25,
                      seed: int = 0) -> tuple[Array, Array, Array, Array]:
     """A random split of the m columns: (X_train, Y_train, X_test, Y_test), with
-    round(test_fraction * m) test examples (at least one of each side)."""
+    round(test_fraction * m) test examples (at least one of each side). The course layout: X
+    (n_x, m) and Y (n_y, m), one example per column; data held as rows go in as X.T, Y.T."""
     X = check.matrix("X", X, "(n_x, m)")
+    rows_of_y = np.shape(Y)[0] if isinstance(Y, np.ndarray) and Y.ndim >= 1 else None
+    if rows_of_y == X.shape[0] != X.shape[1] and (Y.ndim == 1 or Y.shape[1] != X.shape[1]):
+        raise ValueError(f"X: expected (n_x, m), one example per column, got {X.shape}, whose "
+                         f"{X.shape[0]} rows match the {rows_of_y} entries of Y: the data look "
+                         f"like one example per row; pass X.T and Y as a (1, m) row "
+                         f"(Y.reshape(1, -1)) or (n_y, m) columns (Y.T)")
     check.columns_like("Y", Y, X)
     if Y.dtype.kind not in "fiub":
         raise TypeError(f"Y: expected numbers, got {check.describe(Y)}")
