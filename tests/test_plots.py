@@ -124,3 +124,65 @@ def test_the_progress_callback() -> None:
     text = out.getvalue()
     # tqdm draws a bar ending at 20/20; without tqdm four lines, the last at epoch 20.
     assert "20/20" in text
+
+
+def test_drawing_again_into_the_same_axes_piles_nothing_up() -> None:
+    X, Y = mf.data.two_moons(60, seed=0)
+    p = mf.init_params([2, 4, 1], seed=0)
+    fig, ax = plt.subplots()
+    for _ in range(3):
+        plots.decision_boundary(X, Y, p, ["tanh", "sigmoid"], ax=ax)
+    bars = [a for a in fig.axes if getattr(a, "_colorbar", None) is not None]
+    assert len(bars) == 1  # one colour bar, not three
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["class 0", "class 1"]
+    fig = plots.unit_maps(X, p, ["tanh", "sigmoid"])
+    plots.unit_maps(X, p, ["tanh", "sigmoid"], fig=fig)
+    assert len(fig.axes) == 4 + 1  # 4 maps and their one colour bar, once
+    assert fig.axes[0].get_ylabel() == "x2" and fig.axes[-1].get_ylabel() == "a[1][j]"
+    plt.close("all")
+
+
+def test_decision_boundary_of_any_predict_function() -> None:
+    # 002's logistic regression, sigma(w x + b), drawn as the network is: its boundary is the
+    # line w x + b = 0, so a point on each side is coloured by its own class probability.
+    X, Y = mf.data.two_moons(60, seed=0)
+    w, b = np.array([[1.0, -2.0]]), 0.3
+    ax = plots.decision_boundary(X, Y, predict=lambda G: 1 / (1 + np.exp(-(w @ G + b))),
+                                 resolution=50)
+    mesh = ax.collections[0]
+    values = np.asarray(mesh.get_array()).reshape(50, 50)
+    assert values.min() < 0.1 and values.max() > 0.9  # both sides of w x + b = 0 are on it
+    with pytest.raises(TypeError, match="^predict: give either"):
+        plots.decision_boundary(X, Y)
+    plt.close("all")
+
+
+def test_learning_curves_of_several_runs_have_their_own_colours_and_labels() -> None:
+    X, Y = mf.data.xor()
+    p = mf.init_params([2, 3, 1], seed=0)
+    ax: Any = None
+    for name in ("gd", "momentum", "adam"):
+        _, h = mf.train(X, Y, p, ["tanh", "sigmoid"], "bce", learning_rate=0.1, epochs=5,
+                        optimizer=name)
+        ax = plots.learning_curves(h, ax=ax, label=name)
+    lines = ax.get_lines()
+    assert [line.get_label() for line in lines] == ["gd: training cost",
+                                                   "momentum: training cost",
+                                                   "adam: training cost"]
+    assert len({line.get_color() for line in lines}) == 3
+    plt.close("all")
+
+
+def test_function_fit_draws_a_one_input_network_against_its_target() -> None:
+    X, Y = mf.data.x_squared(20)
+    p = mf.init_params([1, 3, 1], seed=0)
+    ax = plots.function_fit(X, Y, p, ["tanh", "identity"], label="tanh", resolution=30)
+    ax = plots.function_fit(X, Y, p, ["quadratic", "identity"], ax=ax, label="quadratic")
+    curves = [line for line in ax.get_lines() if line.get_gid() == "mlp_fn.fit"]
+    x, y = curves[0].get_data()
+    AL, _ = mf.forward(np.asarray(x).reshape(1, -1), p, ["tanh", "identity"])
+    np.testing.assert_allclose(y, AL[0])  # the line is the network's output at those x
+    assert [c.get_label() for c in curves] == ["tanh", "quadratic"]
+    with pytest.raises(ValueError, match="one input and one output"):
+        plots.function_fit(X, Y, mf.init_params([2, 3, 1]), ["tanh", "identity"])
+    plt.close("all")

@@ -95,6 +95,11 @@ def _valid(fn: str, param: str, tmp: Path) -> Any:
                                     epochs=3)
         table.update({"history": dict(history), "path": tmp / "training.gif", "epochs": 4,
                       "frames": 3, "learning_rate": 0.5})
+    if fn == "plots.function_fit":  # a one-input network, 000's x^2
+        Xs, Ys = (np.array(a) for a in mf.data.x_squared(8))
+        table.update({"X": Xs, "Y": Ys, "params": {k: np.array(v) for k, v in
+                                                   mf.init_params([1, 3, 1], seed=0).items()},
+                      "activations": ["tanh", "identity"]})
     if fn == "random_mini_batches":
         table["mini_batch_size"] = 3
     if fn == "save_params":
@@ -288,7 +293,8 @@ def test_every_public_function_works_on_valid_arguments(fn_name: str) -> None:
     with tempfile.TemporaryDirectory() as tmp, contextlib.chdir(tmp):
         sig = inspect.signature(function(fn_name))
         # model.network's loss may come as loss= or as 001's loss_func=: one of them is needed.
-        needed = {"model.network": {"loss"}}.get(fn_name, set())
+        needed = {"model.network": {"loss"},
+                  "plots.decision_boundary": {"params", "activations"}}.get(fn_name, set())
         args = [_valid(fn_name, p.name, Path(tmp)) for p in sig.parameters.values()
                 if p.kind is p.POSITIONAL_OR_KEYWORD and (p.default is inspect.Parameter.empty
                                                           or p.name in needed)]

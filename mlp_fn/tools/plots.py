@@ -29,8 +29,8 @@ from mlp_fn.propagation import forward_pass, network_output
 from mlp_fn.training.state import History
 from mlp_fn.training.loop import train
 
-__all__ = ["OKABE_ITO", "decision_boundary", "learning_curves", "network_diagram", "unit_maps",
-           "animate_training"]
+__all__ = ["OKABE_ITO", "decision_boundary", "function_fit", "learning_curves", "network_diagram",
+           "unit_maps", "animate_training"]
 
 #: Okabe and Ito (2008): orange, sky blue, bluish green, yellow, blue, vermillion, purple, black.
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
@@ -146,25 +146,77 @@ def _binary_cmap() -> Any:
                                              [OKABE_ITO[0], "#FFFFFF", OKABE_ITO[1]])
 
 
-def decision_boundary(X: Array, Y: Array, params: Mapping[str, Array],
-                      activations: Sequence[ActivationSpec], *, ax: Any = None,
+def _colorbar(ax: Any, image: Any, label: str) -> Any:
+    """A colour bar for ``image`` beside ``ax``, replacing the one this module drew there
+    before: drawing into the same axes again does not pile bars up."""
+    for other in list(ax.figure.axes):
+        old = getattr(other, "_colorbar", None)  # matplotlib keeps each bar's Colorbar there
+        if old is not None and getattr(old.mappable, "axes", None) is ax:
+            old.remove()
+    return ax.figure.colorbar(image, ax=ax, shrink=0.8, label=label)
+
+
+def _legend(ax: Any, **options: Any) -> None:
+    """The axes' legend, one entry per name: drawing into the same axes again adds none."""
+    handles, names = ax.get_legend_handles_labels()
+    unique = dict(zip(names, handles))
+    ax.legend(list(unique.values()), list(unique), **options)
+
+
+def _predicted_surface(predict: Any, grid: Array, r: int) -> tuple[Array, int]:
+    """A reader's predict(X) over the grid: P(class 1) in [0, 1], or labels 0..K-1."""
+    if not callable(predict):
+        raise TypeError(f"predict: expected a function X -> labels or P(class 1), got "
+                        f"{check.describe(predict)}")
+    try:
+        out = np.asarray(predict(grid), dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"predict: on a (2, {grid.shape[1]}) grid it must return "
+                         f"{grid.shape[1]} numbers, one per column ({err})") from None
+    if out.size != grid.shape[1] or not np.isfinite(out).all():
+        raise ValueError(f"predict: on a (2, {grid.shape[1]}) grid it must return "
+                         f"{grid.shape[1]} finite numbers, one per column, got {out.size}")
+    labels = out.astype(np.int64)
+    if (out == labels).all() and out.min() >= 0 and out.max() >= 2:  # labels of K classes
+        return out.reshape(r, r), int(out.max()) + 1
+    if out.min() < 0 or out.max() > 1:
+        raise ValueError("predict: expected P(class 1) in [0, 1] or class labels 0..K-1")
+    return out.reshape(r, r), 2
+
+
+def decision_boundary(X: Array, Y: Array, params: Mapping[str, Array] | None = None,
+                      activations: Sequence[ActivationSpec] | None = None,
+                      loss: str | None = None, *, predict: Any = None, ax: Any = None,
                       resolution: int = 200, title: str | None = None) -> Any:
-    """The classifier's answer over the plane, with the data: for a sigmoid output the
-    probability of class 1 (white at 0.5, the boundary drawn as a line), for a softmax output
-    the region of each class. X (2, m), Y (1, m) labels or (K, m) one-hot. Returns the axes."""
-    _, acts = _network(params, activations)
-    X = _plane(X, params)
+    """A classifier's answer over the plane, with the data: for a sigmoid output (or a
+    ``predict`` giving P(class 1)) the probability of class 1 (white at 0.5, the boundary drawn
+    as a line), for a softmax output (or ``predict`` giving labels) the region of each class.
+    The classifier is a network (``params``, ``activations``; ``loss`` is not needed) or any
+    ``predict(X) -> labels or P(class 1)`` taking X in the course layout, (2, k): 002's
+    logistic regression beside the network. X (2, m), Y (1, m) labels or (K, m) one-hot.
+    Drawing into the same ``ax`` again replaces the colour bar. Returns the axes."""
+    if (predict is None) == (params is None):
+        raise TypeError("predict: give either a network (params, activations) or a predict "
+                        "function, not both and not neither")
+    dtype: np.dtype[Any] = np.dtype(np.float64)
+    if params is not None:
+        _, acts = _network(params, activations)
+        dtype = params["W1"].dtype
+    X = _plane(X, params) if params is not None else _plane_data(X)
     labels = _labels(Y, X.shape[1])
     r = check.positive_int("resolution", resolution, minimum=2, maximum=2000)
     heading = _title(title, "Decision boundary and the data")
     ax, made = _axes(ax, _pyplot(), (5, 4.2))
-    g1, g2, grid = _grid(X, r, params["W1"].dtype)
-    surface, K = _surface(params, acts, grid, r)
-    if K == 2:
+    g1, g2, grid = _grid(X, r, dtype)
+    if params is not None:
+        surface, K = _surface(params, acts, grid, r)
+    else:
+        surface, K = _predicted_surface(predict, grid, r)
+    if K == 2 and not (surface == surface.astype(np.int64)).all():
         image = ax.pcolormesh(g1, g2, surface, cmap=_binary_cmap(), vmin=0, vmax=1,
                               shading="auto", alpha=0.5)  # pale, so the points stand out
         ax.contour(g1, g2, surface, levels=[0.5], colors="black", linewidths=1.0)
-        ax.figure.colorbar(image, ax=ax, shrink=0.8, label="P(class 1)")
+        _colorbar(ax, image, "P(class 1)")
     else:
         from matplotlib.colors import ListedColormap
 
@@ -175,16 +227,70 @@ def decision_boundary(X: Array, Y: Array, params: Mapping[str, Array],
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
     ax.set_title(heading)
-    ax.legend(fontsize=7, loc="best", framealpha=0.8)
+    _legend(ax, fontsize=7, loc="best", framealpha=0.8)
+    if made:
+        ax.figure.tight_layout()
+    return ax
+
+
+def _plane_data(X: Any) -> Array:
+    """X of shape (2, m), m >= 1, without a network to match."""
+    X = check.matrix("X", X, "(2, m)")
+    if X.shape[0] != 2 or X.shape[1] == 0:
+        raise ValueError(f"X: the plane plots need 2 input features, X of shape (2, m), got "
+                         f"{X.shape}")
+    out: Array = X
+    return out
+
+
+def function_fit(X: Array, Y: Array, params: Mapping[str, Array],
+                 activations: Sequence[ActivationSpec], *, ax: Any = None,
+                 label: str | None = None, resolution: int = 200,
+                 title: str | None = None) -> Any:
+    """A one-input network's output over x against its target: the data (X (1, m), Y (1, m))
+    as points, the network's a[L](x) as a line over the data's range (000's fit of x^2,
+    001's sine). Draw several networks into one ``ax`` with a ``label`` each to compare them.
+    Returns the axes."""
+    net = describe(params, activations)
+    if net.n_x != 1 or net.n_y != 1:
+        raise ValueError(f"params: function_fit draws a network of one input and one output, "
+                         f"got {net.n_x} -> {net.n_y}")
+    X = check.inputs(X, 1, net.dtype)
+    Yf = check.matrix("Y", Y, f"(1, {X.shape[1]})")
+    if Yf.shape != X.shape:
+        raise ValueError(f"Y: expected the shape of X {X.shape}, got {Yf.shape}")
+    r = check.positive_int("resolution", resolution, minimum=2, maximum=100_000)
+    if label is not None and not isinstance(label, str):
+        raise TypeError(f"label: expected a str or None, got {check.describe(label)}")
+    heading = _title(title, "The network's output against the target")
+    ax, made = _axes(ax, _pyplot(), (5.5, 3.8))
+    lo, hi = float(X.min()), float(X.max())
+    pad = 0.02 * (hi - lo) if hi > lo else 0.5
+    x = np.linspace(lo - pad, hi + pad, r).reshape(1, r).astype(net.dtype)
+    curve = network_output(x, params, net)
+    fits = [line for line in ax.get_lines() if line.get_gid() == "mlp_fn.fit"]
+    if not any(c.get_gid() == "mlp_fn.target" for c in ax.collections):
+        ax.scatter(X[0], Yf[0], s=10, color="#555555", zorder=1, label="target (data)",
+                   gid="mlp_fn.target")
+    ax.plot(x[0], curve[0], color=OKABE_ITO[(4 + len(fits)) % 8], linewidth=1.8, zorder=2,
+            label=label or "network a[L](x)", gid="mlp_fn.fit")
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.set_title(heading)
+    _legend(ax, fontsize=7, loc="best", framealpha=0.9)
     if made:
         ax.figure.tight_layout()
     return ax
 
 
 def learning_curves(history: Mapping[str, Any], *, ax: Any = None, title: str | None = None,
-                    log_scale: bool = False) -> Any:
+                    log_scale: bool = False, label: str | None = None) -> Any:
     """Cost per epoch from a ``train`` history, the validation cost when present, and the
-    validation metric on a second axis. Returns the axes."""
+    validation metric on a second axis. Drawn into the same ``ax`` again with a ``label``
+    each, runs compare on one axes: each run its own colour, its lines named by the label
+    (the gradient-descent variants, the optimizers). Returns the axes."""
+    if label is not None and not isinstance(label, str):
+        raise TypeError(f"label: expected a str or None, got {check.describe(label)}")
     if not isinstance(history, Mapping) or "cost" not in history:
         raise TypeError(f"history: expected the history train returns, got "
                         f"{check.describe(history)}")
@@ -196,11 +302,14 @@ def learning_curves(history: Mapping[str, Any], *, ax: Any = None, title: str | 
         raise TypeError(f"log_scale: expected True or False, got {check.describe(log_scale)}")
     ax, made = _axes(ax, _pyplot(), (6, 3.8))
     epochs = np.arange(len(cost))
-    ax.plot(epochs, cost, color=OKABE_ITO[4], label="training cost")
+    runs = sum(1 for line in ax.get_lines() if line.get_gid() == "mlp_fn.run")
+    prefix = f"{label}: " if label else ""
+    colour = OKABE_ITO[(4 + runs) % 8] if runs or label else OKABE_ITO[4]
+    ax.plot(epochs, cost, color=colour, label=f"{prefix}training cost", gid="mlp_fn.run")
     val = list(history.get("val_cost", []))
     if val:
-        ax.plot(epochs[:len(val)], val, color=OKABE_ITO[5], linestyle="--",
-                label="validation cost")
+        ax.plot(epochs[:len(val)], val, color=colour if label else OKABE_ITO[5],
+                linestyle="--", label=f"{prefix}validation cost")
     if log_scale:
         ax.set_yscale("log")
     ax.set_xlabel("epoch")
@@ -274,26 +383,33 @@ def unit_maps(X: Array, params: Mapping[str, Array], activations: Sequence[Activ
         raise ValueError(f"layer: unit_maps draws up to 64 units, layer {l} has {n}")
     cols = min(n, 8)
     rows = -(-n // cols)
-    fig = _figure(fig, _pyplot(), (1.7 * cols + 0.8, 1.7 * rows + 0.7))
-    axes = fig.subplots(rows, cols, squeeze=False)
+    fig = _figure(fig, _pyplot(), (1.7 * cols + 1.6, 1.7 * rows + 0.9))
+    fig.clear()  # drawn into the same figure again, the maps replace the old ones
+    axes = fig.subplots(rows, cols, squeeze=False, sharex=True, sharey=True)
     g1, g2, grid = _grid(X, r, params["W1"].dtype)
     with np.errstate(all="ignore"):
         _, cache = forward_pass(grid, params, describe(params, acts))
     A = cache[keys(l).A]
+    span = float(np.abs(A).max()) or 1.0  # one scale for every unit: one colour bar reads all
+    image = None
     for j, ax in enumerate(axes.ravel()):
-        ax.set_xticks([])
-        ax.set_yticks([])
         if j >= n:
             ax.axis("off")
             continue
-        values = A[j].reshape(r, r)
-        span = float(np.abs(values).max()) or 1.0
-        ax.pcolormesh(g1, g2, values, cmap="PuOr_r", vmin=-span, vmax=span, shading="auto")
-        ax.set_title(f"unit {j} (|a| <= {span:.2g})", fontsize=7)
-    fig.suptitle(f"Layer {l} ({label(acts[l - 1])}): each unit's activation over the input "
-                 f"plane (purple > 0 > orange)", fontsize=9)
-    fig.subplots_adjust(top=1 - 0.75 / fig.get_figheight(), bottom=0.04, left=0.03, right=0.97,
-                        hspace=0.35)
+        image = ax.pcolormesh(g1, g2, A[j].reshape(r, r), cmap="PuOr_r", vmin=-span,
+                              vmax=span, shading="auto")
+        ax.set_title(f"unit {j}", fontsize=7)
+        ax.tick_params(labelsize=6)
+    for ax in axes[-1]:
+        ax.set_xlabel("x1", fontsize=7)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("x2", fontsize=7)
+    fig.suptitle(f"Layer {l} ({label(acts[l - 1])}): each unit's activation a[{l}][j] over "
+                 f"the input plane", fontsize=9)
+    fig.subplots_adjust(top=1 - 0.75 / fig.get_figheight(), bottom=0.12 + 0.1 / rows,
+                        left=0.08, right=0.86, hspace=0.45, wspace=0.15)
+    cax = fig.add_axes((0.89, 0.15, 0.018, 0.7))
+    fig.colorbar(image, cax=cax, label=f"a[{l}][j]")
     return fig
 
 
