@@ -75,9 +75,10 @@ def test_animation_frames_and_the_same_training(tmp_path: Path) -> None:
     X, Y = mf.data.xor()
     p0 = mf.init_params([2, 4, 1], scale=0.5, seed=42)
     path = tmp_path / "xor.gif"
-    fig, trained, history = plots.animate_training(X, Y, p0, ["sigmoid", "sigmoid"], "half_mse",
-                                                   path, epochs=300, frames=7, learning_rate=1.0,
-                                                   resolution=20)
+    gif_bytes, trained, history = plots.animate_training(
+        X, Y, p0, ["sigmoid", "sigmoid"], "half_mse", path, epochs=300, frames=7,
+        learning_rate=1.0, resolution=20)
+    assert path.read_bytes() == gif_bytes
     with Image.open(path) as gif:
         assert gif.format == "GIF" and getattr(gif, "n_frames") == 7
         gif.seek(0)
@@ -91,6 +92,29 @@ def test_animation_frames_and_the_same_training(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="frames: at most epochs"):
         plots.animate_training(X, Y, p0, ["sigmoid", "sigmoid"], "half_mse", path, epochs=3,
                                frames=10, learning_rate=1.0)
+    with pytest.raises(ValueError, match=r"^path: .*must end in \.gif"):
+        plots.animate_training(X, Y, p0, ["sigmoid", "sigmoid"], "half_mse",
+                               tmp_path / "xor.mp4", epochs=3, learning_rate=1.0)
+    assert not (tmp_path / "xor.mp4").exists()
+
+
+def test_an_animation_plays_inline_in_a_notebook(tmp_path: Path) -> None:
+    # Executed as a person would: a notebook whose last expression is the animation, run by
+    # nbclient in a temporary folder; the cell's output must hold the GIF as HTML.
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    source = ("import mlp_fn as mf\nfrom mlp_fn import plots\nX, Y = mf.data.xor()\n"
+              "plots.animate_training(X, Y, mf.init_params([2, 4, 1], seed=1), "
+              "['tanh', 'sigmoid'], 'bce', epochs=20, frames=5, learning_rate=0.5, "
+              "resolution=12)")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+    outputs = nb.cells[0].outputs
+    html = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
+    assert html and html[0].startswith('<img src="data:image/gif;base64,')
+    assert not any("image/png" in o.get("data", {}) for o in outputs)  # no still beside it
 
 
 def test_bad_input_is_named() -> None:

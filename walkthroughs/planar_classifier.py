@@ -129,7 +129,6 @@ gif = out_dir(NAME) / "training.gif"
 animation = plots.animate_training(X, Y, mf.init_params([2, 4, 1], method="random", seed=3),
                                    ACTS, "bce", gif, epochs=ITERATIONS, frames=50,
                                    learning_rate=1.2)
-plt.close(animation[0])
 remember_image(NAME, gif)
 
 # %% The documented figure and the claims

@@ -17,7 +17,7 @@ import numpy as np
 
 import mlp_fn as mf
 from mlp_fn import plots
-from walkthroughs._context import out_dir, pyplot, remember_image
+from walkthroughs._context import out_dir, remember_image
 from walkthroughs._report import Check, Record, check, print_records, record
 
 NAME = "xor_from_scratch"
@@ -45,9 +45,8 @@ print("\n".join(lines))
 
 # %% The same training as an animation: the boundary over the plane and the cost, 40 frames
 gif = out_dir(NAME) / "training.gif"
-animation = plots.animate_training(X, Y, params0, acts, "half_mse", gif, epochs=9999,
+animation = plots.animate_training(X, Y, params0, acts, "half_mse", gif, epochs=10_000,
                                    frames=40, learning_rate=1.0, shuffle=False, resolution=40)
-pyplot().close(animation[0])
 remember_image(NAME, gif)
 
 # %% [markdown]

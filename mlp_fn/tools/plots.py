@@ -13,15 +13,17 @@ labels or (K, m) one-hot columns.
 
 from __future__ import annotations
 
+import base64
 import io
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from mlp_fn._internal import checks as check
+from mlp_fn._internal.files import checked_path, write_bytes
 from mlp_fn._internal.types import ActivationSpec, Array, Params
 from mlp_fn.activations import label
 from mlp_fn.network import describe, keys
@@ -29,8 +31,8 @@ from mlp_fn.propagation import forward_pass, network_output
 from mlp_fn.training.state import History
 from mlp_fn.training.loop import train
 
-__all__ = ["OKABE_ITO", "decision_boundary", "function_fit", "learning_curves", "network_diagram",
-           "unit_maps", "animate_training"]
+__all__ = ["OKABE_ITO", "Animation", "decision_boundary", "function_fit", "learning_curves",
+           "network_diagram", "unit_maps", "animate_training"]
 
 #: Okabe and Ito (2008): orange, sky blue, bluish green, yellow, blue, vermillion, purple, black.
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
@@ -122,12 +124,16 @@ def _labels(Y: Any, m: int) -> np.ndarray[Any, Any]:
     return labels
 
 
-def _scatter(ax: Any, X: Array, labels: np.ndarray[Any, Any]) -> None:
+def _scatter(ax: Any, X: Array, labels: np.ndarray[Any, Any], size: float = 14,
+             edge: float = 0.4, halo: bool = False) -> None:
     for k in np.unique(labels):
         at = labels == k
-        ax.scatter(X[0, at], X[1, at], s=14, c=OKABE_ITO[int(k) % 8],
-                   marker=MARKERS[int(k) % 8], edgecolors="black", linewidths=0.4,
-                   label=f"class {int(k)}")
+        if halo:  # a white ring under each point: it shows on a background of its own colour
+            ax.scatter(X[0, at], X[1, at], s=size * 2.6, c="white", marker=MARKERS[int(k) % 8],
+                       edgecolors="none", zorder=2.5)
+        ax.scatter(X[0, at], X[1, at], s=size, c=OKABE_ITO[int(k) % 8],
+                   marker=MARKERS[int(k) % 8], edgecolors="black", linewidths=edge,
+                   label=f"class {int(k)}", zorder=3)
 
 
 def _surface(params: Mapping[str, Array], acts: Sequence[ActivationSpec], grid: Array,
@@ -413,19 +419,41 @@ def unit_maps(X: Array, params: Mapping[str, Array], activations: Sequence[Activ
     return fig
 
 
+class Animation(NamedTuple):
+    """What ``animate_training`` returns: the GIF's bytes, the trained params and the history
+    (it unpacks as ``gif, params, history``). As the last expression of a notebook cell it
+    plays there: its HTML is the GIF itself, embedded, with nothing fetched from elsewhere."""
+
+    gif: bytes
+    params: Params
+    history: History
+
+    def _repr_html_(self) -> str:
+        data = base64.b64encode(self.gif).decode("ascii")
+        return f'<img src="data:image/gif;base64,{data}" alt="training, animated"/>'
+
+
 def animate_training(X: Array, Y: Array, params: Mapping[str, Array],
                      activations: Sequence[ActivationSpec], loss: str,
-                     path: str | os.PathLike[str], *, epochs: int, learning_rate: Any,
-                     frames: int | None = None, fig: Any = None,
+                     path: str | os.PathLike[str] | None = None, *, epochs: int,
+                     learning_rate: Any, frames: int | None = None, fig: Any = None,
                      resolution: int = 60, frame_ms: int = 120,
-                     **train_options: Any) -> tuple[Any, Params, History]:
-    """Train and write an animated GIF of it: the decision boundary over the plane and, beside
-    it, the cost curve so far, at ``frames`` epochs evenly spread from 0 (before training) to
-    ``epochs``. The training is one ``train`` call (``learning_rate`` and options such as
-    ``optimizer`` pass through), so the result is the same as without the animation.
+                     **train_options: Any) -> Animation:
+    """Train and animate it: the decision boundary over the plane and, beside it, the cost
+    curve so far, at ``frames`` epochs evenly spread from 0 (before training) to ``epochs``,
+    every data point drawn large with a black edge so it shows on either colour. The training
+    is one ``train`` call (``learning_rate`` and options such as ``optimizer`` pass through),
+    so the result is the same as without the animation.
 
-    Returns (the figure, the trained params, the history).
+    Returns an ``Animation`` (gif, params, history), which plays inline as the last
+    expression of a notebook cell; with a ``path`` (ending in .gif) the GIF is written there
+    too. The figure used to draw the frames is closed unless ``fig`` was given.
     """
+    if path is not None:
+        target = checked_path(path)
+        if target.suffix.lower() != ".gif":
+            raise ValueError(f"path: animate_training writes a GIF, so the path must end in "
+                             f".gif, got {str(target)[:200]!r}")
     L, acts = _network(params, activations)
     X = _plane(X, params)
     labels = _labels(Y, X.shape[1])
@@ -450,7 +478,9 @@ def animate_training(X: Array, Y: Array, params: Mapping[str, Array],
     plt = _pyplot()
     from PIL import Image
 
+    given = fig is not None
     fig = _figure(fig, plt, (8.0, 3.4))
+    fig.clear()  # a figure given again is redrawn, not added to
     fig.set_dpi(72)
     ax_b, ax_c = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
     g1, g2, grid = _grid(X, r, params["W1"].dtype)
@@ -458,7 +488,8 @@ def animate_training(X: Array, Y: Array, params: Mapping[str, Array],
     cmap = _binary_cmap() if K == 2 else "viridis"
     image = ax_b.imshow(surface, origin="lower", extent=(g1[0], g1[-1], g2[0], g2[-1]),
                         aspect="auto", cmap=cmap, vmin=0, vmax=1 if K == 2 else K - 1)
-    _scatter(ax_b, X, labels)
+    size = 70 if X.shape[1] <= 50 else 16  # a handful of points (XOR) drawn large
+    _scatter(ax_b, X, labels, size=size, edge=1.2, halo=True)
     ax_b.set_xlabel("x1")
     ax_b.set_ylabel("x2")
     costs = history["cost"]
@@ -478,11 +509,11 @@ def animate_training(X: Array, Y: Array, params: Mapping[str, Array],
         fig.canvas.draw()
         rgba = np.asarray(fig.canvas.buffer_rgba())
         images.append(Image.fromarray(rgba[:, :, :3]).quantize(colors=64))
-    target = Path(path)
+    if not given:
+        plt.close(fig)  # a notebook would show it again, as a still, beside the animation
     buffer = io.BytesIO()
     images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:],
                    duration=ms, loop=0, optimize=True)
-    from mlp_fn._internal.files import write_bytes
-
-    write_bytes(target, buffer.getvalue())
-    return fig, trained, history
+    if path is not None:
+        write_bytes(target, buffer.getvalue())
+    return Animation(buffer.getvalue(), trained, history)
