@@ -73,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("out"),
                         help="folder for images and JSON results (default: out/)")
     parser.add_argument("--html", type=Path, metavar="FILE",
-                        help="also write one self-contained HTML page: the table and every plot")
+                        help="the self-contained HTML report, the table and every plot "
+                             "(default: report.html in the --out folder)")
     args = parser.parse_args(argv)
     SETTINGS["quick"] = args.quick
     SETTINGS["out"] = args.out
@@ -122,14 +123,15 @@ def main(argv: list[str] | None = None) -> int:
         print_table(records)
         counts = {v: sum(r["verdict"] == v for r in records) for v in ("match", "format",
                                                                        "differs")}
-        print(f"\n{len(records)} figures: {counts['match']} match, {counts['format']} format, "
-              f"{counts['differs']} differ (each with its reason); "
+        print(f"\n{len(records)} figures: {counts['match']} match, {counts['format']} format "
+              f"(the same value, written otherwise), {counts['differs']} differ (the document is "
+              f"wrong or unclear there, each with its reason); "
               f"{checks_run - sum('check failed' in f for f in failures)} of {checks_run} "
               f"independent checks passed")
-    if args.html is not None:
-        write_html(args.html, records, IMAGES, quick=args.quick, texts=TEXTS)
-        if not args.json:
-            print(f"HTML report written to {args.html}")
+    html = args.html if args.html is not None else args.out / "report.html"
+    write_html(html, records, IMAGES, quick=args.quick, texts=TEXTS)
+    if not args.json:
+        print(f"HTML report: {html}")
     for failure in failures:
         print(failure, file=sys.stderr)
     return 1 if failures else 0

@@ -3,6 +3,9 @@ images they save, collected for the HTML report."""
 
 from __future__ import annotations
 
+import json
+import math
+
 import sys
 from pathlib import Path
 from typing import Any, TypedDict
@@ -89,3 +92,19 @@ def progress(iterable: Any, total: int, desc: str) -> Any:
             print("(progress bars need tqdm: pip install -e '.[plots]')", file=sys.stderr)
         return iterable
     return tqdm(iterable, total=total, desc=desc, leave=False, ncols=80)
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every NaN or infinite float made None, all the way down."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+def strict_json(value: Any, indent: int | None = 1, default: Any = None) -> str:
+    """JSON that strict parsers read: a diverged run's NaN or inf is written as null."""
+    return json.dumps(_finite(value), indent=indent, default=default, allow_nan=False)

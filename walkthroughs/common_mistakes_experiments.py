@@ -8,13 +8,12 @@
 # 4. a single neuron cannot learn XOR, a hidden layer can.
 
 # %%
-import json
 import math
 
 import numpy as np
 
 import mlp_fn as mf
-from walkthroughs._context import SETTINGS, out_dir, pyplot, save_figure
+from walkthroughs._context import SETTINGS, strict_json, out_dir, pyplot, save_figure
 from walkthroughs._report import Check, Record, check, print_records, record_claim
 
 NAME = "common_mistakes_experiments"
@@ -187,7 +186,7 @@ RECORDS: list[Record] = [
                  f"{sum(v == 1.0 for v in xor_runs['2-4-1'])} of {len(xor_runs['2-4-1'])} seeds "
                  f"(a hidden layer makes it possible, not certain: a seed can stall)"),
 ]
-(out_dir(NAME) / "results.json").write_text(json.dumps(
+(out_dir(NAME) / "results.json").write_text(strict_json(
     {"gradient_norms": norms, "scaling": scaling, "xor": xor_runs,
      "mse_vs_bce_at_a_0.01": {"mse": float(d_mse[i]), "bce": float(d_bce[i])}}, indent=1))
 

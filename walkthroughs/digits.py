@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from mlp_fn import model
-from walkthroughs._context import SETTINGS, out_dir, progress, pyplot, save_figure
+from walkthroughs._context import SETTINGS, strict_json, out_dir, progress, pyplot, save_figure
 from walkthroughs._report import Check, Record, Skip, check, print_records, record_claim
 
 try:
@@ -114,9 +114,8 @@ fig.suptitle("The test images the network gets wrong most confidently", fontsize
 save_figure(fig, NAME, "most_confused")
 
 # %%
-import json
 
-(out_dir(NAME) / "results.json").write_text(json.dumps(
+(out_dir(NAME) / "results.json").write_text(strict_json(
     {"seeds": SEEDS, "epochs": EPOCHS, "mlp_fn": [r["mlp_fn"] for r in results],
      "sklearn": [r["sklearn"] for r in results]}, indent=1))
 

@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 
 import mlp_fn as mf
+from mlp_fn import plots
+from walkthroughs._context import pyplot, save_figure
 from walkthroughs._report import Check, Record, check, print_records, record
 
 NAME = "gradient_descent_variants"
@@ -53,6 +55,16 @@ for name, (_, history) in results.items():
 print("\n".join(table))
 print("\nConvergence (loss at steps 1, 5, 10, 20):")
 print("\n".join(convergence))
+
+# %% The three descents on one axes: one label, and one colour, each
+pyplot()
+ax: Any = None
+for name, (_, history) in results.items():
+    ax = plots.learning_curves({"cost": history}, ax=ax, label=name, log_scale=True,
+                               title="f(x, y) = x^2 + 3y^2 over 20 steps from (4, 3)")
+ax.set_xlabel("step")
+ax.set_ylabel("f(x, y)")
+save_figure(ax.figure, NAME, "descents")
 
 # %% [markdown]
 # Plain gradient descent on this function has a closed form: each step multiplies x by

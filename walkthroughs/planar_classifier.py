@@ -11,7 +11,6 @@
 # accuracy is on the training set; a fresh test set of 400 is added for the hidden-size study.
 
 # %%
-import json
 import math
 
 import numpy as np
@@ -19,7 +18,7 @@ import numpy as np
 import mlp_fn as mf
 from mlp_fn import plots
 from mlp_fn.tools.explain import worked_example
-from walkthroughs._context import (SETTINGS, out_dir, progress, pyplot, remember_image,
+from walkthroughs._context import (SETTINGS, strict_json, out_dir, progress, pyplot, remember_image,
                                    save_figure, show_worked)
 from walkthroughs._report import Check, Record, check, print_records, record_band, record_claim
 
@@ -172,7 +171,7 @@ RECORDS: list[Record] = [
                  by_rate[0.0001][-1] > 0.9 * by_rate[0.0001][0],
                  "slow judged as less than 10% of the starting cost removed"),
 ]
-(out_dir(NAME) / "results.json").write_text(json.dumps({
+(out_dir(NAME) / "results.json").write_text(strict_json({
     "accuracy_by_noise": {str(k): v for k, v in by_noise.items()},
     "hidden_sizes": {str(k): {"train": v[0], "test": v[1]} for k, v in study.items()},
     "logistic_regression": lr_accuracy / 100, "flower_accuracy": flower_accuracy,

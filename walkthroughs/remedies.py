@@ -18,14 +18,13 @@
 # gradient" when ||dW[1]|| / ||dW[L]|| is at least 1e-2.
 
 # %%
-import json
 import math
 from typing import Any
 
 import numpy as np
 
 import mlp_fn as mf
-from walkthroughs._context import SETTINGS, out_dir, progress, pyplot, save_figure
+from walkthroughs._context import SETTINGS, strict_json, out_dir, progress, pyplot, save_figure
 from walkthroughs._report import Check, Record, check, print_records, record_claim
 
 NAME = "remedies"
@@ -96,7 +95,7 @@ for case, by_remedy in results.items():
             f"diverged {r['diverged']}/{len(SEEDS)}"
         print(f"{case:<10} {remedy:<11} {r['norms'][0]:9.2e} {r['norms'][-1]:9.2e} "
               f"{r['ratio']:10.2e} {acc:>9}")
-(out_dir(NAME) / "results.json").write_text(json.dumps(
+(out_dir(NAME) / "results.json").write_text(strict_json(
     {"seeds": SEEDS, "epochs": EPOCHS, "depth": DEPTH, "width": WIDTH, "results": results},
     indent=1, default=str))
 

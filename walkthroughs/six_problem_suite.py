@@ -25,7 +25,6 @@
 # the learning rate (0.1 instead of 0.01) and with the dataset's noise or spread.
 
 # %%
-import json
 import math
 from collections.abc import Callable
 from typing import Any, TypedDict
@@ -34,7 +33,7 @@ import numpy as np
 
 import mlp_fn as mf
 from mlp_fn import plots
-from walkthroughs._context import SETTINGS, out_dir, progress, pyplot, save_figure
+from walkthroughs._context import SETTINGS, strict_json, out_dir, progress, pyplot, save_figure
 from walkthroughs._report import Check, Record, check, print_records, record_band
 
 NAME = "six_problem_suite"
@@ -153,8 +152,8 @@ for name, r in results.items():
                      f"test_{key}": float(np.mean(r["test"])),
                      f"training_{key}_sd": float(np.std(r["train"])),
                      f"test_{key}_sd": float(np.std(r["test"]))}
-(out_dir(NAME) / "NeuralNet_test_results.json").write_text(json.dumps(summary, indent=1))
-(out_dir(NAME) / "results.json").write_text(json.dumps(
+(out_dir(NAME) / "NeuralNet_test_results.json").write_text(strict_json(summary, indent=1))
+(out_dir(NAME) / "results.json").write_text(strict_json(
     {"summary": summary, "per_seed": results, "sensitivity_test": sensitivity,
      "setup": {"m": M, "seeds": SEEDS, "batch": 32, "lr": 0.01}}, indent=1))
 

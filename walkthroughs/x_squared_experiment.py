@@ -10,14 +10,13 @@
 # How much the verdicts move with the initialization and the batch size is measured at the end.
 
 # %%
-import json
 from typing import Any
 
 import numpy as np
 
 import mlp_fn as mf
 from mlp_fn import plots
-from walkthroughs._context import SETTINGS, out_dir, progress, pyplot, save_figure
+from walkthroughs._context import SETTINGS, strict_json, out_dir, progress, pyplot, save_figure
 from walkthroughs._report import Check, Record, check, print_records, record_claim
 
 NAME = "x_squared_experiment"
@@ -178,7 +177,7 @@ summary = {"setup": {"x": "100 points in [-1, 1]", "init": "xavier", "epochs": E
                      "seeds": SEEDS, "loss": "mse", "batch": "full"},
            "median_mse": {f"{a}|{lr}|{w}": v for (a, lr, w), v in median.items()},
            "sensitivity_width8_lr0.1": sensitivity}
-(out_dir(NAME) / "results.json").write_text(json.dumps(summary, indent=1))
+(out_dir(NAME) / "results.json").write_text(strict_json(summary, indent=1))
 
 CHECKS: list[Check] = [
     check("a quadratic unit fits x^2 exactly: y = 1 * (1 * x + 0)^2 + 0 has MSE 0",

@@ -329,7 +329,7 @@ def learning_curves(history: Mapping[str, Any], *, ax: Any = None, title: str | 
         twin.set_ylabel("validation metric (accuracy or MSE)")
         h2, l2 = twin.get_legend_handles_labels()
         handles, labels_ = handles + h2, labels_ + l2
-    ax.legend(handles, labels_, fontsize=7, loc="upper center", framealpha=0.9)
+    ax.legend(handles, labels_, fontsize=7, loc="best", framealpha=0.9)
     ax.set_title(heading)
     if made:
         ax.figure.tight_layout()
