@@ -176,6 +176,31 @@ def test_experiment_quick_mode_writes_its_json_and_images(name: str) -> None:
         assert (out / "training.gif").read_bytes()[:6] == b"GIF89a"
 
 
+def test_the_remedies_verdicts_follow_their_numbers() -> None:
+    # Each reason sentence is built from what the run measured (here the quick one: 1 seed, a
+    # few epochs): a remedy "trains" only with accuracy >= 80% and a cost below ln 2, and the
+    # words say so from those numbers, whatever they are.
+    ns = namespace("remedies")
+    for record in ns["RECORDS"]:
+        figure = str(record["figure"])
+        case, remedy = {"clipping cures exploding": ("exploding", "clipping"),
+                        "residual cures vanishing": ("vanishing", "residual")}.get(figure,
+                                                                                 (None, None))
+        if case is None:
+            continue
+        r = ns["results"][case][remedy]
+        trained = ns["trains"](r)
+        assert (record["verdict"] == "match") == trained, figure
+        assert ("the network trains" in str(record["reason"]).split(";")[0]) == trained, figure
+        if not math.isnan(r["accuracy"]):
+            assert f"{r['accuracy']:.1%}" in str(record["reason"])  # the measured accuracy
+    def refuse(constant: str) -> Any:
+        raise AssertionError(f"results.json holds {constant}, which strict JSON parsers refuse")
+
+    strict = json.loads((ns["__out__"] / "results.json").read_text(), parse_constant=refuse)
+    assert "cost" in strict["results"]["exploding"]["clipping"]
+
+
 def test_every_difference_is_backed_by_an_independent_value() -> None:
     differs = [(n, r["figure"]) for n, _ in WALKTHROUGHS if n not in EXPERIMENTS
                for r in namespace(n)["RECORDS"] if r["verdict"] == "differs"]

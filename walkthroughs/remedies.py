@@ -67,9 +67,11 @@ def measure(case: str, remedy: str, seed: int) -> dict[str, Any]:
         trained, _ = mf.train(X, Y, params, acts, "bce", learning_rate=0.1, epochs=EPOCHS,
                               batch_size=64, seed=seed, clip_norm=clip)
         accuracy = mf.accuracy(X, Y, trained, acts, "bce")
+        AL_end, _ = mf.forward(X, trained, acts)
+        cost = mf.compute_cost(AL_end, Y, "bce")  # J at the end, over all the examples
     except mf.TrainingDiverged:
-        accuracy = math.nan
-    return {"norms": norms, "accuracy": accuracy}
+        accuracy = cost = math.nan
+    return {"norms": norms, "accuracy": accuracy, "cost": cost}
 
 
 # %% [markdown]
@@ -82,9 +84,11 @@ for case, remedy in progress(runs, len(runs), "remedies"):
     per_seed = [measure(case, remedy, s) for s in SEEDS]
     norms = np.exp(np.mean(np.log([m["norms"] for m in per_seed]), axis=0))  # geometric mean
     accs = [m["accuracy"] for m in per_seed]
+    costs = [m["cost"] for m in per_seed]
     results[case][remedy] = {
         "norms": norms.tolist(), "ratio": float(norms[0] / norms[-1]),
         "accuracy": float(np.mean(accs)) if not any(math.isnan(a) for a in accs) else math.nan,
+        "cost": float(np.mean(costs)) if not any(math.isnan(c) for c in costs) else math.nan,
         "diverged": sum(math.isnan(a) for a in accs)}
 
 print(f"{'case':<10} {'remedy':<11} {'||dW1||':>9} {'||dW11||':>9} {'first/last':>10} "
@@ -143,59 +147,88 @@ save_figure(fig, NAME, "remedies", layout=False)
 V, E = results["vanishing"], results["exploding"]
 
 
+#: A network that learned costs less than a coin: J = ln 2 = 0.693 for bce at a = 0.5.
+COIN = math.log(2.0)
+
+
 def trains(r: dict[str, Any]) -> bool:
-    return not math.isnan(r["accuracy"]) and r["accuracy"] >= 0.80
+    """Trained: no seed diverged, the mean accuracy is at least 80% and the final cost is below
+    a coin's (accuracy alone can be high while saturated outputs keep the cost at 20 or more)."""
+    return not math.isnan(r["accuracy"]) and r["accuracy"] >= 0.80 and r["cost"] < COIN
 
 
 def fmt(case: str, remedy: str) -> str:
     r = results[case][remedy]
-    acc = "diverged" if math.isnan(r["accuracy"]) else f"{r['accuracy']:.1%}"
-    return f"{case} {remedy}: first/last {r['ratio']:.1e}, accuracy {acc}"
+    if math.isnan(r["accuracy"]):
+        return f"{case} {remedy}: first/last {r['ratio']:.1e}, diverged ({r['diverged']} of " \
+               f"{len(SEEDS)} seeds)"
+    return f"{case} {remedy}: first/last {r['ratio']:.1e}, accuracy {r['accuracy']:.1%}, " \
+           f"cost {r['cost']:.3g}"
 
 
 def keeps(r: dict[str, Any]) -> bool:
     return bool(r["ratio"] >= 1e-2)
 
 
+def outcome(r: dict[str, Any]) -> str:
+    """What the training measured, in words."""
+    if math.isnan(r["accuracy"]):
+        return f"training diverges ({r['diverged']} of {len(SEEDS)} seeds)"
+    if trains(r):
+        return f"the network trains (accuracy {r['accuracy']:.1%}, cost {r['cost']:.3g})"
+    if r["accuracy"] >= 0.80:
+        return (f"the accuracy is {r['accuracy']:.1%} but the cost stays at {r['cost']:.3g}, above "
+                f"a coin's {COIN:.3f}: saturated outputs, confidently wrong where they miss")
+    return f"nothing trains (accuracy {r['accuracy']:.1%}, cost {r['cost']:.3g})"
+
+
+relu_ok, he_v_ok = trains(V["relu"]), trains(V["he_xavier"]) and keeps(V["he_xavier"])
+he_e_ok, grows = trains(E["he_xavier"]), E["baseline"]["ratio"] >= 10
+bn_ok, clip_ok, res_ok = trains(V["batch_norm"]) and trains(E["batch_norm"]), \
+    trains(E["clipping"]), trains(V["residual"])
 claims = [
     ("ReLU cures vanishing", "Use ReLU activation (gradient is 1 for positive values, no "
-     "vanishing)", trains(V["relu"]), f"{fmt('vanishing', 'baseline')}; {fmt('vanishing', 'relu')}",
-     "ReLU keeps the gradient's ratio across layers, but with the listing's randn*0.01 weights the "
-     "signal itself dies in the forward pass (each layer scales it by about 0.01*sqrt(32)) and "
-     "nothing trains: holds only with a proper initialisation, as in 003's deep_relu_network"),
+     "vanishing)", relu_ok, f"{fmt('vanishing', 'baseline')}; {fmt('vanishing', 'relu')}",
+     f"ReLU keeps the gradient's ratio across layers ({V['relu']['ratio']:.1e} against "
+     f"sigmoid's {V['baseline']['ratio']:.1e}); " + outcome(V["relu"])
+     + ("" if relu_ok else ": with the listing's randn*0.01 weights the signal dies in the "
+        "forward pass (each layer scales it by about 0.01*sqrt(32)), so it holds only with a "
+        "proper initialisation, as in 003's deep_relu_network")),
     ("He/Xavier init cures vanishing", "proper weight initialization (He initialization for "
-     "ReLU, Xavier for sigmoid/tanh)", trains(V["he_xavier"]) and keeps(V["he_xavier"]),
-     fmt("vanishing", "he_xavier"),
-     "Xavier keeps sigmoid's pre-activations in range, but sigmoid' <= 1/4 still shrinks the "
-     "gradient at every layer: for 10 sigmoid layers initialisation alone does not hold"),
+     "ReLU, Xavier for sigmoid/tanh)", he_v_ok, fmt("vanishing", "he_xavier"),
+     f"Xavier keeps sigmoid's pre-activations in range; the gradient's ratio across the layers "
+     f"is {V['he_xavier']['ratio']:.1e} and " + outcome(V["he_xavier"])
+     + ("" if he_v_ok else ": sigmoid' <= 1/4 still shrinks the gradient at every layer, so for "
+        f"{DEPTH} sigmoid layers initialisation alone does not hold")),
     ("He/Xavier init cures exploding", "The exploding gradient problem ... Solutions: ... proper "
-     "initialization", trains(E["he_xavier"]), f"{fmt('exploding', 'baseline')}; "
+     "initialization", he_e_ok, f"{fmt('exploding', 'baseline')}; "
      f"{fmt('exploding', 'he_xavier')}", "He's sqrt(2/n) in place of 1.0 keeps ReLU's "
-     "activations at a constant scale: holds"),
+     f"activations at a constant scale: " + outcome(E["he_xavier"])),
     ("exploding: growth through layers", "If weights are large, gradients can grow "
      "exponentially through layers, causing unstable training (loss jumps wildly, weights become "
-     "NaN)", E["baseline"]["ratio"] >= 10,  # growing towards the input: layer 1 the largest
+     "NaN)", grows,  # growing towards the input: layer 1 the largest
      f"{fmt('exploding', 'baseline')}; ||dW[l]|| = {E['baseline']['norms'][0]:.1e} at layer 1 "
      f"and {E['baseline']['norms'][-1]:.1e} at layer {DEPTH + 1}, against "
      f"{E['he_xavier']['norms'][0]:.1e} with He",
-     "holds only in part: training does blow up (every seed diverges), but the gradient does not "
-     "grow through the layers: the forward activations grow by about sqrt(32/2) = 4 per layer "
-     "and dZ by the same factor going back, so dW[l] = dZ[l] A[l-1]^T is equally huge at every "
-     "layer"),
+     outcome(E["baseline"]) + ("; and the gradient grows towards the input" if grows else
+                               "; but the gradient does not grow through the layers (first/last "
+                               f"{E['baseline']['ratio']:.1e}): the forward activations grow by "
+                               "about sqrt(32/2) = 4 per layer and dZ by the same factor going "
+                               "back, so dW[l] = dZ[l] A[l-1]^T is equally huge at every layer")),
     ("batch norm cures both", "batch normalization (normalizes activations between layers)",
-     trains(V["batch_norm"]) and trains(E["batch_norm"]),
-     f"{fmt('vanishing', 'batch_norm')}; {fmt('exploding', 'batch_norm')}",
-     "normalising each layer's pre-activations undoes both the tiny and the huge weights"),
-    ("clipping cures exploding", "gradient clipping (caps gradient magnitude)",
-     trains(E["clipping"]), f"{fmt('exploding', 'clipping')}",
-     "capping the step at norm 1 stops the divergence; 003 lists it for exploding only, rightly: "
-     + fmt("vanishing", "clipping")),
+     bn_ok, f"{fmt('vanishing', 'batch_norm')}; {fmt('exploding', 'batch_norm')}",
+     "normalising each layer's pre-activations: vanishing, " + outcome(V["batch_norm"])
+     + "; exploding, " + outcome(E["batch_norm"])),
+    ("clipping cures exploding", "gradient clipping (caps gradient magnitude)", clip_ok,
+     f"{fmt('exploding', 'clipping')}",
+     "capping the step at norm 1: " + outcome(E["clipping"]) + "; 003 lists it for exploding "
+     "only, and on vanishing: " + outcome(V["clipping"])),
     ("residual cures vanishing", "residual connections (skip connections that add input "
-     "directly to output)", trains(V["residual"]),
+     "directly to output)", res_ok,
      f"{fmt('vanishing', 'residual')} (from {V['baseline']['ratio']:.1e})",
-     "the skips carry the gradient past the sigmoid layers (ratio up by many orders of "
-     "magnitude) and the network trains; for exploding they do not help: "
-     + fmt("exploding", "residual")),
+     f"the skips carry the gradient past the sigmoid layers (first/last "
+     f"{V['residual']['ratio']:.1e} against {V['baseline']['ratio']:.1e} without them) and "
+     + outcome(V["residual"]) + "; on exploding: " + outcome(E["residual"])),
 ]
 for figure, claim, holds, evidence, reason in claims:
     print(f"[{'holds' if holds else 'does not hold'}] {claim}\n    {evidence}\n    {reason}")
