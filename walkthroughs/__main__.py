@@ -8,6 +8,7 @@ computation (a failed check), never because a document is wrong.
 from __future__ import annotations
 
 import argparse
+import textwrap
 import contextlib
 import io
 import json
@@ -32,24 +33,27 @@ def run_one(name: str) -> tuple[list[Record], list[Check]]:
     return list(namespace["RECORDS"]), list(namespace["CHECKS"])
 
 
-def _wrapped(text: str, width: int) -> list[str]:
-    """``text`` cut into lines of at most ``width`` characters, nothing dropped."""
-    text = " ".join(text.split())  # one line: arrays print with newlines
-    return [text[i:i + width] for i in range(0, len(text), width)] or [""]
-
-
-def print_table(records: list[Record]) -> None:
-    """One table: walkthrough, figure, documented, reproduced, verdict, reason. A cell longer
-    than its column continues on the next lines, so both sides of a "differs" show in full."""
-    widths = (26, 32, 40, 40, 7)
-    head = " | ".join(c.ljust(w) for c, w in zip(COLUMNS, widths)) + " | reason"
-    print(head)
-    print("-" * len(head))
+def print_table(records: list[Record], width: int = 100) -> None:
+    """Each figure as a block of at most ``width`` columns: the walkthrough, the figure and the
+    verdict, then what the document says, what was reproduced and, for a difference, why, each
+    wrapped onto as many lines as it needs: nothing is cut, so both sides of a "differs" show
+    in full."""
     for r in records:
-        cells = [_wrapped(str(r[c]), w) for c, w in zip(COLUMNS, widths)]  # type: ignore[literal-required]
-        for i in range(max(len(c) for c in cells)):
-            line = " | ".join((c[i] if i < len(c) else "").ljust(w) for c, w in zip(cells, widths))
-            print(line + " | " + (r["reason"] if i == 0 else ""))
+        verdict = f"[{r['verdict']}]"
+        head = textwrap.wrap(f"{r['walkthrough']}: {r['figure']}", width - len(verdict) - 1)
+        print(head[0].ljust(width - len(verdict)) + verdict)
+        for line in head[1:]:
+            print(line)
+        for label, value in (("documented", r["documented"]), ("reproduced", r["reproduced"]),
+                             ("why", r["reason"])):
+            text = " ".join(str(value).split())  # one line: arrays print with newlines
+            if not text:
+                continue
+            lines = textwrap.wrap(text, width - 14, break_long_words=True,
+                                  break_on_hyphens=False)
+            for i, line in enumerate(lines):
+                print(f"  {label if i == 0 else '':<11} {line}")
+        print()
 
 
 def missing_extra() -> str | None:
@@ -123,11 +127,12 @@ def main(argv: list[str] | None = None) -> int:
         print_table(records)
         counts = {v: sum(r["verdict"] == v for r in records) for v in ("match", "format",
                                                                        "differs")}
-        print(f"\n{len(records)} figures: {counts['match']} match, {counts['format']} format "
-              f"(the same value, written otherwise), {counts['differs']} differ (the document is "
-              f"wrong or unclear there, each with its reason); "
-              f"{checks_run - sum('check failed' in f for f in failures)} of {checks_run} "
-              f"independent checks passed")
+        print(textwrap.fill(
+            f"{len(records)} figures: {counts['match']} match, {counts['format']} format (the "
+            f"same value, written otherwise), {counts['differs']} differ (the document is wrong "
+            f"or unclear there, each with its reason); "
+            f"{checks_run - sum('check failed' in f for f in failures)} of {checks_run} "
+            f"independent checks passed", 100))
     html = args.html if args.html is not None else args.out / "report.html"
     write_html(html, records, IMAGES, quick=args.quick, texts=TEXTS)
     if not args.json:
