@@ -3,6 +3,8 @@ document equals a value computed here without mlp_fn."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import math
 import runpy
@@ -260,3 +262,21 @@ def test_cli_json_list_and_exit_status() -> None:
     bad = subprocess.run([sys.executable, "-m", "walkthroughs", "no_such"],
                          capture_output=True, text=True, check=False)
     assert bad.returncode != 0 and "unknown walkthrough" in bad.stderr
+
+
+def test_side_by_side_gives_the_same_report_bit_for_bit(tmp_path: Path) -> None:
+    # Each walkthrough in its own process (--jobs 2) prints and writes exactly what one at a
+    # time does (--jobs 1): the report is read in the same order, the numbers are seeded.
+    from walkthroughs.__main__ import main
+
+    names = ["single_neuron", "forward_propagation", "gradient_descent_variants", "remedies"]
+    printed = {}
+    for jobs in (1, 2):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            assert main(["--quick", "--jobs", str(jobs), "--out", str(tmp_path / str(jobs)),
+                         *names]) == 0
+        printed[jobs] = out.getvalue().replace(str(tmp_path / str(jobs)), "OUT")
+    assert printed[1] == printed[2] and "HTML report: OUT/report.html" in printed[1]
+    for path in (tmp_path / "1").rglob("*.json"):
+        assert path.read_bytes() == (tmp_path / "2" / path.relative_to(tmp_path / "1")).read_bytes()

@@ -8,7 +8,10 @@ computation (a failed check), never because a document is wrong.
 from __future__ import annotations
 
 import argparse
+import os
 import textwrap
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 import contextlib
 import io
 import json
@@ -20,17 +23,15 @@ from typing import Any
 from pathlib import Path
 
 from walkthroughs import WALKTHROUGHS
-from walkthroughs._context import IMAGES, SETTINGS, TEXTS
+from walkthroughs._context import IMAGES, TEXTS, Settings
+from walkthroughs._run import run_captured
 from walkthroughs._html import write_html
 from walkthroughs._report import Check, Record, Skip
 
 COLUMNS = ("walkthrough", "figure", "documented", "reproduced", "verdict", "reason")
 
-
-def run_one(name: str) -> tuple[list[Record], list[Check]]:
-    """Execute one walkthrough module and return its records and checks."""
-    namespace: dict[str, Any] = runpy.run_module(f"walkthroughs.{name}", run_name="walkthrough")
-    return list(namespace["RECORDS"]), list(namespace["CHECKS"])
+#: The walkthroughs that take most of the run, started first when they run side by side.
+HEAVY = ("x_squared_experiment", "planar_classifier", "six_problem_suite")
 
 
 def print_table(records: list[Record], width: int = 100) -> None:
@@ -76,13 +77,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="reduced experiments (fewer seeds, epochs and cells), for CI")
     parser.add_argument("--out", type=Path, default=Path("out"),
                         help="folder for images and JSON results (default: out/)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                        help="walkthroughs run side by side (default: one per core); the "
+                             "report is the same, bit for bit, as with --jobs 1")
     parser.add_argument("--html", type=Path, metavar="FILE",
                         help="the self-contained HTML report, the table and every plot "
                              "(default: report.html in the --out folder)")
     args = parser.parse_args(argv)
-    SETTINGS["quick"] = args.quick
-    SETTINGS["out"] = args.out
-    SETTINGS["progress"] = not args.json and sys.stderr.isatty()
+    if args.jobs < 1:
+        parser.error(f"--jobs: expected at least 1, got {args.jobs}")
     known = dict(WALKTHROUGHS)
     if args.list:
         for name, title in WALKTHROUGHS:
@@ -100,23 +103,35 @@ def main(argv: list[str] | None = None) -> int:
     records: list[Record] = []
     failures: list[str] = []
     checks_run = 0
-    for name in names:
-        out = io.StringIO() if args.json else sys.stdout
+    jobs = min(args.jobs, len(names))
+    settings: Settings = {"quick": args.quick, "out": args.out,
+                          "progress": not args.json and sys.stderr.isatty() and jobs == 1}
+    if jobs > 1:  # side by side, each in its own process; reported in reading order below
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"))
+        futures = {n: pool.submit(run_captured, n, settings) for n in sorted(
+            names, key=lambda n: n not in HEAVY)}  # the longest first: it sets the total time
+        outcomes = (futures[n].result() for n in names)
+    else:
+        outcomes = (run_captured(n, settings) for n in names)
+    for name, outcome in zip(names, outcomes):
         if not args.json:
             print(f"\n=== {name}: {known[name]} ===\n")
-        try:
-            with contextlib.redirect_stdout(out):
-                recs, checks = run_one(name)
-        except Skip as skip:
-            print(f"{name}: skipped: {skip}", file=sys.stderr if args.json else sys.stdout)
+            print(outcome["stdout"], end="")
+        IMAGES.extend(outcome["images"])
+        TEXTS.extend(outcome["texts"])
+        if outcome["skip"] is not None:
+            print(f"{name}: skipped: {outcome['skip']}",
+                  file=sys.stderr if args.json else sys.stdout)
             continue
-        except Exception:  # a walkthrough that fails to run is reported, and the others still run
-            failures.append(f"{name}: failed to run\n{traceback.format_exc()}")
+        if outcome["error"] is not None:
+            failures.append(f"{name}: failed to run\n{outcome['error']}")
             continue
-        records += recs
-        checks_run += len(checks)
-        failures += [f"{name}: check failed: {c['name']} {c['detail']}" for c in checks
-                     if not c["ok"]]
+        records += outcome["records"]
+        checks_run += len(outcome["checks"])
+        failures += [f"{name}: check failed: {c['name']} {c['detail']}"
+                     for c in outcome["checks"] if not c["ok"]]
+    if jobs > 1:
+        pool.shutdown()
 
     if args.json:
         json.dump([{c: r[c] for c in COLUMNS} for r in records],  # type: ignore[literal-required]
