@@ -180,14 +180,11 @@ save_figure(fig, NAME, "decision_boundaries")
 
 fig, ax = plt.subplots(figsize=(6, 4))
 _, params, (Xtr, Ytr, _, _) = kept["sine"]
-xs = np.linspace(-math.pi, math.pi, 200).reshape(1, -1)
-ax.scatter(Xtr[0], Ytr[0], s=4, alpha=0.4, label="training data")
-ax.plot(xs[0], mf.predict(xs, params, ["tanh", "identity"], "mse")[0], "r", label="network")
-ax.plot(xs[0], np.sin(xs[0]), "k--", label="sin x")
-ax.set_xlabel("x")
-ax.set_ylabel("y")
-ax.set_title("Sine regression, 1-16-1 tanh")
-ax.legend()
+plots.function_fit(Xtr, Ytr, params, ["tanh", "identity"], ax=ax, label="network, 1-16-1 tanh",
+                   title="001's sine regression: the network against its noisy target")
+xs = np.linspace(float(Xtr.min()), float(Xtr.max()), 200)
+ax.plot(xs, np.sin(xs), "k--", linewidth=1, label="sin x (noise-free)")
+ax.legend(fontsize=7)
 save_figure(fig, NAME, "sine_fit")
 
 # %% The documented figures against the bands
