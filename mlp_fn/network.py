@@ -25,7 +25,7 @@ immutable data (named tuples of strings, numbers and the activation's functions)
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any, Literal, NamedTuple
 
 import numpy as np

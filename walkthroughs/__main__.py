@@ -12,13 +12,8 @@ import os
 import textwrap
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
-import contextlib
-import io
 import json
-import runpy
 import sys
-import traceback
-from typing import Any
 
 from pathlib import Path
 
@@ -26,7 +21,7 @@ from walkthroughs import WALKTHROUGHS
 from walkthroughs._context import IMAGES, TEXTS, Settings
 from walkthroughs._run import run_captured
 from walkthroughs._html import write_html
-from walkthroughs._report import Check, Record, Skip
+from walkthroughs._report import Record
 
 COLUMNS = ("walkthrough", "figure", "documented", "reproduced", "verdict", "reason")
 

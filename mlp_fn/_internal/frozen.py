@@ -6,7 +6,6 @@ from collections.abc import Mapping
 
 from typing import Any
 
-import numpy as np
 from numpy.typing import NDArray
 
 from mlp_fn._internal.types import Array

@@ -17,7 +17,6 @@ import base64
 import io
 import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -169,6 +168,17 @@ def _legend(ax: Any, **options: Any) -> None:
     ax.legend(list(unique.values()), list(unique), **options)
 
 
+def _finish(ax: Any, made: bool, title: str, xlabel: str, ylabel: str) -> Any:
+    """Axis labels, title and a legend of one entry per name; a figure made here laid out."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    _legend(ax, fontsize=7, loc="best", framealpha=0.9)
+    if made:
+        ax.figure.tight_layout()
+    return ax
+
+
 def _predicted_surface(predict: Any, grid: Array, r: int) -> tuple[Array, int]:
     """A reader's predict(X) over the grid: P(class 1) in [0, 1], or labels 0..K-1."""
     if not callable(predict):
@@ -230,13 +240,7 @@ def decision_boundary(X: Array, Y: Array, params: Mapping[str, Array] | None = N
         ax.pcolormesh(g1, g2, surface, cmap=cmap, vmin=-0.5, vmax=K - 0.5, alpha=0.35,
                       shading="auto")
     _scatter(ax, X, labels)
-    ax.set_xlabel("x1")
-    ax.set_ylabel("x2")
-    ax.set_title(heading)
-    _legend(ax, fontsize=7, loc="best", framealpha=0.8)
-    if made:
-        ax.figure.tight_layout()
-    return ax
+    return _finish(ax, made, heading, "x1", "x2")
 
 
 def _plane_data(X: Any) -> Array:
@@ -280,13 +284,7 @@ def function_fit(X: Array, Y: Array, params: Mapping[str, Array],
                    gid="mlp_fn.target")
     ax.plot(x[0], curve[0], color=OKABE_ITO[(4 + len(fits)) % 8], linewidth=1.8, zorder=2,
             label=label or "network a[L](x)", gid="mlp_fn.fit")
-    ax.set_xlabel("x")
-    ax.set_ylabel("y")
-    ax.set_title(heading)
-    _legend(ax, fontsize=7, loc="best", framealpha=0.9)
-    if made:
-        ax.figure.tight_layout()
-    return ax
+    return _finish(ax, made, heading, "x", "y")
 
 
 def learning_curves(history: Mapping[str, Any], *, ax: Any = None, title: str | None = None,
