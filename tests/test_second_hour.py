@@ -124,3 +124,21 @@ def test_every_generator_returns_labels_in_one_layout() -> None:
 def test_train_test_split_on_rows_names_X() -> None:
     with pytest.raises(ValueError, match=r"^X: .*one example per row; pass X\.T"):
         mf.data.train_test_split(X.T, Y[0])
+
+
+def test_a_callback_that_declares_every_is_called_on_those_epochs_only() -> None:
+    Xx, Yx = mf.data.xor()
+    seen: list[int] = []
+
+    def watch(epoch: int, params: Any, history: Any) -> None:
+        seen.append(epoch)
+
+    watch.every = 4  # type: ignore[attr-defined]
+    mf.train(Xx, Yx, mf.init_params([2, 3, 1]), ["tanh", "sigmoid"], "bce", learning_rate=0.1,
+             epochs=10, callback=watch)
+    assert seen == [3, 7, 9]  # epochs 4 and 8 done, and the last (epoch index 9)
+    seen.clear()
+    mf.train(Xx, Yx, mf.init_params([2, 3, 1]), ["tanh", "sigmoid"], "bce", learning_rate=0.1,
+             epochs=3, callback=lambda e, p, h: seen.append(e))
+    assert seen == [0, 1, 2]  # without the attribute: every epoch
+    assert mf.callbacks.progress_callback(1000, every=250).every == 250  # type: ignore[attr-defined]

@@ -265,7 +265,10 @@ AfterEpoch = Callable[[TrainingState, History], None]
 def run_loop(run: Run, state: TrainingState, history: History, callback: Callback | None,
              after_epoch: AfterEpoch | None = None) -> tuple[TrainingState, History]:
     """Epochs from ``state`` until the run is finished; ``after_epoch`` (a checkpoint's writer)
-    and ``callback`` see each new state."""
+    sees each new state, ``callback`` each one, or every ``callback.every`` epochs and the last
+    when it declares that attribute (``progress_callback`` does)."""
+    every = getattr(callback, "every", 1)
+    every = every if isinstance(every, int) and not isinstance(every, bool) and every > 0 else 1
     with np.errstate(all="ignore"):  # overflow is caught as a non-finite cost, not warned
         while not finished(state, run):
             try:
@@ -276,8 +279,8 @@ def run_loop(run: Run, state: TrainingState, history: History, callback: Callbac
             history = recorded(history, record, state, run)
             if after_epoch is not None:
                 after_epoch(state, history)
-            if callback is not None:  # it sees read-only arrays, so it cannot disturb the loop
-                opt = state.opt_state
+            if callback is not None and (state.epoch % every == 0 or finished(state, run)):
+                opt = state.opt_state  # it sees read-only arrays: it cannot disturb the loop
                 callback(state.epoch - 1, _read_only(state.params), {**history, "opt_state": {
                     "step": opt["step"], "slots": {s: _read_only(a) for s, a in
                                                    opt["slots"].items()}}})
@@ -367,7 +370,9 @@ def train(
             cost and return the params of the best epoch.
 
         Watching and surviving:
-        callback: called as callback(epoch, params, history) after every epoch.
+        callback: called as callback(epoch, params, history) after every epoch; one with an
+            attribute ``every`` (an int, as ``progress_callback`` has) only every that many
+            epochs and after the last.
         checkpoint: a path. The run's state is written there atomically at most every
             ``checkpoint_every`` seconds (10 by default) and when the run ends, so a crash loses
             at most that much work; the same call run again continues from it and ends bit for
