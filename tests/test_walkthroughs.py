@@ -280,3 +280,15 @@ def test_side_by_side_gives_the_same_report_bit_for_bit(tmp_path: Path) -> None:
     assert printed[1] == printed[2] and "HTML report: OUT/report.html" in printed[1]
     for path in (tmp_path / "1").rglob("*.json"):
         assert path.read_bytes() == (tmp_path / "2" / path.relative_to(tmp_path / "1")).read_bytes()
+
+
+def test_a_claims_reason_opens_with_the_verdict_its_numbers_give() -> None:
+    from walkthroughs._report import record_claim
+
+    yes = record_claim("w", "f", "a claim", "measured 1.0", True, "the measurement")
+    no = record_claim("w", "f", "a claim", "measured 0.0", False, "the measurement")
+    assert (yes["verdict"], yes["reason"]) == ("match", "holds: the measurement")
+    assert (no["verdict"], no["reason"]) == ("differs", "does not hold: the measurement")
+    for name in ("common_mistakes_experiments", "x_squared_experiment", "remedies"):
+        for r in namespace(name)["RECORDS"]:  # no fixed "holds" left inside a sentence
+            assert not r["reason"].split(": ", 1)[1].startswith("holds"), r["figure"]

@@ -107,10 +107,12 @@ def record_band(walkthrough: str, figure: str, documented: str, reproduced: str,
 def record_claim(walkthrough: str, figure: str, claim: str, evidence: str, holds: bool,
                  reason: str) -> Record:
     """A qualitative claim: 'match' when the measurements bear it out, 'differs' when they do
-    not; ``evidence`` holds the numbers, ``reason`` where the claim holds and where it fails."""
+    not; ``evidence`` holds the numbers, ``reason`` what they show. The reason opens with the
+    verdict in words, written here from ``holds``, so no sentence can say "holds" beside
+    numbers that do not."""
     return {"walkthrough": walkthrough, "figure": figure, "documented": _normal(claim),
             "reproduced": _normal(evidence), "verdict": "match" if holds else "differs",
-            "reason": reason}
+            "reason": ("holds: " if holds else "does not hold: ") + reason}
 
 
 def check(name: str, ok: bool, detail: str = "") -> Check:

@@ -136,8 +136,8 @@ RECORDS: list[Record] = [
                  "relatively well.",
                  f"best median MSE of tanh by width {fmt(best['tanh'])}",
                  len(tanh_ok_at) == len(wide),
-                 f"holds at widths {tanh_ok_at} of {wide} (tanh no worse than sigmoid and within "
-                 f"10x of ReLU); with the course's 0.01 init tanh stalls at "
+                 f"tanh is no worse than sigmoid and within 10x of ReLU at widths {tanh_ok_at} "
+                 f"of {wide}; with the course's 0.01 init tanh stalls at "
                  f"{sensitivity['random 0.01, full batch']['tanh']:.2e} (predicts the mean)"),
     record_claim(NAME, "ReLU", "A rectified linear (ReLU) activation function performs "
                  "extremely poorly.",
