@@ -294,7 +294,8 @@ def loss_for(loss: Any, output_activation: ActivationSpec) -> str:
 def check_targets(Y: Any, n_y: int, m: int, loss: str, dtype: np.dtype[Any]) -> Array:
     """Y of shape (n_y, m) fitting the loss, returned as an array of ``dtype``: {0, 1} for bce,
     one-hot columns for cce, finite reals for the squared errors. Integer and boolean labels are
-    accepted (and converted): labels are naturally integers."""
+    accepted (and converted): labels are naturally integers. For cce a (1, m) row of class
+    indices 0..K-1, the layout the data generators return, stands for its one-hot columns."""
     if not isinstance(Y, np.ndarray) or type(Y) is not np.ndarray or Y.dtype.kind not in "fiub":
         raise TypeError(f"Y: expected a NumPy array of numbers, got {check.describe(Y)}")
     if Y.ndim != 2:
@@ -303,6 +304,11 @@ def check_targets(Y: Any, n_y: int, m: int, loss: str, dtype: np.dtype[Any]) -> 
             hint = "; a 1-D vector of labels becomes the course layout with Y.reshape(1, -1)"
         raise ValueError(f"Y: expected a 2-D array of shape ({n_y}, {m}), got shape "
                          f"{Y.shape}{hint}")
+    if loss == "cce" and Y.shape == (1, m) and n_y > 1:
+        labels = Y[0]
+        if np.isfinite(labels).all() and (labels == np.round(labels)).all() and \
+                labels.min() >= 0 and labels.max() < n_y:  # class indices, as the generators give
+            Y = (labels.astype(np.int64) == np.arange(n_y).reshape(-1, 1))  # one-hot columns
     if Y.shape != (n_y, m):
         hint = ""
         if Y.shape == (m, n_y):

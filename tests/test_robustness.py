@@ -77,7 +77,7 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
     ("cce not one-hot", lambda: train(params=P3, Y=Y3 * 0.5, activations=["tanh", "softmax"],
                                       loss="cce"), ValueError,
      r"Y: cce expects one-hot columns.*one_hot"),
-    ("cce with labels", lambda: train(params=P3, Y=np.zeros((1, 5)),
+    ("cce with labels out of range", lambda: train(params=P3, Y=np.full((1, 5), 7.0),
                                       activations=["tanh", "softmax"], loss="cce"), ValueError,
      r"Y: expected shape \(3, 5\).*one-hot targets of shape \(K, m\)"),
     ("softmax hidden", lambda: mf.forward(X, P, ["softmax", "sigmoid"]), ValueError,

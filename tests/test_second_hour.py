@@ -116,6 +116,11 @@ def test_every_generator_returns_labels_in_one_layout() -> None:
         assert Yg.ndim == 2 and Yg.shape[1] == Xg.shape[1] and Yg.dtype.kind == "f", name
     Xb, Yb = made["blobs"]
     assert mf.one_hot(Yb).shape == (3, 30)  # whole-number float labels are class indices
+    p3 = mf.init_params([2, 4, 3], seed=0)
+    by_row, _ = mf.train(Xb, Yb, p3, ["tanh", "softmax"], "cce", learning_rate=0.3, epochs=3)
+    by_onehot, _ = mf.train(Xb, mf.one_hot(Yb), p3, ["tanh", "softmax"], "cce",
+                            learning_rate=0.3, epochs=3)
+    assert all(by_row[k].tobytes() == by_onehot[k].tobytes() for k in p3)  # train takes it too
     net = model.fit(model.network(2, [[4, "tanh"], [3, "softmax"]], "multiclass_log_loss"),
                     Xb.T, Yb, epochs=2)
     assert net["classes"] == [0, 1, 2]
