@@ -108,15 +108,15 @@ def _encode(history: History, start: int) -> bytes:
     return np.array(rows, dtype="<f8").reshape(-1, _RECORD).tobytes()
 
 
-def _save(path: str | os.PathLike[str], prints: dict[str, str], run: Run, first: int,
-          state: TrainingState, history: History, written: int) -> int:
+def _save(path: str | os.PathLike[str], prints: dict[str, str], state: TrainingState,
+          history: History, written: int) -> int:
     """Append the epochs since ``written`` to the history file, then replace the archive.
     Returns how many epochs the files now hold."""
     n = len(history["cost"])
     log = _history_path(path)
     append_bytes(log, _encode(history, written), keep=written * _RECORD * 8)
     es = state.early_stopping
-    record = {"fingerprint": prints, "epoch": state.epoch, "first": first,
+    record = {"fingerprint": prints, "epoch": state.epoch,
               "step": state.opt_state["step"], "epochs_recorded": n,
               "best_cost": es.best_cost if math.isfinite(es.best_cost) else None,
               "best_epoch": es.best_epoch, "waited": es.waited}
@@ -153,7 +153,7 @@ def _load(path: str | os.PathLike[str], prints: dict[str, str], run: Run,
                          f"afresh") from None
     try:
         saved = dict(record["fingerprint"])
-        epoch, first, step = int(record["epoch"]), int(record["first"]), int(record["step"])
+        epoch, step = int(record["epoch"]), int(record["step"])
         n = int(record["epochs_recorded"])
         best = record["best_cost"]
         es = (math.inf if best is None else float(best), int(record["best_epoch"]),
@@ -164,8 +164,7 @@ def _load(path: str | os.PathLike[str], prints: dict[str, str], run: Run,
         if saved.get(arg) != prints[arg]:
             raise ValueError(f"{where} was written by a training call with another {arg}; "
                              f"delete it or pass another path to start afresh")
-    if first != start.epoch:
-        raise ValueError(f"{where} was written by a training call with another opt_state")
+    first = start.epoch  # the epoch count the starting optimizer state gives (fingerprinted)
     if epoch > run.end_epoch:
         raise ValueError(f"epochs: {where} holds {epoch - first} epochs, more than the "
                          f"{run.end_epoch - first} asked for; ask for at least as many")
@@ -225,16 +224,16 @@ def checkpointed(path: str | os.PathLike[str], every: Any, run: Run, start: Trai
     else:
         state, history, written = loaded
         truncate_to(_history_path(path), written * _RECORD * 8)
-    first, last_write = start.epoch, time.monotonic()
+    last_write = time.monotonic()
 
     def after_epoch(state: TrainingState, history: History) -> None:
         nonlocal written, last_write
         if time.monotonic() - last_write >= interval:
-            written = _save(path, prints, run, first, state, history, written)
+            written = _save(path, prints, state, history, written)
             last_write = time.monotonic()
 
     before = len(history["cost"])
     state, history = run_loop(run, state, history, callback, after_epoch)
     if loaded is None or len(history["cost"]) > before or written < len(history["cost"]):
-        _save(path, prints, run, first, state, history, written)
+        _save(path, prints, state, history, written)
     return state, history

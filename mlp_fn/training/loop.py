@@ -120,7 +120,7 @@ def train_step(
                            seed, Xb.dtype)
     with np.errstate(all="ignore"):  # overflow is reported below, not warned
         new, opt, J = step(Xb, Yb, wb, start.params, start.opt_state,
-                           float(run.optimizer.learning_rate(0)), masks, run)
+                           learning_rate_at(run, 0), masks, run)
     if not math.isfinite(J) or not all(np.isfinite(a).all() for a in new.values()):
         raise ValueError(f"params: the step overflowed (J = {J}, or NaN or inf in the new "
                          f"params); lower learning_rate, standardize X, or pass clip_norm")
