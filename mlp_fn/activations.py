@@ -17,15 +17,14 @@ already checked at their own entry, inside one ``np.errstate`` for the whole pas
 
 from __future__ import annotations
 
-import functools
 import math
-from collections.abc import Callable
-from typing import ParamSpec, TypedDict, TypeVar
+from typing import Any, TypedDict
 
 import numpy as np
 
 from numpy.typing import ArrayLike
 
+from mlp_fn._internal.arrays import backend, dtype_name, is_array
 from mlp_fn._internal.inputs import cast, real_array, result
 from mlp_fn._internal.names import resolve
 
@@ -34,9 +33,10 @@ __all__ = ["ACTIVATIONS", "ACTIVATION_ALIASES", "OUTPUT_ONLY", "LEAKY_ALPHA", "A
            "leaky_relu", "leaky_relu_derivative", "gelu", "gelu_derivative", "identity",
            "identity_derivative", "quadratic", "quadratic_derivative", "softmax", "softmax_jvp",
            "custom_activation", "canonical_activation", "activation_entry", "label",
-           "classes_in_rows"]
-from mlp_fn._internal.types import (ActivationFn, ActivationSpec, Array, BackwardFn, CustomActivation,
-                           DerivativeFn)
+           "classes_in_rows", "Formulas"]
+from mlp_fn._internal.types import (ActivationFn, ActivationSpec, Array, BackwardFn,
+                                    BackwardFormula, CustomActivation, DerivativeFn,
+                                    DerivativeFormula, Formula, Namespace)
 
 #: Slope of leaky ReLU for z <= 0, as in the chapter (alpha = 0.01).
 LEAKY_ALPHA = 0.01
@@ -53,85 +53,95 @@ _GELU_CLIP = 30.0
 # The formulas, on float arrays (the registry's entries)
 # ----------------------------------------------------------------------------------------------
 
-def _sigmoid(Z: Array) -> Array:
+def _sigmoid(Z: Array, xp: Namespace) -> Array:
     # For z below about -709 (float64; -88 in float32) e^(-z) overflows to inf and
     # 1 / (1 + inf) = 0, exactly the limit; the callers run it with NumPy's warnings off.
-    A: Array = 1.0 / (1.0 + np.exp(-Z))
+    A: Array = 1.0 / (1.0 + xp.exp(-Z))
     return A
 
 
-def _sigmoid_derivative(Z: Array, A: Array | None = None) -> Array:
-    s = _sigmoid(Z) if A is None else A
+def _sigmoid_derivative(Z: Array, A: Array | None, xp: Namespace) -> Array:
+    s = _sigmoid(Z, xp) if A is None else A
     return s * (1.0 - s)
 
 
-def _tanh(Z: Array) -> Array:
-    return np.tanh(Z)
-
-
-def _tanh_derivative(Z: Array, A: Array | None = None) -> Array:
-    t = np.tanh(Z) if A is None else A
-    return 1.0 - t * t
-
-
-def _relu(Z: Array) -> Array:
-    return np.maximum(Z, 0.0)
-
-
-def _relu_derivative(Z: Array, A: Array | None = None) -> Array:
-    return (Z > 0.0).astype(Z.dtype)
-
-
-def _leaky_relu(Z: Array, alpha: float = LEAKY_ALPHA) -> Array:
-    return np.where(Z > 0, Z, alpha * Z)
-
-
-def _leaky_relu_derivative(Z: Array, A: Array | None = None, alpha: float = LEAKY_ALPHA) -> Array:
-    one = np.ones((), dtype=Z.dtype)
-    return np.where(Z > 0, one, np.asarray(alpha, dtype=Z.dtype))
-
-
-def _gelu(Z: Array) -> Array:
-    Zc = np.clip(Z, -_GELU_CLIP, _GELU_CLIP)
-    u = _GELU_C * (Zc + _GELU_K * Zc * Zc * Zc)
-    return 0.5 * Z * (1.0 + np.tanh(u))
-
-
-def _gelu_derivative(Z: Array, A: Array | None = None) -> Array:
-    # Clipped as in _gelu: beyond |z| = 30, 1 - t^2 is exactly 0 and the second term vanishes.
-    Zc = np.clip(Z, -_GELU_CLIP, _GELU_CLIP)
-    Z2 = Zc * Zc
-    t = np.tanh(_GELU_C * Zc * (1.0 + _GELU_K * Z2))
-    return 0.5 * (1.0 + t) + 0.5 * Zc * (1.0 - t * t) * _GELU_C * (1.0 + 3.0 * _GELU_K * Z2)
-
-
-def _identity(Z: Array) -> Array:
-    return Z
-
-
-def _identity_derivative(Z: Array, A: Array | None = None) -> Array:
-    return np.ones_like(Z)
-
-
-def _quadratic(Z: Array) -> Array:
-    return Z * Z
-
-
-def _quadratic_derivative(Z: Array, A: Array | None = None) -> Array:
-    return 2.0 * Z
-
-
-def _softmax(Z: Array) -> Array:
-    # softmax(z - c) = softmax(z) for any constant c; with c the column maximum every exponent
-    # is at most 0, so nothing overflows.
-    e: Array = np.exp(Z - Z.max(axis=0, keepdims=True))
-    A: Array = e / e.sum(axis=0, keepdims=True)
+def _tanh(Z: Array, xp: Namespace) -> Array:
+    A: Array = xp.tanh(Z)
     return A
 
 
-def _softmax_jvp(A: Array, V: Array) -> Array:
-    AV: Array = (A * V).sum(axis=0, keepdims=True)
-    return A * (V - AV)
+def _tanh_derivative(Z: Array, A: Array | None, xp: Namespace) -> Array:
+    t = xp.tanh(Z) if A is None else A
+    d: Array = 1.0 - t * t
+    return d
+
+
+def _relu(Z: Array, xp: Namespace) -> Array:
+    A: Array = xp.maximum(Z, 0.0)
+    return A
+
+
+def _relu_derivative(Z: Array, A: Array | None, xp: Namespace) -> Array:
+    d: Array = xp.astype(Z > 0.0, Z.dtype)
+    return d
+
+
+def _leaky_relu(Z: Array, xp: Namespace, alpha: float = LEAKY_ALPHA) -> Array:
+    A: Array = xp.where(Z > 0, Z, alpha * Z)
+    return A
+
+
+def _leaky_relu_derivative(Z: Array, A: Array | None, xp: Namespace,
+                           alpha: float = LEAKY_ALPHA) -> Array:
+    d: Array = xp.where(Z > 0, xp.ones_like(Z), alpha)
+    return d
+
+
+def _gelu(Z: Array, xp: Namespace) -> Array:
+    Zc = xp.clip(Z, -_GELU_CLIP, _GELU_CLIP)
+    u = _GELU_C * (Zc + _GELU_K * Zc * Zc * Zc)
+    A: Array = 0.5 * Z * (1.0 + xp.tanh(u))
+    return A
+
+
+def _gelu_derivative(Z: Array, A: Array | None, xp: Namespace) -> Array:
+    # Clipped as in _gelu: beyond |z| = 30, 1 - t^2 is exactly 0 and the second term vanishes.
+    Zc = xp.clip(Z, -_GELU_CLIP, _GELU_CLIP)
+    Z2 = Zc * Zc
+    t = xp.tanh(_GELU_C * Zc * (1.0 + _GELU_K * Z2))
+    return 0.5 * (1.0 + t) + 0.5 * Zc * (1.0 - t * t) * _GELU_C * (  # type: ignore[no-any-return]
+        1.0 + 3.0 * _GELU_K * Z2)
+
+
+def _identity(Z: Array, xp: Namespace) -> Array:
+    return Z
+
+
+def _identity_derivative(Z: Array, A: Array | None, xp: Namespace) -> Array:
+    d: Array = xp.ones_like(Z)
+    return d
+
+
+def _quadratic(Z: Array, xp: Namespace) -> Array:
+    return Z * Z
+
+
+def _quadratic_derivative(Z: Array, A: Array | None, xp: Namespace) -> Array:
+    return 2.0 * Z
+
+
+def _softmax(Z: Array, xp: Namespace) -> Array:
+    # softmax(z - c) = softmax(z) for any constant c; with c the column maximum every exponent
+    # is at most 0, so nothing overflows.
+    e = xp.exp(Z - xp.max(Z, axis=0, keepdims=True))
+    A: Array = e / xp.sum(e, axis=0, keepdims=True)
+    return A
+
+
+def _softmax_jvp(A: Array, V: Array, xp: Namespace) -> Array:
+    AV = xp.sum(A * V, axis=0, keepdims=True)
+    JV: Array = A * (V - AV)
+    return JV
 
 
 # ----------------------------------------------------------------------------------------------
@@ -191,7 +201,7 @@ def relu_derivative(Z: ArrayLike, A: ArrayLike | None = None) -> Array:
 
 def leaky_relu(Z: ArrayLike, alpha: float = LEAKY_ALPHA) -> Array:
     """LeakyReLU(z) = z if z > 0 else alpha * z (alpha = 0.01 as in the chapter)."""
-    return result("leaky_relu", _leaky_relu, real_array("Z", Z), _alpha(alpha))
+    return result("leaky_relu", _leaky_relu, real_array("Z", Z), alpha=_alpha(alpha))
 
 
 def leaky_relu_derivative(Z: ArrayLike, A: ArrayLike | None = None,
@@ -202,7 +212,8 @@ def leaky_relu_derivative(Z: ArrayLike, A: ArrayLike | None = None,
     input gives float output, so alpha is never lost to an integer cast.
     """
     Zf, Af = _z_and_a(Z, A)
-    return result("leaky_relu_derivative", _leaky_relu_derivative, Zf, Af, _alpha(alpha))
+    return result("leaky_relu_derivative", _leaky_relu_derivative, Zf, Af,
+                  alpha=_alpha(alpha))
 
 
 def gelu(Z: ArrayLike) -> Array:
@@ -281,25 +292,54 @@ def softmax_jvp(A: ArrayLike, V: ArrayLike) -> Array:
     Af, Vf = real_array("A", A), real_array("V", V)
     classes_in_rows("A", Af)
     if Vf.shape != Af.shape:
-        raise ValueError(f"V: expected A's shape {Af.shape}, got {Vf.shape}")
+        raise ValueError(f"V: expected A's shape {tuple(Af.shape)}, got {tuple(Vf.shape)}")
     # One dtype for both: float32 if either was given as float32 and neither as float64 (an
     # integer array is converted, so it does not make a float32 partner float64).
-    given = [np.asarray(a).dtype for a in (A, V) if np.asarray(a).dtype.kind == "f"]
-    dt = np.float32 if given and all(d == np.float32 for d in given) else np.float64
+    given = [d for d in (_float_name(A), _float_name(V)) if d is not None]
+    xp = backend(A=Af, V=Vf).xp
+    dt = xp.float32 if given and all(d == "float32" for d in given) else xp.float64
     return result("softmax_jvp", _softmax_jvp, cast("A", Af, dt), cast("V", Vf, dt))
 
 
-def _softmax_backward(dA: Array, Z: Array, A: Array) -> Array:
-    return _softmax_jvp(A, dA)
+def _float_name(a: Any) -> str | None:
+    """'float32' or 'float64' where ``a`` was given as floats of that dtype (of any library),
+    else None."""
+    dt = a.dtype if is_array(a) else np.asarray(a).dtype
+    name = dtype_name(dt)
+    return name if name in ("float32", "float64") else None
 
 
-def _chain(derivative: DerivativeFn) -> BackwardFn:
+def _softmax_backward(dA: Array, Z: Array, A: Array, xp: Namespace) -> Array:
+    return _softmax_jvp(A, dA, xp)
+
+
+def _chain(derivative: DerivativeFormula) -> BackwardFormula:
     """dZ = dA * g'(Z): the element-wise chain rule for a derivative g'(Z, A)."""
+
+    def backward(dA: Array, Z: Array, A: Array, xp: Namespace) -> Array:
+        return dA * derivative(Z, A, xp)
+
+    return backward
+
+
+def _chain_custom(derivative: DerivativeFn) -> BackwardFn:
+    """dZ = dA * g'(Z) for a reader's own derivative g'(Z, A)."""
 
     def backward(dA: Array, Z: Array, A: Array) -> Array:
         return dA * derivative(Z, A)
 
     return backward
+
+
+class Formulas(TypedDict):
+    """What forward and backward compute a layer's activation with, in the namespace ``xp`` of
+    its arrays: g(Z, xp) and the backward step dZ = backward(dA, Z, A, xp); for a registered
+    activation also its printable formulas (None for a reader's own)."""
+
+    g: Formula
+    backward: BackwardFormula
+    formula: str | None
+    derivative_formula: str | None
 
 
 class Activation(TypedDict):
@@ -318,8 +358,8 @@ _GELU_T = f"tanh({_GELU_C:.10f}*(z + {_GELU_K}*z*z*z))"
 
 #: The bare formulas, which forward, backward and train call inside one ``np.errstate`` for the
 #: whole pass (entering it for each call would cost about 1 us, as much as a sigmoid of a small
-#: array).
-_FORMULAS: dict[str, Activation] = {
+#: array), with the namespace xp of the pass.
+_FORMULAS: dict[str, Formulas] = {
     "sigmoid": {"g": _sigmoid, "backward": _chain(_sigmoid_derivative),
                 "formula": "1/(1 + exp(-z))", "derivative_formula": "a*(1 - a)"},
     "tanh": {"g": _tanh, "backward": _chain(_tanh_derivative),
@@ -340,27 +380,28 @@ _FORMULAS: dict[str, Activation] = {
                 "formula": "exp(z)/(sum_k exp(z_k))", "derivative_formula": "J^T dA"},
 }
 
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
+def _public(entry: Formulas) -> Activation:
+    """A registry entry for readers to call, ``g(Z)`` and ``backward(dA, Z, A)``: in the
+    namespace of the arrays given, with NumPy's warnings off."""
+    g, step = entry["g"], entry["backward"]
 
-
-def _quiet(formula: Callable[_P, _R]) -> Callable[_P, _R]:
-    """``formula`` run with NumPy's floating-point warnings off."""
-
-    @functools.wraps(formula)
-    def quiet(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+    def g_public(Z: Array) -> Array:
         with np.errstate(all="ignore"):
-            return formula(*args, **kwargs)
+            return g(Z, backend(Z=Z).xp)
 
-    return quiet
+    def backward_public(dA: Array, Z: Array, A: Array) -> Array:
+        with np.errstate(all="ignore"):
+            return step(dA, Z, A, backend(dA=dA, Z=Z, A=A).xp)
+
+    return {"g": g_public, "backward": backward_public,
+            "formula": entry["formula"] or "", "derivative_formula": entry["derivative_formula"]
+            or ""}
 
 
 #: Every activation's name with its function g and backward step dZ = dA * g'(Z), for readers
 #: to call: each runs with NumPy's warnings off, so an input that saturates it (sigmoid of -1e4)
 #: gives the limit silently. A copy: changing it changes nothing in forward or train.
-ACTIVATIONS: dict[str, Activation] = {
-    name: {**entry, "g": _quiet(entry["g"]), "backward": _quiet(entry["backward"])}
-    for name, entry in _FORMULAS.items()}
+ACTIVATIONS: dict[str, Activation] = {name: _public(entry) for name, entry in _FORMULAS.items()}
 
 #: Other names for the same functions (003 says 'linear'; 'logistic' is scikit-learn's sigmoid).
 #: Case and separators never count, so 001's 'ReLU' and 'GeLU' need no entry here.
@@ -408,14 +449,19 @@ def custom_activation(name: str, g: ActivationFn, derivative: DerivativeFn) -> C
         if out.shape != probe.shape or out.dtype.kind != "f" or not np.isfinite(out).all():
             raise ValueError(f"{arg}: on a (2, 3) float array it must return finite floats of "
                              f"the same shape, got {out.dtype} of shape {out.shape}")
-    return {"name": name, "g": g, "derivative": derivative, "backward": _chain(derivative)}
+    return {"name": name, "g": g, "derivative": derivative,
+            "backward": _chain_custom(derivative)}
 
 
-def activation_entry(spec: ActivationSpec) -> Activation | CustomActivation:
-    """A canonical activation's functions {g, backward}, or a reader's own as it is."""
+def activation_entry(spec: ActivationSpec) -> Formulas:
+    """The functions {g, backward} a layer computes with, in the namespace xp of its arrays: a
+    canonical activation's formulas, or a reader's own functions (which take no xp: they are
+    written for the arrays they are given)."""
     if isinstance(spec, str):
         return _FORMULAS[spec]
-    return spec
+    g, step = spec["g"], spec["backward"]
+    return {"g": lambda Z, xp: g(Z), "backward": lambda dA, Z, A, xp: step(dA, Z, A),
+            "formula": None, "derivative_formula": None}
 
 
 def label(spec: ActivationSpec) -> str:

@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mlp_fn._internal import checks as check
-from mlp_fn._internal.frozen import frozen_dict
+from mlp_fn._internal.arrays import backend_for, from_host, hand_back_dict
 from mlp_fn._internal.names import resolve
 from mlp_fn._internal.types import Params
 from mlp_fn.network import keys
@@ -58,6 +58,8 @@ def init_params(
     dtype: npt.DTypeLike = np.float64,
     scale: float | None = None,
     norm: str | None = None,
+    xp: Any = None,
+    device: Any = None,
 ) -> Params:
     """Parameters of an L-layer network with sizes ``layer_dims = [n0, n1, ..., nL]``.
 
@@ -74,15 +76,22 @@ def init_params(
         norm: None, 'batch' or 'layer': every hidden layer l < L is normalised
             (``mlp_fn.normalization``): it gets gamma{l} = 1 and beta{l} = 0 of shape (n[l], 1)
             in place of b{l}, and for 'batch' the running statistics mu{l} = 0, sigma2{l} = 1.
+        xp: the array library the params are made in: None (NumPy), or a namespace such as
+            ``torch``, ``cupy``, ``jax.numpy`` or ``array_api_strict``; every core function
+            then computes in it.
+        device: where they live in that library (``"cuda"``, ...; None: its default).
 
     Returns:
-        {"W1": (n1, n0), "b1": (n1, 1), ..., "WL": (nL, n[L-1]), "bL": (nL, 1)}, read-only.
+        {"W1": (n1, n0), "b1": (n1, 1), ..., "WL": (nL, n[L-1]), "bL": (nL, 1)}, read-only on
+        NumPy. The draws are made on the host by NumPy's generator and cast there, then moved:
+        the same seed gives the same params, bit for bit, in every library and on every device.
     """
     dims = _layer_dims(layer_dims)
     method = resolve("method", method, INITS, INIT_ALIASES)
     fixed = None if scale is None else check.nonnegative_float("scale", scale)
     kind = None if norm is None else resolve("norm", norm, {"batch": 0, "layer": 0})
     dt = check.float_dtype("dtype", dtype)
+    b = backend_for(xp, device)
     rng = np.random.default_rng(check.seed(seed))
     scale_of = INITS[method]
     params: dict[str, Any] = {}
@@ -103,7 +112,7 @@ def init_params(
             if kind == "batch":
                 params[k.mu] = np.zeros((n, 1), dtype=dt)
                 params[k.sigma2] = np.ones((n, 1), dtype=dt)
-    return frozen_dict(params)
+    return hand_back_dict({k: from_host(a, b) for k, a in params.items()}, b)
 
 
 def _layer_dims(dims: Any) -> list[int]:

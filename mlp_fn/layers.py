@@ -30,9 +30,10 @@ from typing import Any
 import numpy as np
 
 from mlp_fn._internal import checks as check
+from mlp_fn._internal.arrays import NUMPY, Backend, backend, from_host
 from mlp_fn._internal.frozen import frozen_dict
-from mlp_fn._internal.types import ActivationSpec, Array, CustomActivation
-from mlp_fn.activations import OUTPUT_ONLY, Activation, activation_entry, classes_in_rows
+from mlp_fn._internal.types import ActivationSpec, Array, Namespace
+from mlp_fn.activations import OUTPUT_ONLY, Formulas, activation_entry, classes_in_rows
 from mlp_fn.network import activation_spec
 
 __all__ = ["linear", "activate", "mask", "skip", "unmask", "activate_backward",
@@ -49,9 +50,9 @@ def linear(A_prev: Array, W: Array, b: Array | None) -> Array:
     return W @ A_prev if b is None else W @ A_prev + b
 
 
-def activate(Z: Array, g: Activation | CustomActivation) -> Array:
+def activate(Z: Array, g: Formulas, xp: Namespace) -> Array:
     """A[l] = g[l](Z[l])."""
-    return g["g"](Z)
+    return g["g"](Z, xp)
 
 
 def mask(A: Array, D: Array) -> Array:
@@ -69,23 +70,25 @@ def unmask(dA: Array, D: Array) -> Array:
     return dA * D
 
 
-def activate_backward(dA: Array, Z: Array, A: Array, g: Activation | CustomActivation) -> Array:
+def activate_backward(dA: Array, Z: Array, A: Array, g: Formulas, xp: Namespace) -> Array:
     """dZ[l] = dA[l] * g[l]'(Z[l]) (for softmax the Jacobian-vector product); A = g(Z)."""
-    return g["backward"](dA, Z, A)
+    return g["backward"](dA, Z, A, xp)
 
 
-def weight_gradients(dZ: Array, A_prev: Array) -> tuple[Array, Array]:
+def weight_gradients(dZ: Array, A_prev: Array, xp: Namespace) -> tuple[Array, Array]:
     """dW[l] = (1/m) dZ[l] A[l-1]^T,  db[l] = (1/m) sum_i dZ[l](i),  m = A[l-1].shape[1]."""
     m = A_prev.shape[1]
-    return (dZ @ A_prev.T) / m, np.sum(dZ, axis=1, keepdims=True) / m
+    return (dZ @ A_prev.T) / m, xp.sum(dZ, axis=1, keepdims=True) / m
 
 
 def draw_masks(shapes: Mapping[str, tuple[int, int]], keep_prob: float, seed: Any,
-               dtype: Any) -> dict[str, Array]:
+               dtype: Any, b: Backend = NUMPY) -> dict[str, Array]:
     """D[l] = (U < keep_prob) / keep_prob for each "D{l}" of ``shapes``, U ~ Uniform[0, 1) of
-    that shape, drawn from ``seed`` in that order."""
+    that shape, drawn from ``seed`` in that order: on the host, by NumPy's generator, in
+    ``dtype`` (a NumPy dtype), then moved to the backend ``b`` (so every library gets the same
+    masks)."""
     rng = np.random.default_rng(seed)
-    return {key: (rng.random(shape) < keep_prob).astype(dtype) / keep_prob
+    return {key: from_host((rng.random(shape) < keep_prob).astype(dtype) / keep_prob, b)
             for key, shape in shapes.items()}
 
 
@@ -114,7 +117,8 @@ def linear_forward(A_prev: Array, W: Array, b: Array) -> Array:
         raise ValueError(f"b: expected shape ({W.shape[0]}, 1) to match W of shape {W.shape}, "
                          f"got {b.shape}")
     check.same_dtype(W=W, A_prev=A_prev, b=b)
-    Z: Array = check.finite_result("linear_forward", linear, A_prev, W, b)
+    Z: Array = check.finite_result("linear_forward", linear, A_prev, W, b,
+                                   b=backend(W=W, A_prev=A_prev, b=b))
     return Z
 
 
@@ -124,7 +128,9 @@ def activation_forward(Z: Array, activation: ActivationSpec) -> Array:
     Z = check.matrix("Z", Z, "(n[l], m)")
     if isinstance(name, str) and name in OUTPUT_ONLY:
         classes_in_rows("Z", Z)  # softmax over one row: one class, refused with the fix
-    A: Array = check.finite_result("activation_forward", activate, Z, activation_entry(name))
+    be = backend(Z=Z)
+    A: Array = check.finite_result("activation_forward", activate, Z, activation_entry(name),
+                                   be.xp, b=be)
     return A
 
 
@@ -151,8 +157,9 @@ def linear_backward(dZ: Array, A_prev: Array, W: Array) -> tuple[Array, Array, A
         raise ValueError(f"A_prev: expected shape ({W.shape[1]}, {dZ.shape[1]}) to match W "
                          f"{W.shape} and dZ {dZ.shape}, got {A_prev.shape}")
     check.same_dtype(W=W, dZ=dZ, A_prev=A_prev)
-    dW, db = check.finite_result("linear_backward", weight_gradients, dZ, A_prev)
-    dA_prev = check.finite_result("linear_backward", np.matmul, W.T, dZ)
+    be = backend(W=W, dZ=dZ, A_prev=A_prev)
+    dW, db = check.finite_result("linear_backward", weight_gradients, dZ, A_prev, be.xp, b=be)
+    dA_prev = check.finite_result("linear_backward", lambda: W.T @ dZ, b=be)
     return dA_prev, dW, db
 
 
@@ -167,8 +174,9 @@ def activation_backward(dA: Array, Z: Array, A: Array, activation: ActivationSpe
         if check.matrix(arg, a, f"{Z.shape}").shape != Z.shape:
             raise ValueError(f"{arg}: expected the shape of Z {Z.shape}, got {a.shape}")
     check.same_dtype(Z=Z, dA=dA, A=A)
+    be = backend(dA=dA, Z=Z, A=A)
     dZ: Array = check.finite_result("activation_backward", activate_backward, dA, Z, A,
-                                    activation_entry(name))
+                                    activation_entry(name), be.xp, b=be)
     return dZ
 
 
@@ -200,4 +208,4 @@ def dropout_masks(
         n, m = (check.positive_int(f"shapes[{key!r}]", v) for v in shape)
         check.allocation(f"shapes[{key!r}]", n * m)
         checked[key] = (n, m)
-    return frozen_dict(draw_masks(checked, keep, seed, dt))
+    return frozen_dict(draw_masks(checked, keep, seed, dt))  # NumPy: a course function

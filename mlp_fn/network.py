@@ -31,9 +31,10 @@ from typing import Any, Literal, NamedTuple
 import numpy as np
 
 from mlp_fn._internal import checks as check
+from mlp_fn._internal.arrays import Backend, backend, is_array, require
 from mlp_fn._internal.inputs import cast
 from mlp_fn._internal.types import ActivationSpec, Array, CustomActivation
-from mlp_fn.activations import OUTPUT_ONLY, Activation, activation_entry, canonical_activation
+from mlp_fn.activations import OUTPUT_ONLY, Formulas, activation_entry, canonical_activation
 
 __all__ = ["Keys", "Layer", "Network", "RESIDUAL", "describe", "keys", "check_masks",
            "trainable", "buffers", "activation_spec", "layer_spec"]
@@ -91,7 +92,7 @@ class Layer(NamedTuple):
     n_in: int  # n[l-1]
     n_out: int  # n[l]
     activation: ActivationSpec  # the canonical name ('relu') or a reader's own
-    g: Activation | CustomActivation  # its functions: g and the backward step dZ = dA * g'(Z)
+    g: Formulas  # its functions, in the namespace xp: g and the backward step dZ = dA * g'(Z)
     norm: Norm | None
     residual: bool
     dropout: bool  # a mask may act on A[l]: hidden layers
@@ -107,8 +108,9 @@ class Network(NamedTuple):
     L: int
     n_x: int
     n_y: int
-    dtype: np.dtype[Any]
+    dtype: Any  # float32 or float64 of the params' library
     activations: tuple[ActivationSpec, ...]  # canonical, as saved: 'relu+residual', ...
+    backend: Backend  # the params' library (its namespace xp) and device
 
 
 # ----------------------------------------------------------------------------------------------
@@ -172,7 +174,8 @@ def _norms(p: Mapping[str, Any], layers: dict[int, set[str]]) -> list[Norm | Non
     return norms
 
 
-def _arrays(p: Mapping[str, Any], layers: dict[int, set[str]]) -> list[tuple[int, int]]:
+def _arrays(p: Mapping[str, Any], layers: dict[int, set[str]],
+            xp: Any) -> list[tuple[int, int]]:
     """Every array finite and float, one dtype, W[l] chained to W[l-1], the vectors (n[l], 1).
     Returns each layer's (n[l-1], n[l])."""
     dtype = None
@@ -195,7 +198,7 @@ def _arrays(p: Mapping[str, Any], layers: dict[int, set[str]]) -> list[tuple[int
         for kind in sorted(layers[l] - {"W"}):
             key = f"{kind}{l}"
             vector = p[key]
-            if isinstance(vector, np.ndarray) and vector.ndim == 1:
+            if (isinstance(vector, np.ndarray) or is_array(vector)) and vector.ndim == 1:
                 raise ValueError(f"params[{key!r}]: expected a column of shape ({W.shape[0]}, 1), "
                                  f"got a 1-D vector of shape {vector.shape}; make it a column "
                                  f"with params[{key!r}].reshape(-1, 1)")
@@ -208,7 +211,7 @@ def _arrays(p: Mapping[str, Any], layers: dict[int, set[str]]) -> list[tuple[int
                         f"{key}.T" if a.shape == (1, W.shape[0]) else "")
                 raise ValueError(f"params[{key!r}]: expected shape ({W.shape[0]}, 1) to match "
                                  f"W{l} of shape {W.shape}, got {a.shape}{hint}")
-        if "sigma2" in layers[l] and (p[f"sigma2{l}"] < 0).any():
+        if "sigma2" in layers[l] and float(xp.min(p[f"sigma2{l}"])) < 0:
             raise ValueError(f"params['sigma2{l}']: expected variances >= 0")
         widths.append((W.shape[1], W.shape[0]))
     return widths
@@ -261,8 +264,9 @@ def describe(params: Any, activations: Any = None) -> Network:
     described (for what needs nothing else, such as the L2 penalty): every layer reads
     'identity'."""
     layers = _layer_keys(params)
+    b = backend(params=params)  # one library, one device: found here, once for every call
     norms = _norms(params, layers)
-    widths = _arrays(params, layers)
+    widths = _arrays(params, layers, b.xp)
     L = len(widths)
     names = ["identity"] * L if activations is None else \
         check.name_list("activations", activations, L, "one per layer of params")
@@ -284,7 +288,8 @@ def describe(params: Any, activations: Any = None) -> Network:
         described.append(Layer(l, n_in, n_out, spec, activation_entry(spec), norm, residual,
                                l < L, k, trained, (k.mu, k.sigma2) if norm == "batch" else ()))
     saved = tuple(s + RESIDUAL if r and isinstance(s, str) else s for s, r in specs)
-    return Network(tuple(described), L, widths[0][0], widths[-1][1], params["W1"].dtype, saved)
+    return Network(tuple(described), L, widths[0][0], widths[-1][1], params["W1"].dtype, saved,
+                   b)
 
 
 def trainable(params: Mapping[str, Array], net: Network) -> dict[str, Array]:
@@ -311,9 +316,10 @@ def check_masks(masks: Any, net: Network, m: int) -> dict[str, Array]:
             raise ValueError(f"masks: unexpected key {check.short_repr(key)}; a mask acts on a "
                              f"hidden layer's output, so the keys are {hidden} (layer {net.L} is "
                              f"the output layer, never dropped)")
+        require(net.backend, **{f"masks[{key!r}]": D})
         D = check.matrix(f"masks[{key!r}]", D, f"({layer.n_out}, {m})")
-        if D.shape != (layer.n_out, m):
+        if tuple(D.shape) != (layer.n_out, m):
             raise ValueError(f"masks[{key!r}]: expected shape ({layer.n_out}, {m}), "
-                             f"got {D.shape}")
+                             f"got {tuple(D.shape)}")
         out[key] = cast(f"masks[{key!r}]", D, net.dtype)
     return out

@@ -40,9 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import numpy as np
-
-from mlp_fn._internal.types import Array
+from mlp_fn._internal.types import Array, Namespace
 from mlp_fn.network import Layer, Network
 
 __all__ = ["EPS", "MOMENTUM", "batch_statistics", "layer_statistics", "normalize",
@@ -56,24 +54,24 @@ EPS = 1e-5
 MOMENTUM = 0.9
 
 
-def batch_statistics(Z: Array) -> tuple[Array, Array]:
+def batch_statistics(Z: Array, xp: Namespace) -> tuple[Array, Array]:
     """mu = (1/m) sum_i Z(i),  sigma^2 = (1/m) sum_i (Z(i) - mu)^2, per unit: (n[l], 1) each."""
-    mu = Z.mean(axis=1, keepdims=True)
+    mu = xp.mean(Z, axis=1, keepdims=True)
     D = Z - mu
-    return mu, (D * D).mean(axis=1, keepdims=True)
+    return mu, xp.mean(D * D, axis=1, keepdims=True)
 
 
-def layer_statistics(Z: Array) -> tuple[Array, Array]:
+def layer_statistics(Z: Array, xp: Namespace) -> tuple[Array, Array]:
     """mu_i = (1/n) sum_j Z_j(i),  sigma^2_i = (1/n) sum_j (Z_j(i) - mu_i)^2, per example:
     (1, m) each."""
-    mu = Z.mean(axis=0, keepdims=True)
+    mu = xp.mean(Z, axis=0, keepdims=True)
     D = Z - mu
-    return mu, (D * D).mean(axis=0, keepdims=True)
+    return mu, xp.mean(D * D, axis=0, keepdims=True)
 
 
-def normalize(Z: Array, mu: Array, sigma2: Array) -> Array:
+def normalize(Z: Array, mu: Array, sigma2: Array, xp: Namespace) -> Array:
     """Z_norm = (Z - mu) / sqrt(sigma^2 + eps)."""
-    Z_norm: Array = (Z - mu) / np.sqrt(sigma2 + EPS)
+    Z_norm: Array = (Z - mu) / xp.sqrt(sigma2 + EPS)
     return Z_norm
 
 
@@ -87,14 +85,15 @@ def running_average(old: Array, new: Array) -> Array:
     return MOMENTUM * old + (1.0 - MOMENTUM) * new
 
 
-def normalize_backward(G: Array, Z_norm: Array, sigma2: Array, axis: int | None) -> Array:
+def normalize_backward(G: Array, Z_norm: Array, sigma2: Array, axis: int | None,
+                       xp: Namespace) -> Array:
     """dZ from G = dZ_norm: through the statistics taken over ``axis`` (1: the batch, 0: the
     units), or with constant statistics (``axis`` None: the running averages)."""
-    inv_std: Array = 1.0 / np.sqrt(sigma2 + EPS)  # 1 / sqrt(sigma^2 + eps)
+    inv_std: Array = 1.0 / xp.sqrt(sigma2 + EPS)  # 1 / sqrt(sigma^2 + eps)
     if axis is None:
         return G * inv_std
-    mean_G = G.mean(axis=axis, keepdims=True)
-    mean_GZ = (G * Z_norm).mean(axis=axis, keepdims=True)
+    mean_G = xp.mean(G, axis=axis, keepdims=True)
+    mean_GZ = xp.mean(G * Z_norm, axis=axis, keepdims=True)
     dZ: Array = (G - mean_G - Z_norm * mean_GZ) * inv_std
     return dZ
 
@@ -121,25 +120,25 @@ def statistics_keys(layer: Layer, src: str) -> tuple[str, str]:
     return layer.keys.statistics[src]
 
 
-def layer_forward(Z: Array, params: Mapping[str, Array], layer: Layer,
-                  training: bool) -> tuple[Array, dict[str, Array]]:
+def layer_forward(Z: Array, params: Mapping[str, Array], layer: Layer, training: bool,
+                  xp: Namespace) -> tuple[Array, dict[str, Array]]:
     """Z_tilde = gamma Z_norm + beta for a normalised layer from its linear output Z = W A, and
     what backward needs: Z_norm and the statistics used, keyed by their source."""
     k, src = layer.keys, source(layer, training)
     if src == "example":
-        mu, sigma2 = layer_statistics(Z)
+        mu, sigma2 = layer_statistics(Z, xp)
     elif src == "batch":
-        mu, sigma2 = batch_statistics(Z)
+        mu, sigma2 = batch_statistics(Z, xp)
     else:
         mu, sigma2 = params[k.mu], params[k.sigma2]
-    Z_norm = normalize(Z, mu, sigma2)
+    Z_norm = normalize(Z, mu, sigma2, xp)
     Z_tilde = scale_and_shift(Z_norm, params[k.gamma], params[k.beta])
     mu_key, sigma2_key = statistics_keys(layer, src)
     return Z_tilde, {k.Znorm: Z_norm, mu_key: mu, sigma2_key: sigma2}
 
 
 def layer_backward(dZ_tilde: Array, cache: Mapping[str, Array], params: Mapping[str, Array],
-                   layer: Layer) -> tuple[Array, Array, Array]:
+                   layer: Layer, xp: Namespace) -> tuple[Array, Array, Array]:
     """(dZ, dgamma, dbeta) of a normalised layer from dZ_tilde (see the module docstring)."""
     k = layer.keys
     # The forward pass recorded which statistics it used; batch norm used the batch's if the
@@ -148,10 +147,10 @@ def layer_backward(dZ_tilde: Array, cache: Mapping[str, Array], params: Mapping[
         "batch" if statistics_keys(layer, "batch")[1] in cache else "running")
     Z_norm = cache[k.Znorm]
     m = Z_norm.shape[1]
-    dgamma = np.sum(dZ_tilde * Z_norm, axis=1, keepdims=True) / m
-    dbeta = np.sum(dZ_tilde, axis=1, keepdims=True) / m
+    dgamma = xp.sum(dZ_tilde * Z_norm, axis=1, keepdims=True) / m
+    dbeta = xp.sum(dZ_tilde, axis=1, keepdims=True) / m
     G = dZ_tilde * params[k.gamma]
-    dZ = normalize_backward(G, Z_norm, cache[statistics_keys(layer, src)[1]], AXES[src])
+    dZ = normalize_backward(G, Z_norm, cache[statistics_keys(layer, src)[1]], AXES[src], xp)
     return dZ, dgamma, dbeta
 
 

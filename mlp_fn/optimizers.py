@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import inspect
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeAlias, TypedDict
 
 import numpy as np
 
 from mlp_fn._internal import checks as check
-from mlp_fn._internal.frozen import frozen, frozen_dict
+from mlp_fn._internal.arrays import NUMPY, Backend, all_finite, backend, hand_back_dict
 from mlp_fn._internal.names import resolve
-from mlp_fn._internal.types import Array, Params
+from mlp_fn._internal.types import Array, Namespace, Params
 from mlp_fn.network import describe, trainable
 
 __all__ = ["OptState", "OPTIMIZERS", "OPTIMIZER_ALIASES", "SLOTS", "HYPER_RANGES", "RULES",
@@ -49,18 +49,23 @@ StepFn: TypeAlias = Callable[..., tuple[Params, OptState]]
 
 
 def _state(params: Mapping[str, Array], *names: str) -> OptState:
-    """Step 0 with every slot at zero (read-only zeros shaped as the params)."""
+    """Step 0 with every slot at zero (read-only zeros shaped as the params, in their library
+    and on their device)."""
+    b = backend(params=params)
     params = check.array_dict("params", params)
     return {
         "step": 0,
-        "slots": {s: {k: frozen(np.zeros_like(p)) for k, p in params.items()} for s in names},
+        "slots": {s: hand_back_dict({k: b.xp.zeros_like(p) for k, p in params.items()}, b)
+                  for s in names},
     }
 
 
-def frozen_state(state: OptState) -> OptState:
-    """The same state with every slot array read-only (views: nothing is copied)."""
+def frozen_state(state: OptState, b: Backend = NUMPY, given: Iterable[Array] = ()) -> OptState:
+    """The same state as public functions hand it back: on NumPy every slot array read-only
+    (views: nothing is copied), elsewhere none of them one of the ``given`` arrays."""
+    given = list(given)
     return {"step": state["step"],
-            "slots": {s: frozen_dict(v) for s, v in state["slots"].items()}}
+            "slots": {s: hand_back_dict(v, b, given) for s, v in state["slots"].items()}}
 
 
 #: The slots each optimizer keeps (the names in its state), for checking a state handed in.
@@ -113,15 +118,14 @@ def check_state(optimizer: str, state: Any, params: Mapping[str, Array]) -> OptS
 # The rules, one parameter array at a time: rule(theta, g, t, *slots, **hyper) -> (theta, slots)
 # ----------------------------------------------------------------------------------------------
 
-def gd_rule(theta: Array, g: Array, t: int, *, learning_rate: float = 0.01
-            ) -> tuple[Array, tuple[Array, ...]]:
+def gd_rule(theta: Array, g: Array, t: int, *, xp: Namespace = np,
+            learning_rate: float = 0.01) -> tuple[Array, tuple[Array, ...]]:
     """Gradient descent: theta = theta - lr * g."""
-    step = learning_rate * g
-    # theta - lr g written over the new lr g: one new array a step, not two (width 1024: 0.88x)
-    return np.subtract(theta, step, out=step), ()
+    return theta - learning_rate * g, ()
 
 
-def momentum_rule(theta: Array, g: Array, t: int, v: Array, *, learning_rate: float = 0.01,
+def momentum_rule(theta: Array, g: Array, t: int, v: Array, *, xp: Namespace = np,
+                  learning_rate: float = 0.01,
                   beta: float = 0.9) -> tuple[Array, tuple[Array, ...]]:
     """Momentum as in the chapter's listing (Polyak's heavy ball):
 
@@ -135,7 +139,8 @@ def momentum_rule(theta: Array, g: Array, t: int, v: Array, *, learning_rate: fl
     return theta + v, (v,)
 
 
-def momentum_ema_rule(theta: Array, g: Array, t: int, v: Array, *, learning_rate: float = 0.01,
+def momentum_ema_rule(theta: Array, g: Array, t: int, v: Array, *, xp: Namespace = np,
+                      learning_rate: float = 0.01,
                       beta: float = 0.9) -> tuple[Array, tuple[Array, ...]]:
     """Momentum in the course's form (an exponentially weighted average of the gradients):
 
@@ -145,7 +150,8 @@ def momentum_ema_rule(theta: Array, g: Array, t: int, v: Array, *, learning_rate
     return theta - learning_rate * v, (v,)
 
 
-def nesterov_rule(theta: Array, g: Array, t: int, v: Array, *, learning_rate: float = 0.01,
+def nesterov_rule(theta: Array, g: Array, t: int, v: Array, *, xp: Namespace = np,
+                  learning_rate: float = 0.01,
                   beta: float = 0.9) -> tuple[Array, tuple[Array, ...]]:
     """Nesterov accelerated gradient (Sutskever et al., 2013), in the form that needs only the
     gradient g at the current theta (the look-ahead is folded into the update):
@@ -156,17 +162,18 @@ def nesterov_rule(theta: Array, g: Array, t: int, v: Array, *, learning_rate: fl
     return theta + beta * v - learning_rate * g, (v,)
 
 
-def rmsprop_rule(theta: Array, g: Array, t: int, s: Array, *, learning_rate: float = 0.001,
+def rmsprop_rule(theta: Array, g: Array, t: int, s: Array, *, xp: Namespace = np,
+                 learning_rate: float = 0.001,
                  rho: float = 0.9, eps: float = 1e-8) -> tuple[Array, tuple[Array, ...]]:
     """RMSProp (Hinton, lecture 6e):
 
     s = rho * s + (1 - rho) * g^2,   theta = theta - lr * g / (sqrt(s) + eps).
     """
     s = rho * s + (1.0 - rho) * (g * g)
-    return theta - learning_rate * g / (np.sqrt(s) + eps), (s,)
+    return theta - learning_rate * g / (xp.sqrt(s) + eps), (s,)
 
 
-def adamw_rule(theta: Array, g: Array, t: int, m: Array, v: Array, *,
+def adamw_rule(theta: Array, g: Array, t: int, m: Array, v: Array, *, xp: Namespace = np,
                learning_rate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
                eps: float = 1e-8, weight_decay: float = 0.01) -> tuple[Array, tuple[Array, ...]]:
     """AdamW, Adam with decoupled weight decay (Loshchilov and Hutter, 2019, Algorithm 2):
@@ -180,13 +187,13 @@ def adamw_rule(theta: Array, g: Array, t: int, m: Array, v: Array, *,
     v = beta2 * v + (1.0 - beta2) * (g * g)      # v_t = b2 v_{t-1} + (1 - b2) g_t^2
     m_hat = m / (1.0 - beta1**t)                 # bias corrections
     v_hat = v / (1.0 - beta2**t)
-    direction = m_hat / (np.sqrt(v_hat) + eps)
+    direction = m_hat / (xp.sqrt(v_hat) + eps)
     if weight_decay:
         direction = direction + weight_decay * theta
     return theta - learning_rate * direction, (m, v)
 
 
-def adam_rule(theta: Array, g: Array, t: int, m: Array, v: Array, *,
+def adam_rule(theta: Array, g: Array, t: int, m: Array, v: Array, *, xp: Namespace = np,
               learning_rate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
               eps: float = 1e-8) -> tuple[Array, tuple[Array, ...]]:
     """Adam, Algorithm 1 of Kingma and Ba (2015), with the chapter's names (the course's in
@@ -201,8 +208,8 @@ def adam_rule(theta: Array, g: Array, t: int, m: Array, v: Array, *,
     Defaults lr = 0.001, beta1 = 0.9, beta2 = 0.999, eps = 1e-8. On the first step
     m_hat = g and v_hat = g^2, so every coordinate moves by lr * |g| / (|g| + eps) ~ lr.
     """
-    return adamw_rule(theta, g, t, m, v, learning_rate=learning_rate, beta1=beta1, beta2=beta2,
-                      eps=eps, weight_decay=0.0)
+    return adamw_rule(theta, g, t, m, v, xp=xp, learning_rate=learning_rate, beta1=beta1,
+                      beta2=beta2, eps=eps, weight_decay=0.0)
 
 
 #: name -> the optimizer's rule for one array; its slots are ``SLOTS[name]``.
@@ -212,19 +219,29 @@ RULES: dict[str, Callable[..., tuple[Array, tuple[Array, ...]]]] = {
 
 
 def apply_rule(optimizer: str, params: Mapping[str, Array], grads: Mapping[str, Array],
-               state: OptState, hyper: Mapping[str, float]) -> tuple[Params, OptState]:
+               state: OptState, hyper: Mapping[str, float],
+               xp: Namespace = np) -> tuple[Params, OptState]:
     """One step of the named optimizer over every array of ``params`` (unchecked): its rule
-    applied to each theta with its gradient grads["d" + key] and its slots, t = step + 1."""
+    applied to each theta with its gradient grads["d" + key] and its slots, t = step + 1, in
+    the namespace xp of the arrays."""
     rule, slots = RULES[optimizer], SLOTS[optimizer]
     t = state["step"] + 1
     new: dict[str, Array] = {}
     new_slots: dict[str, dict[str, Array]] = {s: {} for s in slots}
     for k, theta in params.items():
         old = [state["slots"][s][k] for s in slots]
-        new[k], values = rule(theta, grads["d" + k], t, *old, **hyper)
+        new[k], values = rule(theta, grads["d" + k], t, *old, xp=xp, **hyper)
         for s, value in zip(slots, values):
             new_slots[s][k] = value
     return new, {"step": t, "slots": new_slots}
+
+
+def _slots_of(state: Any) -> Any:
+    """The slot arrays of a state, for finding their library (None when it is malformed: the
+    state's own check names what is wrong)."""
+    if isinstance(state, Mapping) and isinstance(state.get("slots"), Mapping):
+        return {s: v for s, v in state["slots"].items() if isinstance(v, Mapping)}
+    return None
 
 
 def _init(optimizer: str) -> InitFn:
@@ -247,24 +264,26 @@ def _public(optimizer: str) -> StepFn:
 
     def step(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState,
              **hyper: float) -> tuple[Params, OptState]:
+        b = backend(params=params, grads=grads, state=_slots_of(state))
         p, g = check_params_and_grads(params, grads)
         st = check_state(optimizer, state, p)
         h = optimizer_options(optimizer, hyper, allow_learning_rate=True)
         with np.errstate(all="ignore"):
-            new, new_state = apply_rule(optimizer, p, g, st, h)
+            new, new_state = apply_rule(optimizer, p, g, st, h, b.xp)
         arrays = [*new.values(), *(a for slot in new_state["slots"].values()
                                    for a in slot.values())]
-        if not all(np.isfinite(a).all() for a in arrays):
+        if not all(all_finite(a, b.xp) for a in arrays):
             raise ValueError(f"{optimizer}_step: the update overflowed (NaN or inf in the new "
                              f"params or state); lower learning_rate or clip the gradients")
-        return frozen_dict(new), frozen_state(new_state)
+        given = [*p.values(), *g.values()]
+        return hand_back_dict(new, b, given), frozen_state(new_state, b, given)
 
     step.__name__ = step.__qualname__ = f"{optimizer}_step"
     step.__doc__ = (f"One step of {optimizer} on every array of ``params`` (gradient "
                     f"grads['d' + key]), from ``state``; returns the new read-only params and "
                     f"state. The rule for one array, theta:\n\n{inspect.getdoc(rule)}")
     hyper_params = [p for p in inspect.signature(rule).parameters.values()
-                    if p.kind is p.KEYWORD_ONLY]
+                    if p.kind is p.KEYWORD_ONLY and p.name != "xp"]
     fixed = list(inspect.signature(step).parameters.values())[:3]
     step.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         fixed + hyper_params, return_annotation=inspect.signature(step).return_annotation)
@@ -315,7 +334,9 @@ def adam_bias_corrected(state: OptState, *, beta1: float = 0.9,
     m = check.array_dict("state['slots']['m']", state["slots"]["m"])
     v = check.array_dict("state['slots']['v']", state["slots"]["v"], like=m)
     c1, c2 = 1.0 - b1**t, 1.0 - b2**t  # > 0: beta < 1 and t >= 1
-    return ({k: frozen(a / c1) for k, a in m.items()}, {k: frozen(a / c2) for k, a in v.items()})
+    be = backend(m=m, v=v)
+    return (hand_back_dict({k: a / c1 for k, a in m.items()}, be),
+            hand_back_dict({k: a / c2 for k, a in v.items()}, be))
 
 
 #: Other names for the same rules: 'sgd' is what most libraries call plain gradient descent.
@@ -333,18 +354,19 @@ def get_optimizer(name: str) -> tuple[InitFn, StepFn]:
     return OPTIMIZERS[canonical_optimizer(name)]
 
 
-def _scaled_norm(grads: Mapping[str, Array]) -> tuple[float, float]:
+def _scaled_norm(grads: Mapping[str, Array], xp: Namespace) -> tuple[float, float]:
     """(s, r) with ||g||_2 = s * r: s = max |g|, r = ||g / s||_2. Squaring g / s, whose entries
     are at most 1, cannot overflow, where squaring a gradient of 1e200 would."""
-    s = max((float(np.max(np.abs(g))) for g in grads.values() if g.size), default=0.0)
+    s = max((float(xp.max(xp.abs(g))) for g in grads.values() if math.prod(g.shape)),
+            default=0.0)
     if s == 0.0:
         return 0.0, 0.0
-    return s, math.sqrt(sum(float(np.vdot(g / s, g / s)) for g in grads.values()))
+    return s, math.sqrt(sum(float(xp.sum((g / s) * (g / s))) for g in grads.values()))
 
 
-def clipped(grads: Mapping[str, Array], max_norm: float) -> dict[str, Array]:
+def clipped(grads: Mapping[str, Array], max_norm: float, xp: Namespace = np) -> dict[str, Array]:
     """g * min(1, max_norm / ||g||), unchecked (``clip_by_global_norm`` checks first)."""
-    s, r = _scaled_norm(grads)
+    s, r = _scaled_norm(grads, xp)
     if s * r <= max_norm:
         return dict(grads)
     factor = (max_norm / s) / r  # = max_norm / ||g||, finite even where ||g|| overflows
@@ -354,8 +376,9 @@ def clipped(grads: Mapping[str, Array], max_norm: float) -> dict[str, Array]:
 def global_norm(grads: Mapping[str, Array]) -> float:
     """||g||_2 over all arrays together: sqrt(sum_k sum(g_k^2)), computed as s ||g / s||_2 with
     s = max |g| so that no square overflows."""
+    xp = backend(grads=grads).xp
     g = check.array_dict("grads", grads)
-    s, r = _scaled_norm(g)
+    s, r = _scaled_norm(g, xp)
     if not math.isfinite(s * r):
         raise ValueError(f"grads: the global norm exceeds the largest float ({s:.3g} * {r:.3g})")
     return s * r
@@ -364,10 +387,11 @@ def global_norm(grads: Mapping[str, Array]) -> float:
 def clip_by_global_norm(grads: Mapping[str, Array], max_norm: float) -> dict[str, Array]:
     """g = g * min(1, max_norm / ||g||): all gradients scaled by one factor (Pascanu et al., 2013),
     so the direction is kept and only the step length is capped at ``max_norm``."""
+    b = backend(grads=grads)
     g = check.array_dict("grads", grads)
     limit = check.positive_float("max_norm", max_norm)
-    with np.errstate(under="ignore"):
-        return frozen_dict(clipped(g, limit))  # read-only views: the caller's arrays stay writeable
+    with np.errstate(under="ignore"):  # read-only views: the caller's arrays stay writeable
+        return hand_back_dict(clipped(g, limit, b.xp), b, g.values())
 
 
 def optimizer_options(name: str, options: Any, *,
@@ -381,7 +405,8 @@ def optimizer_options(name: str, options: Any, *,
         raise TypeError(f"optimizer_options: expected a dict of hyper-parameters, e.g. "
                         f"{{'beta1': 0.9}}, got {check.describe(options)}")
     accepted = [p.name for p in inspect.signature(RULES[name]).parameters.values()
-                if p.kind is p.KEYWORD_ONLY and (allow_learning_rate or p.name != "learning_rate")]
+                if p.kind is p.KEYWORD_ONLY and p.name != "xp"
+                and (allow_learning_rate or p.name != "learning_rate")]
     out: dict[str, float] = {}
     for key, value in options.items():
         if key not in accepted:
@@ -412,4 +437,5 @@ def update(params: Mapping[str, Array], grads: Mapping[str, Array],
     needed = {"d" + k: grads["d" + k] for k in learned if "d" + k in grads}
     new, _ = gd_step(learned, check.array_dict("grads", needed, like=learned, prefix="d"),
                      gd_init(learned), learning_rate=lr)
-    return frozen_dict({**params, **new})  # running statistics (mu, sigma2) are carried over
+    # running statistics (mu, sigma2) are carried over
+    return hand_back_dict({**params, **new}, backend(params=params), params.values())

@@ -29,8 +29,9 @@ import numpy as np
 
 from mlp_fn import normalization
 from mlp_fn._internal import checks as check
-from mlp_fn._internal.frozen import frozen, frozen_dict
-from mlp_fn._internal.types import ActivationSpec, Array, Cache, Grads
+from mlp_fn._internal.arrays import (NUMPY, Backend, all_finite, backend, dtype_name, hand_back,
+                                     hand_back_dict, host_dtype, require)
+from mlp_fn._internal.types import ActivationSpec, Array, Cache, Grads, Namespace
 from mlp_fn.layers import (activate, activate_backward, draw_masks, linear, mask, skip, unmask,
                            weight_gradients)
 from mlp_fn.losses import LOSSES, canonical_loss, check_targets, cost_of, loss_for, metric
@@ -49,7 +50,9 @@ __all__ = ["forward", "backward", "output_delta", "compute_cost", "l2_penalty", 
 def forward_pass(X: Array, params: Mapping[str, Array], net: Network,
                  masks: Mapping[str, Array] | None = None,
                  training: bool = False) -> tuple[Array, Cache]:
-    """Unchecked forward pass over the description ``net``; ``masks`` keyed "D{l}"."""
+    """Unchecked forward pass over the description ``net`` (in its namespace xp); ``masks``
+    keyed "D{l}"."""
+    xp = net.backend.xp
     cache: dict[str, Array] = {"A0": X}
     A = X
     for layer in net.layers:
@@ -57,10 +60,10 @@ def forward_pass(X: Array, params: Mapping[str, Array], net: Network,
         A_prev = A
         Z = cache[k.Z] = linear(A_prev, params[k.W], params.get(k.b))  # Z = W A (+ b)
         if layer.norm is not None:  # Z~ = gamma Z_norm + beta
-            Z, statistics = normalization.layer_forward(Z, params, layer, training)
+            Z, statistics = normalization.layer_forward(Z, params, layer, training, xp)
             cache[k.Ztilde] = Z
             cache.update(statistics)
-        A = activate(Z, layer.g)  # A = g(Z)
+        A = activate(Z, layer.g, xp)  # A = g(Z)
         D = masks.get(k.D) if masks else None
         if D is not None or layer.residual:
             cache[k.G] = A  # g(Z) itself, before the mask and the skip
@@ -109,7 +112,9 @@ def forward(
         "ZL", "AL" (and "D{l}", "G{l}" = g(Z[l]) before the mask, for dropped layers); read-only.
     """
     net = describe(params, activations)
-    X = check.inputs(X, net.n_x, net.dtype)
+    b = net.backend
+    require(b, X=X)
+    X = check.inputs(X, net.n_x, net.dtype, b)
     keep = check.keep_prob(keep_prob)
     training = check.boolean("training", training)
     if masks is not None:
@@ -119,17 +124,18 @@ def forward(
             raise ValueError("seed: dropout (keep_prob < 1) draws random masks and needs an "
                              "explicit seed, got None")
         check.seeds(seed)
-        masks = draw_masks(hidden_shapes(net, X.shape[1]), keep, seed, X.dtype)
+        masks = draw_masks(hidden_shapes(net, X.shape[1]), keep, seed, host_dtype(net.dtype), b)
     with np.errstate(all="ignore"):  # overflow is detected below and reported, not warned
         AL, cache = forward_pass(X, params, net, masks, training)
-    if not np.isfinite(AL).all():
+    if not all_finite(AL, b.xp):
         layer = next(layer for layer in net.layers
-                     if not np.isfinite(cache[layer.keys.A]).all())
+                     if not all_finite(cache[layer.keys.A], b.xp))
         raise ValueError(f"params: the forward pass overflowed: A{layer.l} "
                          f"({net.activations[layer.l - 1]}) holds NaN or inf; the weights or "
-                         f"inputs are too large for float {X.dtype.itemsize * 8}-bit arithmetic "
+                         f"inputs are too large for {dtype_name(X.dtype)} arithmetic "
                          f"(scale X, shrink the weights)")
-    return frozen(AL), frozen_dict(cache)
+    given = [X, *(masks or {}).values()]
+    return hand_back(AL, b, given), hand_back_dict(cache, b, given)
 
 
 def hidden_shapes(net: Network, m: int) -> dict[str, tuple[int, int]]:
@@ -142,12 +148,12 @@ def hidden_shapes(net: Network, m: int) -> dict[str, tuple[int, int]]:
 # ----------------------------------------------------------------------------------------------
 
 def delta_output(AL: Array, Y: Array, ZL: Array, activation: ActivationSpec, loss: str,
-                 fuse: bool = True) -> Array:
+                 fuse: bool, xp: Namespace) -> Array:
     """dZ[L]: A[L] - Y where the loss is the output's partner, else dA[L] * g'(Z[L])."""
     entry = LOSSES[loss]
     if fuse and entry["fused"] == activation:
         return AL - Y  # sigmoid + bce, softmax + cce: the chain rule simplifies exactly
-    return activate_backward(entry["dA"](AL, Y), ZL, AL, activation_entry(activation))
+    return activate_backward(entry["dA"](AL, Y, xp), ZL, AL, activation_entry(activation), xp)
 
 
 def backward_pass(
@@ -162,29 +168,31 @@ def backward_pass(
     sample_weight: Array | None = None,
     intermediates: bool = False,
 ) -> Grads:
-    """Unchecked backward pass over ``net`` (canonical loss; sample weights, if any, (1, m))."""
+    """Unchecked backward pass over ``net`` (canonical loss; sample weights, if any, (1, m)),
+    in the network's namespace xp."""
+    xp = net.backend.xp
     m = AL.shape[1]
     out = net.layers[-1]
     grads: dict[str, Array] = {}
     # The output layer is never masked, normalised or skipped: cache["AL"] = g(Z[L]).
-    dZ = delta_output(AL, Y, cache[out.keys.Z], out.activation, loss, fuse)
+    dZ = delta_output(AL, Y, cache[out.keys.Z], out.activation, loss, fuse, xp)
     if sample_weight is not None:
         # J = sum_i w_i L(i) / sum_i w_i: example i's dZ is weighted by m w_i / sum_i w_i (the
         # 1/m of the plain mean is applied in dW and db, as always).
-        dZ = dZ * (sample_weight * (m / sample_weight.sum()))
+        dZ = dZ * (sample_weight * (m / xp.sum(sample_weight)))
     dA = dZ  # replaced before use: every layer below L starts from the dA[l] handed down
     for layer in reversed(net.layers):
         k = layer.keys
         if layer is not out:
             G = cache.get(k.G, cache[k.A])  # g(Z), before the mask and the skip
             dG = unmask(dA, cache[k.D]) if k.D in cache else dA
-            dZ = activate_backward(dG, cache.get(k.Ztilde, cache[k.Z]), G, layer.g)
+            dZ = activate_backward(dG, cache.get(k.Ztilde, cache[k.Z]), G, layer.g, xp)
             if layer.norm is not None:  # through Z~ = gamma Z_norm + beta to Z = W A
                 if intermediates:
                     grads[k.dZtilde] = dZ
                 dZ, grads[k.dgamma], grads[k.dbeta] = normalization.layer_backward(
-                    dZ, cache, params, layer)
-        dW, db = weight_gradients(dZ, cache[k.A_prev])
+                    dZ, cache, params, layer, xp)
+        dW, db = weight_gradients(dZ, cache[k.A_prev], xp)
         grads[k.dW] = dW + (lambd / m) * params[k.W] if lambd else dW  # + d/dW (lambda/2m)||W||^2
         if layer.norm is None:
             grads[k.db] = db
@@ -234,23 +242,26 @@ def backward(
         {"dW1", "db1", ..., "dWL", "dbL"}, each shaped as its parameter; read-only.
     """
     net = describe(params, activations)
+    b = net.backend
     name = loss_for(loss, net.activations[-1])
+    require(b, AL=AL, cache=cache if isinstance(cache, Mapping) else None,
+            sample_weight=sample_weight)
     AL = check.matrix("AL", AL, f"({net.n_y}, m)")
-    Yf = check_targets(Y, net.n_y, AL.shape[1], name, AL.dtype)
+    Yf = check_targets(Y, net.n_y, AL.shape[1], name, AL.dtype, b)
     check_cache(cache, net, AL)
     lam = check.nonnegative_float("lambd", lambd)
     w = None if sample_weight is None else check.sample_weight(sample_weight, AL.shape[1],
-                                                                AL.dtype)
+                                                                AL.dtype, b)
     fused = check.boolean("fuse", fuse)
     full = check.boolean("intermediates", intermediates)
     with np.errstate(all="ignore"):  # overflow is detected below and reported, not warned
         grads = backward_pass(AL, Yf, cache, params, net, name, lam, fused, w, full)
-    bad = [k for k, g in grads.items() if not np.isfinite(g).all()]
+    bad = [k for k, g in grads.items() if not all_finite(g, b.xp)]
     if bad:
         raise ValueError(f"params: the gradients overflowed ({', '.join(sorted(bad))} hold NaN "
                          f"or inf); the weights or inputs are too large (scale X, shrink the "
                          f"weights, or clip the gradients in train)")
-    return frozen_dict(grads)
+    return hand_back_dict(grads, b, [AL, Y, *cache.values(), *params.values()])
 
 
 def check_cache(cache: Any, net: Network, AL: Array) -> None:
@@ -267,8 +278,8 @@ def check_cache(cache: Any, net: Network, AL: Array) -> None:
         check.float_array(f"cache[{check.short_repr(key)}]", a)
     last = net.layers[-1].keys.A
     if cache[last].shape != AL.shape:
-        raise ValueError(f"cache: its {last} has shape {cache[last].shape}, but AL has "
-                         f"{AL.shape}; pass the cache returned together with AL")
+        raise ValueError(f"cache: its {last} has shape {tuple(cache[last].shape)}, but AL has "
+                         f"{tuple(AL.shape)}; pass the cache returned together with AL")
 
 
 def output_delta(AL: Array, Y: Array, ZL: Array, activation: ActivationSpec, loss: str,
@@ -282,14 +293,17 @@ def output_delta(AL: Array, Y: Array, ZL: Array, activation: ActivationSpec, los
     """
     act = activation_spec(activation)
     name = loss_for(loss, act)
+    b = backend(AL=AL, ZL=ZL)
     ZL = check.matrix("ZL", ZL, "(n_y, m)")
-    AL = check.matrix("AL", AL, f"{ZL.shape}")
+    AL = check.matrix("AL", AL, f"{tuple(ZL.shape)}")
     if AL.shape != ZL.shape:
-        raise ValueError(f"AL: expected the shape of ZL {ZL.shape}, got {AL.shape}")
+        raise ValueError(f"AL: expected the shape of ZL {tuple(ZL.shape)}, got "
+                         f"{tuple(AL.shape)}")
     check.same_dtype(ZL=ZL, AL=AL)
-    Yf = check_targets(Y, AL.shape[0], AL.shape[1], name, AL.dtype)
+    Yf = check_targets(Y, AL.shape[0], AL.shape[1], name, AL.dtype, b)
     fused = check.boolean("fuse", fuse)
-    dZ: Array = check.finite_result("output_delta", delta_output, AL, Yf, ZL, act, name, fused)
+    dZ: Array = check.finite_result("output_delta", delta_output, AL, Yf, ZL, act, name,
+                                    fused, b.xp, b=b)
     return dZ
 
 
@@ -315,13 +329,16 @@ def compute_cost(AL: Array, Y: Array, loss: str, *, lambd: float = 0.0,
         sample_weight: w of shape (m,) or (1, m), w_i >= 0, sum > 0.
     """
     name = canonical_loss(loss)
+    b = backend(AL=AL)
+    require(b, params=params if isinstance(params, Mapping) else None,
+            sample_weight=sample_weight)
     AL = check.matrix("AL", AL, "(n_y, m)")
     if AL.shape[1] == 0:
         raise ValueError("AL: expected at least one example (m >= 1), got m = 0")
-    Yf = check_targets(Y, AL.shape[0], AL.shape[1], name, AL.dtype)
+    Yf = check_targets(Y, AL.shape[0], AL.shape[1], name, AL.dtype, b)
     lam = check.nonnegative_float("lambd", lambd)
     w = None if sample_weight is None else check.sample_weight(sample_weight, AL.shape[1],
-                                                                AL.dtype)
+                                                                AL.dtype, b)
     extra = 0.0
     if lam:
         if params is None:
@@ -329,7 +346,7 @@ def compute_cost(AL: Array, Y: Array, loss: str, *, lambd: float = 0.0,
                              "pass params=...")
         extra = l2_penalty(params, lam, AL.shape[1])
     with np.errstate(all="ignore"):
-        J = cost_of(AL, Yf, name, w) + extra
+        J = cost_of(AL, Yf, name, w, b.xp) + extra
     if not np.isfinite(J):
         raise ValueError(f"AL: the cost overflowed to {J} for these values")
     return J
@@ -339,7 +356,9 @@ def penalty(params: Mapping[str, Array], net: Network, lambd: float, m: int) -> 
     """(lambda / 2m) sum_l ||W[l]||_F^2, unchecked."""
     if not lambd:
         return 0.0
-    total = sum(float(np.sum(params[layer.keys.W] ** 2)) for layer in net.layers)
+    xp = net.backend.xp
+    total = sum(float(xp.sum(params[layer.keys.W] * params[layer.keys.W]))
+                for layer in net.layers)
     return lambd / (2 * m) * total
 
 
@@ -360,20 +379,22 @@ def network_output(X: Array, params: Mapping[str, Array], net: Network) -> Array
     if the forward pass overflowed."""
     with np.errstate(all="ignore"):
         AL, _ = forward_pass(X, params, net)
-    if not np.isfinite(AL).all():
+    if not all_finite(AL, net.backend.xp):
         raise ValueError(f"params: the forward pass overflowed (A[L] holds NaN or inf); the "
                          f"weights or inputs are too large for {AL.dtype} arithmetic")
     return AL
 
 
-def predictions(AL: Array, loss: str) -> np.ndarray[Any, Any]:
+def predictions(AL: Array, loss: str, b: Backend = NUMPY) -> np.ndarray[Any, Any]:
     """What Y would hold for outputs A[L]: 0/1 (bce), one-hot (cce) or A[L] itself."""
+    xp = b.xp
     task = LOSSES[loss]["task"]
     if task == "binary":
-        return (AL > 0.5).astype(np.int64)
-    if task == "multiclass":
-        one_hot = np.zeros(AL.shape, dtype=np.int64)
-        one_hot[AL.argmax(axis=0), np.arange(AL.shape[1])] = 1
+        labels: np.ndarray[Any, Any] = xp.astype(AL > 0.5, xp.int64)
+        return labels
+    if task == "multiclass":  # y_hat_k = 1 for k = argmax_k A[L]_k, else 0
+        classes = xp.reshape(xp.arange(AL.shape[0], device=b.device), (-1, 1))
+        one_hot: np.ndarray[Any, Any] = xp.astype(classes == xp.argmax(AL, axis=0), xp.int64)
         return one_hot
     return AL
 
@@ -394,8 +415,10 @@ def predict(X: Array, params: Mapping[str, Array], activations: Sequence[Activat
     """
     net = describe(params, activations)
     name = loss_for(loss, net.activations[-1])
-    X = check.inputs(X, net.n_x, net.dtype)
-    return frozen(predictions(network_output(X, params, net), name))
+    require(net.backend, X=X)
+    X = check.inputs(X, net.n_x, net.dtype, net.backend)
+    return hand_back(predictions(network_output(X, params, net), name, net.backend),  # type: ignore[no-any-return]
+                     net.backend)
 
 
 def accuracy(X: Array, Y: Array, params: Mapping[str, Array],
@@ -404,6 +427,7 @@ def accuracy(X: Array, Y: Array, params: Mapping[str, Array],
     mean((A[L] - Y)^2) instead."""
     net = describe(params, activations)
     name = loss_for(loss, net.activations[-1])
-    X = check.inputs(X, net.n_x, net.dtype)
-    Yf = check_targets(Y, net.n_y, X.shape[1], name, X.dtype)
-    return metric(network_output(X, params, net), Yf, name)
+    require(net.backend, X=X)
+    X = check.inputs(X, net.n_x, net.dtype, net.backend)
+    Yf = check_targets(Y, net.n_y, X.shape[1], name, X.dtype, net.backend)
+    return metric(network_output(X, params, net), Yf, name, net.backend.xp)

@@ -12,7 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from mlp_fn._internal.frozen import frozen
+import array_api_compat as compat
+
+from mlp_fn._internal.arrays import (Backend, NUMPY, all_finite, hand_back, is_array, library,
+                                     to_host)
 from mlp_fn._internal.types import Array
 
 __all__ = ["FLOAT_DTYPES", "MAX_ARRAY_BYTES", "describe", "short_repr", "float_array", "matrix",
@@ -41,19 +44,37 @@ def short_repr(a: Any, limit: int = 100) -> str:
 
 def describe(a: Any) -> str:
     """A short description of ``a`` for an error message: its type and value, or an array's
-    dtype and shape."""
+    dtype and shape (and its library, where it is not NumPy)."""
     if isinstance(a, np.ndarray):
         return f"an array of dtype {a.dtype} and shape {a.shape}"
+    if is_array(a):
+        return f"a {library(a)} array of dtype {a.dtype} and shape {tuple(a.shape)}"
     return f"{type(a).__name__} {short_repr(a, 180)}"
 
 
 _describe = describe
 
 
+def _convert_hint(name: str, a: Any) -> str:
+    """How to make the array ``name`` float64 in its own library."""
+    if isinstance(a, np.ndarray):
+        return f"{name}.astype(np.float64)"
+    if library(a) == "torch":
+        return f"{name}.to(torch.float64)"
+    return f"xp.astype({name}, xp.float64)"
+
+
 def float_array(name: str, a: Any) -> Array:
-    """``a`` as a float32/float64 ndarray, or TypeError (lists, integers, objects are refused, and
-    so are ndarray subclasses: a masked array's mask would be ignored, and ``*`` on an np.matrix
-    is a matrix product)."""
+    """``a`` as a float32/float64 array of its library (NumPy, or one the array API covers),
+    or TypeError (lists, integers, objects are refused, and so are ndarray subclasses: a masked
+    array's mask would be ignored, and ``*`` on an np.matrix is a matrix product)."""
+    if is_array(a):
+        xp = compat.array_namespace(a)
+        if a.dtype not in (xp.float32, xp.float64):
+            raise TypeError(f"{name}: expected a float32 or float64 array, got dtype {a.dtype}; "
+                            f"convert it with {_convert_hint(name, a)}")
+        out0: Array = a
+        return out0
     if not isinstance(a, np.ndarray):
         raise TypeError(f"{name}: expected a NumPy array of float32 or float64, got {_describe(a)}")
     if type(a) is not np.ndarray:
@@ -62,7 +83,7 @@ def float_array(name: str, a: Any) -> Array:
     if a.dtype not in FLOAT_DTYPES:
         hint = ""
         if a.dtype.kind in "iub":
-            hint = f"; convert it with {name}.astype(np.float64)"
+            hint = f"; convert it with {_convert_hint(name, a)}"
         raise TypeError(
             f"{name}: expected a float32 or float64 array, got dtype {a.dtype}{hint}"
         )
@@ -78,7 +99,8 @@ def matrix(name: str, a: Any, what: str) -> Array:
         if arr.ndim == 1:
             hint = (f"; a 1-D vector has no layout: use {name}.reshape(-1, 1) for one example "
                     f"or {name}.reshape(1, -1) for one feature over m examples")
-        raise ValueError(f"{name}: expected a 2-D array of shape {what}, got shape {arr.shape}{hint}")
+        raise ValueError(f"{name}: expected a 2-D array of shape {what}, got shape "
+                         f"{tuple(arr.shape)}{hint}")
     finite(name, arr)
     return arr
 
@@ -125,30 +147,32 @@ def same_dtype(**arrays: Array) -> None:
                             f"convert one side with .astype()")
 
 
-def finite_result(name: str, formula: Callable[..., Any], *args: Any) -> Any:
+def finite_result(name: str, formula: Callable[..., Any], *args: Any, b: Backend = NUMPY) -> Any:
     """``formula(*args)`` without NumPy warnings; ValueError if any array it returns holds NaN
-    or inf; every array returned read-only."""
+    or inf; every array returned as public functions return them (``hand_back``)."""
     with np.errstate(all="ignore"):
         out = formula(*args)
     parts = out if isinstance(out, tuple) else (out,)
-    if not all(np.isfinite(a).all() for a in parts):
+    if not all(all_finite(a, b.xp) for a in parts):
         raise ValueError(f"{name}: the result overflowed (NaN or inf) for these inputs; they are "
                          f"too large for {parts[0].dtype} arithmetic")
     if isinstance(out, tuple):
-        return tuple(frozen(a) for a in out)
-    return frozen(out)
+        return tuple(hand_back(a, b, args) for a in out)
+    return hand_back(out, b, args)
 
 
 def finite(name: str, a: Array) -> None:
     """ValueError if ``a`` holds NaN or inf, saying how many and where the first is."""
-    ok = np.isfinite(a)
-    if not ok.all():
-        bad = np.argwhere(~ok)
-        first = tuple(int(i) for i in bad[0])
-        raise ValueError(
-            f"{name}: expected finite values, got {len(bad)} NaN or inf entries "
-            f"(first at index {first}: {a[first]})"
-        )
+    xp = np if isinstance(a, np.ndarray) else compat.array_namespace(a)
+    if all_finite(a, xp):
+        return
+    host = to_host(a)
+    bad = np.argwhere(~np.isfinite(host))
+    first = tuple(int(i) for i in bad[0])
+    raise ValueError(
+        f"{name}: expected finite values, got {len(bad)} NaN or inf entries "
+        f"(first at index {first}: {host[first]})"
+    )
 
 
 def positive_int(name: str, v: Any, *, minimum: int = 1, maximum: int | None = None) -> int:
@@ -184,11 +208,11 @@ def seeds(v: Any) -> None:
 
 def columns_like(name: str, a: Any, X: Array) -> None:
     """A plain 2-D array with as many columns (examples) as X."""
-    if not isinstance(a, np.ndarray) or type(a) is not np.ndarray:
+    if not is_array(a) and (not isinstance(a, np.ndarray) or type(a) is not np.ndarray):
         raise TypeError(f"{name}: expected a NumPy array, got {_describe(a)}")
     if a.ndim != 2 or a.shape[1] != X.shape[1]:
         raise ValueError(f"{name}: expected a 2-D array with m = {X.shape[1]} columns like X, "
-                         f"got shape {a.shape}")
+                         f"got shape {tuple(a.shape)}")
 
 
 def real(name: str, v: Any, what: str) -> float:
@@ -265,12 +289,19 @@ def name_list(arg: str, value: Any, n: int, each: str) -> list[Any]:
     return list(value)
 
 
-def inputs(X: Any, n_x: int, dtype: np.dtype[Any]) -> Array:
+def _is_whole(a: Any, xp: Any) -> bool:
+    """Whether ``a`` holds integers or booleans (numbers the course takes as inputs)."""
+    if isinstance(a, np.ndarray):
+        return type(a) is np.ndarray and a.dtype.kind in "iub"
+    return is_array(a) and bool(xp.isdtype(a.dtype, ("integral", "bool")))
+
+
+def inputs(X: Any, n_x: int, dtype: Any, b: Backend = NUMPY) -> Array:
     """X of shape (n_x, m), m >= 1, finite, of the params' dtype. Integer and boolean inputs
     (the chapter's pixel counts, 0/1 features) are taken as numbers, in the params' dtype."""
-    if isinstance(X, np.ndarray) and type(X) is np.ndarray and X.dtype.kind in "iub":
+    if _is_whole(X, b.xp):
         with np.errstate(over="ignore"):
-            X = X.astype(dtype)
+            X = b.xp.astype(X, dtype)
     X = matrix("X", X, f"({n_x}, m)")
     if X.shape[0] != n_x:
         hint = ""
@@ -278,7 +309,7 @@ def inputs(X: Any, n_x: int, dtype: np.dtype[Any]) -> Array:
             hint = ("; it looks like one example per row: the course layout has one example per "
                     "column, so pass X.T")
         raise ValueError(f"X: expected shape ({n_x}, m) (n_x = {n_x} features, from W1), "
-                         f"got {X.shape}{hint}")
+                         f"got {tuple(X.shape)}{hint}")
     if X.shape[1] == 0:
         raise ValueError("X: expected at least one example (m >= 1), got m = 0")
     if X.dtype != dtype:
@@ -288,25 +319,26 @@ def inputs(X: Any, n_x: int, dtype: np.dtype[Any]) -> Array:
     return out
 
 
-def sample_weight(w: Any, m: int, dtype: np.dtype[Any]) -> Array:
+def sample_weight(w: Any, m: int, dtype: Any, b: Backend = NUMPY) -> Array:
     """Sample weights of shape (m,) or (1, m), finite, >= 0, not all 0: as a (1, m) row of
     ``dtype``."""
-    a = float_array("sample_weight", w) if isinstance(w, np.ndarray) and w.dtype.kind == "f" \
-        else None
-    if a is None:
-        if not isinstance(w, np.ndarray) or type(w) is not np.ndarray or w.dtype.kind not in "iub":
-            raise TypeError(f"sample_weight: expected a NumPy array of m = {m} numbers, got "
-                            f"{_describe(w)}")
-        a = w.astype(np.float64)
-    if a.shape not in ((m,), (1, m)):
+    xp = b.xp
+    if _is_whole(w, xp):
+        a = xp.astype(w, xp.float64 if xp is np else dtype)
+    elif is_array(w) or (isinstance(w, np.ndarray) and w.dtype.kind == "f"):
+        a = float_array("sample_weight", w)
+    else:
+        raise TypeError(f"sample_weight: expected a NumPy array of m = {m} numbers, got "
+                        f"{_describe(w)}")
+    if tuple(a.shape) not in ((m,), (1, m)):
         raise ValueError(f"sample_weight: expected shape ({m},) or (1, {m}), one weight per "
-                         f"example, got {a.shape}")
+                         f"example, got {tuple(a.shape)}")
     finite("sample_weight", a)
-    if (a < 0).any():
+    if bool(xp.any(a < 0)):
         raise ValueError("sample_weight: expected weights >= 0, got a negative one")
-    if not a.sum() > 0:
+    if not bool(xp.sum(a) > 0):
         raise ValueError("sample_weight: expected at least one positive weight, got all 0")
-    out: Array = a.reshape(1, m).astype(dtype)
+    out: Array = xp.astype(xp.reshape(a, (1, m)), dtype)
     return out
 
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import array_api_compat as compat
 import numpy as np
 
-from mlp_fn._internal.frozen import frozen
+from mlp_fn._internal.arrays import Backend, all_finite, backend, hand_back, is_array, library
+from mlp_fn._internal.checks import finite
 from mlp_fn._internal.types import Array
 
 __all__ = ["real_array", "cast", "result"]
@@ -24,13 +26,32 @@ _KEPT = (np.dtype(np.float32), np.dtype(np.float64))
 def _describe(a: Any) -> str:
     if isinstance(a, np.ndarray):
         return f"an array of dtype {a.dtype} and shape {a.shape}"
+    if is_array(a):
+        return f"a {library(a)} array of dtype {a.dtype} and shape {tuple(a.shape)}"
     return f"{type(a).__name__} {a!r}"[:200]
+
+
+def _library_array(name: str, a: Any) -> Array:
+    """An array of another library: float32 and float64 kept, integers and booleans made
+    float64 in that library."""
+    xp = compat.array_namespace(a)
+    if a.dtype not in (xp.float32, xp.float64):
+        if not xp.isdtype(a.dtype, ("integral", "bool")):
+            raise TypeError(f"{name}: expected real numbers (float32 or float64, or integers), "
+                            f"got {_describe(a)}")
+        a = xp.astype(a, xp.float64)
+    finite(name, a)
+    out: Array = a
+    return out
 
 
 def real_array(name: str, a: Any) -> Array:
     """``a`` as a finite float array: float32 and float64 kept, Python numbers, lists, integer
     and boolean arrays (and float16) made float64. Complex, object, string, masked arrays and
-    NaN/inf are refused with an error naming ``name``."""
+    NaN/inf are refused with an error naming ``name``. An array of another library (PyTorch,
+    CuPy, ...) stays in it."""
+    if is_array(a):
+        return _library_array(name, a)
     if isinstance(a, np.ma.MaskedArray):
         raise TypeError(f"{name}: masked arrays are not supported (the mask would be ignored); "
                         f"pass {name}.filled(value) or {name}.compressed()")
@@ -49,31 +70,34 @@ def real_array(name: str, a: Any) -> Array:
                             f"got {_describe(a)}")
         with np.errstate(over="ignore"):
             arr = arr.astype(np.float64)
-    finite = np.isfinite(arr)
-    if not finite.all():
-        bad = np.argwhere(~finite)
-        where = tuple(int(i) for i in bad[0])
-        raise ValueError(f"{name}: expected finite values, got {len(bad)} NaN or inf entries "
-                         f"(first at index {where}: {arr[where]})")
+    finite(name, arr)
     out: Array = arr
     return out
 
 
 def cast(name: str, a: Array, dtype: Any) -> Array:
     """``a`` in ``dtype`` (float64 values beyond float32's range are refused, not made inf)."""
+    xp = np if isinstance(a, np.ndarray) else compat.array_namespace(a)
+    if a.dtype == dtype:
+        return a
     with np.errstate(over="ignore", invalid="ignore"):
-        out: Array = a.astype(dtype, copy=False)
-    if not np.isfinite(out).all() and np.isfinite(a).all():  # NaN given is the caller's to name
-        raise ValueError(f"{name}: values too large for {np.dtype(dtype)} (the largest is "
-                         f"{np.finfo(dtype).max:.3g})")
+        out: Array = xp.astype(a, dtype)
+    if not all_finite(out, xp) and all_finite(a, xp):  # NaN given is the caller's to name
+        raise ValueError(f"{name}: values too large for {dtype} (the largest is "
+                         f"{xp.finfo(dtype).max:.3g})")
     return out
 
 
-def result(name: str, formula: Callable[..., Array], *args: Any) -> Array:
-    """``formula(*args)`` computed without NumPy warnings, refused if it overflowed, read-only."""
+def result(name: str, formula: Callable[..., Array], *args: Any, **options: Any) -> Array:
+    """``formula(*args, xp, **options)`` computed without NumPy warnings in the namespace xp of
+    the array arguments, refused if it overflowed, handed back as public results are (read-only
+    on NumPy, never one of the arguments elsewhere)."""
+    b: Backend = backend(args=tuple(args))
     with np.errstate(all="ignore"):
-        out = np.asarray(formula(*args))
-    if not np.isfinite(out).all():
+        out = formula(*args, b.xp, **options)
+    if b.xp is np:
+        out = np.asarray(out)
+    if not all_finite(out, b.xp):
         raise ValueError(f"{name}: the result overflowed to inf for these inputs (the largest "
-                         f"{out.dtype} is {np.finfo(out.dtype).max:.3g})")
-    return frozen(out)
+                         f"{out.dtype} is {b.xp.finfo(out.dtype).max:.3g})")
+    return hand_back(out, b, args)  # type: ignore[no-any-return]

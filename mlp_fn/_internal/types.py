@@ -8,7 +8,8 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = ["Array", "Params", "Grads", "Cache", "ActivationFn", "DerivativeFn", "BackwardFn",
-           "CustomActivation", "ActivationSpec"]
+           "CustomActivation", "ActivationSpec", "Namespace", "Formula", "DerivativeFormula",
+           "BackwardFormula"]
 
 #: A float array: float32 or float64, in the course layout (features x examples).
 Array: TypeAlias = npt.NDArray[np.floating[Any]]
@@ -31,6 +32,18 @@ DerivativeFn: TypeAlias = Callable[[Array, Array], Array]
 
 #: dZ = dA * g'(Z) (or the Jacobian-vector product for softmax), given dA, Z and A = g(Z).
 BackwardFn: TypeAlias = Callable[[Array, Array, Array], Array]
+
+#: An array API namespace: ``np`` itself, or ``array_api_compat.torch``, ... (a module).
+Namespace: TypeAlias = Any
+
+#: g(Z) computed in the namespace xp of Z: ``formula(Z, xp)``.
+Formula: TypeAlias = Callable[[Array, Namespace], Array]
+
+#: g'(Z) in the namespace xp, given also A = g(Z) or None: ``derivative(Z, A, xp)``.
+DerivativeFormula: TypeAlias = Callable[[Array, "Array | None", Namespace], Array]
+
+#: The backward step dZ in the namespace xp: ``backward(dA, Z, A, xp)``.
+BackwardFormula: TypeAlias = Callable[[Array, Array, Array, Namespace], Array]
 
 
 class CustomActivation(TypedDict):

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 
 from mlp_fn._internal import checks as check
+from mlp_fn._internal.arrays import NUMPY, Backend, from_host, require, to_host
 from mlp_fn._internal.types import ActivationSpec, Array
 from mlp_fn.losses import check_targets, cost_of, loss_for
 from mlp_fn.network import Network, check_masks, describe, trainable
@@ -28,7 +29,16 @@ __all__ = ["gradient_check", "gradient_check_1d"]
 def _cost(X: Array, Y: Array, params: Mapping[str, Array], net: Network, loss: str,
           lambd: float, masks: Mapping[str, Array] | None, training: bool) -> float:
     AL, _ = forward_pass(X, params, net, masks, training)
-    return cost_of(AL, Y, loss) + penalty(params, net, lambd, X.shape[1])
+    return cost_of(AL, Y, loss, None, net.backend.xp) + penalty(params, net, lambd, X.shape[1])
+
+
+def _has_float64(b: Backend) -> bool:
+    """Whether the backend's device computes in float64 (an Apple GPU, for one, does not)."""
+    try:
+        b.xp.asarray(0.0, dtype=b.xp.float64, device=b.device)
+    except Exception:  # the library's refusal, whatever its type
+        return False
+    return True
 
 
 def gradient_check_1d(J: Callable[[float], float], dJ: Callable[[float], float], theta: float,
@@ -86,36 +96,48 @@ def gradient_check(
         epsilon: the step eps of the central difference.
     """
     net = describe(params, activations)
+    b = net.backend
     name = loss_for(loss, net.activations[-1])
-    X = check.inputs(X, net.n_x, net.dtype)
-    Y = check_targets(Y, net.n_y, X.shape[1], name, X.dtype)
+    require(b, X=X)
+    X = check.inputs(X, net.n_x, net.dtype, b)
+    Y = check_targets(Y, net.n_y, X.shape[1], name, X.dtype, b)
     eps = check.positive_float("epsilon", epsilon)
     lam = check.nonnegative_float("lambd", lambd)
     if masks is not None:
         masks = check_masks(masks, net, X.shape[1])
-        masks = {k: v.astype(np.float64) for k, v in masks.items()}
-    X64, Y64 = X.astype(np.float64), Y.astype(np.float64)
-    p64 = {k: v.astype(np.float64) for k, v in params.items()}
     training = check.boolean("training", training)
     keys = list(trainable(params, net))
     given = None
     if grads is not None:
+        require(b, grads=grads)
         given = check.array_dict("grads", grads, like={k: params[k] for k in keys}, prefix="d")
 
+    # In float64, in the network's library where its device has float64, else on the host.
+    b64 = b if _has_float64(b) else NUMPY
+    net64 = net._replace(backend=b64)
+
+    def float64(a: Array) -> Array:
+        a64: Array = b64.xp.astype(a if b64 is b else to_host(a), b64.xp.float64)
+        return a64
+
+    X64, Y64 = float64(X), float64(Y)
+    p64 = {k: float64(v) for k, v in params.items()}
+    masks64 = None if masks is None else {k: float64(v) for k, v in masks.items()}
     with np.errstate(all="ignore"):
-        AL, cache = forward_pass(X64, p64, net, masks, training)
-        own = backward_pass(AL, Y64, cache, p64, net, name, lam) if given is None else given
-        grad = np.concatenate([own[f"d{k}"].astype(np.float64).ravel() for k in keys])
+        AL, cache = forward_pass(X64, p64, net64, masks64, training)
+        own = backward_pass(AL, Y64, cache, p64, net64, name, lam) if given is None else given
+        grad = np.concatenate([to_host(own[f"d{k}"]).astype(np.float64).ravel() for k in keys])
         approx = np.empty_like(grad)
         i = 0
         for key in keys:
-            for j in range(p64[key].size):
+            host = to_host(p64[key])
+            for j in range(host.size):
                 shifted = {}
                 for sign in (+1.0, -1.0):
-                    theta = p64[key].copy()
+                    theta = host.copy()  # theta_j + sign eps, the other entries as they are
                     theta.flat[j] += sign * eps
-                    shifted[sign] = _cost(X64, Y64, {**p64, key: theta}, net, name, lam, masks,
-                                          training)
+                    shifted[sign] = _cost(X64, Y64, {**p64, key: from_host(theta, b64)}, net64,
+                                          name, lam, masks64, training)
                 approx[i] = (shifted[+1.0] - shifted[-1.0]) / (2.0 * eps)
                 i += 1
     if not (np.isfinite(grad).all() and np.isfinite(approx).all()):

@@ -24,7 +24,9 @@ from typing import Any
 import numpy as np
 
 from mlp_fn._internal import checks as check
-from mlp_fn._internal.frozen import frozen, frozen_dict
+from mlp_fn._internal.frozen import frozen
+from mlp_fn._internal.arrays import (NUMPY, Backend, all_finite, backend, from_host, hand_back,
+                                     hand_back_dict, host_dtype, is_numpy, require)
 from mlp_fn._internal.types import ActivationSpec, Array, Params
 from mlp_fn.layers import draw_masks
 from mlp_fn.losses import check_targets, cost_of, loss_for, metric
@@ -66,14 +68,15 @@ def step(X: Array, Y: Array, w: Array | None, params: Params, opt_state: OptStat
          masks: Mapping[str, Array] | None, run: Run) -> tuple[Params, OptState, float]:
     """One mini-batch, unchecked: (new params, new optimizer state, J at the params given)."""
     net, loss, reg = run.net, run.loss, run.regularization
+    xp = net.backend.xp
     AL, cache = forward_pass(X, params, net, masks, training=True)
-    J = cost_of(AL, Y, loss, w) + penalty(params, net, reg.lambd, X.shape[1])
+    J = cost_of(AL, Y, loss, w, xp) + penalty(params, net, reg.lambd, X.shape[1])
     grads = backward_pass(AL, Y, cache, params, net, loss, reg.lambd, sample_weight=w)
     if reg.clip_norm is not None:
-        grads = clipped(grads, reg.clip_norm)
+        grads = clipped(grads, reg.clip_norm, xp)
     hyper = {"learning_rate": lr, **run.optimizer.hyper}
     learned, opt_state = apply_rule(run.optimizer.name, trainable(params, net), grads,
-                                    opt_state, hyper)
+                                    opt_state, hyper, xp)
     # The running statistics of batch normalisation move towards this batch's (none otherwise).
     return {**learned, **running_statistics(params, cache, net)}, opt_state, J
 
@@ -110,6 +113,7 @@ def train_step(
                       keep_prob=keep_prob, clip_norm=clip_norm, validation_data=None,
                       patience=None, sample_weight=sample_weight)
     Xb, Yb, wb = run.data.X, run.data.Y, run.data.sample_weight
+    b = run.net.backend
     masks = None
     if run.regularization.keep_prob < 1.0:
         if seed is None:
@@ -117,14 +121,14 @@ def train_step(
                              "explicit seed, got None")
         check.seeds(seed)
         masks = draw_masks(hidden_shapes(run.net, Xb.shape[1]), run.regularization.keep_prob,
-                           seed, Xb.dtype)
+                           seed, host_dtype(Xb.dtype), b)
     with np.errstate(all="ignore"):  # overflow is reported below, not warned
         new, opt, J = step(Xb, Yb, wb, start.params, start.opt_state,
                            learning_rate_at(run, 0), masks, run)
-    if not math.isfinite(J) or not all(np.isfinite(a).all() for a in new.values()):
+    if not math.isfinite(J) or not all(all_finite(a, b.xp) for a in new.values()):
         raise ValueError(f"params: the step overflowed (J = {J}, or NaN or inf in the new "
                          f"params); lower learning_rate, standardize X, or pass clip_norm")
-    return frozen_dict(new), frozen_state(opt), J
+    return hand_back_dict(new, b), frozen_state(opt, b), J
 
 
 # ----------------------------------------------------------------------------------------------
@@ -132,30 +136,33 @@ def train_step(
 # ----------------------------------------------------------------------------------------------
 
 def mini_batches(arrays: tuple[Array, ...], batch_size: int, seed: Any,
-                 shuffle: bool = True) -> list[tuple[Array, ...]]:
+                 shuffle: bool = True, b: Backend = NUMPY) -> list[tuple[Array, ...]]:
     """The columns of every array shuffled by one permutation drawn from ``seed`` (if
-    ``shuffle``), then cut into batches of ``batch_size`` columns, the last one smaller."""
+    ``shuffle``; drawn on the host by NumPy's generator, so every library gets the same
+    batches), then cut into batches of ``batch_size`` columns, the last one smaller."""
+    xp = b.xp
     m = arrays[0].shape[1]
     if shuffle:
-        order = np.random.default_rng(seed).permutation(m)
-        arrays = tuple(a[:, order] for a in arrays)
+        order = from_host(np.random.default_rng(seed).permutation(m), b)
+        arrays = tuple(xp.take(a, order, axis=1) for a in arrays)
     cut = [tuple(a[:, start:start + batch_size] for a in arrays)
            for start in range(0, m, batch_size)]
     if not shuffle:  # cut once for the whole run: contiguous, so no product copies them again
-        cut = [tuple(np.ascontiguousarray(a) for a in batch) for batch in cut]
+        cut = [tuple(xp.asarray(a, copy=True) for a in batch) for batch in cut]
     return cut
 
 
-def epoch_batches(data: Data, epoch: int) -> Iterable[tuple[Array, Array, Array | None]]:
+def epoch_batches(data: Data, epoch: int,
+                  b: Backend = NUMPY) -> Iterable[tuple[Array, Array, Array | None]]:
     """The epoch's batches (X{t}, Y{t}, w{t}), shuffled by (seed, epoch)."""
     if data.batches is not None:
         return data.batches
     if data.sample_weight is None:
         return [(Xb, Yb, None) for Xb, Yb in
-                mini_batches((data.X, data.Y), data.batch_size, (data.seed, epoch))]
+                mini_batches((data.X, data.Y), data.batch_size, (data.seed, epoch), True, b)]
     return [(Xb, Yb, wb) for Xb, Yb, wb in
             mini_batches((data.X, data.Y, data.sample_weight), data.batch_size,
-                         (data.seed, epoch))]
+                         (data.seed, epoch), True, b)]
 
 
 def learning_rate_at(run: Run, epoch: int) -> float:
@@ -175,14 +182,16 @@ def run_epoch(state: TrainingState, run: Run) -> tuple[TrainingState, EpochRecor
     e, params, opt = state.epoch, state.params, state.opt_state
     lr = learning_rate_at(run, e)
     keep, k = run.regularization.keep_prob, run.data.batch_size
+    b = run.net.backend
     good = (params, opt)  # the last params with a finite cost, and their optimizer state
     total, weight = 0.0, 0.0
-    for t, (Xb, Yb, wb) in enumerate(epoch_batches(run.data, e)):
-        share = Xb.shape[1] if wb is None else float(wb.sum())  # the batch's part of the cost
+    for t, (Xb, Yb, wb) in enumerate(epoch_batches(run.data, e, b)):
+        share = Xb.shape[1] if wb is None else float(b.xp.sum(wb))  # the batch's part of J
         if share == 0.0:
             continue  # every example weighs 0: no cost, so no step
         masks = None if keep == 1.0 else draw_masks(hidden_shapes(run.net, Xb.shape[1]), keep,
-                                                    [run.data.seed, e, t * k, 1], Xb.dtype)
+                                                    [run.data.seed, e, t * k, 1],
+                                                    host_dtype(Xb.dtype), b)
         new_params, new_opt, J = step(Xb, Yb, wb, params, opt, lr, masks, run)
         if not math.isfinite(J):
             raise _diverged(f"the cost became {J} (batch starting at example {t * k})", e, lr,
@@ -191,7 +200,7 @@ def run_epoch(state: TrainingState, run: Run) -> tuple[TrainingState, EpochRecor
         total, weight = total + J * share, weight + share
     # A NaN or inf parameter shows in the next batch's cost; only the run's last update has no
     # next batch, so it is checked here (a validation cost below would show it as well).
-    if e + 1 >= run.end_epoch and not all(np.isfinite(a).all() for a in params.values()):
+    if e + 1 >= run.end_epoch and not all(all_finite(a, b.xp) for a in params.values()):
         raise _diverged("the last update made a parameter NaN or inf", e, lr, *good)
     stopping = state.early_stopping
     val_cost = val_metric = None
@@ -200,11 +209,11 @@ def run_epoch(state: TrainingState, run: Run) -> tuple[TrainingState, EpochRecor
     else:
         v = run.validation
         ALv, _ = forward_pass(v.X, params, run.net)
-        val_cost = cost_of(ALv, v.Y, run.loss) + penalty(params, run.net,
-                                                         run.regularization.lambd, v.X.shape[1])
+        val_cost = cost_of(ALv, v.Y, run.loss, None, b.xp) + penalty(
+            params, run.net, run.regularization.lambd, v.X.shape[1])
         if not math.isfinite(val_cost):
             raise _diverged(f"the validation cost became {val_cost}", e, lr, params, opt)
-        val_metric = metric(ALv, v.Y, run.loss)
+        val_metric = metric(ALv, v.Y, run.loss, b.xp)
         if val_cost < stopping.best_cost:
             stopping = EarlyStopping(val_cost, e, params, 0)
         else:
@@ -219,7 +228,7 @@ def _diverged(what: str, epoch: int, lr: float, params: Params,
         f"train: {what} at epoch {epoch} with learning rate {lr}; try a smaller learning_rate, "
         f"standardized inputs, or clip_norm. The last params with a finite cost, the optimizer "
         f"state that goes with them and the history are attached as .params, .opt_state and "
-        f".history.", frozen_dict(params), {**new_history(opt_state)})
+        f".history.", _views(params), {**new_history(opt_state)})
 
 
 def finished(state: TrainingState, run: Run) -> bool:
@@ -289,14 +298,23 @@ def run_loop(run: Run, state: TrainingState, history: History, callback: Callbac
 
 def _read_only(arrays: Mapping[str, Array]) -> dict[str, Array]:
     """The loop's own new arrays, marked read-only where they are (no one else holds them, and
-    no step writes into them), in a new dict the callback may change freely."""
+    no step writes into them; NumPy's arrays have the flag), in a new dict the callback may
+    change freely."""
     for a in arrays.values():
-        a.setflags(write=False)
+        if isinstance(a, np.ndarray):
+            a.setflags(write=False)
     return dict(arrays)
 
 
+def _views(arrays: Mapping[str, Array]) -> dict[str, Array]:
+    """Read-only views of NumPy arrays (the caller's own may be among them and stay writeable);
+    other libraries' arrays as they are (the loop's own copies: see ``plan``)."""
+    return {k: frozen(a) if isinstance(a, np.ndarray) else a for k, a in arrays.items()}
+
+
 def result_history(history: History, opt_state: OptState) -> History:
-    return {**history, "opt_state": frozen_state(opt_state)}
+    return {**history, "opt_state": {"step": opt_state["step"], "slots": {
+        s: _views(a) for s, a in opt_state["slots"].items()}}}
 
 
 def result(run: Run, state: TrainingState, history: History) -> tuple[Params, History]:
@@ -305,7 +323,7 @@ def result(run: Run, state: TrainingState, history: History) -> tuple[Params, Hi
     v = run.validation
     best = v is not None and v.patience is not None
     final = state.early_stopping.best_params if best else state.params
-    return frozen_dict(final), result_history(history, state.opt_state)
+    return _views(final), result_history(history, state.opt_state)
 
 
 def train(
@@ -423,10 +441,12 @@ def plan(
 ) -> tuple[Run, TrainingState]:
     """Every argument of ``train`` checked, once: the ``Run`` and its first state."""
     net = describe(params, activations)
+    b = net.backend
     name = loss_for(loss, net.activations[-1])
-    X = check.inputs(X, net.n_x, net.dtype)
+    require(b, X=X, sample_weight=sample_weight)
+    X = check.inputs(X, net.n_x, net.dtype, b)
     m = X.shape[1]
-    Yf = check_targets(Y, net.n_y, m, name, net.dtype)
+    Yf = check_targets(Y, net.n_y, m, name, net.dtype, b)
     lr_at = _schedule(learning_rate)
     epochs = check.positive_int("epochs", epochs, minimum=0, maximum=MAX_EPOCH)
     k = m if batch_size is None else check.positive_int("batch_size", batch_size)
@@ -442,10 +462,21 @@ def plan(
                          None if clip_norm is None else check.positive_float("clip_norm",
                                                                               clip_norm))
     validation = _validation(validation_data, patience, net, name)
-    w = None if sample_weight is None else check.sample_weight(sample_weight, m, net.dtype)
+    w = None if sample_weight is None else check.sample_weight(sample_weight, m, net.dtype, b)
+    if not is_numpy(b):  # the loop's own copies: nothing it returns is one of the caller's
+        params = {k: b.xp.asarray(a, copy=True) for k, a in params.items()}
     learned = trainable(params, net)
     init, _ = get_optimizer(opt_name)
-    state = init(learned) if opt_state is None else check_state(opt_name, opt_state, learned)
+    if opt_state is None:
+        state = init(learned)
+    else:
+        if isinstance(opt_state, Mapping) and isinstance(opt_state.get("slots"), Mapping):
+            require(b, opt_state=dict(opt_state["slots"]))
+        state = check_state(opt_name, opt_state, learned)
+        if not is_numpy(b):
+            state = {"step": state["step"], "slots": {
+                s: {k: b.xp.asarray(a, copy=True) for k, a in v.items()}
+                for s, v in state["slots"].items()}}
     if any(layer.norm == "batch" for layer in net.layers) and (k == 1 or m % k == 1):
         raise ValueError(f"batch_size: batch normalisation needs at least 2 examples in every "
                          f"batch (one example has variance 0, so Z_norm = 0 whatever the input), "
@@ -453,10 +484,10 @@ def plan(
                          f"another batch_size, or layer normalisation (norm='layer')")
     batches = None
     if not shuffle:  # every epoch has the same batches: cut them once
-        batches = tuple((b[0], b[1], b[2] if w is not None else None) for b in
-                        mini_batches((X, Yf) if w is None else (X, Yf, w), k, None, False))
+        batches = tuple((c[0], c[1], c[2] if w is not None else None) for c in
+                        mini_batches((X, Yf) if w is None else (X, Yf, w), k, None, False, b))
     first = state["step"] // -(-m // k)  # continues the epoch count of a resumed run
-    start = frozen_dict(params)
+    start = hand_back_dict(params, b)
     run = Run(net, name, Data(X, Yf, w, k, shuffle, seed, batches),
               Optimizer(opt_name, hyper, lr_at), reg, validation, first + epochs)
     return run, TrainingState(start, state, first, EarlyStopping(math.inf, -1, start, 0))
@@ -473,8 +504,11 @@ def _validation(data: Any, patience: Any, net: Network, loss: str) -> Validation
     if not isinstance(data, tuple) or len(data) != 2:
         raise TypeError(f"validation_data: expected a pair (X_val, Y_val), got "
                         f"{check.describe(data)}")
-    Xv = check.inputs(data[0], net.n_x, net.dtype)
-    return Validation(Xv, check_targets(data[1], net.n_y, Xv.shape[1], loss, net.dtype), patience)
+    b = net.backend
+    require(b, validation_data=data)
+    Xv = check.inputs(data[0], net.n_x, net.dtype, b)
+    return Validation(Xv, check_targets(data[1], net.n_y, Xv.shape[1], loss, net.dtype, b),
+                      patience)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -495,10 +529,12 @@ def random_mini_batches(X: Array, Y: Array, mini_batch_size: int = 64,
         [(X{1}, Y{1}), (X{2}, Y{2}), ...], X{t} of shape (n_x, k) and Y{t} of shape (n_y, k);
         read-only.
     """
+    b = backend(X=X, Y=Y)
     X = check.matrix("X", X, "(n_x, m)")
     check.columns_like("Y", Y, X)
     if X.shape[1] == 0:
         raise ValueError("X: expected at least one example (m >= 1), got m = 0")
     k = check.positive_int("mini_batch_size", mini_batch_size)
     check.seeds(seed)
-    return [(frozen(Xb), frozen(Yb)) for Xb, Yb in mini_batches((X, Y), k, seed)]
+    return [(hand_back(Xb, b, (X,)), hand_back(Yb, b, (Y,)))
+            for Xb, Yb in mini_batches((X, Y), k, seed, True, b)]

@@ -1,0 +1,222 @@
+"""Which array library a call computes with, found once at its public entry and passed down.
+
+Every public function of the core looks at the arrays it is given (``backend``): NumPy arrays,
+lists and Python numbers mean NumPy (the namespace ``np`` itself); a PyTorch tensor, a CuPy or
+JAX array, or an array-api-strict array means that library's array API namespace, as
+``array_api_compat`` gives it, on that array's device. Everything below the entry computes
+with that ``xp``: ``W @ A + b``, ``xp.sum(dZ, axis=1, keepdims=True)``. Arrays of two
+libraries, or on two devices, are refused with the way to move one of them; there is no global
+switch.
+
+Crossing to the host and back: ``to_host`` gives a NumPy array of any array (what files,
+plots and the model's row data need), ``from_host`` moves a NumPy array (random draws, which
+are always made on the host by NumPy's generator so that every library gets the same numbers)
+to a backend's library and device, as a copy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, NamedTuple
+
+import array_api_compat as compat
+import numpy as np
+
+from mlp_fn._internal.frozen import frozen
+
+__all__ = ["Backend", "NUMPY", "backend", "library", "to_host", "from_host", "dtype_name",
+           "float_dtypes", "hand_back", "hand_back_dict", "is_numpy", "all_finite",
+           "is_array", "require", "host_dtype", "backend_for"]
+
+
+class Backend(NamedTuple):
+    """The namespace ``xp`` a computation runs in and the device its arrays live on (None for
+    NumPy, whose arrays all live in the host's memory)."""
+
+    xp: Any
+    device: Any
+    name: str  # the library, as error messages name it: 'numpy', 'torch', ...
+
+
+#: NumPy: the namespace is ``np`` itself (NumPy 2's main namespace is the array API's).
+NUMPY = Backend(np, None, "numpy")
+
+
+def is_array(a: Any) -> bool:
+    """Whether ``a`` is an array of a library other than NumPy that the array API covers."""
+    return not isinstance(a, (np.ndarray, np.generic)) and compat.is_array_api_obj(a)
+
+
+def library(a: Any) -> str:
+    """The library an array comes from ('numpy' for NumPy arrays, lists and numbers)."""
+    if not is_array(a):
+        return "numpy"
+    return type(a).__module__.split(".")[0]
+
+
+def _arrays(named: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+    """Every (label, array) in the arguments, looking one level into dicts and pairs."""
+    for name, value in named.items():
+        if isinstance(value, Mapping):
+            for key, a in value.items():
+                if isinstance(a, Mapping):  # an optimizer state's slots
+                    for k2, a2 in a.items():
+                        yield f"{name}[{key!r}][{k2!r}]", a2
+                else:
+                    yield f"{name}[{key!r}]", a
+        elif isinstance(value, tuple):
+            for i, a in enumerate(value):
+                yield f"{name}[{i}]", a
+        elif value is not None:
+            yield name, value
+
+
+def _move_hint(label: str, lib: str, to: str, device: Any) -> str:
+    """How to move the array ``label`` of library ``lib`` to library ``to`` on ``device``."""
+    if to == "numpy":
+        return f"np.asarray({label}.cpu())" if lib == "torch" else f"np.from_dlpack({label})"
+    if to == "torch":
+        return f"torch.asarray({label}, device={str(device)!r})"
+    return f"{to}.asarray({label}, device=...)"
+
+
+def backend(**named: Any) -> Backend:
+    """The backend of every array among the arguments (dicts of arrays included); NumPy when
+    there are none but NumPy arrays, lists and numbers. TypeError for two libraries,
+    ValueError for two devices, each saying how to move one of them."""
+    first: tuple[str, str, Any, Any] | None = None  # label, library, device, an array
+    for label, a in _arrays(named):
+        lib = library(a)
+        dev = None if lib == "numpy" else compat.device(a)
+        if first is None:
+            first = (label, lib, dev, a)
+            continue
+        label0, lib0, dev0, _ = first
+        if lib != lib0:
+            raise TypeError(f"{label}: expected an array of {lib0} like {label0}, got one of "
+                            f"{lib}; compute with one library: move it with "
+                            f"{_move_hint(label, lib, lib0, dev0)}")
+        if dev != dev0:
+            raise ValueError(f"{label}: expected an array on {label0}'s device {dev0}, got one "
+                             f"on {dev}; move it with {_move_hint(label, lib, lib0, dev0)}")
+    if first is None or first[1] == "numpy":
+        return NUMPY
+    return Backend(compat.array_namespace(first[3]), first[2], first[1])
+
+
+def require(b: Backend, **named: Any) -> None:
+    """Every array among the arguments of the backend ``b`` (the network's): TypeError for
+    another library, ValueError for another device, each saying how to move it."""
+    for label, a in _arrays(named):
+        lib = library(a)
+        if lib != b.name:
+            raise TypeError(f"{label}: expected an array of {b.name} like the params, got one "
+                            f"of {lib}; compute with one library: move it with "
+                            f"{_move_hint(label, lib, b.name, b.device)}")
+        dev = None if lib == "numpy" else compat.device(a)
+        if dev != b.device:
+            raise ValueError(f"{label}: expected an array on the params' device {b.device}, got "
+                             f"one on {dev}; move it with "
+                             f"{_move_hint(label, lib, b.name, b.device)}")
+
+
+def backend_for(xp: Any, device: Any) -> Backend:
+    """The backend a caller asks for by its namespace (``torch``, ``cupy``, ``jax.numpy``,
+    ``array_api_strict``, or their array_api_compat wrappers; None: NumPy) and device (None:
+    the library's default)."""
+    if xp is None or xp is np or xp is getattr(compat, "numpy", None):
+        if device not in (None, "cpu"):
+            raise ValueError(f"device: NumPy arrays live in the host's memory ('cpu'), got "
+                             f"{short(device)}; pass xp= the library of that device, e.g. "
+                             f"xp=torch")
+        return NUMPY
+    if not callable(getattr(xp, "asarray", None)):
+        raise TypeError(f"xp: expected an array library's namespace (torch, cupy, jax.numpy, "
+                        f"array_api_strict), got {short(xp)}")
+    try:
+        probe = xp.asarray(0, device=device)
+    except Exception as err:  # the library's own complaint about the device, passed on
+        raise ValueError(f"device: {xp.__name__} has no device {short(device)}: "
+                         f"{type(err).__name__}: {err}"[:300]) from None
+    if not is_array(probe):
+        raise TypeError(f"xp: {short(xp)} makes arrays array_api_compat does not know")
+    return Backend(compat.array_namespace(probe), compat.device(probe), library(probe))
+
+
+def short(a: Any) -> str:
+    """A repr for a message, cut at 80 characters."""
+    try:
+        text = repr(a)
+    except Exception:  # a user's object: its repr may raise; the message still gets made
+        text = f"<{type(a).__name__}>"
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def is_numpy(b: Backend) -> bool:
+    return b.xp is np
+
+
+def to_host(a: Any) -> np.ndarray[Any, Any]:
+    """``a`` as a NumPy array (shared with ``a`` where the library allows; copy to keep)."""
+    if not is_array(a):
+        return np.asarray(a)
+    if compat.is_torch_array(a):
+        out: np.ndarray[Any, Any] = a.detach().cpu().numpy()
+        return out
+    if compat.is_cupy_array(a):
+        return a.get()  # type: ignore[no-any-return]
+    try:
+        return np.from_dlpack(a)
+    except (TypeError, ValueError, RuntimeError, BufferError):
+        return np.asarray(a)
+
+
+def from_host(a: np.ndarray[Any, Any], b: Backend) -> Any:
+    """The NumPy array ``a`` in the backend's library, on its device, as a copy of the same
+    dtype (``a`` is cast on the host first; a device without float64 never sees one)."""
+    if is_numpy(b):
+        return a
+    return b.xp.asarray(a, dtype=getattr(b.xp, a.dtype.name), device=b.device, copy=True)
+
+
+def float_dtypes(xp: Any) -> tuple[Any, Any]:
+    """float32 and float64 of the namespace ``xp``."""
+    return xp.float32, xp.float64
+
+
+def dtype_name(dtype: Any) -> str:
+    """'float32', 'float64', 'int64', ...: a dtype named without its library."""
+    if isinstance(dtype, np.dtype):
+        return dtype.name
+    return str(dtype).rsplit(".", 1)[-1]
+
+
+def host_dtype(dtype: Any) -> np.dtype[Any]:
+    """The NumPy dtype of the same name (what host-side draws are made in)."""
+    return np.dtype(dtype_name(dtype))
+
+
+def all_finite(a: Any, xp: Any) -> bool:
+    """Whether every entry of ``a`` is finite."""
+    if xp is np:
+        return bool(np.isfinite(a).all())
+    return bool(xp.all(xp.isfinite(a)))
+
+
+def hand_back(a: Any, b: Backend, given: Iterable[Any] = ()) -> Any:
+    """An array as a public function returns it: on NumPy a read-only view; on another library
+    a copy where it would otherwise be one of the caller's own arrays (``given``), so nothing
+    returned shares memory with an input."""
+    if is_numpy(b):
+        return frozen(a)
+    if any(a is g for g in given):
+        return b.xp.asarray(a, copy=True)
+    return a
+
+
+def hand_back_dict(d: Mapping[str, Any], b: Backend, given: Iterable[Any] = ()) -> dict[str, Any]:
+    """``hand_back`` of every array of a dict, in a new dict."""
+    if is_numpy(b):
+        return {k: frozen(v) for k, v in d.items()}
+    ids = {id(g) for g in given}
+    return {k: b.xp.asarray(v, copy=True) if id(v) in ids else v for k, v in d.items()}
