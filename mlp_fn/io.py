@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from mlp_fn._internal.files import read_npz, write_npz
-from mlp_fn._internal.frozen import frozen_dict
+from mlp_fn._internal.arrays import backend_for, from_host, hand_back_dict, to_host
 from mlp_fn._internal.types import ActivationSpec, Array, Params
 from mlp_fn.losses import loss_for
 from mlp_fn.network import describe
@@ -49,7 +49,8 @@ def write_archive(path: str | os.PathLike[str], kind: str, record: Mapping[str, 
         raise TypeError(f"record: it cannot be saved as text ({err})") from None
     arrays: dict[str, Any] = {"__record__": np.array(text)}
     for group, values in groups.items():
-        arrays.update({f"{group}.{k}": np.asarray(v) for k, v in values.items()})
+        # any library's arrays, written as NumPy's: the file is the same whichever made it
+        arrays.update({f"{group}.{k}": to_host(v) for k, v in values.items()})
     write_npz(path, arrays)
 
 
@@ -135,8 +136,13 @@ def save_params(path: str | os.PathLike[str], params: Mapping[str, Array],
     write_archive(path, "params", {"activations": names, "loss": name}, {"params": params})
 
 
-def load_params(path: str | os.PathLike[str]) -> tuple[Params, list[str], str]:
+def load_params(path: str | os.PathLike[str], *, xp: Any = None,
+                device: Any = None) -> tuple[Params, list[str], str]:
     """Read a file written by ``save_params``: (params, activations, loss).
+
+    The params come back as NumPy arrays (read-only), or with ``xp`` (``torch``, ``cupy``,
+    ``jax.numpy``, ``array_api_strict``) as that library's arrays on ``device``, bit for bit
+    the values saved: a file does not remember which library wrote it.
 
     Raises ValueError for a file that is not a complete, consistent mlp_fn model (truncated,
     corrupted, holding pickled objects, oversized, keys missing or extra, shapes not chained),
@@ -144,6 +150,7 @@ def load_params(path: str | os.PathLike[str]) -> tuple[Params, list[str], str]:
     FileNotFoundError and a ValueError.
     """
     where = f"path: {os.fspath(path)!r}" if isinstance(path, (str, os.PathLike)) else "path"
+    b = backend_for(xp, device)
     record, groups = read_archive(path, "params")
     params = groups.get("params", {})
     try:
@@ -154,5 +161,5 @@ def load_params(path: str | os.PathLike[str]) -> tuple[Params, list[str], str]:
         loss = loss_for(str(record["loss"]), net.activations[-1])
     except (KeyError, TypeError, ValueError) as err:
         raise ValueError(f"{where} holds an inconsistent model: {err}") from err
-    return frozen_dict(params), acts, loss
+    return hand_back_dict({k: from_host(a, b) for k, a in params.items()}, b), acts, loss
 

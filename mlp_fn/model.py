@@ -31,6 +31,7 @@ from typing import Any, TypedDict
 import numpy as np
 import numpy.typing as npt
 
+from mlp_fn._internal.arrays import on_host
 from mlp_fn._internal import checks as check
 from mlp_fn._internal.frozen import frozen, frozen_dict
 from mlp_fn._internal.inputs import cast, real_array
@@ -70,6 +71,7 @@ class Network(TypedDict):
     opt_state: OptState | None
 
 
+@on_host
 def network(input_dim: int, layer_spec: Sequence[Sequence[Any]], loss: str | None = None, *,
             seed: int = 0, dtype: npt.DTypeLike = np.float64, loss_func: str | None = None,
             **unknown: Any) -> Network:
@@ -256,6 +258,7 @@ def _targets(y: Any, net: Network, name: str, m: int, dtype: np.dtype[Any],
 # 001's methods
 # ----------------------------------------------------------------------------------------------
 
+@on_host
 def fit(net: Network, X: Any, y: Any, *, epochs: int = 100, batch_size: int = 32,
         learning_rate: float = 0.01, shuffle: bool = True, seed: int = 0,
         optimizer: str | None = None, class_weight: Any = None, batch_sz: int | None = None,
@@ -348,6 +351,7 @@ def _pair(name: str, value: Any) -> tuple[Any, Any]:
     return value
 
 
+@on_host
 def transform(net: Network, X: Any) -> Array:
     """001's ``NN.transform(X)``: the network's output A[L] as rows, (n_samples, n_out) (one
     row for a 1-D X): probabilities for classifiers, values for regression."""
@@ -357,12 +361,14 @@ def transform(net: Network, X: Any) -> Array:
     return frozen(out[0] if one else out)
 
 
+@on_host
 def fit_transform(net: Network, X: Any, y: Any, **fit_options: Any) -> tuple[Network, Array]:
     """001's ``Y_hat = NN.fit_transform(X, y)``: (the fitted network, its output on X)."""
     fitted = fit(net, X, y, **fit_options)
     return fitted, transform(fitted, X)
 
 
+@on_host
 def predict_proba(net: Network, X: Any) -> Array:
     """Class probabilities as rows, (n_samples, K), columns in the order of ``net["classes"]``
     (for a binary network [1 - a, a]); one row for a 1-D X."""
@@ -375,6 +381,7 @@ def predict_proba(net: Network, X: Any) -> Array:
     return frozen(proba)
 
 
+@on_host
 def predict(net: Network, X: Any, *, class_names: Sequence[Any] | None = None) -> Any:
     """001's ``NN.predict(x)``: for a binary or multiclass network the label of each sample (one
     of ``net["classes"]``, the class index when the labels were 0..K-1); for regression the
@@ -402,6 +409,7 @@ def predict(net: Network, X: Any, *, class_names: Sequence[Any] | None = None) -
     return chosen[0] if one else frozen(np.array(chosen))
 
 
+@on_host
 def score(net: Network, X: Any, y: Any) -> float:
     """Accuracy (the fraction of samples whose label is predicted right) for a classifier; for
     regression the coefficient of determination R^2 = 1 - sum (y - y_hat)^2 / sum (y - mean y)^2,
@@ -419,12 +427,14 @@ def score(net: Network, X: Any, y: Any) -> float:
     return 1.0 - residual / total if total > 0 else (1.0 if residual == 0 else 0.0)
 
 
+@on_host
 def loss_history(net: Network) -> list[float]:
     """001's ``NN.get_loss_history()``: the training cost of every epoch, oldest first."""
     net, _, _ = _check_net(net)
     return list(net["loss_history"])
 
 
+@on_host
 def describe(net: Network) -> str:
     """001's ``print(NN)``: a line per layer, 'Total Network Parameters', the loss function,
     whether it is trained, the last training loss and the epochs trained."""
@@ -437,6 +447,7 @@ def describe(net: Network) -> str:
 # Saving
 # ----------------------------------------------------------------------------------------------
 
+@on_host
 def save(net: Network, path: str | os.PathLike[str]) -> None:
     """Write the whole network (params, architecture, classes, loss history, optimizer state) to
     ``path`` as an mlp_fn archive (``mlp_fn.io``), atomically and without pickle."""

@@ -16,8 +16,9 @@ to a backend's library and device, as a copy.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, NamedTuple
+import functools
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, NamedTuple, ParamSpec, TypeVar
 
 import array_api_compat as compat
 import numpy as np
@@ -26,7 +27,7 @@ from mlp_fn._internal.frozen import frozen
 
 __all__ = ["Backend", "NUMPY", "backend", "library", "to_host", "from_host", "dtype_name",
            "float_dtypes", "hand_back", "hand_back_dict", "is_numpy", "all_finite",
-           "is_array", "require", "host_dtype", "backend_for"]
+           "is_array", "require", "host_dtype", "backend_for", "on_host", "host_value"]
 
 
 class Backend(NamedTuple):
@@ -44,7 +45,7 @@ NUMPY = Backend(np, None, "numpy")
 
 def is_array(a: Any) -> bool:
     """Whether ``a`` is an array of a library other than NumPy that the array API covers."""
-    return not isinstance(a, (np.ndarray, np.generic)) and compat.is_array_api_obj(a)
+    return not isinstance(a, (np.ndarray, np.generic, type)) and compat.is_array_api_obj(a)
 
 
 def library(a: Any) -> str:
@@ -220,3 +221,33 @@ def hand_back_dict(d: Mapping[str, Any], b: Backend, given: Iterable[Any] = ()) 
         return {k: frozen(v) for k, v in d.items()}
     ids = {id(g) for g in given}
     return {k: b.xp.asarray(v, copy=True) if id(v) in ids else v for k, v in d.items()}
+
+
+def host_value(v: Any) -> Any:
+    """``v`` with every array of another library in it (alone, or in a dict or a tuple) replaced
+    by a NumPy copy; ``v`` itself where it holds none."""
+    if is_array(v):
+        return np.array(to_host(v))
+    if isinstance(v, Mapping):
+        items = {k: host_value(a) for k, a in v.items()}
+        return v if all(items[k] is v[k] for k in items) else {**v, **items}
+    if isinstance(v, tuple) and not hasattr(v, "_fields"):
+        parts = tuple(host_value(a) for a in v)
+        return v if all(p is a for p, a in zip(parts, v)) else parts
+    return v
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def on_host(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+    """``fn``, a NumPy tool (the model's row data, plots, worked examples, data helpers), taking
+    any library's arrays: each is converted to NumPy at this boundary, as a copy."""
+
+    @functools.wraps(fn)
+    def on_numpy(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        return fn(*(host_value(a) for a in args),
+                  **{k: host_value(v) for k, v in kwargs.items()})
+
+    return on_numpy

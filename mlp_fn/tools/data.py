@@ -13,6 +13,7 @@ from typing import Any, TypedDict
 import numpy as np
 import numpy.typing as npt
 
+from mlp_fn._internal.arrays import on_host
 from mlp_fn._internal import checks as check
 from mlp_fn._internal.frozen import frozen
 from mlp_fn._internal.inputs import real_array
@@ -46,6 +47,7 @@ def _finite(*arrays: Array) -> tuple[Array, ...]:
     return tuple(frozen(a) for a in arrays)
 
 
+@on_host
 def one_hot(labels: npt.ArrayLike, num_classes: int | None = None,
             dtype: npt.DTypeLike = np.float64) -> Array:
     """Y of shape (K, m) with Y[k, i] = 1 if labels[i] == k else 0 (K = max label + 1 by default)."""
@@ -216,6 +218,7 @@ def exercise_002() -> tuple[Array, Array]:
     return frozen(X), frozen(Y)
 
 
+@on_host
 def train_test_split(X: Array, Y: Array, test_fraction: float = 0.25,
                      seed: int = 0) -> tuple[Array, Array, Array, Array]:
     """A random split of the m columns: (X_train, Y_train, X_test, Y_test), with
@@ -257,6 +260,7 @@ class Standardizer(TypedDict):
 WIDE_RATIO = 5
 
 
+@on_host
 def fit_standardizer(X: Array, *, check_layout: bool = True) -> Standardizer:
     """mu = (1/m) sum_i x(i), sigma = sqrt((1/m) sum_i (x(i) - mu)^2) per feature (row).
 
@@ -305,6 +309,7 @@ def _stats(stats: Any, X: Array) -> tuple[Array, Array]:
     return mean, std
 
 
+@on_host
 def standardize(X: Array, stats: Standardizer) -> Array:
     """x_norm = (x - mu) / sigma with the statistics of the training data."""
     X = check.matrix("X", X, "(n_x, m)")
@@ -312,6 +317,7 @@ def standardize(X: Array, stats: Standardizer) -> Array:
     return check.finite_result("standardize", lambda: (X - mean) / std)  # type: ignore[no-any-return]
 
 
+@on_host
 def unstandardize(X_norm: Array, stats: Standardizer) -> Array:
     """x = x_norm * sigma + mu: the inverse of ``standardize``."""
     X_norm = check.matrix("X_norm", X_norm, "(n_x, m)")

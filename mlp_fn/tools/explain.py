@@ -28,6 +28,7 @@ from typing import Any, TypedDict
 
 import numpy as np
 
+from mlp_fn._internal.arrays import on_host
 from mlp_fn._internal import checks as check
 from mlp_fn._internal.types import ActivationSpec, Array
 from mlp_fn.activations import Activation, label
@@ -48,6 +49,7 @@ PARTS = ("forward", "cost", "backward", "update")
 Line = tuple[str, str, str, float]  # (symbol, equation in symbols or "", expression, value)
 
 
+@on_host
 def worked_example(
     X: Array,
     Y: Array | None,

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from mlp_fn._internal.arrays import on_host
 from mlp_fn._internal import checks as check
 from mlp_fn._internal.files import checked_path, write_bytes
 from mlp_fn._internal.types import ActivationSpec, Array, Params
@@ -200,6 +201,7 @@ def _predicted_surface(predict: Any, grid: Array, r: int) -> tuple[Array, int]:
     return out.reshape(r, r), 2
 
 
+@on_host
 def decision_boundary(X: Array, Y: Array, params: Mapping[str, Array] | None = None,
                       activations: Sequence[ActivationSpec] | None = None,
                       loss: str | None = None, *, predict: Any = None, ax: Any = None,
@@ -253,6 +255,7 @@ def _plane_data(X: Any) -> Array:
     return out
 
 
+@on_host
 def function_fit(X: Array, Y: Array, params: Mapping[str, Array],
                  activations: Sequence[ActivationSpec], *, ax: Any = None,
                  label: str | None = None, resolution: int = 200,
@@ -287,6 +290,7 @@ def function_fit(X: Array, Y: Array, params: Mapping[str, Array],
     return _finish(ax, made, heading, "x", "y")
 
 
+@on_host
 def learning_curves(history: Mapping[str, Any], *, ax: Any = None, title: str | None = None,
                     log_scale: bool = False, label: str | None = None) -> Any:
     """Cost per epoch from a ``train`` history, the validation cost when present, and the
@@ -334,6 +338,7 @@ def learning_curves(history: Mapping[str, Any], *, ax: Any = None, title: str | 
     return ax
 
 
+@on_host
 def network_diagram(params: Mapping[str, Array], activations: Sequence[ActivationSpec], *,
                     ax: Any = None, title: str | None = None) -> Any:
     """000's picture of a network: neurons as circles, a column per layer, every weight a line
@@ -373,6 +378,7 @@ def network_diagram(params: Mapping[str, Array], activations: Sequence[Activatio
     return ax
 
 
+@on_host
 def unit_maps(X: Array, params: Mapping[str, Array], activations: Sequence[ActivationSpec], *,
               layer: int = 1, fig: Any = None, resolution: int = 80) -> Any:
     """What each unit of a hidden layer computes: its activation a[layer][j] over the input
@@ -431,6 +437,7 @@ class Animation(NamedTuple):
         return f'<img src="data:image/gif;base64,{data}" alt="training, animated"/>'
 
 
+@on_host
 def animate_training(X: Array, Y: Array, params: Mapping[str, Array],
                      activations: Sequence[ActivationSpec], loss: str,
                      path: str | os.PathLike[str] | None = None, *, epochs: int,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from mlp_fn._internal.arrays import on_host
 from mlp_fn._internal import checks as check
 from mlp_fn._internal.types import ActivationSpec, Array
 from mlp_fn.activations import label
@@ -14,12 +15,14 @@ from mlp_fn.network import describe, trainable
 __all__ = ["count_params", "summary_text", "summary"]
 
 
+@on_host
 def count_params(params: Mapping[str, Array]) -> int:
     """Number of trainable numbers: sum over l = 1..L of n[l] n[l-1] + n[l] (+ n[l] more for a
     normalised layer, whose gamma and beta replace b; running statistics are not counted)."""
     return sum(int(a.size) for a in trainable(params, describe(params)).values())
 
 
+@on_host
 def summary_text(params: Mapping[str, Array], activations: Sequence[ActivationSpec], loss: str,
                  history: Mapping[str, Any] | None = None) -> str:
     """Each layer (n[l-1] -> n[l], activation, shapes of W[l] and b[l], n[l] n[l-1] + n[l]
@@ -65,6 +68,7 @@ def _costs(history: Any) -> list[float]:
     return [check.real("history['cost']", c, "finite costs") for c in costs]
 
 
+@on_host
 def summary(params: Mapping[str, Array], activations: Sequence[ActivationSpec], loss: str,
             history: Mapping[str, Any] | None = None) -> None:
     """Print ``summary_text(params, activations, loss, history)``."""

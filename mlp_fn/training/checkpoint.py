@@ -38,11 +38,11 @@ import numpy as np
 
 from mlp_fn._internal import checks as check
 from mlp_fn._internal.files import append_bytes, checked_path, real_target, truncate_to
-from mlp_fn._internal.frozen import frozen_dict
+from mlp_fn._internal.arrays import Backend, dtype_name, from_host, hand_back_dict, is_array, to_host
 from mlp_fn._internal.types import Array
 from mlp_fn.activations import label
 from mlp_fn.io import read_archive, write_archive
-from mlp_fn.optimizers import OptState, frozen_state
+from mlp_fn.optimizers import OptState
 from mlp_fn.training.loop import Callback, new_history, run_loop
 from mlp_fn.training.state import EarlyStopping, History, Run, TrainingState
 
@@ -56,6 +56,8 @@ def _digest(value: Any) -> str:
     h = hashlib.sha256()
     parts = value if isinstance(value, tuple) else (value,)
     for part in parts:
+        if is_array(part):  # another library's array: the same digest as its NumPy copy
+            part = to_host(part)
         if isinstance(part, np.ndarray):
             h.update(f"{part.dtype.str}{part.shape}".encode())
             h.update(np.ascontiguousarray(part).tobytes())
@@ -128,16 +130,18 @@ def _save(path: str | os.PathLike[str], prints: dict[str, str], state: TrainingS
 
 
 def _like(where: str, group: Mapping[str, Array] | None,
-          template: Mapping[str, Array]) -> dict[str, Array]:
-    """Arrays keyed as ``template``, each of its shape and dtype, finite."""
+          template: Mapping[str, Array], b: Backend) -> dict[str, Array]:
+    """Arrays keyed as ``template``, each of its shape and dtype, finite: in the template's
+    library and on its device (the backend ``b``)."""
     group = group or {}
     if set(group) != set(template):
         raise ValueError(f"{where} is damaged: its arrays do not fit this network")
     for k, t in template.items():
         a = group[k]
-        if a.shape != t.shape or a.dtype != t.dtype or not np.isfinite(a).all():
+        if a.shape != tuple(t.shape) or a.dtype.name != dtype_name(t.dtype) or \
+                not np.isfinite(a).all():
             raise ValueError(f"{where} is damaged: {k!r} does not fit")
-    return dict(group)
+    return hand_back_dict({k: from_host(a, b) for k, a in group.items()}, b)
 
 
 def _load(path: str | os.PathLike[str], prints: dict[str, str], run: Run,
@@ -168,17 +172,18 @@ def _load(path: str | os.PathLike[str], prints: dict[str, str], run: Run,
     if epoch > run.end_epoch:
         raise ValueError(f"epochs: {where} holds {epoch - first} epochs, more than the "
                          f"{run.end_epoch - first} asked for; ask for at least as many")
-    params = _like(where, groups.get("params"), start.params)
-    best_params = _like(where, groups.get("best"), start.params)
-    slots = {s: frozen_dict(_like(where, groups.get(f"opt.{s}"), t))
+    b = run.net.backend
+    params = _like(where, groups.get("params"), start.params, b)
+    best_params = _like(where, groups.get("best"), start.params, b)
+    slots = {s: _like(where, groups.get(f"opt.{s}"), t, b)
              for s, t in start.opt_state["slots"].items()}
     opt_state: OptState = {"step": step, "slots": slots}
     history = _read_history(path, n, run, opt_state, where)
     if _rates(run, first, first + n) != history["learning_rate"]:  # the log has the rates run
         raise ValueError(f"{where} was written by a training call with another learning_rate: "
                          f"its schedule gives other rates for the epochs already run")
-    stopping = EarlyStopping(es[0], es[1], frozen_dict(best_params), es[2])
-    state = TrainingState(frozen_dict(params), frozen_state(opt_state), epoch, stopping)
+    stopping = EarlyStopping(es[0], es[1], best_params, es[2])
+    state = TrainingState(params, opt_state, epoch, stopping)
     history.update({"best_epoch": es[1], "stopped_early": run.validation is not None and
                     run.validation.patience is not None and es[2] >= run.validation.patience})
     return state, history, n
