@@ -63,11 +63,12 @@ def _arrays(named: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
                 if isinstance(a, Mapping):  # an optimizer state's slots
                     for k2, a2 in a.items():
                         yield f"{name}[{key!r}][{k2!r}]", a2
-                else:
+                elif a is not None:
                     yield f"{name}[{key!r}]", a
         elif isinstance(value, tuple):
             for i, a in enumerate(value):
-                yield f"{name}[{i}]", a
+                if a is not None:
+                    yield f"{name}[{i}]", a
         elif value is not None:
             yield name, value
 

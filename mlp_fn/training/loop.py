@@ -145,7 +145,7 @@ def mini_batches(arrays: tuple[Array, ...], batch_size: int, seed: Any,
     if shuffle:
         order = from_host(np.random.default_rng(seed).permutation(m), b)
         arrays = tuple(xp.take(a, order, axis=1) for a in arrays)
-    cut = [tuple(a[:, start:start + batch_size] for a in arrays)
+    cut = [tuple(a[:, start:min(start + batch_size, m)] for a in arrays)
            for start in range(0, m, batch_size)]
     if not shuffle:  # cut once for the whole run: contiguous, so no product copies them again
         cut = [tuple(xp.asarray(a, copy=True) for a in batch) for batch in cut]
