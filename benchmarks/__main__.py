@@ -28,7 +28,7 @@ import numpy as np
 
 import mlp_fn as mf
 from benchmarks import sklearn_runner, torch_runner
-from benchmarks import functional
+from benchmarks import functional, previous
 from benchmarks.baseline import train_inplace
 from benchmarks.workloads import WORKLOADS, Workload
 
@@ -205,6 +205,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"large {r['dtype']}: peak memory mlp_fn {pb['mlp_fn'] / 2**20:.1f} MiB, "
                   f"baseline {pb['baseline'] / 2**20:.1f} MiB "
                   f"(ratio {pb['mlp_fn'] / pb['baseline']:.2f})")
+    if not args.quick:  # the generic core against the NumPy-only one it replaced
+        summary["previous"] = previous.compare()
+        previous.report(summary["previous"], previous.PREVIOUS)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(summary, indent=1))
     print(f"written to {args.json}")

@@ -417,8 +417,9 @@ def predict(X: Array, params: Mapping[str, Array], activations: Sequence[Activat
     name = loss_for(loss, net.activations[-1])
     require(net.backend, X=X)
     X = check.inputs(X, net.n_x, net.dtype, net.backend)
-    return hand_back(predictions(network_output(X, params, net), name, net.backend),  # type: ignore[no-any-return]
-                     net.backend)
+    y_hat: np.ndarray[Any, Any] = hand_back(
+        predictions(network_output(X, params, net), name, net.backend), net.backend)
+    return y_hat
 
 
 def accuracy(X: Array, Y: Array, params: Mapping[str, Array],

@@ -36,8 +36,9 @@ def _libraries() -> list[Any]:
     libs: list[Any] = []
     if HAVE_STRICT:
         import array_api_strict as s
-        libs += [pytest.param(Lib("array_api_strict", s, None, ("float32", "float64")), id="strict-cpu"),
-                 pytest.param(Lib("array_api_strict", s, s.Device("device1"), ("float32", "float64")),
+        both = ("float32", "float64")
+        libs += [pytest.param(Lib("array_api_strict", s, None, both), id="strict-cpu"),
+                 pytest.param(Lib("array_api_strict", s, s.Device("device1"), both),
                               id="strict-device1"),
                  pytest.param(Lib("array_api_strict", s, s.Device("no_float64"), ("float32",)),
                               id="strict-no-float64")]
@@ -263,8 +264,9 @@ def test_two_libraries_or_two_devices_are_refused_with_the_way_to_move(lib: Lib)
         import array_api_strict as s
         other = s.Device("device2")
         with pytest.raises(ValueError, match=r"X: expected an array on the params' device"):
-            mf.forward(s.asarray(X, device=other), pl, ["relu", "sigmoid"])
-        mixed = {**pl, "W2": s.asarray(to_host(pl["W2"]), device=other)}
+            elsewhere: Any = s.asarray(X, device=other)
+            mf.forward(elsewhere, pl, ["relu", "sigmoid"])
+        mixed: dict[str, Any] = {**pl, "W2": s.asarray(to_host(pl["W2"]), device=other)}
         with pytest.raises(ValueError, match=r"params\['W2'\]: expected an array on"):
             mf.forward(move(X, lib), mixed, ["relu", "sigmoid"])
 
@@ -315,7 +317,8 @@ def test_the_numpy_tools_take_any_array(lib: Lib) -> None:
     assert text == mf.explain.worked_example(X[:, :2], Y[:, :2], p, ["tanh", "sigmoid"], "bce")
     std = mf.data.fit_standardizer(move(X, lib))
     assert np.array_equal(std["mean"], mf.data.fit_standardizer(X)["mean"])
-    NN = mf.model.fit(mf.model.network(2, [[4, "tanh"], [1, "sigmoid"]], "binary_log_loss"), move(X.T, lib),
+    NN = mf.model.fit(mf.model.network(2, [[4, "tanh"], [1, "sigmoid"]], "binary_log_loss"),
+                      move(X.T, lib),
                       move(Y[0], lib), epochs=2)
     assert mf.model.predict(NN, move(X.T, lib)).shape == (X.shape[1],)
 

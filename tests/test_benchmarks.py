@@ -100,3 +100,19 @@ def test_progress_benchmark_quick_run(capsys: pytest.CaptureFixture[str]) -> Non
     assert progress.main(["--epochs", "20", "--repeats", "1"]) == 0
     ratio = float(capsys.readouterr().out.strip().rsplit(" ", 1)[-1].rstrip("x"))
     assert 0.0 < ratio < 100.0  # a ratio was measured (its size is for the README, not a test)
+
+
+def test_the_gpu_check_says_in_one_line_when_there_is_no_gpu() -> None:
+    """Here (no CUDA device) ``python -m benchmarks.gpu`` prints one line and exits 0."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import pytest
+    torch = pytest.importorskip("torch", reason="PyTorch is not installed")
+    if torch.cuda.is_available():
+        pytest.skip("a CUDA GPU is here: the check runs for real (python -m benchmarks.gpu)")
+    done = subprocess.run([sys.executable, "-m", "benchmarks.gpu"], capture_output=True,
+                          text=True, cwd=Path(__file__).resolve().parents[1], timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("\n") == 1 and "no CUDA GPU" in done.stdout

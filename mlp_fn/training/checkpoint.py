@@ -38,7 +38,8 @@ import numpy as np
 
 from mlp_fn._internal import checks as check
 from mlp_fn._internal.files import append_bytes, checked_path, real_target, truncate_to
-from mlp_fn._internal.arrays import Backend, dtype_name, from_host, hand_back_dict, is_array, to_host
+from mlp_fn._internal.arrays import (Backend, dtype_name, from_host, hand_back_dict, is_array,
+                                     to_host)
 from mlp_fn._internal.types import Array
 from mlp_fn.activations import label
 from mlp_fn.io import read_archive, write_archive
