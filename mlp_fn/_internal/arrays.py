@@ -26,7 +26,7 @@ import numpy as np
 from mlp_fn._internal.frozen import frozen
 
 __all__ = ["Backend", "NUMPY", "backend", "library", "to_host", "from_host", "dtype_name",
-           "float_dtypes", "hand_back", "hand_back_dict", "is_numpy", "all_finite",
+           "hand_back", "hand_back_dict", "is_numpy", "all_finite",
            "is_array", "require", "host_dtype", "backend_for", "on_host", "host_value"]
 
 
@@ -179,11 +179,6 @@ def from_host(a: np.ndarray[Any, Any], b: Backend) -> Any:
     if is_numpy(b):
         return a
     return b.xp.asarray(a, dtype=getattr(b.xp, a.dtype.name), device=b.device, copy=True)
-
-
-def float_dtypes(xp: Any) -> tuple[Any, Any]:
-    """float32 and float64 of the namespace ``xp``."""
-    return xp.float32, xp.float64
 
 
 def dtype_name(dtype: Any) -> str:
