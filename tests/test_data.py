@@ -118,3 +118,14 @@ def test_constant_feature_is_not_divided_by_zero() -> None:
     X = np.array([[1.0, 2.0, 3.0], [5.0, 5.0, 5.0]])
     Z = mf.data.standardize(X, mf.data.fit_standardizer(X))
     assert np.isfinite(Z).all() and (Z[1] == 0).all()
+
+
+def test_the_bundled_digits_are_scikit_learns() -> None:
+    # The same images and labels as scikit-learn's own bundled copy, read by its loader.
+    datasets = pytest.importorskip("sklearn.datasets")
+    X, labels = mf.data.digits()
+    theirs = datasets.load_digits()
+    assert X.shape == (64, 1797) and X.dtype == np.float64 and not X.flags.writeable
+    np.testing.assert_array_equal(X.T, theirs.data)
+    np.testing.assert_array_equal(labels, theirs.target)
+    assert X.min() == 0 and X.max() == 16 and set(labels.tolist()) == set(range(10))

@@ -7,7 +7,6 @@ import contextlib
 import io
 import json
 import math
-import runpy
 import subprocess
 import sys
 import tempfile
@@ -19,6 +18,7 @@ import numpy as np
 import pytest
 
 from walkthroughs import WALKTHROUGHS
+from walkthroughs._cells import run_cells, source_path
 from walkthroughs._context import SETTINGS
 from walkthroughs._report import record, verdict
 
@@ -27,8 +27,8 @@ from walkthroughs._report import record, verdict
 def namespace(name: str) -> dict[str, Any]:
     """Run a walkthrough once, in quick mode, writing its files to a temporary folder."""
     out = Path(tempfile.mkdtemp())
-    SETTINGS.update({"quick": True, "progress": False, "out": out})
-    ns = runpy.run_module(f"walkthroughs.{name}", run_name="walkthrough")
+    SETTINGS.update({"quick": True, "out": out})
+    ns, _ = run_cells(source_path(name), quick=True, out=out / name)
     ns["__out__"] = out / name
     return ns
 
@@ -111,15 +111,9 @@ def test_walkthrough_runs_and_its_independent_checks_pass(name: str) -> None:
             assert (r["verdict"] == "match") == (r["reason"] == "")
 
 
-EXPERIMENTS = {
-    "x_squared_experiment": ["mse_vs_width.png", "fitted_curves.png"],
-    "six_problem_suite": ["loss_curves.png", "decision_boundaries.png", "sine_fit.png"],
-    "planar_classifier": ["learning_curve.png", "decision_boundaries.png", "hidden_sizes.png",
-                          "network_diagram.png", "unit_maps.png"],
-    "common_mistakes_experiments": ["gradient_norms.png", "mse_vs_bce_gradient.png"],
-    "digits": ["confusion_matrix.png", "most_confused.png"],
-    "remedies": ["remedies.png"],
-}
+#: The experiments, and how many figures each draws (saved as figure_1.png, figure_2.png, ...).
+EXPERIMENTS = {"x_squared_experiment": 2, "six_problem_suite": 3, "planar_classifier": 5,
+               "common_mistakes_experiments": 2, "digits": 2, "remedies": 1}
 
 G: dict[str, tuple[Any, Any]] = {  # g and g' written out here, for the independent trainer
     "tanh": (np.tanh, lambda z: 1 - np.tanh(z) ** 2),
@@ -171,11 +165,13 @@ def test_experiment_quick_mode_writes_its_json_and_images(name: str) -> None:
         summary = json.loads((out / "NeuralNet_test_results.json").read_text())
         assert set(summary["xor"]) >= {"training_accuracy", "test_accuracy"}
         assert set(summary["sine"]) >= {"training_mse", "test_mse"}
-    for image in EXPERIMENTS[name]:
-        data = (out / image).read_bytes()
+    assert sorted(p.name for p in out.glob("*.png")) == sorted(
+        f"figure_{k}.png" for k in range(1, EXPERIMENTS[name] + 1))
+    for image in out.glob("*.png"):
+        data = image.read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000  # a real picture
     if name == "planar_classifier":
-        assert (out / "training.gif").read_bytes()[:6] == b"GIF89a"
+        assert (out / "animation_1.gif").read_bytes()[:6] == b"GIF89a"
 
 
 def test_the_remedies_verdicts_follow_their_numbers() -> None:
@@ -292,3 +288,64 @@ def test_a_claims_reason_opens_with_the_verdict_its_numbers_give() -> None:
     for name in ("common_mistakes_experiments", "x_squared_experiment", "remedies"):
         for r in namespace(name)["RECORDS"]:  # no fixed "holds" left inside a sentence
             assert not r["reason"].split(": ", 1)[1].startswith("holds"), r["figure"]
+
+
+# ----------------------------------------------------------------------------------------------
+# The walkthroughs as lessons: what a reader sees, and the runner of their cells
+# ----------------------------------------------------------------------------------------------
+
+#: What a lesson may import: the library, NumPy, matplotlib and the standard library.
+ALLOWED_IMPORTS = {"mlp_fn", "numpy", "matplotlib"} | set(sys.stdlib_module_names)
+
+
+@pytest.mark.parametrize("name", [n for n, _ in WALKTHROUGHS])
+def test_a_lesson_shows_only_the_library_numpy_and_matplotlib(name: str) -> None:
+    import ast
+
+    from walkthroughs._cells import lesson_cells, read_cells
+
+    cells = read_cells(source_path(name))
+    shown = lesson_cells(cells)
+    assert shown[0].kind == "markdown" and shown[0].source.startswith("# # ")  # a title first
+    for cell in shown:
+        if cell.kind != "code":
+            continue
+        assert "walkthroughs" not in cell.source and "SETTINGS" not in cell.source, cell.line
+        for node in ast.walk(ast.parse(cell.source)):
+            modules = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                       [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            for module in modules:
+                assert module.split(".")[0] in ALLOWED_IMPORTS, (name, cell.line, module)
+    assert any(c.kind == "report" for c in cells)  # the bookkeeping is there, set apart
+
+
+def test_cells_are_read_and_run_as_a_notebook_would(tmp_path: Path) -> None:
+    from walkthroughs._cells import code_text, lesson_cells, markdown_text, read_cells
+
+    script = tmp_path / "lesson.py"
+    script.write_text(
+        "# %% [markdown]\n# # A title\n# Some *text*.\n\n"
+        "# %% Sizes, titled\n# over two lines\nN = 10\n\n"
+        "# %% [quick]\n# N = 2\n\n"
+        "# %%\nimport matplotlib.pyplot as plt\nplt.plot(range(N))\nplt.show()\nprint(N)\n"
+        "plt.plot([1, 2])\nN * 3\n\n"
+        "# %% [report]\nRESULT = N + 1\n")
+    cells = read_cells(script)
+    assert [c.kind for c in cells] == ["markdown", "code", "quick", "code", "report"]
+    assert markdown_text(cells[0]) == "# A title\nSome *text*."
+    assert cells[1].title == "Sizes, titled over two lines" and cells[1].source == "N = 10"
+    assert code_text(cells[1]) == "# Sizes, titled over two lines\nN = 10"
+    assert [c.kind for c in lesson_cells(cells)] == ["markdown", "code", "code"]
+    for quick, n in ((False, 10), (True, 2)):
+        out = tmp_path / f"out{quick}"
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            ns, outputs = run_cells(script, quick=quick, out=out)
+        assert ns["RESULT"] == n + 1
+        # the figure shown, then the one left open at the cell's end; the closing value shown
+        assert [p.name for p in outputs[-2].images] == ["figure_1.png", "figure_2.png"]
+        assert outputs[-2].stdout == f"{n}\n{3 * n}\n" and printed.getvalue() == f"{n}\n{3 * n}\n"
+    script.write_text("# %%\nx = 1\n\n# %%\ny = 1 / 0\n")
+    with pytest.raises(ZeroDivisionError) as failure:
+        run_cells(script, quick=False, out=None)
+    assert failure.traceback[-1].lineno + 1 == 5  # the file's own line number (pytest counts from 0)

@@ -99,8 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     failures: list[str] = []
     checks_run = 0
     jobs = min(args.jobs, len(names))
-    settings: Settings = {"quick": args.quick, "out": args.out,
-                          "progress": not args.json and sys.stderr.isatty() and jobs == 1}
+    settings: Settings = {"quick": args.quick, "out": args.out}
     if jobs > 1:  # side by side, each in its own process; reported in reading order below
         pool = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"))
         futures = {n: pool.submit(run_captured, n, settings) for n in sorted(

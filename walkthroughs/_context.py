@@ -1,25 +1,22 @@
-"""Settings the runner passes to the walkthroughs it executes (``--quick``, ``--out``), and the
-images they save, collected for the HTML report."""
+"""Settings the runner passes to the walkthroughs' report cells (``--quick``, ``--out``), and the
+images and worked examples they leave, collected for the HTML report."""
 
 from __future__ import annotations
 
 import json
 import math
-
-import sys
 from pathlib import Path
 from typing import Any, TypedDict
 
 
 class Settings(TypedDict):
-    """quick: reduced experiments (CI, tests); out: folder for images and JSON; progress: bars."""
+    """quick: reduced experiments (CI, tests); out: folder for images and JSON."""
 
     quick: bool
     out: Path
-    progress: bool
 
 
-SETTINGS: Settings = {"quick": False, "out": Path("out"), "progress": True}
+SETTINGS: Settings = {"quick": False, "out": Path("out")}
 
 #: (walkthrough, path) of every image saved during this run, in order.
 IMAGES: list[tuple[str, Path]] = []
@@ -28,9 +25,8 @@ IMAGES: list[tuple[str, Path]] = []
 TEXTS: list[tuple[str, str, str]] = []
 
 
-def show_worked(walkthrough: str, title: str, text: str) -> str:
-    """Print a worked example (``mlp_fn.explain``) and keep it for the HTML report."""
-    print(f"\n--- {title} ---\n{text}")
+def keep_worked(walkthrough: str, title: str, text: str) -> str:
+    """Keep a worked example the lesson printed (``mlp_fn.explain``) for the HTML report."""
     TEXTS.append((walkthrough, title, text))
     return text
 
@@ -46,52 +42,6 @@ def out_dir(walkthrough: str) -> Path:
     folder = SETTINGS["out"] / walkthrough
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def save_figure(fig: Any, walkthrough: str, name: str, *, layout: bool = True) -> Path:
-    """Save a matplotlib figure as PNG under the output folder, close it and remember it
-    (``layout=False``: the figure has laid itself out, e.g. around a shared legend)."""
-    import matplotlib.pyplot as plt
-
-    path = out_dir(walkthrough) / f"{name}.png"
-    if layout:
-        fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    IMAGES.append((walkthrough, path))
-    return path
-
-
-def remember_image(walkthrough: str, path: Path) -> None:
-    """Keep an image written some other way (an animated GIF) for the HTML report."""
-    IMAGES.append((walkthrough, path))
-
-
-def pyplot() -> Any:
-    """matplotlib.pyplot on the headless Agg backend (imported only when a plot is made)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-_TOLD: list[bool] = []  # the missing-tqdm line is printed once per run
-
-
-def progress(iterable: Any, total: int, desc: str) -> Any:
-    """A tqdm progress bar on standard error when available and wanted, else the iterable."""
-    if not SETTINGS["progress"]:
-        return iterable
-    try:
-        from tqdm import tqdm
-    except ImportError:
-        if not _TOLD:
-            _TOLD.append(True)
-            print("(progress bars need tqdm: pip install -e '.[plots]')", file=sys.stderr)
-        return iterable
-    return tqdm(iterable, total=total, desc=desc, leave=False, ncols=80)
 
 
 def _finite(value: Any) -> Any:

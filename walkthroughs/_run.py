@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import io
-import runpy
 import traceback
 from typing import Any, TypedDict
 
+from walkthroughs._cells import run_cells, source_path
 from walkthroughs._context import IMAGES, SETTINGS, TEXTS, Settings
 from walkthroughs._report import Check, Record, Skip
 
@@ -29,8 +29,11 @@ class Outcome(TypedDict):
 
 
 def run_one(name: str) -> tuple[list[Record], list[Check]]:
-    """Execute one walkthrough module and return its records and checks."""
-    namespace: dict[str, Any] = runpy.run_module(f"walkthroughs.{name}", run_name="walkthrough")
+    """Execute one walkthrough, cell by cell (``--quick``: with its ``[quick]`` cells), its
+    figures saved in its output folder, and return its records and checks."""
+    namespace, outputs = run_cells(source_path(name), quick=SETTINGS["quick"],
+                                   out=SETTINGS["out"] / name)
+    IMAGES.extend((name, path) for output in outputs for path in output.images)
     return list(namespace["RECORDS"]), list(namespace["CHECKS"])
 
 

@@ -10,9 +10,7 @@ import math
 import numpy as np
 
 import mlp_fn as mf
-from walkthroughs._report import Check, Record, check, print_records, record
 
-NAME = "activation_functions"
 z_values = np.array([[-3.0, -1.0, 0.0, 1.0, 3.0]])
 columns = {
     "sigmoid": mf.sigmoid(z_values)[0], "dsigmoid": mf.sigmoid_derivative(z_values)[0],
@@ -44,7 +42,10 @@ print(sum_line)
 # np.maximum(0, -3.0) is +0.0. No sign can appear, so that column is a log the listing cannot
 # produce (the value, zero, is the same).
 
-# %%
+# %% [report]
+from walkthroughs._report import Check, Record, check, record
+
+NAME = "activation_functions"
 listing_relu = f"{np.maximum(0, np.array([-3, -1, 0, 1, 3])[0]):4.1f}"  # the listing's own relu
 NEG_ZERO = ("the chapter shows ReLU = -0.0, which its own code cannot print: np.maximum(0, z) on "
             f"its integer z = -3 is the integer 0, formatted {listing_relu!r}; same value")
@@ -73,6 +74,3 @@ CHECKS: list[Check] = [
     check("softmax against e^z / sum e^z (math module)",
           all(abs(p - v / sum(e)) < 1e-15 for p, v in zip(probs, e))),
 ]
-
-if __name__ == "__main__":
-    print_records(RECORDS)

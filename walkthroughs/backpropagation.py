@@ -14,10 +14,7 @@ import numpy as np
 
 import mlp_fn as mf
 from mlp_fn.tools.explain import worked_example
-from walkthroughs._context import show_worked, worked_line
-from walkthroughs._report import Check, Record, check, print_records, record
 
-NAME = "backpropagation"
 X_row = np.array([[1.0, 0.5]])
 y = np.array([[1.0]])
 W1_row = np.array([[0.3, 0.7], [0.5, -0.2]])
@@ -69,11 +66,15 @@ print("\n".join(lines))
 
 # %% The whole step worked out by mlp_fn.explain (course layout: the listing's W1[0, 1] is
 # W[1][1, 0] here), to six digits so the rounding of W1[0, 1] shows
-worked = show_worked(NAME, "003's backpropagation step, worked out",
-                     worked_example(X_row.T, y, params, acts, "bce", learning_rate=0.1,
-                                    decimals=6))
+worked = worked_example(X_row.T, y, params, acts, "bce", learning_rate=0.1, decimals=6)
+print(worked)
 
-# %%
+# %% [report]
+from walkthroughs._context import keep_worked, worked_line
+from walkthroughs._report import Check, Record, check, record
+
+NAME = "backpropagation"
+keep_worked(NAME, "003's backpropagation step, worked out", worked)
 a2_value = float(a2[0, 0])
 RECORDS: list[Record] = [
     record(NAME, "z1, a1", "z1 = [[0.65 0.5 ]], a1 = [[0.65 0.5 ]]", lines[1]),
@@ -114,6 +115,3 @@ CHECKS: list[Check] = [
     check("updated W1 equals the listing's W1 - lr * dW1",
           np.allclose(new["W1"].T, W1_row - 0.1 * dW1_l, rtol=1e-15)),
 ]
-
-if __name__ == "__main__":
-    print_records(RECORDS)

@@ -11,9 +11,6 @@ import math
 import numpy as np
 
 import mlp_fn as mf
-from walkthroughs._report import Check, Record, check, print_records, record
-
-NAME = "common_mistakes"
 
 # %% Sigmoid's derivative peaks at z = 0: sigmoid'(0) = 0.25, so ten layers multiply by <= 0.25^10.
 peak = float(mf.sigmoid_derivative(np.zeros((1, 1)))[0, 0])
@@ -41,7 +38,10 @@ print(f"BCE Loss: {bce:.4f}")
 print("(the chapter prints neither loss; (0.01 + 0.01 + 0.04 + 0.09) / 4 = 0.0375 and "
       "-(ln 0.9 + ln 0.9 + ln 0.8 + ln 0.7) / 4 = 0.1976)")
 
-# %%
+# %% [report]
+from walkthroughs._report import Check, Record, check, record
+
+NAME = "common_mistakes"
 RECORDS: list[Record] = [
     record(NAME, "vanishing-gradient bound", "0.25^10 = 0.000001", bound_line),
     record(NAME, "softmax probabilities (comment)",
@@ -58,6 +58,3 @@ CHECKS: list[Check] = [
     check("BCE = -(ln 0.9 + ln 0.9 + ln 0.8 + ln 0.7) / 4",
           abs(bce + (2 * math.log(0.9) + math.log(0.8) + math.log(0.7)) / 4) < 1e-15),
 ]
-
-if __name__ == "__main__":
-    print_records(RECORDS)

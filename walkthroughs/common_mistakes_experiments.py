@@ -10,15 +10,19 @@
 # %%
 import math
 
+import matplotlib.pyplot as plt
 import numpy as np
 
 import mlp_fn as mf
-from walkthroughs._context import SETTINGS, strict_json, out_dir, pyplot, save_figure
-from walkthroughs._report import Check, Record, check, print_records, record_claim
 
-NAME = "common_mistakes_experiments"
-QUICK = SETTINGS["quick"]
-plt = pyplot()
+SCALING_EPOCHS = 50
+XOR_EPOCHS = 5000
+XOR_SEEDS = 5
+
+# %% [quick]
+# SCALING_EPOCHS = 10
+# XOR_EPOCHS = 1000
+# XOR_SEEDS = 3
 
 # %% [markdown]
 # ## 1. Gradient norms per layer: 10 sigmoid layers of 64 vs ReLU with He init
@@ -43,7 +47,7 @@ for label, (g, method) in setups.items():
     norms[label] = [float(np.linalg.norm(grads[f"dW{l}"])) for l in range(1, depth + 2)]
     print(f"{label:<20} ||dW1|| / ||dW{depth}|| = {norms[label][0] / norms[label][depth - 1]:.3e}")
 
-fig, ax = plt.subplots(figsize=(6.5, 4))
+fig, ax = plt.subplots(figsize=(6.5, 4), layout="constrained")
 for label, values in norms.items():
     ax.semilogy(range(1, depth + 2), values, marker="o", label=label)
 ref = norms["sigmoid, Xavier"][depth - 1]
@@ -53,7 +57,7 @@ ax.set_xlabel("layer l")
 ax.set_ylabel("||dW[l]||_F at initialization")
 ax.set_title("Vanishing gradients: 10 hidden layers of 64")
 ax.legend(fontsize=8)
-save_figure(fig, NAME, "gradient_norms")
+plt.show()
 
 # %% [markdown]
 # ## 2. Unscaled vs standardized inputs
@@ -73,7 +77,6 @@ Xp, Yp = people(1000, 0)
 Xq, Yq = people(1000, 1)
 stats = mf.data.fit_standardizer(Xp)
 scaling: dict[str, dict[str, float]] = {}
-epochs_s = 10 if QUICK else 50
 for label, (Xtr, Xte) in {"unscaled": (Xp, Xq),
                           "standardized": (mf.data.standardize(Xp, stats),
                                            mf.data.standardize(Xq, stats))}.items():
@@ -82,7 +85,7 @@ for label, (Xtr, Xte) in {"unscaled": (Xp, Xq),
     saturated = float(np.mean(np.abs(cache["Z1"]) > 3))  # tanh'(3) = 0.0099
     try:
         p, h = mf.train(Xtr, Yp, p0, ["tanh", "sigmoid"], "bce", learning_rate=0.1,
-                        epochs=epochs_s, batch_size=32)
+                        epochs=SCALING_EPOCHS, batch_size=32)
         test = mf.accuracy(Xte, Yq, p, ["tanh", "sigmoid"], "bce")
         final = h["cost"][-1]
     except mf.TrainingDiverged as err:
@@ -107,32 +110,35 @@ z_wrong = math.log(0.01 / 0.99)  # sigmoid(z) = 0.01
 i = int(np.argmin(np.abs(zs[0] - z_wrong)))
 print(f"at a = {a[0, i]:.4f}: dJ/dz MSE = {d_mse[i]:.4f}, BCE = {d_bce[i]:.4f} "
       f"(ratio {d_bce[i] / d_mse[i]:.1f})")
-fig, ax = plt.subplots(figsize=(6, 4))
+fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
 ax.semilogy(zs[0], np.abs(d_mse), label="MSE: |2(a - y) a (1 - a)|")
 ax.semilogy(zs[0], np.abs(d_bce), label="BCE: |a - y|")
 ax.set_xlabel("pre-activation z (label y = 1)")
 ax.set_ylabel("|dJ/dz|")
 ax.set_title("A confidently wrong sigmoid: gradient size")
 ax.legend()
-save_figure(fig, NAME, "mse_vs_bce_gradient")
+plt.show()
 
 # %% [markdown]
 # ## 4. A single neuron against XOR; a 2-4-1 network
 # %%
 Xx, Yx = mf.data.xor()
-xor_epochs = 1000 if QUICK else 5000
 xor_runs: dict[str, list[float]] = {"single neuron": [], "2-4-1": []}
-for s in range(3 if QUICK else 5):
+for s in range(XOR_SEEDS):
     p1 = mf.train(Xx, Yx, mf.init_params([2, 1], method="xavier", seed=s), ["sigmoid"], "bce",
-                  learning_rate=1.0, epochs=xor_epochs)[0]
+                  learning_rate=1.0, epochs=XOR_EPOCHS)[0]
     xor_runs["single neuron"].append(mf.accuracy(Xx, Yx, p1, ["sigmoid"], "bce"))
     p2 = mf.train(Xx, Yx, mf.init_params([2, 4, 1], method="xavier", seed=s),
-                  ["tanh", "sigmoid"], "bce", learning_rate=1.0, epochs=xor_epochs)[0]
+                  ["tanh", "sigmoid"], "bce", learning_rate=1.0, epochs=XOR_EPOCHS)[0]
     xor_runs["2-4-1"].append(mf.accuracy(Xx, Yx, p2, ["tanh", "sigmoid"], "bce"))
 for label, accs in xor_runs.items():
     print(f"XOR, {label}: accuracies {accs}")
 
-# %%
+# %% [report]
+from walkthroughs._context import out_dir, strict_json
+from walkthroughs._report import Check, Record, check, record_claim
+
+NAME = "common_mistakes_experiments"
 sig = norms["sigmoid, randn*0.01"]
 sigx = norms["sigmoid, Xavier"]
 relu = norms["ReLU, He"]
@@ -199,6 +205,3 @@ CHECKS: list[Check] = [
           np.allclose(mf.data.standardize(Xp, stats).mean(axis=1), 0, atol=1e-12)
           and np.allclose(mf.data.standardize(Xp, stats).std(axis=1), 1, rtol=1e-12)),
 ]
-
-if __name__ == "__main__":
-    print_records(RECORDS)

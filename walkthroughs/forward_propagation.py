@@ -14,10 +14,7 @@ import numpy as np
 
 import mlp_fn as mf
 from mlp_fn.tools.explain import worked_example
-from walkthroughs._context import show_worked, worked_line
-from walkthroughs._report import Check, Record, check, print_records, record
 
-NAME = "forward_propagation"
 X_row = np.array([[0.5, 0.8]])
 W1_row = np.array([[0.1, 0.3, -0.2], [0.4, -0.5, 0.6]])
 b1_row = np.array([0.1, -0.1, 0.2])
@@ -55,11 +52,15 @@ print("\n".join(lines))
 #   which is 0.6500.
 
 # %% The whole forward pass worked out by mlp_fn.explain, every line checkable by hand
-worked = show_worked(NAME, "003's 2-3-1 forward pass, worked out",
-                     worked_example(X_row.T, None, params, ["relu", "sigmoid"], "bce",
-                                    parts=["forward"]))
+worked = worked_example(X_row.T, None, params, ["relu", "sigmoid"], "bce", parts=["forward"])
+print(worked)
 
-# %%
+# %% [report]
+from walkthroughs._context import keep_worked, worked_line
+from walkthroughs._report import Check, Record, check, record
+
+NAME = "forward_propagation"
+keep_worked(NAME, "003's 2-3-1 forward pass, worked out", worked)
 without_b1 = 0.5 * 0.3 + 0.8 * -0.5
 without_b2 = 0.7 * 0.47 + -0.3 * 0.0 + 0.5 * 0.58
 sig_printed_z2 = 1 / (1 + math.exp(-0.619))
@@ -97,6 +98,3 @@ CHECKS: list[Check] = [
     check("output equals the listing's sigmoid(z2)", np.allclose(output, out_listing,
                                                                  rtol=1e-15)),
 ]
-
-if __name__ == "__main__":
-    print_records(RECORDS)

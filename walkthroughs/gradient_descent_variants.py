@@ -11,11 +11,8 @@ from typing import Any
 import numpy as np
 
 import mlp_fn as mf
+import matplotlib.pyplot as plt
 from mlp_fn import plots
-from walkthroughs._context import pyplot, save_figure
-from walkthroughs._report import Check, Record, check, print_records, record
-
-NAME = "gradient_descent_variants"
 
 
 def loss(theta: np.ndarray) -> float:
@@ -57,14 +54,13 @@ print("\nConvergence (loss at steps 1, 5, 10, 20):")
 print("\n".join(convergence))
 
 # %% The three descents on one axes: one label, and one colour, each
-pyplot()
 ax: Any = None
 for name, (_, history) in results.items():
     ax = plots.learning_curves({"cost": history}, ax=ax, label=name, log_scale=True,
                                title="f(x, y) = x^2 + 3y^2 over 20 steps from (4, 3)")
 ax.set_xlabel("step")
 ax.set_ylabel("f(x, y)")
-save_figure(ax.figure, NAME, "descents")
+plt.show()
 
 # %% [markdown]
 # Plain gradient descent on this function has a closed form: each step multiplies x by
@@ -72,11 +68,19 @@ save_figure(ax.figure, NAME, "descents")
 # f_k = 16 * 0.64^k + 27 * 0.16^k. After one step f = 10.24 + 4.32 = 14.56, not the printed 13.6;
 # after 20 steps x = 4 * 0.8^20 = 0.0461, so the loss is 0.0018, not 0.000033.
 # Momentum is a linear recurrence too: (x, v) -> M (x, v) with M = [[1 - lr c, beta], [-lr c, beta]]
-# (c = 2 for x, 6 for y), checked below with a matrix power. Adam's first step moves each
+# (c = 2 for x, 6 for y), checked in the report with a matrix power. Adam's first step moves each
 # coordinate by lr = 0.1, to (3.9, 2.9), where f = 15.21 + 25.23 = 40.44: the printed 10.2345 is
 # impossible. None of the printed figures are those of the listing.
 
 # %%
+sgd_closed = [16 * 0.64**k + 27 * 0.16**k for k in range(21)]
+print(f"closed form: f_1 = {sgd_closed[1]:.4f}, f_20 = {sgd_closed[20]:.6f}; "
+      f"mlp_fn's SGD: {results['SGD'][1][1]:.4f}, {results['SGD'][1][20]:.6f}")
+
+# %% [report]
+from walkthroughs._report import Check, Record, check, record
+
+NAME = "gradient_descent_variants"
 sgd_closed = [16 * 0.64**k + 27 * 0.16**k for k in range(21)]
 
 
@@ -134,6 +138,3 @@ CHECKS: list[Check] = [
           np.allclose(results["Adam"][0], adam_theta, rtol=1e-13)
           and np.allclose(results["Adam"][1], adam_hist, rtol=1e-13)),
 ]
-
-if __name__ == "__main__":
-    print_records(RECORDS)

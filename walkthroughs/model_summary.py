@@ -6,9 +6,7 @@
 
 # %%
 import mlp_fn as mf
-from walkthroughs._report import Check, Record, check, print_records, record
 
-NAME = "model_summary"
 layer_spec: list[tuple[int, str]] = [(8, "tanh"), (8, "tanh"), (1, "sigmoid")]
 layer_dims = [2] + [n for n, _ in layer_spec]
 activations = [a for _, a in layer_spec]
@@ -23,6 +21,13 @@ lines = text.splitlines()
 
 # %%
 by_hand = (2 * 8 + 8) + (8 * 8 + 8) + (8 * 1 + 1)
+print(f"by hand: {by_hand}, counted: {mf.summary.count_params(params)}")
+
+# %% [report]
+from walkthroughs._report import Check, Record, check, record
+
+NAME = "model_summary"
+by_hand = (2 * 8 + 8) + (8 * 8 + 8) + (8 * 1 + 1)
 RECORDS: list[Record] = [
     record(NAME, "header", "Neural Network Details ======================",
            " ".join(lines[:2])),
@@ -36,6 +41,3 @@ CHECKS: list[Check] = [
     check("count_params = (2*8 + 8) + (8*8 + 8) + (8*1 + 1)", mf.summary.count_params(params) == by_hand,
           f"{by_hand}"),
 ]
-
-if __name__ == "__main__":
-    print_records(RECORDS)

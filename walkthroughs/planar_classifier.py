@@ -11,23 +11,22 @@
 # accuracy is on the training set; a fresh test set of 400 is added for the hidden-size study.
 
 # %%
-import math
-
+import matplotlib.pyplot as plt
 import numpy as np
 
 import mlp_fn as mf
 from mlp_fn import plots
 from mlp_fn.tools.explain import worked_example
-from walkthroughs._context import (SETTINGS, strict_json, out_dir, progress, pyplot, remember_image,
-                                   save_figure, show_worked)
-from walkthroughs._report import Check, Record, check, print_records, record_band, record_claim
 
-NAME = "planar_classifier"
-QUICK = SETTINGS["quick"]
-ITERATIONS = 1000 if QUICK else 10000
-DATA_SEEDS = [0, 1] if QUICK else [0, 1, 2, 3, 4]
+ITERATIONS = 10000
+DATA_SEEDS = [0, 1, 2, 3, 4]
 ACTS = ["tanh", "sigmoid"]
 
+# %% [quick]
+# ITERATIONS = 1000
+# DATA_SEEDS = [0, 1]
+
+# %%
 
 def nn_model(X: mf.Array, Y: mf.Array, n_h: int, lr: float = 1.2,
              iterations: int = ITERATIONS) -> tuple[mf.Params, mf.History]:
@@ -56,7 +55,7 @@ print("Accuracy for logistic regression: {:0.2f}%".format(lr_accuracy))
 
 # %% Over data seeds, and with other noise levels
 by_noise: dict[float, list[float]] = {}
-for noise in progress((0.2, 0.1, 0.3), 3, "moons noise levels"):
+for noise in (0.2, 0.1, 0.3):
     by_noise[noise] = []
     for s in DATA_SEEDS:
         Xs, Ys = mf.data.two_moons(400, noise, seed=s)
@@ -68,7 +67,7 @@ for noise in progress((0.2, 0.1, 0.3), 3, "moons noise levels"):
 X_test, Y_test = mf.data.two_moons(400, 0.2, seed=100)
 sizes = [1, 2, 3, 4, 5, 20, 50]
 study: dict[int, tuple[float, float, mf.Params]] = {}
-for n_h in progress(sizes, len(sizes), "hidden sizes"):
+for n_h in sizes:
     p, _ = nn_model(X, Y, n_h)
     study[n_h] = (mf.accuracy(X, Y, p, ACTS, "bce"), mf.accuracy(X_test, Y_test, p, ACTS, "bce"),
                   p)
@@ -77,7 +76,7 @@ for n_h in progress(sizes, len(sizes), "hidden sizes"):
 
 # %% Learning-rate discussion: 0.0001, 0.01, 1.2 and 10
 rates = [0.0001, 0.01, 1.2, 10.0]
-by_rate = {lr: nn_model(X, Y, 4, lr=lr)[1]["cost"] for lr in progress(rates, 4, "rates")}
+by_rate = {lr: nn_model(X, Y, 4, lr=lr)[1]["cost"] for lr in rates}
 for lr, costs in by_rate.items():
     rises = sum(b > a for a, b in zip(costs, costs[1:]))
     print(f"lr {lr:>7}: final cost {costs[-1]:.4f}, cost rose in {rises} of {len(costs) - 1} "
@@ -87,26 +86,25 @@ for lr, costs in by_rate.items():
 # ("working it out on paper"): nn_model's start (randn * 0.01 from seed 3, 4 tanh units) and
 # learning rate 1.2, to six digits, since the weights are small.
 Xe, Ye = mf.data.exercise_002()
-show_worked(NAME, "002's action step: the first step of nn_model on its 3 examples",
-            worked_example(Xe, Ye, mf.init_params([2, 4, 1], method="random", seed=3), ACTS,
-                           "bce", learning_rate=1.2, decimals=6))
+worked = worked_example(Xe, Ye, mf.init_params([2, 4, 1], method="random", seed=3), ACTS,
+                        "bce", learning_rate=1.2, decimals=6)
+print(worked)
 pe, he = nn_model(Xe, Ye, 4)
 print(f"exercise: final cost {he['cost'][-1]:.6f}, predictions "
       f"{mf.predict(Xe, pe, ACTS, 'bce').tolist()} for labels {Ye.astype(int).tolist()}")
 
 # %% Plots: learning curve, decision boundaries (network, logistic regression, hidden sizes)
-plt = pyplot()
-ax = plots.learning_curves(history, title="Learning curve (n_h = 4, lr 1.2)")
-save_figure(ax.figure, NAME, "learning_curve")
+plots.learning_curves(history, title="Learning curve (n_h = 4, lr 1.2)")
+plt.show()
 
-fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
+fig, axes = plt.subplots(1, 2, figsize=(11, 4.5), layout="constrained")
 plots.decision_boundary(X, Y, lr_params, ["sigmoid"], ax=axes[0],
                         title=f"Logistic regression ({lr_accuracy:.2f}%)")
 plots.decision_boundary(X, Y, params, ACTS, ax=axes[1],
                         title=f"Neural network, n_h = 4 ({accuracy:.2f}%)")
-save_figure(fig, NAME, "decision_boundaries")
+plt.show()
 
-fig, axes = plt.subplots(2, 4, figsize=(16, 7))
+fig, axes = plt.subplots(2, 4, figsize=(16, 7), layout="constrained")
 for ax, n_h in zip(axes.ravel(), sizes):
     plots.decision_boundary(X, Y, study[n_h][2], ACTS if n_h else ["sigmoid"], ax=ax,
                             title=f"n_h = {n_h}: train {100 * study[n_h][0]:.1f}%, "
@@ -116,21 +114,28 @@ pf, _ = nn_model(Xf, Yf, 4)
 flower_accuracy = mf.accuracy(Xf, Yf, pf, ACTS, "bce")
 plots.decision_boundary(Xf, Yf, pf, ACTS, ax=axes.ravel()[-1],
                         title=f"course's flower, n_h = 4 ({100 * flower_accuracy:.1f}%)")
-save_figure(fig, NAME, "hidden_sizes")
+plt.show()
 
 # %% The trained network itself: its weights, and what each hidden unit computes
-ax = plots.network_diagram(params, ACTS, title="The trained 2-4-1 network (line width: |w|)")
-save_figure(ax.figure, NAME, "network_diagram")
-save_figure(plots.unit_maps(X, params, ACTS), NAME, "unit_maps", layout=False)
+plots.network_diagram(params, ACTS, title="The trained 2-4-1 network (line width: |w|)")
+plt.show()
+plots.unit_maps(X, params, ACTS)
+plt.show()
 
 # %% Training as an animation: the boundary and the cost, 50 frames over the run
-gif = out_dir(NAME) / "training.gif"
 animation = plots.animate_training(X, Y, mf.init_params([2, 4, 1], method="random", seed=3),
-                                   ACTS, "bce", gif, epochs=ITERATIONS, frames=50,
-                                   learning_rate=1.2)
-remember_image(NAME, gif)
+                                   ACTS, "bce", epochs=ITERATIONS, frames=50, learning_rate=1.2)
+animation
 
-# %% The documented figure and the claims
+# %% [report]
+# The documented figure and the claims
+import math
+
+from walkthroughs._context import keep_worked, out_dir, strict_json
+from walkthroughs._report import Check, Record, check, record_band, record_claim
+
+NAME = "planar_classifier"
+keep_worked(NAME, "002's action step: the first step of nn_model on its 3 examples", worked)
 acc = np.array(by_noise[0.2])
 mean, sd = float(acc.mean()), float(acc.std())
 half = 2 * math.sqrt(sd**2 + mean * (1 - mean) / 400)
@@ -185,6 +190,3 @@ CHECKS: list[Check] = [
               mf.forward(X, mf.init_params([2, 4, 1], method="random", seed=3), ACTS)[0], Y,
               "bce")) < 1e-12),
 ]
-
-if __name__ == "__main__":
-    print_records(RECORDS)

@@ -21,16 +21,19 @@
 import math
 from typing import Any
 
+import matplotlib.pyplot as plt
 import numpy as np
 
 import mlp_fn as mf
-from walkthroughs._context import SETTINGS, strict_json, out_dir, progress, pyplot, save_figure
-from walkthroughs._report import Check, Record, check, print_records, record_claim
 
-NAME = "remedies"
-QUICK = SETTINGS["quick"]
-SEEDS = [0] if QUICK else [0, 1, 2]
-EPOCHS = 10 if QUICK else 100
+SEEDS = [0, 1, 2]
+EPOCHS = 100
+
+# %% [quick]
+# SEEDS = [0]
+# EPOCHS = 10
+
+# %%
 DEPTH, WIDTH = 10, 32
 REMEDIES = ["baseline", "relu", "he_xavier", "batch_norm", "layer_norm", "clipping", "residual"]
 CASES = {"vanishing": ("sigmoid", 0.01), "exploding": ("relu", 1.0)}
@@ -80,7 +83,7 @@ def measure(case: str, remedy: str, seed: int) -> dict[str, Any]:
 # %%
 results: dict[str, dict[str, Any]] = {case: {} for case in CASES}
 runs = [(c, r) for c in CASES for r in REMEDIES if not (c == "exploding" and r == "relu")]
-for case, remedy in progress(runs, len(runs), "remedies"):
+for case, remedy in runs:
     per_seed = [measure(case, remedy, s) for s in SEEDS]
     norms = np.exp(np.mean(np.log([m["norms"] for m in per_seed]), axis=0))  # geometric mean
     accs = [m["accuracy"] for m in per_seed]
@@ -99,12 +102,8 @@ for case, by_remedy in results.items():
             f"diverged {r['diverged']}/{len(SEEDS)}"
         print(f"{case:<10} {remedy:<11} {r['norms'][0]:9.2e} {r['norms'][-1]:9.2e} "
               f"{r['ratio']:10.2e} {acc:>9}")
-(out_dir(NAME) / "results.json").write_text(strict_json(
-    {"seeds": SEEDS, "epochs": EPOCHS, "depth": DEPTH, "width": WIDTH, "results": results},
-    indent=1, default=str))
 
 # %%
-plt = pyplot()
 fig, axes = plt.subplots(1, 3, figsize=(13, 4.8))
 styles = dict(zip(REMEDIES, ["-", "--", "-.", ":", (0, (5, 1)), (0, (1, 1)), (0, (3, 1, 1, 1))]))
 # Okabe and Ito's colour-blind-safe palette, with a line style each as well.
@@ -138,7 +137,7 @@ axes[2].legend(fontsize=7)
 handles, labels = axes[0].get_legend_handles_labels()
 fig.legend(handles, labels, loc="lower center", ncol=7, fontsize=7, frameon=False)
 fig.tight_layout(rect=(0, 0.08, 1, 1))
-save_figure(fig, NAME, "remedies", layout=False)
+plt.show()
 
 # %% [markdown]
 # 003's sentences, judged by these numbers.
@@ -233,16 +232,23 @@ claims = [
 for figure, claim, holds, evidence, reason in claims:
     print(f"[{'holds' if holds else 'does not hold'}] {claim}\n    {evidence}\n    {reason}")
 
+# %% [report]
+from walkthroughs._context import SETTINGS, out_dir, strict_json
+from walkthroughs._report import Check, Record, check, record_claim
+
+NAME = "remedies"
+QUICK = SETTINGS["quick"]
+(out_dir(NAME) / "results.json").write_text(strict_json(
+    {"seeds": SEEDS, "epochs": EPOCHS, "depth": DEPTH, "width": WIDTH, "results": results},
+    indent=1, default=str))
 RECORDS: list[Record] = [record_claim(NAME, figure, claim, evidence, holds,
                                       reason + (" (a --quick run: 1 seed, 10 epochs)"
                                                 if QUICK else ""))
                          for figure, claim, holds, evidence, reason in claims]
 
-# %% [markdown]
+# %% [report]
 # An independent check of the measurement: the first layer's gradient of the vanishing baseline,
 # written out in NumPy without mlp_fn (forward with sigmoid, backward by the chain rule).
-
-# %%
 p, acts, _ = network("vanishing", "baseline", SEEDS[0])
 A = [np.asarray(X)]
 for l in range(1, DEPTH + 2):
@@ -255,6 +261,3 @@ AL, cache = mf.forward(X, p, acts)
 ours = float(np.linalg.norm(mf.backward(AL, Y, cache, p, acts, "bce")["dW1"]))
 CHECKS: list[Check] = [check("||dW1|| of the vanishing baseline equals a NumPy chain rule",
                              abs(ours - by_hand) <= 1e-9 * by_hand, f"{ours:.6e}")]
-
-if __name__ == "__main__":
-    print_records(RECORDS)

@@ -11,9 +11,7 @@ import math
 import numpy as np
 
 import mlp_fn as mf
-from walkthroughs._report import Check, Record, check, print_records, record
 
-NAME = "single_neuron"
 X = np.array([[1.0], [2.0], [3.0]])
 params = {"W1": np.array([[0.2, 0.8, -0.5]]), "b1": np.array([[2.0]])}
 Z, _ = mf.forward(X, params, ["identity"])
@@ -39,10 +37,10 @@ lines = [
 ]
 print("\n".join(lines))
 
-# %% [markdown]
-# The comparison with the printed output, and mlp_fn against the math module.
+# %% [report]
+from walkthroughs._report import Check, Record, check, record
 
-# %%
+NAME = "single_neuron"
 RECORDS: list[Record] = [
     record(NAME, "weighted sum z", "Weighted sum: 2.3", lines[0]),
     record(NAME, "Sigmoid(2.3)", "Sigmoid(2.3) = 0.9089", lines[5].strip()),
@@ -59,6 +57,3 @@ CHECKS: list[Check] = [
     check("tanh against math.tanh",
           all(abs(t - math.tanh(v)) < 1e-15 for t, v in zip(tnh, (z, -2.0)))),
 ]
-
-if __name__ == "__main__":
-    print_records(RECORDS)

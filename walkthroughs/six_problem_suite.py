@@ -25,22 +25,27 @@
 # the learning rate (0.1 instead of 0.01) and with the dataset's noise or spread.
 
 # %%
+import json
 import math
 from collections.abc import Callable
 from typing import Any, TypedDict
 
+import matplotlib.pyplot as plt
 import numpy as np
 
 import mlp_fn as mf
 from mlp_fn import plots
-from walkthroughs._context import SETTINGS, strict_json, out_dir, progress, pyplot, save_figure
-from walkthroughs._report import Check, Record, check, print_records, record_band
 
-NAME = "six_problem_suite"
-QUICK = SETTINGS["quick"]
-SEEDS = [0, 1] if QUICK else [0, 1, 2, 3, 4]
-M = 400 if QUICK else 2000
-EPOCH_SCALE = 0.1 if QUICK else 1.0
+SEEDS = [0, 1, 2, 3, 4]
+M = 2000
+EPOCH_SCALE = 1.0  # the fraction of 001's epochs trained
+
+# %% [quick]
+# SEEDS = [0, 1]
+# M = 400
+# EPOCH_SCALE = 0.1
+
+# %%
 
 
 class Problem(TypedDict):
@@ -103,7 +108,7 @@ def run(name: str, seed: int, lr: float = 0.01,
 
 results: dict[str, dict[str, list[float]]] = {}
 kept: dict[str, Any] = {}
-for name in progress(list(PROBLEMS), len(PROBLEMS), "six-problem suite"):
+for name in PROBLEMS:
     results[name] = {"train": [], "test": []}
     for seed in SEEDS:
         tr, te, history, params, data = run(name, seed)
@@ -136,7 +141,7 @@ variants = {"lr 0.1": {"lr": 0.1}}
 sensitivity: dict[str, dict[str, float]] = {}
 NOISE_VARIANTS = {"binary_gaussians": 1.5, "xor": 0.4, "moons_small": 0.3, "moons_large": 0.3,
                   "sine": 0.05}
-for name in progress(list(PROBLEMS), len(PROBLEMS), "sensitivity"):
+for name in PROBLEMS:
     row = {"lr 0.1": float(np.mean([run(name, s, lr=0.1)[1] for s in SEEDS]))}
     if name in NOISE_VARIANTS:
         row[f"noise {NOISE_VARIANTS[name]}"] = float(np.mean(
@@ -152,14 +157,21 @@ for name, r in results.items():
                      f"test_{key}": float(np.mean(r["test"])),
                      f"training_{key}_sd": float(np.std(r["train"])),
                      f"test_{key}_sd": float(np.std(r["test"]))}
+print(json.dumps({name: {k: round(v, 4) for k, v in s.items() if not k.endswith("_sd")}
+                  for name, s in summary.items()}, indent=1))
+
+# %% [report]
+from walkthroughs._context import out_dir, strict_json
+from walkthroughs._report import Check, Record, check, record_band
+
+NAME = "six_problem_suite"
 (out_dir(NAME) / "NeuralNet_test_results.json").write_text(strict_json(summary, indent=1))
 (out_dir(NAME) / "results.json").write_text(strict_json(
     {"summary": summary, "per_seed": results, "sensitivity_test": sensitivity,
      "setup": {"m": M, "seeds": SEEDS, "batch": 32, "lr": 0.01}}, indent=1))
 
 # %% Plots: loss curves, decision boundaries, the sine fit (seed SEEDS[0])
-plt = pyplot()
-fig, ax = plt.subplots(figsize=(7, 4))
+fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
 for name, (history, _, _) in kept.items():
     ax.plot(history["cost"], label=name)
 ax.set_yscale("log")
@@ -167,27 +179,28 @@ ax.set_xlabel("epoch")
 ax.set_ylabel("training cost (mean over the epoch's mini-batches)")
 ax.set_title("Loss curves, mini-batch SGD (batch 32, lr 0.01)")
 ax.legend(fontsize=7)
-save_figure(fig, NAME, "loss_curves")
+plt.show()
 
 two_d = [n for n in PROBLEMS if n != "sine"]
-fig, axes = plt.subplots(2, 4, figsize=(14, 7))
+fig, axes = plt.subplots(2, 4, figsize=(14, 7), layout="constrained")
 for ax, name in zip(axes.ravel(), two_d):
     _, params, (Xtr, Ytr, _, _) = kept[name]
     p = PROBLEMS[name]
     plots.decision_boundary(Xtr, Ytr, params, p["acts"], ax=ax, title=name)
 axes.ravel()[-1].axis("off")
-save_figure(fig, NAME, "decision_boundaries")
+plt.show()
 
-fig, ax = plt.subplots(figsize=(6, 4))
+fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
 _, params, (Xtr, Ytr, _, _) = kept["sine"]
 plots.function_fit(Xtr, Ytr, params, ["tanh", "identity"], ax=ax, label="network, 1-16-1 tanh",
                    title="001's sine regression: the network against its noisy target")
 xs = np.linspace(float(Xtr.min()), float(Xtr.max()), 200)
 ax.plot(xs, np.sin(xs), "k--", linewidth=1, label="sin x (noise-free)")
 ax.legend(fontsize=7)
-save_figure(fig, NAME, "sine_fit")
+plt.show()
 
-# %% The documented figures against the bands
+# %% [report]
+# The documented figures against the bands
 DOCUMENTED = {
     "binary_gaussians": ("99.90%", "99.85%"), "xor": ("96.0%", "96.64%"),
     "moons_small": ("87.1%", "88.2%"), "moons_large": ("97.3%", "96.9%"),
@@ -232,6 +245,3 @@ CHECKS: list[Check] = [
     check("mean accuracy lies in [0, 1] for every classification problem",
           all(0.0 <= v <= 1.0 for n, r in results.items() if n != "sine" for v in r["test"])),
 ]
-
-if __name__ == "__main__":
-    print_records(RECORDS)

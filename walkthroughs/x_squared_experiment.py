@@ -12,20 +12,25 @@
 # %%
 from typing import Any
 
+import matplotlib.pyplot as plt
 import numpy as np
 
 import mlp_fn as mf
 from mlp_fn import plots
-from walkthroughs._context import SETTINGS, strict_json, out_dir, progress, pyplot, save_figure
-from walkthroughs._report import Check, Record, check, print_records, record_claim
 
-NAME = "x_squared_experiment"
-QUICK = SETTINGS["quick"]
 ACTIVATIONS = ["tanh", "relu", "sigmoid", "quadratic"]
-WIDTHS = [1, 8] if QUICK else [1, 2, 4, 8, 16, 32]
-RATES = [0.01, 0.1] if QUICK else [0.001, 0.01, 0.1]
-SEEDS = [0] if QUICK else [0, 1, 2]
-EPOCHS = 200 if QUICK else 3000
+WIDTHS = [1, 2, 4, 8, 16, 32]
+RATES = [0.001, 0.01, 0.1]
+SEEDS = [0, 1, 2]
+EPOCHS = 3000
+
+# %% [quick]
+# WIDTHS = [1, 8]
+# RATES = [0.01, 0.1]
+# SEEDS = [0]
+# EPOCHS = 200
+
+# %%
 X, Y = mf.data.x_squared(100)
 
 
@@ -45,7 +50,7 @@ def final_mse(activation: str, width: int, lr: float, seed: int, method: str = "
 
 cells = [(a, lr, w) for a in ACTIVATIONS for lr in RATES for w in WIDTHS]
 runs: dict[tuple[str, float, int], list[float]] = {}
-for a, lr, w in progress(cells, len(cells), "x^2 sweep"):
+for a, lr, w in cells:
     runs[(a, lr, w)] = [final_mse(a, w, lr, s)[0] for s in SEEDS]
 median = {key: float(np.median(v)) for key, v in runs.items()}
 
@@ -65,8 +70,7 @@ for a in ACTIVATIONS:
     print(f"{a:<10} " + " ".join(f"{best[a][w]:9.2e} (lr {best_lr[a][w]})" for w in WIDTHS))
 
 # %% Plots: MSE against width, and the fitted curves at width 8
-plt = pyplot()
-fig, ax = plt.subplots(figsize=(6, 4))
+fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
 for a in ACTIVATIONS:
     ax.plot(WIDTHS, [max(best[a][w], 1e-33) for w in WIDTHS], marker="o", label=a)
 ax.set_xscale("log", base=2)
@@ -75,9 +79,9 @@ ax.set_xlabel("hidden width n")
 ax.set_ylabel("median final MSE (best learning rate)")
 ax.set_title("f(x) = x^2: final MSE against width")
 ax.legend()
-save_figure(fig, NAME, "mse_vs_width")
+plt.show()
 
-fig, ax = plt.subplots(figsize=(6.5, 4.2))
+fig, ax = plt.subplots(figsize=(6.5, 4.2), layout="constrained")
 w_show = 8
 for a in ACTIVATIONS:
     # The seed whose final MSE is the median of the cell's seeds: a typical run, not seed 0's.
@@ -89,7 +93,7 @@ for a in ACTIVATIONS:
                        label=f"{a} (lr {lr}, seed {s_med}): MSE {mse:.1e}")
 ax.set_title(f"Fitted curves at width {w_show}: each activation's median seed of {len(SEEDS)}",
              fontsize=10)
-save_figure(fig, NAME, "fitted_curves")
+plt.show()
 
 # %% [markdown]
 # ## Sensitivity: the same cells with the course's 0.01 initialization, and with mini-batches of 10
@@ -125,6 +129,17 @@ for s in SEEDS:
                            float(p1["W1"][0, 0])))
 gain = {a: best[a][WIDTHS[0]] / max(best[a][WIDTHS[-1]], 1e-300) for a in ACTIVATIONS}
 lr_star = {a: best_lr[a][WIDTHS[-1]] for a in ACTIVATIONS}
+print(f"ReLU / tanh by width: " + ", ".join(f"{w}: {r:.2e}" for w, r in ratio.items()))
+print(f"quadratic exact (MSE < 1e-10) at widths {quad_exact_at}")
+print(f"best learning rate at width {WIDTHS[-1]}: {lr_star}")
+print(f"MSE(width {WIDTHS[0]}) / MSE(width {WIDTHS[-1]}): "
+      + ", ".join(f"{a}: {g:.2e}" for a, g in gain.items()))
+
+# %% [report]
+from walkthroughs._context import out_dir, strict_json
+from walkthroughs._report import Check, Record, check, record_claim
+
+NAME = "x_squared_experiment"
 
 
 def fmt(d: dict[Any, float]) -> str:
@@ -188,6 +203,3 @@ CHECKS: list[Check] = [
           abs(float(np.var(Y)) - mf.compute_cost(np.full_like(Y, float(Y.mean())), Y, "mse"))
           < 1e-15, f"var = {float(np.var(Y)):.4e}"),
 ]
-
-if __name__ == "__main__":
-    print_records(RECORDS)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, TypedDict
 
 import numpy as np
@@ -21,7 +22,7 @@ from mlp_fn._internal.types import Array
 
 __all__ = ["Labels", "MAX_EXAMPLES", "Standardizer", "WIDE_RATIO", "one_hot", "xor", "noisy_xor",
            "two_moons", "blobs", "binary_blobs", "sine", "x_squared", "planar_flower",
-           "exercise_002", "train_test_split", "fit_standardizer", "standardize", "unstandardize"]
+           "exercise_002", "digits", "train_test_split", "fit_standardizer", "standardize", "unstandardize"]
 
 Labels = np.ndarray[Any, np.dtype[np.int64]]
 
@@ -216,6 +217,22 @@ def exercise_002() -> tuple[Array, Array]:
     X = np.array([[1.0, 0.5, -0.5], [0.3, 1.0, -0.1]])
     Y = np.array([[1.0, 0.0, 0.0]])
     return frozen(X), frozen(Y)
+
+
+def digits() -> tuple[Array, Labels]:
+    """Real data, bundled: 1,797 handwritten digits of 8 x 8 pixels, each pixel the count of
+    inked cells (0 to 16) in a 4 x 4 block of a 32 x 32 bitmap. Returns X of shape (64, 1797),
+    one image per column, its pixels in reading order, as float64 in [0, 16] (divide by 16 for
+    [0, 1]), and the labels 0..9, shape (1797,).
+
+    The test set of "Optical Recognition of Handwritten Digits" by E. Alpaydin and C. Kaynak
+    (1998), UCI Machine Learning Repository, https://doi.org/10.24432/C50P49, CC BY 4.0: the
+    copy scikit-learn bundles as ``load_digits``, stored here as integers.
+    """
+    with np.load(Path(__file__).with_name("digits.npz"), allow_pickle=False) as archive:
+        images, labels = archive["images"], archive["labels"]
+    X = images.reshape(len(labels), 64).T.astype(np.float64)
+    return frozen(X), frozen(labels.astype(np.int64))
 
 
 @on_host
