@@ -1,7 +1,9 @@
 """Walkthroughs: the seed documents' listings replayed on mlp_fn, with a reproduction report.
 
-Each module is a script in ``# %%`` cells (it opens as a notebook in editors that understand the
-convention) that prints the listing's output computed by mlp_fn, then builds ``RECORDS``
+Each module is a lesson in ``# %%`` cells (it opens as a notebook in editors that understand the
+convention; ``walkthroughs._cells`` runs it): text and code that use only mlp_fn, NumPy and
+matplotlib and print the listing's output computed by mlp_fn, and, in ``[report]`` cells kept
+out of the page and the notebook, the bookkeeping of the reproduction report: ``RECORDS``
 (documented vs reproduced) and ``CHECKS`` (mlp_fn against an independent computation).
 """
 

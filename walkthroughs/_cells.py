@@ -65,7 +65,8 @@ def read_cells(path: Path) -> list[Cell]:
     """The cells of a ``# %%`` script, in order (lines before the first marker are dropped)."""
     cells: list[Cell] = []
     kind: Kind | None = None
-    title, start, lines = "", 0, []
+    title, start = "", 0
+    lines: list[str] = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         match = _MARKER.match(line)
         if match:
@@ -122,7 +123,9 @@ def _compiled(source: str, path: Path, line: int) -> tuple[Any, Any]:
     tree = ast.parse("\n" * (line - 1) + source, filename=str(path))
     last = None
     if tree.body and isinstance(tree.body[-1], ast.Expr):
-        last = compile(ast.Expression(tree.body.pop().value), str(path), "eval")
+        closing = tree.body.pop()
+        assert isinstance(closing, ast.Expr)
+        last = compile(ast.Expression(closing.value), str(path), "eval")
     return compile(tree, str(path), "exec"), last
 
 

@@ -119,12 +119,3 @@ def check(name: str, ok: bool, detail: str = "") -> Check:
     """An independent-computation check."""
     return {"name": name, "ok": bool(ok), "detail": detail}
 
-
-def print_records(records: list[Record]) -> None:
-    """The comparison, one figure per line, the reason under any difference."""
-    print("\n-- documented vs reproduced --")
-    for r in records:
-        print(f"[{r['verdict']:>7}] {r['figure']}: documented {r['documented']!r}, "
-              f"reproduced {r['reproduced']!r}")
-        if r["reason"]:
-            print(f"          why: {r['reason']}")
