@@ -297,7 +297,13 @@ def test_size_limit_and_narrowing() -> None:
 def test_markdown_with_latex() -> None:
     text = worked_example(LISTING_003["X"], np.array([[1.0]]), LISTING_003["params"],
                           ["relu", "sigmoid"], "bce", learning_rate=0.1, markdown=True)
-    maths = [line for line in text.splitlines() if line.startswith("$")]
+    X, Y = mf.data.xor()  # and a batch-normalised residual layer: sqrt, e-notation, Greek
+    normalised = worked_example(X[:, :2], Y[:, :2], mf.init_params([2, 2, 2, 1], seed=0,
+                                                                   norm="batch"),
+                                ["tanh", "tanh+residual", "sigmoid"], "bce", learning_rate=0.1,
+                                markdown=True, layer=1)
+    assert r"\sqrt{" in normalised and r"\times 10^{-5}" in normalised
+    maths = [line for line in (text + normalised).splitlines() if line.startswith("$")]
     assert maths and all(line.rstrip().endswith("$") for line in maths)
     for line in maths:
         body = line.strip().strip("$")
@@ -306,9 +312,16 @@ def test_markdown_with_latex() -> None:
             depth += {"{": 1, "}": -1}.get(ch, 0)
             assert depth >= 0
         assert depth == 0
-        assert not re.search(r"\\(?!cdot|exp|log|tanh|max|sum)[a-z]", body)  # known commands
+        assert not re.search(r"\\(?!cdot|exp|log|tanh|max|sum|frac|sqrt|times|operatorname|"
+                             r"alpha|mu|sigma|gamma|beta|epsilon|hat|tilde)[a-z]", body)
         # The numbers survive: the LaTeX turned back into arithmetic evaluates to the value.
         parts = body.split(" = ")
-        expr = parts[-2].replace(r" \cdot ", "*").replace("\\", "")
+        expr = re.sub(r" \\times 10\^\{(-?\d+)\}", r"e\1", parts[-2])
+        expr = re.sub(r"\\sqrt\{([^{}]*)\}", r"sqrt(\1)", expr)
+        expr = expr.replace(r" \cdot ", "*").replace("\\", "")
         assert abs(evaluate(expr) - float(parts[-1])) <= 0.5e-4 + 1.01 * rounding_bound(expr, 4)
     assert "$z^{[1]}_{0}(0) = " in text and text.count("### ") >= 4
+    # One notation: every indexed symbol as z^{[l]}_j(i), no text-style z[1][0] left; function
+    # names upright.
+    assert not re.search(r"[A-Za-z]\[\d+\]", text.replace("### ", ""))
+    assert r"\operatorname{relu}(z^{[1]}_{0}(0))" in text and " relu(" not in text
