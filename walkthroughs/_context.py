@@ -24,10 +24,16 @@ IMAGES: list[tuple[str, Path]] = []
 #: (walkthrough, title, text) of every worked example shown during this run, for the report.
 TEXTS: list[tuple[str, str, str]] = []
 
+#: (walkthrough, title, Markdown with LaTeX) of the same worked examples, for the book.
+MARKDOWN: list[tuple[str, str, str]] = []
 
-def keep_worked(walkthrough: str, title: str, text: str) -> str:
-    """Keep a worked example the lesson printed (``mlp_fn.explain``) for the HTML report."""
+
+def keep_worked(walkthrough: str, title: str, text: str, markdown: str | None = None) -> str:
+    """Keep a worked example the lesson printed (``mlp_fn.explain``) for the HTML report, and
+    its Markdown (``markdown=True``) for the book's page of worked examples."""
     TEXTS.append((walkthrough, title, text))
+    if markdown is not None:
+        MARKDOWN.append((walkthrough, title, markdown))
     return text
 
 

@@ -74,7 +74,9 @@ from walkthroughs._context import keep_worked, worked_line
 from walkthroughs._report import Check, Record, check, record
 
 NAME = "backpropagation"
-keep_worked(NAME, "003's backpropagation step, worked out", worked)
+keep_worked(NAME, "003's backpropagation step, worked out", worked,
+            worked_example(X_row.T, y, params, acts, "bce", learning_rate=0.1, decimals=6,
+                           markdown=True))
 a2_value = float(a2[0, 0])
 RECORDS: list[Record] = [
     record(NAME, "z1, a1", "z1 = [[0.65 0.5 ]], a1 = [[0.65 0.5 ]]", lines[1]),

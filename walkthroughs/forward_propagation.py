@@ -60,7 +60,9 @@ from walkthroughs._context import keep_worked, worked_line
 from walkthroughs._report import Check, Record, check, record
 
 NAME = "forward_propagation"
-keep_worked(NAME, "003's 2-3-1 forward pass, worked out", worked)
+keep_worked(NAME, "003's 2-3-1 forward pass, worked out", worked,
+            worked_example(X_row.T, None, params, ["relu", "sigmoid"], "bce", parts=["forward"],
+                           markdown=True))
 without_b1 = 0.5 * 0.3 + 0.8 * -0.5
 without_b2 = 0.7 * 0.47 + -0.3 * 0.0 + 0.5 * 0.58
 sig_printed_z2 = 1 / (1 + math.exp(-0.619))

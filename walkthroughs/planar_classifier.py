@@ -135,7 +135,9 @@ from walkthroughs._context import keep_worked, out_dir, strict_json
 from walkthroughs._report import Check, Record, check, record_band, record_claim
 
 NAME = "planar_classifier"
-keep_worked(NAME, "002's action step: the first step of nn_model on its 3 examples", worked)
+keep_worked(NAME, "002's action step: the first step of nn_model on its 3 examples", worked,
+            worked_example(Xe, Ye, mf.init_params([2, 4, 1], method="random", seed=3), ACTS,
+                           "bce", learning_rate=1.2, decimals=6, markdown=True))
 acc = np.array(by_noise[0.2])
 mean, sd = float(acc.mean()), float(acc.std())
 half = 2 * math.sqrt(sd**2 + mean * (1 - mean) / 400)
