@@ -76,7 +76,7 @@ def worked_example(
         layer: only the equations of layer l (1..L).
         example: only the equations of example i (0..m-1); dW and db, which sum over all the
             examples, are then left out.
-        markdown: Markdown with LaTeX ($z^{[1]}_{0}(0) = ...$), for a teacher's notes.
+        markdown: Markdown with LaTeX (``$z^{[1]}_{0}(0) = ...$``), for a teacher's notes.
 
     Raises:
         ValueError: for more than ``MAX_LINES`` equations, saying how to narrow them down.

@@ -1,0 +1,603 @@
+"""The book's API reference, written from the docstrings: every public function of the course's
+core, the training engine, the tools and the row-data model, with its signature, its docstring,
+the equations in it set as math, and links to the walkthroughs whose lessons call it.
+
+The docstrings write their equations in the course's plain-text notation (``Z[l] = W[l] A[l-1]
++ b[l]``), which reads well in ``help()``; ``to_latex`` turns such a line into LaTeX, and gives
+up (None) on anything it does not know, which then stays text.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+from pathlib import Path
+from typing import Any
+
+__all__ = ["MODULES", "docstring_markdown", "inline_equations", "public_home", "to_latex",
+           "write_api"]
+
+#: The documented modules, in the order of the package's tiers, with a heading each.
+MODULES: list[tuple[str, str]] = [
+    ("mlp_fn.activations", "Activations: g and g'"),
+    ("mlp_fn.losses", "Losses: J(A, Y)"),
+    ("mlp_fn.initialization", "Initialisation"),
+    ("mlp_fn.network", "The network's description"),
+    ("mlp_fn.layers", "One layer's steps"),
+    ("mlp_fn.normalization", "Batch and layer normalisation"),
+    ("mlp_fn.propagation", "Forward and backward propagation"),
+    ("mlp_fn.optimizers", "Optimizers"),
+    ("mlp_fn.schedules", "Learning-rate schedules"),
+    ("mlp_fn.training.loop", "Training"),
+    ("mlp_fn.training.checkpoint", "Checkpoints"),
+    ("mlp_fn.training.callbacks", "Callbacks"),
+    ("mlp_fn.tools.gradient_check", "Gradient checking"),
+    ("mlp_fn.tools.explain", "Worked examples"),
+    ("mlp_fn.tools.summary", "Summaries"),
+    ("mlp_fn.tools.plots", "Pictures"),
+    ("mlp_fn.tools.data", "Data"),
+    ("mlp_fn.model", "001's workflow on rows"),
+    ("mlp_fn.io", "Files"),
+]
+
+
+def _functions(module: str) -> list[tuple[str, Any]]:
+    mod = importlib.import_module(module)
+    out = []
+    for name in getattr(mod, "__all__", []):
+        obj = getattr(mod, name, None)
+        if inspect.isfunction(obj) or (callable(obj) and hasattr(obj, "__wrapped__")):
+            out.append((name, obj))
+    return out
+
+
+def public_home(obj: Any) -> str | None:
+    """``module.name`` of the first documented module that exports ``obj``, or None."""
+    for module, _ in MODULES:
+        for name, candidate in _functions(module):
+            if candidate is obj:
+                return f"{module}.{name}"
+    return None
+
+
+# ----------------------------------------------------------------------------------------------
+# The course's plain-text notation, as LaTeX
+# ----------------------------------------------------------------------------------------------
+
+_GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "eta", "theta", "lambda", "mu", "sigma",
+          "tau", "phi", "rho", "pi", "omega"}
+_FUNCTIONS = {"exp": r"\exp", "log": r"\log", "ln": r"\ln", "tanh": r"\tanh", "max": r"\max",
+              "min": r"\min", "sqrt": r"\sqrt", "sum": r"\sum", "cos": r"\cos", "sin": r"\sin",
+              "erf": r"\operatorname{erf}", "sigmoid": r"\sigma", "relu": r"\operatorname{relu}",
+              "ReLU": r"\operatorname{ReLU}", "softmax": r"\operatorname{softmax}",
+              "mean": r"\operatorname{mean}", "var": r"\operatorname{var}",
+              "sign": r"\operatorname{sign}", "clip": r"\operatorname{clip}",
+              "floor": r"\operatorname{floor}", "LeakyReLU": r"\operatorname{LeakyReLU}",
+              "identity": r"\operatorname{identity}", "quadratic": r"\operatorname{quadratic}",
+              "randn": r"\operatorname{randn}", "zeros": r"\operatorname{zeros}",
+              "argmax": r"\operatorname*{arg\,max}", "gelu": r"\operatorname{GELU}", "GELU": r"\operatorname{GELU}",
+              "tanh'": r"\tanh'", "abs": r"\operatorname{abs}", "round": r"\operatorname{round}",
+              "leaky_relu": r"\operatorname{leaky\_relu}", "L": "L", "J": "J", "g": "g",
+              "Phi": r"\Phi", "norm": r"\operatorname{norm}"}
+#: Short names that are variables of the equations, not English.
+_VARIABLES = {"lr", "eps", "hat", "t", "k", "m", "n", "l", "L", "x", "y", "z", "a", "b", "c",
+              "g", "v", "s", "w", "u", "p", "q", "e", "i", "j", "W", "A", "Z", "X", "Y", "J",
+              "dW", "db", "dZ", "dA", "dX", "theta", "keep_prob", "lambd", "decay", "lr0",
+              "epoch", "every", "rate", "alpha0", "T", "r", "D", "E", "M", "N", "P", "S", "V",
+              "f", "h", "o", "d", "F", "G", "H", "K", "R", "B", "C", "I", "U", "Q", "O", "drop", "zn", "zt",
+              "cost", "scale", "n_x", "n_y", "n_h", "max_norm", "floor", "m_hat", "v_hat",
+              "sigma2", "mu", "beta1", "beta2", "rho", "weight_decay", "momentum",
+              "total_epochs", "gradapprox", "grad", "difference", "lr_min"}
+_TOKEN = re.compile(r"""
+    (?P<space>\s+)
+  | (?P<norm>\|\|)
+  | (?P<number>\d+(?:\.\d+)?(?:e[-+]?\d+)?)
+  | (?P<big>(?:sum|prod|argmax|argmin)_(?:\{[^{}]*\}|[a-z])(?:\^\{[^{}]*\})?)
+  | (?P<index>\[(?:[lLk0-9]\s*(?:[-+]\s*[0-9])?|[a-z0-9](?:\s*,\s*[a-z0-9])*)\])
+  | (?P<sub>_(?:\{[^{}]*\}|[a-z0-9]+))
+  | (?P<name>[A-Za-z][A-Za-z0-9_]*'?(?:\{[lLk0-9+-]+\})?)
+  | (?P<op>==|<=|>=|!=|->|\+-|[-+*/=<>^(),.~|'{}\[\]])
+""", re.VERBOSE)
+#: The relations around which an equation inside prose is found.
+_RELATIONS = {"=", "<=", ">=", "!=", "<", ">", "~"}
+_BIG = {"sum": r"\sum", "prod": r"\prod", "argmax": r"\operatorname*{arg\,max}",
+        "argmin": r"\operatorname*{arg\,min}"}
+#: Suffixes that the course writes as accents or upright subscripts.
+_ACCENTS = {"hat": r"\hat", "tilde": r"\tilde"}
+
+
+def _name(word: str) -> str | None:
+    """A word of an equation as LaTeX, or None if it is English. ``W{l}`` (a key of ``params``)
+    reads as W^{[l]}."""
+    prime = word.endswith("'") or "'{" in word
+    key = re.search(r"\{([^{}]+)\}$", word)
+    base = re.sub(r"\{[^{}]+\}$", "", word).rstrip("'")
+    if base == "sigma2" and key:  # sigma2{l}: the variance of layer l
+        return rf"{{\sigma^{{[{key.group(1)}]}}}}^{{2}}"
+    out = _word(base)
+    if out is None:
+        return None
+    return out + ("'" if prime else "") + (f"^{{[{key.group(1)}]}}" if key else "")
+
+
+def _word(base: str) -> str | None:
+    if base in _FUNCTIONS:
+        return _FUNCTIONS[base]
+    if base == "sigma2":
+        return r"\sigma^{2}"
+    if base == "lambd":  # the course's Python name for the L2 strength lambda
+        return r"\lambda"
+    stem = base.rstrip("0123456789")
+    if stem in _GREEK:
+        digits = base[len(stem):]
+        return f"\\{stem}" + (f"_{{{digits}}}" if digits else "")
+    if "_" in base:
+        head, tail = base.split("_", 1)
+        symbol = head in _VARIABLES or head in _GREEK or re.fullmatch(r"d?[A-Za-z]\d*", head)
+        inner = _word(head) if symbol else None
+        if tail in _ACCENTS and inner is not None:
+            return rf"{_ACCENTS[tail]}{{{inner}}}"
+        if inner is not None and tail.isalnum():
+            sub = tail if len(tail) <= 2 and tail.isalpha() and tail.islower() \
+                else rf"\mathrm{{{tail}}}"
+            return f"{inner}_{{{sub}}}"
+        if base in _VARIABLES:  # a code name such as keep_prob, written whole
+            escaped = base.replace("_", "\\_")
+            return rf"\mathit{{{escaped}}}"
+        return None
+    if base in _VARIABLES or len(base) == 1 or re.fullmatch(r"d?[A-Za-z]\d*", base):
+        if len(base) > 1 and not re.fullmatch(r"d?[A-Za-z]\d*", base):
+            return rf"\mathrm{{{base}}}"
+        return base
+    return None
+
+
+def _index(text: str) -> str | None:
+    """[l] -> ^{[l]}; [l-1] -> ^{[l-1]}; [j, k] -> _{j,k}; anything else: None."""
+    inner = text[1:-1].strip()
+    if re.fullmatch(r"[lLk0-9]\s*([-+]\s*[0-9])?", inner):
+        return f"^{{[{inner.replace(' ', '')}]}}"
+    if re.fullmatch(r"[a-z0-9](\s*,\s*[a-z0-9])*", inner):
+        return f"_{{{inner.replace(' ', '')}}}"
+    return None
+
+
+def _big(text: str) -> str:
+    """sum_i -> \\sum_{i}; sum_{i=1}^{m} -> \\sum_{i=1}^{m}."""
+    m = re.fullmatch(r"(\w+?)_(\{[^{}]*\}|[a-z])(\^\{[^{}]*\})?", text)
+    assert m is not None
+    sub = m.group(2).strip("{}")
+    return f"{_BIG[m.group(1)]}_{{{sub}}}" + (m.group(3) or "") + " "
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    """(kind, text) of every token; a character the notation does not know is kind 'other'."""
+    out, pos = [], 0
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if m is None:
+            out.append(("other", text[pos]))
+            pos += 1
+        else:
+            out.append((m.lastgroup or "other", m.group()))
+            pos = m.end()
+    return out
+
+
+_OPS = {"*": r" \cdot ", "->": r" \to ", "<=": r" \le ", ">=": r" \ge ", "!=": r" \ne ",
+        "+-": r" \pm ", "~": r" \sim ", "{": r"\{", "}": r"\}"}
+_OPEN, _CLOSE = {"(": ")", "[": "]", "{": "}"}, {")", "]", "}"}
+
+
+def _group_end(tokens: list[tuple[str, str]], at: int) -> int:
+    """Index just past the bracket group opening at ``at`` (len(tokens) + 1 if unclosed)."""
+    depth = 0
+    for k in range(at, len(tokens)):
+        if tokens[k][0] == "op" and tokens[k][1] in _OPEN:
+            depth += 1
+        elif tokens[k][0] == "op" and tokens[k][1] in _CLOSE:
+            depth -= 1
+            if depth == 0:
+                return k + 1
+    return len(tokens) + 1
+
+
+def _operand_end(tokens: list[tuple[str, str]], at: int) -> int:
+    """Index past what a ^ at ``at - 1`` raises: a group, or a word with its arguments."""
+    if at >= len(tokens):
+        return at
+    kind, text = tokens[at]
+    if kind == "op" and text == "(":
+        return _group_end(tokens, at)
+    if kind == "name" and at + 1 < len(tokens) and tokens[at + 1] == ("op", "("):
+        return _group_end(tokens, at + 1)
+    return at + 1
+
+
+#: An indexed symbol at the end of the LaTeX so far (x^{[l]}), which a further ^ must brace.
+_INDEXED = re.compile(r"((?:\\[A-Za-z]+ ?|d?[A-Za-z])(?:_\{[^{}]*\})?\^\{\[[^\]]*\]\})$")
+
+
+def _convert(tokens: list[tuple[str, str]]) -> str | None:
+    """The tokens of one equation as LaTeX, or None where one is not notation."""
+    out: list[str] = []
+    bars = {"norm": False, "abs": False}
+    k = 0
+    while k < len(tokens):
+        kind, text = tokens[k]
+        following = tokens[k + 1] if k + 1 < len(tokens) else ("", "")
+        if kind == "other" or text == "==":
+            return None
+        if kind == "space":
+            out.append(" ")
+        elif kind == "number":
+            mant, _, exp = text.partition("e")
+            out.append(f"{mant} \\times 10^{{{int(exp)}}}" if exp else text)
+        elif kind == "norm" or text == "|":
+            which = "norm" if kind == "norm" else "abs"
+            if bars[which]:
+                out.append(r"\rVert " if which == "norm" else r"\rvert ")
+            else:
+                out.append(r"\lVert " if which == "norm" else r"\lvert ")
+            bars[which] = not bars[which]
+        elif kind == "big":
+            out.append(_big(text))
+        elif kind == "sub":
+            inner = _convert(_tokens(text[1:].strip("{}")))
+            if inner is None:
+                return None
+            out.append(f"_{{{inner}}}")
+        elif kind == "index":
+            attached = k > 0 and (tokens[k - 1][0] in ("name", "index", "sub")
+                                  or tokens[k - 1][1] in (")", "'"))
+            latex = _index(text) if attached else None
+            if latex is None:  # brackets around a list, not an index
+                inner = _convert(_tokens(text[1:-1]))
+                if inner is None:
+                    return None
+                latex = f"[{inner}]"
+            out.append(latex)
+        elif kind == "name":
+            latex = _name(text)
+            if latex is None and following == ("op", "(") and text.isalpha():
+                latex = rf"\operatorname{{{text}}}"  # a function the vocabulary lacks
+            if latex is None:
+                return None
+            if latex == r"\sqrt" and following == ("op", "("):
+                end = _group_end(tokens, k + 1)
+                inner = _convert(tokens[k + 2:end - 1]) if end <= len(tokens) else None
+                if inner is None:
+                    return None
+                out.append(rf"\sqrt{{{inner.strip()}}}")
+                k = end
+                continue
+            out.append(latex + (" " if latex.startswith("\\") else ""))
+        elif text == "^":
+            end = _operand_end(tokens, k + 1)
+            if end > len(tokens) or end == k + 1:
+                return None
+            body = tokens[k + 2:end - 1] if tokens[k + 1] == ("op", "(") else tokens[k + 1:end]
+            inner = r"\top" if body == [("name", "T")] else _convert(body)
+            if inner is None:
+                return None
+            previous = "".join(out).rstrip()
+            indexed = _INDEXED.search(previous)  # x^{[l]}^{T} would be a double exponent
+            if indexed:
+                previous = previous[:indexed.start()] + "{" + indexed.group(1) + "}"
+            out = [previous, f"^{{{inner.strip()}}}"]
+            k = end
+            continue
+        elif text == "'":
+            previous = "".join(out).rstrip()
+            indexed = _INDEXED.search(previous)  # g^{[l]}' would be a double exponent too
+            if indexed:
+                previous = previous[:indexed.start()] + "{" + indexed.group(1) + "}"
+            out = [previous, "'"]
+        else:
+            out.append(_OPS.get(text, text))
+        k += 1
+    if any(bars.values()):
+        return None
+    return "".join(out)
+
+
+def to_latex(equation: str) -> str | None:
+    """One line of the plain-text notation as LaTeX, or None where a word is not notation."""
+    tokens = _tokens(equation)
+    depth = 0
+    for kind, text in tokens:
+        depth += (kind == "op" and text in _OPEN) - (kind == "op" and text in _CLOSE)
+        if depth < 0:
+            return None
+    latex = _convert(tokens) if depth == 0 else None
+    if latex is None:
+        return None
+    latex = re.sub(r"\((\w+)/(\w+)\)", r"\\frac{\1}{\2}", latex)
+    return re.sub(r"\s+", " ", latex).strip()
+
+
+def _span_ok(tokens: list[tuple[str, str]], k: int) -> bool:
+    """Whether token ``k`` can be part of an equation inside prose."""
+    kind, text = tokens[k]
+    if kind in ("space", "number", "index", "norm", "big", "sub"):
+        return True
+    if kind == "name":
+        return _name(text) is not None or (
+            k + 1 < len(tokens) and tokens[k + 1] == ("op", "(") and text.isalpha())
+    return kind == "op" and text not in (",", ".", "==")
+
+
+def _expand(tokens: list[tuple[str, str]], at: int, step: int) -> int:
+    """How far an equation reaches from relation ``at`` in direction ``step`` (-1, +1): over
+    notation, and over commas inside brackets; an unmatched bracket ends it."""
+    opens, closes = (_CLOSE, _OPEN) if step < 0 else (_OPEN, _CLOSE)
+    pending: list[int] = []  # brackets opened on the way out, not yet closed
+    k = at + step
+    while 0 <= k < len(tokens):
+        kind, text = tokens[k]
+        if not (_span_ok(tokens, k) or (pending and text == ",")):
+            break
+        if kind == "op" and text in opens:
+            pending.append(k)
+        elif kind == "op" and text in closes:
+            if not pending:
+                break
+            pending.pop()
+        k += step
+    if pending:  # stopped inside a bracket: the equation ends before it
+        k = pending[0]
+    # k is the first token outside; trim spaces and dangling operators at the outer end.
+    while k - step != at and (tokens[k - step][0] == "space"
+                              or tokens[k - step][1] in "+-*/^"):
+        k -= step
+    return k
+
+
+def inline_equations(text: str) -> list[tuple[bool, str]]:
+    """Prose cut into (is_math, text) pieces: around each relation (=, <, ~, ...) the longest
+    run of notation on both sides, stopped by an English word, a comma or full stop outside
+    brackets, or an unmatched bracket; a piece that ``to_latex`` rejects stays prose."""
+    tokens = _tokens(text)
+    spans: list[tuple[int, int]] = []
+    for r, (kind, tok) in enumerate(tokens):
+        if kind != "op" or tok not in _RELATIONS or (spans and r < spans[-1][1]):
+            continue
+        lo, hi = _expand(tokens, r, -1) + 1, _expand(tokens, r, +1)
+        left = "".join(t for _, t in tokens[lo:r]).strip()
+        right = "".join(t for _, t in tokens[r + 1:hi]).strip()
+        if left and right:
+            spans.append((lo, hi))
+    pieces: list[tuple[bool, str]] = []
+    at = 0
+    for lo, hi in spans:
+        latex = to_latex("".join(t for _, t in tokens[lo:hi]))
+        if latex is None or lo < at:
+            continue
+        pieces += [(False, "".join(t for _, t in tokens[at:lo])), (True, latex)]
+        at = hi
+    pieces.append((False, "".join(t for _, t in tokens[at:])))
+    return [p for p in pieces if p[1]]
+
+
+def _equation_line(line: str) -> tuple[str, str] | None:
+    """(prose before, LaTeX) when the line is, after an optional "words: " lead, equations
+    only (several, separated by commas and two spaces or more)."""
+    lead, body = "", line.strip()
+    if ": " in body and "=" in body.split(": ", 1)[1]:
+        head, rest = body.split(": ", 1)
+        if "=" not in head:
+            lead, body = head + ": ", rest
+    if "=" not in body or "==" in body or '"' in body or "``" in body:
+        return None
+    trailing = ""
+    if body.endswith((".", ",", ";")):
+        body, trailing = body[:-1], body[-1]
+    parts = [p for p in re.split(r"\s{2,}|;\s+|,\s{2,}", body.rstrip(",")) if p.strip()]
+    latex = []
+    for part in parts:
+        part = part.strip().rstrip(",")
+        converted = to_latex(part)
+        if converted is None:
+            return None
+        latex.append(converted)
+    return lead, r",\quad ".join(latex) + trailing
+
+
+def _escape(text: str) -> str:
+    return re.sub(r"([\\*_<>#\[\]|$`])", r"\\\1", text)
+
+
+def _prose(text: str) -> str:
+    """Docstring prose as Markdown: ``literals`` stay code, the equations inside it become
+    inline math; what Markdown would read as markup (a leading #, <tags>, emphasis by * or _)
+    is escaped."""
+    pieces = re.split(r"(``[^`]+``)", text)
+    out = []
+    for piece in pieces:
+        if piece.startswith("``") and piece.endswith("``") and len(piece) > 4:
+            out.append("`" + piece[2:-2] + "`")
+        else:
+            out += [f"${part}$" if is_math else _escape(part)
+                    for is_math, part in inline_equations(piece)]
+    return "".join(out)
+
+
+_SECTION = re.compile(r"^(Args|Arguments|Returns|Raises|Yields|Example|Examples|Note|Notes)"
+                      r":\s*$")
+
+
+def docstring_markdown(doc: str) -> str:
+    """A docstring as MyST Markdown: paragraphs, its equations as display math, its Args and
+    Returns sections as lists."""
+    lines = doc.splitlines()
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        section = _SECTION.match(line.strip())
+        if section and not line.startswith(" "):
+            out.append(f"**{section.group(1)}**")
+            out.append("")
+            i += 1
+            item: list[str] = []
+            items: list[list[str]] = []
+            while i < len(lines) and (lines[i].startswith(" ") or not lines[i].strip()):
+                if not lines[i].strip():
+                    i += 1
+                    continue
+                stripped = lines[i].strip()
+                indent = len(lines[i]) - len(lines[i].lstrip())
+                if indent <= 4 and (re.match(r"^[\w*]+( \([^)]*\))?:", stripped) or not item):
+                    if item:
+                        items.append(item)
+                    item = [stripped]
+                else:
+                    item.append(stripped)
+                i += 1
+            if item:
+                items.append(item)
+            for it in items:
+                head, sep, rest = it[0].partition(": ")
+                if sep and re.fullmatch(r"[\w*]+( \([^)]*\))?", head):
+                    out.append(f"- **{_prose(head)}**: " + _prose(" ".join([rest] + it[1:])))
+                else:
+                    out.append("- " + _prose(" ".join(it)))
+            out.append("")
+            continue
+        if not line.strip():
+            out.append("")
+            i += 1
+            continue
+        # A paragraph, or an indented block: gather it.
+        indented = line.startswith("    ")
+        block: list[str] = []
+        while i < len(lines) and lines[i].strip() and \
+                (lines[i].startswith("    ") == indented or (block and _open(block[-1]))) and \
+                not (_SECTION.match(lines[i].strip()) and not lines[i].startswith(" ")):
+            block.append(lines[i])
+            i += 1
+        out += _block(block, indented)
+        out.append("")
+    return "\n".join(out).strip() + "\n"
+
+
+def _open(line: str) -> bool:
+    """Whether ``line`` leaves a bracket open (its remark continues on the next line)."""
+    return sum(line.count(c) for c in "([") > sum(line.count(c) for c in ")]")
+
+
+def _block(block: list[str], indented: bool) -> list[str]:
+    """One paragraph: each equation line as display math, the prose between them as text."""
+    out: list[str] = []
+    prose: list[str] = []
+    maths: list[str] = []
+
+    def flush_prose() -> None:
+        if prose:
+            out.append(_prose(" ".join(p.strip() for p in prose)))
+            out.append("")
+            prose.clear()
+
+    def flush_maths() -> None:
+        if maths:
+            body = r" \\ ".join(maths)
+            out.extend(["$$", rf"\begin{{gathered}}{body}\end{{gathered}}" if len(maths) > 1
+                        else body, "$$", ""])
+            maths.clear()
+
+    joined: list[str] = []
+    for line in block:  # a line that closes a bracket left open belongs to the one above
+        if joined and _open(joined[-1]):
+            joined[-1] = joined[-1].rstrip() + " " + line.strip()
+        else:
+            joined.append(line)
+    for line in joined:
+        found = _equation_line(line)
+        if found is None:
+            flush_maths()
+            if indented:
+                out.extend(["```text", line.strip(), "```"])
+            else:
+                prose.append(line)
+            continue
+        lead, latex = found
+        if lead:
+            flush_maths()
+            prose.append(lead)
+        flush_prose()
+        maths.append(latex)
+    flush_maths()
+    flush_prose()
+    # Consecutive text blocks from an indented listing read as one.
+    merged: list[str] = []
+    for line in out:
+        if line == "```text" and merged[-1:] == ["```"]:
+            merged.pop()
+            continue
+        merged.append(line)
+    return merged
+
+
+def _default(value: Any) -> str:
+    if isinstance(value, type):
+        return f"{'np.' if value.__module__ == 'numpy' else ''}{value.__name__}"
+    return repr(value)
+
+
+def _signature(name: str, obj: Any) -> str:
+    """``name(a: int, *, b: str = 'x') -> T`` as the source writes it (annotations unquoted)."""
+    try:
+        sig = inspect.signature(obj)
+    except (TypeError, ValueError):
+        return f"{name}(...)"
+    parts: list[str] = []
+    star_done = False
+    for p in sig.parameters.values():
+        if p.kind is p.KEYWORD_ONLY and not star_done:
+            parts.append("*")
+            star_done = True
+        if p.kind is p.VAR_POSITIONAL:
+            star_done = True
+        prefix = "*" if p.kind is p.VAR_POSITIONAL else "**" if p.kind is p.VAR_KEYWORD else ""
+        text = prefix + p.name
+        if p.annotation is not p.empty:
+            ann = p.annotation if isinstance(p.annotation, str) else \
+                getattr(p.annotation, "__name__", str(p.annotation))
+            text += f": {ann}"
+        if p.default is not p.empty:
+            text += f" = {_default(p.default)}"
+        parts.append(text)
+    ret = sig.return_annotation
+    arrow = "" if ret is sig.empty else \
+        f" -> {ret if isinstance(ret, str) else getattr(ret, '__name__', str(ret))}"
+    return f"{name}({', '.join(parts)}){arrow}"
+
+
+def write_api(path: Path, usage: dict[str, list[str]]) -> None:
+    """Write the API reference to ``path`` (MyST Markdown), each function followed by the
+    walkthroughs that use it (``usage``: documented name -> walkthrough names)."""
+    out = ["# API reference", "",
+           "Every public function, module by module in the package's tiers, from its docstring. "
+           "`import mlp_fn as mf` reaches the course's functions as `mf.forward`, "
+           "`mf.train`, ...; the tools through their module (`mf.plots`, `mf.data`, "
+           "`mf.explain`, `mf.summary`, `mf.callbacks`, `mf.model`).", ""]
+    for module, heading in MODULES:
+        mod = importlib.import_module(module)
+        out += [f"(api-{module})=", f"## {heading}: `{module}`", ""]
+        if mod.__doc__:
+            out += [docstring_markdown(inspect.cleandoc(mod.__doc__)), ""]
+        for name, obj in _functions(module):
+            home = public_home(obj)
+            if home != f"{module}.{name}":
+                continue  # documented where it is first exported
+            out += [f"(api-{module}.{name})=", f"### `{name}`", "",
+                    "```python", f"{module}.{_signature(name, obj)}", "```", ""]
+            doc = inspect.getdoc(obj)
+            if doc:
+                out += [docstring_markdown(doc), ""]
+            users = sorted(usage.get(home, []))
+            if users:
+                out += ["*Used in the walkthroughs:* " + ", ".join(
+                    f"{{doc}}`{u} <walkthroughs/{u}>`" for u in users), ""]
+    path.write_text("\n".join(out), encoding="utf-8")
