@@ -1,7 +1,8 @@
-"""The README's code runs and prints what its comments say.
+"""The README's code, and that of the book's pages, runs and prints what its comments say.
 
 Every ```python block of README.md is executed, in order, in one namespace (a later block may use
-the names of an earlier one). A statement whose last line ends in ``# -> TEXT`` must print exactly
+the names of an earlier one); so is every block of each page of ``docs/`` that is written by
+hand, each page in a namespace of its own. A statement whose last line ends in ``# -> TEXT`` must print exactly
 TEXT (runs of spaces count as one), and so must a statement followed by a line holding only
 such a comment (for outputs too long to share a line); the other statements must simply run.
 The files a block writes go to a temporary working directory.
@@ -19,7 +20,11 @@ from pathlib import Path
 
 import pytest
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+#: The book's pages written by hand (the API reference and the walkthrough pages are generated).
+PAGES = sorted(p for p in (ROOT / "docs").glob("*.md")
+               if p.name not in ("api.md", "worked_examples.md") and not p.name.startswith("_"))
 EXPECT = re.compile(r"#\s*->\s*(.*?)\s*$")
 
 
@@ -43,13 +48,14 @@ def squash(s: str) -> str:
     return re.sub(r"[ \t]+", " ", s.strip())
 
 
-def run_block(source: str, first_line: int, namespace: dict[str, object]) -> int:
+def run_block(source: str, first_line: int, namespace: dict[str, object],
+              name: str = "README.md") -> int:
     """Execute ``source`` statement by statement; returns how many printed claims were checked."""
     lines = source.splitlines()
     checked = 0
     for stmt in ast.parse(source).body:
         end = stmt.end_lineno or stmt.lineno
-        code = compile(ast.Module(body=[stmt], type_ignores=[]), f"README.md:{first_line}", "exec")
+        code = compile(ast.Module(body=[stmt], type_ignores=[]), f"{name}:{first_line}", "exec")
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
             exec(code, namespace)  # noqa: S102 - the README is this project's own text
@@ -57,7 +63,7 @@ def run_block(source: str, first_line: int, namespace: dict[str, object]) -> int
         if match is None and end < len(lines) and lines[end].strip().startswith("#"):
             match = EXPECT.search(lines[end])  # the claim on the line below
         if match:
-            where = f"README.md line {first_line + end - 1}"
+            where = f"{name} line {first_line + end - 1}"
             assert squash(out.getvalue()) == squash(match.group(1)), (
                 f"{where}: printed {out.getvalue()!r}, the comment says {match.group(1)!r}")
             checked += 1
@@ -74,7 +80,28 @@ def test_every_readme_block_runs_and_prints_what_it_says(monkeypatch: pytest.Mon
         for first_line, source in blocks:
             checked += run_block(source, first_line, namespace)
         assert os.getcwd() == os.path.realpath(tmp)
-    assert checked >= 10, f"only {checked} printed claims are checked; the README makes more"
+    assert checked >= 6, f"only {checked} printed claims are checked; the README makes more"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.stem for p in PAGES])
+def test_every_block_of_the_book_runs_and_prints_what_it_says(
+        page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocks = python_blocks(page.read_text(encoding="utf-8"))
+    namespace: dict[str, object] = {"__name__": page.stem}
+    with tempfile.TemporaryDirectory() as tmp:
+        monkeypatch.chdir(tmp)
+        for first_line, source in blocks:
+            run_block(source, first_line, namespace, f"docs/{page.name}")
+
+
+def test_the_book_has_its_pages_and_their_examples() -> None:
+    names = {p.stem for p in PAGES}
+    assert {"index", "first_network", "notation", "course", "workflow", "remedies",
+            "reliability", "performance", "explain", "pictures"} <= names
+    claims = sum(EXPECT.search(line) is not None for p in PAGES
+                 for _, source in python_blocks(p.read_text(encoding="utf-8"))
+                 for line in source.splitlines())
+    assert claims >= 20, f"only {claims} printed claims on the book's pages"
 
 
 def test_a_wrong_claim_fails() -> None:

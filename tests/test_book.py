@@ -1,0 +1,149 @@
+"""The book's machinery: the plain-text notation set as LaTeX, the lessons as scripts and
+notebooks (each notebook run to its end outside the checkout), and a build that stops when a
+walkthrough raises.
+
+The LaTeX expected below is written by hand from the course's notation (``Z[l]`` is
+Z^{[l]}, ``(1/m)`` is a fraction, a function name is upright); MathJax's own verdict on every
+equation of the built site is checked in ``test_site.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from walkthroughs import WALKTHROUGHS
+from walkthroughs._api import docstring_markdown, inline_equations, to_latex
+from walkthroughs._book import (
+    BuildFailed,
+    lesson_notebook,
+    lesson_script,
+    run_all,
+    used_functions,
+)
+from walkthroughs._cells import read_cells, source_path
+
+NAMES = [name for name, _ in WALKTHROUGHS]
+
+
+@pytest.mark.parametrize("plain, latex", [
+    ("Z[l] = W[l] A[l-1] + b[l]", r"Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}"),
+    # A transposed indexed symbol is braced first: A^{[l-1]}^{\top} is a double exponent.
+    ("dW[l] = (1/m) dZ[l] A[l-1]^T", r"dW^{[l]} = \frac{1}{m} dZ^{[l]} {A^{[l-1]}}^{\top}"),
+    ("sigmoid(z) = 1 / (1 + e^(-z))", r"\sigma (z) = 1 / (1 + e^{-z})"),
+    ("dZ[l] = dA[l] * g[l]'(Z[l])", r"dZ^{[l]} = dA^{[l]} \cdot {g^{[l]}}'(Z^{[l]})"),
+    ("Z_norm = (Z - mu) / sqrt(sigma^2 + eps)",
+     r"Z_{\mathrm{norm}} = (Z - \mu ) / \sqrt{\sigma^{2} + \mathrm{eps}}"),
+    ("J = -(1/m) sum_{i=1}^{m} y(i) log a(i)", r"J = -\frac{1}{m} \sum_{i=1}^{m} y(i) \log a(i)"),
+    ("mu{l} = 0", r"\mu^{[l]} = 0"),
+    ("sigma2{l} = 1", r"{\sigma^{[l]}}^{2} = 1"),
+    ("X = [[0, 1], [1, 0]]", r"X = [[0, 1], [1, 0]]"),
+    ("ReLU(z) = max(0, z)", r"\operatorname{ReLU} (z) = \max (0, z)"),
+])
+def test_the_notation_as_latex(plain: str, latex: str) -> None:
+    assert to_latex(plain) == latex
+
+
+def test_english_is_not_set_as_math() -> None:
+    assert to_latex("the chapter's choice = 0") is None  # an apostrophe and English words
+    assert to_latex("Z[l] = W[l] A[l-1] (without b") is None  # an unclosed bracket
+    pieces = inline_equations("Gradients of the linear step Z[l] = W[l] A[l-1] + b[l], with "
+                              "m = A[l-1].shape[1]:")
+    assert pieces == [(False, "Gradients of the linear step "),
+                      (True, r"Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}"), (False, ", with "),
+                      (True, r"m = A^{[l-1]}"), (False, ".shape[1]:")]
+
+
+def test_a_docstring_as_markdown() -> None:
+    doc = ("Forward propagation.\n\n    Z[l] = W[l] A[l-1] + b[l],  A[l] = g(Z[l])\n\n"
+           "Args:\n    X: the inputs, (n[0], m).\n    acts: one name per layer.\n")
+    text = docstring_markdown(doc)
+    assert "$$\nZ^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]},\\quad A^{[l]} = g(Z^{[l]})\n$$" in text
+    assert "- **X**: the inputs, (n\\[0\\], m)." in text
+    assert "- **acts**: one name per layer." in text
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_lesson_leaves_the_bookkeeping_out(name: str) -> None:
+    cells = read_cells(source_path(name))
+    script = lesson_script(cells)
+    notebook = lesson_notebook(cells)
+    code = "".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code")
+    for text in (script, code):
+        assert "walkthroughs" not in text and "RECORDS" not in text and "Record(" not in text
+    compile(script, f"{name}.py", "exec")  # the script is Python as it stands
+    assert sum(c.kind == "code" for c in cells) == sum(
+        c["cell_type"] == "code" for c in notebook["cells"])
+
+
+def test_the_functions_a_lesson_uses() -> None:
+    # xor_from_scratch calls mf.train, mf.forward and plots.animate_training (read from its
+    # code above); the API reference names them by the module that documents them.
+    used = used_functions(read_cells(source_path("xor_from_scratch")))
+    assert {"mlp_fn.training.loop.train", "mlp_fn.propagation.forward",
+            "mlp_fn.tools.plots.animate_training"} <= used
+
+
+def test_a_raising_walkthrough_stops_the_build(tmp_path: Path) -> None:
+    good, bad = tmp_path / "good.py", tmp_path / "bad.py"
+    good.write_text("# %%\nprint('fine')\n", encoding="utf-8")
+    bad.write_text("# %%\nx = 1\n\n# %%\nraise ValueError('the third cell is wrong')\n",
+                   encoding="utf-8")
+    lines: list[str] = []
+    pages = run_all([("good", good)], True, tmp_path / "out", 1, log=lines.append)
+    assert pages["good"]["cells"][0]["stdout"] == "fine\n"
+    assert lines[0].startswith("walkthrough good: ") and lines[0].endswith(" s")
+    with pytest.raises(BuildFailed, match=r"walkthroughs raised: bad\n") as raised:
+        run_all([("good", good), ("bad", bad)], True, tmp_path / "out", 2)
+    assert "the third cell is wrong" in str(raised.value)
+    assert f'File "{bad}", line 5' in str(raised.value)  # the script's own line number
+
+
+# ----------------------------------------------------------------------------------------------
+# The notebooks, run as their reader would
+# ----------------------------------------------------------------------------------------------
+
+#: Run in a process of its own, in the notebook's folder: nbclient as a reader's Jupyter does.
+EXECUTE = ("import sys, nbclient, nbformat\n"
+           "nb = nbformat.read(sys.argv[1], as_version=4)\n"
+           "nbclient.NotebookClient(nb, timeout=600, kernel_name='python3',\n"
+           "                        resources={'metadata': {'path': '.'}}).execute()\n"
+           "nbformat.write(nb, sys.argv[1])\n")
+
+
+def _execute(name: str, folder: Path, env: dict[str, str]) -> dict[str, Any]:
+    folder.mkdir()
+    path = folder / f"{name}.ipynb"
+    notebook = lesson_notebook(read_cells(source_path(name)), quick=True)
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-c", EXECUTE, str(path)], cwd=folder, env=env,
+                         capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, f"{name}: the notebook stopped:\n{run.stderr[-3000:]}"
+    result: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return result
+
+
+def test_every_notebook_runs_outside_the_checkout(tmp_path: Path) -> None:
+    pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    # No path back to the checkout, and the notebook's own inline backend, not a headless one.
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "MPLBACKEND")}
+    root = str(Path(__file__).resolve().parent.parent)
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        runs = dict(zip(NAMES, pool.map(lambda n: _execute(n, tmp_path / n, env), NAMES)))
+    for name, nb in runs.items():
+        outputs = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c["outputs"]]
+        assert not [o for o in outputs if o["output_type"] == "error"], name
+        assert root not in json.dumps(outputs), f"{name}: the notebook reached into the checkout"
+        pictures = sum("image/png" in o.get("data", {}) or "image/gif;base64" in
+                       "".join(o.get("data", {}).get("text/html", "")) for o in outputs)
+        source = "".join(c.source for c in read_cells(source_path(name)))
+        if "plt.show()" in source or "animate_training" in source:
+            assert pictures > 0, f"{name}: no figure in the notebook's outputs"

@@ -1,0 +1,218 @@
+"""The book as a reader meets it: the built site opened page by page in headless Chromium.
+
+Every page must load with no script error, no failed request and no request leaving the site,
+every image decoded, MathJax's typesetting without an error marker and without a delimiter left
+in the text, and a body with something to read. Screenshots of the index, one walkthrough and the
+API reference are written for a person to look at (``MLP_FN_SCREENSHOTS``, else the test's
+temporary folder).
+
+The site is the one in ``MLP_FN_SITE`` when set (``.ci/run`` builds it in full first); otherwise
+the test builds it with the walkthroughs at their quick sizes. Without Sphinx, Playwright or a
+Chromium the test is skipped, unless ``MLP_FN_REQUIRE_SITE=1``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+REQUIRED = os.environ.get("MLP_FN_REQUIRE_SITE") == "1"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-default-apps", "--no-first-run"]
+
+
+def _missing(reason: str) -> None:
+    if REQUIRED:
+        pytest.fail(f"MLP_FN_REQUIRE_SITE=1, but {reason}")
+    pytest.skip(reason)
+
+
+def chromium() -> str | None:
+    """A headless Chromium: ``MLP_FN_CHROMIUM``, or Debian's chromium-headless-shell."""
+    for candidate in (os.environ.get("MLP_FN_CHROMIUM"), shutil.which("chromium-headless-shell"),
+                      "/usr/lib/chromium/chromium-headless-shell", shutil.which("chromium")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if os.environ.get("MLP_FN_SITE"):
+        built = Path(os.environ["MLP_FN_SITE"]).resolve()
+        if not (built / "index.html").exists():
+            pytest.fail(f"MLP_FN_SITE={built}: no index.html there")
+        return built
+    for module in ("sphinx", "myst_parser"):
+        if importlib.util.find_spec(module) is None:
+            _missing(f"{module} is not installed: pip install -e '.[docs]'")
+    # The build writes its generated pages beside the sources: a copy of them, not the checkout.
+    work = tmp_path_factory.mktemp("book")
+    shutil.copytree(ROOT / "docs", work / "docs",
+                    ignore=shutil.ignore_patterns("walkthroughs", "api.md", "worked_examples.md"))
+    out = work / "site"
+    run = subprocess.run([sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", "docs",
+                          str(out), "-D", "walkthroughs_quick=1"], cwd=work,
+                         env={**os.environ, "MLP_FN_CHECKOUT": str(ROOT)},
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr[-4000:]
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser() -> Any:
+    if importlib.util.find_spec("playwright") is None:
+        _missing("playwright is not installed: pip install -e '.[docs]'")
+    executable = chromium()
+    if executable is None:
+        _missing("no headless Chromium: apt-get install chromium-headless-shell")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_nothing_is_fetched_from_elsewhere(site: Path) -> None:
+    # Links to elsewhere are fine; what a page loads (script, style, font, image) is not.
+    loads = re.compile(r"""<(?:script|img|source|iframe)\b[^>]*\bsrc=["']?(?:https?:)?//"""
+                       r"""|<link\b[^>]*\bhref=["']?(?:https?:)?//|url\(["']?(?:https?:)?//""",
+                       re.IGNORECASE)
+    offenders = [str(p.relative_to(site)) for p in site.rglob("*")
+                 if p.suffix in (".html", ".css", ".js") and
+                 loads.search(p.read_text(encoding="utf-8", errors="replace"))]
+    assert offenders == []
+    assert (site / "_static" / "mathjax" / "tex-chtml.js").exists()
+
+
+def test_the_site_has_every_page(site: Path) -> None:
+    from walkthroughs import WALKTHROUGHS
+
+    names = {str(p.relative_to(site)) for p in pages(site)}
+    story = {"index", "first_network", "notation", "course", "workflow", "remedies",
+             "reliability", "performance", "api", "worked_examples"}
+    assert {f"{n}.html" for n in story} <= names
+    for name, _ in WALKTHROUGHS:
+        assert f"walkthroughs/{name}.html" in names
+        page = (site / "walkthroughs" / f"{name}.html").read_text(encoding="utf-8")
+        for kind in ("py", "ipynb"):  # the downloads the page offers exist
+            links = re.findall(rf'href="([^"]*{name}\.{kind})"', page)
+            assert links, f"{name}: no .{kind} to download"
+            assert (site / "walkthroughs" / links[0]).resolve().exists()
+        assert "Reproduction verdicts" in page
+
+
+#: Run in each page once MathJax is done: what a reader would see wrong.
+INSPECT = """() => {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, {
+    acceptNode: n => n.parentElement.closest('pre, code, mjx-container, script, style, .highlight')
+                     ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});
+  const leftovers = [];
+  while (walker.nextNode()) {
+    const t = walker.currentNode.textContent;
+    if (/\\\\\\(|\\\\\\)|\\\\\\[|\\\\\\]|\\$/.test(t)) leftovers.push(t.trim().slice(0, 80));
+  }
+  const images = [...document.images];
+  // Whatever runs past the text column must sit in a box that scrolls (or is clipped) itself.
+  const column = (document.querySelector('div.body') || document.body).getBoundingClientRect();
+  const contained = el => {
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(up).overflowX)) return true;
+    }
+    return false;
+  };
+  const overflowing = [...document.querySelectorAll('div.body mjx-container, div.body pre, ' +
+                                                    'div.body table, div.body img')]
+    .filter(el => el.getBoundingClientRect().right > column.right + 2 && !contained(el))
+    .map(el => el.tagName.toLowerCase() + ': ' + el.textContent.trim().slice(0, 60));
+  return {
+    overflowing: overflowing,
+    errors: [...document.querySelectorAll('mjx-merror')].map(e => e.getAttribute('data-mjx-error')
+                                                             || e.textContent),
+    leftovers: leftovers,
+    math: document.querySelectorAll('mjx-container').length,
+    broken: images.filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src),
+    images: images.length,
+    text: (document.querySelector('div.body') || document.body).innerText.trim().length,
+  };
+}"""
+
+
+def visit(browser: Any, page: Path, screenshot: Path | None = None) -> dict[str, Any]:
+    tab = browser.new_page(viewport={"width": 1280, "height": 900})
+    problems: list[str] = []
+    tab.on("pageerror", lambda e: problems.append(f"script error: {e}"))
+    tab.on("requestfailed", lambda r: problems.append(f"failed request: {r.url}"))
+    tab.on("request", lambda r: None if r.url.startswith(("file:", "data:", "blob:", "about:"))
+           else problems.append(f"request leaving the site: {r.url}"))
+    tab.goto(page.as_uri(), wait_until="load")
+    tab.wait_for_function("() => !window.MathJax || (MathJax.startup && MathJax.startup.promise)")
+    tab.evaluate("() => window.MathJax ? MathJax.startup.promise : null")
+    seen: dict[str, Any] = tab.evaluate(INSPECT)
+    if screenshot is not None:
+        tab.screenshot(path=str(screenshot))
+    tab.close()
+    seen["problems"] = problems
+    return seen
+
+
+def test_every_page_reads_as_it_should(site: Path, browser: Any) -> None:
+    shots = Path(os.environ.get("MLP_FN_SCREENSHOTS") or site / "_screenshots")
+    shots.mkdir(parents=True, exist_ok=True)
+    wanted = {"index.html": "index.png", "walkthroughs/planar_classifier.html":
+              "walkthrough.png", "api.html": "api.png"}
+    report: list[str] = []
+    seen_pages: dict[str, dict[str, Any]] = {}
+    for page in pages(site):
+        name = str(page.relative_to(site))
+        if name.startswith("_"):
+            continue
+        seen = visit(browser, page, shots / wanted[name] if name in wanted else None)
+        seen_pages[name] = seen
+        for kind in ("problems", "errors", "leftovers", "broken", "overflowing"):
+            report += [f"{name}: {kind}: {item}" for item in seen[kind]]
+        if name not in ("search.html", "genindex.html") and seen["text"] < 200:
+            report.append(f"{name}: an empty page ({seen['text']} characters)")
+    assert report == []
+    # What the pages must hold: the equations set, the walkthroughs' figures shown.
+    assert seen_pages["api.html"]["math"] > 200
+    assert seen_pages["worked_examples.html"]["math"] > 50
+    assert seen_pages["walkthroughs/planar_classifier.html"]["images"] >= 5
+    for png in wanted.values():
+        assert (shots / png).stat().st_size > 20_000, f"{png}: a blank screenshot?"
+
+
+def test_the_checks_can_fail(tmp_path: Path, browser: Any) -> None:
+    # A page with a math error, a missing image and a failing script must be caught.
+    mathjax = Path(os.environ.get("MLP_FN_SITE") or "").resolve() / "_static" / "mathjax"
+    if not (mathjax / "tex-chtml.js").exists():
+        from walkthroughs._site import mathjax_source
+
+        mathjax = mathjax_source()
+    bad = tmp_path / "bad.html"
+    bad.write_text(
+        "<html><head><script>window.MathJax = {tex: {inlineMath: [['\\\\(', '\\\\)']]}};"
+        f"</script><script src='{(mathjax / 'tex-chtml.js').as_uri()}'></script></head>"
+        "<body><div class='body'><p>\\(x^{[l]}^{T}\\) and a stray $ sign</p>"
+        "<img src='missing.png'><script>undefinedFunction()</script></div></body></html>",
+        encoding="utf-8")
+    seen = visit(browser, bad)
+    assert seen["errors"], "a double exponent is a math error"
+    assert any("$" in t for t in seen["leftovers"])
+    assert seen["broken"] and any("missing.png" in p for p in seen["problems"])
+    assert any(p.startswith("script error") for p in seen["problems"])
