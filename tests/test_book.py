@@ -61,12 +61,20 @@ def test_english_is_not_set_as_math() -> None:
                       (True, r"m = A^{[l-1]}"), (False, ".shape[1]:")]
 
 
+def test_a_layer_symbol_in_prose_is_math() -> None:
+    assert inline_equations("Z of shape (n[l], m), from A[L].") == [
+        (False, "Z of shape ("), (True, "n^{[l]}"), (False, ", m), from "), (True, "A^{[L]}"),
+        (False, ".")]
+    assert inline_equations("X.shape[1] and grads[key]") == [
+        (False, "X.shape[1] and grads[key]")]  # code, not notation
+
+
 def test_a_docstring_as_markdown() -> None:
     doc = ("Forward propagation.\n\n    Z[l] = W[l] A[l-1] + b[l],  A[l] = g(Z[l])\n\n"
            "Args:\n    X: the inputs, (n[0], m).\n    acts: one name per layer.\n")
     text = docstring_markdown(doc)
     assert "$$\nZ^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]},\\quad A^{[l]} = g(Z^{[l]})\n$$" in text
-    assert "- **X**: the inputs, (n\\[0\\], m)." in text
+    assert "- **X**: the inputs, ($n^{[0]}$, m)." in text
     assert "- **acts**: one name per layer." in text
 
 

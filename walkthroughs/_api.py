@@ -357,7 +357,8 @@ def _expand(tokens: list[tuple[str, str]], at: int, step: int) -> int:
 def inline_equations(text: str) -> list[tuple[bool, str]]:
     """Prose cut into (is_math, text) pieces: around each relation (=, <, ~, ...) the longest
     run of notation on both sides, stopped by an English word, a comma or full stop outside
-    brackets, or an unmatched bracket; a piece that ``to_latex`` rejects stays prose."""
+    brackets, or an unmatched bracket; and each symbol of a layer (``n[l]``, ``A[L]``) on its
+    own. A piece that ``to_latex`` rejects stays prose."""
     tokens = _tokens(text)
     spans: list[tuple[int, int]] = []
     for r, (kind, tok) in enumerate(tokens):
@@ -368,6 +369,16 @@ def inline_equations(text: str) -> list[tuple[bool, str]]:
         right = "".join(t for _, t in tokens[r + 1:hi]).strip()
         if left and right:
             spans.append((lo, hi))
+    # A symbol of layer l standing alone in prose (n[l], A[L], dZ[l]) is math too.
+    inside = {k for lo, hi in spans for k in range(lo, hi)}
+    for k in range(len(tokens) - 1):
+        (kind, tok), (next_kind, next_tok) = tokens[k], tokens[k + 1]
+        if k in inside or kind != "name" or next_kind != "index" or \
+                not re.fullmatch(r"d?[A-Za-z]", tok) or (k and tokens[k - 1][1] == "."):
+            continue
+        if (_index(next_tok) or "").startswith("^"):
+            spans.append((k, k + 2))
+    spans.sort()
     pieces: list[tuple[bool, str]] = []
     at = 0
     for lo, hi in spans:
