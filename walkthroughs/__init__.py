@@ -26,3 +26,6 @@ WALKTHROUGHS: list[tuple[str, str]] = [
     ("remedies", "003 experiment: the remedies for vanishing and exploding gradients"),
     ("digits", "001's workflow on real data: 8x8 digits, mlp_fn.model vs scikit-learn"),
 ]
+
+#: The walkthroughs that take most of the run, started first when they run side by side.
+HEAVY = ("x_squared_experiment", "planar_classifier", "six_problem_suite", "remedies")

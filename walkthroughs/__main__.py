@@ -17,17 +17,13 @@ import sys
 
 from pathlib import Path
 
-from walkthroughs import WALKTHROUGHS
+from walkthroughs import HEAVY, WALKTHROUGHS
 from walkthroughs._context import IMAGES, TEXTS, Settings
 from walkthroughs._run import run_captured
 from walkthroughs._html import write_html
-from walkthroughs._report import Record
+from walkthroughs._report import Record, summary
 
 COLUMNS = ("walkthrough", "figure", "documented", "reproduced", "verdict", "reason")
-
-#: The walkthroughs that take most of the run, started first when they run side by side.
-HEAVY = ("x_squared_experiment", "planar_classifier", "six_problem_suite")
-
 
 def print_table(records: list[Record], width: int = 100) -> None:
     """Each figure as a block of at most ``width`` columns: the walkthrough, the figure and the
@@ -134,14 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print("\n=== Reproduction report ===\n")
         print_table(records)
-        counts = {v: sum(r["verdict"] == v for r in records) for v in ("match", "format",
-                                                                       "differs")}
-        print(textwrap.fill(
-            f"{len(records)} figures: {counts['match']} match, {counts['format']} format (the "
-            f"same value, written otherwise), {counts['differs']} differ (the document is wrong "
-            f"or unclear there, each with its reason); "
-            f"{checks_run - sum('check failed' in f for f in failures)} of {checks_run} "
-            f"independent checks passed", 100))
+        passed = checks_run - sum("check failed" in f for f in failures)
+        print(textwrap.fill(summary(records, passed, checks_run), 100))
     html = args.html if args.html is not None else args.out / "report.html"
     write_html(html, records, IMAGES, quick=args.quick, texts=TEXTS)
     if not args.json:

@@ -77,8 +77,8 @@ _FUNCTIONS = {"exp": r"\exp", "log": r"\log", "ln": r"\ln", "tanh": r"\tanh", "m
               "identity": r"\operatorname{identity}", "quadratic": r"\operatorname{quadratic}",
               "randn": r"\operatorname{randn}", "zeros": r"\operatorname{zeros}",
               "argmax": r"\operatorname*{arg\,max}", "gelu": r"\operatorname{GELU}", "GELU": r"\operatorname{GELU}",
-              "tanh'": r"\tanh'", "abs": r"\operatorname{abs}", "round": r"\operatorname{round}",
-              "leaky_relu": r"\operatorname{leaky\_relu}", "L": "L", "J": "J", "g": "g",
+              "abs": r"\operatorname{abs}", "round": r"\operatorname{round}",
+              "leaky_relu": r"\operatorname{leaky\_relu}",
               "Phi": r"\Phi", "norm": r"\operatorname{norm}"}
 #: Short names that are variables of the equations, not English.
 _VARIABLES = {"lr", "eps", "hat", "t", "k", "m", "n", "l", "L", "x", "y", "z", "a", "b", "c",
@@ -146,11 +146,9 @@ def _word(base: str) -> str | None:
             escaped = base.replace("_", "\\_")
             return rf"\mathit{{{escaped}}}"
         return None
-    if base in _VARIABLES or len(base) == 1 or re.fullmatch(r"d?[A-Za-z]\d*", base):
-        if len(base) > 1 and not re.fullmatch(r"d?[A-Za-z]\d*", base):
-            return rf"\mathrm{{{base}}}"
+    if re.fullmatch(r"d?[A-Za-z]\d*", base):  # a symbol: x, W1, dZ
         return base
-    return None
+    return rf"\mathrm{{{base}}}" if base in _VARIABLES else None  # a word of the formula: lr
 
 
 def _index(text: str) -> str | None:

@@ -12,7 +12,9 @@ fails the build; each one's time is reported.
 from __future__ import annotations
 
 import ast
+import contextlib
 import html
+import io
 import importlib
 import json
 import os
@@ -24,7 +26,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, TypedDict
 
-from walkthroughs import WALKTHROUGHS
+from walkthroughs import HEAVY, WALKTHROUGHS
 from walkthroughs._cells import (
     Cell,
     code_text,
@@ -36,11 +38,10 @@ from walkthroughs._cells import (
     source_path,
 )
 
-__all__ = ["Page", "BuildFailed", "run_for_book", "run_all", "lesson_script", "lesson_notebook", "page_markdown",
-           "used_functions", "setup"]
+from walkthroughs._report import summary, verdict_counts
 
-#: The walkthroughs that take most of the time, started first.
-HEAVY = ("x_squared_experiment", "planar_classifier", "six_problem_suite", "remedies")
+__all__ = ["BuildFailed", "Page", "lesson_notebook", "lesson_script", "page_markdown",
+           "run_all", "run_for_book", "setup", "used_functions"]
 
 
 class Page(TypedDict):
@@ -57,7 +58,8 @@ class Page(TypedDict):
 
 
 class BuildFailed(Exception):
-    """A walkthrough raised while the book was built; the message holds each traceback."""
+    """A walkthrough raised, or one of its checks failed, while the book was built; the
+    message holds each traceback or failed check."""
 
 
 def run_for_book(name: str, quick: bool, out: str, path: str | None = None) -> Page:
@@ -71,9 +73,6 @@ def run_for_book(name: str, quick: bool, out: str, path: str | None = None) -> P
     page: Page = {"name": name, "cells": [], "records": [], "checks": [], "worked": [],
                   "seconds": 0.0, "error": None, "used": []}
     try:
-        import contextlib
-        import io
-
         with contextlib.redirect_stdout(io.StringIO()):
             namespace, outputs = run_cells(source, quick=quick, out=Path(out))
     except Exception:
@@ -87,8 +86,7 @@ def run_for_book(name: str, quick: bool, out: str, path: str | None = None) -> P
             "kind": cell.kind, "title": cell.title, "line": cell.line,
             "text": markdown_text(cell) if cell.kind == "markdown" else code_text(cell),
             "stdout": output.stdout if output else "",
-            "images": [str(p) for p in output.images] if output else [],
-            "html": list(output.html) if output else []})
+            "images": [str(p) for p in output.images] if output else []})
     page["records"] = [dict(r) for r in namespace.get("RECORDS", [])]
     page["checks"] = [dict(c) for c in namespace.get("CHECKS", [])]
     page["worked"] = [(title, text) for who, title, text in MARKDOWN if who == name]
@@ -199,8 +197,6 @@ def _verdicts(records: list[dict[str, str]], checks: list[dict[str, Any]]) -> st
 def page_markdown(page: Page, title: str, quick: bool) -> str:
     """The page of one walkthrough, in MyST Markdown."""
     name = page["name"]
-    counts = {v: sum(r["verdict"] == v for r in page["records"])
-              for v in ("match", "format", "differs")}
     out: list[str] = [f"({name})=", ""]
     first = True
     for cell in page["cells"]:
@@ -227,12 +223,9 @@ def page_markdown(page: Page, title: str, quick: bool) -> str:
                 out += [f"![An animation of the training]({Path(image).name})", ""]
             else:
                 out += [f"![A figure of the {name} walkthrough]({Path(image).name})", ""]
+    passed = sum(c["ok"] for c in page["checks"])
     out += ["## Reproduction verdicts", "",
-            f"{len(page['records'])} figures: {counts['match']} match, {counts['format']} "
-            f"format (the same value, written otherwise), {counts['differs']} differ (the "
-            f"document is wrong or unclear there, each with its reason); "
-            f"{sum(c['ok'] for c in page['checks'])} of {len(page['checks'])} independent "
-            f"checks passed.", "",
+            summary(page["records"], passed, len(page["checks"])) + ".", "",
             "```{raw} html", _verdicts(page["records"], page["checks"]), "```", ""]
     return "\n".join(out)
 
@@ -288,21 +281,18 @@ def _generate(app: Any) -> None:
     for n in names:
         page, cells = pages[n], read_cells(source_path(n))
         page["used"] = sorted(used_functions(cells))
-        for cell in page["cells"]:
-            for image in cell["images"]:
-                shutil.copy(image, target / Path(image).name.replace("figure_", f"{n}_figure_")
-                            .replace("animation_", f"{n}_animation_"))
-            cell["images"] = [str(target / Path(i).name.replace("figure_", f"{n}_figure_")
-                                  .replace("animation_", f"{n}_animation_"))
-                              for i in cell["images"]]
+        for cell in page["cells"]:  # figure_1.png -> <name>_figure_1.png, beside the page
+            copies = [target / f"{n}_{Path(image).name}" for image in cell["images"]]
+            for image, copy in zip(cell["images"], copies):
+                shutil.copy(image, copy)
+            cell["images"] = [str(c) for c in copies]
         (target / f"{n}.md").write_text(page_markdown(page, titles[n], quick), encoding="utf-8")
         (target / f"{n}.py").write_text(lesson_script(cells), encoding="utf-8")
         (target / f"{n}.ipynb").write_text(json.dumps(lesson_notebook(cells), indent=1) + "\n",
                                            encoding="utf-8")
         for fn in page["used"]:
             usage.setdefault(fn, []).append(n)
-        counts = {v: sum(r["verdict"] == v for r in page["records"])
-                  for v in ("match", "format", "differs")}
+        counts = verdict_counts(page["records"])
         rows.append(f"| [{n}]({n}.md) | {titles[n]} | {counts['match']} | {counts['format']} | "
                     f"{counts['differs']} | {page['seconds']:.1f} s |")
     shutil.rmtree(target / "_run")
@@ -322,7 +312,6 @@ def _generate(app: Any) -> None:
             worked += [f"## {title}", "", f"From the [{n}](walkthroughs/{n}.md) walkthrough.",
                        "", text, ""]
     (src / "worked_examples.md").write_text("\n".join(worked), encoding="utf-8")
-    app.env_usage = usage  # read by walkthroughs._api when it writes the API reference
     from walkthroughs._api import write_api
 
     write_api(src / "api.md", usage)

@@ -6,7 +6,7 @@ import base64
 import html
 from pathlib import Path
 
-from walkthroughs._report import Record
+from walkthroughs._report import Record, verdict_counts
 
 _STYLE = """
 body { font-family: sans-serif; margin: 2em; max-width: 1400px; }
@@ -41,7 +41,7 @@ def write_html(path: Path, records: list[Record], images: list[tuple[str, Path]]
                        f"</figcaption></figure>")
     worked = "".join(f"<h3>{html.escape(w)}: {html.escape(title)}</h3><pre>{html.escape(text)}</pre>"
                      for w, title, text in texts or [])
-    counts = {v: sum(r["verdict"] == v for r in records) for v in ("match", "format", "differs")}
+    counts = verdict_counts(records)
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>mlp_fn reproduction report</title>
 <style>{_STYLE}</style></head><body>

@@ -15,6 +15,7 @@ listing, a closed form); a failed check, unlike a ``differs``, is a defect of ml
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TypedDict
 
 _NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
@@ -113,6 +114,21 @@ def record_claim(walkthrough: str, figure: str, claim: str, evidence: str, holds
     return {"walkthrough": walkthrough, "figure": figure, "documented": _normal(claim),
             "reproduced": _normal(evidence), "verdict": "match" if holds else "differs",
             "reason": ("holds: " if holds else "does not hold: ") + reason}
+
+
+def verdict_counts(records: Iterable[Mapping[str, object]]) -> dict[str, int]:
+    """How many of ``records`` have each verdict ('match', 'format', 'differs')."""
+    verdicts = [r["verdict"] for r in records]
+    return {v: verdicts.count(v) for v in ("match", "format", "differs")}
+
+
+def summary(records: Sequence[Mapping[str, object]], passed: int, checks: int) -> str:
+    """The report's closing sentence: the verdicts counted, and the checks that passed."""
+    counts = verdict_counts(records)
+    return (f"{len(records)} figures: {counts['match']} match, {counts['format']} format (the "
+            f"same value, written otherwise), {counts['differs']} differ (the document is wrong "
+            f"or unclear there, each with its reason); {passed} of {checks} independent checks "
+            f"passed")
 
 
 def check(name: str, ok: bool, detail: str = "") -> Check:
