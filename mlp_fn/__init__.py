@@ -36,6 +36,7 @@ from mlp_fn.schedules import (SCHEDULES, constant, cosine_decay, exponential_dec
 from mlp_fn.tools.data import one_hot
 from mlp_fn.tools.gradient_check import gradient_check, gradient_check_1d
 from mlp_fn.training.loop import TrainingDiverged, random_mini_batches, train, train_step
+from mlp_fn.training.many import train_many
 from mlp_fn.training.state import History
 
 linear = identity
@@ -44,6 +45,7 @@ __all__ = [
     "__version__",
     # the course, step by step
     "init_params", "forward", "compute_cost", "backward", "update", "train_step", "train",
+    "train_many",
     "predict", "accuracy", "gradient_check", "gradient_check_1d", "save_params", "load_params",
     "linear_forward", "activation_forward", "linear_backward", "activation_backward",
     "output_delta", "dropout_masks", "l2_penalty", "random_mini_batches", "one_hot",

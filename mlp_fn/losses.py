@@ -43,8 +43,9 @@ __all__ = ["LOSSES", "LOSS_ALIASES", "Loss", "bce", "cce", "mse", "half_mse", "b
            "weighted_cost", "metric"]
 
 #: The registry's bare formulas take (AL, Y) and the namespace xp of the arrays (NumPy's by
-#: default): J, dL/dA or the per-example terms L(i).
-CostFn: TypeAlias = Callable[..., float]
+#: default): J (a 0-d array: it stays in the arrays' library, so a compiled step can carry it),
+#: dL/dA or the per-example terms L(i).
+CostFn: TypeAlias = Callable[..., Array]
 DerivFn: TypeAlias = Callable[..., Array]
 Task: TypeAlias = Literal["binary", "multiclass", "regression"]
 
@@ -61,40 +62,42 @@ def _clamp_eps(P: Array, xp: Namespace) -> Array:
     return clamped
 
 
-def _bce(AL: Array, Y: Array, xp: Namespace = np) -> float:
+def _bce(AL: Array, Y: Array, xp: Namespace = np) -> Array:
     """Binary cross-entropy, mean over the m examples:
 
     J = -(1/m) sum_{i=1}^{m} [ y(i) log a(i) + (1 - y(i)) log(1 - a(i)) ].
     """
-    m = int(AL.shape[1])
-    return -(float(xp.sum(Y * _log_clamped(AL, xp)))
-             + float(xp.sum((1.0 - Y) * _log_clamped(1.0 - AL, xp)))) / m
+    m = AL.shape[1]
+    J: Array = -(xp.sum(Y * _log_clamped(AL, xp))
+                 + xp.sum((1.0 - Y) * _log_clamped(1.0 - AL, xp))) / m
+    return J
 
 
 def _bce_derivative(AL: Array, Y: Array, xp: Namespace = np) -> Array:
     return -(Y / _clamp_eps(AL, xp) - (1.0 - Y) / _clamp_eps(1.0 - AL, xp))
 
 
-def _cce(AL: Array, Y: Array, xp: Namespace = np) -> float:
+def _cce(AL: Array, Y: Array, xp: Namespace = np) -> Array:
     """Categorical cross-entropy with one-hot Y of shape (K, m), mean over the m examples:
 
     J = -(1/m) sum_{i=1}^{m} sum_{k=1}^{K} y_k(i) log a_k(i).
     """
-    m = int(AL.shape[1])
-    return -float(xp.sum(Y * _log_clamped(AL, xp))) / m
+    m = AL.shape[1]
+    J: Array = -xp.sum(Y * _log_clamped(AL, xp)) / m
+    return J
 
 
 def _cce_derivative(AL: Array, Y: Array, xp: Namespace = np) -> Array:
     return -Y / _clamp_eps(AL, xp)
 
 
-def _mse(AL: Array, Y: Array, xp: Namespace = np) -> float:
+def _mse(AL: Array, Y: Array, xp: Namespace = np) -> Array:
     """Mean squared error, the chapter's definition: the mean over all n_y * m elements,
 
     J = 1/(n_y m) sum_{i=1}^{m} sum_{k=1}^{n_y} (a_k(i) - y_k(i))^2   (no factor 1/2).
     """
     D = AL - Y
-    J: float = float(xp.sum(D * D)) / (D.shape[0] * D.shape[1])
+    J: Array = xp.sum(D * D) / (D.shape[0] * D.shape[1])
     return J
 
 
@@ -103,13 +106,13 @@ def _mse_derivative(AL: Array, Y: Array, xp: Namespace = np) -> Array:
     return dA
 
 
-def _half_mse(AL: Array, Y: Array, xp: Namespace = np) -> float:
+def _half_mse(AL: Array, Y: Array, xp: Namespace = np) -> Array:
     """Half the mean squared error (scikit-learn's and many derivations' convention):
 
     J = 1/(2 n_y m) sum_{i=1}^{m} sum_{k=1}^{n_y} (a_k(i) - y_k(i))^2.
     """
     D = AL - Y
-    J: float = float(xp.sum(D * D)) / (2 * D.shape[0] * D.shape[1])
+    J: Array = xp.sum(D * D) / (2 * D.shape[0] * D.shape[1])
     return J
 
 
@@ -165,15 +168,16 @@ def _half_mse_terms(AL: Array, Y: Array, xp: Namespace = np) -> Array:
     return terms
 
 
-def weighted_cost(terms: Array, w: Array, xp: Namespace = np) -> float:
+def weighted_cost(terms: Array, w: Array, xp: Namespace = np) -> Array:
     """J = sum_i w_i L(i) / sum_i w_i: the cost with sample weights w (m,), w >= 0, sum > 0."""
-    return float(xp.sum(w * terms) / xp.sum(w))
+    J: Array = xp.sum(w * terms) / xp.sum(w)
+    return J
 
 
 def cost_of(AL: Array, Y: Array, loss: str, sample_weight: Array | None = None,
-            xp: Namespace = np) -> float:
-    """J for checked arrays and a canonical loss: the mean over the m examples, or with sample
-    weights w of shape (1, m) the weighted mean sum_i w_i L(i) / sum_i w_i."""
+            xp: Namespace = np) -> Array:
+    """J for checked arrays and a canonical loss, as a 0-d array: the mean over the m examples,
+    or with sample weights w of shape (1, m) the weighted mean sum_i w_i L(i) / sum_i w_i."""
     if sample_weight is None:
         return LOSSES[loss]["cost"](AL, Y, xp)
     return weighted_cost(LOSSES[loss]["terms"](AL, Y, xp), sample_weight[0, :], xp)
@@ -257,7 +261,7 @@ def bce(AL: ArrayLike, Y: ArrayLike) -> float:
 
     J = -(1/m) sum_{i=1}^{m} [ y(i) log a(i) + (1 - y(i)) log(1 - a(i)) ].
     """
-    return _bce(*_pair(AL, Y, "bce"))
+    return float(_bce(*_pair(AL, Y, "bce")))
 
 
 def cce(AL: ArrayLike, Y: ArrayLike) -> float:
@@ -265,7 +269,7 @@ def cce(AL: ArrayLike, Y: ArrayLike) -> float:
 
     J = -(1/m) sum_{i=1}^{m} sum_{k=1}^{K} y_k(i) log a_k(i).
     """
-    return _cce(*_pair(AL, Y, "cce"))
+    return float(_cce(*_pair(AL, Y, "cce")))
 
 
 def mse(AL: ArrayLike, Y: ArrayLike) -> float:
@@ -274,7 +278,7 @@ def mse(AL: ArrayLike, Y: ArrayLike) -> float:
     J = 1/(n_y m) sum_{i=1}^{m} sum_{k=1}^{n_y} (a_k(i) - y_k(i))^2   (no factor 1/2).
     """
     with np.errstate(over="ignore"):
-        J = _mse(*_pair(AL, Y, "mse"))
+        J = float(_mse(*_pair(AL, Y, "mse")))
     return _finite_cost("mse", J)
 
 
@@ -284,7 +288,7 @@ def half_mse(AL: ArrayLike, Y: ArrayLike) -> float:
     J = 1/(2 n_y m) sum_{i=1}^{m} sum_{k=1}^{n_y} (a_k(i) - y_k(i))^2.
     """
     with np.errstate(over="ignore"):
-        J = _half_mse(*_pair(AL, Y, "half_mse"))
+        J = float(_half_mse(*_pair(AL, Y, "half_mse")))
     return _finite_cost("half_mse", J)
 
 

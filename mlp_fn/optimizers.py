@@ -13,6 +13,7 @@ Below, g is a gradient, lr the learning rate and t the step count after this upd
 
 from __future__ import annotations
 
+import functools
 import inspect
 import math
 from collections.abc import Callable, Iterable, Mapping
@@ -118,14 +119,14 @@ def check_state(optimizer: str, state: Any, params: Mapping[str, Array]) -> OptS
 # The rules, one parameter array at a time: rule(theta, g, t, *slots, **hyper) -> (theta, slots)
 # ----------------------------------------------------------------------------------------------
 
-def gd_rule(theta: Array, g: Array, t: int, *, xp: Namespace = np,
-            learning_rate: float = 0.01) -> tuple[Array, tuple[Array, ...]]:
+def gd_rule(theta: Array, g: Array, t: int | Array, *, xp: Namespace = np,
+            learning_rate: float | Array = 0.01) -> tuple[Array, tuple[Array, ...]]:
     """Gradient descent: theta = theta - lr * g."""
     return theta - learning_rate * g, ()
 
 
-def momentum_rule(theta: Array, g: Array, t: int, v: Array, *, xp: Namespace = np,
-                  learning_rate: float = 0.01,
+def momentum_rule(theta: Array, g: Array, t: int | Array, v: Array, *, xp: Namespace = np,
+                  learning_rate: float | Array = 0.01,
                   beta: float = 0.9) -> tuple[Array, tuple[Array, ...]]:
     """Momentum as in the chapter's listing (Polyak's heavy ball):
 
@@ -139,8 +140,8 @@ def momentum_rule(theta: Array, g: Array, t: int, v: Array, *, xp: Namespace = n
     return theta + v, (v,)
 
 
-def momentum_ema_rule(theta: Array, g: Array, t: int, v: Array, *, xp: Namespace = np,
-                      learning_rate: float = 0.01,
+def momentum_ema_rule(theta: Array, g: Array, t: int | Array, v: Array, *, xp: Namespace = np,
+                      learning_rate: float | Array = 0.01,
                       beta: float = 0.9) -> tuple[Array, tuple[Array, ...]]:
     """Momentum in the course's form (an exponentially weighted average of the gradients):
 
@@ -150,8 +151,8 @@ def momentum_ema_rule(theta: Array, g: Array, t: int, v: Array, *, xp: Namespace
     return theta - learning_rate * v, (v,)
 
 
-def nesterov_rule(theta: Array, g: Array, t: int, v: Array, *, xp: Namespace = np,
-                  learning_rate: float = 0.01,
+def nesterov_rule(theta: Array, g: Array, t: int | Array, v: Array, *, xp: Namespace = np,
+                  learning_rate: float | Array = 0.01,
                   beta: float = 0.9) -> tuple[Array, tuple[Array, ...]]:
     """Nesterov accelerated gradient (Sutskever et al., 2013), in the form that needs only the
     gradient g at the current theta (the look-ahead is folded into the update):
@@ -162,8 +163,8 @@ def nesterov_rule(theta: Array, g: Array, t: int, v: Array, *, xp: Namespace = n
     return theta + beta * v - learning_rate * g, (v,)
 
 
-def rmsprop_rule(theta: Array, g: Array, t: int, s: Array, *, xp: Namespace = np,
-                 learning_rate: float = 0.001,
+def rmsprop_rule(theta: Array, g: Array, t: int | Array, s: Array, *, xp: Namespace = np,
+                 learning_rate: float | Array = 0.001,
                  rho: float = 0.9, eps: float = 1e-8) -> tuple[Array, tuple[Array, ...]]:
     """RMSProp (Hinton, lecture 6e):
 
@@ -173,29 +174,9 @@ def rmsprop_rule(theta: Array, g: Array, t: int, s: Array, *, xp: Namespace = np
     return theta - learning_rate * g / (xp.sqrt(s) + eps), (s,)
 
 
-def adamw_rule(theta: Array, g: Array, t: int, m: Array, v: Array, *, xp: Namespace = np,
-               learning_rate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
-               eps: float = 1e-8, weight_decay: float = 0.01) -> tuple[Array, tuple[Array, ...]]:
-    """AdamW, Adam with decoupled weight decay (Loshchilov and Hutter, 2019, Algorithm 2):
-
-    theta = theta - lr * (m_hat / (sqrt(v_hat) + eps) + weight_decay * theta)
-
-    with m, v, m_hat, v_hat as in ``adam_rule``. The decay acts on every entry of the dict (biases
-    too), as in the paper; it is not added to g, so it is not rescaled by v_hat as L2 would be.
-    """
-    m = beta1 * m + (1.0 - beta1) * g            # m_t = b1 m_{t-1} + (1 - b1) g_t
-    v = beta2 * v + (1.0 - beta2) * (g * g)      # v_t = b2 v_{t-1} + (1 - b2) g_t^2
-    m_hat = m / (1.0 - beta1**t)                 # bias corrections
-    v_hat = v / (1.0 - beta2**t)
-    direction = m_hat / (xp.sqrt(v_hat) + eps)
-    if weight_decay:
-        direction = direction + weight_decay * theta
-    return theta - learning_rate * direction, (m, v)
-
-
-def adam_rule(theta: Array, g: Array, t: int, m: Array, v: Array, *, xp: Namespace = np,
-              learning_rate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
-              eps: float = 1e-8) -> tuple[Array, tuple[Array, ...]]:
+def adam_rule(theta: Array, g: Array, t: int | Array, m: Array, v: Array, *,
+              xp: Namespace = np, learning_rate: float | Array = 0.001, beta1: float = 0.9,
+              beta2: float = 0.999, eps: float = 1e-8) -> tuple[Array, tuple[Array, ...]]:
     """Adam, Algorithm 1 of Kingma and Ba (2015), with the chapter's names (the course's in
     brackets: its v is the first moment, its s the second; see ``adam_init``):
 
@@ -208,8 +189,30 @@ def adam_rule(theta: Array, g: Array, t: int, m: Array, v: Array, *, xp: Namespa
     Defaults lr = 0.001, beta1 = 0.9, beta2 = 0.999, eps = 1e-8. On the first step
     m_hat = g and v_hat = g^2, so every coordinate moves by lr * |g| / (|g| + eps) ~ lr.
     """
-    return adamw_rule(theta, g, t, m, v, xp=xp, learning_rate=learning_rate, beta1=beta1,
-                      beta2=beta2, eps=eps, weight_decay=0.0)
+    m = beta1 * m + (1.0 - beta1) * g            # m_t = b1 m_{t-1} + (1 - b1) g_t
+    v = beta2 * v + (1.0 - beta2) * (g * g)      # v_t = b2 v_{t-1} + (1 - b2) g_t^2
+    m_hat = m / (1.0 - beta1**t)                 # bias corrections
+    v_hat = v / (1.0 - beta2**t)
+    return theta - learning_rate * (m_hat / (xp.sqrt(v_hat) + eps)), (m, v)
+
+
+def adamw_rule(theta: Array, g: Array, t: int | Array, m: Array, v: Array, *,
+               xp: Namespace = np, learning_rate: float | Array = 0.001, beta1: float = 0.9,
+               beta2: float = 0.999, eps: float = 1e-8,
+               weight_decay: float = 0.01) -> tuple[Array, tuple[Array, ...]]:
+    """AdamW, Adam with decoupled weight decay (Loshchilov and Hutter, 2019, Algorithm 2):
+
+    theta = theta - lr * (m_hat / (sqrt(v_hat) + eps) + weight_decay * theta)
+
+    with m, v, m_hat, v_hat as in ``adam_rule``. The decay acts on every entry of the dict (biases
+    too), as in the paper; it is not added to g, so it is not rescaled by v_hat as L2 would be.
+    """
+    m = beta1 * m + (1.0 - beta1) * g            # m_t = b1 m_{t-1} + (1 - b1) g_t
+    v = beta2 * v + (1.0 - beta2) * (g * g)      # v_t = b2 v_{t-1} + (1 - b2) g_t^2
+    m_hat = m / (1.0 - beta1**t)                 # bias corrections
+    v_hat = v / (1.0 - beta2**t)
+    direction = m_hat / (xp.sqrt(v_hat) + eps) + weight_decay * theta
+    return theta - learning_rate * direction, (m, v)
 
 
 #: name -> the optimizer's rule for one array; its slots are ``SLOTS[name]``.
@@ -219,7 +222,7 @@ RULES: dict[str, Callable[..., tuple[Array, tuple[Array, ...]]]] = {
 
 
 def apply_rule(optimizer: str, params: Mapping[str, Array], grads: Mapping[str, Array],
-               state: OptState, hyper: Mapping[str, float],
+               state: OptState, hyper: Mapping[str, float | Array],
                xp: Namespace = np) -> tuple[Params, OptState]:
     """One step of the named optimizer over every array of ``params`` (unchecked): its rule
     applied to each theta with its gradient grads["d" + key] and its slots, t = step + 1, in
@@ -354,22 +357,23 @@ def get_optimizer(name: str) -> tuple[InitFn, StepFn]:
     return OPTIMIZERS[canonical_optimizer(name)]
 
 
-def _scaled_norm(grads: Mapping[str, Array], xp: Namespace) -> tuple[float, float]:
-    """(s, r) with ||g||_2 = s * r: s = max |g|, r = ||g / s||_2. Squaring g / s, whose entries
-    are at most 1, cannot overflow, where squaring a gradient of 1e200 would."""
-    s = max((float(xp.max(xp.abs(g))) for g in grads.values() if math.prod(g.shape)),
-            default=0.0)
-    if s == 0.0:
-        return 0.0, 0.0
-    return s, math.sqrt(sum(float(xp.sum((g / s) * (g / s))) for g in grads.values()))
+def _scaled_norm(grads: Mapping[str, Array], xp: Namespace) -> tuple[Array, Array]:
+    """(s, r) with ||g||_2 = s * r, as 0-d arrays: s = max |g|, r = ||g / s||_2 (0 and 0 when
+    every gradient is 0). Squaring g / s, whose entries are at most 1, cannot overflow, where
+    squaring a gradient of 1e200 would."""
+    s = functools.reduce(xp.maximum, [xp.max(xp.abs(g)) for g in grads.values()
+                                      if math.prod(g.shape)])
+    unit = xp.where(s > 0, s, xp.ones_like(s))  # s itself, or 1 where all are 0 (then r = 0)
+    r = xp.sqrt(sum(xp.sum((g / unit) * (g / unit)) for g in grads.values()))
+    return s, r
 
 
 def clipped(grads: Mapping[str, Array], max_norm: float, xp: Namespace = np) -> dict[str, Array]:
-    """g * min(1, max_norm / ||g||), unchecked (``clip_by_global_norm`` checks first)."""
+    """g * min(1, max_norm / ||g||), unchecked (``clip_by_global_norm`` checks first). No branch:
+    the factor is 1 where the norm is within ``max_norm`` (and where it is 0, max_norm / 0 = inf),
+    so the same lines run compiled."""
     s, r = _scaled_norm(grads, xp)
-    if s * r <= max_norm:
-        return dict(grads)
-    factor = (max_norm / s) / r  # = max_norm / ||g||, finite even where ||g|| overflows
+    factor = xp.clip((max_norm / s) / r, max=1.0)  # = max_norm / ||g||, finite where ||g|| is not
     return {k: g * factor for k, g in grads.items()}
 
 
@@ -378,7 +382,9 @@ def global_norm(grads: Mapping[str, Array]) -> float:
     s = max |g| so that no square overflows."""
     xp = backend(grads=grads).xp
     g = check.array_dict("grads", grads)
-    s, r = _scaled_norm(g, xp)
+    if not any(math.prod(a.shape) for a in g.values()):
+        return 0.0
+    s, r = (float(v) for v in _scaled_norm(g, xp))
     if not math.isfinite(s * r):
         raise ValueError(f"grads: the global norm exceeds the largest float ({s:.3g} * {r:.3g})")
     return s * r
@@ -390,7 +396,9 @@ def clip_by_global_norm(grads: Mapping[str, Array], max_norm: float) -> dict[str
     b = backend(grads=grads)
     g = check.array_dict("grads", grads)
     limit = check.positive_float("max_norm", max_norm)
-    with np.errstate(under="ignore"):  # read-only views: the caller's arrays stay writeable
+    if not any(math.prod(a.shape) for a in g.values()):
+        return hand_back_dict(g, b, g.values())
+    with np.errstate(under="ignore", divide="ignore"):  # a zero norm gives the factor 1
         return hand_back_dict(clipped(g, limit, b.xp), b, g.values())
 
 

@@ -22,6 +22,7 @@ then call the unchecked ``forward_pass``/``backward_pass``, which ``train_step``
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -346,20 +347,21 @@ def compute_cost(AL: Array, Y: Array, loss: str, *, lambd: float = 0.0,
                              "pass params=...")
         extra = l2_penalty(params, lam, AL.shape[1])
     with np.errstate(all="ignore"):
-        J = cost_of(AL, Yf, name, w, b.xp) + extra
-    if not np.isfinite(J):
+        J = float(cost_of(AL, Yf, name, w, b.xp)) + extra
+    if not math.isfinite(J):
         raise ValueError(f"AL: the cost overflowed to {J} for these values")
     return J
 
 
-def penalty(params: Mapping[str, Array], net: Network, lambd: float, m: int) -> float:
-    """(lambda / 2m) sum_l ||W[l]||_F^2, unchecked."""
-    if not lambd:
+def penalty(params: Mapping[str, Array], net: Network, lambd: float, m: int) -> Array | float:
+    """(lambda / 2m) sum_l ||W[l]||_F^2, unchecked: a 0-d array of the params' library (the
+    number 0.0 without L2)."""
+    if not lambd:  # lambd is a checked Python number, never an array: no value is read here
         return 0.0
     xp = net.backend.xp
-    total = sum(float(xp.sum(params[layer.keys.W] * params[layer.keys.W]))
-                for layer in net.layers)
-    return lambd / (2 * m) * total
+    total = sum(xp.sum(params[layer.keys.W] * params[layer.keys.W]) for layer in net.layers)
+    scaled: Array = lambd / (2 * m) * total
+    return scaled
 
 
 def l2_penalty(params: Mapping[str, Any], lambd: float, m: int) -> float:
@@ -368,8 +370,8 @@ def l2_penalty(params: Mapping[str, Any], lambd: float, m: int) -> float:
     lam = check.nonnegative_float("lambd", lambd)
     m = check.positive_int("m", m, maximum=2**53)  # an exact float
     with np.errstate(over="ignore"):
-        total = penalty(params, net, lam, m)
-    if not np.isfinite(total):
+        total = float(penalty(params, net, lam, m))
+    if not math.isfinite(total):
         raise ValueError("params: the L2 penalty overflowed; the weights are too large to square")
     return total
 

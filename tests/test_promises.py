@@ -5,7 +5,8 @@ values and hostile ones (wrong types, NaN and inf, huge numbers, np.matrix, mask
 complex and object arrays, empty and absurd shapes, keys with a trailing newline, ...), calls it
 with every warning an error (pytest's ``filterwarnings = error``) and a time limit, and fails on:
 
-* an exception other than ValueError or TypeError (or TrainingDiverged from ``train``);
+* an exception other than ValueError or TypeError (or TrainingDiverged from ``train`` and
+  ``train_many``);
 * a NumPy RuntimeWarning or any other warning;
 * a call that does not return within the limit (a hang);
 * an argument modified by the call;
@@ -100,6 +101,9 @@ def _valid(fn: str, param: str, tmp: Path) -> Any:
         table.update({"X": Xs, "Y": Ys, "params": {k: np.array(v) for k, v in
                                                    mf.init_params([1, 3, 1], seed=0).items()},
                       "activations": ["tanh", "identity"]})
+    if fn == "train_many":  # two networks of one architecture
+        table["population"] = [P, {k: np.array(v) for k, v in
+                                   mf.init_params([2, 3, 1], seed=1).items()}]
     if fn == "random_mini_batches":
         table["mini_batch_size"] = 3
     if fn == "save_params":
@@ -237,8 +241,8 @@ def call(where: str, fn: Callable[..., Any], args: tuple[Any, ...],
         assert str(err), f"{where}: {type(err).__name__} without a message"
         out = None
     except mf.TrainingDiverged:
-        assert getattr(fn, "__name__", "") in ("train", "fit", "fit_transform"), \
-            f"{where}: TrainingDiverged"
+        assert getattr(fn, "__name__", "") in ("train", "train_many", "fit",
+                                               "fit_transform"), f"{where}: TrainingDiverged"
         out = None
     assert same((args, kwargs), before), f"{where}: an argument was modified"
     check_result(where, out)

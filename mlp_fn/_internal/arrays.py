@@ -27,7 +27,8 @@ from mlp_fn._internal.frozen import frozen
 
 __all__ = ["Backend", "NUMPY", "backend", "library", "to_host", "from_host", "dtype_name",
            "hand_back", "hand_back_dict", "is_numpy", "all_finite",
-           "is_array", "require", "host_dtype", "backend_for", "on_host", "host_value"]
+           "is_array", "require", "host_dtype", "backend_for", "on_host", "host_value",
+           "float64_missing"]
 
 
 class Backend(NamedTuple):
@@ -52,6 +53,8 @@ def library(a: Any) -> str:
     """The library an array comes from ('numpy' for NumPy arrays, lists and numbers)."""
     if not is_array(a):
         return "numpy"
+    if compat.is_jax_array(a):  # concrete arrays live in the module jaxlib, traced ones in jax
+        return "jax"
     return type(a).__module__.split(".")[0]
 
 
@@ -76,9 +79,14 @@ def _arrays(named: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
 def _move_hint(label: str, lib: str, to: str, device: Any) -> str:
     """How to move the array ``label`` of library ``lib`` to library ``to`` on ``device``."""
     if to == "numpy":
-        return f"np.asarray({label}.cpu())" if lib == "torch" else f"np.from_dlpack({label})"
+        return f"np.asarray({label}.cpu())" if lib == "torch" else f"np.asarray({label})"
     if to == "torch":
-        return f"torch.asarray({label}, device={str(device)!r})"
+        if lib == "torch":
+            return f"{label}.to({str(device)!r})"
+        return f"torch.as_tensor({label}, device={str(device)!r})"
+    if to == "jax":
+        return f"jax.device_put(jax.numpy.asarray({label}), jax.devices()[...])" \
+            if lib == "jax" else f"jax.numpy.asarray({label})"
     return f"{to}.asarray({label}, device=...)"
 
 
@@ -175,10 +183,45 @@ def to_host(a: Any) -> np.ndarray[Any, Any]:
 
 def from_host(a: np.ndarray[Any, Any], b: Backend) -> Any:
     """The NumPy array ``a`` in the backend's library, on its device, as a copy of the same
-    dtype (``a`` is cast on the host first; a device without float64 never sees one)."""
+    dtype (``a`` is cast on the host first; a device without float64 never sees one). A
+    float64 array the library would silently make float32 (JAX in its default configuration)
+    is a ValueError saying what to do."""
     if is_numpy(b):
         return a
+    if a.dtype == np.float64:
+        missing = float64_missing(b)
+        if missing:
+            raise ValueError(f"dtype: float64 asked of {b.name}, but {missing}")
     return b.xp.asarray(a, dtype=getattr(b.xp, a.dtype.name), device=b.device, copy=True)
+
+
+def float64_missing(b: Backend) -> str | None:
+    """Why the backend cannot compute in float64 (JAX without ``jax_enable_x64``, a device
+    without float64), or None where it can."""
+    if b.name == "jax":
+        import jax
+
+        if not getattr(jax.config, "jax_enable_x64"):  # JAX's switch, read where it is
+            return ("JAX makes float64 into float32 unless told otherwise: run "
+                    "jax.config.update('jax_enable_x64', True) at the start of the program "
+                    "(or set JAX_ENABLE_X64=1), or pass dtype='float32'")
+        return None
+    if is_numpy(b):
+        return None
+    return _device_float64_missing(b)
+
+
+@functools.lru_cache(maxsize=16)
+def _device_float64_missing(b: Backend) -> str | None:
+    """``float64_missing`` of a library other than NumPy and JAX, asked once per device."""
+    try:
+        probe = b.xp.asarray(0.0, dtype=b.xp.float64, device=b.device)
+    except Exception as err:  # the library's refusal, whatever its type
+        return f"its device {b.device} has no float64 ({type(err).__name__}); pass " \
+               f"dtype='float32'"
+    if probe.dtype != b.xp.float64:
+        return f"it gave {dtype_name(probe.dtype)}; pass dtype='float32'"
+    return None
 
 
 def dtype_name(dtype: Any) -> str:

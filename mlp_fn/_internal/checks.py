@@ -55,13 +55,20 @@ def describe(a: Any) -> str:
 _describe = describe
 
 
-def _convert_hint(name: str, a: Any) -> str:
-    """How to make the array ``name`` float64 in its own library."""
-    if isinstance(a, np.ndarray):
-        return f"{name}.astype(np.float64)"
-    if library(a) == "torch":
-        return f"{name}.to(torch.float64)"
-    return f"xp.astype({name}, xp.float64)"
+def _convert_hint(name: str, a: Any, dtype: Any = "float64") -> str:
+    """How to make the array ``name`` of dtype ``dtype`` in its own library, as its users
+    write it."""
+    to = str(dtype).rsplit(".", 1)[-1]
+    if isinstance(a, np.ndarray) or not is_array(a):
+        return f"{name}.astype(np.{to})"
+    lib = library(a)
+    if lib == "torch":
+        return f"{name}.to(torch.{to})"
+    if lib == "jax":
+        return f"{name}.astype(jax.numpy.{to})"
+    if lib == "cupy":
+        return f"{name}.astype(cupy.{to})"
+    return f"xp.astype({name}, xp.{to})"
 
 
 def float_array(name: str, a: Any) -> Array:
@@ -132,7 +139,8 @@ def array_dict(name: str, d: Any, like: Mapping[str, Array] | None = None,
                                  f"{k!r}, got {a.shape}")
             if a.dtype != p.dtype:
                 raise TypeError(f"{name}[{prefix + k!r}]: expected dtype {p.dtype} like {k!r}, "
-                                f"got {a.dtype}; convert it with .astype()")
+                                f"got {a.dtype}; convert it with "
+                                f"{_convert_hint(f'{name}[{prefix + k!r}]', a, p.dtype)}")
     return out
 
 
@@ -144,7 +152,7 @@ def same_dtype(**arrays: Array) -> None:
     for name, a in items[1:]:
         if a.dtype != a0.dtype:
             raise TypeError(f"{name}: expected dtype {a0.dtype} like {first}, got {a.dtype}; "
-                            f"convert one side with .astype()")
+                            f"convert one side, e.g. {_convert_hint(name, a, a0.dtype)}")
 
 
 def finite_result(name: str, formula: Callable[..., Any], *args: Any, b: Backend = NUMPY) -> Any:
@@ -265,7 +273,13 @@ def float_dtype(name: str, dtype: Any) -> np.dtype[Any]:
     try:
         dt: np.dtype[Any] = np.dtype(dtype)
     except (TypeError, ValueError):
-        raise TypeError(f"{name}: expected float32 or float64, got {_describe(dtype)}") from None
+        # another library's dtype (torch.float32, ...): the NumPy dtype of its name
+        spelled = str(dtype).rsplit(".", 1)[-1] if type(dtype).__module__.split(".")[0] in (
+            "torch", "cupy", "jax", "jaxlib", "array_api_strict") else None
+        if spelled not in ("float32", "float64"):
+            raise TypeError(f"{name}: expected float32 or float64, got "
+                            f"{_describe(dtype)}") from None
+        dt = np.dtype(spelled)
     if dt not in FLOAT_DTYPES:
         raise TypeError(f"{name}: expected float32 or float64, got {dt}")
     return dt
@@ -314,7 +328,8 @@ def inputs(X: Any, n_x: int, dtype: Any, b: Backend = NUMPY) -> Array:
         raise ValueError("X: expected at least one example (m >= 1), got m = 0")
     if X.dtype != dtype:
         raise TypeError(f"X: expected dtype {dtype} like the params, got {X.dtype}; convert one "
-                        f"side with .astype() so the whole computation has one precision")
+                        f"side ({_convert_hint('X', X, dtype)}) so the whole computation has "
+                        f"one precision")
     out: Array = X
     return out
 

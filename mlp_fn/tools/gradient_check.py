@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 
 from mlp_fn._internal import checks as check
-from mlp_fn._internal.arrays import NUMPY, Backend, from_host, require, to_host
+from mlp_fn._internal.arrays import NUMPY, float64_missing, from_host, require, to_host
 from mlp_fn._internal.types import ActivationSpec, Array
 from mlp_fn.losses import check_targets, cost_of, loss_for
 from mlp_fn.network import Network, check_masks, describe, trainable
@@ -29,16 +29,8 @@ __all__ = ["gradient_check", "gradient_check_1d"]
 def _cost(X: Array, Y: Array, params: Mapping[str, Array], net: Network, loss: str,
           lambd: float, masks: Mapping[str, Array] | None, training: bool) -> float:
     AL, _ = forward_pass(X, params, net, masks, training)
-    return cost_of(AL, Y, loss, None, net.backend.xp) + penalty(params, net, lambd, X.shape[1])
-
-
-def _has_float64(b: Backend) -> bool:
-    """Whether the backend's device computes in float64 (an Apple GPU, for one, does not)."""
-    try:
-        b.xp.asarray(0.0, dtype=b.xp.float64, device=b.device)
-    except Exception:  # the library's refusal, whatever its type
-        return False
-    return True
+    return float(cost_of(AL, Y, loss, None, net.backend.xp)
+                 + penalty(params, net, lambd, X.shape[1]))
 
 
 def gradient_check_1d(J: Callable[[float], float], dJ: Callable[[float], float], theta: float,
@@ -113,7 +105,7 @@ def gradient_check(
         given = check.array_dict("grads", grads, like={k: params[k] for k in keys}, prefix="d")
 
     # In float64, in the network's library where its device has float64, else on the host.
-    b64 = b if _has_float64(b) else NUMPY
+    b64 = b if float64_missing(b) is None else NUMPY
     net64 = net._replace(backend=b64)
 
     def float64(a: Array) -> Array:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -37,24 +37,28 @@ from mlp_fn.optimizers import (OptState, apply_rule, canonical_optimizer, check_
 from mlp_fn.optimizers import optimizer_options as check_options  # train has an argument so named
 from mlp_fn.propagation import backward_pass, forward_pass, hidden_shapes, penalty
 from mlp_fn.schedules import MAX_EPOCH, Schedule
+from mlp_fn.training.compiled import (compiler_for, epoch_costs, epochs_in_memory, run_chunk,
+                                      torch_step)
 from mlp_fn.training.state import (Data, EarlyStopping, EpochRecord, History, Optimizer,
                                    Regularization, Run, TrainingState, Validation)
 
-__all__ = ["TrainingDiverged", "Callback", "train_step", "train", "run_epoch", "plan",
-           "finished", "random_mini_batches", "mini_batches", "new_history", "recorded",
-           "run_loop", "result"]
+__all__ = ["TrainingDiverged", "Callback", "train_step", "train", "run_epoch", "run_epochs",
+           "end_epoch", "replay", "plan", "finished", "random_mini_batches", "mini_batches",
+           "new_history", "recorded", "run_loop", "result"]
 
 
 class TrainingDiverged(FloatingPointError):
     """The cost (or a parameter) became NaN or inf. ``params`` are the last params with a finite
     cost, ``opt_state`` the optimizer state that goes with them (``history["opt_state"]`` too),
-    and ``history`` the record up to the epoch before; all are attached so nothing is lost."""
+    and ``history`` the record up to the epoch before; all are attached so nothing is lost.
+    From ``train_many``, ``network`` is the index of the network that diverged."""
 
     def __init__(self, message: str, params: Params, history: History) -> None:
         super().__init__(message)
         self.params = params
         self.opt_state = history["opt_state"]
         self.history = history
+        self.network: int | None = None  # train_many: which network of the population
 
 
 Callback = Callable[[int, Params, History], None]
@@ -64,16 +68,19 @@ Callback = Callable[[int, Params, History], None]
 # One step
 # ----------------------------------------------------------------------------------------------
 
-def step(X: Array, Y: Array, w: Array | None, params: Params, opt_state: OptState, lr: float,
-         masks: Mapping[str, Array] | None, run: Run) -> tuple[Params, OptState, float]:
-    """One mini-batch, unchecked: (new params, new optimizer state, J at the params given)."""
+def step(X: Array, Y: Array, w: Array | None, params: Params, opt_state: OptState,
+         lr: float | Array, masks: Mapping[str, Array] | None,
+         run: Run) -> tuple[Params, OptState, Array]:
+    """One mini-batch, unchecked: (new params, new optimizer state, J at the params given, a 0-d
+    array). It branches only on the run's settings, never on a value, so compilers trace it
+    (``mlp_fn.training.compiled``)."""
     net, loss, reg = run.net, run.loss, run.regularization
     xp = net.backend.xp
     AL, cache = forward_pass(X, params, net, masks, training=True)
     J = cost_of(AL, Y, loss, w, xp) + penalty(params, net, reg.lambd, X.shape[1])
     grads = backward_pass(AL, Y, cache, params, net, loss, reg.lambd, sample_weight=w)
     if reg.clip_norm is not None:
-        grads = clipped(grads, reg.clip_norm, xp)
+        grads = clipped(grads, reg.clip_norm, xp)  # g * min(1, max_norm / ||g||)
     hyper = {"learning_rate": lr, **run.optimizer.hyper}
     learned, opt_state = apply_rule(run.optimizer.name, trainable(params, net), grads,
                                     opt_state, hyper, xp)
@@ -123,8 +130,9 @@ def train_step(
         masks = draw_masks(hidden_shapes(run.net, Xb.shape[1]), run.regularization.keep_prob,
                            seed, host_dtype(Xb.dtype), b)
     with np.errstate(all="ignore"):  # overflow is reported below, not warned
-        new, opt, J = step(Xb, Yb, wb, start.params, start.opt_state,
-                           learning_rate_at(run, 0), masks, run)
+        new, opt, J_array = step(Xb, Yb, wb, start.params, start.opt_state,
+                                 learning_rate_at(run, 0), masks, run)
+        J = float(J_array)
     if not math.isfinite(J) or not all(all_finite(a, b.xp) for a in new.values()):
         raise ValueError(f"params: the step overflowed (J = {J}, or NaN or inf in the new "
                          f"params); lower learning_rate, standardize X, or pass clip_norm")
@@ -175,7 +183,7 @@ def learning_rate_at(run: Run, epoch: int) -> float:
 
 
 def run_epoch(state: TrainingState, run: Run) -> tuple[TrainingState, EpochRecord]:
-    """One pass over the data (the module docstring's loop): the state after epoch
+    """One pass over the data (the module docstring's loop), eagerly: the state after epoch
     ``state.epoch`` and what it measured. Nothing passed in is changed. Raises TrainingDiverged
     (with an empty history, which ``train`` fills in) when a cost or a parameter stops being
     finite."""
@@ -183,6 +191,7 @@ def run_epoch(state: TrainingState, run: Run) -> tuple[TrainingState, EpochRecor
     lr = learning_rate_at(run, e)
     keep, k = run.regularization.keep_prob, run.data.batch_size
     b = run.net.backend
+    one_step = _stepper(run, lr)
     good = (params, opt)  # the last params with a finite cost, and their optimizer state
     total, weight = 0.0, 0.0
     for t, (Xb, Yb, wb) in enumerate(epoch_batches(run.data, e, b)):
@@ -192,12 +201,33 @@ def run_epoch(state: TrainingState, run: Run) -> tuple[TrainingState, EpochRecor
         masks = None if keep == 1.0 else draw_masks(hidden_shapes(run.net, Xb.shape[1]), keep,
                                                     [run.data.seed, e, t * k, 1],
                                                     host_dtype(Xb.dtype), b)
-        new_params, new_opt, J = step(Xb, Yb, wb, params, opt, lr, masks, run)
+        new_params, new_opt, J_array = one_step(Xb, Yb, wb, params, opt, masks)
+        J = float(J_array)  # the loop reports the cost: here it becomes a number
         if not math.isfinite(J):
             raise _diverged(f"the cost became {J} (batch starting at example {t * k})", e, lr,
                             *good)
         good, (params, opt) = (params, opt), (new_params, new_opt)
         total, weight = total + J * share, weight + share
+    return end_epoch(state, run, params, opt, total / weight, lr, good)
+
+
+def _stepper(run: Run, lr: float) -> Callable[..., tuple[Params, OptState, Array]]:
+    """``step`` at the learning rate ``lr``: as it is, or through torch.compile."""
+    if run.compiler == "torch":
+        b = run.net.backend
+        compiled_step, rate = torch_step(run), b.xp.asarray(lr, dtype=run.net.dtype,
+                                                              device=b.device)
+        return lambda X, Y, w, params, opt, masks: compiled_step(X, Y, w, params, opt, rate,
+                                                                 masks)
+    return lambda X, Y, w, params, opt, masks: step(X, Y, w, params, opt, lr, masks, run)
+
+
+def end_epoch(state: TrainingState, run: Run, params: Params, opt: OptState, cost: float,
+              lr: float, good: tuple[Params, OptState]) -> tuple[TrainingState, EpochRecord]:
+    """The state after epoch ``state.epoch``, which trained ``params`` and ``opt`` at an epoch
+    cost ``cost``, and its record: the run's last update checked, the validation cost and
+    early stopping. ``good``: the params and state before the epoch's last update."""
+    e, b = state.epoch, run.net.backend
     # A NaN or inf parameter shows in the next batch's cost; only the run's last update has no
     # next batch, so it is checked here (a validation cost below would show it as well).
     if e + 1 >= run.end_epoch and not all(all_finite(a, b.xp) for a in params.values()):
@@ -209,8 +239,8 @@ def run_epoch(state: TrainingState, run: Run) -> tuple[TrainingState, EpochRecor
     else:
         v = run.validation
         ALv, _ = forward_pass(v.X, params, run.net)
-        val_cost = cost_of(ALv, v.Y, run.loss, None, b.xp) + penalty(
-            params, run.net, run.regularization.lambd, v.X.shape[1])
+        val_cost = float(cost_of(ALv, v.Y, run.loss, None, b.xp) + penalty(
+            params, run.net, run.regularization.lambd, v.X.shape[1]))
         if not math.isfinite(val_cost):
             raise _diverged(f"the validation cost became {val_cost}", e, lr, params, opt)
         val_metric = metric(ALv, v.Y, run.loss, b.xp)
@@ -218,8 +248,56 @@ def run_epoch(state: TrainingState, run: Run) -> tuple[TrainingState, EpochRecor
             stopping = EarlyStopping(val_cost, e, params, 0)
         else:
             stopping = stopping._replace(waited=stopping.waited + 1)
-    record = EpochRecord(total / weight, lr, val_cost, val_metric)
+    record = EpochRecord(cost, lr, val_cost, val_metric)
     return TrainingState(params, opt, e + 1, stopping), record
+
+
+def run_epochs(state: TrainingState, run: Run,
+               count: int) -> tuple[TrainingState, list[EpochRecord]]:
+    """``count`` epochs from ``state``: on JAX in one compiled call (``mlp_fn.training.compiled``),
+    elsewhere one eager epoch (``count`` 1). The same records, and the same TrainingDiverged,
+    as ``run_epoch`` gives epoch by epoch: where a compiled epoch's cost is not finite, the
+    epochs from ``state`` are run again eagerly (they are deterministic) to name the batch and
+    keep the last finite params."""
+    if run.compiler != "jax":
+        state, record = run_epoch(state, run)
+        return state, [record]
+    epochs = range(state.epoch, state.epoch + count)
+    rates = [learning_rate_at(run, e) for e in epochs]
+    chunk = run_chunk(run, state.params, state.opt_state, epochs, np.array(rates))
+    costs = epoch_costs(chunk)
+    if not np.all(np.isfinite(costs)):
+        replay(state, run, int(np.argmin(np.isfinite(costs))))  # the first that diverged
+    b = run.net.backend
+    if epochs[-1] + 1 >= run.end_epoch and not all(all_finite(a, b.xp)
+                                                   for a in chunk.params.values()):
+        replay(state, run, count - 1)
+    records = [EpochRecord(cost, lr, None, None)
+               for cost, lr in zip(costs[:-1].tolist(), rates[:-1])]
+    before = state._replace(epoch=epochs[-1])
+    state, last = end_epoch(before, run, chunk.params, chunk.opt_state, float(costs[-1]),
+                            rates[-1],
+                            (state.params, state.opt_state))
+    return state, [*records, last]
+
+
+def replay(state: TrainingState, run: Run, finite: int) -> NoReturn:
+    """Raise the TrainingDiverged of a compiled run whose epoch ``state.epoch + finite`` was
+    the first to diverge: the ``finite`` epochs before it run compiled again, then that epoch
+    eagerly (the same batches and masks: it is deterministic), which names the batch and keeps
+    the last finite params. If the eager epoch stays finite (compiled arithmetic differs in the
+    last bits), the error says where the compiled run diverged."""
+    records: list[EpochRecord] = []
+    if finite:
+        state, records = run_epochs(state, run, finite)
+    try:
+        state, _record = run_epoch(state, run._replace(compiler=None))
+    except TrainingDiverged as err:  # with the records of the epochs before it
+        raise TrainingDiverged(str(err), err.params, {
+            **recorded(err.history, records, state, run), "opt_state": err.opt_state}) from None
+    raise _diverged("the cost of the compiled run became NaN or inf (an eager replay of that "
+                    "epoch stayed finite)", state.epoch - 1,
+                    learning_rate_at(run, state.epoch - 1), state.params, state.opt_state)
 
 
 def _diverged(what: str, epoch: int, lr: float, params: Params,
@@ -251,15 +329,17 @@ def new_history(opt_state: OptState) -> History:
             "best_epoch": -1, "stopped_early": False, "opt_state": opt_state}
 
 
-def recorded(history: History, record: EpochRecord, state: TrainingState,
+def recorded(history: History, records: Sequence[EpochRecord], state: TrainingState,
              run: Run) -> History:
-    """``history`` with one more epoch: its lists grow in place (they belong to the loop that
-    collects them; no state holds them), its other fields are the new state's."""
-    history["cost"].append(record.cost)
-    history["learning_rate"].append(record.learning_rate)
-    if record.val_cost is not None and record.val_metric is not None:
-        history["val_cost"].append(record.val_cost)
-        history["val_metric"].append(record.val_metric)
+    """``history`` with the epochs of ``records`` added: its lists grow in place (they belong
+    to the loop that collects them; no state holds them), its other fields are the new
+    state's."""
+    for record in records:
+        history["cost"].append(record.cost)
+        history["learning_rate"].append(record.learning_rate)
+        if record.val_cost is not None and record.val_metric is not None:
+            history["val_cost"].append(record.val_cost)
+            history["val_metric"].append(record.val_metric)
     return {**history, "best_epoch": state.early_stopping.best_epoch,
             "stopped_early": _stopped(state, run), "opt_state": state.opt_state}
 
@@ -275,17 +355,29 @@ def run_loop(run: Run, state: TrainingState, history: History, callback: Callbac
              after_epoch: AfterEpoch | None = None) -> tuple[TrainingState, History]:
     """Epochs from ``state`` until the run is finished; ``after_epoch`` (a checkpoint's writer)
     sees each new state, ``callback`` each one, or every ``callback.every`` epochs and the last
-    when it declares that attribute (``progress_callback`` does)."""
+    when it declares that attribute (``progress_callback`` does). Compiled, as many epochs go
+    into one call as neither of them, nor validation, needs to see in between."""
     every = getattr(callback, "every", 1)
     every = every if isinstance(every, int) and not isinstance(every, bool) and every > 0 else 1
     with np.errstate(all="ignore"):  # overflow is caught as a non-finite cost, not warned
         while not finished(state, run):
+            count = min(run.end_epoch - state.epoch, epochs_in_memory(run))
+            if after_epoch is not None or run.validation is not None:
+                count = 1
+            elif callback is not None:
+                count = min(count, every - state.epoch % every)
             try:
-                state, record = run_epoch(state, run)
+                state, records = run_epochs(state, run, count)
             except TrainingDiverged as err:  # attach the history so far
+                part = err.history  # the epochs a compiled call ran before it diverged
+                so_far: History = {
+                    **history, "cost": history["cost"] + part["cost"],
+                    "learning_rate": history["learning_rate"] + part["learning_rate"],
+                    "val_cost": history["val_cost"] + part["val_cost"],
+                    "val_metric": history["val_metric"] + part["val_metric"]}
                 raise TrainingDiverged(str(err), err.params,
-                                       result_history(history, err.opt_state)) from None
-            history = recorded(history, record, state, run)
+                                       result_history(so_far, err.opt_state)) from None
+            history = recorded(history, records, state, run)
             if after_epoch is not None:
                 after_epoch(state, history)
             if callback is not None and (state.epoch % every == 0 or finished(state, run)):
@@ -350,6 +442,7 @@ def train(
     callback: Callback | None = None,
     checkpoint: str | os.PathLike[str] | None = None,
     checkpoint_every: float = 10.0,
+    compile: bool | None = None,
 ) -> tuple[Params, History]:
     """Train from ``params`` by mini-batch gradient descent: a loop of ``train_step`` over the
     batches of every epoch (see the module docstring).
@@ -398,6 +491,16 @@ def train(
             finished run (see ``mlp_fn.training.checkpoint``). A call with other data, network
             or hyper-parameters refuses the file, naming the argument that differs.
 
+        Compiling:
+        compile: None (the default) compiles where it pays: with JAX arrays, the epochs run as
+            jitted calls (each a ``lax.scan`` of the same step over the batches, several epochs
+            per call where no callback, checkpoint or validation needs to see each one);
+            elsewhere the loop runs eagerly. True asks for it, also of PyTorch
+            (``torch.compile`` of the step; its first call takes seconds to minutes), and is a
+            ValueError on NumPy, which has no compiler. False runs eagerly everywhere. The
+            batches and dropout masks are drawn on the host as always, so a compiled run
+            follows the same examples as an eager one.
+
     Returns:
         (params, history): the trained read-only params and the ``History`` of the run.
 
@@ -415,6 +518,7 @@ def train(
     if callback is not None and not callable(callback):
         raise TypeError(f"callback: expected a function (epoch, params, history), got "
                         f"{check.describe(callback)}")
+    run = run._replace(compiler=compiler_for(run.net.backend, compile))
     if checkpoint is not None:
         from mlp_fn.training.checkpoint import checkpointed  # hashlib loads only when needed
 

@@ -116,3 +116,4 @@ class Run(NamedTuple):
     regularization: Regularization
     validation: Validation | None
     end_epoch: int
+    compiler: str | None = None  # 'jax' or 'torch' where the steps run compiled, else None

@@ -1,0 +1,249 @@
+"""Many networks of one architecture trained at once: ``train_many``.
+
+A sweep (000 trains 1-n-1 networks over seeds and learning rates) is a loop of ``train``. On
+JAX the loop becomes one compiled call: the same chunk of epochs as ``train`` compiles
+(``mlp_fn.training.compiled``), vmapped over the networks, each with its own params, optimizer
+state and learning rates, all on the same batches and dropout masks (as the same seed gives
+``train``). Elsewhere, and where a callback, validation or a checkpoint must see each network's
+epochs, it is that loop of ``train``. Each network's result equals its own ``train``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Literal, overload
+
+import numpy as np
+
+from mlp_fn._internal import checks as check
+from mlp_fn._internal.types import ActivationSpec, Array, Params
+from mlp_fn.schedules import Schedule
+from mlp_fn._internal.arrays import to_host
+from mlp_fn.training.compiled import compiler_for, epoch_costs, epochs_in_memory, run_chunk
+from mlp_fn.training.loop import (TrainingDiverged, learning_rate_at, new_history, plan,
+                                  recorded, replay, result, result_history, run_epochs, train)
+from mlp_fn.training.state import EarlyStopping, EpochRecord, History, Run, TrainingState
+
+__all__ = ["train_many"]
+
+Outcome = tuple[Params, History]
+
+#: train's keywords that train_many passes on as they are (the same for every network).
+_SHARED = ("batch_size", "shuffle", "seed", "optimizer", "optimizer_options", "lambd",
+           "keep_prob", "clip_norm", "sample_weight", "validation_data", "patience", "callback",
+           "checkpoint_every")
+
+
+@overload
+def train_many(X: Array, Y: Array, population: Sequence[Mapping[str, Array]],
+               activations: Sequence[ActivationSpec], loss: str, *,
+               learning_rate: float | Schedule | Sequence[float | Schedule], epochs: int,
+               diverged: Literal["raise"] = "raise", compile: bool | None = None,
+               **options: Any) -> list[Outcome]: ...
+
+
+@overload
+def train_many(X: Array, Y: Array, population: Sequence[Mapping[str, Array]],
+               activations: Sequence[ActivationSpec], loss: str, *,
+               learning_rate: float | Schedule | Sequence[float | Schedule], epochs: int,
+               diverged: Literal["return"], compile: bool | None = None,
+               **options: Any) -> list[Outcome | TrainingDiverged]: ...
+
+
+def train_many(X: Array, Y: Array, population: Sequence[Mapping[str, Array]],
+               activations: Sequence[ActivationSpec], loss: str, *,
+               learning_rate: float | Schedule | Sequence[float | Schedule], epochs: int,
+               diverged: str = "raise", compile: bool | None = None,
+               **options: Any) -> list[Any]:
+    """Train every network of ``population`` (params of one architecture: different seeds or
+    initial weights) on (X, Y), each exactly as ``train`` would:
+
+        for i = 1..N:  params_i, history_i = train(X, Y, population[i], ..., learning_rate_i)
+
+    On JAX one compiled call trains them all (the step vmapped over the networks); elsewhere it
+    is that loop, with the same results.
+
+    Args:
+        X, Y, activations, loss: as for ``train``, shared by every network.
+        population: N params dicts of one architecture (keys, shapes, dtype, library).
+        learning_rate: a number or schedule for every network, or a sequence of N of them,
+            one per network.
+        epochs: as for ``train``.
+        diverged: 'raise' (a network that diverges raises its TrainingDiverged, with
+            ``.network`` its index) or 'return' (its TrainingDiverged, holding the last finite
+            params and the history so far, takes its place in the list).
+        compile: as for ``train``.
+        **options: any other keyword of ``train`` (``batch_size``, ``seed``, ``optimizer``,
+            ``lambd``, ``keep_prob``, ...), the same for every network. With ``callback``,
+            ``validation_data`` or ``patience`` the networks are trained one after another.
+
+    Returns:
+        [(params_1, history_1), ..., (params_N, history_N)], in the order of ``population``.
+
+    Example: 000's sweep of one width over three seeds and two learning rates, six networks:
+
+        X, Y = mf.data.x_squared(100)
+        population = [mf.init_params([1, 8, 1], seed=s) for s in (0, 1, 2)] * 2
+        rates = [0.01] * 3 + [0.1] * 3
+        results = mf.train_many(X, Y, population, ["tanh", "identity"], "mse",
+                                learning_rate=rates, epochs=2000)
+    """
+    if diverged not in ("raise", "return"):
+        raise ValueError(f"diverged: expected 'raise' or 'return', got "
+                         f"{check.short_repr(diverged)}")
+    unknown = sorted(set(options) - set(_SHARED))
+    if unknown:
+        raise TypeError(f"train_many: unexpected keyword {unknown[0]!r}; it takes train's "
+                        f"keywords {list(_SHARED)} (opt_state and checkpoint belong to one "
+                        f"network: use train)"[:300])
+    if isinstance(population, Mapping) or not isinstance(population, Sequence) or \
+            not population:
+        raise TypeError(f"population: expected a non-empty sequence of params dicts, got "
+                        f"{check.describe(population)}")
+    rates = _rates(learning_rate, len(population))
+    runs = [plan(X, Y, p, activations, loss, learning_rate=lr, epochs=epochs,
+                 batch_size=options.get("batch_size"), shuffle=options.get("shuffle", True),
+                 seed=options.get("seed", 0), optimizer=options.get("optimizer", "gd"),
+                 optimizer_options=options.get("optimizer_options"), opt_state=None,
+                 lambd=options.get("lambd", 0.0), keep_prob=options.get("keep_prob", 1.0),
+                 clip_norm=options.get("clip_norm"),
+                 validation_data=options.get("validation_data"),
+                 patience=options.get("patience"), sample_weight=options.get("sample_weight"))
+            for p, lr in zip(population, rates)]
+    first = runs[0][0].net
+    for i, (run, _state) in enumerate(runs[1:], start=1):
+        if _shape(run) != _shape(runs[0][0]):
+            raise ValueError(f"population[{i}]: expected the architecture of population[0] "
+                             f"({_describe(runs[0][0])}), got {_describe(run)}; train_many "
+                             f"trains networks of one architecture")
+    together = compiler_for(first.backend, compile) == "jax" and not any(
+        options.get(k) is not None for k in ("callback", "validation_data", "patience"))
+    if not together:
+        return [_one(X, Y, p, activations, loss, lr, epochs, diverged, i, compile, options)
+                for i, (p, lr) in enumerate(zip(population, rates))]
+    return _together([(run._replace(compiler="jax"), state) for run, state in runs], diverged)
+
+
+def _rates(learning_rate: Any, n: int) -> list[Any]:
+    """One learning rate (number or schedule) per network."""
+    if callable(learning_rate) or isinstance(learning_rate, (int, float, np.number)):
+        return [learning_rate] * n
+    if not isinstance(learning_rate, Sequence) or isinstance(learning_rate, str):
+        raise TypeError(f"learning_rate: expected a number, a schedule or a sequence of them, "
+                        f"one per network, got {check.describe(learning_rate)}")
+    if len(learning_rate) != n:
+        raise ValueError(f"learning_rate: expected one per network ({n}), got "
+                         f"{len(learning_rate)}")
+    return list(learning_rate)
+
+
+def _shape(run: Run) -> tuple[Any, ...]:
+    net = run.net
+    return (net.activations, tuple((l.n_in, l.n_out, l.norm, l.residual, l.dropout)
+                                   for l in net.layers), str(net.dtype), net.backend.name,
+            str(net.backend.device))
+
+
+def _describe(run: Run) -> str:
+    net = run.net
+    return (f"widths {[net.n_x] + [l.n_out for l in net.layers]}, "
+            f"{[l.norm for l in net.layers]} normalisation, {net.dtype}")
+
+
+def _one(X: Array, Y: Array, params: Mapping[str, Array], activations: Any, loss: str, lr: Any,
+         epochs: int, diverged: str, i: int, compile: bool | None,
+         options: Mapping[str, Any]) -> Any:
+    try:
+        return train(X, Y, params, activations, loss, learning_rate=lr, epochs=epochs,
+                     compile=compile, **options)
+    except TrainingDiverged as err:
+        err.network = i
+        if diverged == "raise":
+            raise
+        return err
+
+
+def _together(runs: list[tuple[Run, TrainingState]], diverged: str) -> list[Any]:
+    """The JAX path: the networks' params and states stacked on a leading axis, chunks of
+    epochs run by one vmapped, compiled call, each network's history kept apart."""
+    run0, start0 = runs[0]
+    xp = run0.net.backend.xp
+    n = len(runs)
+    stack: Callable[[list[Array]], Array] = lambda arrays: xp.stack(arrays)  # noqa: E731
+    params = {k: stack([s.params[k] for _, s in runs]) for k in start0.params}
+    opt = {"step": [s.opt_state["step"] for _, s in runs],
+           "slots": {name: {k: stack([s.opt_state["slots"][name][k] for _, s in runs])
+                            for k in slot} for name, slot in start0.opt_state["slots"].items()}}
+    histories = [new_history(s.opt_state) for _, s in runs]
+    failed: dict[int, TrainingDiverged] = {}
+    epoch = start0.epoch
+    while epoch < run0.end_epoch:
+        count = min(run0.end_epoch - epoch, epochs_in_memory(run0))
+        epochs = range(epoch, epoch + count)
+        rates = np.array([[learning_rate_at(run, e) for e in epochs] for run, _ in runs])
+        chunk = run_chunk(run0, params, opt, epochs, rates)  # type: ignore[arg-type]
+        all_costs = epoch_costs(chunk)  # (networks, epochs)
+        last = epochs[-1] + 1 >= run0.end_epoch
+        finite_params = np.ones(n, dtype=bool) if not last else np.all(
+            [np.isfinite(to_host(xp.reshape(a, (n, -1)))).all(axis=1)
+             for a in chunk.params.values()], axis=0)
+        for i, (run, _) in enumerate(runs):
+            if i in failed:
+                continue
+            costs = all_costs[i]
+            bad = None if np.all(np.isfinite(costs)) else int(np.argmin(np.isfinite(costs)))
+            if bad is None and not finite_params[i]:
+                bad = count - 1
+            if bad is None:
+                mine = {k: a[i] for k, a in chunk.params.items()} if last else {}
+            if bad is not None:
+                start = TrainingState({k: a[i] for k, a in params.items()},
+                                      _slice(opt, i), epoch,
+                                      EarlyStopping(np.inf, -1, {}, 0))
+                failed[i] = _failure(start, run, bad, histories[i], i)
+                continue
+            records = [EpochRecord(c, lr, None, None)
+                       for c, lr in zip(costs.tolist(), rates[i].tolist())]
+            # (between chunks the history's state is a placeholder: the last chunk sets it)
+            opt_i = _slice(chunk.opt_state, i) if last else start0.opt_state
+            state = TrainingState(mine, opt_i, epochs[-1] + 1,
+                                  EarlyStopping(np.inf, epochs[-1], mine, 0))
+            histories[i] = recorded(histories[i], records, state, run)
+        params, opt = chunk.params, chunk.opt_state  # type: ignore[assignment]
+        epoch += count
+    out: list[Any] = []
+    for i, (run, _) in enumerate(runs):
+        if i in failed:
+            if diverged == "raise":
+                raise failed[i]
+            out.append(failed[i])
+            continue
+        mine = {k: a[i] for k, a in params.items()}
+        state = TrainingState(mine, _slice(opt, i), run.end_epoch,
+                              EarlyStopping(np.inf, run.end_epoch - 1, mine, 0))
+        out.append(result(run, state, histories[i]))
+    return out
+
+
+def _slice(opt: Mapping[str, Any], i: int) -> Any:
+    """Network i's optimizer state from the stacked one."""
+    return {"step": int(opt["step"][i]),
+            "slots": {name: {k: a[i] for k, a in slot.items()}
+                      for name, slot in opt["slots"].items()}}
+
+
+def _failure(start: TrainingState, run: Run, finite: int, history: History,
+             i: int) -> TrainingDiverged:
+    """Network i's TrainingDiverged, from a replay of its own run (see ``loop.replay``), with
+    the history up to the epoch before and ``.network`` = i."""
+    try:
+        with np.errstate(all="ignore"):
+            state, records = (run_epochs(start, run, finite) if finite else (start, []))
+            history = recorded(history, records, state, run) if records else history
+            replay(state, run, 0)
+    except TrainingDiverged as err:
+        failure = TrainingDiverged(f"network {i}: {err}", err.params,
+                                   result_history(history, err.opt_state))
+        failure.network = i
+        return failure
+    raise AssertionError("replay returns only by raising")  # pragma: no cover
