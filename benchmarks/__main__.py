@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 import mlp_fn as mf
-from benchmarks import sklearn_runner, torch_runner
+from benchmarks import jax_runner, sklearn_runner, torch_runner
 from benchmarks import functional, previous
 from benchmarks.baseline import train_inplace
 from benchmarks.workloads import WORKLOADS, Workload
@@ -87,6 +87,131 @@ def run_torch(w: Workload) -> Callable[[], dict[str, Any]]:
     return go
 
 
+def _on_jax(w: Workload) -> dict[str, Any]:
+    import jax.numpy as jnp
+
+    return {"X": jnp.asarray(w["X"]), "Y": jnp.asarray(w["Y"]),
+            "params": {k: jnp.asarray(v) for k, v in w["params"].items()}}
+
+
+def run_mlp_fn_jax(w: Workload) -> Callable[[], dict[str, Any]]:
+    """mlp_fn.train on JAX arrays: compiled (the default for JAX); the arrays moved once."""
+    state: dict[str, Any] = {}
+
+    def go() -> dict[str, Any]:
+        if not state:
+            state.update(_on_jax(w))
+        params, _ = mf.train(state["X"], state["Y"], state["params"], w["activations"],
+                             w["loss"], learning_rate=w["learning_rate"], epochs=w["epochs"],
+                             batch_size=w["batch_size"], shuffle=False)
+        return {k: np.asarray(v) for k, v in params.items()}
+    go.compiles = True  # type: ignore[attr-defined]
+    return go
+
+
+def run_jax(w: Workload) -> Callable[[], dict[str, Any]]:
+    state: dict[str, Any] = {}
+
+    def go() -> dict[str, Any]:
+        return jax_runner.train(state["prepared"])
+
+    def prepare() -> None:
+        if not state:
+            state["prepared"] = jax_runner.prepare(w["X"], w["Y"], w["params"],
+                                                   w["activations"], w["loss"],
+                                                   w["learning_rate"], w["epochs"],
+                                                   w["batch_size"])
+    go.prepare = prepare  # type: ignore[attr-defined]
+    go.compiles = True  # type: ignore[attr-defined]
+    return go
+
+
+def run_mlp_fn_torch(w: Workload) -> Callable[[], dict[str, Any]]:
+    """mlp_fn.train on PyTorch tensors on the CPU, eager (one thread)."""
+    state: dict[str, Any] = {}
+
+    def go() -> dict[str, Any]:
+        params, _ = mf.train(state["X"], state["Y"], state["params"], w["activations"],
+                             w["loss"], learning_rate=w["learning_rate"], epochs=w["epochs"],
+                             batch_size=w["batch_size"], shuffle=False)
+        return {k: v.numpy() for k, v in params.items()}
+
+    def prepare() -> None:
+        if not state:
+            import torch
+
+            torch.set_num_threads(1)
+            state.update({"X": torch.asarray(np.array(w["X"])),
+                          "Y": torch.asarray(np.array(w["Y"])),
+                          "params": {k: torch.asarray(np.array(v))
+                                     for k, v in w["params"].items()}})
+    go.prepare = prepare  # type: ignore[attr-defined]
+    return go
+
+
+def sweep(repeats: int, quick: bool) -> dict[str, Any]:
+    """000's sweep: 1-8-1 tanh networks on x^2 at 100 points, full-batch gradient descent for
+    2,000 epochs, 50 seeds x 4 learning rates (200 networks), float64: a loop of mlp_fn.train on
+    NumPy, mlp_fn.train_many on JAX (one compiled, vmapped call) and the hand-written JAX
+    trainer vmapped the same way. Interleaved; the compiled ones' first call apart."""
+    import jax.numpy as jnp
+
+    X, Y = mf.data.x_squared(100)
+    seeds = 5 if quick else 50
+    epochs = 200 if quick else 2000
+    population = [dict(mf.init_params([1, 8, 1], seed=s)) for s in range(seeds)] * 4
+    rates = [lr for lr in (0.003, 0.01, 0.03, 0.1) for _ in range(seeds)]
+    acts = ["tanh", "identity"]
+    Xj, Yj = jnp.asarray(X), jnp.asarray(Y)
+    popj = [{k: jnp.asarray(v) for k, v in p.items()} for p in population]
+    hand = jax_runner.prepare_sweep(X, Y, population, acts, "mse", rates, epochs)
+
+    def numpy_loop() -> list[dict[str, Any]]:
+        return [dict(p) for p, _ in mf.train_many(X, Y, population, acts, "mse",
+                                                  learning_rate=rates, epochs=epochs)]
+
+    def mlp_fn_jax() -> list[dict[str, Any]]:
+        return [{k: np.asarray(v) for k, v in p.items()} for p, _ in mf.train_many(
+            Xj, Yj, popj, acts, "mse", learning_rate=rates, epochs=epochs)]
+
+    def hand_jax() -> list[dict[str, Any]]:
+        stacked = jax_runner.train(hand)
+        return [{k: v[i] for k, v in stacked.items()} for i in range(len(population))]
+
+    fns = {"numpy_loop": numpy_loop, "mlp_fn_jax": mlp_fn_jax, "jax": hand_jax}
+    first = {}
+    for name in ("mlp_fn_jax", "jax"):
+        t0 = time.perf_counter()
+        fns[name]()
+        first[name] = time.perf_counter() - t0
+    times: dict[str, list[float]] = {k: [] for k in fns}
+    results: dict[str, list[dict[str, Any]]] = {}
+    for _ in range(repeats):
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            results[name] = fn()
+            times[name].append(time.perf_counter() - t0)
+    worst = max(float(np.max(np.abs(np.asarray(got[k]) - want[k])))
+                for name in ("mlp_fn_jax", "jax")
+                for got, want in zip(results[name], results["numpy_loop"]) for k in want)
+    median = {k: statistics.median(v) for k, v in times.items()}
+    row = {"networks": len(population), "epochs": epochs, "median_s": median,
+           "first_call_s": first,
+           "compile_s": {k: first[k] - median[k] for k in first},
+           "numpy_loop_over": {k: statistics.median(a / b for a, b in
+                                                    zip(times["numpy_loop"], v))
+                               for k, v in times.items() if k != "numpy_loop"},
+           "mlp_fn_jax_over_jax": statistics.median(a / b for a, b in
+                                                    zip(times["mlp_fn_jax"], times["jax"])),
+           "max_difference": worst}
+    print(f"sweep   float64  {len(population)} networks x {epochs} epochs: numpy loop "
+          f"{median['numpy_loop']:.2f}s  mlp_fn jax {median['mlp_fn_jax']:.3f}s (first call "
+          f"{first['mlp_fn_jax']:.2f}s)  jax {median['jax']:.3f}s (first {first['jax']:.2f}s)"
+          f"  |  loop / mlp_fn jax {row['numpy_loop_over']['mlp_fn_jax']:.1f}x, mlp_fn jax / "
+          f"jax {row['mlp_fn_jax_over_jax']:.2f}  | largest difference {worst:.1e}", flush=True)
+    return row
+
+
 def final_loss(w: Workload, params: dict[str, Any]) -> float:
     AL, _ = mf.forward(w["X"], {k: np.asarray(v, dtype=w["X"].dtype) for k, v in params.items()},
                        w["activations"])
@@ -136,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small workloads, 2 repeats")
     parser.add_argument("--json", type=Path, default=Path("out/benchmarks.json"))
     parser.add_argument("--only", nargs="*", default=list(WORKLOADS))
+    parser.add_argument("--only-sweep", nargs="*", default=["sweep"],
+                        help="'sweep' to run 000's 200-network sweep (JAX needed), nothing not to")
     args = parser.parse_args(argv)
     repeats = 2 if args.quick else args.repeats
     scale = 0.1 if args.quick else 1.0
@@ -149,6 +276,13 @@ def main(argv: list[str] | None = None) -> int:
         impls["sklearn"] = run_sklearn
     if torch_runner.available():
         impls["torch"] = run_torch
+        impls["mlp_fn_torch"] = run_mlp_fn_torch
+    if jax_runner.available():
+        import jax
+
+        jax.config.update("jax_enable_x64", True)  # the float64 workloads in float64
+        impls["mlp_fn_jax"] = run_mlp_fn_jax
+        impls["jax"] = run_jax
 
     results: list[dict[str, Any]] = []
     for name in args.only:
@@ -157,6 +291,10 @@ def main(argv: list[str] | None = None) -> int:
             fns = {k: make(w) for k, make in impls.items()}
             times: dict[str, list[float]] = {k: [] for k in fns}
             losses: dict[str, float] = {}
+            first: dict[str, float] = {}  # a compiled one's first call, compiling included
+            for k, fn in fns.items():
+                if getattr(fn, "compiles", False):
+                    first[k] = timed(fn)[0]
             for _ in range(repeats):  # interleaved: one run of each, then again
                 for k, fn in fns.items():
                     seconds, params = timed(fn)
@@ -169,7 +307,9 @@ def main(argv: list[str] | None = None) -> int:
                                                            zip(v, times["baseline"]))
                                       for k, v in times.items() if k != "baseline"},
                 "final_loss": losses,
+                "first_call_s": first,
             }
+            row["compile_s"] = {k: v - row["median_s"][k] for k, v in first.items()}
             tol = 1e-3 if dtype == np.float32 else 1e-6
             comparable = [k for k in losses if not (k == "sklearn" and w["loss"] != "cce")]
             ref = losses["baseline"]
@@ -184,13 +324,22 @@ def main(argv: list[str] | None = None) -> int:
                 f"{k}/baseline {r:.2f}" for k, r in row["ratio_vs_baseline"].items())
                 + f"  | same loss: {row['same_loss']}", flush=True)
 
+    sweep_row = None
+    if jax_runner.available() and "sweep" in args.only_sweep:
+        sweep_row = sweep(max(2, repeats // 2), args.quick)
+    for r in results:
+        if r["first_call_s"]:
+            print(f"{r['workload']:<7} {r['dtype']:<8} first call (compiling): " + "  ".join(
+                f"{k} {v:.2f}s (compile {r['compile_s'][k]:.2f}s)"
+                for k, v in r["first_call_s"].items()))
     by = {(r["workload"], r["dtype"]): r for r in results}
     summary: dict[str, Any] = {"machine": f"{platform.processor() or platform.machine()}, "
                                           f"{platform.system()}, Python "
                                           f"{platform.python_version()}, NumPy {np.__version__}",
                                "date": time.strftime("%Y-%m-%d"), "repeats": repeats,
                                "quick": args.quick, "results": results,
-                               "import": import_cost(5 if args.quick else 15)}
+                               "import": import_cost(5 if args.quick else 15),
+                               "sweep": sweep_row}
     if ("large", "float32") in by and ("large", "float64") in by:
         summary["large_float64_over_float32_mlp_fn"] = (
             by[("large", "float64")]["median_s"]["mlp_fn"]

@@ -294,8 +294,9 @@ def test_a_claims_reason_opens_with_the_verdict_its_numbers_give() -> None:
 # The walkthroughs as lessons: what a reader sees, and the runner of their cells
 # ----------------------------------------------------------------------------------------------
 
-#: What a lesson may import: the library, NumPy, matplotlib and the standard library.
-ALLOWED_IMPORTS = {"mlp_fn", "numpy", "matplotlib"} | set(sys.stdlib_module_names)
+#: What a lesson may import: the library, NumPy, matplotlib and the standard library, and JAX,
+#: with which 000's sweep compiles where it is installed.
+ALLOWED_IMPORTS = {"mlp_fn", "numpy", "matplotlib", "jax"} | set(sys.stdlib_module_names)
 
 
 @pytest.mark.parametrize("name", [n for n, _ in WALKTHROUGHS])

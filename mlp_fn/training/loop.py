@@ -39,8 +39,8 @@ from mlp_fn.propagation import backward_pass, forward_pass, hidden_shapes, penal
 from mlp_fn.schedules import MAX_EPOCH, Schedule
 from mlp_fn.training.compiled import (compiler_for, epoch_costs, epochs_in_memory, run_chunk,
                                       torch_step)
-from mlp_fn.training.state import (Data, EarlyStopping, EpochRecord, History, Optimizer,
-                                   Regularization, Run, TrainingState, Validation)
+from mlp_fn.training.state import (Data, EarlyStopping, EpochRecord, EpochRecords, History,
+                                   Optimizer, Regularization, Run, TrainingState, Validation)
 
 __all__ = ["TrainingDiverged", "Callback", "train_step", "train", "run_epoch", "run_epochs",
            "end_epoch", "replay", "plan", "finished", "random_mini_batches", "mini_batches",
@@ -253,7 +253,7 @@ def end_epoch(state: TrainingState, run: Run, params: Params, opt: OptState, cos
 
 
 def run_epochs(state: TrainingState, run: Run,
-               count: int) -> tuple[TrainingState, list[EpochRecord]]:
+               count: int) -> tuple[TrainingState, EpochRecords]:
     """``count`` epochs from ``state``: on JAX in one compiled call (``mlp_fn.training.compiled``),
     elsewhere one eager epoch (``count`` 1). The same records, and the same TrainingDiverged,
     as ``run_epoch`` gives epoch by epoch: where a compiled epoch's cost is not finite, the
@@ -261,9 +261,11 @@ def run_epochs(state: TrainingState, run: Run,
     keep the last finite params."""
     if run.compiler != "jax":
         state, record = run_epoch(state, run)
-        return state, [record]
+        return state, columns([record])
     epochs = range(state.epoch, state.epoch + count)
-    rates = [learning_rate_at(run, e) for e in epochs]
+    constant = run.optimizer.constant
+    rates = [constant] * count if constant is not None else [learning_rate_at(run, e)
+                                                             for e in epochs]
     chunk = run_chunk(run, state.params, state.opt_state, epochs, np.array(rates))
     costs = epoch_costs(chunk)
     if not np.all(np.isfinite(costs)):
@@ -272,13 +274,19 @@ def run_epochs(state: TrainingState, run: Run,
     if epochs[-1] + 1 >= run.end_epoch and not all(all_finite(a, b.xp)
                                                    for a in chunk.params.values()):
         replay(state, run, count - 1)
-    records = [EpochRecord(cost, lr, None, None)
-               for cost, lr in zip(costs[:-1].tolist(), rates[:-1])]
     before = state._replace(epoch=epochs[-1])
     state, last = end_epoch(before, run, chunk.params, chunk.opt_state, float(costs[-1]),
-                            rates[-1],
-                            (state.params, state.opt_state))
-    return state, [*records, last]
+                            rates[-1], (state.params, state.opt_state))
+    return state, EpochRecords(costs.tolist(), rates, [] if last.val_cost is None else
+                               [last.val_cost], [] if last.val_metric is None else
+                               [last.val_metric])
+
+
+def columns(records: Sequence[EpochRecord]) -> EpochRecords:
+    """Records of epochs one by one, as columns."""
+    return EpochRecords([r.cost for r in records], [r.learning_rate for r in records],
+                        [r.val_cost for r in records if r.val_cost is not None],
+                        [r.val_metric for r in records if r.val_metric is not None])
 
 
 def replay(state: TrainingState, run: Run, finite: int) -> NoReturn:
@@ -287,7 +295,7 @@ def replay(state: TrainingState, run: Run, finite: int) -> NoReturn:
     eagerly (the same batches and masks: it is deterministic), which names the batch and keeps
     the last finite params. If the eager epoch stays finite (compiled arithmetic differs in the
     last bits), the error says where the compiled run diverged."""
-    records: list[EpochRecord] = []
+    records = EpochRecords([], [], [], [])
     if finite:
         state, records = run_epochs(state, run, finite)
     try:
@@ -329,17 +337,15 @@ def new_history(opt_state: OptState) -> History:
             "best_epoch": -1, "stopped_early": False, "opt_state": opt_state}
 
 
-def recorded(history: History, records: Sequence[EpochRecord], state: TrainingState,
+def recorded(history: History, records: EpochRecords, state: TrainingState,
              run: Run) -> History:
     """``history`` with the epochs of ``records`` added: its lists grow in place (they belong
     to the loop that collects them; no state holds them), its other fields are the new
     state's."""
-    for record in records:
-        history["cost"].append(record.cost)
-        history["learning_rate"].append(record.learning_rate)
-        if record.val_cost is not None and record.val_metric is not None:
-            history["val_cost"].append(record.val_cost)
-            history["val_metric"].append(record.val_metric)
+    history["cost"] += records.cost
+    history["learning_rate"] += records.learning_rate
+    history["val_cost"] += records.val_cost
+    history["val_metric"] += records.val_metric
     return {**history, "best_epoch": state.early_stopping.best_epoch,
             "stopped_early": _stopped(state, run), "opt_state": state.opt_state}
 
@@ -514,11 +520,10 @@ def train(
         batch_size=batch_size, shuffle=shuffle, seed=seed, optimizer=optimizer,
         optimizer_options=optimizer_options, opt_state=opt_state, lambd=lambd,
         keep_prob=keep_prob, clip_norm=clip_norm, validation_data=validation_data,
-        patience=patience, sample_weight=sample_weight)
+        patience=patience, sample_weight=sample_weight, compile=compile)
     if callback is not None and not callable(callback):
         raise TypeError(f"callback: expected a function (epoch, params, history), got "
                         f"{check.describe(callback)}")
-    run = run._replace(compiler=compiler_for(run.net.backend, compile))
     if checkpoint is not None:
         from mlp_fn.training.checkpoint import checkpointed  # hashlib loads only when needed
 
@@ -541,7 +546,7 @@ def plan(
     X: Any, Y: Any, params: Any, activations: Any, loss: Any, *, learning_rate: Any,
     epochs: Any, batch_size: Any, shuffle: Any, seed: Any, optimizer: Any,
     optimizer_options: Any, opt_state: Any, lambd: Any, keep_prob: Any, clip_norm: Any,
-    validation_data: Any, patience: Any, sample_weight: Any = None,
+    validation_data: Any, patience: Any, sample_weight: Any = None, compile: Any = False,
 ) -> tuple[Run, TrainingState]:
     """Every argument of ``train`` checked, once: the ``Run`` and its first state."""
     net = describe(params, activations)
@@ -567,7 +572,9 @@ def plan(
                                                                               clip_norm))
     validation = _validation(validation_data, patience, net, name)
     w = None if sample_weight is None else check.sample_weight(sample_weight, m, net.dtype, b)
-    if not is_numpy(b):  # the loop's own copies: nothing it returns is one of the caller's
+    compiler = compiler_for(b, compile)
+    if not is_numpy(b) and b.name != "jax":  # the loop's own copies: nothing it returns is
+        # one of the caller's (JAX's arrays cannot be written: nothing to copy)
         params = {k: b.xp.asarray(a, copy=True) for k, a in params.items()}
     learned = trainable(params, net)
     init, _ = get_optimizer(opt_name)
@@ -587,13 +594,15 @@ def plan(
                          f"but batches of {k} over m = {m} examples leave a batch of 1; choose "
                          f"another batch_size, or layer normalisation (norm='layer')")
     batches = None
-    if not shuffle:  # every epoch has the same batches: cut them once
+    if not shuffle and compiler != "jax":  # every epoch has the same batches: cut them once
+        # (a compiled call cuts its own)
         batches = tuple((c[0], c[1], c[2] if w is not None else None) for c in
                         mini_batches((X, Yf) if w is None else (X, Yf, w), k, None, False, b))
     first = state["step"] // -(-m // k)  # continues the epoch count of a resumed run
     start = hand_back_dict(params, b)
     run = Run(net, name, Data(X, Yf, w, k, shuffle, seed, batches),
-              Optimizer(opt_name, hyper, lr_at), reg, validation, first + epochs)
+              Optimizer(opt_name, hyper, lr_at, None if callable(learning_rate) else lr_at(0)),
+              reg, validation, first + epochs, compiler)
     return run, TrainingState(start, state, first, EarlyStopping(math.inf, -1, start, 0))
 
 

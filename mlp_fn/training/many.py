@@ -19,10 +19,10 @@ from mlp_fn._internal import checks as check
 from mlp_fn._internal.types import ActivationSpec, Array, Params
 from mlp_fn.schedules import Schedule
 from mlp_fn._internal.arrays import to_host
-from mlp_fn.training.compiled import compiler_for, epoch_costs, epochs_in_memory, run_chunk
+from mlp_fn.training.compiled import epoch_costs, epochs_in_memory, run_chunk
 from mlp_fn.training.loop import (TrainingDiverged, learning_rate_at, new_history, plan,
                                   recorded, replay, result, result_history, run_epochs, train)
-from mlp_fn.training.state import EarlyStopping, EpochRecord, History, Run, TrainingState
+from mlp_fn.training.state import EarlyStopping, EpochRecords, History, Run, TrainingState
 
 __all__ = ["train_many"]
 
@@ -108,20 +108,20 @@ def train_many(X: Array, Y: Array, population: Sequence[Mapping[str, Array]],
                  lambd=options.get("lambd", 0.0), keep_prob=options.get("keep_prob", 1.0),
                  clip_norm=options.get("clip_norm"),
                  validation_data=options.get("validation_data"),
-                 patience=options.get("patience"), sample_weight=options.get("sample_weight"))
+                 patience=options.get("patience"), sample_weight=options.get("sample_weight"),
+                 compile=compile)
             for p, lr in zip(population, rates)]
-    first = runs[0][0].net
     for i, (run, _state) in enumerate(runs[1:], start=1):
         if _shape(run) != _shape(runs[0][0]):
             raise ValueError(f"population[{i}]: expected the architecture of population[0] "
                              f"({_describe(runs[0][0])}), got {_describe(run)}; train_many "
                              f"trains networks of one architecture")
-    together = compiler_for(first.backend, compile) == "jax" and not any(
+    together = runs[0][0].compiler == "jax" and not any(
         options.get(k) is not None for k in ("callback", "validation_data", "patience"))
     if not together:
         return [_one(X, Y, p, activations, loss, lr, epochs, diverged, i, compile, options)
                 for i, (p, lr) in enumerate(zip(population, rates))]
-    return _together([(run._replace(compiler="jax"), state) for run, state in runs], diverged)
+    return _together(runs, diverged)
 
 
 def _rates(learning_rate: Any, n: int) -> list[Any]:
@@ -180,7 +180,8 @@ def _together(runs: list[tuple[Run, TrainingState]], diverged: str) -> list[Any]
     while epoch < run0.end_epoch:
         count = min(run0.end_epoch - epoch, epochs_in_memory(run0))
         epochs = range(epoch, epoch + count)
-        rates = np.array([[learning_rate_at(run, e) for e in epochs] for run, _ in runs])
+        rates = np.array([[run.optimizer.constant] * count if run.optimizer.constant is not None
+                          else [learning_rate_at(run, e) for e in epochs] for run, _ in runs])
         chunk = run_chunk(run0, params, opt, epochs, rates)  # type: ignore[arg-type]
         all_costs = epoch_costs(chunk)  # (networks, epochs)
         last = epochs[-1] + 1 >= run0.end_epoch
@@ -202,8 +203,7 @@ def _together(runs: list[tuple[Run, TrainingState]], diverged: str) -> list[Any]
                                       EarlyStopping(np.inf, -1, {}, 0))
                 failed[i] = _failure(start, run, bad, histories[i], i)
                 continue
-            records = [EpochRecord(c, lr, None, None)
-                       for c, lr in zip(costs.tolist(), rates[i].tolist())]
+            records = EpochRecords(costs.tolist(), rates[i].tolist(), [], [])
             # (between chunks the history's state is a placeholder: the last chunk sets it)
             opt_i = _slice(chunk.opt_state, i) if last else start0.opt_state
             state = TrainingState(mine, opt_i, epochs[-1] + 1,
@@ -238,8 +238,10 @@ def _failure(start: TrainingState, run: Run, finite: int, history: History,
     the history up to the epoch before and ``.network`` = i."""
     try:
         with np.errstate(all="ignore"):
-            state, records = (run_epochs(start, run, finite) if finite else (start, []))
-            history = recorded(history, records, state, run) if records else history
+            state = start
+            if finite:
+                state, records = run_epochs(start, run, finite)
+                history = recorded(history, records, state, run)
             replay(state, run, 0)
     except TrainingDiverged as err:
         failure = TrainingDiverged(f"network {i}: {err}", err.params,

@@ -17,7 +17,8 @@ from mlp_fn.network import Network
 from mlp_fn.optimizers import OptState
 from mlp_fn.schedules import Schedule
 
-__all__ = ["History", "EarlyStopping", "TrainingState", "EpochRecord", "Data", "Optimizer",
+__all__ = ["History", "EarlyStopping", "TrainingState", "EpochRecord", "EpochRecords", "Data",
+           "Optimizer",
            "Regularization", "Validation", "Run"]
 
 
@@ -69,6 +70,16 @@ class EpochRecord(NamedTuple):
     val_metric: float | None
 
 
+class EpochRecords(NamedTuple):
+    """What several epochs measured, as columns (one compiled call runs several); the
+    validation columns are empty without validation data."""
+
+    cost: list[float]
+    learning_rate: list[float]
+    val_cost: list[float]
+    val_metric: list[float]
+
+
 class Data(NamedTuple):
     """The examples and how they are cut into batches each epoch."""
 
@@ -87,6 +98,7 @@ class Optimizer(NamedTuple):
     name: str
     hyper: dict[str, float]
     learning_rate: Schedule
+    constant: float | None = None  # the learning rate of every epoch, when it is one number
 
 
 class Regularization(NamedTuple):
