@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 import mlp_fn as mf
+from mlp_fn._internal.arrays import to_host
 from benchmarks import jax_runner, sklearn_runner, torch_runner
 from benchmarks import functional, previous
 from benchmarks.baseline import train_inplace
@@ -134,7 +135,7 @@ def run_mlp_fn_torch(w: Workload) -> Callable[[], dict[str, Any]]:
         params, _ = mf.train(state["X"], state["Y"], state["params"], w["activations"],
                              w["loss"], learning_rate=w["learning_rate"], epochs=w["epochs"],
                              batch_size=w["batch_size"], shuffle=False)
-        return {k: v.numpy() for k, v in params.items()}
+        return {k: to_host(v) for k, v in params.items()}
 
     def prepare() -> None:
         if not state:
@@ -162,8 +163,9 @@ def sweep(repeats: int, quick: bool) -> dict[str, Any]:
     population = [dict(mf.init_params([1, 8, 1], seed=s)) for s in range(seeds)] * 4
     rates = [lr for lr in (0.003, 0.01, 0.03, 0.1) for _ in range(seeds)]
     acts = ["tanh", "identity"]
-    Xj, Yj = jnp.asarray(X), jnp.asarray(Y)
-    popj = [{k: jnp.asarray(v) for k, v in p.items()} for p in population]
+    Xj: Any = jnp.asarray(X)
+    Yj: Any = jnp.asarray(Y)
+    popj: Any = [{k: jnp.asarray(v) for k, v in p.items()} for p in population]
     hand = jax_runner.prepare_sweep(X, Y, population, acts, "mse", rates, epochs)
 
     def numpy_loop() -> list[dict[str, Any]]:
@@ -195,7 +197,7 @@ def sweep(repeats: int, quick: bool) -> dict[str, Any]:
                 for name in ("mlp_fn_jax", "jax")
                 for got, want in zip(results[name], results["numpy_loop"]) for k in want)
     median = {k: statistics.median(v) for k, v in times.items()}
-    row = {"networks": len(population), "epochs": epochs, "median_s": median,
+    row: dict[str, Any] = {"networks": len(population), "epochs": epochs, "median_s": median,
            "first_call_s": first,
            "compile_s": {k: first[k] - median[k] for k in first},
            "numpy_loop_over": {k: statistics.median(a / b for a, b in
@@ -280,7 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     if jax_runner.available():
         import jax
 
-        jax.config.update("jax_enable_x64", True)  # the float64 workloads in float64
+        config: Any = jax.config
+        config.update("jax_enable_x64", True)  # the float64 workloads in float64
         impls["mlp_fn_jax"] = run_mlp_fn_jax
         impls["jax"] = run_jax
 

@@ -10,6 +10,10 @@
    on the GPU by both. It prints the times and the ratios: the targets are mlp_fn on the GPU at
    least 20x faster than on NumPy, and within 1.3x of hand-written PyTorch.
 
+3. mlp_fn compiled on JAX's CUDA device (where JAX sees one): a short training against NumPy
+   (float32, 1e-5), then the large workload timed against the hand-written JAX trainer on the
+   same GPU and mlp_fn on NumPy, with the first call's compile time apart.
+
 On a machine without a CUDA GPU it says so in one line and exits 0.
 """
 
@@ -125,19 +129,79 @@ def race(torch: Any, m: int, dims: list[int], k: int, epochs: int, cpu: bool) ->
     print(line)
 
 
+def _jax_gpu() -> Any:
+    """JAX with a CUDA device, or None."""
+    try:
+        import jax
+    except ImportError:
+        return None
+    try:
+        return jax if jax.devices("gpu") else None
+    except RuntimeError:  # no GPU backend in this JAX
+        return None
+
+
+def jax_compiled(jax: Any) -> None:
+    """mlp_fn compiled on JAX (CUDA): a short training against NumPy (float32, 1e-5), then the
+    large workload timed compiled against mlp_fn on NumPy and the hand-written JAX trainer of
+    ``benchmarks/jax_runner.py`` on the same GPU; the compile time apart."""
+    from benchmarks import jax_runner
+
+    jnp = jax.numpy
+    gpu = jax.devices("gpu")[0]
+    X, Y = mf.data.noisy_xor(200, seed=3)
+    X, Y = X.astype("float32"), Y.astype("float32")
+    p = mf.init_params([2, 16, 16, 1], seed=1, dtype="float32")
+    kw: dict[str, Any] = dict(learning_rate=0.05, epochs=10, batch_size=50, seed=2,
+                              optimizer="adam", keep_prob=0.9)
+    want, _ = mf.train(X, Y, p, ["relu", "tanh", "sigmoid"], "bce", **kw)
+    on = {k: jax.device_put(jnp.asarray(v), gpu) for k, v in p.items()}
+    got, _ = mf.train(jax.device_put(jnp.asarray(X), gpu), jax.device_put(jnp.asarray(Y), gpu),
+                      on, ["relu", "tanh", "sigmoid"], "bce", **kw)
+    worst = max(float(np.max(np.abs(to_host(got[k]) - want[k]))) for k in want)
+    assert worst <= 1e-5, f"jax cuda float32: a short compiled training differs by {worst:.3g}"
+    print(f"  jax cuda float32: a 10-epoch compiled training agrees (<= 1e-5)")
+    rng = np.random.default_rng(0)
+    dims, m, k, epochs = [100, 256, 256, 10], 20_000, 200, 5
+    Xl = rng.standard_normal((dims[0], m), dtype=np.float32)
+    Yl = mf.data.one_hot(rng.integers(0, 10, m), 10).astype(np.float32)
+    pl = mf.init_params(dims, seed=0, dtype="float32")
+    acts = ["relu", "relu", "softmax"]
+    Xg, Yg = jax.device_put(jnp.asarray(Xl), gpu), jax.device_put(jnp.asarray(Yl), gpu)
+    pg = {key: jax.device_put(jnp.asarray(v), gpu) for key, v in pl.items()}
+    tk: dict[str, Any] = dict(learning_rate=0.01, epochs=epochs, batch_size=k, shuffle=False)
+    start = time.perf_counter()
+    mf.train(Xg, Yg, pg, acts, "cce", **tk)
+    first = time.perf_counter() - start
+    t_jax = _timed(lambda: mf.train(Xg, Yg, pg, acts, "cce", **tk), lambda: None)
+    with jax.default_device(gpu):
+        prepared = jax_runner.prepare(Xl, Yl, pl, acts, "cce", 0.01, epochs, k)
+        t_hand = _timed(lambda: jax_runner.train(prepared), lambda: None)
+    t_cpu = _timed(lambda: mf.train(Xl, Yl, pl, acts, "cce", **tk), lambda: None)
+    print(f"  {m:,} x {dims[0]}, {'-'.join(map(str, dims))}, batch {k}, {epochs} epochs: "
+          f"mlp_fn jax cuda compiled {t_jax:.3f} s (first call {first:.2f} s, compiling "
+          f"included), hand-written JAX cuda {t_hand:.3f} s (ratio {t_jax / t_hand:.2f}), "
+          f"mlp_fn NumPy CPU {t_cpu:.3f} s (speed-up {t_cpu / t_jax:.1f}x)")
+
+
 def main() -> int:
     torch = _cuda()
-    if torch is None:
-        print("benchmarks.gpu: no CUDA GPU here (torch.cuda.is_available() is False or PyTorch "
-              "is missing); nothing to check")
+    jax = _jax_gpu()
+    if torch is None and jax is None:
+        print("benchmarks.gpu: no CUDA GPU here (neither PyTorch nor JAX sees one); nothing "
+              "to check")
         return 0
-    print(f"benchmarks.gpu on {torch.cuda.get_device_name(0)}, PyTorch {torch.__version__}, "
-          f"NumPy {np.__version__}")
-    print("answers:")
-    check_answers(torch)
-    print("times (float32; one timed run after one warm-up run):")
-    race(torch, 20_000, [100, 256, 256, 10], 200, 5, cpu=True)
-    race(torch, 1_000_000, [784, 2048, 2048, 10], 10_000, 1, cpu=False)
+    if torch is not None:
+        print(f"benchmarks.gpu on {torch.cuda.get_device_name(0)}, PyTorch {torch.__version__}, "
+              f"NumPy {np.__version__}")
+        print("answers:")
+        check_answers(torch)
+        print("times (float32; one timed run after one warm-up run):")
+        race(torch, 20_000, [100, 256, 256, 10], 200, 5, cpu=True)
+        race(torch, 1_000_000, [784, 2048, 2048, 10], 10_000, 1, cpu=False)
+    if jax is not None:
+        print(f"JAX {jax.__version__} on {jax.devices('gpu')[0]} (compiled, float32):")
+        jax_compiled(jax)
     return 0
 
 

@@ -27,7 +27,7 @@ def available() -> bool:
 
 
 @functools.lru_cache(maxsize=None)
-def _trainer(activations: tuple[str, ...], loss: str, learning_rate: float, epochs: int,
+def _trainer(activations: tuple[str, ...], loss: str, learning_rate: float | None, epochs: int,
              k: int) -> Callable[..., Any]:
     import jax
     import jax.numpy as jnp
@@ -58,7 +58,7 @@ def _trainer(activations: tuple[str, ...], loss: str, learning_rate: float, epoc
         X, Y = batch
         m = X.shape[1]
         AL, As = forward(params, X)
-        tiny = jnp.finfo(AL.dtype).smallest_normal
+        tiny = np.finfo(AL.dtype).smallest_normal
         if loss == "cce":
             J = -jnp.sum(Y * jnp.log(jnp.maximum(AL, tiny))) / m
             dZ = AL - Y
@@ -135,7 +135,7 @@ def prepare_sweep(X: Any, Y: Any, population: list[dict[str, Any]], activations:
     flat = tuple(jnp.asarray(np.stack([p[f"{n}{l}"] for p in population]))
                  for l in range(1, L + 1) for n in ("W", "b"))
     m = X.shape[1]
-    return {"train": _trainer(tuple(activations), loss, None, epochs, m),  # type: ignore[arg-type]
+    return {"train": _trainer(tuple(activations), loss, None, epochs, m),
             "args": (flat, jnp.asarray(X)[None], jnp.asarray(Y)[None], None, None,
                      jnp.asarray(np.array(rates, dtype=X.dtype))), "L": L}
 
