@@ -3,7 +3,9 @@
 Trains each workload (large, digits, tiny; float32 and float64) from the same initial weights and
 batch order with mlp_fn, the in-place baseline, a lean course-style functional trainer
 (``benchmarks/functional.py``) and, when installed, scikit-learn and PyTorch (CPU, eager, one
-thread); runs are interleaved (one of each, then again) and repeated; each implementation's time
+thread), mlp_fn on PyTorch tensors (eager), mlp_fn compiled on JAX and a hand-written JAX
+trainer (``benchmarks/jax_runner.py``; XLA held to one thread as BLAS is; the compiled ones'
+first call, which compiles, timed apart); then 000's 200-network sweep (``sweep``); runs are interleaved (one of each, then again) and repeated; each implementation's time
 is the median, and its ratio to the baseline the median of the pair-by-pair ratios of the same
 repetition.
 Also measured: that every implementation reaches the same final loss, peak memory on the large
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import subprocess
@@ -280,6 +283,10 @@ def main(argv: list[str] | None = None) -> int:
         impls["torch"] = run_torch
         impls["mlp_fn_torch"] = run_mlp_fn_torch
     if jax_runner.available():
+        # XLA's own thread pool would use every core where BLAS is held to one: hold it too
+        os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") +
+                                   " --xla_cpu_multi_thread_eigen=false"
+                                   " intra_op_parallelism_threads=1").strip()
         import jax
 
         config: Any = jax.config

@@ -35,7 +35,8 @@ from mlp_fn.schedules import (SCHEDULES, constant, cosine_decay, exponential_dec
                               inverse_time_decay, make_schedule, step_decay)
 from mlp_fn.tools.data import one_hot
 from mlp_fn.tools.gradient_check import gradient_check, gradient_check_1d
-from mlp_fn.training.loop import TrainingDiverged, random_mini_batches, train, train_step
+from mlp_fn.training.loop import (TrainingDiverged, TrainingUnstable, random_mini_batches, train,
+                                  train_step)
 from mlp_fn.training.many import train_many
 from mlp_fn.training.state import History
 
@@ -66,7 +67,7 @@ __all__ = [
     "ACTIVATIONS", "LOSSES", "INITS", "OPTIMIZERS", "SCHEDULES",
     # the types the signatures name, and the one exception
     "Array", "Params", "Grads", "Cache", "ActivationSpec", "CustomActivation", "OptState",
-    "History", "TrainingDiverged",
+    "History", "TrainingDiverged", "TrainingUnstable",
     # modules
     "model", "explain", "plots", "data", "summary", "callbacks",
 ]

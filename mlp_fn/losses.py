@@ -338,7 +338,8 @@ def check_targets(Y: Any, n_y: int, m: int, loss: str, dtype: Any, b: Backend = 
             raise TypeError(f"Y: expected an array of numbers, got {check.describe(Y)}")
     elif not isinstance(Y, np.ndarray) or type(Y) is not np.ndarray or \
             Y.dtype.kind not in "fiub":
-        raise TypeError(f"Y: expected a NumPy array of numbers, got {check.describe(Y)}")
+        raise TypeError(f"Y: expected a NumPy array of numbers, got {check.describe(Y)}"
+                        f"{check.layout_hint('Y', Y)}")
     if Y.ndim != 2:
         hint = ""
         if Y.ndim == 1:

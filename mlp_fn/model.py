@@ -47,7 +47,7 @@ from mlp_fn.tools.summary import summary_text
 from mlp_fn.training.loop import train
 
 __all__ = ["Network", "network", "fit", "fit_transform", "transform", "predict", "predict_proba",
-           "score", "loss_history", "describe", "save", "load"]
+           "score", "loss_history", "describe", "save", "load", "course_layout"]
 
 
 #: Activations for which 001 initialises with He (the rest get Xavier).
@@ -197,16 +197,44 @@ def _classes_of(y: np.ndarray[Any, Any], name: str, n_out: int) -> list[Any]:
     return found
 
 
+def _plain_labels(Y: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """An object array (pandas' object, string and category columns, or NumPy's) as NumPy's
+    own dtype for what it holds: strings, bools, ints or floats; a missing label (None, NaN,
+    pandas' NA) is a ValueError naming where it is."""
+    if Y.dtype.kind != "O":
+        return Y
+    flat = Y.ravel().tolist()
+    for i, v in enumerate(flat):
+        if v is None or (isinstance(v, float) and v != v) or type(v).__name__ == "NAType":
+            raise ValueError(f"y: label {i} is missing ({v!r}); drop or fill the rows "
+                             f"without a label first")
+    kinds = {type(v) for v in flat}
+    if kinds <= {str}:
+        return np.array(flat, dtype=str).reshape(Y.shape)
+    if kinds <= {bool, np.bool_}:
+        return np.array(flat, dtype=bool).reshape(Y.shape)
+    if kinds <= {int, np.int64, np.int32}:
+        return np.array(flat, dtype=np.int64).reshape(Y.shape)
+    if kinds <= {int, float, np.float64, np.float32, np.int64, np.int32}:
+        return np.array(flat, dtype=np.float64).reshape(Y.shape)
+    raise TypeError(f"y: labels of mixed kinds {sorted(k.__name__ for k in kinds)}; give "
+                    f"every label one kind (all strings, or all numbers)")
+
+
 def _targets(y: Any, net: Network, name: str, m: int, dtype: np.dtype[Any],
              classes: list[Any] | None) -> tuple[Array, list[Any] | None]:
     """y as the core's (n_y, m) targets, and the classes (fixed now if ``classes`` is None)."""
     n_out = describe_network(net["params"], net["activations"]).n_y
     if isinstance(y, np.ndarray) and type(y) is not np.ndarray:
         raise TypeError(f"y: expected a plain array or list, got {type(y).__name__}")
+    categories = None
+    if check.is_pandas(y) and str(getattr(y, "dtype", "")) == "category":
+        categories = list(y.cat.categories)  # every class, present in this batch or not
     try:
-        Y = np.asarray(y)
+        Y = y.to_numpy() if check.is_pandas(y) else np.asarray(y)
     except (TypeError, ValueError) as err:
         raise TypeError(f"y: expected labels or values, got {check.describe(y)} ({err})") from None
+    Y = _plain_labels(Y)
     if Y.ndim == 2 and Y.shape == (1, m) and m > 1:
         Y = Y[0]  # a (1, m) row, as the data generators return labels (the course layout)
     elif Y.ndim == 2 and Y.shape == (m, 1) and LOSSES[name]["task"] != "regression":
@@ -237,9 +265,16 @@ def _targets(y: Any, net: Network, name: str, m: int, dtype: np.dtype[Any],
     if Y.dtype.kind == "f" and np.isfinite(Y).all() and (Y == np.round(Y)).all():
         Y = Y.astype(np.int64)  # whole-number floats are labels: 0./1. as two_moons returns them
     if Y.dtype.kind not in "biuUS":
+        if Y.dtype.kind == "f":
+            bad = Y[~(np.isfinite(Y) & (Y == np.round(Y)))][0]
+            saw = f"dtype {Y.dtype} with values that are not whole numbers, e.g. {float(bad)}"
+        else:
+            saw = f"dtype {Y.dtype}, e.g. {check.short_repr(Y[0], 60)}"
         raise TypeError(f"y: expected labels (ints, strings, bools or whole-number floats), got "
-                        f"dtype {Y.dtype} with fractional values; for real targets use the 'l2' "
-                        f"loss")
+                        f"{saw}; for real targets use the 'l2' loss")
+    if classes is None and categories is not None and len(categories) == (
+            2 if name == "bce" else n_out):
+        classes = sorted(categories, key=lambda c: (str(type(c)), c))
     classes = _classes_of(Y, name, n_out) if classes is None else classes
     lookup = {c: i for i, c in enumerate(classes)}
     try:
@@ -252,6 +287,29 @@ def _targets(y: Any, net: Network, name: str, m: int, dtype: np.dtype[Any],
     T = np.zeros((n_out, m), dtype=dtype)
     T[index, np.arange(m)] = 1.0
     return T, classes
+
+
+@on_host
+def course_layout(net: Network, X: Any, y: Any = None) -> tuple[Array, Array | None]:
+    """001's rows as the course's columns: X (n_samples, n_features) as (n_x, m), and the labels
+    y (a vector of the network's classes) as the targets ``train`` takes: a (1, m) row of 0/1
+    for a binary network, one-hot (K, m) columns for a multiclass one, (n_y, m) values for
+    regression (None without y). What ``fit`` hands the course's functions; the pictures take a
+    network of this module through it.
+
+    Example:
+
+        NN = model.fit(model.network(2, [[4, "tanh"], [1, "sigmoid"]], "bce"), X, y)
+        Xc, Yc = model.course_layout(NN, X, y)    # (2, m), (1, m)
+        AL, _ = mf.forward(Xc, NN["params"], NN["activations"])
+    """
+    net, _, name = _check_net(net)
+    dtype = net["params"]["W1"].dtype
+    Xc, _ = _rows(X, net["params"]["W1"].shape[1], dtype)
+    if y is None:
+        return frozen(Xc), None
+    Y, _ = _targets(y, net, name, Xc.shape[1], dtype, net["classes"])
+    return frozen(Xc), frozen(Y)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -440,7 +498,7 @@ def describe(net: Network) -> str:
     whether it is trained, the last training loss and the epochs trained."""
     net, _, _ = _check_net(net)
     return summary_text(net["params"], net["activations"], net["loss"],
-                        {"cost": net["loss_history"]} if net["loss_history"] else None)
+                        {"cost": net["loss_history"]})  # the network knows its history
 
 
 # ----------------------------------------------------------------------------------------------

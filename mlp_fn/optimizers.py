@@ -398,7 +398,8 @@ def clip_by_global_norm(grads: Mapping[str, Array], max_norm: float) -> dict[str
     limit = check.positive_float("max_norm", max_norm)
     if not any(math.prod(a.shape) for a in g.values()):
         return hand_back_dict(g, b, g.values())
-    with np.errstate(under="ignore", divide="ignore"):  # a zero norm gives the factor 1
+    # a zero norm, or a max_norm so large that max_norm / s overflows, gives the factor 1
+    with np.errstate(under="ignore", divide="ignore", over="ignore"):
         return hand_back_dict(clipped(g, limit, b.xp), b, g.values())
 
 

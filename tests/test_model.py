@@ -28,6 +28,8 @@ def binary_net(seed: int = 0, dtype: Any = np.float64) -> model.Network:
 @given(seed=st.integers(0, 2**31 - 1), m=st.integers(1, 70), batch=st.integers(1, 80),
        kind=st.sampled_from(["bce", "cce", "l2"]), epochs=st.integers(0, 3))
 @example(seed=23, m=29, batch=1, kind="l2", epochs=2)  # diverges in its second epoch
+@example(seed=2, m=2, batch=1, kind="l2", epochs=2)  # ends far above its start: a warning
+@pytest.mark.filterwarnings("ignore::mlp_fn.TrainingUnstable")  # both sides warn alike
 def test_fit_on_rows_is_train_on_columns_bit_for_bit(seed: int, m: int, batch: int, kind: str,
                                                      epochs: int) -> None:
     rng = np.random.default_rng(seed)

@@ -5,8 +5,8 @@ values and hostile ones (wrong types, NaN and inf, huge numbers, np.matrix, mask
 complex and object arrays, empty and absurd shapes, keys with a trailing newline, ...), calls it
 with every warning an error (pytest's ``filterwarnings = error``) and a time limit, and fails on:
 
-* an exception other than ValueError or TypeError (or TrainingDiverged from ``train`` and
-  ``train_many``);
+* an exception other than ValueError or TypeError (or TrainingDiverged, and the warning
+  TrainingUnstable made an error, from the functions that train);
 * a NumPy RuntimeWarning or any other warning;
 * a call that does not return within the limit (a hang);
 * an argument modified by the call;
@@ -240,9 +240,10 @@ def call(where: str, fn: Callable[..., Any], args: tuple[Any, ...],
     except ALLOWED as err:
         assert str(err), f"{where}: {type(err).__name__} without a message"
         out = None
-    except mf.TrainingDiverged:
-        assert getattr(fn, "__name__", "") in ("train", "train_many", "fit",
-                                               "fit_transform"), f"{where}: TrainingDiverged"
+    except (mf.TrainingDiverged, mf.TrainingUnstable) as err:  # a hostile learning rate's
+        assert getattr(fn, "__name__", "") in ("train", "train_many", "fit", "fit_transform",
+                                               "animate_training"), \
+            f"{where}: {type(err).__name__}"
         out = None
     assert same((args, kwargs), before), f"{where}: an argument was modified"
     check_result(where, out)
@@ -297,8 +298,13 @@ def test_every_public_function_works_on_valid_arguments(fn_name: str) -> None:
     with tempfile.TemporaryDirectory() as tmp, contextlib.chdir(tmp):
         sig = inspect.signature(function(fn_name))
         # model.network's loss may come as loss= or as 001's loss_func=: one of them is needed.
+        # The pictures take a network of mlp_fn.model in params' place, so a course network's
+        # activations (and animate_training's loss) are optional there, and needed here.
         needed = {"model.network": {"loss"},
-                  "plots.decision_boundary": {"params", "activations"}}.get(fn_name, set())
+                  "plots.decision_boundary": {"params", "activations"},
+                  "plots.animate_training": {"activations", "loss"},
+                  "plots.function_fit": {"activations"}, "plots.unit_maps": {"activations"},
+                  "plots.network_diagram": {"activations"}}.get(fn_name, set())
         args = [_valid(fn_name, p.name, Path(tmp)) for p in sig.parameters.values()
                 if p.kind is p.POSITIONAL_OR_KEYWORD and (p.default is inspect.Parameter.empty
                                                           or p.name in needed)]

@@ -30,6 +30,7 @@ MODULES: list[tuple[str, str]] = [
     ("mlp_fn.optimizers", "Optimizers"),
     ("mlp_fn.schedules", "Learning-rate schedules"),
     ("mlp_fn.training.loop", "Training"),
+    ("mlp_fn.training.many", "Many networks at once"),
     ("mlp_fn.training.checkpoint", "Checkpoints"),
     ("mlp_fn.training.callbacks", "Callbacks"),
     ("mlp_fn.tools.gradient_check", "Gradient checking"),
@@ -583,6 +584,13 @@ def _signature(name: str, obj: Any) -> str:
     return f"{name}({', '.join(parts)}){arrow}"
 
 
+def spelled(module: str) -> str:
+    """The name a reader imports a module by: ``mlp_fn.plots`` for ``mlp_fn.tools.plots``,
+    ``mlp_fn.callbacks`` for ``mlp_fn.training.callbacks`` (the same module objects)."""
+    return module.replace("mlp_fn.tools.", "mlp_fn.").replace("mlp_fn.training.callbacks",
+                                                              "mlp_fn.callbacks")
+
+
 def write_api(path: Path, usage: dict[str, list[str]]) -> None:
     """Write the API reference to ``path`` (MyST Markdown), each function followed by the
     walkthroughs that use it (``usage``: documented name -> walkthrough names)."""
@@ -593,7 +601,7 @@ def write_api(path: Path, usage: dict[str, list[str]]) -> None:
            "`mf.explain`, `mf.summary`, `mf.callbacks`, `mf.model`).", ""]
     for module, heading in MODULES:
         mod = importlib.import_module(module)
-        out += [f"(api-{module})=", f"## {heading}: `{module}`", ""]
+        out += [f"(api-{module})=", f"## {heading}: `{spelled(module)}`", ""]
         if mod.__doc__:
             out += [docstring_markdown(inspect.cleandoc(mod.__doc__)), ""]
         for name, obj in _functions(module):
@@ -601,7 +609,7 @@ def write_api(path: Path, usage: dict[str, list[str]]) -> None:
             if home != f"{module}.{name}":
                 continue  # documented where it is first exported
             out += [f"(api-{module}.{name})=", f"### `{name}`", "",
-                    "```python", f"{module}.{_signature(name, obj)}", "```", ""]
+                    "```python", f"{spelled(module)}.{_signature(name, obj)}", "```", ""]
             doc = inspect.getdoc(obj)
             if doc:
                 out += [docstring_markdown(doc), ""]

@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 import mlp_fn as mf
-from mlp_fn.tools.explain import worked_example
+from mlp_fn.explain import worked_example
 
 X_row = np.array([[1.0, 0.5]])
 y = np.array([[1.0]])

@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 import mlp_fn as mf
-from mlp_fn.tools.explain import worked_example
+from mlp_fn.explain import worked_example
 
 X_row = np.array([[0.5, 0.8]])
 W1_row = np.array([[0.1, 0.3, -0.2], [0.4, -0.5, 0.6]])

@@ -16,7 +16,7 @@ import numpy as np
 
 import mlp_fn as mf
 from mlp_fn import plots
-from mlp_fn.tools.explain import worked_example
+from mlp_fn.explain import worked_example
 
 ITERATIONS = 10000
 DATA_SEEDS = [0, 1, 2, 3, 4]

@@ -49,10 +49,37 @@ def describe(a: Any) -> str:
         return f"an array of dtype {a.dtype} and shape {a.shape}"
     if is_array(a):
         return f"a {library(a)} array of dtype {a.dtype} and shape {tuple(a.shape)}"
+    if is_pandas(a):
+        return f"a pandas {type(a).__name__} of shape {getattr(a, 'shape', '?')}"
     return f"{type(a).__name__} {short_repr(a, 180)}"
 
 
 _describe = describe
+
+
+def is_pandas(a: Any) -> bool:
+    """Whether ``a`` is a pandas object (a DataFrame, a Series, ...), told without importing
+    pandas."""
+    return type(a).__module__.split(".")[0] == "pandas"
+
+
+def layout_hint(name: str, a: Any) -> str:
+    """For a course function given rows (a pandas DataFrame or Series, or a list of rows), the
+    line that makes the course layout of them, one example per column; '' for anything
+    else."""
+    target = name.startswith("Y")
+    if is_pandas(a) and a.__class__.__name__ == "DataFrame":
+        return (f"; the course layout has one example per column: write {name} = "
+                f"df.to_numpy().T (or use mlp_fn.model, which takes rows as they are)")
+    if is_pandas(a):
+        return (f"; write {name} = s.to_numpy().reshape(1, -1) for one row of m values (or use "
+                f"mlp_fn.model, which takes a label vector as it is)")
+    if isinstance(a, list) and a and isinstance(a[0], (list, tuple)) and not target:
+        return (f"; a list of rows is one example per row: write {name} = np.array(rows).T (or "
+                f"use mlp_fn.model, which takes rows as they are)")
+    if isinstance(a, list):
+        return f"; write {name} = np.array(values) in the course layout (one example per column)"
+    return ""
 
 
 def _convert_hint(name: str, a: Any, dtype: Any = "float64") -> str:
@@ -83,7 +110,8 @@ def float_array(name: str, a: Any) -> Array:
         out0: Array = a
         return out0
     if not isinstance(a, np.ndarray):
-        raise TypeError(f"{name}: expected a NumPy array of float32 or float64, got {_describe(a)}")
+        raise TypeError(f"{name}: expected a NumPy array of float32 or float64, got "
+                        f"{_describe(a)}{layout_hint(name, a)}")
     if type(a) is not np.ndarray:
         raise TypeError(f"{name}: expected a plain NumPy array, got {type(a).__name__}; pass "
                         f"np.asarray({name}) (for a masked array, {name}.filled(value))")

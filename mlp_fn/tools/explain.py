@@ -162,8 +162,15 @@ def _n(s: Step, v: float) -> str:
     number so small it would round to 0 keeps ``decimals`` digits in e-notation (log(0.0000)
     could not be evaluated)."""
     v, d = float(v), s['d']
-    text = f"{v:.{d}e}" if v != 0.0 and abs(v) < 0.5 * 10.0 ** -d else f"{v:.{d}f}"
+    text = f"{v:.{d}e}" if v != 0.0 and abs(v) < 0.5 * 10.0 ** -d else _fixed(v, d)
     return f"({text})" if text.startswith("-") else text
+
+
+def _fixed(v: float, d: int) -> str:
+    """``v`` with ``d`` decimals; a zero has no sign (a ReLU's max(0, z) of a negative z is
+    -0.0 in IEEE arithmetic, and "-0.0000" would read as a negative number)."""
+    text = f"{v:.{d}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0.0 else text
 
 
 def _fill(s: Step, formula: str, **values: float) -> str:
@@ -500,7 +507,7 @@ def _render(blocks: list[tuple[str, list[Line]]], d: int, markdown: bool) -> str
             continue
         out.append(f"### {_latex_title(title)}" if markdown else f"{title}:")
         for symbol, symbolic, expr, value in lines:
-            text_value = f"{value:.{d}f}"
+            text_value = _fixed(value, d)
             if markdown:
                 parts = [_latex(symbol)] + ([_latex(symbolic)] if symbolic else []) \
                     + [_latex(expr), text_value]

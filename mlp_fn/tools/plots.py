@@ -84,6 +84,30 @@ def _title(title: Any, default: str) -> str:
     return title
 
 
+def _is_model(net: Any) -> bool:
+    """Whether ``net`` is a network of ``mlp_fn.model`` (001's workflow on rows)."""
+    return isinstance(net, Mapping) and {"params", "activations", "loss", "classes",
+                                          "loss_history"} <= set(net)
+
+
+def _course(params: Any, activations: Any, X: Any = None,
+            Y: Any = None) -> tuple[Any, Any, Any, Any]:
+    """(X, Y, params, activations) in the course's layout: a network of ``mlp_fn.model`` in
+    ``params``' place brings its own params and activations, and its rows X and label vector Y
+    become columns and targets (``model.course_layout``); anything else passes as it is."""
+    if not _is_model(params):
+        return X, Y, params, activations
+    if activations is not None:
+        raise TypeError("activations: a network of mlp_fn.model carries its own activations; "
+                        "pass None (or leave it out)")
+    from mlp_fn import model
+
+    net = params
+    if X is not None:
+        X, Y = model.course_layout(net, X, Y)
+    return X, Y, net["params"], net["activations"]
+
+
 def _network(params: Any, activations: Any) -> tuple[int, list[ActivationSpec]]:
     net = describe(params, activations)
     return net.L, list(net.activations)
@@ -202,17 +226,20 @@ def _predicted_surface(predict: Any, grid: Array, r: int) -> tuple[Array, int]:
 
 
 @on_host
-def decision_boundary(X: Array, Y: Array, params: Mapping[str, Array] | None = None,
+def decision_boundary(X: Array, Y: Array, params: Mapping[str, Any] | None = None,
                       activations: Sequence[ActivationSpec] | None = None,
                       loss: str | None = None, *, predict: Any = None, ax: Any = None,
                       resolution: int = 200, title: str | None = None) -> Any:
     """A classifier's answer over the plane, with the data: for a sigmoid output (or a
     ``predict`` giving P(class 1)) the probability of class 1 (white at 0.5, the boundary drawn
     as a line), for a softmax output (or ``predict`` giving labels) the region of each class.
-    The classifier is a network (``params``, ``activations``; ``loss`` is not needed) or any
-    ``predict(X) -> labels or P(class 1)`` taking X in the course layout, (2, k): 002's
-    logistic regression beside the network. X (2, m), Y (1, m) labels or (K, m) one-hot.
+    The classifier is a network (``params``, ``activations``; ``loss`` is not needed), a network
+    of ``mlp_fn.model`` in ``params``' place (then X is its rows (m, 2) and Y its label vector,
+    as ``model.fit`` takes them), or any ``predict(X) -> labels or P(class 1)`` taking X in the
+    course layout, (2, k): 002's logistic regression beside the network. X (2, m), Y (1, m)
+    labels or (K, m) one-hot.
     Drawing into the same ``ax`` again replaces the colour bar. Returns the axes."""
+    X, Y, params, activations = _course(params, activations, X, Y)
     if (predict is None) == (params is None):
         raise TypeError("predict: give either a network (params, activations) or a predict "
                         "function, not both and not neither")
@@ -256,14 +283,16 @@ def _plane_data(X: Any) -> Array:
 
 
 @on_host
-def function_fit(X: Array, Y: Array, params: Mapping[str, Array],
-                 activations: Sequence[ActivationSpec], *, ax: Any = None,
+def function_fit(X: Array, Y: Array, params: Mapping[str, Any],
+                 activations: Sequence[ActivationSpec] | None = None, *, ax: Any = None,
                  label: str | None = None, resolution: int = 200,
                  title: str | None = None) -> Any:
     """A one-input network's output over x against its target: the data (X (1, m), Y (1, m))
     as points, the network's a[L](x) as a line over the data's range (000's fit of x^2,
     001's sine). Draw several networks into one ``ax`` with a ``label`` each to compare them.
-    Returns the axes."""
+    A network of ``mlp_fn.model`` may stand in ``params``' place, with its rows X (m, 1) and
+    targets y (m,). Returns the axes."""
+    X, Y, params, activations = _course(params, activations, X, Y)
     net = describe(params, activations)
     if net.n_x != 1 or net.n_y != 1:
         raise ValueError(f"params: function_fit draws a network of one input and one output, "
@@ -291,14 +320,19 @@ def function_fit(X: Array, Y: Array, params: Mapping[str, Array],
 
 
 @on_host
-def learning_curves(history: Mapping[str, Any], *, ax: Any = None, title: str | None = None,
+def learning_curves(history: Any, *, ax: Any = None, title: str | None = None,
                     log_scale: bool = False, label: str | None = None) -> Any:
     """Cost per epoch from a ``train`` history, the validation cost when present, and the
     validation metric on a second axis. Drawn into the same ``ax`` again with a ``label``
     each, runs compare on one axes: each run its own colour, its lines named by the label
-    (the gradient-descent variants, the optimizers). Returns the axes."""
+    (the gradient-descent variants, the optimizers). ``history`` may also be a network of
+    ``mlp_fn.model`` or a list of costs (``model.loss_history(NN)``). Returns the axes."""
     if label is not None and not isinstance(label, str):
         raise TypeError(f"label: expected a str or None, got {check.describe(label)}")
+    if _is_model(history):  # a network of mlp_fn.model: its loss history
+        history = {"cost": history["loss_history"]}
+    elif isinstance(history, (list, tuple)):  # the costs alone (model.loss_history(NN))
+        history = {"cost": list(history)}
     if not isinstance(history, Mapping) or "cost" not in history:
         raise TypeError(f"history: expected the history train returns, got "
                         f"{check.describe(history)}")
@@ -331,7 +365,11 @@ def learning_curves(history: Mapping[str, Any], *, ax: Any = None, title: str | 
         twin.set_ylabel("validation metric (accuracy or MSE)")
         h2, l2 = twin.get_legend_handles_labels()
         handles, labels_ = handles + h2, labels_ + l2
-    ax.legend(handles, labels_, fontsize=7, loc="best", framealpha=0.9)
+        # below the axes: "best" weighs only the cost axes' lines and would cover the metric's
+        ax.legend(handles, labels_, fontsize=7, loc="upper center", framealpha=0.9,
+                  bbox_to_anchor=(0.5, -0.16), ncol=min(3, len(handles)))
+    else:
+        ax.legend(handles, labels_, fontsize=7, loc="best", framealpha=0.9)
     ax.set_title(heading)
     if made:
         ax.figure.tight_layout()
@@ -339,12 +377,15 @@ def learning_curves(history: Mapping[str, Any], *, ax: Any = None, title: str | 
 
 
 @on_host
-def network_diagram(params: Mapping[str, Array], activations: Sequence[ActivationSpec], *,
+def network_diagram(params: Mapping[str, Any],
+                    activations: Sequence[ActivationSpec] | None = None, *,
                     ax: Any = None, title: str | None = None) -> Any:
     """000's picture of a network: neurons as circles, a column per layer, every weight a line
     whose width grows with |w| and whose colour and style give its sign (blue solid positive,
     vermillion dashed negative); each layer's size and activation written below it. Networks of
-    up to 32 units a layer. Returns the axes."""
+    up to 32 units a layer. A network of ``mlp_fn.model`` may stand in ``params``' place.
+    Returns the axes."""
+    _, _, params, activations = _course(params, activations)
     L, acts = _network(params, activations)
     sizes = [params["W1"].shape[1]] + [params[keys(l).W].shape[0] for l in range(1, L + 1)]
     if max(sizes) > 32:
@@ -379,11 +420,14 @@ def network_diagram(params: Mapping[str, Array], activations: Sequence[Activatio
 
 
 @on_host
-def unit_maps(X: Array, params: Mapping[str, Array], activations: Sequence[ActivationSpec], *,
+def unit_maps(X: Array, params: Mapping[str, Any],
+              activations: Sequence[ActivationSpec] | None = None, *,
               layer: int = 1, fig: Any = None, resolution: int = 80) -> Any:
     """What each unit of a hidden layer computes: its activation a[layer][j] over the input
     plane, one small map per unit (as TensorFlow Playground draws them), the data's extent as
-    the frame. Returns the figure."""
+    the frame. A network of ``mlp_fn.model`` may stand in ``params``' place, with its rows X
+    (m, 2). Returns the figure."""
+    X, _, params, activations = _course(params, activations, X)
     L, acts = _network(params, activations)
     X = _plane(X, params)
     l = check.positive_int("layer", layer, maximum=L)
@@ -438,8 +482,9 @@ class Animation(NamedTuple):
 
 
 @on_host
-def animate_training(X: Array, Y: Array, params: Mapping[str, Array],
-                     activations: Sequence[ActivationSpec], loss: str,
+def animate_training(X: Array, Y: Array, params: Mapping[str, Any],
+                     activations: Sequence[ActivationSpec] | None = None,
+                     loss: str | None = None,
                      path: str | os.PathLike[str] | None = None, *, epochs: int,
                      learning_rate: Any, frames: int | None = None, fig: Any = None,
                      resolution: int = 60, frame_ms: int = 120,
@@ -453,7 +498,19 @@ def animate_training(X: Array, Y: Array, params: Mapping[str, Array],
     Returns an ``Animation`` (gif, params, history), which plays inline as the last
     expression of a notebook cell; with a ``path`` (ending in .gif) the GIF is written there
     too. The figure used to draw the frames is closed unless ``fig`` was given.
+
+    A network of ``mlp_fn.model`` may stand in ``params``' place (its activations and loss
+    then come with it), with its rows X (m, 2) and label vector Y; the animation trains it as
+    ``train`` would from its params (``model.fit`` is not called, so the network is unchanged).
     """
+    if _is_model(params):
+        if loss is not None:
+            raise TypeError("loss: a network of mlp_fn.model carries its own loss; pass None")
+        loss = params["loss"]
+    X, Y, params, activations = _course(params, activations, X, Y)
+    if activations is None or loss is None:
+        raise TypeError("activations, loss: animate_training needs the network's activations "
+                        "and loss (or a network of mlp_fn.model in params' place)")
     if path is not None:
         target = checked_path(path)
         if target.suffix.lower() != ".gif":

@@ -33,21 +33,28 @@ def summary_text(params: Mapping[str, Array], activations: Sequence[ActivationSp
     net = describe(params, activations)
     loss_for(loss, net.activations[-1])
     lines = ["Neural Network Details", "======================"]
+    rows = []
     for layer in net.layers:
         l, n, n_prev, k = layer.l, layer.n_out, layer.n_in, layer.keys
         kind = "Input Layer" if l == 1 else ("Output Layer" if l == net.L else "Hidden Layer")
-        head = f"{kind}: ({n_prev:>2} -> {n})"
         if layer.norm is not None:
             extra = f"{k.gamma}, {k.beta} {str((n, 1))} ({layer.norm} norm)"
         else:
-            extra = f"{k.b} {str((n, 1)):<8}"
+            extra = f"{k.b} {str((n, 1))}"
         count = sum(int(params[key].size) for key in layer.trained)
         name = label(layer.activation) + ("+residual" if layer.residual else "")
-        lines.append(f"{head:<23} {name:<10} {k.W} {str((n, n_prev)):<10} "
-                     f"{extra} parameters: {count}")
+        rows.append((f"{kind}: ({n_prev:>2} -> {n})", name, f"{k.W} {str((n, n_prev))}", extra,
+                     f"parameters: {count}"))
+    # every column as wide as its widest entry, so the columns line up whatever the names
+    widths = [max(len(row[c]) for row in rows) for c in range(4)]
+    for row in rows:
+        lines.append(" ".join(f"{cell:<{w}}" for cell, w in zip(row, widths)) + f" {row[4]}")
     lines.append(f"Total Network Parameters: {count_params(params)}")
     lines.append(f"Loss Function: {loss}")
     costs = _costs(history)
+    if history is None:  # the params alone do not say whether they were trained
+        lines.append("Trained = not known (pass the history train returned)")
+        return "\n".join(lines)
     lines.append(f"Trained = {bool(costs)}")
     if costs:
         lines.append(f"Training Loss = {costs[-1]:.6f}")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import os
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NoReturn
 
@@ -32,8 +33,8 @@ from mlp_fn.layers import draw_masks
 from mlp_fn.losses import check_targets, cost_of, loss_for, metric
 from mlp_fn.network import Network, describe, trainable
 from mlp_fn.normalization import running_statistics
-from mlp_fn.optimizers import (OptState, apply_rule, canonical_optimizer, check_state, clipped,
-                               frozen_state, get_optimizer)
+from mlp_fn.optimizers import (SLOTS, OptState, apply_rule, canonical_optimizer, check_state,
+                               clipped, frozen_state, get_optimizer)
 from mlp_fn.optimizers import optimizer_options as check_options  # train has an argument so named
 from mlp_fn.propagation import backward_pass, forward_pass, hidden_shapes, penalty
 from mlp_fn.schedules import MAX_EPOCH, Schedule
@@ -42,9 +43,10 @@ from mlp_fn.training.compiled import (compiler_for, epoch_costs, epochs_in_memor
 from mlp_fn.training.state import (Data, EarlyStopping, EpochRecord, EpochRecords, History,
                                    Optimizer, Regularization, Run, TrainingState, Validation)
 
-__all__ = ["TrainingDiverged", "Callback", "train_step", "train", "run_epoch", "run_epochs",
-           "end_epoch", "replay", "plan", "finished", "random_mini_batches", "mini_batches",
-           "new_history", "recorded", "run_loop", "result"]
+# (the loop's other functions, which checkpointing and train_many call, are not public)
+__all__ = ["TrainingDiverged", "TrainingUnstable", "UNSTABLE_RATIO", "UNSTABLE_RISE", "Callback",
+           "train_step", "train", "run_epoch", "plan", "finished", "random_mini_batches",
+           "mini_batches", "new_history", "recorded", "run_loop", "result"]
 
 
 class TrainingDiverged(FloatingPointError):
@@ -62,6 +64,37 @@ class TrainingDiverged(FloatingPointError):
 
 
 Callback = Callable[[int, Params, History], None]
+
+
+class TrainingUnstable(UserWarning):
+    """A run whose cost ended far above where it started: the last epoch's cost is more than
+    ``UNSTABLE_RATIO`` (10) times the first's and more than ``UNSTABLE_RISE`` (0.01) above it
+    (so a run already near zero is not flagged for a rise of rounding size). Almost always a
+    learning rate too large for the data. Warned once per run, and recorded in
+    ``history["warnings"]``; ``warnings.simplefilter("ignore", mf.TrainingUnstable)`` silences
+    it, ``warnings.simplefilter("error", mf.TrainingUnstable)`` makes it an error. A run that
+    rises and comes back down says nothing."""
+
+
+UNSTABLE_RATIO = 10.0
+UNSTABLE_RISE = 0.01
+
+
+def warn_if_unstable(history: History, run: Run, stacklevel: int = 3) -> History:
+    """``history``, with the warning recorded (and warned) where its cost ended far above where
+    it started (see ``TrainingUnstable``)."""
+    costs = history["cost"]
+    if len(costs) < 2:
+        return history
+    first, last = costs[0], costs[-1]
+    if not (last > UNSTABLE_RATIO * first and last - first > UNSTABLE_RISE):
+        return history
+    lr = history["learning_rate"][-1]
+    message = (f"train: the cost ended at {last:.4g}, {last / first:.3g} times its first "
+               f"epoch's {first:.4g}, at learning rate {lr:g}: the steps overshoot. Lower "
+               f"learning_rate (e.g. {lr / 10:g}), standardize X, or pass clip_norm")
+    warnings.warn(message, TrainingUnstable, stacklevel=stacklevel)
+    return {**history, "warnings": [*history["warnings"], message]}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -334,7 +367,7 @@ def _stopped(state: TrainingState, run: Run) -> bool:
 def new_history(opt_state: OptState) -> History:
     """A history of no epochs."""
     return {"cost": [], "val_cost": [], "val_metric": [], "learning_rate": [],
-            "best_epoch": -1, "stopped_early": False, "opt_state": opt_state}
+            "best_epoch": -1, "stopped_early": False, "opt_state": opt_state, "warnings": []}
 
 
 def recorded(history: History, records: EpochRecords, state: TrainingState,
@@ -527,8 +560,10 @@ def train(
     if checkpoint is not None:
         from mlp_fn.training.checkpoint import checkpointed  # hashlib loads only when needed
 
-        return result(run, *checkpointed(checkpoint, checkpoint_every, run, state, callback))
-    return result(run, *run_loop(run, state, new_history(state.opt_state), callback))
+        state, history = checkpointed(checkpoint, checkpoint_every, run, state, callback)
+    else:
+        state, history = run_loop(run, state, new_history(state.opt_state), callback)
+    return result(run, state, warn_if_unstable(history, run))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -604,6 +639,27 @@ def plan(
               Optimizer(opt_name, hyper, lr_at, None if callable(learning_rate) else lr_at(0)),
               reg, validation, first + epochs, compiler)
     return run, TrainingState(start, state, first, EarlyStopping(math.inf, -1, start, 0))
+
+
+def plan_another(run: Run, params: Any, activations: Any,
+                 learning_rate: Any) -> tuple[Run, TrainingState]:
+    """Another network trained as ``run`` trains its own (``train_many``'s population): its
+    params and learning rate checked, everything else of ``run`` (the data, checked once)
+    reused."""
+    net = describe(params, activations)
+    require(run.net.backend, params=dict(params))
+    if not is_numpy(net.backend) and net.backend.name != "jax":  # the loop's own copies
+        params = {k: net.backend.xp.asarray(a, copy=True) for k, a in params.items()}
+    lr_at = _schedule(learning_rate)
+    start = hand_back_dict(params, net.backend)
+    optimizer = run.optimizer._replace(learning_rate=lr_at, constant=None if callable(
+        learning_rate) else lr_at(0))
+    learned = trainable(params, net)  # described just now: the state's zeros need no check
+    state: OptState = {"step": 0, "slots": {s: hand_back_dict(
+        {k: net.backend.xp.zeros_like(p) for k, p in learned.items()}, net.backend)
+        for s in SLOTS[run.optimizer.name]}}
+    return (run._replace(net=net, optimizer=optimizer),
+            TrainingState(start, state, 0, EarlyStopping(math.inf, -1, start, 0)))
 
 
 def _validation(data: Any, patience: Any, net: Network, loss: str) -> Validation | None:

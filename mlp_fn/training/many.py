@@ -21,7 +21,8 @@ from mlp_fn.schedules import Schedule
 from mlp_fn._internal.arrays import to_host
 from mlp_fn.training.compiled import epoch_costs, epochs_in_memory, run_chunk
 from mlp_fn.training.loop import (TrainingDiverged, learning_rate_at, new_history, plan,
-                                  recorded, replay, result, result_history, run_epochs, train)
+                                  plan_another, recorded, replay, result, result_history,
+                                  run_epochs, train, warn_if_unstable)
 from mlp_fn.training.state import EarlyStopping, EpochRecords, History, Run, TrainingState
 
 __all__ = ["train_many"]
@@ -101,7 +102,9 @@ def train_many(X: Array, Y: Array, population: Sequence[Mapping[str, Array]],
         raise TypeError(f"population: expected a non-empty sequence of params dicts, got "
                         f"{check.describe(population)}")
     rates = _rates(learning_rate, len(population))
-    runs = [plan(X, Y, p, activations, loss, learning_rate=lr, epochs=epochs,
+    # The data and options checked once, with the first network; each other network's params
+    # and learning rate checked on their own (an error names its place in the population).
+    runs = [plan(X, Y, population[0], activations, loss, learning_rate=rates[0], epochs=epochs,
                  batch_size=options.get("batch_size"), shuffle=options.get("shuffle", True),
                  seed=options.get("seed", 0), optimizer=options.get("optimizer", "gd"),
                  optimizer_options=options.get("optimizer_options"), opt_state=None,
@@ -109,13 +112,16 @@ def train_many(X: Array, Y: Array, population: Sequence[Mapping[str, Array]],
                  clip_norm=options.get("clip_norm"),
                  validation_data=options.get("validation_data"),
                  patience=options.get("patience"), sample_weight=options.get("sample_weight"),
-                 compile=compile)
-            for p, lr in zip(population, rates)]
-    for i, (run, _state) in enumerate(runs[1:], start=1):
-        if _shape(run) != _shape(runs[0][0]):
+                 compile=compile)]
+    for i, (p, lr) in enumerate(zip(population[1:], rates[1:]), start=1):
+        try:
+            runs.append(plan_another(runs[0][0], p, activations, lr))
+        except (TypeError, ValueError) as err:
+            raise type(err)(f"population[{i}]: {err}"[:400]) from None
+        if _shape(runs[i][0]) != _shape(runs[0][0]):
             raise ValueError(f"population[{i}]: expected the architecture of population[0] "
-                             f"({_describe(runs[0][0])}), got {_describe(run)}; train_many "
-                             f"trains networks of one architecture")
+                             f"({_describe(runs[0][0])}), got {_describe(runs[i][0])}; "
+                             f"train_many trains networks of one architecture")
     together = runs[0][0].compiler == "jax" and not any(
         options.get(k) is not None for k in ("callback", "validation_data", "patience"))
     if not together:
@@ -171,23 +177,30 @@ def _together(runs: list[tuple[Run, TrainingState]], diverged: str) -> list[Any]
     n = len(runs)
     stack: Callable[[list[Array]], Array] = lambda arrays: xp.stack(arrays)  # noqa: E731
     params = {k: stack([s.params[k] for _, s in runs]) for k in start0.params}
-    opt = {"step": [s.opt_state["step"] for _, s in runs],
+    opt: Any = {"step": [s.opt_state["step"] for _, s in runs],
            "slots": {name: {k: stack([s.opt_state["slots"][name][k] for _, s in runs])
                             for k in slot} for name, slot in start0.opt_state["slots"].items()}}
     histories = [new_history(s.opt_state) for _, s in runs]
     failed: dict[int, TrainingDiverged] = {}
     epoch = start0.epoch
+    split = {k: xp.unstack(a) for k, a in params.items()}  # each network's own (epochs = 0)
+    split_slots = {name: {k: xp.unstack(a) for k, a in slot.items()}
+                   for name, slot in opt["slots"].items()}
     while epoch < run0.end_epoch:
         count = min(run0.end_epoch - epoch, epochs_in_memory(run0))
         epochs = range(epoch, epoch + count)
         rates = np.array([[run.optimizer.constant] * count if run.optimizer.constant is not None
                           else [learning_rate_at(run, e) for e in epochs] for run, _ in runs])
-        chunk = run_chunk(run0, params, opt, epochs, rates)  # type: ignore[arg-type]
+        chunk = run_chunk(run0, params, opt, epochs, rates)
         all_costs = epoch_costs(chunk)  # (networks, epochs)
         last = epochs[-1] + 1 >= run0.end_epoch
         finite_params = np.ones(n, dtype=bool) if not last else np.all(
             [np.isfinite(to_host(xp.reshape(a, (n, -1)))).all(axis=1)
              for a in chunk.params.values()], axis=0)
+        # each network's arrays, cut from the stacks in one call per key (not one per network)
+        split = {k: xp.unstack(a) for k, a in chunk.params.items()} if last else {}
+        split_slots = {name: {k: xp.unstack(a) for k, a in slot.items()}
+                       for name, slot in chunk.opt_state["slots"].items()} if last else {}
         for i, (run, _) in enumerate(runs):
             if i in failed:
                 continue
@@ -196,7 +209,7 @@ def _together(runs: list[tuple[Run, TrainingState]], diverged: str) -> list[Any]
             if bad is None and not finite_params[i]:
                 bad = count - 1
             if bad is None:
-                mine = {k: a[i] for k, a in chunk.params.items()} if last else {}
+                mine = {k: a[i] for k, a in split.items()}
             if bad is not None:
                 start = TrainingState({k: a[i] for k, a in params.items()},
                                       _slice(opt, i), epoch,
@@ -205,11 +218,11 @@ def _together(runs: list[tuple[Run, TrainingState]], diverged: str) -> list[Any]
                 continue
             records = EpochRecords(costs.tolist(), rates[i].tolist(), [], [])
             # (between chunks the history's state is a placeholder: the last chunk sets it)
-            opt_i = _slice(chunk.opt_state, i) if last else start0.opt_state
+            opt_i = _slice(chunk.opt_state, i, split_slots) if last else start0.opt_state
             state = TrainingState(mine, opt_i, epochs[-1] + 1,
                                   EarlyStopping(np.inf, epochs[-1], mine, 0))
             histories[i] = recorded(histories[i], records, state, run)
-        params, opt = chunk.params, chunk.opt_state  # type: ignore[assignment]
+        params, opt = chunk.params, chunk.opt_state
         epoch += count
     out: list[Any] = []
     for i, (run, _) in enumerate(runs):
@@ -218,18 +231,20 @@ def _together(runs: list[tuple[Run, TrainingState]], diverged: str) -> list[Any]
                 raise failed[i]
             out.append(failed[i])
             continue
-        mine = {k: a[i] for k, a in params.items()}
-        state = TrainingState(mine, _slice(opt, i), run.end_epoch,
+        mine = {k: a[i] for k, a in split.items()}
+        state = TrainingState(mine, _slice(opt, i, split_slots), run.end_epoch,
                               EarlyStopping(np.inf, run.end_epoch - 1, mine, 0))
-        out.append(result(run, state, histories[i]))
+        out.append(result(run, state, warn_if_unstable(histories[i], run, stacklevel=4)))
     return out
 
 
-def _slice(opt: Mapping[str, Any], i: int) -> Any:
-    """Network i's optimizer state from the stacked one."""
+def _slice(opt: Mapping[str, Any], i: int, split: Mapping[str, Any] | None = None) -> Any:
+    """Network i's optimizer state from the stacked one (``split``: its slots already cut into
+    one array per network)."""
+    slots = split if split is not None else opt["slots"]
     return {"step": int(opt["step"][i]),
             "slots": {name: {k: a[i] for k, a in slot.items()}
-                      for name, slot in opt["slots"].items()}}
+                      for name, slot in slots.items()}}
 
 
 def _failure(start: TrainingState, run: Run, finite: int, history: History,

@@ -28,6 +28,8 @@ class History(TypedDict):
     ``metric`` is accuracy for bce/cce and the mean squared error for mse/half_mse.
     ``best_epoch`` is the epoch whose params were returned (early stopping restores them).
     ``opt_state`` is the optimizer state after the last update: pass it back to continue.
+    ``warnings``: what the run warned of (a cost that ended far above where it started, see
+    ``TrainingUnstable``), each message once.
     """
 
     cost: list[float]
@@ -37,6 +39,7 @@ class History(TypedDict):
     best_epoch: int
     stopped_early: bool
     opt_state: OptState
+    warnings: list[str]
 
 
 class EarlyStopping(NamedTuple):
