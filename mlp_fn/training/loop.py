@@ -370,15 +370,22 @@ def new_history(opt_state: OptState) -> History:
             "best_epoch": -1, "stopped_early": False, "opt_state": opt_state, "warnings": []}
 
 
-def recorded(history: History, records: EpochRecords, state: TrainingState,
+def recorded(history: History, records: EpochRecord | EpochRecords, state: TrainingState,
              run: Run) -> History:
-    """``history`` with the epochs of ``records`` added: its lists grow in place (they belong
-    to the loop that collects them; no state holds them), its other fields are the new
-    state's."""
-    history["cost"] += records.cost
-    history["learning_rate"] += records.learning_rate
-    history["val_cost"] += records.val_cost
-    history["val_metric"] += records.val_metric
+    """``history`` with the epoch of ``records`` (or the epochs, as columns) added: its lists
+    grow in place (they belong to the loop that collects them; no state holds them), its other
+    fields are the new state's."""
+    if isinstance(records, EpochRecord):
+        history["cost"].append(records.cost)
+        history["learning_rate"].append(records.learning_rate)
+        if records.val_cost is not None and records.val_metric is not None:
+            history["val_cost"].append(records.val_cost)
+            history["val_metric"].append(records.val_metric)
+    else:
+        history["cost"] += records.cost
+        history["learning_rate"] += records.learning_rate
+        history["val_cost"] += records.val_cost
+        history["val_metric"] += records.val_metric
     return {**history, "best_epoch": state.early_stopping.best_epoch,
             "stopped_early": _stopped(state, run), "opt_state": state.opt_state}
 
@@ -400,13 +407,17 @@ def run_loop(run: Run, state: TrainingState, history: History, callback: Callbac
     every = every if isinstance(every, int) and not isinstance(every, bool) and every > 0 else 1
     with np.errstate(all="ignore"):  # overflow is caught as a non-finite cost, not warned
         while not finished(state, run):
-            count = min(run.end_epoch - state.epoch, epochs_in_memory(run))
-            if after_epoch is not None or run.validation is not None:
-                count = 1
-            elif callback is not None:
-                count = min(count, every - state.epoch % every)
+            records: EpochRecord | EpochRecords
             try:
-                state, records = run_epochs(state, run, count)
+                if run.compiler != "jax":  # eager: one epoch at a time
+                    state, records = run_epoch(state, run)
+                else:
+                    count = min(run.end_epoch - state.epoch, epochs_in_memory(run))
+                    if after_epoch is not None or run.validation is not None:
+                        count = 1
+                    elif callback is not None:
+                        count = min(count, every - state.epoch % every)
+                    state, records = run_epochs(state, run, count)
             except TrainingDiverged as err:  # attach the history so far
                 part = err.history  # the epochs a compiled call ran before it diverged
                 so_far: History = {

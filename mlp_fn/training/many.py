@@ -18,7 +18,7 @@ import numpy as np
 from mlp_fn._internal import checks as check
 from mlp_fn._internal.types import ActivationSpec, Array, Params
 from mlp_fn.schedules import Schedule
-from mlp_fn._internal.arrays import to_host
+from mlp_fn._internal.arrays import Backend, from_host, to_host
 from mlp_fn.training.compiled import epoch_costs, epochs_in_memory, run_chunk
 from mlp_fn.training.loop import (TrainingDiverged, learning_rate_at, new_history, plan,
                                   plan_another, recorded, replay, result, result_history,
@@ -183,8 +183,9 @@ def _together(runs: list[tuple[Run, TrainingState]], diverged: str) -> list[Any]
     histories = [new_history(s.opt_state) for _, s in runs]
     failed: dict[int, TrainingDiverged] = {}
     epoch = start0.epoch
-    split = {k: xp.unstack(a) for k, a in params.items()}  # each network's own (epochs = 0)
-    split_slots = {name: {k: xp.unstack(a) for k, a in slot.items()}
+    b = run0.net.backend
+    split = {k: _split(a, b) for k, a in params.items()}  # each network's own (epochs = 0)
+    split_slots = {name: {k: _split(a, b) for k, a in slot.items()}
                    for name, slot in opt["slots"].items()}
     while epoch < run0.end_epoch:
         count = min(run0.end_epoch - epoch, epochs_in_memory(run0))
@@ -197,10 +198,10 @@ def _together(runs: list[tuple[Run, TrainingState]], diverged: str) -> list[Any]
         finite_params = np.ones(n, dtype=bool) if not last else np.all(
             [np.isfinite(to_host(xp.reshape(a, (n, -1)))).all(axis=1)
              for a in chunk.params.values()], axis=0)
-        # each network's arrays, cut from the stacks in one call per key (not one per network)
-        split = {k: xp.unstack(a) for k, a in chunk.params.items()} if last else {}
-        split_slots = {name: {k: xp.unstack(a) for k, a in slot.items()}
-                       for name, slot in chunk.opt_state["slots"].items()} if last else {}
+        if last:  # each network's arrays, cut from the stacks
+            split = {k: _split(a, b) for k, a in chunk.params.items()}
+            split_slots = {name: {k: _split(a, b) for k, a in slot.items()}
+                           for name, slot in chunk.opt_state["slots"].items()}
         for i, (run, _) in enumerate(runs):
             if i in failed:
                 continue
@@ -236,6 +237,14 @@ def _together(runs: list[tuple[Run, TrainingState]], diverged: str) -> list[Any]
                               EarlyStopping(np.inf, run.end_epoch - 1, mine, 0))
         out.append(result(run, state, warn_if_unstable(histories[i], run, stacklevel=4)))
     return out
+
+
+def _split(stacked: Array, b: Backend) -> list[Array]:
+    """The networks' arrays of a stack, each its own: cut on the host and moved back (one
+    transfer each way per network; slicing on the device costs a dispatch per network, and
+    JAX's unstack compiles a program per shape, seconds for a population of 200)."""
+    host = to_host(stacked)
+    return [from_host(np.array(host[i]), b) for i in range(host.shape[0])]
 
 
 def _slice(opt: Mapping[str, Any], i: int, split: Mapping[str, Any] | None = None) -> Any:
