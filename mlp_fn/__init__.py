@@ -29,8 +29,8 @@ from mlp_fn.optimizers import (OPTIMIZERS, OptState, adam_bias_corrected, adam_i
                                global_norm, momentum_ema_init, momentum_ema_step, momentum_init,
                                momentum_step, nesterov_init, nesterov_step, rmsprop_init,
                                rmsprop_step, update)
-from mlp_fn.propagation import (accuracy, backward, compute_cost, forward, l2_penalty,
-                                output_delta, predict)
+from mlp_fn.propagation import (accuracy, backward, compute_cost, forward, l1_penalty,
+                                l2_penalty, output_delta, predict)
 from mlp_fn.schedules import (SCHEDULES, constant, cosine_decay, exponential_decay,
                               inverse_time_decay, make_schedule, step_decay)
 from mlp_fn.tools.data import one_hot
@@ -49,7 +49,8 @@ __all__ = [
     "train_many",
     "predict", "accuracy", "gradient_check", "gradient_check_1d", "save_params", "load_params",
     "linear_forward", "activation_forward", "linear_backward", "activation_backward",
-    "output_delta", "dropout_masks", "l2_penalty", "random_mini_batches", "one_hot",
+    "output_delta", "dropout_masks", "l2_penalty", "l1_penalty", "random_mini_batches",
+    "one_hot",
     # activations and their derivatives
     "sigmoid", "sigmoid_derivative", "tanh", "tanh_derivative", "relu", "relu_derivative",
     "leaky_relu", "leaky_relu_derivative", "gelu", "gelu_derivative", "identity",

@@ -39,8 +39,8 @@ from mlp_fn.losses import LOSSES, canonical_loss, check_targets, cost_of, loss_f
 from mlp_fn.network import Network, activation_spec, check_masks, describe
 from mlp_fn.activations import activation_entry
 
-__all__ = ["forward", "backward", "output_delta", "compute_cost", "l2_penalty", "predict",
-           "accuracy", "forward_pass", "backward_pass", "penalty", "predictions",
+__all__ = ["forward", "backward", "output_delta", "compute_cost", "l2_penalty", "l1_penalty",
+           "predict", "accuracy", "forward_pass", "backward_pass", "penalty", "predictions",
            "network_output"]
 
 
@@ -168,6 +168,7 @@ def backward_pass(
     fuse: bool = True,
     sample_weight: Array | None = None,
     intermediates: bool = False,
+    l1: float = 0.0,
 ) -> Grads:
     """Unchecked backward pass over ``net`` (canonical loss; sample weights, if any, (1, m)),
     in the network's namespace xp."""
@@ -194,7 +195,11 @@ def backward_pass(
                 dZ, grads[k.dgamma], grads[k.dbeta] = normalization.layer_backward(
                     dZ, cache, params, layer, xp)
         dW, db = weight_gradients(dZ, cache[k.A_prev], xp)
-        grads[k.dW] = dW + (lambd / m) * params[k.W] if lambd else dW  # + d/dW (lambda/2m)||W||^2
+        if lambd:  # + d/dW (lambda/2m) ||W||^2
+            dW = dW + (lambd / m) * params[k.W]
+        if l1:  # + d/dW (l1/m) sum |W|: sign(W), 0 at W = 0 (the subgradient there)
+            dW = dW + (l1 / m) * xp.sign(params[k.W])
+        grads[k.dW] = dW
         if layer.norm is None:
             grads[k.db] = db
         if intermediates:  # the course's grads["dZ" + str(l)] and dA, for printing
@@ -219,11 +224,13 @@ def backward(
     fuse: bool = True,
     sample_weight: Array | None = None,
     intermediates: bool = False,
+    l1: float = 0.0,
 ) -> Grads:
     """Backpropagation: the gradients of J with respect to every W[l] and b[l].
 
     dZ[L] = A[L] - Y (fused output) or g[L]'(Z[L]) * dA[L]; then for l = L..1
-    dW[l] = (1/m) dZ[l] A[l-1]^T + (lambd/m) W[l],  db[l] = (1/m) sum_i dZ[l](i),
+    dW[l] = (1/m) dZ[l] A[l-1]^T + (lambd/m) W[l] + (l1/m) sign(W[l]),
+    db[l] = (1/m) sum_i dZ[l](i),
     dZ[l-1] = (W[l]^T dZ[l]) * D[l-1] * g[l-1]'(Z[l-1])   (D: the dropout mask, if any).
 
     Args:
@@ -232,6 +239,7 @@ def backward(
         cache: the cache ``forward`` returned with AL.
         params, activations, loss: as given to ``forward`` and ``compute_cost``.
         lambd: L2 strength lambda (the biases are not regularised).
+        l1: L1 strength: the cost's (l1/m) sum |W| adds (l1/m) sign(W) to dW (0 where W = 0).
         fuse: use dZ[L] = A[L] - Y where it holds (True), or the general chain rule (False).
         sample_weight: w of shape (m,) or (1, m), for J = sum_i w_i L(i) / sum_i w_i.
         intermediates: also hand back dZ[l] ("dZ1".."dZL", for a normalised layer the dZ of
@@ -251,12 +259,13 @@ def backward(
     Yf = check_targets(Y, net.n_y, AL.shape[1], name, AL.dtype, b)
     check_cache(cache, net, AL)
     lam = check.nonnegative_float("lambd", lambd)
+    lam1 = check.nonnegative_float("l1", l1)
     w = None if sample_weight is None else check.sample_weight(sample_weight, AL.shape[1],
                                                                 AL.dtype, b)
     fused = check.boolean("fuse", fuse)
     full = check.boolean("intermediates", intermediates)
     with np.errstate(all="ignore"):  # overflow is detected below and reported, not warned
-        grads = backward_pass(AL, Yf, cache, params, net, name, lam, fused, w, full)
+        grads = backward_pass(AL, Yf, cache, params, net, name, lam, fused, w, full, lam1)
     bad = [k for k, g in grads.items() if not all_finite(g, b.xp)]
     if bad:
         raise ValueError(f"params: the gradients overflowed ({', '.join(sorted(bad))} hold NaN "
@@ -314,7 +323,7 @@ def output_delta(AL: Array, Y: Array, ZL: Array, activation: ActivationSpec, los
 
 def compute_cost(AL: Array, Y: Array, loss: str, *, lambd: float = 0.0,
                  params: Mapping[str, Array] | None = None,
-                 sample_weight: Array | None = None) -> float:
+                 sample_weight: Array | None = None, l1: float = 0.0) -> float:
     """J = (1/m) sum_{i=1}^{m} L(a(i), y(i)) for the named loss (see ``mlp_fn.losses``),
 
     + (lambda / 2m) sum_l ||W[l]||_F^2 with ``lambd`` and the ``params`` (the course's
@@ -326,6 +335,7 @@ def compute_cost(AL: Array, Y: Array, loss: str, *, lambd: float = 0.0,
         Y: targets, (n_y, m): {0, 1} for bce, one-hot for cce, real for mse/half_mse.
         loss: 'bce', 'cce', 'mse', 'half_mse' (or an alias).
         lambd: L2 strength lambda (needs ``params``).
+        l1: L1 strength: + (l1/m) sum_l sum |W[l]| (needs ``params``; biases excluded).
         params: the network's params, for the L2 term.
         sample_weight: w of shape (m,) or (1, m), w_i >= 0, sum > 0.
     """
@@ -338,14 +348,15 @@ def compute_cost(AL: Array, Y: Array, loss: str, *, lambd: float = 0.0,
         raise ValueError("AL: expected at least one example (m >= 1), got m = 0")
     Yf = check_targets(Y, AL.shape[0], AL.shape[1], name, AL.dtype, b)
     lam = check.nonnegative_float("lambd", lambd)
+    lam1 = check.nonnegative_float("l1", l1)
     w = None if sample_weight is None else check.sample_weight(sample_weight, AL.shape[1],
                                                                 AL.dtype, b)
     extra = 0.0
-    if lam:
+    if lam or lam1:
         if params is None:
-            raise ValueError("params: the L2 term (lambd > 0) is computed from the weights; "
-                             "pass params=...")
-        extra = l2_penalty(params, lam, AL.shape[1])
+            raise ValueError("params: the L2 and L1 terms (lambd > 0, l1 > 0) are computed from "
+                             "the weights; pass params=...")
+        extra = l2_penalty(params, lam, AL.shape[1]) + l1_penalty(params, lam1, AL.shape[1])
     with np.errstate(all="ignore"):
         J = float(cost_of(AL, Yf, name, w, b.xp)) + extra
     if not math.isfinite(J):
@@ -353,15 +364,19 @@ def compute_cost(AL: Array, Y: Array, loss: str, *, lambd: float = 0.0,
     return J
 
 
-def penalty(params: Mapping[str, Array], net: Network, lambd: float, m: int) -> Array | float:
-    """(lambda / 2m) sum_l ||W[l]||_F^2, unchecked: a 0-d array of the params' library (the
-    number 0.0 without L2)."""
-    if not lambd:  # lambd is a checked Python number, never an array: no value is read here
-        return 0.0
+def penalty(params: Mapping[str, Array], net: Network, lambd: float, m: int,
+            l1: float = 0.0) -> Array | float:
+    """(lambda / 2m) sum_l ||W[l]||_F^2 + (l1 / m) sum_l sum |W[l]|, unchecked: a 0-d array of
+    the params' library (the number 0.0 without either)."""
     xp = net.backend.xp
-    total = sum(xp.sum(params[layer.keys.W] * params[layer.keys.W]) for layer in net.layers)
-    scaled: Array = lambd / (2 * m) * total
-    return scaled
+    total: Array | float = 0.0
+    if lambd:  # lambd and l1 are checked Python numbers, never arrays: no value is read here
+        squares = sum(xp.sum(params[layer.keys.W] * params[layer.keys.W])
+                      for layer in net.layers)
+        total = lambd / (2 * m) * squares
+    if l1:
+        total = total + l1 / m * sum(xp.sum(xp.abs(params[layer.keys.W])) for layer in net.layers)
+    return total
 
 
 def l2_penalty(params: Mapping[str, Any], lambd: float, m: int) -> float:
@@ -373,6 +388,21 @@ def l2_penalty(params: Mapping[str, Any], lambd: float, m: int) -> float:
         total = float(penalty(params, net, lam, m))
     if not math.isfinite(total):
         raise ValueError("params: the L2 penalty overflowed; the weights are too large to square")
+    return total
+
+
+def l1_penalty(params: Mapping[str, Any], l1: float, m: int) -> float:
+    """The L1 term added to the cost: (l1 / m) sum_l sum_jk |W[l]_jk| (biases excluded). Its
+    gradient (l1 / m) sign(W[l]) pulls every weight towards 0 by the same amount each step,
+    where L2's (lambda / m) W pulls in proportion to the weight: weights that matter little end
+    near 0 (within a step of it: gradient descent on |w| does not land on 0 exactly)."""
+    net = describe(params)
+    lam1 = check.nonnegative_float("l1", l1)
+    m = check.positive_int("m", m, maximum=2**53)  # an exact float
+    with np.errstate(over="ignore"):
+        total = float(penalty(params, net, 0.0, m, lam1))
+    if not math.isfinite(total):
+        raise ValueError("params: the L1 penalty overflowed; the weights are too large")
     return total
 
 

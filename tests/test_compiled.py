@@ -84,6 +84,7 @@ CASES = [
      {"learning_rate": 0.5, "optimizer": "nesterov", "clip_norm": 0.01}),
     (None, ["relu", "relu+residual", "sigmoid"],
      {"learning_rate": 0.2, "batch_size": 10, "optimizer": "momentum_ema", "keep_prob": 0.7}),
+    (None, ["tanh", "tanh", "sigmoid"], {"learning_rate": 0.3, "l1": 0.05, "lambd": 0.1}),
 ]
 
 

@@ -129,3 +129,67 @@ def test_the_bundled_digits_are_scikit_learns() -> None:
     np.testing.assert_array_equal(X.T, theirs.data)
     np.testing.assert_array_equal(labels, theirs.target)
     assert X.min() == 0 and X.max() == 16 and set(labels.tolist()) == set(range(10))
+
+
+# --- the plane data sets of TensorFlow Playground ---------------------------------------------
+
+def test_circle_puts_class_1_in_the_disc_and_class_0_in_the_ring() -> None:
+    X, Y = mf.data.circle(401, seed=3)
+    r = np.hypot(X[0], X[1])
+    assert X.shape == (2, 401) and Y.shape == (1, 401) and int(Y.sum()) == 200
+    assert r[Y[0] == 1].max() <= 2.5 and r[Y[0] == 0].min() >= 3.5 and r.max() <= 5.0
+    Xn, _ = mf.data.circle(401, noise=0.5, seed=3)
+    assert 0.3 < float(np.std(Xn - X)) < 0.7  # N(0, 0.25) added to the same points
+
+
+def test_gaussians_are_two_clouds_on_the_diagonal() -> None:
+    X, Y = mf.data.gaussians(4000, seed=1)
+    ones, zeros = X[:, Y[0] == 1], X[:, Y[0] == 0]
+    np.testing.assert_allclose(ones.mean(axis=1), [2, 2], atol=0.05)
+    np.testing.assert_allclose(zeros.mean(axis=1), [-2, -2], atol=0.05)
+    np.testing.assert_allclose(ones.std(axis=1), [0.5, 0.5], rtol=0.06)
+    wide, labels = mf.data.gaussians(4000, noise=1.5, seed=1)
+    np.testing.assert_allclose(wide[:, labels[0] == 1].std(axis=1), [2.0, 2.0], rtol=0.06)
+
+
+def test_spiral_points_lie_on_their_arms() -> None:
+    """Without noise every point is at r = 5 i / n, angle 2 pi 1.75 i / n (+ pi for class 0):
+    recomputed here from the points themselves."""
+    X, Y = mf.data.spiral(200, seed=0)
+    for label, shift in ((1.0, 0.0), (0.0, np.pi)):
+        P = X[:, Y[0] == label]
+        r = np.hypot(P[0], P[1])
+        i = np.rint(r / 5 * 100)  # each point's index along its arm
+        np.testing.assert_allclose(r, 5 * i / 100, atol=1e-12)
+        t = 2 * np.pi * 1.75 * i / 100 + shift
+        np.testing.assert_allclose(P, np.stack([r * np.sin(t), r * np.cos(t)]), atol=1e-12)
+    assert sorted(np.rint(np.hypot(*X[:, Y[0] == 1]) * 20).astype(int)) == list(range(100))
+
+
+def test_plane_and_multi_gaussian_values() -> None:
+    X, Y = mf.data.plane(500, seed=2)
+    np.testing.assert_allclose(Y[0], (X[0] + X[1]) / 10, rtol=1e-15)
+    assert np.abs(X).max() <= 5 and np.abs(Y).max() <= 1
+    X, Y = mf.data.multi_gaussian(300, seed=2)
+    # bump by bump, written out: heights +1 at (-4, 2.5), (4, 2.5), (0, -2.5), -1 elsewhere
+    want = np.zeros(300)
+    for c1, c2, h in [(-4, 2.5, 1), (0, 2.5, -1), (4, 2.5, 1), (-4, -2.5, -1), (0, -2.5, 1),
+                      (4, -2.5, -1)]:
+        want += h * np.exp(-((X[0] - c1) ** 2 + (X[1] - c2) ** 2) / 2)
+    np.testing.assert_allclose(Y[0], want, rtol=1e-14, atol=1e-15)
+    Xn, Yn = mf.data.multi_gaussian(300, noise=0.1, seed=2)
+    np.testing.assert_array_equal(Xn, X)
+    assert 0.07 < float(np.std(Yn - Y)) < 0.13
+
+
+@pytest.mark.parametrize("make", [mf.data.circle, mf.data.gaussians, mf.data.spiral,
+                                  mf.data.plane, mf.data.multi_gaussian])
+def test_plane_sets_are_seeded_read_only_and_checked(make: Any) -> None:
+    a, b = make(50, noise=0.2, seed=7), make(50, noise=0.2, seed=7)
+    assert all(np.array_equal(p, q) for p, q in zip(a, b))
+    assert not a[0].flags.writeable and not a[1].flags.writeable
+    assert not np.array_equal(a[0], make(50, noise=0.2, seed=8)[0])
+    with pytest.raises(ValueError, match="noise"):
+        make(50, noise=-1.0)
+    with pytest.raises(TypeError, match="seed"):
+        make(50, seed=-1)

@@ -20,9 +20,11 @@ from mlp_fn._internal.frozen import frozen
 from mlp_fn._internal.inputs import real_array
 from mlp_fn._internal.types import Array
 
-__all__ = ["Labels", "MAX_EXAMPLES", "Standardizer", "WIDE_RATIO", "one_hot", "xor", "noisy_xor",
-           "two_moons", "blobs", "binary_blobs", "sine", "x_squared", "planar_flower",
-           "exercise_002", "digits", "train_test_split", "fit_standardizer", "standardize", "unstandardize"]
+__all__ = ["Labels", "MAX_EXAMPLES", "RADIUS", "BUMPS", "Standardizer", "WIDE_RATIO", "one_hot",
+           "xor", "noisy_xor", "two_moons", "blobs", "binary_blobs", "circle", "gaussians",
+           "spiral", "plane", "multi_gaussian", "sine", "x_squared", "planar_flower",
+           "exercise_002", "digits", "train_test_split", "fit_standardizer", "standardize",
+           "unstandardize"]
 
 Labels = np.ndarray[Any, np.dtype[np.int64]]
 
@@ -167,6 +169,110 @@ def sine(m: int = 1000, noise: float = 0.1, seed: int = 0,
         y = np.sin(x) + noise * rng.standard_normal((1, m))
     xf, yf = _finite(x, y)
     return xf, yf
+
+
+# The plane data sets of TensorFlow Playground, in the square [-5, 5]^2 it draws. Each is
+# defined here from its geometry (the docstring's formula is the definition the tests check).
+
+#: Half the side of the square the plane data sets fill: x1, x2 in [-RADIUS, RADIUS].
+RADIUS = 5.0
+
+
+def circle(m: int = 400, noise: float = 0.0, seed: int = 0) -> tuple[Array, Array]:
+    """A disc inside a ring: class 1 (half the points) at radius r ~ Uniform[0, 0.5 R], class 0
+    at r ~ Uniform[0.7 R, R], angles ~ Uniform[0, 2 pi), R = 5; plus N(0, noise^2) on each
+    coordinate. X (2, m), Y (1, m) of 0/1; columns shuffled."""
+    rng = np.random.default_rng(_seed(seed))
+    m = _m(m, 2)
+    noise = check.nonnegative_float("noise", noise)
+    inside = m // 2
+    r = np.concatenate([rng.uniform(0.0, 0.5 * RADIUS, inside),
+                        rng.uniform(0.7 * RADIUS, RADIUS, m - inside)])
+    t = rng.uniform(0.0, 2 * math.pi, m)
+    Y = np.concatenate([np.ones(inside), np.zeros(m - inside)]).reshape(1, m)
+    with np.errstate(over="ignore"):
+        X = np.stack([r * np.cos(t), r * np.sin(t)]) + noise * rng.standard_normal((2, m))
+    order = rng.permutation(m)
+    Xf, Yf = _finite(X[:, order], Y[:, order])
+    return Xf, Yf
+
+
+def gaussians(m: int = 400, noise: float = 0.0, seed: int = 0) -> tuple[Array, Array]:
+    """Two Gaussian clouds: class 1 around (2, 2), class 0 around (-2, -2), each coordinate
+    N(center, (0.5 + noise)^2), half the points each. X (2, m), Y (1, m) of 0/1; shuffled.
+    With noise 0 the classes overlap little (the centres are 5.7 standard deviations apart on
+    the diagonal); noise 1.5 makes them 2 standard deviations."""
+    rng = np.random.default_rng(_seed(seed))
+    m = _m(m, 2)
+    spread = 0.5 + check.nonnegative_float("noise", noise)
+    ones = m // 2
+    centers = np.concatenate([np.full(ones, 2.0), np.full(m - ones, -2.0)])
+    Y = np.concatenate([np.ones(ones), np.zeros(m - ones)]).reshape(1, m)
+    with np.errstate(over="ignore"):
+        X = centers + spread * rng.standard_normal((2, m))
+    order = rng.permutation(m)
+    Xf, Yf = _finite(X[:, order], Y[:, order])
+    return Xf, Yf
+
+
+def spiral(m: int = 400, noise: float = 0.0, seed: int = 0,
+           turns: float = 1.75) -> tuple[Array, Array]:
+    """Two interleaved spirals: point i of n = m/2 per class at radius r_i = R i / n and angle
+    t_i = 2 pi turns i / n (class 1) or t_i + pi (class 0), R = 5, at (r sin t, r cos t); plus
+    N(0, noise^2) on each coordinate. X (2, m), Y (1, m) of 0/1; shuffled. The hardest of the
+    plane sets: a boundary that winds ``turns`` times."""
+    rng = np.random.default_rng(_seed(seed))
+    m = _m(m, 2)
+    noise = check.nonnegative_float("noise", noise)
+    turns = check.positive_float("turns", turns)
+    parts, labels = [], []
+    for label, (n, shift) in ((1.0, (m // 2, 0.0)), (0.0, (m - m // 2, math.pi))):
+        i = np.arange(n)
+        r = RADIUS * i / n
+        t = 2 * math.pi * turns * i / n + shift
+        parts.append(np.stack([r * np.sin(t), r * np.cos(t)]))
+        labels.append(np.full(n, label))
+    X, Y = np.concatenate(parts, axis=1), np.concatenate(labels).reshape(1, m)
+    with np.errstate(over="ignore"):
+        X = X + noise * rng.standard_normal(X.shape)
+    order = rng.permutation(m)
+    Xf, Yf = _finite(X[:, order], Y[:, order])
+    return Xf, Yf
+
+
+def plane(m: int = 400, noise: float = 0.0, seed: int = 0) -> tuple[Array, Array]:
+    """Regression on a tilted plane: x ~ Uniform[-R, R]^2 (R = 5), y = (x1 + x2) / (2 R) +
+    N(0, noise^2), so y lies in [-1, 1] without noise. X (2, m), Y (1, m)."""
+    rng = np.random.default_rng(_seed(seed))
+    m = _m(m)
+    noise = check.nonnegative_float("noise", noise)
+    X = rng.uniform(-RADIUS, RADIUS, (2, m))
+    with np.errstate(over="ignore"):
+        Y = (X[0:1] + X[1:2]) / (2 * RADIUS) + noise * rng.standard_normal((1, m))
+    Xf, Yf = _finite(X, Y)
+    return Xf, Yf
+
+
+#: multi_gaussian's bumps: (centre x1, centre x2, height), a sign each, on [-5, 5]^2.
+BUMPS = ((-4.0, 2.5, 1.0), (0.0, 2.5, -1.0), (4.0, 2.5, 1.0),
+         (-4.0, -2.5, -1.0), (0.0, -2.5, 1.0), (4.0, -2.5, -1.0))
+
+
+def multi_gaussian(m: int = 400, noise: float = 0.0, seed: int = 0) -> tuple[Array, Array]:
+    """Regression on six Gaussian bumps: x ~ Uniform[-R, R]^2 (R = 5) and
+    y = sum_k h_k exp(-|x - c_k|^2 / 2) over the bumps (c_k, h_k) of ``BUMPS`` (heights +-1 in
+    a checkerboard of two rows of three), plus N(0, noise^2). X (2, m), Y (1, m)."""
+    rng = np.random.default_rng(_seed(seed))
+    m = _m(m)
+    noise = check.nonnegative_float("noise", noise)
+    X = rng.uniform(-RADIUS, RADIUS, (2, m))
+    y = np.zeros(m)
+    for c1, c2, h in BUMPS:
+        y = y + h * np.exp(-((X[0] - c1) ** 2 + (X[1] - c2) ** 2) / 2)
+    with np.errstate(over="ignore"):
+        Y = y.reshape(1, m) + noise * rng.standard_normal((1, m))
+    Xf, Yf = _finite(X, Y)
+    return Xf, Yf
 
 
 def _interval(low: Any, high: Any) -> tuple[float, float]:

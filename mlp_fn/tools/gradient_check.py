@@ -27,10 +27,11 @@ __all__ = ["gradient_check", "gradient_check_1d"]
 
 
 def _cost(X: Array, Y: Array, params: Mapping[str, Array], net: Network, loss: str,
-          lambd: float, masks: Mapping[str, Array] | None, training: bool) -> float:
+          lambd: float, masks: Mapping[str, Array] | None, training: bool,
+          l1: float = 0.0) -> float:
     AL, _ = forward_pass(X, params, net, masks, training)
     return float(cost_of(AL, Y, loss, None, net.backend.xp)
-                 + penalty(params, net, lambd, X.shape[1]))
+                 + penalty(params, net, lambd, X.shape[1], l1))
 
 
 def gradient_check_1d(J: Callable[[float], float], dJ: Callable[[float], float], theta: float,
@@ -70,11 +71,14 @@ def gradient_check(
     masks: Mapping[str, Array] | None = None,
     training: bool = True,
     grads: Mapping[str, Array] | None = None,
+    l1: float = 0.0,
 ) -> float:
     """The relative difference between backprop's gradient and central differences (see module).
 
     Everything is computed in float64 (float32 cannot resolve a 1e-7 step), whatever the dtype of
-    ``params``. ``lambd`` adds the L2 term; ``masks`` fixes dropout masks so J is deterministic.
+    ``params``. ``lambd`` adds the L2 term and ``l1`` the L1 term (|W| has no derivative at 0:
+    check it where no weight is within epsilon of 0); ``masks`` fixes dropout masks so J is
+    deterministic.
     Every trained parameter is checked (W, b, and gamma, beta of normalised layers; not the
     running statistics). ``training``: batch normalisation with the batch's statistics, the cost
     ``train`` minimises (True), or with the running ones (False).
@@ -95,6 +99,7 @@ def gradient_check(
     Y = check_targets(Y, net.n_y, X.shape[1], name, X.dtype, b)
     eps = check.positive_float("epsilon", epsilon)
     lam = check.nonnegative_float("lambd", lambd)
+    lam1 = check.nonnegative_float("l1", l1)
     if masks is not None:
         masks = check_masks(masks, net, X.shape[1])
     training = check.boolean("training", training)
@@ -117,7 +122,8 @@ def gradient_check(
     masks64 = None if masks is None else {k: float64(v) for k, v in masks.items()}
     with np.errstate(all="ignore"):
         AL, cache = forward_pass(X64, p64, net64, masks64, training)
-        own = backward_pass(AL, Y64, cache, p64, net64, name, lam) if given is None else given
+        own = backward_pass(AL, Y64, cache, p64, net64, name, lam, l1=lam1) if given is None \
+            else given
         grad = np.concatenate([to_host(own[f"d{k}"]).astype(np.float64).ravel() for k in keys])
         approx = np.empty_like(grad)
         i = 0
@@ -129,7 +135,7 @@ def gradient_check(
                     theta = host.copy()  # theta_j + sign eps, the other entries as they are
                     theta.flat[j] += sign * eps
                     shifted[sign] = _cost(X64, Y64, {**p64, key: from_host(theta, b64)}, net64,
-                                          name, lam, masks64, training)
+                                          name, lam, masks64, training, lam1)
                 approx[i] = (shifted[+1.0] - shifted[-1.0]) / (2.0 * eps)
                 i += 1
     if not (np.isfinite(grad).all() and np.isfinite(approx).all()):

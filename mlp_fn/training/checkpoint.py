@@ -83,7 +83,7 @@ def fingerprints(run: Run, start: TrainingState) -> dict[str, str]:
         "optimizer_options": _digest(tuple(sorted(o.hyper.items()))),
         "opt_state": _digest((start.opt_state["step"], {s: dict(a) for s, a in
                                                          start.opt_state["slots"].items()})),
-        "lambd": _digest(r.lambd), "keep_prob": _digest(r.keep_prob),
+        "lambd": _digest(r.lambd), "l1": _digest(r.l1), "keep_prob": _digest(r.keep_prob),
         "clip_norm": _digest(r.clip_norm),
         "sample_weight": _digest(d.sample_weight if d.sample_weight is not None else "none"),
         "validation_data": _digest((v.X, v.Y) if v is not None else "none"),
@@ -158,6 +158,7 @@ def _load(path: str | os.PathLike[str], prints: dict[str, str], run: Run,
                          f"afresh") from None
     try:
         saved = dict(record["fingerprint"])
+        saved.setdefault("l1", _digest(0.0))  # written before L1 existed: none was used
         epoch, step = int(record["epoch"]), int(record["step"])
         n = int(record["epochs_recorded"])
         best = record["best_cost"]

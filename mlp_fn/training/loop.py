@@ -5,7 +5,7 @@ One epoch of ``train`` with batch size k (None: k = m, batch gradient descent; 1
     shuffle the m columns of (X, Y) (a permutation drawn from the seed and the epoch)
     for each mini-batch (X{t}, Y{t}) of k columns (the last one may be smaller):
         A[L], cache = forward(X{t})                  (with dropout masks while training)
-        J{t}        = cost(A[L], Y{t}) + (lambda / 2k) sum ||W[l]||^2
+        J{t}        = cost(A[L], Y{t}) + (lambda / 2k) sum ||W[l]||^2 + (l1 / k) sum |W[l]|
         grads       = backward(...)                  (clipped to a global norm if asked)
         params, state = optimizer step(params, grads, state, lr(epoch))
 
@@ -110,8 +110,9 @@ def step(X: Array, Y: Array, w: Array | None, params: Params, opt_state: OptStat
     net, loss, reg = run.net, run.loss, run.regularization
     xp = net.backend.xp
     AL, cache = forward_pass(X, params, net, masks, training=True)
-    J = cost_of(AL, Y, loss, w, xp) + penalty(params, net, reg.lambd, X.shape[1])
-    grads = backward_pass(AL, Y, cache, params, net, loss, reg.lambd, sample_weight=w)
+    J = cost_of(AL, Y, loss, w, xp) + penalty(params, net, reg.lambd, X.shape[1], reg.l1)
+    grads = backward_pass(AL, Y, cache, params, net, loss, reg.lambd, sample_weight=w,
+                          l1=reg.l1)
     if reg.clip_norm is not None:
         grads = clipped(grads, reg.clip_norm, xp)  # g * min(1, max_norm / ||g||)
     hyper = {"learning_rate": lr, **run.optimizer.hyper}
@@ -126,7 +127,7 @@ def train_step(
     activations: Sequence[ActivationSpec], loss: str, *, learning_rate: float,
     optimizer: str = "gd", optimizer_options: Mapping[str, float] | None = None,
     lambd: float = 0.0, keep_prob: float = 1.0, seed: int | Sequence[int] | None = None,
-    clip_norm: float | None = None, sample_weight: Array | None = None,
+    clip_norm: float | None = None, sample_weight: Array | None = None, l1: float = 0.0,
 ) -> tuple[Params, OptState, float]:
     """One step of training on the mini-batch (X, Y): forward (with dropout masks drawn from
     ``seed`` when ``keep_prob`` < 1), the cost J, backward, the optimizer's step and, for batch
@@ -140,8 +141,8 @@ def train_step(
         params, activations, loss: the network.
         opt_state: the optimizer's state (None: a new one, as ``<optimizer>_init`` makes).
         learning_rate: alpha for this step.
-        optimizer, optimizer_options, lambd, keep_prob, seed, clip_norm, sample_weight: as
-            for ``train``.
+        optimizer, optimizer_options, lambd, l1, keep_prob, seed, clip_norm, sample_weight:
+            as for ``train``.
 
     Returns:
         (new params, new optimizer state, J at the params given), new read-only values; nothing
@@ -151,7 +152,7 @@ def train_step(
                       batch_size=None, shuffle=False, seed=0, optimizer=optimizer,
                       optimizer_options=optimizer_options, opt_state=opt_state, lambd=lambd,
                       keep_prob=keep_prob, clip_norm=clip_norm, validation_data=None,
-                      patience=None, sample_weight=sample_weight)
+                      patience=None, sample_weight=sample_weight, l1=l1)
     Xb, Yb, wb = run.data.X, run.data.Y, run.data.sample_weight
     b = run.net.backend
     masks = None
@@ -273,7 +274,7 @@ def end_epoch(state: TrainingState, run: Run, params: Params, opt: OptState, cos
         v = run.validation
         ALv, _ = forward_pass(v.X, params, run.net)
         val_cost = float(cost_of(ALv, v.Y, run.loss, None, b.xp) + penalty(
-            params, run.net, run.regularization.lambd, v.X.shape[1]))
+            params, run.net, run.regularization.lambd, v.X.shape[1], run.regularization.l1))
         if not math.isfinite(val_cost):
             raise _diverged(f"the validation cost became {val_cost}", e, lr, params, opt)
         val_metric = metric(ALv, v.Y, run.loss, b.xp)
@@ -493,6 +494,7 @@ def train(
     checkpoint: str | os.PathLike[str] | None = None,
     checkpoint_every: float = 10.0,
     compile: bool | None = None,
+    l1: float = 0.0,
 ) -> tuple[Params, History]:
     """Train from ``params`` by mini-batch gradient descent: a loop of ``train_step`` over the
     batches of every epoch (see the module docstring).
@@ -519,6 +521,9 @@ def train(
         Regularisation:
         lambd: L2 strength lambda; the cost gains (lambda / 2m) sum ||W||^2, dW gains
             (lambda / m) W; biases are not regularised.
+        l1: L1 strength; the cost gains (l1 / m) sum |W|, dW gains (l1 / m) sign(W) (0 where
+            W = 0): every weight is pulled towards 0 by the same amount each step; biases are
+            not regularised.
         keep_prob: inverted dropout on every hidden layer while training (1 = none).
         clip_norm: if given, the gradients are scaled so their global norm is at most this.
         sample_weight: w of shape (m,) or (1, m): each batch's cost is the weighted mean
@@ -564,7 +569,7 @@ def train(
         batch_size=batch_size, shuffle=shuffle, seed=seed, optimizer=optimizer,
         optimizer_options=optimizer_options, opt_state=opt_state, lambd=lambd,
         keep_prob=keep_prob, clip_norm=clip_norm, validation_data=validation_data,
-        patience=patience, sample_weight=sample_weight, compile=compile)
+        patience=patience, sample_weight=sample_weight, compile=compile, l1=l1)
     if callback is not None and not callable(callback):
         raise TypeError(f"callback: expected a function (epoch, params, history), got "
                         f"{check.describe(callback)}")
@@ -593,6 +598,7 @@ def plan(
     epochs: Any, batch_size: Any, shuffle: Any, seed: Any, optimizer: Any,
     optimizer_options: Any, opt_state: Any, lambd: Any, keep_prob: Any, clip_norm: Any,
     validation_data: Any, patience: Any, sample_weight: Any = None, compile: Any = False,
+    l1: Any = 0.0,
 ) -> tuple[Run, TrainingState]:
     """Every argument of ``train`` checked, once: the ``Run`` and its first state."""
     net = describe(params, activations)
@@ -615,7 +621,8 @@ def plan(
     hyper = check_options(opt_name, optimizer_options)  # learning_rate is train's own argument
     reg = Regularization(check.nonnegative_float("lambd", lambd), check.keep_prob(keep_prob),
                          None if clip_norm is None else check.positive_float("clip_norm",
-                                                                              clip_norm))
+                                                                              clip_norm),
+                         check.nonnegative_float("l1", l1))
     validation = _validation(validation_data, patience, net, name)
     w = None if sample_weight is None else check.sample_weight(sample_weight, m, net.dtype, b)
     compiler = compiler_for(b, compile)

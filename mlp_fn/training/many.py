@@ -30,7 +30,7 @@ __all__ = ["train_many"]
 Outcome = tuple[Params, History]
 
 #: train's keywords that train_many passes on as they are (the same for every network).
-_SHARED = ("batch_size", "shuffle", "seed", "optimizer", "optimizer_options", "lambd",
+_SHARED = ("batch_size", "shuffle", "seed", "optimizer", "optimizer_options", "lambd", "l1",
            "keep_prob", "clip_norm", "sample_weight", "validation_data", "patience", "callback",
            "checkpoint_every")
 
@@ -112,7 +112,7 @@ def train_many(X: Array, Y: Array, population: Sequence[Mapping[str, Array]],
                  clip_norm=options.get("clip_norm"),
                  validation_data=options.get("validation_data"),
                  patience=options.get("patience"), sample_weight=options.get("sample_weight"),
-                 compile=compile)]
+                 compile=compile, l1=options.get("l1", 0.0))]
     for i, (p, lr) in enumerate(zip(population[1:], rates[1:]), start=1):
         try:
             runs.append(plan_another(runs[0][0], p, activations, lr))

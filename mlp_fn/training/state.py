@@ -105,11 +105,13 @@ class Optimizer(NamedTuple):
 
 
 class Regularization(NamedTuple):
-    """L2 (lambda), inverted dropout (keep_prob) and gradient clipping (max norm, or None)."""
+    """L2 (lambda), inverted dropout (keep_prob), gradient clipping (max norm, or None) and L1
+    (its strength)."""
 
     lambd: float
     keep_prob: float
     clip_norm: float | None
+    l1: float = 0.0
 
 
 class Validation(NamedTuple):
