@@ -1,0 +1,360 @@
+"""The playground: its session functions against mlp_fn's own, its server against hostile
+requests, and its page in headless Chromium as a person would use it.
+
+The golden values are mlp_fn's public functions called directly (``train``,
+``explain.worked_example``, ``load_params``), an independent path from the page and the server
+that show them. The browser test measures the frame rate and writes it, and the screenshots, to
+``MLP_FN_SCREENSHOTS`` (else its temporary folder); it asserts no speed.
+"""
+
+from __future__ import annotations
+
+import http.client
+import importlib.util
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any, Iterator
+
+import numpy as np
+import pytest
+
+import mlp_fn as mf
+from mlp_fn.playground import session as play
+from mlp_fn.playground.server import MAX_BODY, make_server
+
+XOR = {"dataset": "xor", "hidden": [8, 8], "learning_rate": 0.03, "features": ["x1", "x2"]}
+
+
+# --- the session --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("config, message", [
+    ({"hidden": [4] * 1000}, "at most 10 hidden layers"),
+    ({"hidden": [99]}, "1 to 16 units"),
+    ({"learning_rate": float("nan")}, "learning_rate: expected a number"),
+    ({"learning_rate": 1e9}, "learning_rate: expected a number from"),
+    ({"learning_rate": "fast"}, "learning_rate: expected a number"),
+    ({"dataset": "../../etc/passwd"}, "dataset: expected one of"),
+    ({"features": []}, "features: expected"),
+    ({"features": ["x1", "x1"]}, "features: expected"),
+    ({"colour": "red"}, "unknown setting 'colour'"),
+    ({"residual": "yes"}, "residual: expected true or false"),
+    ({"dataset": "csv"}, "needs a file"),
+])
+def test_a_bad_configuration_is_refused_with_the_setting_named(config: dict[str, Any],
+                                                              message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        play.new_session(config)
+
+
+def test_steps_are_train_and_the_code_reproduces_them() -> None:
+    """Ten one-epoch steps equal one train of ten epochs (train continues from its optimizer
+    state); the page's Python, run here, ends at the same params bit for bit."""
+    s = play.new_session({**XOR, "optimizer": "adam", "regularization": "L2",
+                          "regularization_rate": 0.01})
+    start = dict(s.params)
+    for _ in range(10):
+        s = play.step(s, 1)
+    want, _ = mf.train(s.X, s.Y, start, s.activations, s.loss, epochs=10, learning_rate=0.03,
+                       optimizer="adam", batch_size=10, seed=0, lambd=0.01)
+    assert all(np.array_equal(s.params[k], want[k]) for k in want)
+    namespace: dict[str, Any] = {}
+    exec(play.code(s), namespace)
+    assert all(np.array_equal(namespace["params"][k], s.params[k]) for k in want)
+
+
+def test_xor_is_learned_and_the_view_has_every_picture() -> None:
+    s = play.new_session(XOR)
+    for _ in range(60):
+        s = play.step(s, 1)
+    v = play.view(s, points=True)
+    assert v["loss_test"] < 0.1 and v["epoch"] == 60
+    import base64
+
+    assert len(base64.b64decode(v["output"]["data"])) == v["grid"] ** 2
+    assert [len(layer) for layer in v["units"]] == [8, 8]
+    assert all(len(base64.b64decode(u["data"])) == v["unit_grid"] ** 2 for u in v["units"][0])
+    assert v["layers"] == [2, 8, 8, 1] and len(v["train"]["x"][0]) == 250
+    json.dumps(v, allow_nan=False)  # what the server sends
+
+
+def test_the_arithmetic_is_worked_examples_lines_for_the_unit() -> None:
+    s = play.step(play.new_session(XOR), 3)
+    got = play.arithmetic(s, 7, 2, 3)["lines"]
+    text = mf.explain.worked_example(s.X[:, 7:8], s.Y[:, 7:8], s.params, s.activations,
+                                     s.loss, learning_rate=0.03, layer=2, decimals=4)
+    want = [line.strip() for line in text.splitlines()
+            if line.startswith("  ") and ("[2][3]" in line.split(" = ")[0]
+                                          or "[2][3, " in line.split(" = ")[0])]
+    assert got == want and len(got) >= 2 + 8 + 1 + 8 + 1  # z, a, dZ, dW x 8, db, updates
+    assert got[0].startswith("z[2][3](0) = ")
+
+
+def test_a_weight_set_by_hand_and_the_params_file() -> None:
+    s = play.set_weight(play.new_session(XOR), 2, 1, 3, 0.5)
+    assert s.params["W2"][1, 3] == 0.5
+    for bad in ({"l": 9, "j": 0, "k": 0, "value": 1.0}, {"l": 1, "j": 0, "k": 5, "value": 1.0},
+                {"l": 1, "j": 0, "k": 0, "value": float("inf")}):
+        with pytest.raises(ValueError):
+            play.set_weight(s, **bad)
+    assert play.params_file(s)[:2] == b"PK"  # an .npz archive (its contents: the server test)
+
+
+def test_csv_files_good_and_bad() -> None:
+    good = "x1,x2,label\n" + "\n".join(f"{i % 7},{i % 5},{i % 2}" for i in range(40))
+    P, Y = play.parse_csv(good)
+    assert P.shape == (2, 40) and Y.shape == (1, 40) and np.abs(P).max() == pytest.approx(5.0)
+    s = play.step(play.new_session({"dataset": "csv"}, (P, Y)), 2)
+    assert s.epoch == 2
+    for text, message in [("1,2\n3,4\n5,6\n7,8", "row 1 is not three numbers"),
+                          ("1,2,0\n3,4,0\n5,6,0\n7,8,0", "at least two classes"),
+                          ("1,2,0.5\n3,4,1\n5,6,0\n7,8,1", "whole numbers"),
+                          ("1,2,0\n", "4 to 2000 rows"), ("1,nan,0\n2,3,1\n4,5,0\n6,7,1", "finite"),
+                          ("x" * (play.LIMITS["csv_bytes"] + 1), "larger than")]:
+        with pytest.raises(ValueError, match=message):
+            play.parse_csv(text)
+
+
+def test_a_diverging_network_is_shown_as_such_with_finite_params() -> None:
+    s = play.new_session({"dataset": "plane", "hidden": [8, 8], "activation": "relu",
+                          "learning_rate": 10.0, "features": ["x1", "x2", "x1^2", "x2^2"]})
+    for _ in range(20):
+        s = play.step(s, 5)
+    assert s.diverged and "learning" in s.diverged
+    assert all(np.isfinite(a).all() for a in s.params.values())
+    json.dumps(play.view(s), allow_nan=False)
+
+
+# --- the server -----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[tuple[str, int]]:
+    import threading
+
+    srv = make_server(0)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    host, port = srv.server_address[:2]
+    yield str(host), int(port)
+    srv.shutdown()
+    srv.server_close()
+
+
+def request(server: tuple[str, int], method: str, path: str, body: bytes | None = None,
+            headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection(*server, timeout=30)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def post(server: tuple[str, int], path: str, value: Any) -> tuple[int, Any]:
+    status, body = request(server, "POST", path, json.dumps(value).encode(),
+                           {"Content-Type": "application/json"})
+    return status, json.loads(body)
+
+
+def test_the_server_listens_on_loopback_only(server: tuple[str, int]) -> None:
+    assert server[0] == "127.0.0.1"
+
+
+def test_hostile_requests_are_answered_and_the_server_stays_up(server: tuple[str, int]) -> None:
+    cases: list[tuple[str, str, bytes | None, dict[str, str], int]] = [
+        ("POST", "/api/new", b"{not json", {}, 400),
+        ("POST", "/api/new", b"[1, 2]", {}, 400),
+        ("POST", "/api/new", b"\xff\xfe", {}, 400),
+        ("POST", "/api/step", b'{"session": "nope"}', {}, 400),
+        ("POST", "/api/nowhere", b"{}", {}, 400),
+        ("POST", "/api/new", b'{"config": {"learning_rate": NaN}}', {}, 400),
+        ("POST", "/api/new", b'{"config": {"hidden": [' + b"4," * 999 + b'4]}}', {}, 400),
+        ("GET", "/static/../session.py", None, {}, 404),
+        ("GET", "/static/%2e%2e/session.py", None, {}, 404),
+        ("GET", "/../../etc/passwd", None, {}, 404),
+        ("GET", "/api/params?session=../../x", None, {}, 400),
+    ]
+    for method, path, body, headers, status in cases:
+        got, text = request(server, method, path, body, headers)
+        assert got == status, (path, got, text[:200])
+        if got == 400:
+            assert json.loads(text)["error"]
+    # a body declared huge is refused unread
+    conn = http.client.HTTPConnection(*server, timeout=30)
+    conn.putrequest("POST", "/api/new")
+    conn.putheader("Content-Length", str(MAX_BODY + 1))
+    conn.endheaders()
+    response = conn.getresponse()
+    assert response.status == 413
+    conn.close()
+    # and the server still works
+    status, data = post(server, "/api/new", {"config": XOR})
+    assert status == 200 and data["epoch"] == 0
+
+
+def test_two_pages_do_not_disturb_each_other(server: tuple[str, int]) -> None:
+    _, a = post(server, "/api/new", {"config": XOR})
+    _, b = post(server, "/api/new", {"config": XOR})
+    for _ in range(3):
+        post(server, "/api/step", {"session": a["session"], "epochs": 1})
+    _, b_view = post(server, "/api/step", {"session": b["session"], "epochs": 1})
+    _, a_view = post(server, "/api/step", {"session": a["session"], "epochs": 1})
+    assert (a_view["epoch"], b_view["epoch"]) == (4, 1)
+    status, raw = request(server, "GET", f"/api/params?session={a['session']}")
+    assert status == 200
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "p.npz"
+        path.write_bytes(raw)
+        params, acts, loss = mf.load_params(path)
+    assert acts == ["tanh", "tanh", "sigmoid"] and loss == "bce"
+    W = np.array(a_view["weights"][0])
+    np.testing.assert_allclose(params["W1"], W, atol=1e-6)  # the view rounds to 6 places
+
+
+# --- the page in a browser ------------------------------------------------------------------------
+
+def _browser() -> tuple[Any, str]:
+    if importlib.util.find_spec("playwright") is None:
+        if os.environ.get("MLP_FN_REQUIRE_SITE") == "1":
+            pytest.fail("playwright is not installed")
+        pytest.skip("playwright is not installed: pip install -e '.[docs]'")
+    from tests.test_site import chromium
+
+    executable = chromium()
+    if executable is None:
+        if os.environ.get("MLP_FN_REQUIRE_SITE") == "1":
+            pytest.fail("no headless Chromium")
+        pytest.skip("no headless Chromium: apt-get install chromium-headless-shell")
+    from playwright.sync_api import sync_playwright
+
+    return sync_playwright, executable
+
+
+def test_the_page_as_a_person_uses_it(server: tuple[str, int], tmp_path: Path) -> None:
+    sync_playwright, executable = _browser()
+    from tests.test_site import CHROMIUM_ARGS
+
+    shots = Path(os.environ.get("MLP_FN_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    base = f"http://127.0.0.1:{server[1]}/"
+    outside: list[str] = []
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        # every request is recorded (a route handler would hold each one until this thread
+        # next calls into Playwright, and slow the page down to that pace)
+        page.on("request", lambda r: outside.append(r.url)
+                if not r.url.startswith(base) and not r.url.startswith("about:") else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(base + "#dataset=%22xor%22&hidden=%5B8%2C8%5D&learning_rate=0.03")
+        page.wait_for_selector('[data-testid="unit-2-7"]')
+
+        def tid(name: str) -> str:
+            return f'[data-testid="{name}"]'
+
+        # play until the test loss falls below 0.1, counting frames
+        page.click(tid("play"))
+        start, epoch0 = time.perf_counter(), 0
+        deadline = start + 90
+        while float(page.inner_text(tid("loss-test"))) >= 0.1 and time.perf_counter() < deadline:
+            time.sleep(0.25)
+        took = time.perf_counter() - start
+        time.sleep(3.0)  # the frame rate settles over whole seconds
+        fps = float(page.inner_text(tid("fps")))
+        epochs = int(page.inner_text(tid("epoch")))
+        page.click(tid("play"))  # pause
+        assert float(page.inner_text(tid("loss-test"))) < 0.1, "XOR was not learned in 90 s"
+        (shots / "playground_fps.txt").write_text(
+            f"2-8-8-1 tanh on 500 XOR points: {fps:.1f} frames a second (one epoch each), "
+            f"test loss below 0.1 after {took:.1f} s, {epochs} epochs\n")
+        print(f"playground: {fps:.1f} frames/s, XOR learned in {took:.1f} s")
+        page.screenshot(path=str(shots / "playground_xor.png"), full_page=True)
+        # hover a unit: its arithmetic is worked_example's, for the params the page shows
+        page.hover(tid("unit-1-2"))
+        page.wait_for_function("document.querySelector('[data-testid=arithmetic]')"
+                               ".textContent.startsWith('z[1][2](0)')")
+        shown = page.inner_text(tid("arithmetic")).strip().splitlines()
+        session_id = page.evaluate("session")
+        status, raw = request(server, "GET", f"/api/params?session={session_id}")
+        path = tmp_path / "page.npz"
+        path.write_bytes(raw)
+        params, acts, loss = mf.load_params(path)
+        s = play.new_session({"dataset": "xor", "hidden": [8, 8], "learning_rate": 0.03})
+        text = mf.explain.worked_example(s.X[:, :1], s.Y[:, :1], params, acts, loss,
+                                         learning_rate=0.03, layer=1, decimals=4)
+        want = [line.strip() for line in text.splitlines() if line.startswith("  ") and
+                ("[1][2]" in line.split(" = ")[0] or "[1][2, " in line.split(" = ")[0])]
+        assert shown == want
+        page.screenshot(path=str(shots / "playground_arithmetic.png"), full_page=True)
+        # click a weight: set it by hand
+        page.once("dialog", lambda dialog: dialog.accept("0.5"))
+        page.dispatch_event(tid("weight-2-1-3"), "click")  # on it, whatever line is above
+        page.wait_for_function("document.querySelector('[data-testid=\"weight-2-1-3\"] title')"
+                               ".textContent.endsWith('= 0.5')")
+        # every control once
+        for name, value in [("learning-rate", "0.1"), ("activation", '"relu"'),
+                            ("optimizer", '"adam"'), ("regularization", "L1"),
+                            ("regularization-rate", "0.001"), ("keep-prob", "0.9"),
+                            ("norm", "layer"), ("dataset", '"spiral"')]:
+            page.select_option(tid(name), value)
+            page.wait_for_function("document.querySelector('[data-testid=epoch]').textContent"
+                                   " === '0'")
+        for name, value in [("noise", "20"), ("train-ratio", "70"), ("batch-size", "5")]:
+            page.fill(tid(name), value)
+            page.dispatch_event(tid(name), "change")
+        page.click(tid("feature-x1^2"))
+        page.click(tid("add-layer"))
+        page.click(tid("units-plus-1"))
+        page.click(tid("remove-layer"))
+        page.click(tid("residual"))
+        page.click(tid("regenerate"))
+        page.click(tid("show-test"))
+        page.click(tid("discretize"))
+        page.click(tid("step"))
+        page.wait_for_function("document.querySelector('[data-testid=epoch]').textContent"
+                               " === '1'")
+        page.select_option(tid("problem"), "regression")
+        page.wait_for_function("document.querySelector('[data-testid=dataset]').value"
+                               " === '\"plane\"'")
+        page.select_option(tid("problem"), "classification")
+        page.wait_for_selector(tid("unit-1-0"))
+        assert page.inner_text(tid("message")) == "", page.inner_text(tid("message"))
+        # reload from the URL: the same configuration
+        url = page.url
+        chosen = page.evaluate("JSON.stringify(config)")
+        page.goto("about:blank")
+        page.goto(url)
+        page.wait_for_selector(tid("unit-1-0"))
+        assert page.evaluate("JSON.stringify(config)") == chosen
+        assert not errors, errors
+        # a bad learning rate in the URL is answered on the page, not with a broken page
+        page.goto("about:blank")  # a new document: a change of the hash alone reloads nothing
+        page.goto(base + "#learning_rate=1e9")
+        page.wait_for_function("document.querySelector('[data-testid=message]').textContent"
+                               ".includes('learning_rate')")
+        page.goto("about:blank")
+        page.goto(base + "#hidden=" + "%5B" + "4%2C" * 999 + "4%5D")
+        page.wait_for_function("document.querySelector('[data-testid=message]').textContent"
+                               ".includes('hidden layers')")
+        page.screenshot(path=str(shots / "playground_refused.png"), full_page=True)
+        browser.close()
+    assert not outside, outside
+    # the refusals above are answers with status 400, which the browser logs as such
+    assert all("status of 400" in e for e in errors), errors
+
+
+def test_an_activation_per_layer_residual_and_regression() -> None:
+    s = play.new_session({**XOR, "activations": ["relu", "tanh"], "residual": True})
+    assert s.activations == ["relu", "tanh+residual", "sigmoid"]  # 8 -> 8: a residual layer
+    r = play.step(play.new_session({"dataset": "multi_gaussian", "hidden": [8]}), 2)
+    assert r.loss == "half_mse" and r.activations[-1] == "identity"
+    assert play.view(r)["output"]["kind"] == "value"
+    c = play.new_session({"dataset": "blobs3", "hidden": [4]})
+    assert c.loss == "cce" and c.params["W2"].shape == (3, 4)
+    with pytest.raises(ValueError, match="activations: expected one of"):
+        play.new_session({**XOR, "activations": ["relu"]})
