@@ -209,6 +209,9 @@ def _plain_labels(Y: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
             raise ValueError(f"y: label {i} is missing ({v!r}); drop or fill the rows "
                              f"without a label first")
     kinds = {type(v) for v in flat}
+    if kinds <= {int} and any(abs(v) >= 2**63 for v in flat):
+        raise ValueError("y: labels beyond the range of 64-bit integers; give every label a "
+                         "smaller number or a name")
     if kinds <= {str}:
         return np.array(flat, dtype=str).reshape(Y.shape)
     if kinds <= {bool, np.bool_}:

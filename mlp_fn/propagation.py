@@ -354,8 +354,9 @@ def compute_cost(AL: Array, Y: Array, loss: str, *, lambd: float = 0.0,
     extra = 0.0
     if lam or lam1:
         if params is None:
-            raise ValueError("params: the L2 and L1 terms (lambd > 0, l1 > 0) are computed from "
-                             "the weights; pass params=...")
+            terms = ("the L2 term (lambd > 0) is" if not lam1 else "the L1 term (l1 > 0) is"
+                     if not lam else "the L2 and L1 terms (lambd > 0, l1 > 0) are")
+            raise ValueError(f"params: {terms} computed from the weights; pass params=...")
         extra = l2_penalty(params, lam, AL.shape[1]) + l1_penalty(params, lam1, AL.shape[1])
     with np.errstate(all="ignore"):
         J = float(cost_of(AL, Yf, name, w, b.xp)) + extra

@@ -429,3 +429,28 @@ def test_torch_compile_equals_numpy() -> None:
                       {k: torch.asarray(np.array(v)) for k, v in params.items()},
                       ["tanh", "sigmoid"], "bce", compile=True, **kw)
     assert_close(got, want, "float64")
+
+
+def test_hyper_parameters_and_the_step_count_may_be_0d_arrays() -> None:
+    """A learning rate, a beta and a step count kept as 0-d arrays (NumPy's, or JAX's) are taken
+    as the numbers they hold, and give what the numbers give."""
+    params = {"theta": np.array([1.0, -2.0])}
+    grads = {"dtheta": np.array([0.5, 0.25])}
+    state = mf.adam_init(params)
+    want = mf.adam_step(params, grads, {"step": 3, "slots": state["slots"]},
+                        learning_rate=0.1, beta1=0.8)
+    got = mf.adam_step(params, grads, {"step": np.array(3), "slots": state["slots"]},
+                       learning_rate=np.array(0.1), beta1=np.array(0.8))
+    np.testing.assert_array_equal(got[0]["theta"], want[0]["theta"])
+    assert got[1]["step"] == 4
+    X, Y = mf.data.xor()
+    p0 = mf.init_params([2, 3, 1], seed=0)
+    a, _ = mf.train(X, Y, p0, ["tanh", "sigmoid"], "bce", learning_rate=np.float64(0.5),
+                    epochs=int(np.array(5)))
+    b, _ = mf.train(X, Y, p0, ["tanh", "sigmoid"], "bce", learning_rate=np.array(0.5), epochs=5)
+    assert all(np.array_equal(a[k], b[k]) for k in a)
+    if HAVE_JAX:
+        c, _ = mf.train(X, Y, p0, ["tanh", "sigmoid"], "bce", learning_rate=jx(0.5), epochs=5)
+        assert all(np.array_equal(a[k], c[k]) for k in a)
+    with pytest.raises(TypeError, match="learning_rate"):
+        mf.train(X, Y, p0, ["tanh", "sigmoid"], "bce", learning_rate=np.array(True), epochs=1)

@@ -73,8 +73,8 @@ def _valid(fn: str, param: str, tmp: Path) -> Any:
         "labels": [0, 1, 2, 1], "stats": dict(mf.data.fit_standardizer(X)), "X_norm": X,
         "history": {"cost": [0.5, 0.4]}, "name": "step", "lr0": 0.1, "learning_rate": 0.1,
         "epochs": 2, "centers": [[0.0, 0.0], [3.0, 3.0]], "m": 10, "lambd": 0.1,
-        "max_norm": 1.0, "total_epochs": 10, "optimizer": "adam", "validation_data": (X, Y),
-        "masks": {"D1": np.ones((3, 4))}, "opt_state": None,
+        "max_norm": 1.0, "l1": 0.1, "total_epochs": 10, "optimizer": "adam",
+        "validation_data": (X, Y), "masks": {"D1": np.ones((3, 4))}, "opt_state": None,
     }
     if fn in ("activation_forward", "activation_backward", "softmax_jvp", "linear_backward"):
         table.update({"A": np.tanh(Z), "dZ": Z.copy(), "A_prev": X, "W": P["W1"]})

@@ -211,8 +211,25 @@ def finite(name: str, a: Array) -> None:
     )
 
 
+def scalar(v: Any) -> Any:
+    """A 0-d array of numbers (NumPy's, or another library's: a learning rate or a step count
+    kept as an array) as the Python number it holds; anything else as it is. Booleans stay
+    arrays, to be refused as booleans are."""
+    if isinstance(v, np.ndarray) and type(v) is np.ndarray and v.ndim == 0 and \
+            v.dtype.kind in "iuf":
+        return v.item()
+    if is_array(v) and getattr(v, "ndim", None) == 0:
+        xp = compat.array_namespace(v)
+        if xp.isdtype(v.dtype, "integral"):
+            return int(v)
+        if xp.isdtype(v.dtype, "real floating"):
+            return float(v)
+    return v
+
+
 def positive_int(name: str, v: Any, *, minimum: int = 1, maximum: int | None = None) -> int:
-    """An int in [minimum, maximum] (bools refused)."""
+    """An int in [minimum, maximum] (bools refused; a 0-d integer array taken as its int)."""
+    v = scalar(v)
     if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
         raise TypeError(f"{name}: expected an integer >= {minimum}, got {_describe(v)}")
     if v < minimum:
@@ -252,7 +269,9 @@ def columns_like(name: str, a: Any, X: Array) -> None:
 
 
 def real(name: str, v: Any, what: str) -> float:
-    """A finite real number as a float (Python or NumPy scalar; bools refused)."""
+    """A finite real number as a float (Python or NumPy scalar, or a 0-d array of any library;
+    bools refused)."""
+    v = scalar(v)
     if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name}: expected {what}, got {_describe(v)}")
     try:

@@ -124,7 +124,7 @@ def step(X: Array, Y: Array, w: Array | None, params: Params, opt_state: OptStat
 
 def train_step(
     X: Array, Y: Array, params: Mapping[str, Array], opt_state: OptState | None,
-    activations: Sequence[ActivationSpec], loss: str, *, learning_rate: float,
+    activations: Sequence[ActivationSpec], loss: str, *, learning_rate: float | Array,
     optimizer: str = "gd", optimizer_options: Mapping[str, float] | None = None,
     lambd: float = 0.0, keep_prob: float = 1.0, seed: int | Sequence[int] | None = None,
     clip_norm: float | None = None, sample_weight: Array | None = None, l1: float = 0.0,
@@ -476,7 +476,7 @@ def train(
     activations: Sequence[ActivationSpec],
     loss: str,
     *,
-    learning_rate: float | Schedule,
+    learning_rate: float | Array | Schedule,
     epochs: int,
     batch_size: int | None = None,
     shuffle: bool = True,
@@ -586,7 +586,7 @@ def train(
 # Checking train's arguments, once
 # ----------------------------------------------------------------------------------------------
 
-def _schedule(learning_rate: float | Schedule) -> Schedule:
+def _schedule(learning_rate: float | Array | Schedule) -> Schedule:
     if callable(learning_rate):
         return learning_rate
     lr = check.positive_float("learning_rate", learning_rate)

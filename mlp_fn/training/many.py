@@ -38,7 +38,8 @@ _SHARED = ("batch_size", "shuffle", "seed", "optimizer", "optimizer_options", "l
 @overload
 def train_many(X: Array, Y: Array, population: Sequence[Mapping[str, Array]],
                activations: Sequence[ActivationSpec], loss: str, *,
-               learning_rate: float | Schedule | Sequence[float | Schedule], epochs: int,
+               learning_rate: float | Array | Schedule | Sequence[float | Schedule],
+               epochs: int,
                diverged: Literal["raise"] = "raise", compile: bool | None = None,
                **options: Any) -> list[Outcome]: ...
 
@@ -46,14 +47,16 @@ def train_many(X: Array, Y: Array, population: Sequence[Mapping[str, Array]],
 @overload
 def train_many(X: Array, Y: Array, population: Sequence[Mapping[str, Array]],
                activations: Sequence[ActivationSpec], loss: str, *,
-               learning_rate: float | Schedule | Sequence[float | Schedule], epochs: int,
+               learning_rate: float | Array | Schedule | Sequence[float | Schedule],
+               epochs: int,
                diverged: Literal["return"], compile: bool | None = None,
                **options: Any) -> list[Outcome | TrainingDiverged]: ...
 
 
 def train_many(X: Array, Y: Array, population: Sequence[Mapping[str, Array]],
                activations: Sequence[ActivationSpec], loss: str, *,
-               learning_rate: float | Schedule | Sequence[float | Schedule], epochs: int,
+               learning_rate: float | Array | Schedule | Sequence[float | Schedule],
+               epochs: int,
                diverged: str = "raise", compile: bool | None = None,
                **options: Any) -> list[Any]:
     """Train every network of ``population`` (params of one architecture: different seeds or
@@ -132,8 +135,11 @@ def train_many(X: Array, Y: Array, population: Sequence[Mapping[str, Array]],
 
 def _rates(learning_rate: Any, n: int) -> list[Any]:
     """One learning rate (number or schedule) per network."""
-    if callable(learning_rate) or isinstance(learning_rate, (int, float, np.number)):
+    if callable(learning_rate) or isinstance(learning_rate, (int, float, np.number)) or \
+            getattr(learning_rate, "ndim", None) == 0:  # one number, or a 0-d array of one
         return [learning_rate] * n
+    if getattr(learning_rate, "ndim", None) == 1:  # an array of rates, one per network
+        learning_rate = [float(r) for r in to_host(learning_rate)]
     if not isinstance(learning_rate, Sequence) or isinstance(learning_rate, str):
         raise TypeError(f"learning_rate: expected a number, a schedule or a sequence of them, "
                         f"one per network, got {check.describe(learning_rate)}")
