@@ -276,9 +276,12 @@ def test_the_page_as_a_person_uses_it(server: tuple[str, int], tmp_path: Path) -
         page.screenshot(path=str(shots / "playground_xor.png"), full_page=True)
         # hover a unit: its arithmetic is worked_example's, for the params the page shows
         page.hover(tid("unit-1-2"))
-        page.wait_for_function("document.querySelector('[data-testid=arithmetic]')"
-                               ".textContent.startsWith('z[1][2](0)')")
-        shown = page.inner_text(tid("arithmetic")).strip().splitlines()
+        page.wait_for_function("(document.querySelector('[data-testid=arithmetic] .line') || "
+                               "{dataset: {}}).dataset.line?.startsWith('z[1][2](0)')")
+        shown = page.eval_on_selector_all(tid("arithmetic") + " .line",
+                                          "rows => rows.map(r => r.dataset.line)")
+        html = page.inner_html(tid("arithmetic"))
+        assert "<sup>[1]</sup><sub>2</sub>" in html  # set as math: z^[1]_2(0)
         session_id = page.evaluate("session")
         status, raw = request(server, "GET", f"/api/params?session={session_id}")
         path = tmp_path / "page.npz"
@@ -296,6 +299,39 @@ def test_the_page_as_a_person_uses_it(server: tuple[str, int], tmp_path: Path) -
         page.dispatch_event(tid("weight-2-1-3"), "click")  # on it, whatever line is above
         page.wait_for_function("document.querySelector('[data-testid=\"weight-2-1-3\"] title')"
                                ".textContent.endsWith('= 0.5')")
+        # hover a weight: its value, gradient and update
+        page.dispatch_event(tid("weight-2-1-3"), "mouseenter")
+        page.wait_for_function("document.querySelector('[data-testid=arithmetic] .line')"
+                               "?.dataset.line === 'W[2][1, 3] = 0.5'")
+        rows = page.eval_on_selector_all(tid("arithmetic") + " .line",
+                                         "rows => rows.map(r => r.dataset.line)")
+        assert any(r.startswith("dW[2][1, 3] = ") for r in rows)
+        assert any(r.startswith("W[2][1, 3] = W[2][1, 3] - alpha*dW[2][1, 3]") for r in rows)
+        # the output is a picture, not an empty canvas
+        colours = page.evaluate("""() => {
+            const d = document.getElementById('output').getContext('2d')
+                .getImageData(0, 0, 300, 300).data;
+            const seen = new Set();
+            for (let i = 0; i < d.length; i += 4 * 97) seen.add(d[i] + ',' + d[i+1] + ',' + d[i+2]);
+            return seen.size; }""")
+        assert colours > 20, colours
+        # your own CSV, then a malformed one (refused on the page, the last run kept)
+        good = tmp_path / "mine.csv"
+        good.write_text("x1,x2,label\n" + "\n".join(
+            f"{(i % 9) - 4},{(i % 7) - 3},{int((i % 9) > 4)}" for i in range(60)))
+        page.set_input_files(tid("csv"), str(good))
+        page.wait_for_function("document.querySelector('[data-testid=dataset]').value"
+                               " === '\"csv\"' && document.querySelector('[data-testid=epoch]')"
+                               ".textContent === '0'")
+        assert page.inner_text(tid("message")) == ""
+        bad = tmp_path / "bad.csv"
+        bad.write_text("1,2\n3,4\n5,6\n7,8\n")
+        page.set_input_files(tid("csv"), str(bad))
+        page.wait_for_function("document.querySelector('[data-testid=message]').textContent"
+                               ".includes('csv: row 1')")
+        page.select_option(tid("dataset"), '"xor"')
+        page.wait_for_selector(tid("unit-2-7"))
+        errors.clear()  # the bad file's answer (status 400) is logged by the browser
         # every control once
         for name, value in [("learning-rate", "0.1"), ("activation", '"relu"'),
                             ("optimizer", '"adam"'), ("regularization", "L1"),
@@ -307,6 +343,8 @@ def test_the_page_as_a_person_uses_it(server: tuple[str, int], tmp_path: Path) -
         for name, value in [("noise", "20"), ("train-ratio", "70"), ("batch-size", "5")]:
             page.fill(tid(name), value)
             page.dispatch_event(tid(name), "change")
+        page.select_option(tid("activation-1"), "relu")  # one layer's own activation
+        page.wait_for_function("config.activations && config.activations[0] === 'relu'")
         page.click(tid("feature-x1^2"))
         page.click(tid("add-layer"))
         page.click(tid("units-plus-1"))
@@ -318,6 +356,9 @@ def test_the_page_as_a_person_uses_it(server: tuple[str, int], tmp_path: Path) -
         page.click(tid("step"))
         page.wait_for_function("document.querySelector('[data-testid=epoch]').textContent"
                                " === '1'")
+        page.click(tid("reset"))
+        page.wait_for_function("document.querySelector('[data-testid=epoch]').textContent"
+                               " === '0'")
         page.select_option(tid("problem"), "regression")
         page.wait_for_function("document.querySelector('[data-testid=dataset]').value"
                                " === '\"plane\"'")
@@ -342,6 +383,16 @@ def test_the_page_as_a_person_uses_it(server: tuple[str, int], tmp_path: Path) -
         page.wait_for_function("document.querySelector('[data-testid=message]').textContent"
                                ".includes('hidden layers')")
         page.screenshot(path=str(shots / "playground_refused.png"), full_page=True)
+        # a network that diverges is shown as such, and the page carries on
+        page.goto("about:blank")
+        page.goto(base + "#dataset=%22plane%22&hidden=%5B8%2C8%5D&activation=%22relu%22"
+                  "&learning_rate=10&features=%5B%22x1%22%2C%22x2%22%2C%22x1%5E2%22%5D")
+        page.wait_for_selector(tid("unit-1-0"))
+        page.click(tid("play"))
+        page.wait_for_function("document.querySelector('[data-testid=message]').textContent"
+                               ".startsWith('diverged: ')", timeout=60_000)
+        assert page.inner_text(tid("play")) == "play"  # stopped by itself
+        page.screenshot(path=str(shots / "playground_diverged.png"), full_page=True)
         browser.close()
     assert not outside, outside
     # the refusals above are answers with status 400, which the browser logs as such

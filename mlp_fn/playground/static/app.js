@@ -3,6 +3,7 @@
 "use strict";
 
 const FEATURES = ["x1", "x2", "x1^2", "x2^2", "x1x2", "sin(x1)", "sin(x2)"];
+const ACTIVATIONS = ["tanh", "relu", "sigmoid", "identity", "leaky_relu", "gelu"];
 const CLASSIFICATION = ["circle", "xor", "gaussians", "spiral", "moons", "flower", "blobs3"];
 const REGRESSION = ["plane", "multi_gaussian"];
 const RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
@@ -72,8 +73,7 @@ function showControls() {
   fill($("dataset"), sets.includes(config.dataset) ? sets : sets.concat([config.dataset]),
        config.dataset);
   fill($("learning_rate"), RATES, config.learning_rate);
-  fill($("activation"), ["tanh", "relu", "sigmoid", "identity", "leaky_relu", "gelu"],
-       config.activation);
+  fill($("activation"), ACTIVATIONS, config.activation);
   fill($("optimizer"), ["gd", "momentum", "nesterov", "rmsprop", "adam", "adamw"],
        config.optimizer);
   fill($("regularization_rate"), REG_RATES, config.regularization_rate);
@@ -246,9 +246,18 @@ function buildDiagram() {
       box.style.top = "4px";
       const l = c;
       box.innerHTML = `<button data-testid="units-plus-${l}">+</button>` +
-                      `<button data-testid="units-minus-${l}">&minus;</button>`;
+                      `<button data-testid="units-minus-${l}">&minus;</button>` +
+                      `<select data-testid="activation-${l}" title="layer ${l}'s activation">` +
+                      ACTIVATIONS.map((a) => `<option>${a}</option>`).join("") + `</select>`;
       box.children[0].onclick = () => changeUnits(l - 1, +1);
       box.children[1].onclick = () => changeUnits(l - 1, -1);
+      box.children[2].value = (config.activations || [])[l - 1] || config.activation;
+      box.children[2].onchange = (e) => {  // this layer's own activation
+        const all = config.activations || config.hidden.map(() => config.activation);
+        all[l - 1] = e.target.value;
+        config.activations = all;
+        reset();
+      };
       diagram.appendChild(box);
     }
     for (const node of col) {
@@ -336,8 +345,9 @@ function render(data, fresh) {
                   JSON.stringify(view.features) !== JSON.stringify(data.features);
   view = data;
   $("epoch").textContent = data.epoch;
-  $("loss_train").textContent = data.loss_train.toFixed(3);
-  $("loss_test").textContent = data.loss_test.toFixed(3);
+  const number = (x) => (Math.abs(x) < 1000 ? x.toFixed(3) : x.toExponential(2));
+  $("loss_train").textContent = number(data.loss_train);
+  $("loss_test").textContent = number(data.loss_test);
   if (data.diverged) { say("diverged: " + data.diverged); stop(); }
   if (rebuild) columns = buildDiagram();
   const out = $("output");
@@ -381,9 +391,9 @@ async function showUnit(l, j, quiet) {
   try {
     const data = await api("/api/arithmetic", {session: session, l: l, j: j,
                                                example: Number($("example").value) || 0});
-    $("arithmetic").textContent = data.note || data.lines.join("\n");
+    showLines(data.note ? [] : data.lines, data.note);
   } catch (err) {
-    if (!quiet) $("arithmetic").textContent = err.message;
+    if (!quiet) showLines([], err.message);
   }
 }
 
@@ -394,8 +404,34 @@ async function showWeight(l, j, k, w) {
                                                example: Number($("example").value) || 0});
     const mine = data.lines.filter((line) => line.includes(`W[${l}][${j}, ${k}]`) ||
                                              line.includes(`dW[${l}][${j}, ${k}]`));
-    $("arithmetic").textContent = `W[${l}][${j}, ${k}] = ${w}\n` + mine.join("\n");
-  } catch (err) { $("arithmetic").textContent = err.message; }
+    showLines([`W[${l}][${j}, ${k}] = ${w}`, ...mine], data.note);
+  } catch (err) { showLines([], err.message); }
+}
+
+// The arithmetic set as math: each symbol of the course's notation, x[l][j](i), written
+// x^[l]_j(i) with the layer as a superscript and the unit as a subscript, in italics; the plain
+// line (worked_example's own) is kept on each row as data-line.
+function mathHtml(line) {
+  const escape = (t) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return escape(line)
+    .replace(/\b(dZ|dA|dW|db|W|b|z|a|y)\[(\d+)\]\[(\d+)(?:, (\d+))?\]/g,
+             (m, s, l, j, k) => `<i>${s}</i><sup>[${l}]</sup><sub>${j}${k !== undefined ? "," + k : ""}</sub>`)
+    .replace(/\balpha\b/g, "&alpha;").replace(/\bsum_i\b/g, "&Sigma;<sub>i</sub>")
+    .replace(/\*/g, "&middot;").replace(/'/g, "&prime;")
+    .replace(/\(1\/m\)/g, "(1/<i>m</i>)");
+}
+
+function showLines(lines, note) {
+  const box = $("arithmetic");
+  box.innerHTML = "";
+  if (note) box.textContent = note;
+  for (const line of lines) {
+    const row = document.createElement("div");
+    row.className = "line";
+    row.dataset.line = line;
+    row.innerHTML = mathHtml(line);
+    box.appendChild(row);
+  }
 }
 
 async function editWeight(l, j, k, w) {
