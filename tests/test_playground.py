@@ -409,3 +409,36 @@ def test_an_activation_per_layer_residual_and_regression() -> None:
     assert c.loss == "cce" and c.params["W2"].shape == (3, 4)
     with pytest.raises(ValueError, match="activations: expected one of"):
         play.new_session({**XOR, "activations": ["relu"]})
+
+
+def test_serve_and_the_command_print_a_loopback_url_and_serve_the_page() -> None:
+    import re
+    import subprocess
+    import sys
+    import urllib.request
+
+    import mlp_fn.playground
+
+    url = mlp_fn.playground.serve(open_browser=False)
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/", url)
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (loopback)
+        page = response.read().decode()
+    assert 'data-testid="play"' in page
+    assert not re.search(r"(src|href)=\"(https?:)?//", page)  # nothing from elsewhere
+    with pytest.raises(ValueError, match="port"):
+        mlp_fn.playground.serve(70000, open_browser=False)
+    process = subprocess.Popen([sys.executable, "-m", "mlp_fn.playground", "--no-browser"],
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        assert found, line
+        with urllib.request.urlopen(found.group(0) + "static/app.js", timeout=10) as response:
+            script = response.read().decode()  # noqa: S310
+        assert "fetch(path" in script and "http://" not in script.replace("http://www.w3.org", "")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()
