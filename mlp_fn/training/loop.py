@@ -300,7 +300,8 @@ def run_epochs(state: TrainingState, run: Run,
     constant = run.optimizer.constant
     rates = [constant] * count if constant is not None else [learning_rate_at(run, e)
                                                              for e in epochs]
-    chunk = run_chunk(run, state.params, state.opt_state, epochs, np.array(rates))
+    chunk = run_chunk(run, state.params, state.opt_state, epochs,
+                      np.full(count, constant) if constant is not None else np.array(rates))
     costs = epoch_costs(chunk)
     if not np.all(np.isfinite(costs)):
         replay(state, run, int(np.argmin(np.isfinite(costs))))  # the first that diverged
