@@ -210,3 +210,18 @@ def test_function_fit_draws_a_one_input_network_against_its_target() -> None:
     with pytest.raises(ValueError, match="one input and one output"):
         plots.function_fit(X, Y, mf.init_params([2, 3, 1]), ["tanh", "identity"])
     plt.close("all")
+
+
+def test_a_network_needs_its_activations_and_huge_planes_draw_without_warnings() -> None:
+    """Found by the promise sweep: with the activations left out every layer read 'identity',
+    and a plane of 1e200 then overflowed a cast to int64. The activations are required now, and
+    the surface is tested for whole numbers without casting."""
+    X, Y = mf.data.xor()
+    p = mf.init_params([2, 3, 1], seed=0)
+    with pytest.raises(TypeError, match="activations: expected the network's activations"):
+        plots.decision_boundary(X, Y, p)
+    ax = plots.decision_boundary(np.full((2, 4), 1e200), Y, p, ["identity", "identity"])
+    assert ax.get_title()
+    import matplotlib.pyplot as plt
+
+    plt.close("all")

@@ -96,6 +96,10 @@ def _course(params: Any, activations: Any, X: Any = None,
     ``params``' place brings its own params and activations, and its rows X and label vector Y
     become columns and targets (``model.course_layout``); anything else passes as it is."""
     if not _is_model(params):
+        if params is not None and activations is None:  # not silently 'identity' everywhere
+            raise TypeError("activations: expected the network's activations with its params, "
+                            "one name per layer, got None (or pass a network of mlp_fn.model "
+                            "in params' place)")
         return X, Y, params, activations
     if activations is not None:
         raise TypeError("activations: a network of mlp_fn.model carries its own activations; "
@@ -257,7 +261,7 @@ def decision_boundary(X: Array, Y: Array, params: Mapping[str, Any] | None = Non
         surface, K = _surface(params, acts, grid, r)
     else:
         surface, K = _predicted_surface(predict, grid, r)
-    if K == 2 and not (surface == surface.astype(np.int64)).all():
+    if K == 2 and not (surface == np.round(surface)).all():  # (no cast: values may be huge)
         image = ax.pcolormesh(g1, g2, surface, cmap=_binary_cmap(), vmin=0, vmax=1,
                               shading="auto", alpha=0.5)  # pale, so the points stand out
         ax.contour(g1, g2, surface, levels=[0.5], colors="black", linewidths=1.0)
