@@ -40,6 +40,7 @@ MODULES: list[tuple[str, str]] = [
     ("mlp_fn.tools.data", "Data"),
     ("mlp_fn.model", "001's workflow on rows"),
     ("mlp_fn.io", "Files"),
+    ("mlp_fn.playground", "The playground"),
 ]
 
 
