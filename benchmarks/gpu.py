@@ -160,7 +160,7 @@ def jax_compiled(jax: Any) -> None:
                       on, ["relu", "tanh", "sigmoid"], "bce", **kw)
     worst = max(float(np.max(np.abs(to_host(got[k]) - want[k]))) for k in want)
     assert worst <= 1e-5, f"jax cuda float32: a short compiled training differs by {worst:.3g}"
-    print(f"  jax cuda float32: a 10-epoch compiled training agrees (<= 1e-5)")
+    print("  jax cuda float32: a 10-epoch compiled training agrees (<= 1e-5)")
     rng = np.random.default_rng(0)
     dims, m, k, epochs = [100, 256, 256, 10], 20_000, 200, 5
     Xl = rng.standard_normal((dims[0], m), dtype=np.float32)

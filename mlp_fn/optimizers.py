@@ -207,12 +207,9 @@ def adamw_rule(theta: Array, g: Array, t: int | Array, m: Array, v: Array, *,
     with m, v, m_hat, v_hat as in ``adam_rule``. The decay acts on every entry of the dict (biases
     too), as in the paper; it is not added to g, so it is not rescaled by v_hat as L2 would be.
     """
-    m = beta1 * m + (1.0 - beta1) * g            # m_t = b1 m_{t-1} + (1 - b1) g_t
-    v = beta2 * v + (1.0 - beta2) * (g * g)      # v_t = b2 v_{t-1} + (1 - b2) g_t^2
-    m_hat = m / (1.0 - beta1**t)                 # bias corrections
-    v_hat = v / (1.0 - beta2**t)
-    direction = m_hat / (xp.sqrt(v_hat) + eps) + weight_decay * theta
-    return theta - learning_rate * direction, (m, v)
+    stepped, moments = adam_rule(theta, g, t, m, v, xp=xp, learning_rate=learning_rate,
+                                 beta1=beta1, beta2=beta2, eps=eps)  # theta - lr m_hat / ...
+    return stepped - learning_rate * weight_decay * theta, moments  # - lr weight_decay theta
 
 
 #: name -> the optimizer's rule for one array; its slots are ``SLOTS[name]``.

@@ -259,7 +259,7 @@ def test_the_page_as_a_person_uses_it(server: tuple[str, int], tmp_path: Path) -
 
         # play until the test loss falls below 0.1, counting frames
         page.click(tid("play"))
-        start, epoch0 = time.perf_counter(), 0
+        start = time.perf_counter()
         deadline = start + 90
         while float(page.inner_text(tid("loss-test"))) >= 0.1 and time.perf_counter() < deadline:
             time.sleep(0.25)
