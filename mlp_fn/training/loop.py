@@ -257,14 +257,18 @@ def _stepper(run: Run, lr: float) -> Callable[..., tuple[Params, OptState, Array
 
 
 def end_epoch(state: TrainingState, run: Run, params: Params, opt: OptState, cost: float,
-              lr: float, good: tuple[Params, OptState]) -> tuple[TrainingState, EpochRecord]:
+              lr: float, good: tuple[Params, OptState],
+              finite: bool | None = None) -> tuple[TrainingState, EpochRecord]:
     """The state after epoch ``state.epoch``, which trained ``params`` and ``opt`` at an epoch
     cost ``cost``, and its record: the run's last update checked, the validation cost and
-    early stopping. ``good``: the params and state before the epoch's last update."""
+    early stopping. ``good``: the params and state before the epoch's last update; ``finite``:
+    whether every parameter is finite, where that is already known."""
     e, b = state.epoch, run.net.backend
     # A NaN or inf parameter shows in the next batch's cost; only the run's last update has no
     # next batch, so it is checked here (a validation cost below would show it as well).
-    if e + 1 >= run.end_epoch and not all(all_finite(a, b.xp) for a in params.values()):
+    if finite is None:
+        finite = e + 1 < run.end_epoch or all(all_finite(a, b.xp) for a in params.values())
+    if not finite:
         raise _diverged("the last update made a parameter NaN or inf", e, lr, *good)
     stopping = state.early_stopping
     val_cost = val_metric = None
@@ -305,13 +309,11 @@ def run_epochs(state: TrainingState, run: Run,
     costs = epoch_costs(chunk)
     if not np.all(np.isfinite(costs)):
         replay(state, run, int(np.argmin(np.isfinite(costs))))  # the first that diverged
-    b = run.net.backend
-    if epochs[-1] + 1 >= run.end_epoch and not all(all_finite(a, b.xp)
-                                                   for a in chunk.params.values()):
+    if epochs[-1] + 1 >= run.end_epoch and not chunk.finite:
         replay(state, run, count - 1)
     before = state._replace(epoch=epochs[-1])
     state, last = end_epoch(before, run, chunk.params, chunk.opt_state, float(costs[-1]),
-                            rates[-1], (state.params, state.opt_state))
+                            rates[-1], (state.params, state.opt_state), finite=True)
     return state, EpochRecords(costs.tolist(), rates, [] if last.val_cost is None else
                                [last.val_cost], [] if last.val_metric is None else
                                [last.val_metric])

@@ -201,9 +201,7 @@ def _together(runs: list[tuple[Run, TrainingState]], diverged: str) -> list[Any]
         chunk = run_chunk(run0, params, opt, epochs, rates)
         all_costs = epoch_costs(chunk)  # (networks, epochs)
         last = epochs[-1] + 1 >= run0.end_epoch
-        finite_params = np.ones(n, dtype=bool) if not last else np.all(
-            [np.isfinite(to_host(xp.reshape(a, (n, -1)))).all(axis=1)
-             for a in chunk.params.values()], axis=0)
+        finite_params = chunk.finite if last else np.ones(n, dtype=bool)
         if last:  # each network's arrays, cut from the stacks
             split = {k: _split(a, b) for k, a in chunk.params.items()}
             split_slots = {name: {k: _split(a, b) for k, a in slot.items()}
