@@ -4,39 +4,39 @@ Every function is element-wise on Z of shape (n[l], m) except ``softmax``, which
 column (one example) over the n[l] classes. Each derivative takes Z and, optionally, A = g(Z) when the
 caller already has it (the course writes sigmoid' = A(1 - A) and tanh' = 1 - A^2 for that reason).
 
-``ACTIVATIONS`` pairs every name with its function and its backward step dZ = dA * g'(Z), each
-run with NumPy's warnings off; ``forward`` and ``backward`` look a layer's activation up in the
-table of the bare formulas behind it (``_FORMULAS``) and never branch on its name.
-
-The public functions take what the chapter passes (a Python number, a list, an integer array such
-as its ``z_values = np.array([-3, -1, 0, 1, 3])``) and return a read-only float array (0-d for a
+Each function is one ``def`` under the course's name whose body is its equation; the checks it
+makes are declared above it (``@checked``, ``mlp_fn._internal.boundary``). Called by a reader, it
+takes what the chapter passes (a Python number, a list, an integer array such as its
+``z_values = np.array([-3, -1, 0, 1, 3])``) and returns a read-only float array (0-d for a
 number; ``float(...)`` gives the Python float). float32 stays float32; everything else becomes
-float64. The bare formulas (``_sigmoid``, ...) are called by ``forward`` and ``train`` on arrays
-already checked at their own entry, inside one ``np.errstate`` for the whole pass.
+float64. ``forward``, ``backward`` and ``train`` call the same bodies unchecked (``sigmoid.unchecked``),
+on arrays checked once at their own entry, in the namespace ``xp`` of those arrays.
+
+``ACTIVATIONS`` holds one entry per activation, from which everything else is derived: the
+backward step dZ = dA * g'(Z) of the layers, the printable formulas ``explain`` fills in and
+the symbol the book sets. Adding an activation is two defs here and one entry in it.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any, TypedDict
 
 import numpy as np
 
-from numpy.typing import ArrayLike
-
-from mlp_fn._internal.arrays import backend, dtype_name, is_array
-from mlp_fn._internal.inputs import cast, real_array, result
+from mlp_fn._internal.boundary import Checked, checked, like, real
+from mlp_fn._internal.inputs import real_array
 from mlp_fn._internal.names import resolve
 
 __all__ = ["ACTIVATIONS", "ACTIVATION_ALIASES", "OUTPUT_ONLY", "LEAKY_ALPHA", "Activation",
            "sigmoid", "sigmoid_derivative", "tanh", "tanh_derivative", "relu", "relu_derivative",
            "leaky_relu", "leaky_relu_derivative", "gelu", "gelu_derivative", "identity",
            "identity_derivative", "quadratic", "quadratic_derivative", "softmax", "softmax_jvp",
-           "custom_activation", "canonical_activation", "activation_entry", "label",
-           "classes_in_rows", "Formulas"]
+           "custom_activation", "canonical_activation"]
 from mlp_fn._internal.types import (ActivationFn, ActivationSpec, Array, BackwardFn,
                                     BackwardFormula, CustomActivation, DerivativeFn,
-                                    DerivativeFormula, Formula, Namespace)
+                                    Formula, Namespace)
 
 #: Slope of leaky ReLU for z <= 0, as in the chapter (alpha = 0.01).
 LEAKY_ALPHA = 0.01
@@ -50,208 +50,184 @@ _GELU_CLIP = 30.0
 
 
 # ----------------------------------------------------------------------------------------------
-# The formulas, on float arrays (the registry's entries)
+# The activations and their derivatives: one def each, its checks declared above it
 # ----------------------------------------------------------------------------------------------
 
-def _sigmoid(Z: Array, xp: Namespace) -> Array:
-    # For z below about -709 (float64; -88 in float32) e^(-z) overflows to inf and
-    # 1 / (1 + inf) = 0, exactly the limit; the callers run it with NumPy's warnings off.
+def _alpha(name: str, value: Any, seen: dict[str, Any]) -> float:
+    """leaky ReLU's slope: one real number."""
+    a = real_array(name, value)
+    if a.ndim != 0:
+        raise TypeError(f"{name}: expected one number, got shape {tuple(a.shape)}")
+    return float(a)
+
+
+@checked(Z=real)
+def sigmoid(Z: Array, *, xp: Namespace = np) -> Array:
+    """sigmoid(z) = 1 / (1 + e^(-z)), range (0, 1).
+
+    For z below about -709 (float64; -88 in float32) e^(-z) overflows to inf and 1 / (1 + inf)
+    = 0, exactly the limit; no warning is shown.
+
+    >>> sigmoid([-1.0, 0.0, 1.0]).round(4)
+    array([0.2689, 0.5   , 0.7311])
+    """
     A: Array = 1.0 / (1.0 + xp.exp(-Z))
     return A
 
 
-def _sigmoid_derivative(Z: Array, A: Array | None, xp: Namespace) -> Array:
-    s = _sigmoid(Z, xp) if A is None else A
+@checked(Z=real, A=like("Z"))
+def sigmoid_derivative(Z: Array, A: Array | None = None, *, xp: Namespace = np) -> Array:
+    """sigmoid'(z) = sigmoid(z) (1 - sigmoid(z)) = A (1 - A); at most 0.25, at z = 0.
+
+    >>> sigmoid_derivative(0.0)
+    array(0.25)
+    """
+    s = sigmoid.unchecked(Z, xp=xp) if A is None else A
     return s * (1.0 - s)
 
 
-def _tanh(Z: Array, xp: Namespace) -> Array:
+@checked(Z=real)
+def tanh(Z: Array, *, xp: Namespace = np) -> Array:
+    """tanh(z) = (e^z - e^(-z)) / (e^z + e^(-z)), range (-1, 1).
+
+    >>> tanh([0.0, 0.5]).round(4)
+    array([0.    , 0.4621])
+    """
     A: Array = xp.tanh(Z)
     return A
 
 
-def _tanh_derivative(Z: Array, A: Array | None, xp: Namespace) -> Array:
+@checked(Z=real, A=like("Z"))
+def tanh_derivative(Z: Array, A: Array | None = None, *, xp: Namespace = np) -> Array:
+    """tanh'(z) = 1 - tanh(z)^2 = 1 - A^2.
+
+    >>> tanh_derivative([0.0, 0.5]).round(4)
+    array([1.    , 0.7864])
+    """
     t = xp.tanh(Z) if A is None else A
     d: Array = 1.0 - t * t
     return d
 
 
-def _relu(Z: Array, xp: Namespace) -> Array:
+@checked(Z=real)
+def relu(Z: Array, *, xp: Namespace = np) -> Array:
+    """ReLU(z) = max(0, z).
+
+    >>> relu([-2.0, 0.0, 3.0])
+    array([0., 0., 3.])
+    """
     A: Array = xp.maximum(Z, 0.0)
     return A
 
 
-def _relu_derivative(Z: Array, A: Array | None, xp: Namespace) -> Array:
+@checked(Z=real, A=like("Z"))
+def relu_derivative(Z: Array, A: Array | None = None, *, xp: Namespace = np) -> Array:
+    """ReLU'(z) = 1 if z > 0 else 0 (the chapter's choice at the kink z = 0 is 0).
+
+    >>> relu_derivative([-2.0, 0.0, 3.0])
+    array([0., 0., 1.])
+    """
     d: Array = xp.astype(Z > 0.0, Z.dtype)
     return d
 
 
-def _leaky_relu(Z: Array, xp: Namespace, alpha: float = LEAKY_ALPHA) -> Array:
+@checked(Z=real, alpha=_alpha)
+def leaky_relu(Z: Array, alpha: float = LEAKY_ALPHA, *, xp: Namespace = np) -> Array:
+    """LeakyReLU(z) = z if z > 0 else alpha * z (alpha = 0.01 as in the chapter).
+
+    >>> leaky_relu([-3.0, 2.0])
+    array([-0.03,  2.  ])
+    """
     A: Array = xp.where(Z > 0, Z, alpha * Z)
     return A
 
 
-def _leaky_relu_derivative(Z: Array, A: Array | None, xp: Namespace,
-                           alpha: float = LEAKY_ALPHA) -> Array:
+@checked(Z=real, A=like("Z"), alpha=_alpha)
+def leaky_relu_derivative(Z: Array, A: Array | None = None, alpha: float = LEAKY_ALPHA, *, xp: Namespace = np) -> Array:
+    """LeakyReLU'(z) = 1 if z > 0 else alpha (alpha at the kink z = 0, as in the chapter).
+
+    Integer input gives float output, so alpha is never lost to an integer cast:
+
+    >>> leaky_relu_derivative(np.array([-3, -1, 0, 1, 3]))
+    array([0.01, 0.01, 0.01, 1.  , 1.  ])
+    """
     d: Array = xp.where(Z > 0, xp.ones_like(Z), alpha)
     return d
 
 
-def _gelu(Z: Array, xp: Namespace) -> Array:
-    Zc = xp.clip(Z, -_GELU_CLIP, _GELU_CLIP)
-    u = _GELU_C * (Zc + _GELU_K * Zc * Zc * Zc)
-    A: Array = 0.5 * Z * (1.0 + xp.tanh(u))
-    return A
-
-
-def _gelu_derivative(Z: Array, A: Array | None, xp: Namespace) -> Array:
-    # Clipped as in _gelu: beyond |z| = 30, 1 - t^2 is exactly 0 and the second term vanishes.
-    Zc = xp.clip(Z, -_GELU_CLIP, _GELU_CLIP)
-    Z2 = Zc * Zc
-    t = xp.tanh(_GELU_C * Zc * (1.0 + _GELU_K * Z2))
-    return 0.5 * (1.0 + t) + 0.5 * Zc * (1.0 - t * t) * _GELU_C * (  # type: ignore[no-any-return]
-        1.0 + 3.0 * _GELU_K * Z2)
-
-
-def _identity(Z: Array, xp: Namespace) -> Array:
-    return Z
-
-
-def _identity_derivative(Z: Array, A: Array | None, xp: Namespace) -> Array:
-    d: Array = xp.ones_like(Z)
-    return d
-
-
-def _quadratic(Z: Array, xp: Namespace) -> Array:
-    return Z * Z
-
-
-def _quadratic_derivative(Z: Array, A: Array | None, xp: Namespace) -> Array:
-    return 2.0 * Z
-
-
-def _softmax(Z: Array, xp: Namespace) -> Array:
-    # softmax(z - c) = softmax(z) for any constant c; with c the column maximum every exponent
-    # is at most 0, so nothing overflows.
-    e = xp.exp(Z - xp.max(Z, axis=0, keepdims=True))
-    A: Array = e / xp.sum(e, axis=0, keepdims=True)
-    return A
-
-
-def _softmax_jvp(A: Array, V: Array, xp: Namespace) -> Array:
-    AV = xp.sum(A * V, axis=0, keepdims=True)
-    JV: Array = A * (V - AV)
-    return JV
-
-
-# ----------------------------------------------------------------------------------------------
-# The public functions: the same formulas, for whatever the textbook passes
-# ----------------------------------------------------------------------------------------------
-
-def _z_and_a(Z: ArrayLike, A: ArrayLike | None) -> tuple[Array, Array | None]:
-    """Z as a float array, and A = g(Z) (if given) of the same shape and dtype."""
-    Zf = real_array("Z", Z)
-    if A is None:
-        return Zf, None
-    Af = real_array("A", A)
-    if Af.shape != Zf.shape:
-        raise ValueError(f"A: expected g(Z), of Z's shape {Zf.shape}, got shape {Af.shape}")
-    return Zf, cast("A", Af, Zf.dtype)
-
-
-def _alpha(alpha: float) -> float:
-    a = real_array("alpha", alpha)
-    if a.ndim != 0:
-        raise TypeError(f"alpha: expected one number, got shape {a.shape}")
-    return float(a)
-
-
-def sigmoid(Z: ArrayLike) -> Array:
-    """sigmoid(z) = 1 / (1 + e^(-z)), range (0, 1).
-
-    Computed as e^(min(z,0)) / (1 + e^(-|z|)), which equals the formula and never overflows.
-    """
-    return result("sigmoid", _sigmoid, real_array("Z", Z))
-
-
-def sigmoid_derivative(Z: ArrayLike, A: ArrayLike | None = None) -> Array:
-    """sigmoid'(z) = sigmoid(z) (1 - sigmoid(z)) = A (1 - A); at most 0.25, at z = 0."""
-    return result("sigmoid_derivative", _sigmoid_derivative, *_z_and_a(Z, A))
-
-
-def tanh(Z: ArrayLike) -> Array:
-    """tanh(z) = (e^z - e^(-z)) / (e^z + e^(-z)), range (-1, 1)."""
-    return result("tanh", _tanh, real_array("Z", Z))
-
-
-def tanh_derivative(Z: ArrayLike, A: ArrayLike | None = None) -> Array:
-    """tanh'(z) = 1 - tanh(z)^2 = 1 - A^2."""
-    return result("tanh_derivative", _tanh_derivative, *_z_and_a(Z, A))
-
-
-def relu(Z: ArrayLike) -> Array:
-    """ReLU(z) = max(0, z)."""
-    return result("relu", _relu, real_array("Z", Z))
-
-
-def relu_derivative(Z: ArrayLike, A: ArrayLike | None = None) -> Array:
-    """ReLU'(z) = 1 if z > 0 else 0 (the chapter's choice at the kink z = 0 is 0)."""
-    return result("relu_derivative", _relu_derivative, *_z_and_a(Z, A))
-
-
-def leaky_relu(Z: ArrayLike, alpha: float = LEAKY_ALPHA) -> Array:
-    """LeakyReLU(z) = z if z > 0 else alpha * z (alpha = 0.01 as in the chapter)."""
-    return result("leaky_relu", _leaky_relu, real_array("Z", Z), alpha=_alpha(alpha))
-
-
-def leaky_relu_derivative(Z: ArrayLike, A: ArrayLike | None = None,
-                          alpha: float = LEAKY_ALPHA) -> Array:
-    """LeakyReLU'(z) = 1 if z > 0 else alpha (alpha at the kink z = 0, as in the chapter).
-
-    ``leaky_relu_derivative(np.array([-3, -1, 0, 1, 3]))`` is [0.01, 0.01, 0.01, 1, 1]: integer
-    input gives float output, so alpha is never lost to an integer cast.
-    """
-    Zf, Af = _z_and_a(Z, A)
-    return result("leaky_relu_derivative", _leaky_relu_derivative, Zf, Af,
-                  alpha=_alpha(alpha))
-
-
-def gelu(Z: ArrayLike) -> Array:
+@checked(Z=real)
+def gelu(Z: Array, *, xp: Namespace = np) -> Array:
     """GeLU, tanh form (Hendrycks and Gimpel, 2016, eq. for the fast approximation):
 
     gelu(z) = z/2 * (1 + tanh(sqrt(2/pi) * (z + 0.044715 z^3))).
 
     This is the form of GPT-2 and of most from-scratch code; it differs from the exact
-    z * Phi(z) by less than 5e-4 everywhere.
+    z * Phi(z) by less than 5e-4 everywhere. Beyond |z| = 30 the tanh is exactly +-1, so z is
+    clipped there inside the tanh (z^3 then cannot overflow; no result changes).
+
+    >>> gelu([-1.0, 0.0, 1.0]).round(4)
+    array([-0.1588,  0.    ,  0.8412])
     """
-    return result("gelu", _gelu, real_array("Z", Z))
+    Zc = xp.clip(Z, -_GELU_CLIP, _GELU_CLIP)
+    A: Array = 0.5 * Z * (1.0 + xp.tanh(_GELU_C * (Zc + _GELU_K * Zc * Zc * Zc)))
+    return A
 
 
-def gelu_derivative(Z: ArrayLike, A: ArrayLike | None = None) -> Array:
+@checked(Z=real, A=like("Z"))
+def gelu_derivative(Z: Array, A: Array | None = None, *, xp: Namespace = np) -> Array:
     """gelu'(z) = (1 + t)/2 + z/2 * (1 - t^2) * sqrt(2/pi) * (1 + 3 * 0.044715 z^2),
-    with t = tanh(sqrt(2/pi) * (z + 0.044715 z^3)). Finite for every finite z: when |z| is large
-    1 - t^2 is exactly 0."""
-    return result("gelu_derivative", _gelu_derivative, *_z_and_a(Z, A))
+    with t = tanh(sqrt(2/pi) * (z + 0.044715 z^3)). Finite for every finite z: beyond |z| = 30,
+    1 - t^2 is exactly 0 (z is clipped there, as in ``gelu``).
+
+    >>> gelu_derivative([0.0, 1.0]).round(4)
+    array([0.5  , 1.083])
+    """
+    Zc = xp.clip(Z, -_GELU_CLIP, _GELU_CLIP)
+    Z2 = Zc * Zc
+    t = xp.tanh(_GELU_C * Zc * (1.0 + _GELU_K * Z2))
+    d: Array = 0.5 * (1.0 + t) + 0.5 * Zc * (1.0 - t * t) * _GELU_C * (1.0 + 3.0 * _GELU_K * Z2)
+    return d
 
 
-def identity(Z: ArrayLike) -> Array:
-    """identity(z) = z: the output of a regression network (the chapter's "no activation")."""
-    return result("identity", _identity, real_array("Z", Z))
+@checked(Z=real)
+def identity(Z: Array, *, xp: Namespace = np) -> Array:
+    """identity(z) = z: the output of a regression network (the chapter's "no activation").
+
+    >>> identity([-2.0, 3.0])
+    array([-2.,  3.])
+    """
+    return Z
 
 
-def identity_derivative(Z: ArrayLike, A: ArrayLike | None = None) -> Array:
-    """identity'(z) = 1."""
-    return result("identity_derivative", _identity_derivative, *_z_and_a(Z, A))
+@checked(Z=real, A=like("Z"))
+def identity_derivative(Z: Array, A: Array | None = None, *, xp: Namespace = np) -> Array:
+    """identity'(z) = 1.
+
+    >>> identity_derivative([-2.0, 3.0])
+    array([1., 1.])
+    """
+    d: Array = xp.ones_like(Z)
+    return d
 
 
-def quadratic(Z: ArrayLike) -> Array:
-    """quadratic(z) = z^2, the activation of the x^2 essay (000)."""
-    return result("quadratic", _quadratic, real_array("Z", Z))
+@checked(Z=real)
+def quadratic(Z: Array, *, xp: Namespace = np) -> Array:
+    """quadratic(z) = z^2, the activation of the x^2 essay (000).
+
+    >>> quadratic([-2.0, 3.0])
+    array([4., 9.])
+    """
+    return Z * Z
 
 
-def quadratic_derivative(Z: ArrayLike, A: ArrayLike | None = None) -> Array:
-    """quadratic'(z) = 2z."""
-    return result("quadratic_derivative", _quadratic_derivative, *_z_and_a(Z, A))
+@checked(Z=real, A=like("Z"))
+def quadratic_derivative(Z: Array, A: Array | None = None, *, xp: Namespace = np) -> Array:
+    """quadratic'(z) = 2z.
+
+    >>> quadratic_derivative([-2.0, 3.0])
+    array([-4.,  6.])
+    """
+    return 2.0 * Z
 
 
 def classes_in_rows(name: str, Z: Array) -> None:
@@ -271,53 +247,54 @@ def classes_in_rows(name: str, Z: Array) -> None:
                          f"(for a binary output use sigmoid)")
 
 
-def softmax(Z: ArrayLike) -> Array:
+def _classes(name: str, value: Any, seen: dict[str, Any]) -> Array:
+    """Class scores, one column per example: a real array of K >= 2 rows (or a vector of K)."""
+    Z = real_array(name, value)
+    classes_in_rows(name, Z)
+    return Z
+
+
+@checked(Z=_classes)
+def softmax(Z: Array, *, xp: Namespace = np) -> Array:
     """softmax(z)_k = e^(z_k) / sum_j e^(z_j), for each column (example) of Z of shape (K, m),
     or for a 1-D vector of K scores (the chapter's ``softmax(np.array([2.0, 1.0, 0.1]))``).
 
     The column maximum is subtracted first: softmax(z - c) = softmax(z) for any constant c, and the
     exponents are then at most 0, so nothing overflows. A (1, m) row is refused: one class.
+
+    >>> softmax(np.array([2.0, 1.0, 0.1])).round(3)
+    array([0.659, 0.242, 0.099])
     """
-    Zf = real_array("Z", Z)
-    classes_in_rows("Z", Zf)
-    return result("softmax", _softmax, Zf)
+    e = xp.exp(Z - xp.max(Z, axis=0, keepdims=True))
+    A: Array = e / xp.sum(e, axis=0, keepdims=True)
+    return A
 
 
-def softmax_jvp(A: ArrayLike, V: ArrayLike) -> Array:
+@checked(A=_classes, V=like("A"))
+def softmax_jvp(A: Array, V: Array, *, xp: Namespace = np) -> Array:
     """Jacobian of softmax times V, column by column: J V = A * (V - sum_k A_k V_k).
 
     J_ij = dA_i/dZ_j = A_i (delta_ij - A_j) is symmetric, so this is also the vector-Jacobian
-    product that backpropagation needs: dZ = softmax_jvp(A, dA). A and V have shape (K, m).
+    product that backpropagation needs: dZ = softmax_jvp(A, dA). A and V have shape (K, m); V
+    is computed in A's dtype.
+
+    >>> softmax_jvp([0.5, 0.5], [1.0, 0.0])
+    array([ 0.25, -0.25])
     """
-    Af, Vf = real_array("A", A), real_array("V", V)
-    classes_in_rows("A", Af)
-    if Vf.shape != Af.shape:
-        raise ValueError(f"V: expected A's shape {tuple(Af.shape)}, got {tuple(Vf.shape)}")
-    # One dtype for both: float32 if either was given as float32 and neither as float64 (an
-    # integer array is converted, so it does not make a float32 partner float64).
-    given = [d for d in (_float_name(A), _float_name(V)) if d is not None]
-    xp = backend(A=Af, V=Vf).xp
-    dt = xp.float32 if given and all(d == "float32" for d in given) else xp.float64
-    return result("softmax_jvp", _softmax_jvp, cast("A", Af, dt), cast("V", Vf, dt))
-
-
-def _float_name(a: Any) -> str | None:
-    """'float32' or 'float64' where ``a`` was given as floats of that dtype (of any library),
-    else None."""
-    dt = a.dtype if is_array(a) else np.asarray(a).dtype
-    name = dtype_name(dt)
-    return name if name in ("float32", "float64") else None
+    AV = xp.sum(A * V, axis=0, keepdims=True)
+    JV: Array = A * (V - AV)
+    return JV
 
 
 def _softmax_backward(dA: Array, Z: Array, A: Array, xp: Namespace) -> Array:
-    return _softmax_jvp(A, dA, xp)
+    return softmax_jvp.unchecked(A, dA, xp=xp)
 
 
-def _chain(derivative: DerivativeFormula) -> BackwardFormula:
-    """dZ = dA * g'(Z): the element-wise chain rule for a derivative g'(Z, A)."""
+def _chain(derivative: Callable[..., Array]) -> BackwardFormula:
+    """dZ = dA * g'(Z): the element-wise chain rule for the body of a derivative g'(Z, A)."""
 
     def backward(dA: Array, Z: Array, A: Array, xp: Namespace) -> Array:
-        return dA * derivative(Z, A, xp)
+        return dA * derivative(Z, A, xp=xp)
 
     return backward
 
@@ -333,8 +310,9 @@ def _chain_custom(derivative: DerivativeFn) -> BackwardFn:
 
 class Formulas(TypedDict):
     """What forward and backward compute a layer's activation with, in the namespace ``xp`` of
-    its arrays: g(Z, xp) and the backward step dZ = backward(dA, Z, A, xp); for a registered
-    activation also its printable formulas (None for a reader's own)."""
+    its arrays: g(Z, xp) and the backward step dZ = backward(dA, Z, A, xp) (the bodies of the
+    public functions, unchecked); for a registered activation also its printable formulas
+    (None for a reader's own)."""
 
     g: Formula
     backward: BackwardFormula
@@ -343,65 +321,69 @@ class Formulas(TypedDict):
 
 
 class Activation(TypedDict):
-    """One registry entry: g, the backward step dZ = dA * g'(Z), and both as printable formulas
-    in z (and a = g(z)), the forms ``mlp_fn.explain`` fills with numbers. A derivative that
-    depends on the sign of z reads "<for z > 0> if z > 0 else <otherwise>"."""
+    """One registry entry, from which everything about an activation is derived: ``g`` and
+    ``derivative`` g'(Z, A) (the public functions above; softmax has no element-wise
+    derivative, None), the backward step ``backward(dA, Z, A)`` = dA * g'(Z) (for softmax the
+    Jacobian-vector product J^T dA), both as printable formulas in z (and a = g(z)), the
+    forms ``mlp_fn.explain`` fills with numbers (a derivative that depends on the sign of z
+    reads "<for z > 0> if z > 0 else <otherwise>"), and ``symbol``, the LaTeX the book sets the
+    function's name in."""
 
     g: ActivationFn
+    derivative: DerivativeFn | None
     backward: BackwardFn
     formula: str
     derivative_formula: str
+    symbol: str
 
 
-_GELU_FORMULA = f"0.5*z*(1 + tanh({_GELU_C:.10f}*(z + {_GELU_K}*z*z*z)))"
+def _record(g: Checked[Array, Array], derivative: Checked[Array, Array] | None, formula: str,
+            derivative_formula: str, symbol: str) -> Activation:
+    """One activation's entry: its public backward step is derived from g' (or softmax's
+    Jacobian-vector product), with the checks of ``activation_backward``."""
+    body = _softmax_backward if derivative is None else _chain(derivative.unchecked)
+
+    @checked(dA=real, Z=like("dA"), A=like("dA"))
+    def backward(dA: Array, Z: Array, A: Array, *, xp: Namespace = np) -> Array:
+        return body(dA, Z, A, xp)
+
+    backward.__name__ = backward.__qualname__ = f"{g.__name__}_backward"
+    backward.__doc__ = f"dZ = dA * {g.__name__}'(Z), given A = {g.__name__}(Z)."
+    return {"g": g, "derivative": derivative, "backward": backward, "formula": formula,
+            "derivative_formula": derivative_formula, "symbol": symbol}
+
+
 _GELU_T = f"tanh({_GELU_C:.10f}*(z + {_GELU_K}*z*z*z))"
 
-#: The bare formulas, which forward, backward and train call inside one ``np.errstate`` for the
-#: whole pass (entering it for each call would cost about 1 us, as much as a sigmoid of a small
-#: array), with the namespace xp of the pass.
-_FORMULAS: dict[str, Formulas] = {
-    "sigmoid": {"g": _sigmoid, "backward": _chain(_sigmoid_derivative),
-                "formula": "1/(1 + exp(-z))", "derivative_formula": "a*(1 - a)"},
-    "tanh": {"g": _tanh, "backward": _chain(_tanh_derivative),
-             "formula": "tanh(z)", "derivative_formula": "(1 - a*a)"},
-    "relu": {"g": _relu, "backward": _chain(_relu_derivative),
-             "formula": "max(0, z)", "derivative_formula": "1 if z > 0 else 0"},
-    "leaky_relu": {"g": _leaky_relu, "backward": _chain(_leaky_relu_derivative),
-                   "formula": f"max(z, {LEAKY_ALPHA}*z)",
-                   "derivative_formula": f"1 if z > 0 else {LEAKY_ALPHA}"},
-    "gelu": {"g": _gelu, "backward": _chain(_gelu_derivative), "formula": _GELU_FORMULA,
-             "derivative_formula": f"(0.5*(1 + {_GELU_T}) + 0.5*z*(1 - {_GELU_T}*{_GELU_T})*"
-                                   f"{_GELU_C:.10f}*(1 + {3 * _GELU_K}*z*z))"},
-    "identity": {"g": _identity, "backward": _chain(_identity_derivative),
-                 "formula": "z", "derivative_formula": "1"},
-    "quadratic": {"g": _quadratic, "backward": _chain(_quadratic_derivative),
-                  "formula": "z*z", "derivative_formula": "2*z"},
-    "softmax": {"g": _softmax, "backward": _softmax_backward,
-                "formula": "exp(z)/(sum_k exp(z_k))", "derivative_formula": "J^T dA"},
+#: Every activation, one entry each: the registry everything else is derived from (the layers'
+#: formulas, ``explain``'s printable forms, the book's symbols). Its functions are the public
+#: ones above: each checks what it is given (a copy of the table: changing it changes nothing
+#: in forward or train).
+ACTIVATIONS: dict[str, Activation] = {
+    "sigmoid": _record(sigmoid, sigmoid_derivative, "1/(1 + exp(-z))", "a*(1 - a)", r"\sigma"),
+    "tanh": _record(tanh, tanh_derivative, "tanh(z)", "(1 - a*a)", r"\tanh"),
+    "relu": _record(relu, relu_derivative, "max(0, z)", "1 if z > 0 else 0",
+                    r"\operatorname{relu}"),
+    "leaky_relu": _record(leaky_relu, leaky_relu_derivative, f"max(z, {LEAKY_ALPHA}*z)",
+                          f"1 if z > 0 else {LEAKY_ALPHA}", r"\operatorname{leaky\_relu}"),
+    "gelu": _record(gelu, gelu_derivative, f"0.5*z*(1 + {_GELU_T})",
+                    f"(0.5*(1 + {_GELU_T}) + 0.5*z*(1 - {_GELU_T}*{_GELU_T})*"
+                    f"{_GELU_C:.10f}*(1 + {3 * _GELU_K}*z*z))", r"\operatorname{gelu}"),
+    "identity": _record(identity, identity_derivative, "z", "1", r"\operatorname{identity}"),
+    "quadratic": _record(quadratic, quadratic_derivative, "z*z", "2*z",
+                         r"\operatorname{quadratic}"),
+    "softmax": _record(softmax, None, "exp(z)/(sum_k exp(z_k))", "J^T dA",
+                       r"\operatorname{softmax}"),
 }
 
-def _public(entry: Formulas) -> Activation:
-    """A registry entry for readers to call, ``g(Z)`` and ``backward(dA, Z, A)``: in the
-    namespace of the arrays given, with NumPy's warnings off."""
-    g, step = entry["g"], entry["backward"]
-
-    def g_public(Z: Array) -> Array:
-        with np.errstate(all="ignore"):
-            return g(Z, backend(Z=Z).xp)
-
-    def backward_public(dA: Array, Z: Array, A: Array) -> Array:
-        with np.errstate(all="ignore"):
-            return step(dA, Z, A, backend(dA=dA, Z=Z, A=A).xp)
-
-    return {"g": g_public, "backward": backward_public,
-            "formula": entry["formula"] or "", "derivative_formula": entry["derivative_formula"]
-            or ""}
-
-
-#: Every activation's name with its function g and backward step dZ = dA * g'(Z), for readers
-#: to call: each runs with NumPy's warnings off, so an input that saturates it (sigmoid of -1e4)
-#: gives the limit silently. A copy: changing it changes nothing in forward or train.
-ACTIVATIONS: dict[str, Activation] = {name: _public(entry) for name, entry in _FORMULAS.items()}
+#: What forward, backward and train compute with: each entry's bodies, unchecked, called in the
+#: namespace xp of the pass, inside one ``np.errstate`` for the whole pass.
+_FORMULAS: dict[str, Formulas] = {
+    name: {"g": entry["g"].unchecked,  # type: ignore[attr-defined]
+           "backward": (_softmax_backward if entry["derivative"] is None
+                        else _chain(entry["derivative"].unchecked)),  # type: ignore[attr-defined]
+           "formula": entry["formula"], "derivative_formula": entry["derivative_formula"]}
+    for name, entry in ACTIVATIONS.items()}
 
 #: Other names for the same functions (003 says 'linear'; 'logistic' is scikit-learn's sigmoid).
 #: Case and separators never count, so 001's 'ReLU' and 'GeLU' need no entry here.
@@ -413,7 +395,11 @@ OUTPUT_ONLY = frozenset({"softmax"})
 
 
 def canonical_activation(name: str) -> str:
-    """The registry name for ``name`` (resolving aliases); ValueError listing the valid names."""
+    """The registry name for ``name`` (resolving aliases); ValueError listing the valid names.
+
+    >>> canonical_activation("ReLU"), canonical_activation("linear")
+    ('relu', 'identity')
+    """
     if isinstance(name, dict):
         raise TypeError("activation: a custom activation cannot stand here; this place needs a "
                         "registered name")
@@ -431,6 +417,12 @@ def custom_activation(name: str, g: ActivationFn, derivative: DerivativeFn) -> C
     given also A = g(Z). Both are tried once on a small array, and ``gradient_check`` tells
     whether the derivative is right. Functions are not saved: ``save_params`` refuses a network
     that uses one (keep the definition with your code).
+
+    >>> softplus = custom_activation("softplus", lambda Z: np.logaddexp(0.0, Z),
+    ...                              lambda Z, A: 1.0 / (1.0 + np.exp(-Z)))
+    >>> A, _ = mf.forward(np.ones((2, 1)), mf.init_params([2, 1], seed=0), [softplus])
+    >>> A.shape
+    (1, 1)
     """
     if not isinstance(name, str) or not name:
         raise TypeError(f"name: expected a non-empty string, got {name!r}"[:200])

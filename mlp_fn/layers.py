@@ -52,7 +52,7 @@ def linear(A_prev: Array, W: Array, b: Array | None) -> Array:
 
 def activate(Z: Array, g: Formulas, xp: Namespace) -> Array:
     """A[l] = g[l](Z[l])."""
-    return g["g"](Z, xp)
+    return g["g"](Z, xp=xp)
 
 
 def mask(A: Array, D: Array) -> Array:

@@ -36,8 +36,8 @@ BackwardFn: TypeAlias = Callable[[Array, Array, Array], Array]
 #: An array API namespace: ``np`` itself, or ``array_api_compat.torch``, ... (a module).
 Namespace: TypeAlias = Any
 
-#: g(Z) computed in the namespace xp of Z: ``formula(Z, xp)``.
-Formula: TypeAlias = Callable[[Array, Namespace], Array]
+#: g(Z) computed in the namespace xp of Z: ``formula(Z, xp=xp)``.
+Formula: TypeAlias = Callable[..., Array]
 
 #: g'(Z) in the namespace xp, given also A = g(Z) or None: ``derivative(Z, A, xp)``.
 DerivativeFormula: TypeAlias = Callable[[Array, "Array | None", Namespace], Array]

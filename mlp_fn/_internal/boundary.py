@@ -1,0 +1,205 @@
+"""The public boundary: a course function's checks, declared beside its ``def``.
+
+One function per equation. The body under the course's name computes the equation and nothing
+else; ``@checked`` declares, argument by argument, what the public call accepts, as the
+docstrings' shape tables do:
+
+    @checked(A_prev=matrix("(n[l-1], m)"), W=matrix("(n[l], n[l-1])"), b=matrix("(n[l], 1)"))
+    def linear_forward(A_prev, W, b):
+        return W @ A_prev + b
+
+A call ``linear_forward(A_prev, W, b)`` runs each argument's rule in the order declared (the
+shape names are matched across arguments: ``n[l-1]`` is read from the first argument that has
+it), then the body inside ``np.errstate(all="ignore")`` with ``xp``, the namespace of the
+arrays, filled in where the body takes one; a result holding NaN or inf is a ValueError naming
+the function, and every array returned is handed back as public results are (read-only on
+NumPy, never one of the arguments elsewhere).
+
+The one convention for mlp_fn's own callers, whose arrays were checked once at their own entry:
+they call ``f.unchecked``, which is the body itself, the same function object that was
+decorated (no wrapper, no cost), with ``xp`` passed explicitly.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, Generic, Literal, Protocol, TypeVar, overload
+
+import numpy as np
+
+from mlp_fn._internal import checks as check
+from mlp_fn._internal.arrays import all_finite, backend, hand_back, is_array
+from mlp_fn._internal.inputs import cast, real_array
+
+__all__ = ["checked", "Checked", "Rule", "real", "like", "matrix", "dims", "unchecked"]
+
+Out = TypeVar("Out", covariant=True)
+Body = TypeVar("Body")
+
+
+class Checked(Protocol, Generic[Out, Body]):
+    """A public course function: called, it checks its arguments and returns ``Out``; its body,
+    ``unchecked``, returns ``Body`` (a number's 0-d array, for a cost)."""
+
+    __name__: str
+    __qualname__: str
+    unchecked: Callable[..., Body]
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Out: ...
+
+#: A rule checks one argument: rule(name, value, seen) returns the value the body gets, or
+#: raises a ValueError or TypeError naming ``name``. ``seen`` holds the arguments checked so far
+#: (by name) and, under "dims", the shape names read from them.
+Rule = Callable[[str, Any, dict[str, Any]], Any]
+
+
+def real(name: str, value: Any, seen: dict[str, Any]) -> Any:
+    """Whatever the textbook passes (a number, a list, an integer array): a finite float array
+    of any shape, float32 and float64 kept, everything else made float64."""
+    return real_array(name, value)
+
+
+def like(other: str) -> Rule:
+    """A real array of the shape of the argument ``other``, in its dtype (None passes)."""
+
+    def rule(name: str, value: Any, seen: dict[str, Any]) -> Any:
+        if value is None:
+            return None
+        a, ref = real_array(name, value), seen[other]
+        if tuple(a.shape) != tuple(ref.shape):
+            raise ValueError(f"{name}: expected the shape of {other} {tuple(ref.shape)}, got "
+                             f"shape {tuple(a.shape)}")
+        return cast(name, a, ref.dtype)
+
+    return rule
+
+
+_DIM = re.compile(r"\s*,\s*")
+
+
+def dims(shape: str) -> list[str]:
+    """The names of a shape: '(n[l], n[l-1])' -> ['n[l]', 'n[l-1]']."""
+    return _DIM.split(shape.strip()[1:-1])
+
+
+def matrix(shape: str) -> Rule:
+    """A finite float32 or float64 matrix of ``shape``, e.g. '(n[l], n[l-1])', whose names are
+    matched with the other arguments' (a number in it is a fixed size), in the dtype of the
+    matrices before it."""
+    names = dims(shape)
+
+    def rule(name: str, value: Any, seen: dict[str, Any]) -> Any:
+        known: dict[str, tuple[int, str]] = seen.setdefault("dims", {})
+        expected = "(" + ", ".join(str(known[d][0]) if d in known else d for d in names) + ")"
+        a = check.matrix(name, value, expected)
+        for d, size in zip(names, a.shape):
+            want = int(d) if d.isdigit() else known[d][0] if d in known else None
+            if want is not None and size != want:
+                source = "" if d.isdigit() else f" ({d} = {want} from {known[d][1]})"
+                raise ValueError(f"{name}: expected shape {expected}{source}, got shape "
+                                 f"{tuple(a.shape)}")
+        for d, size in zip(names, a.shape):
+            known.setdefault(d, (size, f"{name} of shape {tuple(a.shape)}"))
+        first = seen.get("dtype")
+        if first is None:
+            seen["dtype"] = (name, a)
+        else:
+            check.same_dtype(**{first[0]: first[1], name: a})
+        return a
+
+    return rule
+
+
+def unchecked(f: Callable[..., Any]) -> Callable[..., Any]:
+    """The body of a ``checked`` function (itself for any other)."""
+    return getattr(f, "unchecked", f)
+
+
+def _is_array(a: Any) -> bool:
+    return is_array(a) or isinstance(a, (np.ndarray, np.generic))
+
+
+def _arrays(out: Any) -> list[Any]:
+    """The arrays in a result or argument (looking into tuples and dicts)."""
+    if isinstance(out, tuple):
+        return [a for part in out for a in _arrays(part)]
+    if isinstance(out, Mapping):
+        return [a for a in out.values() if _is_array(a)]
+    return [out] if _is_array(out) else []
+
+
+def _handed(out: Any, b: Any, given: list[Any]) -> Any:
+    """A result with each of its arrays handed back as public results are (a NumPy scalar,
+    what NumPy makes of a 0-d array's arithmetic, as a 0-d array)."""
+    if isinstance(out, tuple):
+        return tuple(_handed(part, b, given) for part in out)
+    if isinstance(out, Mapping):
+        return {k: _handed(v, b, given) for k, v in out.items()}
+    if _is_array(out):
+        return hand_back(np.asarray(out) if isinstance(out, np.generic) else out, b, given)
+    return out
+
+
+@overload
+def checked(*, returns: Literal["arrays"] = ...,
+            **rules: Rule) -> Callable[[Callable[..., Body]], Checked[Body, Body]]: ...
+
+
+@overload
+def checked(*, returns: Literal["number"],
+            **rules: Rule) -> Callable[[Callable[..., Body]], Checked[float, Body]]: ...
+
+
+def checked(*, returns: str = "arrays", **rules: Rule) -> Callable[[Callable[..., Any]], Any]:
+    """Declare the checks of the public function ``f`` beside its def: ``rules`` maps argument
+    names to rules (``real``, ``matrix(shape)``, ``like(other)``, or any function of
+    (name, value, seen)); arguments without a rule are passed as given. ``returns``: "arrays"
+    (each array returned must be finite, and is handed back read-only) or "number" (a 0-d array
+    made a Python float, which must be finite)."""
+
+    def decorate(f: Callable[..., Any]) -> Any:
+        signature = inspect.signature(f)
+        takes_xp = "xp" in signature.parameters
+        public = signature.replace(parameters=[p for p in signature.parameters.values()
+                                               if p.name != "xp"])
+        unknown = set(rules) - set(public.parameters)
+        if unknown:
+            raise TypeError(f"checked: {f.__name__} has no argument {sorted(unknown)}")
+
+        @functools.wraps(f)
+        def public_call(*args: Any, **kwargs: Any) -> Any:
+            bound = public.bind(*args, **kwargs)
+            bound.apply_defaults()
+            given = dict(bound.arguments)
+            seen: dict[str, Any] = {}
+            values = dict(given)
+            for name, rule in rules.items():
+                values[name] = seen[name] = rule(name, given[name], seen)
+            b = backend(**{k: v for k, v in values.items()
+                           if is_array(v) or isinstance(v, (np.ndarray, Mapping))})
+            if takes_xp:
+                values["xp"] = b.xp
+            with np.errstate(all="ignore"):
+                out = f(**values)
+            if returns == "number":
+                J = float(out)
+                if not np.isfinite(J):
+                    raise ValueError(f"{f.__name__}: the result overflowed to {J} for these "
+                                     f"inputs; they are too large for this dtype's arithmetic")
+                return J
+            arrays = _arrays(out)
+            if not all(all_finite(a, b.xp) for a in arrays):
+                raise ValueError(f"{f.__name__}: the result overflowed (NaN or inf) for these "
+                                 f"inputs; they are too large for {arrays[0].dtype} arithmetic")
+            return _handed(out, b, [a for v in (*given.values(), *values.values())
+                                    for a in _arrays(v)])
+
+        public_call.__signature__ = public  # type: ignore[attr-defined]
+        public_call.unchecked = f  # type: ignore[attr-defined]
+        del public_call.__wrapped__  # help() shows the public signature, without xp
+        return public_call
+
+    return decorate
