@@ -3,13 +3,13 @@
 Notation (course layout, one example per column):
 
     A[0] = X                                  (n[0], m)
-    Z[l] = W[l] A[l-1] + b[l]                 (n[l], m)     layers.linear
-    A[l] = g[l](Z[l])                         (n[l], m)     layers.activate
+    Z[l] = W[l] A[l-1] + b[l]                 (n[l], m)     layers.linear_forward
+    A[l] = g[l](Z[l])                         (n[l], m)     layers.activation_forward
     J    = (1/m) sum_i L(A[L](i), Y(i))                     compute_cost
 
     dZ[L] = A[L] - Y                          for sigmoid + bce and softmax + cce (fused)
-    dZ[l] = dA[l] * g[l]'(Z[l])               otherwise     layers.activate_backward
-    dW[l] = (1/m) dZ[l] A[l-1]^T                            layers.weight_gradients
+    dZ[l] = dA[l] * g[l]'(Z[l])               otherwise     layers.activation_backward
+    dW[l] = (1/m) dZ[l] A[l-1]^T                            layers.linear_backward
     db[l] = (1/m) sum_i dZ[l](i)
     dA[l-1] = W[l]^T dZ[l]
 
@@ -30,11 +30,12 @@ import numpy as np
 
 from mlp_fn import normalization
 from mlp_fn._internal import checks as check
-from mlp_fn._internal.arrays import (NUMPY, Backend, all_finite, backend, dtype_name, hand_back,
-                                     hand_back_dict, host_dtype, require)
+from mlp_fn._internal.arrays import (NUMPY, Backend, all_finite, backend, dtype_name,
+                                     from_host_dict, hand_back, hand_back_dict, host_dtype,
+                                     require)
 from mlp_fn._internal.types import ActivationSpec, Array, Cache, Grads, Namespace
-from mlp_fn.layers import (activate, activate_backward, draw_masks, linear, mask, skip, unmask,
-                           weight_gradients)
+from mlp_fn.layers import (activation_backward, activation_forward, dropout_masks,
+                           linear_backward, linear_forward, mask, skip, unmask)
 from mlp_fn.losses import LOSSES, canonical_loss, check_targets, cost_of, loss_for, metric
 from mlp_fn.network import Network, activation_spec, check_masks, describe
 from mlp_fn.activations import activation_entry
@@ -59,12 +60,12 @@ def forward_pass(X: Array, params: Mapping[str, Array], net: Network,
     for layer in net.layers:
         k = layer.keys
         A_prev = A
-        Z = cache[k.Z] = linear(A_prev, params[k.W], params.get(k.b))  # Z = W A (+ b)
+        Z = cache[k.Z] = linear_forward.unchecked(A_prev, params[k.W], params.get(k.b))
         if layer.norm is not None:  # Z~ = gamma Z_norm + beta
             Z, statistics = normalization.layer_forward(Z, params, layer, training, xp)
             cache[k.Ztilde] = Z
             cache.update(statistics)
-        A = activate(Z, layer.g, xp)  # A = g(Z)
+        A = activation_forward.unchecked(Z, layer.g, xp=xp)  # A = g(Z)
         D = masks.get(k.D) if masks else None
         if D is not None or layer.residual:
             cache[k.G] = A  # g(Z) itself, before the mask and the skip
@@ -125,7 +126,8 @@ def forward(
             raise ValueError("seed: dropout (keep_prob < 1) draws random masks and needs an "
                              "explicit seed, got None")
         check.seeds(seed)
-        masks = draw_masks(hidden_shapes(net, X.shape[1]), keep, seed, host_dtype(net.dtype), b)
+        masks = from_host_dict(dropout_masks.unchecked(hidden_shapes(net, X.shape[1]), keep, seed,
+                                                       host_dtype(net.dtype)), b)
     with np.errstate(all="ignore"):  # overflow is detected below and reported, not warned
         AL, cache = forward_pass(X, params, net, masks, training)
     if not all_finite(AL, b.xp):
@@ -154,7 +156,8 @@ def delta_output(AL: Array, Y: Array, ZL: Array, activation: ActivationSpec, los
     entry = LOSSES[loss]
     if fuse and entry["fused"] == activation:
         return AL - Y  # sigmoid + bce, softmax + cce: the chain rule simplifies exactly
-    return activate_backward(entry["dA"](AL, Y, xp), ZL, AL, activation_entry(activation), xp)
+    return activation_backward.unchecked(entry["dA"](AL, Y, xp), ZL, AL,
+                                         activation_entry(activation), xp=xp)
 
 
 def backward_pass(
@@ -188,13 +191,17 @@ def backward_pass(
         if layer is not out:
             G = cache.get(k.G, cache[k.A])  # g(Z), before the mask and the skip
             dG = unmask(dA, cache[k.D]) if k.D in cache else dA
-            dZ = activate_backward(dG, cache.get(k.Ztilde, cache[k.Z]), G, layer.g, xp)
+            dZ = activation_backward.unchecked(dG, cache.get(k.Ztilde, cache[k.Z]), G, layer.g,
+                                               xp=xp)
             if layer.norm is not None:  # through Z~ = gamma Z_norm + beta to Z = W A
                 if intermediates:
                     grads[k.dZtilde] = dZ
                 dZ, grads[k.dgamma], grads[k.dbeta] = normalization.layer_backward(
                     dZ, cache, params, layer, xp)
-        dW, db = weight_gradients(dZ, cache[k.A_prev], xp)
+        # dW = (1/m) dZ A[l-1]^T, db = (1/m) sum_i dZ(i), dA[l-1] = W^T dZ (not for layer 1:
+        # X needs no gradient, unless the course's intermediates are asked for)
+        dA_prev, dW, db = linear_backward.unchecked(
+            dZ, cache[k.A_prev], params[k.W] if layer.l > 1 or intermediates else None, xp=xp)
         if lambd:  # + d/dW (lambda/2m) ||W||^2
             dW = dW + (lambd / m) * params[k.W]
         if l1:  # + d/dW (l1/m) sum |W|: sign(W), 0 at W = 0 (the subgradient there)
@@ -204,8 +211,7 @@ def backward_pass(
             grads[k.db] = db
         if intermediates:  # the course's grads["dZ" + str(l)] and dA, for printing
             grads[k.dZ] = dZ
-        if layer.l > 1 or intermediates:
-            dA_prev = params[k.W].T @ dZ  # dA[l-1] = W[l]^T dZ[l]
+        if dA_prev is not None:
             dA = dA_prev + dA if layer.residual else dA_prev  # + dA[l], through the skip
             if intermediates:
                 grads[k.dA_prev] = dA

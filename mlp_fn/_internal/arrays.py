@@ -199,6 +199,11 @@ def from_host(a: np.ndarray[Any, Any], b: Backend) -> Any:
     return b.xp.asarray(a, dtype=getattr(b.xp, a.dtype.name), device=b.device, copy=True)
 
 
+def from_host_dict(d: Mapping[str, np.ndarray[Any, Any]], b: Backend) -> dict[str, Any]:
+    """``from_host`` of every array of a dict, in a new dict."""
+    return {k: from_host(a, b) for k, a in d.items()}
+
+
 def float64_missing(b: Backend) -> str | None:
     """Why the backend cannot compute in float64 (JAX without ``jax_enable_x64``, a device
     without float64), or None where it can."""

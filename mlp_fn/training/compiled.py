@@ -30,7 +30,7 @@ import numpy as np
 
 from mlp_fn._internal.arrays import Backend, from_host, host_dtype, is_numpy, to_host
 from mlp_fn._internal.types import Array, Params
-from mlp_fn.layers import draw_masks
+from mlp_fn.layers import dropout_masks
 from mlp_fn.optimizers import OptState
 from mlp_fn.training.state import Run
 
@@ -121,14 +121,15 @@ def _drawn(run: Run, epochs: Sequence[int]) -> tuple[Any, ...]:
     if keep < 1.0:
         dtype = host_dtype(data.X.dtype)
         hidden = [layer for layer in net.layers if layer.dropout]
-        per_batch = [[draw_masks({layer.keys.D: (layer.n_out, k) for layer in hidden}, keep,
-                                 [data.seed, e, t * k, 1], dtype) for t in range(T)]
+        draw = dropout_masks.unchecked
+        per_batch = [[draw({layer.keys.D: (layer.n_out, k) for layer in hidden}, keep,
+                           [data.seed, e, t * k, 1], dtype) for t in range(T)]
                      for e in epochs]
         masks = {layer.keys.D: np.stack([np.stack([d[layer.keys.D] for d in batches])
                                          for batches in per_batch]) for layer in hidden}
         if r:
-            last = [draw_masks({layer.keys.D: (layer.n_out, r) for layer in hidden}, keep,
-                               [data.seed, e, T * k, 1], dtype) for e in epochs]
+            last = [draw({layer.keys.D: (layer.n_out, r) for layer in hidden}, keep,
+                         [data.seed, e, T * k, 1], dtype) for e in epochs]
             rest = {layer.keys.D: np.stack([d[layer.keys.D] for d in last]) for layer in hidden}
     return (None if orders is None else np.stack(orders)), masks, rest, shares
 

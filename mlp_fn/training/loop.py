@@ -26,10 +26,11 @@ import numpy as np
 
 from mlp_fn._internal import checks as check
 from mlp_fn._internal.frozen import frozen
-from mlp_fn._internal.arrays import (NUMPY, Backend, all_finite, backend, from_host, hand_back,
+from mlp_fn._internal.arrays import (NUMPY, Backend, all_finite, backend, from_host, from_host_dict,
+                                     hand_back,
                                      hand_back_dict, host_dtype, is_numpy, require)
 from mlp_fn._internal.types import ActivationSpec, Array, Params
-from mlp_fn.layers import draw_masks
+from mlp_fn.layers import dropout_masks
 from mlp_fn.losses import check_targets, cost_of, loss_for, metric
 from mlp_fn.network import Network, describe, trainable
 from mlp_fn.normalization import running_statistics
@@ -161,8 +162,9 @@ def train_step(
             raise ValueError("seed: dropout (keep_prob < 1) draws random masks and needs an "
                              "explicit seed, got None")
         check.seeds(seed)
-        masks = draw_masks(hidden_shapes(run.net, Xb.shape[1]), run.regularization.keep_prob,
-                           seed, host_dtype(Xb.dtype), b)
+        masks = from_host_dict(dropout_masks.unchecked(
+            hidden_shapes(run.net, Xb.shape[1]), run.regularization.keep_prob, seed,
+            host_dtype(Xb.dtype)), b)
     with np.errstate(all="ignore"):  # overflow is reported below, not warned
         new, opt, J_array = step(Xb, Yb, wb, start.params, start.opt_state,
                                  learning_rate_at(run, 0), masks, run)
@@ -232,9 +234,9 @@ def run_epoch(state: TrainingState, run: Run) -> tuple[TrainingState, EpochRecor
         share = Xb.shape[1] if wb is None else float(b.xp.sum(wb))  # the batch's part of J
         if share == 0.0:
             continue  # every example weighs 0: no cost, so no step
-        masks = None if keep == 1.0 else draw_masks(hidden_shapes(run.net, Xb.shape[1]), keep,
-                                                    [run.data.seed, e, t * k, 1],
-                                                    host_dtype(Xb.dtype), b)
+        masks = None if keep == 1.0 else from_host_dict(dropout_masks.unchecked(
+            hidden_shapes(run.net, Xb.shape[1]), keep, [run.data.seed, e, t * k, 1],
+            host_dtype(Xb.dtype)), b)
         new_params, new_opt, J_array = one_step(Xb, Yb, wb, params, opt, masks)
         J = float(J_array)  # the loop reports the cost: here it becomes a number
         if not math.isfinite(J):
