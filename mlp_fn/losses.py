@@ -9,29 +9,33 @@ Conventions, stated once here and again in each docstring:
 * ``mse``  J = mean over all n_y * m elements of (a - y)^2              (the chapter's definition)
 * ``half_mse``  J = mse / 2                                             (scikit-learn's squared loss)
 
-Each loss's ``dA`` is the derivative of one example's loss with respect to its output column, i.e.
-m * dJ/dAL; the 1/m of the mean is applied once, in ``linear_backward``, as in the course.
+Each is one ``def``: its body computes each example's loss L(i), then their mean
+J = (1/m) sum_i L(i), or with sample weights w the weighted mean sum_i w_i L(i) / sum_i w_i;
+``reduction="none"`` returns the L(i) themselves (what ``explain`` prints). Each loss's
+derivative ``dA`` is the derivative of one example's loss with respect to its output column,
+i.e. m * dJ/dAL; the 1/m of the mean is applied once, in ``linear_backward``, as in the course.
 
 Logarithms never see 0: probabilities are clamped to the smallest positive normal number of their
 dtype, so a confident wrong answer costs about 708 (float64) or 87 (float32) instead of inf, and a
 perfect fit still costs exactly 0 (its clamped term is multiplied by a zero label).
 
-The public ``bce``, ``cce``, ``mse`` and ``half_mse`` take what a textbook passes (lists, integer
-labels, a 1-D vector: for bce and the squared errors one output over m examples, for cce the K
-probabilities of one example) and check that the values fit the loss; the registry ``LOSSES``
-holds the bare formulas, which ``train`` calls on arrays it has checked once.
+Called by a reader, a loss takes what a textbook passes (lists, integer labels, a 1-D vector:
+for bce and the squared errors one output over m examples, for cce the K probabilities of one
+example), checks that the values fit it (declared above its def) and returns a float; ``train``
+calls the same body unchecked (``bce.unchecked``), on arrays it checked once, and gets a 0-d
+array of the arrays' library.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Literal, TypeAlias, TypedDict
+from collections.abc import Callable
+from typing import Any, Literal, TypeAlias, TypedDict
 
 import numpy as np
 
-from numpy.typing import ArrayLike
-
 from mlp_fn._internal.arrays import NUMPY, Backend, backend, is_array, require, to_host
+from mlp_fn._internal.boundary import Checked, checked
 from mlp_fn._internal.inputs import cast, real_array
 from mlp_fn._internal.names import resolve
 from mlp_fn._internal import checks as check
@@ -39,15 +43,10 @@ from mlp_fn._internal.types import ActivationSpec, Array, Namespace
 
 __all__ = ["LOSSES", "LOSS_ALIASES", "Loss", "bce", "cce", "mse", "half_mse", "binary_log_loss",
            "multiclass_log_loss", "l2", "bce_derivative", "cce_derivative", "mse_derivative",
-           "half_mse_derivative", "canonical_loss", "loss_for", "check_targets", "cost_of",
-           "weighted_cost", "metric"]
+           "half_mse_derivative", "canonical_loss"]
 
-#: The registry's bare formulas take (AL, Y) and the namespace xp of the arrays (NumPy's by
-#: default): J (a 0-d array: it stays in the arrays' library, so a compiled step can carry it),
-#: dL/dA or the per-example terms L(i).
-CostFn: TypeAlias = Callable[..., Array]
-DerivFn: TypeAlias = Callable[..., Array]
 Task: TypeAlias = Literal["binary", "multiclass", "regression"]
+Reduction: TypeAlias = Literal["mean", "none"]
 
 
 def _log_clamped(P: Array, xp: Namespace) -> Array:
@@ -62,130 +61,232 @@ def _clamp_eps(P: Array, xp: Namespace) -> Array:
     return clamped
 
 
-def _bce(AL: Array, Y: Array, xp: Namespace = np) -> Array:
+def _mean(L: Array, sample_weight: Array | None, reduction: Reduction, xp: Namespace) -> Array:
+    """J = (1/m) sum_i L(i), or with sample weights w of shape (1, m) the weighted mean
+    sum_i w_i L(i) / sum_i w_i (w >= 0, sum > 0); the L(i) themselves for reduction "none"."""
+    if reduction == "none":
+        return L
+    if sample_weight is None:
+        J: Array = xp.sum(L) / L.shape[0]
+        return J
+    w = sample_weight[0, :]
+    Jw: Array = xp.sum(w * L) / xp.sum(w)
+    return Jw
+
+
+# ----------------------------------------------------------------------------------------------
+# What a loss accepts (its checks, declared above each def)
+# ----------------------------------------------------------------------------------------------
+
+def _outputs(loss: str) -> Any:
+    """AL: a real (n_y, m) array, or a 1-D vector (one output over m examples; for cce the K
+    probabilities of one example); probabilities in [0, 1] for bce and cce."""
+
+    def rule(name: str, value: Any, seen: dict[str, Any]) -> Array:
+        A = real_array(name, value)
+        if A.ndim > 2:
+            raise ValueError(f"{name}: expected a (n_y, m) matrix or a vector, got shape "
+                             f"{tuple(A.shape)}")
+        if math.prod(A.shape) == 0:
+            raise ValueError(f"{name}: expected at least one example, got an empty array")
+        return _probabilities(name, _layout(A, loss), loss)
+
+    return rule
+
+
+def _targets(loss: str) -> Any:
+    """Y: of AL's shape (a vector read as AL's was), in AL's dtype; in [0, 1] for bce and
+    cce."""
+
+    def rule(name: str, value: Any, seen: dict[str, Any]) -> Array:
+        T, A = real_array(name, value), seen["AL"]
+        T = _layout(T, loss) if T.ndim < 2 else T
+        if tuple(T.shape) != tuple(A.shape):
+            raise ValueError(f"{name}: expected the shape of AL {tuple(A.shape)}, got "
+                             f"{tuple(T.shape)}")
+        return _probabilities(name, cast(name, T, A.dtype), loss)
+
+    return rule
+
+
+def _layout(A: Array, loss: str) -> Array:
+    """A vector as the course's (n_y, m): a column of K classes for cce, else a row of m."""
+    if A.ndim == 2:
+        return A
+    xp = backend(A=A).xp
+    out: Array = xp.reshape(A, (-1, 1) if loss == "cce" else (1, -1))
+    return out
+
+
+def _probabilities(name: str, a: Array, loss: str) -> Array:
+    if loss in ("bce", "cce"):
+        xp = backend(a=a).xp
+        low, high = float(xp.min(a)), float(xp.max(a))
+        if low < 0 or high > 1:
+            raise ValueError(f"{name}: {loss} expects probabilities in [0, 1], got values "
+                             f"from {low} to {high}")
+    return a
+
+
+def _weights(name: str, value: Any, seen: dict[str, Any]) -> Array | None:
+    """Sample weights w of shape (m,) or (1, m), w >= 0 with sum > 0, as (1, m)."""
+    if value is None:
+        return None
+    AL = seen["AL"]
+    return check.sample_weight(value, AL.shape[1], AL.dtype, backend(AL=AL))
+
+
+def _reduction(name: str, value: Any, seen: dict[str, Any]) -> Reduction:
+    if value not in ("mean", "none"):
+        raise ValueError(f"{name}: expected 'mean' (the cost J) or 'none' (each example's loss "
+                         f"L(i)), got {check.short_repr(value)}")
+    return value  # type: ignore[no-any-return]
+
+
+def _loss(loss: str) -> Callable[[Callable[..., Array]], Checked[float, Array]]:
+    """The checks of a loss: ``checked`` for its AL, Y, sample weights and reduction."""
+    return checked(returns="number", AL=_outputs(loss), Y=_targets(loss),
+                   sample_weight=_weights, reduction=_reduction)
+
+
+# ----------------------------------------------------------------------------------------------
+# The losses
+# ----------------------------------------------------------------------------------------------
+
+@_loss("bce")
+def bce(AL: Array, Y: Array, sample_weight: Array | None = None, reduction: Reduction = "mean",
+        *, xp: Namespace = np) -> Array:
     """Binary cross-entropy, mean over the m examples:
 
     J = -(1/m) sum_{i=1}^{m} [ y(i) log a(i) + (1 - y(i)) log(1 - a(i)) ].
+
+    With ``sample_weight`` w the weighted mean sum_i w_i L(i) / sum_i w_i; with
+    ``reduction="none"`` each example's L(i) (summed over the n_y outputs), shape (m,).
+
+    >>> round(bce([0.9, 0.1, 0.8, 0.3], [1, 0, 1, 0]), 4)
+    0.1976
     """
-    m = AL.shape[1]
-    J: Array = -(xp.sum(Y * _log_clamped(AL, xp))
-                 + xp.sum((1.0 - Y) * _log_clamped(1.0 - AL, xp))) / m
-    return J
+    L = -xp.sum(Y * _log_clamped(AL, xp) + (1.0 - Y) * _log_clamped(1.0 - AL, xp), axis=0)
+    return _mean(L, sample_weight, reduction, xp)
 
 
-def _bce_derivative(AL: Array, Y: Array, xp: Namespace = np) -> Array:
-    return -(Y / _clamp_eps(AL, xp) - (1.0 - Y) / _clamp_eps(1.0 - AL, xp))
-
-
-def _cce(AL: Array, Y: Array, xp: Namespace = np) -> Array:
+@_loss("cce")
+def cce(AL: Array, Y: Array, sample_weight: Array | None = None, reduction: Reduction = "mean",
+        *, xp: Namespace = np) -> Array:
     """Categorical cross-entropy with one-hot Y of shape (K, m), mean over the m examples:
 
     J = -(1/m) sum_{i=1}^{m} sum_{k=1}^{K} y_k(i) log a_k(i).
+
+    ``sample_weight`` and ``reduction`` as for ``bce``.
+
+    >>> round(cce([0.7, 0.2, 0.1], [1, 0, 0]), 4)  # -log 0.7, one example of K = 3
+    0.3567
     """
-    m = AL.shape[1]
-    J: Array = -xp.sum(Y * _log_clamped(AL, xp)) / m
-    return J
+    L = -xp.sum(Y * _log_clamped(AL, xp), axis=0)
+    return _mean(L, sample_weight, reduction, xp)
 
 
-def _cce_derivative(AL: Array, Y: Array, xp: Namespace = np) -> Array:
-    return -Y / _clamp_eps(AL, xp)
-
-
-def _mse(AL: Array, Y: Array, xp: Namespace = np) -> Array:
+@_loss("mse")
+def mse(AL: Array, Y: Array, sample_weight: Array | None = None, reduction: Reduction = "mean",
+        *, xp: Namespace = np) -> Array:
     """Mean squared error, the chapter's definition: the mean over all n_y * m elements,
 
     J = 1/(n_y m) sum_{i=1}^{m} sum_{k=1}^{n_y} (a_k(i) - y_k(i))^2   (no factor 1/2).
+
+    Each example's L(i) = (1/n_y) sum_k (a_k - y_k)^2; ``sample_weight`` and ``reduction`` as
+    for ``bce``.
+
+    >>> mse([1.0, 2.0], [1.0, 4.0])  # (0 + 2^2) / 2
+    2.0
     """
     D = AL - Y
-    J: Array = xp.sum(D * D) / (D.shape[0] * D.shape[1])
-    return J
+    L = xp.sum(D * D, axis=0) / D.shape[0]
+    return _mean(L, sample_weight, reduction, xp)
 
 
-def _mse_derivative(AL: Array, Y: Array, xp: Namespace = np) -> Array:
+@_loss("half_mse")
+def half_mse(AL: Array, Y: Array, sample_weight: Array | None = None,
+             reduction: Reduction = "mean", *, xp: Namespace = np) -> Array:
+    """Half the mean squared error (scikit-learn's and many derivations' convention):
+
+    J = 1/(2 n_y m) sum_{i=1}^{m} sum_{k=1}^{n_y} (a_k(i) - y_k(i))^2.
+
+    ``sample_weight`` and ``reduction`` as for ``bce``.
+
+    >>> half_mse([1.0, 2.0], [1.0, 4.0])  # (0 + 2^2) / (2 * 2)
+    1.0
+    """
+    D = AL - Y
+    L = xp.sum(D * D, axis=0) / (2 * D.shape[0])
+    return _mean(L, sample_weight, reduction, xp)
+
+
+#: 001's names and scikit-learn's for the same functions.
+binary_log_loss = bce
+multiclass_log_loss = cce
+l2 = mse
+
+
+def _derivative(loss: str) -> Callable[[Callable[..., Array]], Checked[Array, Array]]:
+    """The checks of a loss's derivative: AL and Y as for the loss."""
+    return checked(AL=_outputs(loss), Y=_targets(loss))
+
+
+@_derivative("bce")
+def bce_derivative(AL: Array, Y: Array, *, xp: Namespace = np) -> Array:
+    """dL/da = -(y/a - (1 - y)/(1 - a)) for one example (the course's dAL).
+
+    >>> bce_derivative([0.5, 0.25], [1, 0])  # -1/0.5, then 1/0.75
+    array([[-2.        ,  1.33333333]])
+    """
+    dA: Array = -(Y / _clamp_eps(AL, xp) - (1.0 - Y) / _clamp_eps(1.0 - AL, xp))
+    return dA
+
+
+@_derivative("cce")
+def cce_derivative(AL: Array, Y: Array, *, xp: Namespace = np) -> Array:
+    """dL/da_k = -y_k / a_k for one example.
+
+    >>> cce_derivative([0.5, 0.5], [1, 0]).T
+    array([[-2., -0.]])
+    """
+    dA: Array = -Y / _clamp_eps(AL, xp)
+    return dA
+
+
+@_derivative("mse")
+def mse_derivative(AL: Array, Y: Array, *, xp: Namespace = np) -> Array:
+    """dL/da = 2 (a - y) / n_y for one example.
+
+    >>> mse_derivative([1.0, 2.0], [1.0, 4.0])
+    array([[ 0., -4.]])
+    """
     dA: Array = 2.0 * (AL - Y) / AL.shape[0]
     return dA
 
 
-def _half_mse(AL: Array, Y: Array, xp: Namespace = np) -> Array:
-    """Half the mean squared error (scikit-learn's and many derivations' convention):
+@_derivative("half_mse")
+def half_mse_derivative(AL: Array, Y: Array, *, xp: Namespace = np) -> Array:
+    """dL/da = (a - y) / n_y for one example.
 
-    J = 1/(2 n_y m) sum_{i=1}^{m} sum_{k=1}^{n_y} (a_k(i) - y_k(i))^2.
+    >>> half_mse_derivative([1.0, 2.0], [1.0, 4.0])
+    array([[ 0., -2.]])
     """
-    D = AL - Y
-    J: Array = xp.sum(D * D) / (2 * D.shape[0] * D.shape[1])
-    return J
-
-
-def _half_mse_derivative(AL: Array, Y: Array, xp: Namespace = np) -> Array:
     dA: Array = (AL - Y) / AL.shape[0]
     return dA
 
 
-def _derivative(name: str, formula: DerivFn, doc: str) -> Callable[[Array, Array], Array]:
-    """The public dL/da of one loss, in the namespace of the arrays given."""
-
-    def derivative(AL: Array, Y: Array) -> Array:
-        return formula(AL, Y, backend(AL=AL, Y=Y).xp)
-
-    derivative.__name__ = derivative.__qualname__ = name
-    derivative.__doc__ = doc
-    return derivative
-
-
-bce_derivative = _derivative("bce_derivative", _bce_derivative,
-                             "dL/da = -(y/a - (1 - y)/(1 - a)) for one example (the course's dAL).")
-cce_derivative = _derivative("cce_derivative", _cce_derivative,
-                             "dL/da_k = -y_k / a_k for one example.")
-mse_derivative = _derivative("mse_derivative", _mse_derivative,
-                             "dL/da = 2 (a - y) / n_y for one example.")
-half_mse_derivative = _derivative("half_mse_derivative", _half_mse_derivative,
-                                  "dL/da = (a - y) / n_y for one example.")
-
-
-def _bce_terms(AL: Array, Y: Array, xp: Namespace = np) -> Array:
-    """L(i) = -[y log a + (1 - y) log(1 - a)], summed over the outputs: one per example, (m,)."""
-    terms: Array = -xp.sum(Y * _log_clamped(AL, xp) + (1.0 - Y) * _log_clamped(1.0 - AL, xp),
-                           axis=0)
-    return terms
-
-
-def _cce_terms(AL: Array, Y: Array, xp: Namespace = np) -> Array:
-    """L(i) = -sum_k y_k log a_k: one per example, (m,)."""
-    terms: Array = -xp.sum(Y * _log_clamped(AL, xp), axis=0)
-    return terms
-
-
-def _mse_terms(AL: Array, Y: Array, xp: Namespace = np) -> Array:
-    """L(i) = (1/n_y) sum_k (a_k - y_k)^2: one per example, (m,); their mean is ``mse``."""
-    D = AL - Y
-    terms: Array = xp.mean(D * D, axis=0)
-    return terms
-
-
-def _half_mse_terms(AL: Array, Y: Array, xp: Namespace = np) -> Array:
-    """L(i) = (1/(2 n_y)) sum_k (a_k - y_k)^2: one per example, (m,)."""
-    terms: Array = 0.5 * _mse_terms(AL, Y, xp)
-    return terms
-
-
-def weighted_cost(terms: Array, w: Array, xp: Namespace = np) -> Array:
-    """J = sum_i w_i L(i) / sum_i w_i: the cost with sample weights w (m,), w >= 0, sum > 0."""
-    J: Array = xp.sum(w * terms) / xp.sum(w)
-    return J
-
-
 def cost_of(AL: Array, Y: Array, loss: str, sample_weight: Array | None = None,
             xp: Namespace = np) -> Array:
-    """J for checked arrays and a canonical loss, as a 0-d array: the mean over the m examples,
-    or with sample weights w of shape (1, m) the weighted mean sum_i w_i L(i) / sum_i w_i."""
-    if sample_weight is None:
-        return LOSSES[loss]["cost"](AL, Y, xp)
-    return weighted_cost(LOSSES[loss]["terms"](AL, Y, xp), sample_weight[0, :], xp)
+    """J of the canonical ``loss`` for checked arrays, as a 0-d array (the loss's body)."""
+    return LOSSES[loss]["cost"].unchecked(AL, Y, sample_weight, xp=xp)
 
 
 class Loss(TypedDict):
-    """One registry entry.
+    """One registry entry, from which everything about a loss is derived.
 
+    ``cost``: the loss itself (the public function above; ``cost.unchecked`` its body),
+    ``dA``: its derivative dL/da (public; ``dA.unchecked``).
     ``output``: the only output activation the loss accepts (None: any but softmax-only rules).
     ``fused``: the output activation whose backward step combines with this loss into dZ = A - Y.
     ``task``: what ``predict`` returns for it.
@@ -195,9 +296,8 @@ class Loss(TypedDict):
     true class).
     """
 
-    cost: CostFn
-    terms: Callable[..., Array]
-    dA: DerivFn
+    cost: Checked[float, Array]
+    dA: Checked[Array, Array]
     output: str | None
     fused: str | None
     task: Task
@@ -206,19 +306,17 @@ class Loss(TypedDict):
 
 
 LOSSES: dict[str, Loss] = {
-    "bce": {"cost": _bce, "terms": _bce_terms, "dA": _bce_derivative, "output": "sigmoid",
-            "fused": "sigmoid", "task": "binary",
-            "formula": "-log(a) if y = 1 else -log(1 - a)",
+    "bce": {"cost": bce, "dA": bce_derivative, "output": "sigmoid", "fused": "sigmoid",
+            "task": "binary", "formula": "-log(a) if y = 1 else -log(1 - a)",
             "derivative_formula": "(-(y/a) + (1 - y)/(1 - a))"},
-    "cce": {"cost": _cce, "terms": _cce_terms, "dA": _cce_derivative, "output": "softmax",
-            "fused": "softmax", "task": "multiclass", "formula": "-log(a)",
-            "derivative_formula": "(-(y/a))"},
-    "mse": {"cost": _mse, "terms": _mse_terms, "dA": _mse_derivative, "output": None,
-            "fused": None, "task": "regression", "formula": "(a - y)*(a - y)/n",
+    "cce": {"cost": cce, "dA": cce_derivative, "output": "softmax", "fused": "softmax",
+            "task": "multiclass", "formula": "-log(a)", "derivative_formula": "(-(y/a))"},
+    "mse": {"cost": mse, "dA": mse_derivative, "output": None, "fused": None,
+            "task": "regression", "formula": "(a - y)*(a - y)/n",
             "derivative_formula": "(2/n)*(a - y)"},
-    "half_mse": {"cost": _half_mse, "terms": _half_mse_terms, "dA": _half_mse_derivative,
-                 "output": None, "fused": None, "task": "regression",
-                 "formula": "(a - y)*(a - y)/(2*n)", "derivative_formula": "(1/n)*(a - y)"},
+    "half_mse": {"cost": half_mse, "dA": half_mse_derivative, "output": None, "fused": None,
+                 "task": "regression", "formula": "(a - y)*(a - y)/(2*n)",
+                 "derivative_formula": "(1/n)*(a - y)"},
 }
 
 #: 001's names for the same losses, and the long names other libraries use.
@@ -232,80 +330,12 @@ LOSS_ALIASES: dict[str, str] = {
 }
 
 
-def _pair(AL: ArrayLike, Y: ArrayLike, loss: str) -> tuple[Array, Array, Namespace]:
-    """AL and Y as float arrays of one shape (n_y, m), in AL's dtype, and their namespace; a 1-D
-    vector is one output over m examples, or for cce the K classes of one example."""
-    A, T = real_array("AL", AL), real_array("Y", Y)
-    xp = backend(AL=A, Y=T).xp
-    if A.shape != T.shape:
-        raise ValueError(f"Y: expected the shape of AL {tuple(A.shape)}, got {tuple(T.shape)}")
-    if A.ndim > 2:
-        raise ValueError(f"AL: expected a (n_y, m) matrix or a vector, got shape "
-                         f"{tuple(A.shape)}")
-    if math.prod(A.shape) == 0:
-        raise ValueError("AL: expected at least one example, got an empty array")
-    if A.ndim < 2:
-        shape = (-1, 1) if loss == "cce" else (1, -1)
-        A, T = xp.reshape(A, shape), xp.reshape(T, shape)
-    if loss in ("bce", "cce"):
-        for name, a in (("AL", A), ("Y", T)):
-            low, high = float(xp.min(a)), float(xp.max(a))
-            if low < 0 or high > 1:
-                raise ValueError(f"{name}: {loss} expects probabilities in [0, 1], got values "
-                                 f"from {low} to {high}")
-    return A, cast("Y", T, A.dtype), xp
-
-
-def bce(AL: ArrayLike, Y: ArrayLike) -> float:
-    """Binary cross-entropy, mean over the m examples:
-
-    J = -(1/m) sum_{i=1}^{m} [ y(i) log a(i) + (1 - y(i)) log(1 - a(i)) ].
-    """
-    return float(_bce(*_pair(AL, Y, "bce")))
-
-
-def cce(AL: ArrayLike, Y: ArrayLike) -> float:
-    """Categorical cross-entropy with one-hot Y of shape (K, m), mean over the m examples:
-
-    J = -(1/m) sum_{i=1}^{m} sum_{k=1}^{K} y_k(i) log a_k(i).
-    """
-    return float(_cce(*_pair(AL, Y, "cce")))
-
-
-def mse(AL: ArrayLike, Y: ArrayLike) -> float:
-    """Mean squared error, the chapter's definition: the mean over all n_y * m elements,
-
-    J = 1/(n_y m) sum_{i=1}^{m} sum_{k=1}^{n_y} (a_k(i) - y_k(i))^2   (no factor 1/2).
-    """
-    with np.errstate(over="ignore"):
-        J = float(_mse(*_pair(AL, Y, "mse")))
-    return _finite_cost("mse", J)
-
-
-def half_mse(AL: ArrayLike, Y: ArrayLike) -> float:
-    """Half the mean squared error (scikit-learn's and many derivations' convention):
-
-    J = 1/(2 n_y m) sum_{i=1}^{m} sum_{k=1}^{n_y} (a_k(i) - y_k(i))^2.
-    """
-    with np.errstate(over="ignore"):
-        J = float(_half_mse(*_pair(AL, Y, "half_mse")))
-    return _finite_cost("half_mse", J)
-
-
-def _finite_cost(name: str, J: float) -> float:
-    if not np.isfinite(J):
-        raise ValueError(f"AL: the {name} of these values overflowed to {J}; the differences "
-                         f"AL - Y are too large to square in this dtype")
-    return J
-
-
-binary_log_loss = bce
-multiclass_log_loss = cce
-l2 = mse
-
-
 def canonical_loss(name: str) -> str:
-    """The registry name for ``name`` (resolving aliases); ValueError listing the valid names."""
+    """The registry name for ``name`` (resolving aliases); ValueError listing the valid names.
+
+    >>> canonical_loss("binary_log_loss"), canonical_loss("MSE")
+    ('bce', 'mse')
+    """
     return resolve("loss", name, LOSSES, LOSS_ALIASES)
 
 

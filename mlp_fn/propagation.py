@@ -156,7 +156,7 @@ def delta_output(AL: Array, Y: Array, ZL: Array, activation: ActivationSpec, los
     entry = LOSSES[loss]
     if fuse and entry["fused"] == activation:
         return AL - Y  # sigmoid + bce, softmax + cce: the chain rule simplifies exactly
-    return activation_backward.unchecked(entry["dA"](AL, Y, xp), ZL, AL,
+    return activation_backward.unchecked(entry["dA"].unchecked(AL, Y, xp=xp), ZL, AL,
                                          activation_entry(activation), xp=xp)
 
 

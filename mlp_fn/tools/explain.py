@@ -332,7 +332,7 @@ def _cost_lines(s: Step) -> list[Line]:
     AL, Y, L = s['c'][keys(s['L']).A], s['Y'], s['L']
     entry = LOSSES[s['loss']]
     lines: list[Line] = []
-    terms = entry["terms"](np.asarray(AL), np.asarray(Y), np)
+    terms = entry["cost"].unchecked(np.asarray(AL), np.asarray(Y), reduction="none", xp=np)
     d, tiny = s['d'], float(np.finfo(AL.dtype).tiny)
     n_y = AL.shape[0]
     for i in s['examples']:
