@@ -30,18 +30,13 @@ from typing import Any
 import numpy as np
 
 from mlp_fn._internal import checks as check
-from mlp_fn._internal.boundary import checked, matrix
+from mlp_fn._internal.boundary import by, checked, matrix, optional
 from mlp_fn._internal.types import Array, Namespace
 from mlp_fn.activations import OUTPUT_ONLY, Formulas, activation_entry, classes_in_rows
 from mlp_fn.network import activation_spec
 
 __all__ = ["linear_forward", "activation_forward", "mask", "skip", "unmask",
            "activation_backward", "linear_backward", "dropout_masks"]
-
-
-def _optional(rule: Any) -> Any:
-    """``rule``, or None passed as None."""
-    return lambda name, value, seen: None if value is None else rule(name, value, seen)
 
 
 def _activation(name: str, value: Any, seen: dict[str, Any]) -> Formulas:
@@ -58,7 +53,7 @@ def _activation(name: str, value: Any, seen: dict[str, Any]) -> Formulas:
 # ----------------------------------------------------------------------------------------------
 
 @checked(W=matrix("(n[l], n[l-1])"), A_prev=matrix("(n[l-1], m)"),
-         b=_optional(matrix("(n[l], 1)")))
+         b=optional(matrix("(n[l], 1)")))
 def linear_forward(A_prev: Array, W: Array, b: Array | None) -> Array:
     """Z[l] = W[l] A[l-1] + b[l].
 
@@ -131,7 +126,7 @@ def activation_backward(dA: Array, Z: Array, A: Array, activation: Formulas, *,
     return activation["backward"](dA, Z, A, xp)
 
 
-@checked(W=_optional(matrix("(n[l], n[l-1])")), dZ=matrix("(n[l], m)"),
+@checked(W=optional(matrix("(n[l], n[l-1])")), dZ=matrix("(n[l], m)"),
          A_prev=matrix("(n[l-1], m)"))
 def linear_backward(dZ: Array, A_prev: Array, W: Array | None, *,
                     xp: Namespace = np) -> tuple[Array | None, Array, Array]:
@@ -186,7 +181,7 @@ def _seed(name: str, value: Any, seen: dict[str, Any]) -> Any:
 
 
 @checked(shapes=_mask_shapes, keep_prob=lambda name, v, seen: check.keep_prob(v),
-         seed=_seed, dtype=lambda name, v, seen: check.float_dtype(name, v))
+         seed=_seed, dtype=by(check.float_dtype))
 def dropout_masks(
     shapes: Mapping[str, tuple[int, int]], keep_prob: float, seed: int | Sequence[int],
     dtype: Any = np.float64,

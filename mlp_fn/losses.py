@@ -146,7 +146,9 @@ def _reduction(name: str, value: Any, seen: dict[str, Any]) -> Reduction:
 def _loss(loss: str) -> Callable[[Callable[..., Array]], Checked[float, Array]]:
     """The checks of a loss: ``checked`` for its AL, Y, sample weights and reduction."""
     return checked(returns="number", AL=_outputs(loss), Y=_targets(loss),
-                   sample_weight=_weights, reduction=_reduction)
+                   sample_weight=_weights, reduction=_reduction,
+                   overflow=f"AL: the {loss} of these values overflowed; the differences AL - Y "
+                            f"are too large to square in this dtype")
 
 
 # ----------------------------------------------------------------------------------------------

@@ -8,7 +8,13 @@ The state is a plain dict: ``{"step": t, "slots": {"v": {"W1": ..., ...}, ...}}`
 counts the updates made so far and each slot holds one running quantity per parameter. Nothing is
 modified in place; every array handed back is read-only.
 
-Below, g is a gradient, lr the learning rate and t the step count after this update (t >= 1).
+Each optimizer is one ``def <name>_step``: its recurrence for one parameter array theta, with
+its gradient g, the step count t after this update (t >= 1), its slots and its
+hyper-parameters. ``@optimizer(slots...)`` makes it the public step over dicts (checks declared
+once, there: params, grads, the state, each hyper-parameter in its range), keeps the def as
+``<name>_step.rule`` and the same rule applied to every array, unchecked, as
+``<name>_step.unchecked`` (what ``train`` calls). ``<name>_init`` is a def beside it, and
+``OPTIMIZERS`` lists the pairs: adding an optimizer is those two defs and one entry.
 """
 
 from __future__ import annotations
@@ -17,25 +23,22 @@ import functools
 import inspect
 import math
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeAlias, TypedDict
+from typing import Any, Protocol, TypeAlias, TypedDict
 
 import numpy as np
 
 from mlp_fn._internal import checks as check
 from mlp_fn._internal.arrays import NUMPY, Backend, all_finite, backend, hand_back_dict
+from mlp_fn._internal.boundary import by, checked
 from mlp_fn._internal.names import resolve
 from mlp_fn._internal.types import Array, Namespace, Params
 from mlp_fn.network import describe, trainable
 
-__all__ = ["OptState", "OPTIMIZERS", "OPTIMIZER_ALIASES", "SLOTS", "HYPER_RANGES", "RULES",
-           "gd_rule", "momentum_rule", "momentum_ema_rule", "nesterov_rule", "rmsprop_rule",
-           "adam_rule", "adamw_rule", "apply_rule", "gd_init", "gd_step", "momentum_init",
+__all__ = ["OptState", "OPTIMIZERS", "OPTIMIZER_ALIASES", "gd_init", "gd_step", "momentum_init",
            "momentum_step", "momentum_ema_init", "momentum_ema_step", "nesterov_init",
            "nesterov_step", "rmsprop_init", "rmsprop_step", "adam_init", "adam_step",
            "adamw_init", "adamw_step", "adam_bias_corrected", "update", "canonical_optimizer",
-           "get_optimizer", "optimizer_options", "check_state", "check_hyper",
-           "check_params_and_grads", "frozen_state", "clipped", "global_norm",
-           "clip_by_global_norm"]
+           "global_norm", "clip_by_global_norm"]
 
 
 class OptState(TypedDict):
@@ -45,20 +48,42 @@ class OptState(TypedDict):
     slots: dict[str, dict[str, Array]]
 
 
+Rule: TypeAlias = Callable[..., tuple[Array, tuple[Array, ...]]]
 InitFn: TypeAlias = Callable[[Mapping[str, Array]], OptState]
-StepFn: TypeAlias = Callable[..., tuple[Params, OptState]]
 
 
-def _state(params: Mapping[str, Array], *names: str) -> OptState:
-    """Step 0 with every slot at zero (read-only zeros shaped as the params, in their library
-    and on their device)."""
-    b = backend(params=params)
-    params = check.array_dict("params", params)
-    return {
-        "step": 0,
-        "slots": {s: hand_back_dict({k: b.xp.zeros_like(p) for k, p in params.items()}, b)
-                  for s in names},
-    }
+class Step(Protocol):
+    """A public optimizer step: called, it checks and steps every array; ``unchecked`` does the
+    same without checks (in the namespace ``xp``); ``rule`` is its def, for one array; ``slots``
+    the running quantities its state keeps."""
+
+    __name__: str
+    rule: Rule
+    slots: tuple[str, ...]
+
+    def __call__(self, params: Mapping[str, Array], grads: Mapping[str, Array],
+                 state: OptState, **hyper: Any) -> tuple[Params, OptState]: ...
+
+    def unchecked(self, params: Mapping[str, Array], grads: Mapping[str, Array],
+                  state: OptState, *, xp: Namespace = ..., **hyper: Any
+                  ) -> tuple[Params, OptState]: ...
+
+
+StepFn: TypeAlias = Step
+
+#: Where each hyper-parameter may lie: "fraction" is [0, 1), "positive" (0, inf),
+#: "nonnegative" [0, inf). A beta of 1.5 would make the running averages grow without bound.
+_RANGES: dict[str, Callable[[str, Any], float]] = {
+    "learning_rate": check.positive_float, "beta": check.fraction, "beta1": check.fraction,
+    "beta2": check.fraction, "rho": check.fraction, "eps": check.nonnegative_float,
+    "weight_decay": check.nonnegative_float}
+
+
+def hyper_parameters(rule: Rule, *, learning_rate: bool = True) -> list[str]:
+    """The names of a rule's hyper-parameters (its keyword-only arguments but xp)."""
+    return [p.name for p in inspect.signature(rule).parameters.values()
+            if p.kind is p.KEYWORD_ONLY and p.name != "xp"
+            and (learning_rate or p.name != "learning_rate")]
 
 
 def frozen_state(state: OptState, b: Backend = NUMPY, given: Iterable[Array] = ()) -> OptState:
@@ -69,63 +94,128 @@ def frozen_state(state: OptState, b: Backend = NUMPY, given: Iterable[Array] = (
             "slots": {s: hand_back_dict(v, b, given) for s, v in state["slots"].items()}}
 
 
-#: The slots each optimizer keeps (the names in its state), for checking a state handed in.
-SLOTS: dict[str, tuple[str, ...]] = {"gd": (), "momentum": ("v",), "momentum_ema": ("v",),
-                                     "nesterov": ("v",), "rmsprop": ("s",), "adam": ("m", "v"),
-                                     "adamw": ("m", "v")}
-
-#: Where each hyper-parameter may lie: "fraction" is [0, 1), "positive" (0, inf),
-#: "nonnegative" [0, inf). A beta of 1.5 would make the running averages grow without bound.
-HYPER_RANGES: dict[str, str] = {"learning_rate": "positive", "beta": "fraction",
-                                "beta1": "fraction", "beta2": "fraction", "rho": "fraction",
-                                "eps": "nonnegative", "weight_decay": "nonnegative"}
-
-
-def check_hyper(name: str, value: Any) -> float:
-    """One hyper-parameter, in its range (``HYPER_RANGES``)."""
-    kind = HYPER_RANGES.get(name)
-    if kind == "fraction":
-        return check.fraction(name, value)
-    if kind == "nonnegative":
-        return check.nonnegative_float(name, value)
-    return check.positive_float(name, value)
-
-
-def check_params_and_grads(params: Any, grads: Any) -> tuple[dict[str, Array], dict[str, Array]]:
-    """Params: any dict of finite float arrays; grads: 'd' + key for each, same shape and dtype."""
-    p = check.array_dict("params", params)
-    if not p:
-        raise ValueError("params: expected at least one array, got an empty dict")
-    return p, check.array_dict("grads", grads, like=p, prefix="d")
-
-
-def check_state(optimizer: str, state: Any, params: Mapping[str, Array]) -> OptState:
-    """A state of the named optimizer for these params: {"step": t >= 0, "slots": {...}} with
-    each slot an array per parameter, of its shape and dtype."""
+def check_state(name: str, state: Any, params: Mapping[str, Array]) -> OptState:
+    """A state of the optimizer ``name`` for these params: {"step": t >= 0, "slots": {...}}
+    with each slot an array per parameter, of its shape and dtype."""
+    slots = OPTIMIZERS[name][1].slots
     if not isinstance(state, Mapping) or set(state) != {"step", "slots"}:
-        raise TypeError(f"state: expected {{'step': t, 'slots': {{...}}}} as {optimizer}_init "
+        raise TypeError(f"state: expected {{'step': t, 'slots': {{...}}}} as {name}_init "
                         f"returns, got {check.describe(state)}")
     step = check.positive_int("state['step']", state["step"], minimum=0)
-    slots = state["slots"]
-    if not isinstance(slots, Mapping) or set(slots) != set(SLOTS[optimizer]):
-        raise ValueError(f"state['slots']: {optimizer} keeps the slots {list(SLOTS[optimizer])}, "
-                         f"got {check.describe(slots)}")
+    given = state["slots"]
+    if not isinstance(given, Mapping) or set(given) != set(slots):
+        raise ValueError(f"state['slots']: {name} keeps the slots {list(slots)}, got "
+                         f"{check.describe(given)}")
     return {"step": step,
-            "slots": {s: check.array_dict(f"state['slots'][{s!r}]", slots[s], like=params)
-                      for s in SLOTS[optimizer]}}
+            "slots": {s: check.array_dict(f"state['slots'][{s!r}]", given[s], like=params)
+                      for s in slots}}
+
+
+def _slots_of(state: Any) -> Any:
+    """The slot arrays of a state, for finding their library (None when it is malformed: the
+    state's own check names what is wrong)."""
+    if isinstance(state, Mapping) and isinstance(state.get("slots"), Mapping):
+        return {s: v for s, v in state["slots"].items() if isinstance(v, Mapping)}
+    return None
+
+
+def optimizer(*slots: str) -> Callable[[Rule], Step]:
+    """Declare an optimizer by its def for one array, ``<name>_step(theta, g, t, *slots, *,
+    xp, **hyper) -> (theta, slots)``: the name then holds the public step over dicts, which
+    checks params, grads, the state and each hyper-parameter (in its range), applies the rule
+    to every array, refuses a step that overflowed and hands back read-only arrays."""
+
+    def decorate(rule: Rule) -> Step:
+        name = rule.__name__.removesuffix("_step")
+        hyper_names = hyper_parameters(rule)
+
+        def unchecked(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState,
+                      *, xp: Namespace = np, **hyper: Any) -> tuple[Params, OptState]:
+            t = state["step"] + 1
+            new: dict[str, Array] = {}
+            new_slots: dict[str, dict[str, Array]] = {s: {} for s in slots}
+            for k, theta in params.items():
+                old = [state["slots"][s][k] for s in slots]
+                new[k], values = rule(theta, grads["d" + k], t, *old, xp=xp, **hyper)
+                for s, value in zip(slots, values):
+                    new_slots[s][k] = value
+            return new, {"step": t, "slots": new_slots}
+
+        def step(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState,
+                 **hyper: Any) -> tuple[Params, OptState]:
+            b = backend(params=params, grads=grads, state=_slots_of(state))
+            p = check.array_dict("params", params)
+            if not p:
+                raise ValueError("params: expected at least one array, got an empty dict")
+            g = check.array_dict("grads", grads, like=p, prefix="d")
+            st = check_state(name, state, p)
+            h = optimizer_options(name, hyper, allow_learning_rate=True)
+            with np.errstate(all="ignore"):
+                new, new_state = unchecked(p, g, st, xp=b.xp, **h)
+            arrays = [*new.values(), *(a for slot in new_state["slots"].values()
+                                       for a in slot.values())]
+            if not all(all_finite(a, b.xp) for a in arrays):
+                raise ValueError(f"{name}_step: the update overflowed (NaN or inf in the new "
+                                 f"params or state); lower learning_rate or clip the gradients")
+            given = [*p.values(), *g.values()]
+            return hand_back_dict(new, b, given), frozen_state(new_state, b, given)
+
+        own = inspect.signature(step, follow_wrapped=False)
+        keyword = [q for q in inspect.signature(rule).parameters.values()
+                   if q.name in hyper_names]
+        step.__signature__ = own.replace(  # type: ignore[attr-defined]
+            parameters=list(own.parameters.values())[:3] + keyword)
+        step.__name__ = step.__qualname__ = rule.__name__
+        step.__module__ = rule.__module__
+        step.__doc__ = (f"One step of {name} on every array of ``params`` (gradient grads['d' + "
+                        f"key]),\nfrom ``state``; returns the new read-only params and state. "
+                        f"For one array, theta:\n\n{inspect.getdoc(rule)}")
+        step.rule = rule  # type: ignore[attr-defined]
+        step.slots = slots  # type: ignore[attr-defined]
+        step.unchecked = unchecked  # type: ignore[attr-defined]
+        return step  # type: ignore[return-value]
+
+    return decorate
+
+
+def _initial(params: Mapping[str, Array], step: Step) -> OptState:
+    """Step 0 with every slot of ``step`` at zero (read-only zeros shaped as the params, in
+    their library and on their device)."""
+    b = backend(params=params)
+    params = check.array_dict("params", params)
+    return {"step": 0,
+            "slots": {s: hand_back_dict({k: b.xp.zeros_like(p) for k, p in params.items()}, b)
+                      for s in step.slots}}
 
 
 # ----------------------------------------------------------------------------------------------
-# The rules, one parameter array at a time: rule(theta, g, t, *slots, **hyper) -> (theta, slots)
+# The optimizers: each its step for one array, theta, and its init
 # ----------------------------------------------------------------------------------------------
 
-def gd_rule(theta: Array, g: Array, t: int | Array, *, xp: Namespace = np,
+@optimizer()
+def gd_step(theta: Array, g: Array, t: int | Array, *, xp: Namespace = np,
             learning_rate: float | Array = 0.01) -> tuple[Array, tuple[Array, ...]]:
-    """Gradient descent: theta = theta - lr * g."""
+    """Gradient descent: theta = theta - lr * g.
+
+    >>> w = {"w": np.array([1.0])}
+    >>> gd_step(w, {"dw": np.array([0.5])}, gd_init(w), learning_rate=0.1)[0]["w"]
+    array([0.95])
+    """
     return theta - learning_rate * g, ()
 
 
-def momentum_rule(theta: Array, g: Array, t: int | Array, v: Array, *, xp: Namespace = np,
+def gd_init(params: Mapping[str, Array]) -> OptState:
+    """The state of gd before its first step: t = 0; plain gradient descent keeps no running
+    quantities.
+
+    >>> gd_init({"w": np.array([1.0])})
+    {'step': 0, 'slots': {}}
+    """
+    return _initial(params, gd_step)
+
+
+@optimizer("v")
+def momentum_step(theta: Array, g: Array, t: int | Array, v: Array, *, xp: Namespace = np,
                   learning_rate: float | Array = 0.01,
                   beta: float = 0.9) -> tuple[Array, tuple[Array, ...]]:
     """Momentum as in the chapter's listing (Polyak's heavy ball):
@@ -135,46 +225,109 @@ def momentum_rule(theta: Array, g: Array, t: int | Array, v: Array, *, xp: Names
     The course writes v = beta * v + (1 - beta) * g, theta = theta - lr * v (``momentum_ema``).
     With a constant learning rate the two are the same method: the listing's velocity is -lr times
     the course's, and the listing at rate lr * (1 - beta) follows exactly the course at rate lr.
+
+    >>> w = {"w": np.array([1.0])}
+    >>> momentum_step(w, {"dw": np.array([0.5])}, momentum_init(w), learning_rate=0.1)[0]["w"]
+    array([0.95])
     """
     v = beta * v - learning_rate * g
     return theta + v, (v,)
 
 
-def momentum_ema_rule(theta: Array, g: Array, t: int | Array, v: Array, *, xp: Namespace = np,
+def momentum_init(params: Mapping[str, Array]) -> OptState:
+    """The state of momentum before its first step: t = 0 and the velocity v at zero, one
+    array per parameter.
+
+    >>> momentum_init({"w": np.array([1.0])})["slots"]["v"]["w"]
+    array([0.])
+    """
+    return _initial(params, momentum_step)
+
+
+@optimizer("v")
+def momentum_ema_step(theta: Array, g: Array, t: int | Array, v: Array, *, xp: Namespace = np,
                       learning_rate: float | Array = 0.01,
                       beta: float = 0.9) -> tuple[Array, tuple[Array, ...]]:
     """Momentum in the course's form (an exponentially weighted average of the gradients):
 
     v = beta * v + (1 - beta) * g,   theta = theta - lr * v.
+
+    >>> w = {"w": np.array([1.0])}
+    >>> momentum_ema_step(w, {"dw": np.array([0.5])}, momentum_ema_init(w),
+    ...                   learning_rate=0.1)[0]["w"]  # v = 0.05
+    array([0.995])
     """
     v = beta * v + (1.0 - beta) * g
     return theta - learning_rate * v, (v,)
 
 
-def nesterov_rule(theta: Array, g: Array, t: int | Array, v: Array, *, xp: Namespace = np,
+def momentum_ema_init(params: Mapping[str, Array]) -> OptState:
+    """The state of momentum_ema before its first step: t = 0 and the average v at zero, one
+    array per parameter.
+
+    >>> momentum_ema_init({"w": np.array([1.0])})["slots"]["v"]["w"]
+    array([0.])
+    """
+    return _initial(params, momentum_ema_step)
+
+
+@optimizer("v")
+def nesterov_step(theta: Array, g: Array, t: int | Array, v: Array, *, xp: Namespace = np,
                   learning_rate: float | Array = 0.01,
                   beta: float = 0.9) -> tuple[Array, tuple[Array, ...]]:
     """Nesterov accelerated gradient (Sutskever et al., 2013), in the form that needs only the
     gradient g at the current theta (the look-ahead is folded into the update):
 
     v = beta * v - lr * g,   theta = theta + beta * v - lr * g.
+
+    >>> w = {"w": np.array([1.0])}
+    >>> nesterov_step(w, {"dw": np.array([0.5])}, nesterov_init(w),
+    ...               learning_rate=0.1)[0]["w"]  # 1 + 0.9 (-0.05) - 0.05
+    array([0.905])
     """
     v = beta * v - learning_rate * g
     return theta + beta * v - learning_rate * g, (v,)
 
 
-def rmsprop_rule(theta: Array, g: Array, t: int | Array, s: Array, *, xp: Namespace = np,
+def nesterov_init(params: Mapping[str, Array]) -> OptState:
+    """The state of nesterov before its first step: t = 0 and the velocity v at zero, one
+    array per parameter.
+
+    >>> nesterov_init({"w": np.array([1.0])})["slots"]["v"]["w"]
+    array([0.])
+    """
+    return _initial(params, nesterov_step)
+
+
+@optimizer("s")
+def rmsprop_step(theta: Array, g: Array, t: int | Array, s: Array, *, xp: Namespace = np,
                  learning_rate: float | Array = 0.001,
                  rho: float = 0.9, eps: float = 1e-8) -> tuple[Array, tuple[Array, ...]]:
     """RMSProp (Hinton, lecture 6e):
 
     s = rho * s + (1 - rho) * g^2,   theta = theta - lr * g / (sqrt(s) + eps).
+
+    >>> w = {"w": np.array([1.0])}
+    >>> new, _ = rmsprop_step(w, {"dw": np.array([0.5])}, rmsprop_init(w), learning_rate=0.1)
+    >>> new["w"].round(4)  # s = 0.025: 1 - 0.1 * 0.5 / 0.1581
+    array([0.6838])
     """
     s = rho * s + (1.0 - rho) * (g * g)
     return theta - learning_rate * g / (xp.sqrt(s) + eps), (s,)
 
 
-def adam_rule(theta: Array, g: Array, t: int | Array, m: Array, v: Array, *,
+def rmsprop_init(params: Mapping[str, Array]) -> OptState:
+    """The state of rmsprop before its first step: t = 0 and the average square s at zero,
+    one array per parameter.
+
+    >>> rmsprop_init({"w": np.array([1.0])})["slots"]["s"]["w"]
+    array([0.])
+    """
+    return _initial(params, rmsprop_step)
+
+
+@optimizer("m", "v")
+def adam_step(theta: Array, g: Array, t: int | Array, m: Array, v: Array, *,
               xp: Namespace = np, learning_rate: float | Array = 0.001, beta1: float = 0.9,
               beta2: float = 0.999, eps: float = 1e-8) -> tuple[Array, tuple[Array, ...]]:
     """Adam, Algorithm 1 of Kingma and Ba (2015), with the chapter's names (the course's in
@@ -187,7 +340,12 @@ def adam_rule(theta: Array, g: Array, t: int | Array, m: Array, v: Array, *,
     theta = theta - lr * m_hat / (sqrt(v_hat) + eps)
 
     Defaults lr = 0.001, beta1 = 0.9, beta2 = 0.999, eps = 1e-8. On the first step
-    m_hat = g and v_hat = g^2, so every coordinate moves by lr * |g| / (|g| + eps) ~ lr.
+    m_hat = g and v_hat = g^2, so every coordinate moves by lr * |g| / (|g| + eps) ~ lr:
+
+    >>> w = {"w": np.array([1.0])}
+    >>> new, state = adam_step(w, {"dw": np.array([0.5])}, adam_init(w), learning_rate=0.1)
+    >>> new["w"].round(6), state["step"]
+    (array([0.9]), 1)
     """
     m = beta1 * m + (1.0 - beta1) * g            # m_t = b1 m_{t-1} + (1 - b1) g_t
     v = beta2 * v + (1.0 - beta2) * (g * g)      # v_t = b2 v_{t-1} + (1 - b2) g_t^2
@@ -196,7 +354,22 @@ def adam_rule(theta: Array, g: Array, t: int | Array, m: Array, v: Array, *,
     return theta - learning_rate * (m_hat / (xp.sqrt(v_hat) + eps)), (m, v)
 
 
-def adamw_rule(theta: Array, g: Array, t: int | Array, m: Array, v: Array, *,
+def adam_init(params: Mapping[str, Array]) -> OptState:
+    """First moment m = 0, second moment v = 0, t = 0: {"step": t, "slots": {"m": ..., "v": ...}}.
+
+    Names: "m" and "v" are the chapter's (003) and Kingma and Ba's: m the first moment (the
+    average gradient), v the second (the average squared gradient). The deeplearning.ai course
+    (initialize_adam) calls the first moment v and the second s: the course's v is this m, the
+    course's s is this v. t, the course's adam counter, is ``state["step"]``.
+
+    >>> sorted(adam_init({"w": np.array([1.0])})["slots"])
+    ['m', 'v']
+    """
+    return _initial(params, adam_step)
+
+
+@optimizer("m", "v")
+def adamw_step(theta: Array, g: Array, t: int | Array, m: Array, v: Array, *,
                xp: Namespace = np, learning_rate: float | Array = 0.001, beta1: float = 0.9,
                beta2: float = 0.999, eps: float = 1e-8,
                weight_decay: float = 0.01) -> tuple[Array, tuple[Array, ...]]:
@@ -204,109 +377,31 @@ def adamw_rule(theta: Array, g: Array, t: int | Array, m: Array, v: Array, *,
 
     theta = theta - lr * (m_hat / (sqrt(v_hat) + eps) + weight_decay * theta)
 
-    with m, v, m_hat, v_hat as in ``adam_rule``. The decay acts on every entry of the dict (biases
-    too), as in the paper; it is not added to g, so it is not rescaled by v_hat as L2 would be.
+    with m, v, m_hat, v_hat as in ``adam_step``. The decay acts on every entry of the dict
+    (biases too), as in the paper; it is not added to g, so it is not rescaled by v_hat as L2
+    would be.
+
+    >>> w = {"w": np.array([1.0])}
+    >>> new, _ = adamw_step(w, {"dw": np.array([0.5])}, adamw_init(w), learning_rate=0.1)
+    >>> new["w"].round(6)  # Adam's 0.9, less 0.1 * 0.01 * 1
+    array([0.899])
     """
-    stepped, moments = adam_rule(theta, g, t, m, v, xp=xp, learning_rate=learning_rate,
-                                 beta1=beta1, beta2=beta2, eps=eps)  # theta - lr m_hat / ...
+    stepped, moments = adam_step.rule(theta, g, t, m, v, xp=xp, learning_rate=learning_rate,
+                                      beta1=beta1, beta2=beta2, eps=eps)  # Adam's step
     return stepped - learning_rate * weight_decay * theta, moments  # - lr weight_decay theta
 
 
-#: name -> the optimizer's rule for one array; its slots are ``SLOTS[name]``.
-RULES: dict[str, Callable[..., tuple[Array, tuple[Array, ...]]]] = {
-    "gd": gd_rule, "momentum": momentum_rule, "momentum_ema": momentum_ema_rule,
-    "nesterov": nesterov_rule, "rmsprop": rmsprop_rule, "adam": adam_rule, "adamw": adamw_rule}
+def adamw_init(params: Mapping[str, Array]) -> OptState:
+    """The state of adamw before its first step: as ``adam_init``'s, m = v = 0 and t = 0.
 
-
-def apply_rule(optimizer: str, params: Mapping[str, Array], grads: Mapping[str, Array],
-               state: OptState, hyper: Mapping[str, float | Array],
-               xp: Namespace = np) -> tuple[Params, OptState]:
-    """One step of the named optimizer over every array of ``params`` (unchecked): its rule
-    applied to each theta with its gradient grads["d" + key] and its slots, t = step + 1, in
-    the namespace xp of the arrays."""
-    rule, slots = RULES[optimizer], SLOTS[optimizer]
-    t = state["step"] + 1
-    new: dict[str, Array] = {}
-    new_slots: dict[str, dict[str, Array]] = {s: {} for s in slots}
-    for k, theta in params.items():
-        old = [state["slots"][s][k] for s in slots]
-        new[k], values = rule(theta, grads["d" + k], t, *old, xp=xp, **hyper)
-        for s, value in zip(slots, values):
-            new_slots[s][k] = value
-    return new, {"step": t, "slots": new_slots}
-
-
-def _slots_of(state: Any) -> Any:
-    """The slot arrays of a state, for finding their library (None when it is malformed: the
-    state's own check names what is wrong)."""
-    if isinstance(state, Mapping) and isinstance(state.get("slots"), Mapping):
-        return {s: v for s, v in state["slots"].items() if isinstance(v, Mapping)}
-    return None
-
-
-def _init(optimizer: str) -> InitFn:
-    slots = SLOTS[optimizer]
-
-    def init(params: Mapping[str, Array]) -> OptState:
-        return _state(params, *slots)
-
-    init.__name__ = init.__qualname__ = f"{optimizer}_init"
-    init.__doc__ = (f"The state of {optimizer} before its first step: t = 0"
-                    + (f" and the slots {', '.join(slots)} at zero, one array per parameter."
-                       if slots else "; plain gradient descent keeps no running quantities."))
-    return init
-
-
-def _public(optimizer: str) -> StepFn:
-    """The public step of an optimizer: checks params, grads, state and hyper-parameters, applies
-    its rule, refuses a step that overflowed, and hands back read-only arrays."""
-    rule = RULES[optimizer]
-
-    def step(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState,
-             **hyper: float) -> tuple[Params, OptState]:
-        b = backend(params=params, grads=grads, state=_slots_of(state))
-        p, g = check_params_and_grads(params, grads)
-        st = check_state(optimizer, state, p)
-        h = optimizer_options(optimizer, hyper, allow_learning_rate=True)
-        with np.errstate(all="ignore"):
-            new, new_state = apply_rule(optimizer, p, g, st, h, b.xp)
-        arrays = [*new.values(), *(a for slot in new_state["slots"].values()
-                                   for a in slot.values())]
-        if not all(all_finite(a, b.xp) for a in arrays):
-            raise ValueError(f"{optimizer}_step: the update overflowed (NaN or inf in the new "
-                             f"params or state); lower learning_rate or clip the gradients")
-        given = [*p.values(), *g.values()]
-        return hand_back_dict(new, b, given), frozen_state(new_state, b, given)
-
-    step.__name__ = step.__qualname__ = f"{optimizer}_step"
-    step.__doc__ = (f"One step of {optimizer} on every array of ``params`` (gradient "
-                    f"grads['d' + key]), from ``state``; returns the new read-only params and "
-                    f"state. The rule for one array, theta:\n\n{inspect.getdoc(rule)}")
-    hyper_params = [p for p in inspect.signature(rule).parameters.values()
-                    if p.kind is p.KEYWORD_ONLY and p.name != "xp"]
-    fixed = list(inspect.signature(step).parameters.values())[:3]
-    step.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        fixed + hyper_params, return_annotation=inspect.signature(step).return_annotation)
-    return step
-
-
-gd_init, gd_step = _init("gd"), _public("gd")
-momentum_init, momentum_step = _init("momentum"), _public("momentum")
-momentum_ema_init, momentum_ema_step = _init("momentum_ema"), _public("momentum_ema")
-nesterov_init, nesterov_step = _init("nesterov"), _public("nesterov")
-rmsprop_init, rmsprop_step = _init("rmsprop"), _public("rmsprop")
-adam_init, adam_step = _init("adam"), _public("adam")
-adamw_init, adamw_step = _init("adamw"), _public("adamw")
-adam_init.__doc__ = """First moment m = 0, second moment v = 0, t = 0: {"step": t, "slots": {"m": ..., "v": ...}}.
-
-    Names: "m" and "v" are the chapter's (003) and Kingma and Ba's: m the first moment (the
-    average gradient), v the second (the average squared gradient). The deeplearning.ai course
-    (initialize_adam) calls the first moment v and the second s: the course's v is this m, the
-    course's s is this v. t, the course's adam counter, is ``state["step"]``.
+    >>> sorted(adamw_init({"w": np.array([1.0])})["slots"])
+    ['m', 'v']
     """
+    return _initial(params, adamw_step)
 
-#: name -> (init, step), for ``train(optimizer=name)``.
-OPTIMIZERS: dict[str, tuple[InitFn, StepFn]] = {
+
+#: name -> (init, step), for ``train(optimizer=name)``: the registry of optimizers.
+OPTIMIZERS: dict[str, tuple[InitFn, Step]] = {
     "gd": (gd_init, gd_step),
     "momentum": (momentum_init, momentum_step),
     "momentum_ema": (momentum_ema_init, momentum_ema_step),
@@ -324,6 +419,11 @@ def adam_bias_corrected(state: OptState, *, beta1: float = 0.9,
     m_hat = m / (1 - beta1^t),   v_hat = v / (1 - beta2^t)
 
     (the course's v_corrected and s_corrected). Returns (m_hat, v_hat), keyed like the params.
+
+    >>> w = {"w": np.array([1.0])}
+    >>> _, state = adam_step(w, {"dw": np.array([0.5])}, adam_init(w))
+    >>> adam_bias_corrected(state)  # after one step, m_hat = g and v_hat = g^2
+    ({'w': array([0.5])}, {'w': array([0.25])})
     """
     if not isinstance(state, Mapping) or set(state) != {"step", "slots"} or \
             not isinstance(state["slots"], Mapping) or set(state["slots"]) != {"m", "v"}:
@@ -345,13 +445,12 @@ OPTIMIZER_ALIASES: dict[str, str] = {"sgd": "gd", "gradient_descent": "gd"}
 
 def canonical_optimizer(name: str) -> str:
     """The registry name for ``name`` (aliases, case and separators resolved); ValueError
-    listing the valid names."""
+    listing the valid names.
+
+    >>> canonical_optimizer("SGD"), canonical_optimizer("Adam")
+    ('gd', 'adam')
+    """
     return resolve("optimizer", name, OPTIMIZERS, OPTIMIZER_ALIASES)
-
-
-def get_optimizer(name: str) -> tuple[InitFn, StepFn]:
-    """The (init, step) pair for ``name``; ValueError listing the valid names."""
-    return OPTIMIZERS[canonical_optimizer(name)]
 
 
 def _scaled_norm(grads: Mapping[str, Array], xp: Namespace) -> tuple[Array, Array]:
@@ -365,60 +464,62 @@ def _scaled_norm(grads: Mapping[str, Array], xp: Namespace) -> tuple[Array, Arra
     return s, r
 
 
-def clipped(grads: Mapping[str, Array], max_norm: float, xp: Namespace = np) -> dict[str, Array]:
-    """g * min(1, max_norm / ||g||), unchecked (``clip_by_global_norm`` checks first). No branch:
-    the factor is 1 where the norm is within ``max_norm`` (and where it is 0, max_norm / 0 = inf),
-    so the same lines run compiled."""
+def _empty(grads: Mapping[str, Array]) -> bool:
+    """Whether no gradient has an entry (their norm is then 0)."""
+    return not any(math.prod(g.shape) for g in grads.values())
+
+
+@checked(returns="number", grads=by(check.array_dict),
+         overflow="grads: the global norm exceeds the largest float")
+def global_norm(grads: Mapping[str, Array], *, xp: Namespace = np) -> Array | float:
+    """||g||_2 over all arrays together: sqrt(sum_k sum(g_k^2)), computed as s ||g / s||_2 with
+    s = max |g| so that no square overflows.
+
+    >>> global_norm({"dW1": np.array([[3.0]]), "db1": np.array([[4.0]])})
+    5.0
+    """
+    if _empty(grads):
+        return 0.0
+    s, r = _scaled_norm(grads, xp)
+    return s * r
+
+
+@checked(grads=by(check.array_dict), max_norm=by(check.positive_float))
+def clip_by_global_norm(grads: Mapping[str, Array], max_norm: float, *,
+                        xp: Namespace = np) -> dict[str, Array]:
+    """g = g * min(1, max_norm / ||g||): all gradients scaled by one factor (Pascanu et al., 2013),
+    so the direction is kept and only the step length is capped at ``max_norm``.
+
+    No branch on a value: the factor is 1 where the norm is within ``max_norm`` (and where it is
+    0, max_norm / 0 = inf), so the same lines run compiled.
+
+    >>> clip_by_global_norm({"dW1": np.array([[3.0]]), "db1": np.array([[4.0]])}, 1.0)
+    {'dW1': array([[0.6]]), 'db1': array([[0.8]])}
+    """
+    if _empty(grads):
+        return dict(grads)
     s, r = _scaled_norm(grads, xp)
     factor = xp.clip((max_norm / s) / r, max=1.0)  # = max_norm / ||g||, finite where ||g|| is not
     return {k: g * factor for k, g in grads.items()}
 
 
-def global_norm(grads: Mapping[str, Array]) -> float:
-    """||g||_2 over all arrays together: sqrt(sum_k sum(g_k^2)), computed as s ||g / s||_2 with
-    s = max |g| so that no square overflows."""
-    xp = backend(grads=grads).xp
-    g = check.array_dict("grads", grads)
-    if not any(math.prod(a.shape) for a in g.values()):
-        return 0.0
-    s, r = (float(v) for v in _scaled_norm(g, xp))
-    if not math.isfinite(s * r):
-        raise ValueError(f"grads: the global norm exceeds the largest float ({s:.3g} * {r:.3g})")
-    return s * r
-
-
-def clip_by_global_norm(grads: Mapping[str, Array], max_norm: float) -> dict[str, Array]:
-    """g = g * min(1, max_norm / ||g||): all gradients scaled by one factor (Pascanu et al., 2013),
-    so the direction is kept and only the step length is capped at ``max_norm``."""
-    b = backend(grads=grads)
-    g = check.array_dict("grads", grads)
-    limit = check.positive_float("max_norm", max_norm)
-    if not any(math.prod(a.shape) for a in g.values()):
-        return hand_back_dict(g, b, g.values())
-    # a zero norm, or a max_norm so large that max_norm / s overflows, gives the factor 1
-    with np.errstate(under="ignore", divide="ignore", over="ignore"):
-        return hand_back_dict(clipped(g, limit, b.xp), b, g.values())
-
-
 def optimizer_options(name: str, options: Any, *,
                       allow_learning_rate: bool = False) -> dict[str, float]:
     """Check that ``options`` are hyper-parameters the named optimizer's step accepts, each in
-    its range (``HYPER_RANGES``)."""
+    its range (``_RANGES``)."""
     name = canonical_optimizer(name)
     if options is None:
         return {}
     if not isinstance(options, Mapping):
         raise TypeError(f"optimizer_options: expected a dict of hyper-parameters, e.g. "
                         f"{{'beta1': 0.9}}, got {check.describe(options)}")
-    accepted = [p.name for p in inspect.signature(RULES[name]).parameters.values()
-                if p.kind is p.KEYWORD_ONLY and p.name != "xp"
-                and (allow_learning_rate or p.name != "learning_rate")]
+    accepted = hyper_parameters(OPTIMIZERS[name][1].rule, learning_rate=allow_learning_rate)
     out: dict[str, float] = {}
     for key, value in options.items():
         if key not in accepted:
             raise ValueError(f"optimizer_options: {name!r} takes {accepted}, got {key!r}"[:300])
-        out[key] = check_hyper(f"optimizer_options[{key!r}]" if not allow_learning_rate
-                               else key, value)
+        out[key] = _RANGES[key](f"optimizer_options[{key!r}]" if not allow_learning_rate
+                                else key, value)
     return out
 
 
@@ -435,6 +536,10 @@ def update(params: Mapping[str, Array], grads: Mapping[str, Array],
     ``W2 -= learning_rate * dW2``) onto mlp_fn's read-only arrays stops with NumPy's "output
     array is read-only". Write ``params = update(params, grads, learning_rate)`` instead, or
     ``W2 = W2 - learning_rate * dW2`` (a new array), or work on a private ``W2.copy()``.
+
+    >>> params = {"W1": np.array([[1.0]]), "b1": np.array([[0.0]])}
+    >>> update(params, {"dW1": np.array([[0.5]]), "db1": np.array([[1.0]])}, 0.1)
+    {'W1': array([[0.95]]), 'b1': array([[-0.1]])}
     """
     learned = trainable(params, describe(params))
     lr = check.positive_float("learning_rate", learning_rate)

@@ -154,7 +154,8 @@ def test_the_step_reads_as_the_book_and_traces() -> None:
     source = inspect.getsource(loop.step)
     for line in ("forward_pass(X, params, net, masks, training=True)",
                  "cost_of(AL, Y, loss, w, xp) + penalty(", "backward_pass(AL, Y, cache",
-                 "clipped(grads, reg.clip_norm, xp)", "apply_rule(run.optimizer.name"):
+                 "clip_by_global_norm.unchecked(grads, reg.clip_norm, xp=xp)",
+                 "optimizer_step.unchecked(trainable(params, net), grads, opt_state"):
         assert line in source
     X, Y = mf.data.noisy_xor(20, seed=0)
     params = mf.init_params([2, 4, 1], seed=0, norm="batch")

@@ -34,7 +34,8 @@ from mlp_fn._internal import checks as check
 from mlp_fn._internal.arrays import all_finite, backend, hand_back, is_array
 from mlp_fn._internal.inputs import cast, real_array
 
-__all__ = ["checked", "Checked", "Rule", "real", "like", "matrix", "dims", "unchecked"]
+__all__ = ["checked", "Checked", "Rule", "real", "like", "matrix", "dims", "unchecked", "by",
+           "optional"]
 
 Out = TypeVar("Out", covariant=True)
 Body = TypeVar("Body")
@@ -60,6 +61,16 @@ def real(name: str, value: Any, seen: dict[str, Any]) -> Any:
     """Whatever the textbook passes (a number, a list, an integer array): a finite float array
     of any shape, float32 and float64 kept, everything else made float64."""
     return real_array(name, value)
+
+
+def by(check_fn: Callable[[str, Any], Any]) -> Rule:
+    """A rule from one of ``mlp_fn._internal.checks``' functions of (name, value)."""
+    return lambda name, value, seen: check_fn(name, value)
+
+
+def optional(rule: Rule) -> Rule:
+    """``rule``, with None passed as None."""
+    return lambda name, value, seen: None if value is None else rule(name, value, seen)
 
 
 def like(other: str) -> Rule:
@@ -144,21 +155,23 @@ def _handed(out: Any, b: Any, given: list[Any]) -> Any:
 
 
 @overload
-def checked(*, returns: Literal["arrays"] = ...,
+def checked(*, returns: Literal["arrays"] = ..., overflow: str | None = ...,
             **rules: Rule) -> Callable[[Callable[..., Body]], Checked[Body, Body]]: ...
 
 
 @overload
-def checked(*, returns: Literal["number"],
+def checked(*, returns: Literal["number"], overflow: str | None = ...,
             **rules: Rule) -> Callable[[Callable[..., Body]], Checked[float, Body]]: ...
 
 
-def checked(*, returns: str = "arrays", **rules: Rule) -> Callable[[Callable[..., Any]], Any]:
+def checked(*, returns: str = "arrays", overflow: str | None = None,
+            **rules: Rule) -> Callable[[Callable[..., Any]], Any]:
     """Declare the checks of the public function ``f`` beside its def: ``rules`` maps argument
     names to rules (``real``, ``matrix(shape)``, ``like(other)``, or any function of
     (name, value, seen)); arguments without a rule are passed as given. ``returns``: "arrays"
     (each array returned must be finite, and is handed back read-only) or "number" (a 0-d array
-    made a Python float, which must be finite)."""
+    made a Python float, which must be finite). ``overflow``: the message of the ValueError for
+    a result holding NaN or inf, where one more telling than the general one can be given."""
 
     def decorate(f: Callable[..., Any]) -> Any:
         signature = inspect.signature(f)
@@ -187,13 +200,15 @@ def checked(*, returns: str = "arrays", **rules: Rule) -> Callable[[Callable[...
             if returns == "number":
                 J = float(out)
                 if not np.isfinite(J):
-                    raise ValueError(f"{f.__name__}: the result overflowed to {J} for these "
-                                     f"inputs; they are too large for this dtype's arithmetic")
+                    raise ValueError(overflow or f"{f.__name__}: the result overflowed to {J} "
+                                     f"for these inputs; they are too large for this dtype's "
+                                     f"arithmetic")
                 return J
             arrays = _arrays(out)
             if not all(all_finite(a, b.xp) for a in arrays):
-                raise ValueError(f"{f.__name__}: the result overflowed (NaN or inf) for these "
-                                 f"inputs; they are too large for {arrays[0].dtype} arithmetic")
+                raise ValueError(overflow or f"{f.__name__}: the result overflowed (NaN or inf) "
+                                 f"for these inputs; they are too large for {arrays[0].dtype} "
+                                 f"arithmetic")
             return _handed(out, b, [a for v in (*given.values(), *values.values())
                                     for a in _arrays(v)])
 

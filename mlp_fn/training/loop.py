@@ -34,8 +34,8 @@ from mlp_fn.layers import dropout_masks
 from mlp_fn.losses import check_targets, cost_of, loss_for, metric
 from mlp_fn.network import Network, describe, trainable
 from mlp_fn.normalization import running_statistics
-from mlp_fn.optimizers import (SLOTS, OptState, apply_rule, canonical_optimizer, check_state,
-                               clipped, frozen_state, get_optimizer)
+from mlp_fn.optimizers import (OPTIMIZERS, OptState, canonical_optimizer, check_state,
+                               clip_by_global_norm, frozen_state)
 from mlp_fn.optimizers import optimizer_options as check_options  # train has an argument so named
 from mlp_fn.propagation import backward_pass, forward_pass, hidden_shapes, penalty
 from mlp_fn.schedules import MAX_EPOCH, Schedule
@@ -115,10 +115,10 @@ def step(X: Array, Y: Array, w: Array | None, params: Params, opt_state: OptStat
     grads = backward_pass(AL, Y, cache, params, net, loss, reg.lambd, sample_weight=w,
                           l1=reg.l1)
     if reg.clip_norm is not None:
-        grads = clipped(grads, reg.clip_norm, xp)  # g * min(1, max_norm / ||g||)
-    hyper = {"learning_rate": lr, **run.optimizer.hyper}
-    learned, opt_state = apply_rule(run.optimizer.name, trainable(params, net), grads,
-                                    opt_state, hyper, xp)
+        grads = clip_by_global_norm.unchecked(grads, reg.clip_norm, xp=xp)
+    optimizer_step = OPTIMIZERS[run.optimizer.name][1]  # e.g. adam_step
+    learned, opt_state = optimizer_step.unchecked(trainable(params, net), grads, opt_state,
+                                                  xp=xp, learning_rate=lr, **run.optimizer.hyper)
     # The running statistics of batch normalisation move towards this batch's (none otherwise).
     return {**learned, **running_statistics(params, cache, net)}, opt_state, J
 
@@ -635,7 +635,7 @@ def plan(
         # one of the caller's (JAX's arrays cannot be written: nothing to copy)
         params = {k: b.xp.asarray(a, copy=True) for k, a in params.items()}
     learned = trainable(params, net)
-    init, _ = get_optimizer(opt_name)
+    init, _ = OPTIMIZERS[opt_name]
     if opt_state is None:
         state = init(learned)
     else:
@@ -680,7 +680,7 @@ def plan_another(run: Run, params: Any, activations: Any,
     learned = trainable(params, net)  # described just now: the state's zeros need no check
     state: OptState = {"step": 0, "slots": {s: hand_back_dict(
         {k: net.backend.xp.zeros_like(p) for k, p in learned.items()}, net.backend)
-        for s in SLOTS[run.optimizer.name]}}
+        for s in OPTIMIZERS[run.optimizer.name][1].slots}}
     return (run._replace(net=net, optimizer=optimizer),
             TrainingState(start, state, 0, EarlyStopping(math.inf, -1, start, 0)))
 
