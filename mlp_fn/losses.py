@@ -278,12 +278,6 @@ def half_mse_derivative(AL: Array, Y: Array, *, xp: Namespace = np) -> Array:
     return dA
 
 
-def cost_of(AL: Array, Y: Array, loss: str, sample_weight: Array | None = None,
-            xp: Namespace = np) -> Array:
-    """J of the canonical ``loss`` for checked arrays, as a 0-d array (the loss's body)."""
-    return LOSSES[loss]["cost"].unchecked(AL, Y, sample_weight, xp=xp)
-
-
 class Loss(TypedDict):
     """One registry entry, from which everything about a loss is derived.
 

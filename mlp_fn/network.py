@@ -37,7 +37,7 @@ from mlp_fn._internal.types import ActivationSpec, Array, CustomActivation
 from mlp_fn.activations import OUTPUT_ONLY, Formulas, activation_entry, canonical_activation
 
 __all__ = ["Keys", "Layer", "Network", "RESIDUAL", "describe", "keys", "check_masks",
-           "trainable", "buffers", "activation_spec", "layer_spec"]
+           "trainable", "weights", "activation_spec", "layer_spec"]
 
 Norm = Literal["batch", "layer"]
 
@@ -242,6 +242,16 @@ def layer_spec(spec: Any, l: int, L: int, widths: tuple[int, int] | None = None
         raise ValueError(f"activations: {spec[:100]!r} in layer {l} adds A[{l - 1}] to A[{l}], "
                          f"which needs equal widths; W{l} has shape {(widths[1], widths[0])}")
     return name, True
+
+
+def weights(params: Mapping[str, Array]) -> list[Array]:
+    """W[1], ..., W[L] of a network's params, in order (what the penalties sum over: biases,
+    gamma, beta and the running statistics are not weights)."""
+    out, l = [], 1
+    while f"W{l}" in params:
+        out.append(params[f"W{l}"])
+        l += 1
+    return out
 
 
 def activation_spec(spec: Any) -> ActivationSpec:

@@ -22,7 +22,6 @@ then call the unchecked ``forward_pass``/``backward_pass``, which ``train_step``
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -33,16 +32,16 @@ from mlp_fn._internal import checks as check
 from mlp_fn._internal.arrays import (NUMPY, Backend, all_finite, backend, dtype_name,
                                      from_host_dict, hand_back, hand_back_dict, host_dtype,
                                      require)
+from mlp_fn._internal.boundary import by, checked, matrix
 from mlp_fn._internal.types import ActivationSpec, Array, Cache, Grads, Namespace
 from mlp_fn.layers import (activation_backward, activation_forward, dropout_masks,
                            linear_backward, linear_forward, mask, skip, unmask)
-from mlp_fn.losses import LOSSES, canonical_loss, check_targets, cost_of, loss_for, metric
-from mlp_fn.network import Network, activation_spec, check_masks, describe
+from mlp_fn.losses import LOSSES, canonical_loss, check_targets, loss_for, metric
+from mlp_fn.network import Network, activation_spec, check_masks, describe, weights
 from mlp_fn.activations import activation_entry
 
 __all__ = ["forward", "backward", "output_delta", "compute_cost", "l2_penalty", "l1_penalty",
-           "predict", "accuracy", "forward_pass", "backward_pass", "penalty", "predictions",
-           "network_output"]
+           "predict", "accuracy"]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -112,6 +111,11 @@ def forward(
     Returns:
         (A[L], cache) with A[L] of shape (n[L], m) and cache holding "A0", "Z1", "A1", ...,
         "ZL", "AL" (and "D{l}", "G{l}" = g(Z[l]) before the mask, for dropped layers); read-only.
+
+    >>> params = {"W1": np.array([[1.0, -1.0]]), "b1": np.array([[0.5]])}
+    >>> AL, cache = forward(np.array([[2.0], [1.0]]), params, ["relu"])  # relu(2 - 1 + 0.5)
+    >>> AL, sorted(cache)
+    (array([[1.5]]), ['A0', 'A1', 'Z1'])
     """
     net = describe(params, activations)
     b = net.backend
@@ -150,16 +154,6 @@ def hidden_shapes(net: Network, m: int) -> dict[str, tuple[int, int]]:
 # Backward
 # ----------------------------------------------------------------------------------------------
 
-def delta_output(AL: Array, Y: Array, ZL: Array, activation: ActivationSpec, loss: str,
-                 fuse: bool, xp: Namespace) -> Array:
-    """dZ[L]: A[L] - Y where the loss is the output's partner, else dA[L] * g'(Z[L])."""
-    entry = LOSSES[loss]
-    if fuse and entry["fused"] == activation:
-        return AL - Y  # sigmoid + bce, softmax + cce: the chain rule simplifies exactly
-    return activation_backward.unchecked(entry["dA"].unchecked(AL, Y, xp=xp), ZL, AL,
-                                         activation_entry(activation), xp=xp)
-
-
 def backward_pass(
     AL: Array,
     Y: Array,
@@ -180,7 +174,7 @@ def backward_pass(
     out = net.layers[-1]
     grads: dict[str, Array] = {}
     # The output layer is never masked, normalised or skipped: cache["AL"] = g(Z[L]).
-    dZ = delta_output(AL, Y, cache[out.keys.Z], out.activation, loss, fuse, xp)
+    dZ = output_delta.unchecked(AL, Y, cache[out.keys.Z], out.activation, loss, fuse, xp=xp)
     if sample_weight is not None:
         # J = sum_i w_i L(i) / sum_i w_i: example i's dZ is weighted by m w_i / sum_i w_i (the
         # 1/m of the plain mean is applied in dW and db, as always).
@@ -255,6 +249,12 @@ def backward(
 
     Returns:
         {"dW1", "db1", ..., "dWL", "dbL"}, each shaped as its parameter; read-only.
+
+    >>> params = {"W1": np.array([[1.0, -1.0]]), "b1": np.array([[0.5]])}
+    >>> X, Y = np.array([[2.0], [1.0]]), np.array([[1.0]])
+    >>> AL, cache = forward(X, params, ["identity"])  # a = 1.5, so dZ = a - y = 0.5
+    >>> backward(AL, Y, cache, params, ["identity"], "half_mse")  # dW = dZ X^T, db = dZ
+    {'dW1': array([[1. , 0.5]]), 'db1': array([[0.5]])}
     """
     net = describe(params, activations)
     b = net.backend
@@ -298,43 +298,119 @@ def check_cache(cache: Any, net: Network, AL: Array) -> None:
                          f"{tuple(AL.shape)}; pass the cache returned together with AL")
 
 
+def _output_targets(name: str, Y: Any, seen: dict[str, Any]) -> Array:
+    """Y of AL's shape, fitting the loss (as ``compute_cost`` checks it)."""
+    AL = seen["AL"]
+    return check_targets(Y, AL.shape[0], AL.shape[1], seen["loss"], AL.dtype,
+                         backend(AL=AL))
+
+
+@checked(activation=lambda name, v, seen: activation_spec(v),
+         loss=lambda name, v, seen: loss_for(v, seen["activation"]),
+         ZL=matrix("(n_y, m)"), AL=matrix("(n_y, m)"), Y=_output_targets,
+         fuse=by(check.boolean))
 def output_delta(AL: Array, Y: Array, ZL: Array, activation: ActivationSpec, loss: str,
-                 fuse: bool = True) -> Array:
+                 fuse: bool = True, *, xp: Namespace = np) -> Array:
     """dZ[L] for the output layer.
 
     When the loss is the output activation's natural partner (sigmoid + bce, softmax + cce) the
     chain rule dZ = dA * g'(Z) simplifies exactly to dZ[L] = A[L] - Y: fused, it never divides by
     A (which may be 0 or 1). Otherwise, or with ``fuse=False``, dZ[L] = g'(Z[L]) applied to
     dA[L] = dL/dA[L] (see ``mlp_fn.losses``).
+
+    >>> AL, Y = np.array([[0.8]]), np.array([[1.0]])
+    >>> output_delta(AL, Y, np.log(AL / (1 - AL)), "sigmoid", "bce")  # A - Y
+    array([[-0.2]])
     """
-    act = activation_spec(activation)
-    name = loss_for(loss, act)
-    b = backend(AL=AL, ZL=ZL)
-    ZL = check.matrix("ZL", ZL, "(n_y, m)")
-    AL = check.matrix("AL", AL, f"{tuple(ZL.shape)}")
-    if AL.shape != ZL.shape:
-        raise ValueError(f"AL: expected the shape of ZL {tuple(ZL.shape)}, got "
-                         f"{tuple(AL.shape)}")
-    check.same_dtype(ZL=ZL, AL=AL)
-    Yf = check_targets(Y, AL.shape[0], AL.shape[1], name, AL.dtype, b)
-    fused = check.boolean("fuse", fuse)
-    dZ: Array = check.finite_result("output_delta", delta_output, AL, Yf, ZL, act, name,
-                                    fused, b.xp, b=b)
-    return dZ
+    entry = LOSSES[loss]
+    if fuse and entry["fused"] == activation:
+        return AL - Y  # sigmoid + bce, softmax + cce: the chain rule simplifies exactly
+    dA = entry["dA"].unchecked(AL, Y, xp=xp)
+    return activation_backward.unchecked(dA, ZL, AL, activation_entry(activation), xp=xp)
 
 
 # ----------------------------------------------------------------------------------------------
 # The cost, and what the output is used for
 # ----------------------------------------------------------------------------------------------
 
+def _network_params(name: str, params: Any, seen: dict[str, Any]) -> Mapping[str, Array]:
+    """A network's params (``describe`` checks them)."""
+    describe(params)
+    out: Mapping[str, Array] = params
+    return out
+
+
+def _examples(name: str, m: Any, seen: dict[str, Any]) -> int:
+    """m >= 1, an exact float."""
+    return check.positive_int(name, m, maximum=2**53)
+
+
+@checked(returns="number", params=_network_params, lambd=by(check.nonnegative_float),
+         m=_examples,
+         overflow="params: the L2 penalty overflowed; the weights are too large to square")
+def l2_penalty(params: Mapping[str, Array], lambd: float, m: int, *,
+               xp: Namespace = np) -> Array:
+    """The L2 term added to the cost: (lambda / 2m) sum_l ||W[l]||_F^2 (biases excluded).
+
+    >>> l2_penalty({"W1": np.array([[3.0, 4.0]]), "b1": np.array([[9.0]])}, lambd=0.1, m=5)
+    0.25
+    """
+    squares: Array = sum(xp.sum(W * W) for W in weights(params))
+    return lambd / (2 * m) * squares
+
+
+@checked(returns="number", params=_network_params, l1=by(check.nonnegative_float), m=_examples,
+         overflow="params: the L1 penalty overflowed; the weights are too large")
+def l1_penalty(params: Mapping[str, Array], l1: float, m: int, *, xp: Namespace = np) -> Array:
+    """The L1 term added to the cost: (l1 / m) sum_l sum_jk |W[l]_jk| (biases excluded). Its
+    gradient (l1 / m) sign(W[l]) pulls every weight towards 0 by the same amount each step,
+    where L2's (lambda / m) W pulls in proportion to the weight: weights that matter little end
+    near 0 (within a step of it: gradient descent on |w| does not land on 0 exactly).
+
+    >>> l1_penalty({"W1": np.array([[3.0, -4.0]]), "b1": np.array([[9.0]])}, l1=0.5, m=2)
+    1.75
+    """
+    total: Array = sum(xp.sum(xp.abs(W)) for W in weights(params))
+    return l1 / m * total
+
+
+def _cost_outputs(name: str, AL: Any, seen: dict[str, Any]) -> Array:
+    out = check.matrix(name, AL, "(n_y, m)")
+    if out.shape[1] == 0:
+        raise ValueError(f"{name}: expected at least one example (m >= 1), got m = 0")
+    return out
+
+
+def _cost_weights(name: str, w: Any, seen: dict[str, Any]) -> Array | None:
+    AL = seen["AL"]
+    return None if w is None else check.sample_weight(w, AL.shape[1], AL.dtype, backend(AL=AL))
+
+
+def _penalised_params(name: str, params: Any, seen: dict[str, Any]) -> Any:
+    """The params, needed (and checked) where a penalty is asked for."""
+    lam, lam1 = seen["lambd"], seen["l1"]
+    if not (lam or lam1):
+        return params
+    if params is None:
+        terms = ("the L2 term (lambd > 0) is" if not lam1 else "the L1 term (l1 > 0) is"
+                 if not lam else "the L2 and L1 terms (lambd > 0, l1 > 0) are")
+        raise ValueError(f"{name}: {terms} computed from the weights; pass params=...")
+    return _network_params(name, params, seen)
+
+
+@checked(returns="number", loss=lambda name, v, seen: canonical_loss(v), AL=_cost_outputs,
+         Y=_output_targets, sample_weight=_cost_weights, lambd=by(check.nonnegative_float),
+         l1=by(check.nonnegative_float), params=_penalised_params,
+         overflow="AL: the cost overflowed for these values")
 def compute_cost(AL: Array, Y: Array, loss: str, *, lambd: float = 0.0,
                  params: Mapping[str, Array] | None = None,
-                 sample_weight: Array | None = None, l1: float = 0.0) -> float:
+                 sample_weight: Array | None = None, l1: float = 0.0,
+                 xp: Namespace = np) -> Array:
     """J = (1/m) sum_{i=1}^{m} L(a(i), y(i)) for the named loss (see ``mlp_fn.losses``),
 
     + (lambda / 2m) sum_l ||W[l]||_F^2 with ``lambd`` and the ``params`` (the course's
-    compute_cost_with_regularization); with ``sample_weight`` w the mean becomes the weighted
-    mean sum_i w_i L(i) / sum_i w_i.
+    compute_cost_with_regularization), + (l1 / m) sum_l sum |W[l]| with ``l1``; with
+    ``sample_weight`` w the mean becomes the weighted mean sum_i w_i L(i) / sum_i w_i.
 
     Args:
         AL: A[L], (n_y, m).
@@ -342,75 +418,18 @@ def compute_cost(AL: Array, Y: Array, loss: str, *, lambd: float = 0.0,
         loss: 'bce', 'cce', 'mse', 'half_mse' (or an alias).
         lambd: L2 strength lambda (needs ``params``).
         l1: L1 strength: + (l1/m) sum_l sum |W[l]| (needs ``params``; biases excluded).
-        params: the network's params, for the L2 term.
+        params: the network's params, for the penalties.
         sample_weight: w of shape (m,) or (1, m), w_i >= 0, sum > 0.
+
+    >>> round(compute_cost(np.array([[0.5, 0.5]]), np.array([[1.0, 0.0]]), "bce"), 4)
+    0.6931
     """
-    name = canonical_loss(loss)
-    b = backend(AL=AL)
-    require(b, params=params if isinstance(params, Mapping) else None,
-            sample_weight=sample_weight)
-    AL = check.matrix("AL", AL, "(n_y, m)")
-    if AL.shape[1] == 0:
-        raise ValueError("AL: expected at least one example (m >= 1), got m = 0")
-    Yf = check_targets(Y, AL.shape[0], AL.shape[1], name, AL.dtype, b)
-    lam = check.nonnegative_float("lambd", lambd)
-    lam1 = check.nonnegative_float("l1", l1)
-    w = None if sample_weight is None else check.sample_weight(sample_weight, AL.shape[1],
-                                                                AL.dtype, b)
-    extra = 0.0
-    if lam or lam1:
-        if params is None:
-            terms = ("the L2 term (lambd > 0) is" if not lam1 else "the L1 term (l1 > 0) is"
-                     if not lam else "the L2 and L1 terms (lambd > 0, l1 > 0) are")
-            raise ValueError(f"params: {terms} computed from the weights; pass params=...")
-        extra = l2_penalty(params, lam, AL.shape[1]) + l1_penalty(params, lam1, AL.shape[1])
-    with np.errstate(all="ignore"):
-        J = float(cost_of(AL, Yf, name, w, b.xp)) + extra
-    if not math.isfinite(J):
-        raise ValueError(f"AL: the cost overflowed to {J} for these values")
-    return J
-
-
-def penalty(params: Mapping[str, Array], net: Network, lambd: float, m: int,
-            l1: float = 0.0) -> Array | float:
-    """(lambda / 2m) sum_l ||W[l]||_F^2 + (l1 / m) sum_l sum |W[l]|, unchecked: a 0-d array of
-    the params' library (the number 0.0 without either)."""
-    xp = net.backend.xp
-    total: Array | float = 0.0
-    if lambd:  # lambd and l1 are checked Python numbers, never arrays: no value is read here
-        squares = sum(xp.sum(params[layer.keys.W] * params[layer.keys.W])
-                      for layer in net.layers)
-        total = lambd / (2 * m) * squares
+    J = LOSSES[loss]["cost"].unchecked(AL, Y, sample_weight, xp=xp)
+    if lambd:  # lambd and l1 are numbers of the run's settings, never arrays: no value is read
+        J = J + l2_penalty.unchecked(params, lambd, AL.shape[1], xp=xp)
     if l1:
-        total = total + l1 / m * sum(xp.sum(xp.abs(params[layer.keys.W])) for layer in net.layers)
-    return total
-
-
-def l2_penalty(params: Mapping[str, Any], lambd: float, m: int) -> float:
-    """The L2 term added to the cost: (lambda / 2m) sum_l ||W[l]||_F^2 (biases excluded)."""
-    net = describe(params)
-    lam = check.nonnegative_float("lambd", lambd)
-    m = check.positive_int("m", m, maximum=2**53)  # an exact float
-    with np.errstate(over="ignore"):
-        total = float(penalty(params, net, lam, m))
-    if not math.isfinite(total):
-        raise ValueError("params: the L2 penalty overflowed; the weights are too large to square")
-    return total
-
-
-def l1_penalty(params: Mapping[str, Any], l1: float, m: int) -> float:
-    """The L1 term added to the cost: (l1 / m) sum_l sum_jk |W[l]_jk| (biases excluded). Its
-    gradient (l1 / m) sign(W[l]) pulls every weight towards 0 by the same amount each step,
-    where L2's (lambda / m) W pulls in proportion to the weight: weights that matter little end
-    near 0 (within a step of it: gradient descent on |w| does not land on 0 exactly)."""
-    net = describe(params)
-    lam1 = check.nonnegative_float("l1", l1)
-    m = check.positive_int("m", m, maximum=2**53)  # an exact float
-    with np.errstate(over="ignore"):
-        total = float(penalty(params, net, 0.0, m, lam1))
-    if not math.isfinite(total):
-        raise ValueError("params: the L1 penalty overflowed; the weights are too large")
-    return total
+        J = J + l1_penalty.unchecked(params, l1, AL.shape[1], xp=xp)
+    return J
 
 
 def network_output(X: Array, params: Mapping[str, Array], net: Network) -> Array:
@@ -451,6 +470,10 @@ def predict(X: Array, params: Mapping[str, Array], activations: Sequence[Activat
     So ``np.array_equal(y_hat, Y)`` says whether all are right, and ``(y_hat == Y).all(axis=0)``
     marks each right example; ``accuracy`` gives the fraction (``np.mean(y_hat == Y)`` does not,
     for one-hot Y: it also counts the agreeing zeros).
+
+    >>> params = {"W1": np.array([[2.0, -2.0]]), "b1": np.array([[0.0]])}
+    >>> predict(np.eye(2), params, ["sigmoid"], "bce")  # sigmoid(2) > 0.5 > sigmoid(-2)
+    array([[1, 0]])
     """
     net = describe(params, activations)
     name = loss_for(loss, net.activations[-1])
@@ -464,7 +487,12 @@ def predict(X: Array, params: Mapping[str, Array], activations: Sequence[Activat
 def accuracy(X: Array, Y: Array, params: Mapping[str, Array],
              activations: Sequence[ActivationSpec], loss: str) -> float:
     """Fraction of examples classified right (bce, cce); for mse/half_mse the mean squared error
-    mean((A[L] - Y)^2) instead."""
+    mean((A[L] - Y)^2) instead.
+
+    >>> params = {"W1": np.array([[2.0, -2.0]]), "b1": np.array([[0.0]])}
+    >>> accuracy(np.eye(2), np.array([[1, 1]]), params, ["sigmoid"], "bce")  # predicts 1, 0
+    0.5
+    """
     net = describe(params, activations)
     name = loss_for(loss, net.activations[-1])
     require(net.backend, X=X)

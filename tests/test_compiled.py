@@ -153,7 +153,7 @@ def test_the_step_reads_as_the_book_and_traces() -> None:
 
     source = inspect.getsource(loop.step)
     for line in ("forward_pass(X, params, net, masks, training=True)",
-                 "cost_of(AL, Y, loss, w, xp) + penalty(", "backward_pass(AL, Y, cache",
+                 "compute_cost.unchecked(AL, Y, loss, lambd=reg.lambd", "backward_pass(AL, Y, cache",
                  "clip_by_global_norm.unchecked(grads, reg.clip_norm, xp=xp)",
                  "optimizer_step.unchecked(trainable(params, net), grads, opt_state"):
         assert line in source

@@ -20,7 +20,8 @@ MODULES = sorted(m.name for m in pkgutil.walk_packages(mf.__path__, "mlp_fn.")
                  if not m.name.endswith("__main__"))
 
 #: Modules whose every public function carries a runnable example (the rest follow).
-EXAMPLED = ["mlp_fn.activations", "mlp_fn.layers", "mlp_fn.losses", "mlp_fn.optimizers"]
+EXAMPLED = ["mlp_fn.activations", "mlp_fn.layers", "mlp_fn.losses", "mlp_fn.optimizers",
+            "mlp_fn.propagation"]
 
 
 def _module(name: str) -> ModuleType:

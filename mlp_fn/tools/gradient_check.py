@@ -19,9 +19,9 @@ import numpy as np
 from mlp_fn._internal import checks as check
 from mlp_fn._internal.arrays import NUMPY, float64_missing, from_host, require, to_host
 from mlp_fn._internal.types import ActivationSpec, Array
-from mlp_fn.losses import check_targets, cost_of, loss_for
+from mlp_fn.losses import check_targets, loss_for
 from mlp_fn.network import Network, check_masks, describe, trainable
-from mlp_fn.propagation import backward_pass, forward_pass, penalty
+from mlp_fn.propagation import backward_pass, compute_cost, forward_pass
 
 __all__ = ["gradient_check", "gradient_check_1d"]
 
@@ -30,8 +30,8 @@ def _cost(X: Array, Y: Array, params: Mapping[str, Array], net: Network, loss: s
           lambd: float, masks: Mapping[str, Array] | None, training: bool,
           l1: float = 0.0) -> float:
     AL, _ = forward_pass(X, params, net, masks, training)
-    return float(cost_of(AL, Y, loss, None, net.backend.xp)
-                 + penalty(params, net, lambd, X.shape[1], l1))
+    return float(compute_cost.unchecked(AL, Y, loss, lambd=lambd, params=params, l1=l1,
+                                        xp=net.backend.xp))
 
 
 def gradient_check_1d(J: Callable[[float], float], dJ: Callable[[float], float], theta: float,

@@ -31,13 +31,13 @@ from mlp_fn._internal.arrays import (NUMPY, Backend, all_finite, backend, from_h
                                      hand_back_dict, host_dtype, is_numpy, require)
 from mlp_fn._internal.types import ActivationSpec, Array, Params
 from mlp_fn.layers import dropout_masks
-from mlp_fn.losses import check_targets, cost_of, loss_for, metric
+from mlp_fn.losses import check_targets, loss_for, metric
 from mlp_fn.network import Network, describe, trainable
 from mlp_fn.normalization import running_statistics
 from mlp_fn.optimizers import (OPTIMIZERS, OptState, canonical_optimizer, check_state,
                                clip_by_global_norm, frozen_state)
 from mlp_fn.optimizers import optimizer_options as check_options  # train has an argument so named
-from mlp_fn.propagation import backward_pass, forward_pass, hidden_shapes, penalty
+from mlp_fn.propagation import backward_pass, compute_cost, forward_pass, hidden_shapes
 from mlp_fn.schedules import MAX_EPOCH, Schedule
 from mlp_fn.training.compiled import (compiler_for, epoch_costs, epochs_in_memory, run_chunk,
                                       torch_step)
@@ -111,7 +111,8 @@ def step(X: Array, Y: Array, w: Array | None, params: Params, opt_state: OptStat
     net, loss, reg = run.net, run.loss, run.regularization
     xp = net.backend.xp
     AL, cache = forward_pass(X, params, net, masks, training=True)
-    J = cost_of(AL, Y, loss, w, xp) + penalty(params, net, reg.lambd, X.shape[1], reg.l1)
+    J = compute_cost.unchecked(AL, Y, loss, lambd=reg.lambd, params=params, sample_weight=w,
+                               l1=reg.l1, xp=xp)
     grads = backward_pass(AL, Y, cache, params, net, loss, reg.lambd, sample_weight=w,
                           l1=reg.l1)
     if reg.clip_norm is not None:
@@ -279,8 +280,9 @@ def end_epoch(state: TrainingState, run: Run, params: Params, opt: OptState, cos
     else:
         v = run.validation
         ALv, _ = forward_pass(v.X, params, run.net)
-        val_cost = float(cost_of(ALv, v.Y, run.loss, None, b.xp) + penalty(
-            params, run.net, run.regularization.lambd, v.X.shape[1], run.regularization.l1))
+        val_cost = float(compute_cost.unchecked(
+            ALv, v.Y, run.loss, lambd=run.regularization.lambd, params=params,
+            l1=run.regularization.l1, xp=b.xp))
         if not math.isfinite(val_cost):
             raise _diverged(f"the validation cost became {val_cost}", e, lr, params, opt)
         val_metric = metric(ALv, v.Y, run.loss, b.xp)
