@@ -119,14 +119,14 @@ def _layer_dims(dims: Any) -> list[int]:
     """[n0, n1, ..., nL] with L >= 1 and every n >= 1."""
     if isinstance(dims, (str, bytes)) or not isinstance(dims, Sequence):
         raise TypeError(f"layer_dims: expected a sequence of layer sizes [n0, n1, ..., nL], "
-                        f"got {check.describe(dims)}")
+                        f"got {check.what(dims)}")
     if len(dims) < 2:
         raise ValueError(f"layer_dims: expected at least two sizes (input and output), "
                          f"got {check.short_repr(list(dims), 200)}")
     out = []
     for l, n in enumerate(dims):
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-            raise TypeError(f"layer_dims: expected integer sizes, got {check.describe(n)} at "
+            raise TypeError(f"layer_dims: expected integer sizes, got {check.what(n)} at "
                             f"position {l}")
         if n < 1:
             raise ValueError(f"layer_dims: expected every size >= 1, got {n} at position {l} "

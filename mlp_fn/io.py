@@ -28,10 +28,9 @@ from mlp_fn._internal.files import read_npz, write_npz
 from mlp_fn._internal.arrays import backend_for, from_host, hand_back_dict, to_host
 from mlp_fn._internal.types import ActivationSpec, Array, Params
 from mlp_fn.losses import loss_for
-from mlp_fn.network import describe
+from mlp_fn.network import architecture
 
-__all__ = ["FORMAT", "write_archive", "read_archive", "save_params", "load_params",
-           "saveable_activations"]
+__all__ = ["save_params", "load_params"]
 
 FORMAT = "mlp_fn-archive-1"
 _LEGACY_PARAMS = "mlp_fn-params-1"
@@ -130,7 +129,7 @@ def save_params(path: str | os.PathLike[str], params: Mapping[str, Array],
     ``mlp_fn._internal.files``). A symlink is written through to its target; a path that is a
     folder, device or pipe is refused with a ValueError.
     """
-    net = describe(params, activations)
+    net = architecture(params, activations)
     name = loss_for(loss, net.activations[-1])
     names = saveable_activations(net.activations)
     write_archive(path, "params", {"activations": names, "loss": name}, {"params": params})
@@ -156,7 +155,7 @@ def load_params(path: str | os.PathLike[str], *, xp: Any = None,
     try:
         if set(groups) - {"params"}:
             raise ValueError(f"unexpected groups {sorted(groups)}")
-        net = describe(params, list(record["activations"]))
+        net = architecture(params, list(record["activations"]))
         acts = saveable_activations(net.activations)
         loss = loss_for(str(record["loss"]), net.activations[-1])
     except (KeyError, TypeError, ValueError) as err:

@@ -160,7 +160,7 @@ def _mask_shapes(name: str, shapes: Any, seen: dict[str, Any]) -> dict[str, tupl
     """{"D{l}": (n[l], m)}: a dict of shapes, each a pair of positive sizes."""
     if not isinstance(shapes, Mapping):
         raise TypeError(f"{name}: expected a dict {{'D1': (n1, m), ...}}, got "
-                        f"{check.describe(shapes)}")
+                        f"{check.what(shapes)}")
     out: dict[str, tuple[int, int]] = {}
     for key, shape in shapes.items():
         if not isinstance(key, str) or re.fullmatch(r"D[1-9][0-9]*", key) is None:
@@ -168,7 +168,7 @@ def _mask_shapes(name: str, shapes: Any, seen: dict[str, Any]) -> dict[str, tupl
                              f"{check.short_repr(key)}")
         if not isinstance(shape, (tuple, list)) or len(shape) != 2:
             raise TypeError(f"{name}[{key!r}]: expected a pair (n[l], m), got "
-                            f"{check.describe(shape)}")
+                            f"{check.what(shape)}")
         n, m = (check.positive_int(f"{name}[{key!r}]", v) for v in shape)
         check.allocation(f"{name}[{key!r}]", n * m)
         out[key] = (n, m)

@@ -361,10 +361,10 @@ def check_targets(Y: Any, n_y: int, m: int, loss: str, dtype: Any, b: Backend = 
     require(b, Y=Y)
     if is_array(Y):
         if not xp.isdtype(Y.dtype, ("real floating", "integral", "bool")):
-            raise TypeError(f"Y: expected an array of numbers, got {check.describe(Y)}")
+            raise TypeError(f"Y: expected an array of numbers, got {check.what(Y)}")
     elif not isinstance(Y, np.ndarray) or type(Y) is not np.ndarray or \
             Y.dtype.kind not in "fiub":
-        raise TypeError(f"Y: expected a NumPy array of numbers, got {check.describe(Y)}"
+        raise TypeError(f"Y: expected a NumPy array of numbers, got {check.what(Y)}"
                         f"{check.layout_hint('Y', Y)}")
     if Y.ndim != 2:
         hint = ""

@@ -41,7 +41,7 @@ from mlp_fn.losses import LOSSES
 from mlp_fn.optimizers import OptState, canonical_optimizer, frozen_state
 from mlp_fn.io import read_archive, saveable_activations, write_archive
 from mlp_fn.losses import loss_for, metric
-from mlp_fn.network import describe as describe_network, keys, layer_spec as one_layer
+from mlp_fn.network import architecture, keys, layer_activation
 from mlp_fn.propagation import network_output
 from mlp_fn.tools.summary import summary_text
 from mlp_fn.training.loop import train
@@ -94,15 +94,15 @@ def network(input_dim: int, layer_spec: Sequence[Sequence[Any]], loss: str | Non
     if isinstance(layer_spec, (str, bytes)) or not isinstance(layer_spec, Sequence) \
             or not layer_spec:
         raise TypeError(f"layer_spec: expected a list of [n_units, activation] pairs, e.g. "
-                        f"[[8, 'tanh'], [1, 'sigmoid']], got {check.describe(layer_spec)}")
+                        f"[[8, 'tanh'], [1, 'sigmoid']], got {check.what(layer_spec)}")
     widths: list[int] = []
     acts: list[ActivationSpec] = []
     for i, layer in enumerate(layer_spec):
         if isinstance(layer, (str, bytes)) or not isinstance(layer, Sequence) or len(layer) != 2:
             raise TypeError(f"layer_spec[{i}]: expected [n_units, activation], got "
-                            f"{check.describe(layer)}")
+                            f"{check.what(layer)}")
         widths.append(check.positive_int(f"layer_spec[{i}][0]", layer[0]))
-        name, residual = one_layer(layer[1], i + 1, len(layer_spec))
+        name, residual = layer_activation(layer[1], i + 1, len(layer_spec))
         acts.append(name + "+residual" if residual and isinstance(name, str) else name)
     dims = [n0, *widths]
     p64 = init_params(dims, method="xavier", seed=seed)
@@ -113,7 +113,7 @@ def network(input_dim: int, layer_spec: Sequence[Sequence[Any]], loss: str | Non
         k = keys(l)
         W = p64[k.W] * math.sqrt(2.0) if he else p64[k.W]  # He = sqrt(2) Xavier
         params[k.W], params[k.b] = W.astype(dt), p64[k.b].astype(dt)
-    acts = list(describe_network(params, acts).activations)
+    acts = list(architecture(params, acts).activations)
     name = loss_for(loss, acts[-1])
     if name == "bce" and widths[-1] != 1:
         raise ValueError(f"layer_spec: a binary classifier ({loss!r}) has one sigmoid output "
@@ -132,8 +132,8 @@ def _check_net(net: Any) -> tuple[Network, int, str]:
     keys = set(Network.__annotations__)
     if not isinstance(net, Mapping) or set(net) != keys:
         raise TypeError(f"net: expected the dict network() returns (keys {sorted(keys)}), got "
-                        f"{check.describe(net)}")
-    described = describe_network(net["params"], net["activations"])
+                        f"{check.what(net)}")
+    described = architecture(net["params"], net["activations"])
     name = loss_for(net["loss"], described.activations[-1])
     return net, described.L, name  # type: ignore[return-value]
 
@@ -227,7 +227,7 @@ def _plain_labels(Y: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
 def _targets(y: Any, net: Network, name: str, m: int, dtype: np.dtype[Any],
              classes: list[Any] | None) -> tuple[Array, list[Any] | None]:
     """y as the core's (n_y, m) targets, and the classes (fixed now if ``classes`` is None)."""
-    n_out = describe_network(net["params"], net["activations"]).n_y
+    n_out = architecture(net["params"], net["activations"]).n_y
     if isinstance(y, np.ndarray) and type(y) is not np.ndarray:
         raise TypeError(f"y: expected a plain array or list, got {type(y).__name__}")
     categories = None
@@ -236,7 +236,7 @@ def _targets(y: Any, net: Network, name: str, m: int, dtype: np.dtype[Any],
     try:
         Y = y.to_numpy() if check.is_pandas(y) else np.asarray(y)
     except (TypeError, ValueError) as err:
-        raise TypeError(f"y: expected labels or values, got {check.describe(y)} ({err})") from None
+        raise TypeError(f"y: expected labels or values, got {check.what(y)} ({err})") from None
     Y = _plain_labels(Y)
     if Y.ndim == 2 and Y.shape == (1, m) and m > 1:
         Y = Y[0]  # a (1, m) row, as the data generators return labels (the course layout)
@@ -401,14 +401,14 @@ def _class_weights(class_weight: Any, Y: Array, name: str,
                               for c in classes])
     else:
         raise TypeError(f"class_weight: expected 'balanced' or a mapping label -> weight, got "
-                        f"{check.describe(class_weight)}")
+                        f"{check.what(class_weight)}")
     weights: np.ndarray[Any, Any] = per_class[index].astype(Y.dtype)
     return weights
 
 
 def _pair(name: str, value: Any) -> tuple[Any, Any]:
     if not isinstance(value, tuple) or len(value) != 2:
-        raise TypeError(f"{name}: expected a pair (X, y), got {check.describe(value)}")
+        raise TypeError(f"{name}: expected a pair (X, y), got {check.what(value)}")
     return value
 
 
@@ -418,7 +418,7 @@ def transform(net: Network, X: Any) -> Array:
     row for a 1-D X): probabilities for classifiers, values for regression."""
     net, _, _ = _fitted(net, "transform")
     Xc, one = _rows(X, net["params"]["W1"].shape[1], net["params"]["W1"].dtype)
-    out = network_output(Xc, net["params"], describe_network(net["params"], net["activations"])).T
+    out = network_output(Xc, net["params"], architecture(net["params"], net["activations"])).T
     return frozen(out[0] if one else out)
 
 
@@ -454,7 +454,7 @@ def predict(net: Network, X: Any, *, class_names: Sequence[Any] | None = None) -
     """
     net, L, name = _fitted(net, "predict")
     Xc, one = _rows(X, net["params"]["W1"].shape[1], net["params"]["W1"].dtype)
-    AL = network_output(Xc, net["params"], describe_network(net["params"], net["activations"]))
+    AL = network_output(Xc, net["params"], architecture(net["params"], net["activations"]))
     if LOSSES[name]["task"] == "regression":
         if class_names is not None:
             raise ValueError("class_names: a regression network predicts values, not classes")
@@ -480,7 +480,7 @@ def score(net: Network, X: Any, y: Any) -> float:
     Xc, _ = _rows(X, net["params"]["W1"].shape[1], dtype)
     classes = net["classes"]
     Y, _ = _targets(y, net, name, Xc.shape[1], dtype, classes)
-    AL = network_output(Xc, net["params"], describe_network(net["params"], net["activations"]))
+    AL = network_output(Xc, net["params"], architecture(net["params"], net["activations"]))
     if LOSSES[name]["task"] != "regression":
         return metric(AL, Y, name)  # the accuracy train records as its val_metric
     residual = float(((Y - AL) ** 2).sum())

@@ -1,6 +1,6 @@
 """What a network is, layer by layer: read once from ``params`` and ``activations``.
 
-This is the one module that knows what layer l is. Everything else asks it (``describe``) and
+This is the one module that knows what layer l is. Everything else asks it (``architecture``) and
 never parses a key or counts them. A network of L layers is
 
     layer l = 1..L:  Z[l] = W[l] A[l-1] + b[l]            the linear step (every layer)
@@ -36,8 +36,7 @@ from mlp_fn._internal.inputs import cast
 from mlp_fn._internal.types import ActivationSpec, Array, CustomActivation
 from mlp_fn.activations import OUTPUT_ONLY, Formulas, activation_entry, canonical_activation
 
-__all__ = ["Keys", "Layer", "Network", "RESIDUAL", "describe", "keys", "check_masks",
-           "trainable", "weights", "activation_spec", "layer_spec"]
+__all__ = ["Keys", "Layer", "Architecture", "RESIDUAL", "architecture", "keys"]
 
 Norm = Literal["batch", "layer"]
 
@@ -101,7 +100,7 @@ class Layer(NamedTuple):
     statistics: tuple[str, ...]  # running statistics, kept, not trained: mu, sigma2 (batch norm)
 
 
-class Network(NamedTuple):
+class Architecture(NamedTuple):
     """Every layer's description, in order; ``L`` layers from n_x inputs to n_y outputs."""
 
     layers: tuple[Layer, ...]
@@ -140,7 +139,7 @@ def _norm_of(kinds: set[str]) -> Norm | None:
 def _layer_keys(p: Mapping[Any, Any]) -> dict[int, set[str]]:
     if not isinstance(p, Mapping):
         raise TypeError(f"params: expected a dict of arrays {{'W1', 'b1', ...}}, got "
-                        f"{check.describe(p)}")
+                        f"{check.what(p)}")
     layers: dict[int, set[str]] = {}
     for key in p:
         match = _PARAM_KEY.fullmatch(key) if isinstance(key, str) else None
@@ -217,7 +216,7 @@ def _arrays(p: Mapping[str, Any], layers: dict[int, set[str]],
     return widths
 
 
-def layer_spec(spec: Any, l: int, L: int, widths: tuple[int, int] | None = None
+def layer_activation(spec: Any, l: int, L: int, widths: tuple[int, int] | None = None
                ) -> tuple[ActivationSpec, bool]:
     """One entry of ``activations``: (the canonical activation, whether residual). A name, a
     name + '+residual' (a hidden layer whose input and output widths match), or a reader's
@@ -266,7 +265,7 @@ def activation_spec(spec: Any) -> ActivationSpec:
     return canonical_activation(spec)
 
 
-def describe(params: Any, activations: Any = None) -> Network:
+def architecture(params: Any, activations: Any = None) -> Architecture:
     """The description of the network ``params`` and ``activations`` make, every part checked:
     the keys of each layer (nothing missing or extra), shapes chained, one float dtype, finite
     values; one activation per layer, softmax only in the last (over K >= 2 units), residual
@@ -280,7 +279,7 @@ def describe(params: Any, activations: Any = None) -> Network:
     L = len(widths)
     names = ["identity"] * L if activations is None else \
         check.name_list("activations", activations, L, "one per layer of params")
-    specs = [layer_spec(spec, l, L, widths[l - 1]) for l, spec in enumerate(names, start=1)]
+    specs = [layer_activation(spec, l, L, widths[l - 1]) for l, spec in enumerate(names, start=1)]
     for l, (spec, _) in enumerate(specs[:-1], start=1):
         if isinstance(spec, str) and spec in OUTPUT_ONLY:
             raise ValueError(f"activations: {spec!r} normalises over a whole layer and is allowed "
@@ -298,25 +297,25 @@ def describe(params: Any, activations: Any = None) -> Network:
         described.append(Layer(l, n_in, n_out, spec, activation_entry(spec), norm, residual,
                                l < L, k, trained, (k.mu, k.sigma2) if norm == "batch" else ()))
     saved = tuple(s + RESIDUAL if r and isinstance(s, str) else s for s, r in specs)
-    return Network(tuple(described), L, widths[0][0], widths[-1][1], params["W1"].dtype, saved,
-                   b)
+    return Architecture(tuple(described), L, widths[0][0], widths[-1][1], params["W1"].dtype,
+                        saved, b)
 
 
-def trainable(params: Mapping[str, Array], net: Network) -> dict[str, Array]:
+def trainable(params: Mapping[str, Array], net: Architecture) -> dict[str, Array]:
     """The params gradient descent changes: everything but the running statistics."""
     return {k: params[k] for layer in net.layers for k in layer.trained}
 
 
-def buffers(net: Network) -> tuple[str, ...]:
+def buffers(net: Architecture) -> tuple[str, ...]:
     """The keys of the running statistics (mu{l}, sigma2{l}), kept in params, not trained."""
     return tuple(k for layer in net.layers for k in layer.statistics)
 
 
-def check_masks(masks: Any, net: Network, m: int) -> dict[str, Array]:
+def check_masks(masks: Any, net: Architecture, m: int) -> dict[str, Array]:
     """Fixed dropout masks {"D1", ..., "D{L-1}"} (any subset of the hidden layers), each of
     shape (n[l], m), as the network's dtype. The output layer is never masked."""
     if not isinstance(masks, Mapping):
-        raise TypeError(f"masks: expected a dict {{'D1': ..., }}, got {check.describe(masks)}")
+        raise TypeError(f"masks: expected a dict {{'D1': ..., }}, got {check.what(masks)}")
     by_key = {layer.keys.D: layer for layer in net.layers if layer.dropout}
     hidden = f"'D1'..'D{net.L - 1}'" if net.L > 1 else "none (the network has no hidden layer)"
     out = {}

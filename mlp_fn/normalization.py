@@ -41,11 +41,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from mlp_fn._internal.types import Array, Namespace
-from mlp_fn.network import Layer, Network
+from mlp_fn.network import Layer, Architecture
 
 __all__ = ["EPS", "MOMENTUM", "batch_statistics", "layer_statistics", "normalize",
-           "scale_and_shift", "running_average", "normalize_backward", "layer_forward",
-           "layer_backward", "running_statistics", "source", "statistics_keys", "AXES"]
+           "scale_and_shift", "running_average", "normalize_backward"]
 
 #: eps in sqrt(sigma^2 + eps): keeps the division finite when a unit is constant over a batch.
 EPS = 1e-5
@@ -155,7 +154,7 @@ def layer_backward(dZ_tilde: Array, cache: Mapping[str, Array], params: Mapping[
 
 
 def running_statistics(params: Mapping[str, Array], cache: Mapping[str, Array],
-                       net: Network) -> dict[str, Array]:
+                       net: Architecture) -> dict[str, Array]:
     """The running averages after one training batch: mu{l} and sigma2{l} of every batch-norm
     layer moved towards the batch's statistics in ``cache`` (empty without batch norm)."""
     out = {}

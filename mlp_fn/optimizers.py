@@ -32,7 +32,7 @@ from mlp_fn._internal.arrays import NUMPY, Backend, all_finite, backend, hand_ba
 from mlp_fn._internal.boundary import by, checked
 from mlp_fn._internal.names import resolve
 from mlp_fn._internal.types import Array, Namespace, Params
-from mlp_fn.network import describe, trainable
+from mlp_fn.network import architecture, trainable
 
 __all__ = ["OptState", "OPTIMIZERS", "OPTIMIZER_ALIASES", "gd_init", "gd_step", "momentum_init",
            "momentum_step", "momentum_ema_init", "momentum_ema_step", "nesterov_init",
@@ -100,12 +100,12 @@ def check_state(name: str, state: Any, params: Mapping[str, Array]) -> OptState:
     slots = OPTIMIZERS[name][1].slots
     if not isinstance(state, Mapping) or set(state) != {"step", "slots"}:
         raise TypeError(f"state: expected {{'step': t, 'slots': {{...}}}} as {name}_init "
-                        f"returns, got {check.describe(state)}")
+                        f"returns, got {check.what(state)}")
     step = check.positive_int("state['step']", state["step"], minimum=0)
     given = state["slots"]
     if not isinstance(given, Mapping) or set(given) != set(slots):
         raise ValueError(f"state['slots']: {name} keeps the slots {list(slots)}, got "
-                         f"{check.describe(given)}")
+                         f"{check.what(given)}")
     return {"step": step,
             "slots": {s: check.array_dict(f"state['slots'][{s!r}]", given[s], like=params)
                       for s in slots}}
@@ -149,7 +149,7 @@ def optimizer(*slots: str) -> Callable[[Rule], Step]:
                 raise ValueError("params: expected at least one array, got an empty dict")
             g = check.array_dict("grads", grads, like=p, prefix="d")
             st = check_state(name, state, p)
-            h = optimizer_options(name, hyper, allow_learning_rate=True)
+            h = check_options(name, hyper, allow_learning_rate=True)
             with np.errstate(all="ignore"):
                 new, new_state = unchecked(p, g, st, xp=b.xp, **h)
             arrays = [*new.values(), *(a for slot in new_state["slots"].values()
@@ -428,7 +428,7 @@ def adam_bias_corrected(state: OptState, *, beta1: float = 0.9,
     if not isinstance(state, Mapping) or set(state) != {"step", "slots"} or \
             not isinstance(state["slots"], Mapping) or set(state["slots"]) != {"m", "v"}:
         raise TypeError(f"state: expected an Adam state {{'step': t, 'slots': {{'m', 'v'}}}}, got "
-                        f"{check.describe(state)}")
+                        f"{check.what(state)}")
     t = check.positive_int("state['step']", state["step"], minimum=1)
     b1, b2 = check.fraction("beta1", beta1), check.fraction("beta2", beta2)
     m = check.array_dict("state['slots']['m']", state["slots"]["m"])
@@ -503,8 +503,8 @@ def clip_by_global_norm(grads: Mapping[str, Array], max_norm: float, *,
     return {k: g * factor for k, g in grads.items()}
 
 
-def optimizer_options(name: str, options: Any, *,
-                      allow_learning_rate: bool = False) -> dict[str, float]:
+def check_options(name: str, options: Any, *,
+                  allow_learning_rate: bool = False) -> dict[str, float]:
     """Check that ``options`` are hyper-parameters the named optimizer's step accepts, each in
     its range (``_RANGES``)."""
     name = canonical_optimizer(name)
@@ -512,7 +512,7 @@ def optimizer_options(name: str, options: Any, *,
         return {}
     if not isinstance(options, Mapping):
         raise TypeError(f"optimizer_options: expected a dict of hyper-parameters, e.g. "
-                        f"{{'beta1': 0.9}}, got {check.describe(options)}")
+                        f"{{'beta1': 0.9}}, got {check.what(options)}")
     accepted = hyper_parameters(OPTIMIZERS[name][1].rule, learning_rate=allow_learning_rate)
     out: dict[str, float] = {}
     for key, value in options.items():
@@ -541,10 +541,10 @@ def update(params: Mapping[str, Array], grads: Mapping[str, Array],
     >>> update(params, {"dW1": np.array([[0.5]]), "db1": np.array([[1.0]])}, 0.1)
     {'W1': array([[0.95]]), 'b1': array([[-0.1]])}
     """
-    learned = trainable(params, describe(params))
+    learned = trainable(params, architecture(params))
     lr = check.positive_float("learning_rate", learning_rate)
     if not isinstance(grads, Mapping):
-        raise TypeError(f"grads: expected the dict backward returns, got {check.describe(grads)}")
+        raise TypeError(f"grads: expected the dict backward returns, got {check.what(grads)}")
     needed = {"d" + k: grads["d" + k] for k in learned if "d" + k in grads}
     new, _ = gd_step(learned, check.array_dict("grads", needed, like=learned, prefix="d"),
                      gd_init(learned), learning_rate=lr)

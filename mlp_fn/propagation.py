@@ -37,7 +37,7 @@ from mlp_fn._internal.types import ActivationSpec, Array, Cache, Grads, Namespac
 from mlp_fn.layers import (activation_backward, activation_forward, dropout_masks,
                            linear_backward, linear_forward, mask, skip, unmask)
 from mlp_fn.losses import LOSSES, canonical_loss, check_targets, loss_for, metric
-from mlp_fn.network import Network, activation_spec, check_masks, describe, weights
+from mlp_fn.network import Architecture, activation_spec, check_masks, architecture, weights
 from mlp_fn.activations import activation_entry
 
 __all__ = ["forward", "backward", "output_delta", "compute_cost", "l2_penalty", "l1_penalty",
@@ -48,7 +48,7 @@ __all__ = ["forward", "backward", "output_delta", "compute_cost", "l2_penalty", 
 # Forward
 # ----------------------------------------------------------------------------------------------
 
-def forward_pass(X: Array, params: Mapping[str, Array], net: Network,
+def forward_pass(X: Array, params: Mapping[str, Array], net: Architecture,
                  masks: Mapping[str, Array] | None = None,
                  training: bool = False) -> tuple[Array, Cache]:
     """Unchecked forward pass over the description ``net`` (in its namespace xp); ``masks``
@@ -117,7 +117,7 @@ def forward(
     >>> AL, sorted(cache)
     (array([[1.5]]), ['A0', 'A1', 'Z1'])
     """
-    net = describe(params, activations)
+    net = architecture(params, activations)
     b = net.backend
     require(b, X=X)
     X = check.inputs(X, net.n_x, net.dtype, b)
@@ -145,7 +145,7 @@ def forward(
     return hand_back(AL, b, given), hand_back_dict(cache, b, given)
 
 
-def hidden_shapes(net: Network, m: int) -> dict[str, tuple[int, int]]:
+def hidden_shapes(net: Architecture, m: int) -> dict[str, tuple[int, int]]:
     """The shape (n[l], m) of every hidden layer's dropout mask "D{l}"."""
     return {layer.keys.D: (layer.n_out, m) for layer in net.layers if layer.dropout}
 
@@ -159,7 +159,7 @@ def backward_pass(
     Y: Array,
     cache: Mapping[str, Array],
     params: Mapping[str, Array],
-    net: Network,
+    net: Architecture,
     loss: str,
     lambd: float = 0.0,
     fuse: bool = True,
@@ -256,7 +256,7 @@ def backward(
     >>> backward(AL, Y, cache, params, ["identity"], "half_mse")  # dW = dZ X^T, db = dZ
     {'dW1': array([[1. , 0.5]]), 'db1': array([[0.5]])}
     """
-    net = describe(params, activations)
+    net = architecture(params, activations)
     b = net.backend
     name = loss_for(loss, net.activations[-1])
     require(b, AL=AL, cache=cache if isinstance(cache, Mapping) else None,
@@ -280,11 +280,11 @@ def backward(
     return hand_back_dict(grads, b, [AL, Y, *cache.values(), *params.values()])
 
 
-def check_cache(cache: Any, net: Network, AL: Array) -> None:
+def check_cache(cache: Any, net: Architecture, AL: Array) -> None:
     """The cache of a forward pass through the network's L layers, ending in AL."""
     if not isinstance(cache, Mapping):
         raise TypeError(f"cache: expected the dict returned by forward, got "
-                        f"{check.describe(cache)}")
+                        f"{check.what(cache)}")
     needed = ["A0"] + [k for layer in net.layers for k in (layer.keys.Z, layer.keys.A)]
     missing = [k for k in needed if k not in cache]
     if missing:
@@ -334,8 +334,8 @@ def output_delta(AL: Array, Y: Array, ZL: Array, activation: ActivationSpec, los
 # ----------------------------------------------------------------------------------------------
 
 def _network_params(name: str, params: Any, seen: dict[str, Any]) -> Mapping[str, Array]:
-    """A network's params (``describe`` checks them)."""
-    describe(params)
+    """A network's params (``architecture`` checks them)."""
+    architecture(params)
     out: Mapping[str, Array] = params
     return out
 
@@ -432,7 +432,7 @@ def compute_cost(AL: Array, Y: Array, loss: str, *, lambd: float = 0.0,
     return J
 
 
-def network_output(X: Array, params: Mapping[str, Array], net: Network) -> Array:
+def network_output(X: Array, params: Mapping[str, Array], net: Architecture) -> Array:
     """A[L] of a checked network (inference: no dropout, running statistics), or ValueError
     if the forward pass overflowed."""
     with np.errstate(all="ignore"):
@@ -475,7 +475,7 @@ def predict(X: Array, params: Mapping[str, Array], activations: Sequence[Activat
     >>> predict(np.eye(2), params, ["sigmoid"], "bce")  # sigmoid(2) > 0.5 > sigmoid(-2)
     array([[1, 0]])
     """
-    net = describe(params, activations)
+    net = architecture(params, activations)
     name = loss_for(loss, net.activations[-1])
     require(net.backend, X=X)
     X = check.inputs(X, net.n_x, net.dtype, net.backend)
@@ -493,7 +493,7 @@ def accuracy(X: Array, Y: Array, params: Mapping[str, Array],
     >>> accuracy(np.eye(2), np.array([[1, 1]]), params, ["sigmoid"], "bce")  # predicts 1, 0
     0.5
     """
-    net = describe(params, activations)
+    net = architecture(params, activations)
     name = loss_for(loss, net.activations[-1])
     require(net.backend, X=X)
     X = check.inputs(X, net.n_x, net.dtype, net.backend)

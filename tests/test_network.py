@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import mlp_fn as mf
-from mlp_fn.network import describe
+from mlp_fn.network import architecture
 from mlp_fn.training.loop import plan, run_epoch
 
 PACKAGE = Path(mf.__file__).parent
@@ -31,7 +31,7 @@ def _net(norm: str | None, residual: bool) -> tuple[Any, list[str], Any, Any]:
 @pytest.mark.parametrize("norm, residual", KINDS)
 def test_the_description_says_what_each_layer_is(norm: str | None, residual: bool) -> None:
     params, acts, _, _ = _net(norm, residual)
-    net = describe(params, acts)
+    net = architecture(params, acts)
     assert net.L == 3 and (net.n_x, net.n_y) == (2, 1)
     assert [layer.norm for layer in net.layers] == [norm, norm, None]
     assert [layer.residual for layer in net.layers] == [False, residual, False]

@@ -18,7 +18,7 @@ from mlp_fn._internal.arrays import (Backend, NUMPY, all_finite, hand_back, is_a
                                      to_host)
 from mlp_fn._internal.types import Array
 
-__all__ = ["FLOAT_DTYPES", "MAX_ARRAY_BYTES", "describe", "short_repr", "float_array", "matrix",
+__all__ = ["FLOAT_DTYPES", "MAX_ARRAY_BYTES", "what", "short_repr", "float_array", "matrix",
            "array_dict", "same_dtype", "finite_result", "finite", "positive_int", "seed",
            "seeds", "columns_like", "real", "positive_float", "nonnegative_float", "fraction",
            "allocation", "float_dtype", "boolean", "name_list", "inputs", "sample_weight",
@@ -42,8 +42,8 @@ def short_repr(a: Any, limit: int = 100) -> str:
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
-def describe(a: Any) -> str:
-    """A short description of ``a`` for an error message: its type and value, or an array's
+def what(a: Any) -> str:
+    """What ``a`` is, in a few words, for an error message: its type and value, or an array's
     dtype and shape (and its library, where it is not NumPy)."""
     if isinstance(a, np.ndarray):
         return f"an array of dtype {a.dtype} and shape {a.shape}"
@@ -54,7 +54,7 @@ def describe(a: Any) -> str:
     return f"{type(a).__name__} {short_repr(a, 180)}"
 
 
-_describe = describe
+_describe = what
 
 
 def is_pandas(a: Any) -> bool:
@@ -335,7 +335,7 @@ def float_dtype(name: str, dtype: Any) -> np.dtype[Any]:
 def boolean(name: str, v: Any) -> bool:
     """True or False (NumPy's bool too); an array, whose truth is ambiguous, is refused."""
     if not isinstance(v, (bool, np.bool_)):
-        raise TypeError(f"{name}: expected True or False, got {describe(v)}")
+        raise TypeError(f"{name}: expected True or False, got {what(v)}")
     return bool(v)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mlp_fn._internal.checks import describe
+from mlp_fn._internal import checks as check
 
 __all__ = ["normalized", "resolve"]
 
@@ -25,7 +25,7 @@ def resolve(what: str, name: Any, registry: Mapping[str, Any],
     TypeError if it is not a string, ValueError naming ``what`` and listing the valid names if
     it is unknown."""
     if not isinstance(name, str):
-        raise TypeError(f"{what}: expected a name (str), got {describe(name)}")
+        raise TypeError(f"{what}: expected a name (str), got {check.what(name)}")
     aliases = aliases or {}
     table = {normalized(k): k for k in registry}
     table.update({normalized(a): target for a, target in aliases.items()})

@@ -60,7 +60,7 @@ def one_hot(labels: npt.ArrayLike, num_classes: int | None = None,
     try:
         y = np.asarray(labels)
     except (TypeError, ValueError, OverflowError) as err:
-        raise TypeError(f"labels: expected integer class indices, got {check.describe(labels)}"
+        raise TypeError(f"labels: expected integer class indices, got {check.what(labels)}"
                         f" ({err})") from None
     if y.ndim == 2 and 1 in y.shape:
         y = y.ravel()  # a (1, m) row of labels, as blobs returns them, or a column
@@ -356,7 +356,7 @@ def train_test_split(X: Array, Y: Array, test_fraction: float = 0.25,
                          f"(Y.reshape(1, -1)) or (n_y, m) columns (Y.T)")
     check.columns_like("Y", Y, X)
     if Y.dtype.kind not in "fiub":
-        raise TypeError(f"Y: expected numbers, got {check.describe(Y)}")
+        raise TypeError(f"Y: expected numbers, got {check.what(Y)}")
     if Y.dtype.kind == "f":
         check.finite("Y", Y)
     test_fraction = check.real("test_fraction", test_fraction, "a number in (0, 1)")
@@ -417,7 +417,7 @@ def _stats(stats: Any, X: Array) -> tuple[Array, Array]:
     sigma > 0."""
     if not isinstance(stats, Mapping) or set(stats) != {"mean", "std"}:
         raise TypeError(f"stats: expected the dict fit_standardizer returns, {{'mean', 'std'}}, "
-                        f"got {check.describe(stats)}")
+                        f"got {check.what(stats)}")
     mean = check.matrix("stats['mean']", stats["mean"], f"({X.shape[0]}, 1)")
     std = check.matrix("stats['std']", stats["std"], f"({X.shape[0]}, 1)")
     for name, a in (("mean", mean), ("std", std)):

@@ -33,7 +33,7 @@ from mlp_fn._internal import checks as check
 from mlp_fn._internal.types import ActivationSpec, Array
 from mlp_fn.activations import Activation, label
 from mlp_fn.losses import LOSSES, check_targets, loss_for
-from mlp_fn.network import Layer, Network, describe, keys
+from mlp_fn.network import Layer, Architecture, architecture, keys
 from mlp_fn.normalization import EPS
 from mlp_fn.optimizers import update
 from mlp_fn.propagation import backward_pass, forward_pass
@@ -81,7 +81,7 @@ def worked_example(
     Raises:
         ValueError: for more than ``MAX_LINES`` equations, saying how to narrow them down.
     """
-    net = describe(params, activations)
+    net = architecture(params, activations)
     L = net.L
     name = loss_for(loss, net.activations[-1])
     for one in net.layers:
@@ -133,7 +133,7 @@ def worked_example(
 def _parts(parts: Any) -> set[str]:
     if isinstance(parts, str) or not isinstance(parts, Sequence) or not parts:
         raise TypeError(f"parts: expected a list drawn from {list(PARTS)}, got "
-                        f"{check.describe(parts)}")
+                        f"{check.what(parts)}")
     unknown = [p for p in parts if p not in PARTS]
     if unknown:
         raise ValueError(f"parts: expected some of {list(PARTS)}, got {unknown[0]!r}")
@@ -148,7 +148,7 @@ class Step(TypedDict):
     c: Mapping[str, Array]
     g: Mapping[str, Array]
     Y: Array
-    net: Network
+    net: Architecture
     loss: str
     L: int
     m: int

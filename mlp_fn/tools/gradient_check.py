@@ -20,13 +20,13 @@ from mlp_fn._internal import checks as check
 from mlp_fn._internal.arrays import NUMPY, float64_missing, from_host, require, to_host
 from mlp_fn._internal.types import ActivationSpec, Array
 from mlp_fn.losses import check_targets, loss_for
-from mlp_fn.network import Network, check_masks, describe, trainable
+from mlp_fn.network import Architecture, check_masks, architecture, trainable
 from mlp_fn.propagation import backward_pass, compute_cost, forward_pass
 
 __all__ = ["gradient_check", "gradient_check_1d"]
 
 
-def _cost(X: Array, Y: Array, params: Mapping[str, Array], net: Network, loss: str,
+def _cost(X: Array, Y: Array, params: Mapping[str, Array], net: Architecture, loss: str,
           lambd: float, masks: Mapping[str, Array] | None, training: bool,
           l1: float = 0.0) -> float:
     AL, _ = forward_pass(X, params, net, masks, training)
@@ -44,7 +44,7 @@ def gradient_check_1d(J: Callable[[float], float], dJ: Callable[[float], float],
     """
     for name, f in (("J", J), ("dJ", dJ)):
         if not callable(f):
-            raise TypeError(f"{name}: expected a function of theta, got {check.describe(f)}")
+            raise TypeError(f"{name}: expected a function of theta, got {check.what(f)}")
     t = check.real("theta", theta, "a finite number")
     eps = check.positive_float("epsilon", epsilon)
     values = []
@@ -91,7 +91,7 @@ def gradient_check(
         X: (n_x, m); Y: (n_y, m); params, activations, loss: the network.
         epsilon: the step eps of the central difference.
     """
-    net = describe(params, activations)
+    net = architecture(params, activations)
     b = net.backend
     name = loss_for(loss, net.activations[-1])
     require(b, X=X)

@@ -26,7 +26,7 @@ from mlp_fn._internal import checks as check
 from mlp_fn._internal.files import checked_path, write_bytes
 from mlp_fn._internal.types import ActivationSpec, Array, Params
 from mlp_fn.activations import label
-from mlp_fn.network import describe, keys
+from mlp_fn.network import architecture, keys
 from mlp_fn.propagation import forward_pass, network_output
 from mlp_fn.training.state import History
 from mlp_fn.training.loop import train
@@ -62,7 +62,7 @@ def _axes(ax: Any, plt: Any, figsize: tuple[float, float]) -> tuple[Any, bool]:
     if ax is None:
         return plt.subplots(figsize=figsize)[1], True
     if not isinstance(ax, Axes):
-        raise TypeError(f"ax: expected matplotlib Axes or None, got {check.describe(ax)}")
+        raise TypeError(f"ax: expected matplotlib Axes or None, got {check.what(ax)}")
     return ax, False
 
 
@@ -72,7 +72,7 @@ def _figure(fig: Any, plt: Any, figsize: tuple[float, float]) -> Any:
     if fig is None:
         return plt.figure(figsize=figsize)
     if not isinstance(fig, Figure):
-        raise TypeError(f"fig: expected a matplotlib Figure or None, got {check.describe(fig)}")
+        raise TypeError(f"fig: expected a matplotlib Figure or None, got {check.what(fig)}")
     return fig
 
 
@@ -80,7 +80,7 @@ def _title(title: Any, default: str) -> str:
     if title is None:
         return default
     if not isinstance(title, str):
-        raise TypeError(f"title: expected a str or None, got {check.describe(title)}")
+        raise TypeError(f"title: expected a str or None, got {check.what(title)}")
     return title
 
 
@@ -113,7 +113,7 @@ def _course(params: Any, activations: Any, X: Any = None,
 
 
 def _network(params: Any, activations: Any) -> tuple[int, list[ActivationSpec]]:
-    net = describe(params, activations)
+    net = architecture(params, activations)
     return net.L, list(net.activations)
 
 
@@ -146,7 +146,7 @@ def _labels(Y: Any, m: int) -> np.ndarray[Any, Any]:
     if not isinstance(Y, np.ndarray) or type(Y) is not np.ndarray or Y.ndim != 2 or \
             Y.shape[1] != m or Y.dtype.kind not in "fiub":
         raise TypeError(f"Y: expected a (1, {m}) row of labels or (K, {m}) one-hot columns, got "
-                        f"{check.describe(Y)}")
+                        f"{check.what(Y)}")
     labels: np.ndarray[Any, Any] = (Y[0] > 0.5).astype(int) if Y.shape[0] == 1 \
         else Y.argmax(axis=0)
     return labels
@@ -167,7 +167,7 @@ def _scatter(ax: Any, X: Array, labels: np.ndarray[Any, Any], size: float = 14,
 def _surface(params: Mapping[str, Array], acts: Sequence[ActivationSpec], grid: Array,
              r: int) -> tuple[Array, int]:
     """The network's output over the grid: (probability of class 1 or the class index, K)."""
-    AL = network_output(grid, params, describe(params, acts))
+    AL = network_output(grid, params, architecture(params, acts))
     if AL.shape[0] == 1:
         return AL[0].reshape(r, r), 2
     return AL.argmax(axis=0).reshape(r, r).astype(float), AL.shape[0]
@@ -212,7 +212,7 @@ def _predicted_surface(predict: Any, grid: Array, r: int) -> tuple[Array, int]:
     """A reader's predict(X) over the grid: P(class 1) in [0, 1], or labels 0..K-1."""
     if not callable(predict):
         raise TypeError(f"predict: expected a function X -> labels or P(class 1), got "
-                        f"{check.describe(predict)}")
+                        f"{check.what(predict)}")
     try:
         out = np.asarray(predict(grid), dtype=np.float64).reshape(-1)
     except (TypeError, ValueError) as err:
@@ -297,7 +297,7 @@ def function_fit(X: Array, Y: Array, params: Mapping[str, Any],
     A network of ``mlp_fn.model`` may stand in ``params``' place, with its rows X (m, 1) and
     targets y (m,). Returns the axes."""
     X, Y, params, activations = _course(params, activations, X, Y)
-    net = describe(params, activations)
+    net = architecture(params, activations)
     if net.n_x != 1 or net.n_y != 1:
         raise ValueError(f"params: function_fit draws a network of one input and one output, "
                          f"got {net.n_x} -> {net.n_y}")
@@ -307,7 +307,7 @@ def function_fit(X: Array, Y: Array, params: Mapping[str, Any],
         raise ValueError(f"Y: expected the shape of X {X.shape}, got {Yf.shape}")
     r = check.positive_int("resolution", resolution, minimum=2, maximum=100_000)
     if label is not None and not isinstance(label, str):
-        raise TypeError(f"label: expected a str or None, got {check.describe(label)}")
+        raise TypeError(f"label: expected a str or None, got {check.what(label)}")
     heading = _title(title, "The network's output against the target")
     ax, made = _axes(ax, _pyplot(), (5.5, 3.8))
     lo, hi = float(X.min()), float(X.max())
@@ -332,20 +332,20 @@ def learning_curves(history: Any, *, ax: Any = None, title: str | None = None,
     (the gradient-descent variants, the optimizers). ``history`` may also be a network of
     ``mlp_fn.model`` or a list of costs (``model.loss_history(NN)``). Returns the axes."""
     if label is not None and not isinstance(label, str):
-        raise TypeError(f"label: expected a str or None, got {check.describe(label)}")
+        raise TypeError(f"label: expected a str or None, got {check.what(label)}")
     if _is_model(history):  # a network of mlp_fn.model: its loss history
         history = {"cost": history["loss_history"]}
     elif isinstance(history, (list, tuple)):  # the costs alone (model.loss_history(NN))
         history = {"cost": list(history)}
     if not isinstance(history, Mapping) or "cost" not in history:
         raise TypeError(f"history: expected the history train returns, got "
-                        f"{check.describe(history)}")
+                        f"{check.what(history)}")
     cost = [check.real("history['cost']", c, "finite costs") for c in history["cost"]]
     if not cost:
         raise ValueError("history: no epoch was trained (history['cost'] is empty)")
     heading = _title(title, "Learning curves")
     if not isinstance(log_scale, (bool, np.bool_)):
-        raise TypeError(f"log_scale: expected True or False, got {check.describe(log_scale)}")
+        raise TypeError(f"log_scale: expected True or False, got {check.what(log_scale)}")
     ax, made = _axes(ax, _pyplot(), (6, 3.8))
     epochs = np.arange(len(cost))
     runs = sum(1 for line in ax.get_lines() if line.get_gid() == "mlp_fn.run")
@@ -446,7 +446,7 @@ def unit_maps(X: Array, params: Mapping[str, Any],
     axes = fig.subplots(rows, cols, squeeze=False, sharex=True, sharey=True)
     g1, g2, grid = _grid(X, r, params["W1"].dtype)
     with np.errstate(all="ignore"):
-        _, cache = forward_pass(grid, params, describe(params, acts))
+        _, cache = forward_pass(grid, params, architecture(params, acts))
     A = cache[keys(l).A]
     span = float(np.abs(A).max()) or 1.0  # one scale for every unit: one colour bar reads all
     image = None

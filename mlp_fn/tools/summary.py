@@ -10,7 +10,7 @@ from mlp_fn._internal import checks as check
 from mlp_fn._internal.types import ActivationSpec, Array
 from mlp_fn.activations import label
 from mlp_fn.losses import loss_for
-from mlp_fn.network import describe, trainable
+from mlp_fn.network import architecture, trainable
 
 __all__ = ["count_params", "summary_text", "summary"]
 
@@ -19,7 +19,7 @@ __all__ = ["count_params", "summary_text", "summary"]
 def count_params(params: Mapping[str, Array]) -> int:
     """Number of trainable numbers: sum over l = 1..L of n[l] n[l-1] + n[l] (+ n[l] more for a
     normalised layer, whose gamma and beta replace b; running statistics are not counted)."""
-    return sum(int(a.size) for a in trainable(params, describe(params)).values())
+    return sum(int(a.size) for a in trainable(params, architecture(params)).values())
 
 
 @on_host
@@ -30,7 +30,7 @@ def summary_text(params: Mapping[str, Array], activations: Sequence[ActivationSp
 
     For 2 -> 8 -> 8 -> 1 the total is (2*8 + 8) + (8*8 + 8) + (8*1 + 1) = 24 + 72 + 9 = 105.
     """
-    net = describe(params, activations)
+    net = architecture(params, activations)
     loss_for(loss, net.activations[-1])
     lines = ["Neural Network Details", "======================"]
     rows = []
@@ -68,10 +68,10 @@ def _costs(history: Any) -> list[float]:
         return []
     if not isinstance(history, Mapping) or "cost" not in history:
         raise TypeError(f"history: expected the history train returns (a dict with 'cost'), got "
-                        f"{check.describe(history)}")
+                        f"{check.what(history)}")
     costs = history["cost"]
     if not isinstance(costs, (list, tuple)):
-        raise TypeError(f"history['cost']: expected a list of costs, got {check.describe(costs)}")
+        raise TypeError(f"history['cost']: expected a list of costs, got {check.what(costs)}")
     return [check.real("history['cost']", c, "finite costs") for c in costs]
 
 

@@ -12,7 +12,7 @@ from typing import Any, TextIO
 from mlp_fn._internal import checks as check
 from mlp_fn.training.state import History
 from mlp_fn._internal.types import Params
-from mlp_fn.training.loop import Callback
+from mlp_fn.training.state import Callback
 
 __all__ = ["progress_callback"]
 
@@ -30,7 +30,7 @@ def progress_callback(total_epochs: int, *, every: int | None = None, desc: str 
     if every is not None:
         every = check.positive_int("every", every)
     if not isinstance(desc, str):
-        raise TypeError(f"desc: expected a str, got {check.describe(desc)}")
+        raise TypeError(f"desc: expected a str, got {check.what(desc)}")
     out = sys.stderr if stream is None else stream
     try:
         from tqdm.auto import tqdm

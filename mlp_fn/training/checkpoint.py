@@ -30,7 +30,7 @@ import hashlib
 import math
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +44,10 @@ from mlp_fn._internal.types import Array
 from mlp_fn.activations import label
 from mlp_fn.io import read_archive, write_archive
 from mlp_fn.optimizers import OptState
-from mlp_fn.training.loop import Callback, new_history, run_loop
-from mlp_fn.training.state import EarlyStopping, History, Run, TrainingState
+from mlp_fn.training.state import (Callback, EarlyStopping, History, Run, TrainingState,
+                                   new_history)
 
-__all__ = ["checkpointed", "fingerprints", "HISTORY_SUFFIX"]
+__all__ = ["HISTORY_SUFFIX"]
 
 HISTORY_SUFFIX = ".history"
 _RECORD = 4  # float64 numbers per epoch in the history file
@@ -215,11 +215,14 @@ def _read_history(path: str | os.PathLike[str], n: int, run: Run, opt_state: Opt
 
 
 def checkpointed(path: str | os.PathLike[str], every: Any, run: Run, start: TrainingState,
-                 callback: Callback | None) -> tuple[TrainingState, History]:
-    """``run_loop`` wrapped in a checkpoint at ``path``: resumed from it if it belongs to this
-    call, written at most every ``every`` seconds and at the end."""
+                 callback: Callback | None,
+                 run_loop: Callable[..., tuple[TrainingState, History]]
+                 ) -> tuple[TrainingState, History]:
+    """The training loop ``run_loop`` (the loop's, passed in: checkpointing does not import
+    the loop that imports it) wrapped in a checkpoint at ``path``: resumed from it if it
+    belongs to this call, written at most every ``every`` seconds and at the end."""
     if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"checkpoint: expected a file path, got {check.describe(path)}")
+        raise TypeError(f"checkpoint: expected a file path, got {check.what(path)}")
     if not os.fspath(path):
         raise ValueError("checkpoint: expected a file path, got an empty string")
     interval = check.nonnegative_float("checkpoint_every", every)

@@ -32,22 +32,20 @@ from mlp_fn._internal.arrays import (NUMPY, Backend, all_finite, backend, from_h
 from mlp_fn._internal.types import ActivationSpec, Array, Params
 from mlp_fn.layers import dropout_masks
 from mlp_fn.losses import check_targets, loss_for, metric
-from mlp_fn.network import Network, describe, trainable
+from mlp_fn.network import Architecture, architecture, trainable
 from mlp_fn.normalization import running_statistics
-from mlp_fn.optimizers import (OPTIMIZERS, OptState, canonical_optimizer, check_state,
-                               clip_by_global_norm, frozen_state)
-from mlp_fn.optimizers import optimizer_options as check_options  # train has an argument so named
+from mlp_fn.optimizers import (OPTIMIZERS, OptState, canonical_optimizer, check_options,
+                               check_state, clip_by_global_norm, frozen_state)
 from mlp_fn.propagation import backward_pass, compute_cost, forward_pass, hidden_shapes
 from mlp_fn.schedules import MAX_EPOCH, Schedule
 from mlp_fn.training.compiled import (compiler_for, epoch_costs, epochs_in_memory, run_chunk,
                                       torch_step)
-from mlp_fn.training.state import (Data, EarlyStopping, EpochRecord, EpochRecords, History,
-                                   Optimizer, Regularization, Run, TrainingState, Validation)
+from mlp_fn.training.state import (Callback, Data, EarlyStopping, EpochRecord, EpochRecords,
+                                   History, Optimizer, Regularization, Run, TrainingState,
+                                   Validation, new_history)
 
 # (the loop's other functions, which checkpointing and train_many call, are not public)
-__all__ = ["TrainingDiverged", "TrainingUnstable", "UNSTABLE_RATIO", "UNSTABLE_RISE", "Callback",
-           "train_step", "train", "run_epoch", "plan", "finished", "random_mini_batches",
-           "mini_batches", "new_history", "recorded", "run_loop", "result"]
+__all__ = ["TrainingDiverged", "TrainingUnstable", "train_step", "train", "random_mini_batches"]
 
 
 class TrainingDiverged(FloatingPointError):
@@ -62,9 +60,6 @@ class TrainingDiverged(FloatingPointError):
         self.opt_state = history["opt_state"]
         self.history = history
         self.network: int | None = None  # train_many: which network of the population
-
-
-Callback = Callable[[int, Params, History], None]
 
 
 class TrainingUnstable(UserWarning):
@@ -372,12 +367,6 @@ def _stopped(state: TrainingState, run: Run) -> bool:
 # The history: what train collects from the epochs' records
 # ----------------------------------------------------------------------------------------------
 
-def new_history(opt_state: OptState) -> History:
-    """A history of no epochs."""
-    return {"cost": [], "val_cost": [], "val_metric": [], "learning_rate": [],
-            "best_epoch": -1, "stopped_early": False, "opt_state": opt_state, "warnings": []}
-
-
 def recorded(history: History, records: EpochRecord | EpochRecords, state: TrainingState,
              run: Run) -> History:
     """``history`` with the epoch of ``records`` (or the epochs, as columns) added: its lists
@@ -579,11 +568,12 @@ def train(
         patience=patience, sample_weight=sample_weight, compile=compile, l1=l1)
     if callback is not None and not callable(callback):
         raise TypeError(f"callback: expected a function (epoch, params, history), got "
-                        f"{check.describe(callback)}")
+                        f"{check.what(callback)}")
     if checkpoint is not None:
         from mlp_fn.training.checkpoint import checkpointed  # hashlib loads only when needed
 
-        state, history = checkpointed(checkpoint, checkpoint_every, run, state, callback)
+        state, history = checkpointed(checkpoint, checkpoint_every, run, state, callback,
+                                      run_loop)
     else:
         state, history = run_loop(run, state, new_history(state.opt_state), callback)
     return result(run, state, warn_if_unstable(history, run))
@@ -608,7 +598,7 @@ def plan(
     l1: Any = 0.0,
 ) -> tuple[Run, TrainingState]:
     """Every argument of ``train`` checked, once: the ``Run`` and its first state."""
-    net = describe(params, activations)
+    net = architecture(params, activations)
     b = net.backend
     name = loss_for(loss, net.activations[-1])
     require(b, X=X, sample_weight=sample_weight)
@@ -671,7 +661,7 @@ def plan_another(run: Run, params: Any, activations: Any,
     """Another network trained as ``run`` trains its own (``train_many``'s population): its
     params and learning rate checked, everything else of ``run`` (the data, checked once)
     reused."""
-    net = describe(params, activations)
+    net = architecture(params, activations)
     require(run.net.backend, params=dict(params))
     if not is_numpy(net.backend) and net.backend.name != "jax":  # the loop's own copies
         params = {k: net.backend.xp.asarray(a, copy=True) for k, a in params.items()}
@@ -687,7 +677,7 @@ def plan_another(run: Run, params: Any, activations: Any,
             TrainingState(start, state, 0, EarlyStopping(math.inf, -1, start, 0)))
 
 
-def _validation(data: Any, patience: Any, net: Network, loss: str) -> Validation | None:
+def _validation(data: Any, patience: Any, net: Architecture, loss: str) -> Validation | None:
     if patience is not None:
         patience = check.positive_int("patience", patience)
         if data is None:
@@ -697,7 +687,7 @@ def _validation(data: Any, patience: Any, net: Network, loss: str) -> Validation
         return None
     if not isinstance(data, tuple) or len(data) != 2:
         raise TypeError(f"validation_data: expected a pair (X_val, Y_val), got "
-                        f"{check.describe(data)}")
+                        f"{check.what(data)}")
     b = net.backend
     require(b, validation_data=data)
     Xv = check.inputs(data[0], net.n_x, net.dtype, b)

@@ -20,10 +20,11 @@ from mlp_fn._internal.types import ActivationSpec, Array, Params
 from mlp_fn.schedules import Schedule
 from mlp_fn._internal.arrays import Backend, from_host, to_host
 from mlp_fn.training.compiled import epoch_costs, epochs_in_memory, run_chunk
-from mlp_fn.training.loop import (TrainingDiverged, learning_rate_at, new_history, plan,
-                                  plan_another, recorded, replay, result, result_history,
-                                  run_epochs, train, warn_if_unstable)
-from mlp_fn.training.state import EarlyStopping, EpochRecords, History, Run, TrainingState
+from mlp_fn.training.loop import (TrainingDiverged, learning_rate_at, plan, plan_another,
+                                  recorded, replay, result, result_history, run_epochs, train,
+                                  warn_if_unstable)
+from mlp_fn.training.state import (EarlyStopping, EpochRecords, History, Run, TrainingState,
+                                   new_history)
 
 __all__ = ["train_many"]
 
@@ -103,7 +104,7 @@ def train_many(X: Array, Y: Array, population: Sequence[Mapping[str, Array]],
     if isinstance(population, Mapping) or not isinstance(population, Sequence) or \
             not population:
         raise TypeError(f"population: expected a non-empty sequence of params dicts, got "
-                        f"{check.describe(population)}")
+                        f"{check.what(population)}")
     rates = _rates(learning_rate, len(population))
     # The data and options checked once, with the first network; each other network's params
     # and learning rate checked on their own (an error names its place in the population).
@@ -142,7 +143,7 @@ def _rates(learning_rate: Any, n: int) -> list[Any]:
         learning_rate = [float(r) for r in to_host(learning_rate)]
     if not isinstance(learning_rate, Sequence) or isinstance(learning_rate, str):
         raise TypeError(f"learning_rate: expected a number, a schedule or a sequence of them, "
-                        f"one per network, got {check.describe(learning_rate)}")
+                        f"one per network, got {check.what(learning_rate)}")
     if len(learning_rate) != n:
         raise ValueError(f"learning_rate: expected one per network ({n}), got "
                          f"{len(learning_rate)}")

@@ -10,16 +10,15 @@ them: the data and batches, the optimizer, the regularisation, validation and ea
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple, TypedDict
 
 from mlp_fn._internal.types import Array, Params
-from mlp_fn.network import Network
+from mlp_fn.network import Architecture
 from mlp_fn.optimizers import OptState
 from mlp_fn.schedules import Schedule
 
-__all__ = ["History", "EarlyStopping", "TrainingState", "EpochRecord", "EpochRecords", "Data",
-           "Optimizer",
-           "Regularization", "Validation", "Run"]
+__all__ = ["History", "Callback"]
 
 
 class History(TypedDict):
@@ -40,6 +39,17 @@ class History(TypedDict):
     stopped_early: bool
     opt_state: OptState
     warnings: list[str]
+
+
+#: ``train``'s callback: called after each epoch (or each ``every`` epochs) with the epoch, the
+#: params and the history so far.
+Callback = Callable[[int, Params, History], None]
+
+
+def new_history(opt_state: OptState) -> History:
+    """A history of no epochs."""
+    return {"cost": [], "val_cost": [], "val_metric": [], "learning_rate": [],
+            "best_epoch": -1, "stopped_early": False, "opt_state": opt_state, "warnings": []}
 
 
 class EarlyStopping(NamedTuple):
@@ -126,7 +136,7 @@ class Validation(NamedTuple):
 class Run(NamedTuple):
     """``train``'s arguments, checked once."""
 
-    net: Network
+    net: Architecture
     loss: str
     data: Data
     optimizer: Optimizer
