@@ -39,9 +39,15 @@ output is g(beta) whatever the input: ``train`` refuses batch normalisation with
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
+import numpy as np
+
+from mlp_fn._internal import checks as check
+from mlp_fn._internal.arrays import backend
+from mlp_fn._internal.boundary import checked, like, matrix, nonempty, real
 from mlp_fn._internal.types import Array, Namespace
-from mlp_fn.network import Layer, Architecture
+from mlp_fn.network import Architecture, Layer
 
 __all__ = ["EPS", "MOMENTUM", "batch_statistics", "layer_statistics", "normalize",
            "scale_and_shift", "running_average", "normalize_backward"]
@@ -53,41 +59,106 @@ EPS = 1e-5
 MOMENTUM = 0.9
 
 
-def batch_statistics(Z: Array, xp: Namespace) -> tuple[Array, Array]:
-    """mu = (1/m) sum_i Z(i),  sigma^2 = (1/m) sum_i (Z(i) - mu)^2, per unit: (n[l], 1) each."""
+def _statistic(of: str) -> Any:
+    """mu or sigma^2: one per unit, (n[l], 1), or one per example, (1, m), of ``of``'s shape;
+    a variance is never negative."""
+
+    def rule(name: str, value: Any, seen: dict[str, Any]) -> Array:
+        Z = seen[of]
+        a = check.matrix(name, value, f"({Z.shape[0]}, 1) or (1, {Z.shape[1]})")
+        if tuple(a.shape) not in ((Z.shape[0], 1), (1, Z.shape[1])):
+            raise ValueError(f"{name}: expected shape ({Z.shape[0]}, 1) (one per unit) or "
+                             f"(1, {Z.shape[1]}) (one per example) for {of} of shape "
+                             f"{tuple(Z.shape)}, got {tuple(a.shape)}")
+        check.same_dtype(**{of: Z, name: a})
+        if name.startswith("sigma2") and float(backend(a=a).xp.min(a)) < 0:
+            raise ValueError(f"{name}: a variance is never negative, got a minimum of "
+                             f"{float(backend(a=a).xp.min(a))}")
+        return a
+
+    return rule
+
+
+def _axis(name: str, value: Any, seen: dict[str, Any]) -> int | None:
+    if value is not None and (isinstance(value, bool) or value not in (0, 1)):
+        raise ValueError(f"{name}: expected 1 (the batch's statistics), 0 (each example's) or "
+                         f"None (constant ones), got {check.short_repr(value)}")
+    return value
+
+
+@checked(Z=nonempty(matrix("(n[l], m)")))
+def batch_statistics(Z: Array, *, xp: Namespace = np) -> tuple[Array, Array]:
+    """mu = (1/m) sum_i Z(i),  sigma^2 = (1/m) sum_i (Z(i) - mu)^2, per unit: (n[l], 1) each.
+
+    >>> mu, sigma2 = batch_statistics(np.array([[1.0, 3.0], [2.0, 2.0]]))
+    >>> mu.T, sigma2.T
+    (array([[2., 2.]]), array([[1., 0.]]))
+    """
     mu = xp.mean(Z, axis=1, keepdims=True)
     D = Z - mu
     return mu, xp.mean(D * D, axis=1, keepdims=True)
 
 
-def layer_statistics(Z: Array, xp: Namespace) -> tuple[Array, Array]:
+@checked(Z=nonempty(matrix("(n[l], m)")))
+def layer_statistics(Z: Array, *, xp: Namespace = np) -> tuple[Array, Array]:
     """mu_i = (1/n) sum_j Z_j(i),  sigma^2_i = (1/n) sum_j (Z_j(i) - mu_i)^2, per example:
-    (1, m) each."""
+    (1, m) each.
+
+    >>> layer_statistics(np.array([[1.0, 3.0], [2.0, 2.0]]))
+    (array([[1.5, 2.5]]), array([[0.25, 0.25]]))
+    """
     mu = xp.mean(Z, axis=0, keepdims=True)
     D = Z - mu
     return mu, xp.mean(D * D, axis=0, keepdims=True)
 
 
-def normalize(Z: Array, mu: Array, sigma2: Array, xp: Namespace) -> Array:
-    """Z_norm = (Z - mu) / sqrt(sigma^2 + eps)."""
+@checked(Z=matrix("(n[l], m)"), mu=_statistic("Z"), sigma2=_statistic("Z"))
+def normalize(Z: Array, mu: Array, sigma2: Array, *, xp: Namespace = np) -> Array:
+    """Z_norm = (Z - mu) / sqrt(sigma^2 + eps).
+
+    >>> normalize(np.array([[1.0, 3.0]]), np.array([[2.0]]), np.array([[1.0]])).round(4)
+    array([[-1.,  1.]])
+    """
     Z_norm: Array = (Z - mu) / xp.sqrt(sigma2 + EPS)
     return Z_norm
 
 
+@checked(Z_norm=matrix("(n[l], m)"), gamma=matrix("(n[l], 1)"), beta=matrix("(n[l], 1)"))
 def scale_and_shift(Z_norm: Array, gamma: Array, beta: Array) -> Array:
-    """Z_tilde = gamma * Z_norm + beta (gamma, beta: (n[l], 1), one per unit)."""
+    """Z_tilde = gamma * Z_norm + beta (gamma, beta: (n[l], 1), one per unit).
+
+    >>> scale_and_shift(np.array([[-1.0, 1.0]]), np.array([[2.0]]), np.array([[0.5]]))
+    array([[-1.5,  2.5]])
+    """
     return gamma * Z_norm + beta
 
 
+@checked(old=real, new=like("old"))
 def running_average(old: Array, new: Array) -> Array:
-    """v = MOMENTUM * v + (1 - MOMENTUM) * new: the course's exponentially weighted average."""
+    """v = MOMENTUM * v + (1 - MOMENTUM) * new: the course's exponentially weighted average.
+
+    >>> running_average(np.array([0.0]), np.array([1.0]))  # 0.9 * 0 + 0.1 * 1
+    array([0.1])
+    """
     return MOMENTUM * old + (1.0 - MOMENTUM) * new
 
 
-def normalize_backward(G: Array, Z_norm: Array, sigma2: Array, axis: int | None,
-                       xp: Namespace) -> Array:
+@checked(G=nonempty(matrix("(n[l], m)")), Z_norm=matrix("(n[l], m)"), sigma2=_statistic("Z_norm"),
+         axis=_axis)
+def normalize_backward(G: Array, Z_norm: Array, sigma2: Array, axis: int | None, *,
+                       xp: Namespace = np) -> Array:
     """dZ from G = dZ_norm: through the statistics taken over ``axis`` (1: the batch, 0: the
-    units), or with constant statistics (``axis`` None: the running averages)."""
+    units), or with constant statistics (``axis`` None: the running averages).
+
+    Through constant statistics dZ = G / sqrt(sigma^2 + eps); through the batch's, a G that
+    shifts every example alike changes nothing (the mean absorbs it), so its dZ is 0:
+
+    >>> normalize_backward(np.array([[2.0, 4.0]]), np.array([[-1.0, 1.0]]), np.array([[4.0]]),
+    ...                    axis=None).round(4)
+    array([[1., 2.]])
+    >>> normalize_backward(np.ones((1, 2)), np.array([[-1.0, 1.0]]), np.array([[1.0]]), axis=1)
+    array([[0., 0.]])
+    """
     inv_std: Array = 1.0 / xp.sqrt(sigma2 + EPS)  # 1 / sqrt(sigma^2 + eps)
     if axis is None:
         return G * inv_std
@@ -125,13 +196,13 @@ def layer_forward(Z: Array, params: Mapping[str, Array], layer: Layer, training:
     what backward needs: Z_norm and the statistics used, keyed by their source."""
     k, src = layer.keys, source(layer, training)
     if src == "example":
-        mu, sigma2 = layer_statistics(Z, xp)
+        mu, sigma2 = layer_statistics.unchecked(Z, xp=xp)
     elif src == "batch":
-        mu, sigma2 = batch_statistics(Z, xp)
+        mu, sigma2 = batch_statistics.unchecked(Z, xp=xp)
     else:
         mu, sigma2 = params[k.mu], params[k.sigma2]
-    Z_norm = normalize(Z, mu, sigma2, xp)
-    Z_tilde = scale_and_shift(Z_norm, params[k.gamma], params[k.beta])
+    Z_norm = normalize.unchecked(Z, mu, sigma2, xp=xp)
+    Z_tilde = scale_and_shift.unchecked(Z_norm, params[k.gamma], params[k.beta])
     mu_key, sigma2_key = statistics_keys(layer, src)
     return Z_tilde, {k.Znorm: Z_norm, mu_key: mu, sigma2_key: sigma2}
 
@@ -149,7 +220,8 @@ def layer_backward(dZ_tilde: Array, cache: Mapping[str, Array], params: Mapping[
     dgamma = xp.sum(dZ_tilde * Z_norm, axis=1, keepdims=True) / m
     dbeta = xp.sum(dZ_tilde, axis=1, keepdims=True) / m
     G = dZ_tilde * params[k.gamma]
-    dZ = normalize_backward(G, Z_norm, cache[statistics_keys(layer, src)[1]], AXES[src], xp)
+    dZ = normalize_backward.unchecked(G, Z_norm, cache[statistics_keys(layer, src)[1]],
+                                      AXES[src], xp=xp)
     return dZ, dgamma, dbeta
 
 
@@ -161,7 +233,8 @@ def running_statistics(params: Mapping[str, Array], cache: Mapping[str, Array],
     for layer in net.layers:
         if layer.norm == "batch":
             mu_batch, sigma2_batch = statistics_keys(layer, "batch")
-            out[layer.keys.mu] = running_average(params[layer.keys.mu], cache[mu_batch])
-            out[layer.keys.sigma2] = running_average(params[layer.keys.sigma2],
-                                                     cache[sigma2_batch])
+            out[layer.keys.mu] = running_average.unchecked(params[layer.keys.mu],
+                                                           cache[mu_batch])
+            out[layer.keys.sigma2] = running_average.unchecked(params[layer.keys.sigma2],
+                                                               cache[sigma2_batch])
     return out

@@ -21,7 +21,7 @@ MODULES = sorted(m.name for m in pkgutil.walk_packages(mf.__path__, "mlp_fn.")
 
 #: Modules whose every public function carries a runnable example (the rest follow).
 EXAMPLED = ["mlp_fn.activations", "mlp_fn.layers", "mlp_fn.losses", "mlp_fn.optimizers",
-            "mlp_fn.propagation"]
+            "mlp_fn.propagation", "mlp_fn.normalization"]
 
 
 def _module(name: str) -> ModuleType:

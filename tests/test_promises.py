@@ -35,17 +35,16 @@ from hypothesis import strategies as st
 
 import mlp_fn as mf
 
-from mlp_fn import callbacks, data, explain, model, plots, summary
+from mlp_fn import callbacks, data, explain, model, normalization, plots, summary
 
 MODULES = {"model": model, "explain": explain, "plots": plots, "data": data, "summary": summary,
-           "callbacks": callbacks}
+           "callbacks": callbacks, "normalization": normalization}
 
 #: Every public function: mlp_fn's names, and those of the modules reached through it
 #: (as "model.fit", "data.two_moons", ...).
 PUBLIC = sorted([n for n in mf.__all__ if inspect.isfunction(getattr(mf, n))]
                 + [f"{name}.{n}" for name, module in MODULES.items()
-                   for n, f in vars(module).items() if inspect.isfunction(f)
-                   and f.__module__ == module.__name__ and not n.startswith("_")])
+                   for n in module.__all__ if inspect.isfunction(getattr(module, n))])
 
 
 def function(name: str) -> Callable[..., Any]:
@@ -78,6 +77,11 @@ def _valid(fn: str, param: str, tmp: Path) -> Any:
     }
     if fn in ("activation_forward", "activation_backward", "softmax_jvp", "linear_backward"):
         table.update({"A": np.tanh(Z), "dZ": Z.copy(), "A_prev": X, "W": P["W1"]})
+    if fn.startswith("normalization."):  # one unit's statistics over the 4 examples of Z
+        table.update({"Z": Z, "Z_norm": Z, "G": Z.copy(), "mu": Z.mean(axis=1, keepdims=True),
+                      "sigma2": Z.var(axis=1, keepdims=True), "gamma": np.ones((3, 1)),
+                      "beta": np.zeros((3, 1)), "old": np.zeros(3), "new": np.ones(3),
+                      "axis": 1})
     if fn == "linear_forward":
         table.update({"A_prev": X, "W": P["W1"], "b": P["b1"]})
     if fn == "output_delta":

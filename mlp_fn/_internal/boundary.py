@@ -35,7 +35,7 @@ from mlp_fn._internal.arrays import all_finite, backend, hand_back, is_array
 from mlp_fn._internal.inputs import cast, real_array
 
 __all__ = ["checked", "Checked", "Rule", "real", "like", "matrix", "dims", "unchecked", "by",
-           "optional"]
+           "optional", "nonempty"]
 
 Out = TypeVar("Out", covariant=True)
 Body = TypeVar("Body")
@@ -71,6 +71,18 @@ def by(check_fn: Callable[[str, Any], Any]) -> Rule:
 def optional(rule: Rule) -> Rule:
     """``rule``, with None passed as None."""
     return lambda name, value, seen: None if value is None else rule(name, value, seen)
+
+
+def nonempty(rule: Rule) -> Rule:
+    """``rule``, and at least one entry (a mean over nothing is no number)."""
+
+    def checked_rule(name: str, value: Any, seen: dict[str, Any]) -> Any:
+        a = rule(name, value, seen)
+        if 0 in tuple(a.shape):
+            raise ValueError(f"{name}: expected at least one entry, got shape {tuple(a.shape)}")
+        return a
+
+    return checked_rule
 
 
 def like(other: str) -> Rule:
