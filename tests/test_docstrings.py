@@ -21,7 +21,10 @@ MODULES = sorted(m.name for m in pkgutil.walk_packages(mf.__path__, "mlp_fn.")
 
 #: Modules whose every public function carries a runnable example (the rest follow).
 EXAMPLED = ["mlp_fn.activations", "mlp_fn.layers", "mlp_fn.losses", "mlp_fn.optimizers",
-            "mlp_fn.propagation", "mlp_fn.normalization"]
+            "mlp_fn.propagation", "mlp_fn.normalization", "mlp_fn.initialization",
+            "mlp_fn.network", "mlp_fn.schedules", "mlp_fn.training.loop", "mlp_fn.training.many",
+            "mlp_fn.training.callbacks", "mlp_fn.tools.gradient_check", "mlp_fn.tools.summary",
+            "mlp_fn.io", "mlp_fn.playground", "mlp_fn.tools.data"]
 
 
 def _module(name: str) -> ModuleType:

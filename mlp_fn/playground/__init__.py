@@ -22,9 +22,9 @@ def serve(port: int = 0, *, open_browser: bool = True) -> str:
     """Start the playground's server on 127.0.0.1 in a background thread (a free port when
     ``port`` is 0) and return its URL, opening it in the browser unless told not to.
 
-    Example:
-
-        url = mlp_fn.playground.serve(open_browser=False)   # 'http://127.0.0.1:PORT/'
+    >>> url = serve(open_browser=False)  # the server runs until the program ends
+    >>> url.startswith("http://127.0.0.1:") and url.endswith("/")
+    True
     """
     if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
         raise ValueError(f"port: expected 0 (any free port) to 65535, got {port!r}"[:100])

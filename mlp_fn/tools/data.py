@@ -53,7 +53,13 @@ def _finite(*arrays: Array) -> tuple[Array, ...]:
 @on_host
 def one_hot(labels: npt.ArrayLike, num_classes: int | None = None,
             dtype: npt.DTypeLike = np.float64) -> Array:
-    """Y of shape (K, m) with Y[k, i] = 1 if labels[i] == k else 0 (K = max label + 1 by default)."""
+    """Y of shape (K, m) with Y[k, i] = 1 if labels[i] == k else 0 (K = max label + 1 by default).
+
+    >>> one_hot([0, 2, 1], 3)  # column i is example i's class
+    array([[1., 0., 0.],
+           [0., 0., 1.],
+           [0., 1., 0.]])
+    """
     if isinstance(labels, np.ndarray) and type(labels) is not np.ndarray:
         raise TypeError(f"labels: expected a plain array or list of class indices, got "
                         f"{type(labels).__name__}")
@@ -84,7 +90,12 @@ def one_hot(labels: npt.ArrayLike, num_classes: int | None = None,
 
 
 def xor(dtype: npt.DTypeLike = np.float64) -> tuple[Array, Array]:
-    """The four XOR points: X = [[0, 0, 1, 1], [0, 1, 0, 1]], Y = [[0, 1, 1, 0]]."""
+    """The four XOR points: X = [[0, 0, 1, 1], [0, 1, 0, 1]], Y = [[0, 1, 1, 0]].
+
+      >>> X, Y = xor()
+      >>> X.tolist(), Y.tolist()  # y = x1 XOR x2, one example per column
+      ([[0.0, 0.0, 1.0, 1.0], [0.0, 1.0, 0.0, 1.0]], [[0.0, 1.0, 1.0, 0.0]])
+      """
     dtype = check.float_dtype("dtype", dtype)
     X = np.array([[0.0, 0.0, 1.0, 1.0], [0.0, 1.0, 0.0, 1.0]], dtype=dtype)
     Y = np.array([[0.0, 1.0, 1.0, 0.0]], dtype=dtype)
@@ -94,7 +105,12 @@ def xor(dtype: npt.DTypeLike = np.float64) -> tuple[Array, Array]:
 def noisy_xor(m: int = 400, noise: float = 0.5, seed: int = 0) -> tuple[Array, Array]:
     """m points around the corners (+-1, +-1), each coordinate perturbed by N(0, noise^2);
     y = 1 where the corner's two signs differ (XOR). Some points cross an axis: with noise 0.5
-    about 4.5% land in a quadrant of the other class."""
+    about 4.5% land in a quadrant of the other class.
+
+      >>> X, Y = noisy_xor(100)
+      >>> X.shape, Y.shape, sorted(set(Y[0].tolist()))
+      ((2, 100), (1, 100), [0.0, 1.0])
+      """
     rng = np.random.default_rng(_seed(seed))
     m = _m(m)
     noise = check.nonnegative_float("noise", noise)
@@ -109,7 +125,12 @@ def noisy_xor(m: int = 400, noise: float = 0.5, seed: int = 0) -> tuple[Array, A
 def two_moons(m: int = 400, noise: float = 0.2, seed: int = 0) -> tuple[Array, Array]:
     """Two interleaved half circles (the layout of scikit-learn's make_moons): class 0 on
     (cos t, sin t), class 1 on (1 - cos t, 1/2 - sin t), t evenly spaced in [0, pi], plus
-    N(0, noise^2) on each coordinate; columns shuffled."""
+    N(0, noise^2) on each coordinate; columns shuffled.
+
+      >>> X, Y = two_moons(100)
+      >>> X.shape, Y.shape, sorted(set(Y[0].tolist()))
+      ((2, 100), (1, 100), [0.0, 1.0])
+      """
     rng = np.random.default_rng(_seed(seed))
     m = _m(m, 2)
     noise = check.nonnegative_float("noise", noise)
@@ -131,7 +152,13 @@ def blobs(m: int, centers: npt.ArrayLike, spread: float = 1.0,
     (shape (K, n_x)), each N(center, spread^2 I). Returns X (n_x, m) and the labels as a (1, m)
     row of floats 0., 1., ..., K-1., the layout of every generator here: ``mf.one_hot(Y)``
     makes the (K, m) targets ``train`` needs with cce, and ``model.fit(net, X.T, Y)`` takes the
-    row as it is."""
+    row as it is.
+
+      >>> centers = np.array([[0.0, 0.0], [5.0, 5.0]])
+      >>> X, Y = blobs(6, centers, spread=0.1)
+      >>> bool(np.abs(X - centers[Y[0].astype(int)].T).max() < 1)  # each point by its centre
+      True
+      """
     rng = np.random.default_rng(_seed(seed))
     m = _m(m)
     spread = check.nonnegative_float("spread", spread)
@@ -151,7 +178,12 @@ def binary_blobs(m: int = 1000, distance: float = 4.0, spread: float = 1.0,
                  seed: int = 0) -> tuple[Array, Array]:
     """Two Gaussian blobs in the plane on the diagonal, ``distance`` apart (centres
     +-(d, d) / (2 sqrt 2)), each N(center, spread^2 I); Y of shape (1, m).
-    The best possible accuracy is Phi(distance / (2 spread))."""
+    The best possible accuracy is Phi(distance / (2 spread)).
+
+      >>> X, Y = binary_blobs(100)
+      >>> X.shape, Y.shape, sorted(set(Y[0].tolist()))
+      ((2, 100), (1, 100), [0.0, 1.0])
+      """
     half = check.nonnegative_float("distance", distance) / (2 * math.sqrt(2))
     X, labels = blobs(m, [[-half, -half], [half, half]], spread, seed)
     return X, frozen(labels.astype(np.float64).reshape(1, -1))
@@ -159,7 +191,12 @@ def binary_blobs(m: int = 1000, distance: float = 4.0, spread: float = 1.0,
 
 def sine(m: int = 1000, noise: float = 0.1, seed: int = 0,
          low: float = -math.pi, high: float = math.pi) -> tuple[Array, Array]:
-    """x ~ Uniform[low, high], y = sin(x) + N(0, noise^2): X and Y of shape (1, m)."""
+    """x ~ Uniform[low, high], y = sin(x) + N(0, noise^2): X and Y of shape (1, m).
+
+      >>> X, Y = sine(50, noise=0.0)
+      >>> bool(np.allclose(Y, np.sin(X)))
+      True
+      """
     rng = np.random.default_rng(_seed(seed))
     m = _m(m)
     noise = check.nonnegative_float("noise", noise)
@@ -181,7 +218,13 @@ RADIUS = 5.0
 def circle(m: int = 400, noise: float = 0.0, seed: int = 0) -> tuple[Array, Array]:
     """A disc inside a ring: class 1 (half the points) at radius r ~ Uniform[0, 0.5 R], class 0
     at r ~ Uniform[0.7 R, R], angles ~ Uniform[0, 2 pi), R = 5; plus N(0, noise^2) on each
-    coordinate. X (2, m), Y (1, m) of 0/1; columns shuffled."""
+    coordinate. X (2, m), Y (1, m) of 0/1; columns shuffled.
+
+      >>> X, Y = circle(200)
+      >>> r = np.hypot(X[0], X[1])  # class 1 within 0.5 R = 2.5, class 0 beyond 0.7 R = 3.5
+      >>> bool(r[Y[0] == 1].max() <= 2.5), bool(r[Y[0] == 0].min() >= 3.5)
+      (True, True)
+      """
     rng = np.random.default_rng(_seed(seed))
     m = _m(m, 2)
     noise = check.nonnegative_float("noise", noise)
@@ -201,7 +244,12 @@ def gaussians(m: int = 400, noise: float = 0.0, seed: int = 0) -> tuple[Array, A
     """Two Gaussian clouds: class 1 around (2, 2), class 0 around (-2, -2), each coordinate
     N(center, (0.5 + noise)^2), half the points each. X (2, m), Y (1, m) of 0/1; shuffled.
     With noise 0 the classes overlap little (the centres are 5.7 standard deviations apart on
-    the diagonal); noise 1.5 makes them 2 standard deviations."""
+    the diagonal); noise 1.5 makes them 2 standard deviations.
+
+      >>> X, Y = gaussians(100)
+      >>> X.shape, Y.shape, sorted(set(Y[0].tolist()))
+      ((2, 100), (1, 100), [0.0, 1.0])
+      """
     rng = np.random.default_rng(_seed(seed))
     m = _m(m, 2)
     spread = 0.5 + check.nonnegative_float("noise", noise)
@@ -220,7 +268,12 @@ def spiral(m: int = 400, noise: float = 0.0, seed: int = 0,
     """Two interleaved spirals: point i of n = m/2 per class at radius r_i = R i / n and angle
     t_i = 2 pi turns i / n (class 1) or t_i + pi (class 0), R = 5, at (r sin t, r cos t); plus
     N(0, noise^2) on each coordinate. X (2, m), Y (1, m) of 0/1; shuffled. The hardest of the
-    plane sets: a boundary that winds ``turns`` times."""
+    plane sets: a boundary that winds ``turns`` times.
+
+      >>> X, Y = spiral(100)
+      >>> X.shape, Y.shape, sorted(set(Y[0].tolist()))
+      ((2, 100), (1, 100), [0.0, 1.0])
+      """
     rng = np.random.default_rng(_seed(seed))
     m = _m(m, 2)
     noise = check.nonnegative_float("noise", noise)
@@ -242,7 +295,12 @@ def spiral(m: int = 400, noise: float = 0.0, seed: int = 0,
 
 def plane(m: int = 400, noise: float = 0.0, seed: int = 0) -> tuple[Array, Array]:
     """Regression on a tilted plane: x ~ Uniform[-R, R]^2 (R = 5), y = (x1 + x2) / (2 R) +
-    N(0, noise^2), so y lies in [-1, 1] without noise. X (2, m), Y (1, m)."""
+    N(0, noise^2), so y lies in [-1, 1] without noise. X (2, m), Y (1, m).
+
+      >>> X, Y = plane(50)
+      >>> bool(np.allclose(Y, (X[0] + X[1]) / 10))  # (x1 + x2) / (2 R), R = 5
+      True
+      """
     rng = np.random.default_rng(_seed(seed))
     m = _m(m)
     noise = check.nonnegative_float("noise", noise)
@@ -261,7 +319,12 @@ BUMPS = ((-4.0, 2.5, 1.0), (0.0, 2.5, -1.0), (4.0, 2.5, 1.0),
 def multi_gaussian(m: int = 400, noise: float = 0.0, seed: int = 0) -> tuple[Array, Array]:
     """Regression on six Gaussian bumps: x ~ Uniform[-R, R]^2 (R = 5) and
     y = sum_k h_k exp(-|x - c_k|^2 / 2) over the bumps (c_k, h_k) of ``BUMPS`` (heights +-1 in
-    a checkerboard of two rows of three), plus N(0, noise^2). X (2, m), Y (1, m)."""
+    a checkerboard of two rows of three), plus N(0, noise^2). X (2, m), Y (1, m).
+
+      >>> X, Y = multi_gaussian(100)
+      >>> X.shape, Y.shape
+      ((2, 100), (1, 100))
+      """
     rng = np.random.default_rng(_seed(seed))
     m = _m(m)
     noise = check.nonnegative_float("noise", noise)
@@ -285,7 +348,11 @@ def _interval(low: Any, high: Any) -> tuple[float, float]:
 
 
 def x_squared(m: int = 100, low: float = -1.0, high: float = 1.0) -> tuple[Array, Array]:
-    """The essay's (000) target: m evenly spaced x in [low, high] and y = x^2, each (1, m)."""
+    """The essay's (000) target: m evenly spaced x in [low, high] and y = x^2, each (1, m).
+
+      >>> x_squared(5)
+      (array([[-1. , -0.5,  0. ,  0.5,  1. ]]), array([[1.  , 0.25, 0.  , 0.25, 1.  ]]))
+      """
     low, high = _interval(low, high)
     x = np.linspace(low, high, _m(m)).reshape(1, -1)
     with np.errstate(over="ignore"):
@@ -300,7 +367,11 @@ def planar_flower(m: int = 400, seed: int = 1) -> tuple[Array, Array]:
 
     Drawn from the legacy ``RandomState(seed)`` in the course's order, so seed 1 gives exactly the
     course's 400 points (its np.random.seed(1)), without touching the global generator.
-    """
+
+      >>> X, Y = planar_flower(100)
+      >>> X.shape, Y.shape, sorted(set(Y[0].tolist()))
+      ((2, 100), (1, 100), [0.0, 1.0])
+      """
     seed = _seed(seed)
     if seed >= 2**32:
         raise ValueError(f"seed: the course's legacy generator takes seeds below 2**32, got {seed}")
@@ -319,7 +390,12 @@ def planar_flower(m: int = 400, seed: int = 1) -> tuple[Array, Array]:
 
 
 def exercise_002() -> tuple[Array, Array]:
-    """002's action step: three examples, two features (rows), labels [[1, 0, 0]]."""
+    """002's action step: three examples, two features (rows), labels [[1, 0, 0]].
+
+      >>> X, Y = exercise_002()
+      >>> X.shape, Y.tolist()
+      ((2, 3), [[1.0, 0.0, 0.0]])
+      """
     X = np.array([[1.0, 0.5, -0.5], [0.3, 1.0, -0.1]])
     Y = np.array([[1.0, 0.0, 0.0]])
     return frozen(X), frozen(Y)
@@ -334,7 +410,11 @@ def digits() -> tuple[Array, Labels]:
     The test set of "Optical Recognition of Handwritten Digits" by E. Alpaydin and C. Kaynak
     (1998), UCI Machine Learning Repository, https://doi.org/10.24432/C50P49, CC BY 4.0: the
     copy scikit-learn bundles as ``load_digits``, stored here as integers.
-    """
+
+      >>> X, labels = digits()
+      >>> X.shape, labels.shape  # 1,797 images of 8 x 8 pixels, one per column
+      ((64, 1797), (1797,))
+      """
     with np.load(Path(__file__).with_name("digits.npz"), allow_pickle=False) as archive:
         images, labels = archive["images"], archive["labels"]
     X = images.reshape(len(labels), 64).T.astype(np.float64)
@@ -346,7 +426,12 @@ def train_test_split(X: Array, Y: Array, test_fraction: float = 0.25,
                      seed: int = 0) -> tuple[Array, Array, Array, Array]:
     """A random split of the m columns: (X_train, Y_train, X_test, Y_test), with
     round(test_fraction * m) test examples (at least one of each side). The course layout: X
-    (n_x, m) and Y (n_y, m), one example per column; data held as rows go in as X.T, Y.T."""
+    (n_x, m) and Y (n_y, m), one example per column; data held as rows go in as X.T, Y.T.
+
+    >>> X, Y = np.arange(16.0).reshape(2, 8), np.zeros((1, 8))
+    >>> [a.shape for a in train_test_split(X, Y, test_fraction=0.25)]
+    [(2, 6), (1, 6), (2, 2), (1, 2)]
+    """
     X = check.matrix("X", X, "(n_x, m)")
     rows_of_y = np.shape(Y)[0] if isinstance(Y, np.ndarray) and Y.ndim >= 1 else None
     if rows_of_y == X.shape[0] != X.shape[1] and (Y.ndim == 1 or Y.shape[1] != X.shape[1]):
@@ -393,6 +478,10 @@ def fit_standardizer(X: Array, *, check_layout: bool = True) -> Standardizer:
     across each example's features instead; so an X with ``WIDE_RATIO`` (5) times more rows than
     columns is refused with a ValueError saying to pass X.T. ``check_layout=False`` accepts it
     (genuinely more features than examples).
+
+    >>> stats = fit_standardizer(np.array([[1.0, 2.0, 3.0]]))
+    >>> stats["mean"], stats["std"].round(4)  # std = sqrt(2/3)
+    (array([[2.]]), array([[0.8165]]))
     """
     X = check.matrix("X", X, "(n_x, m)")
     if X.shape[1] == 0:
@@ -434,7 +523,12 @@ def _stats(stats: Any, X: Array) -> tuple[Array, Array]:
 
 @on_host
 def standardize(X: Array, stats: Standardizer) -> Array:
-    """x_norm = (x - mu) / sigma with the statistics of the training data."""
+    """x_norm = (x - mu) / sigma with the statistics of the training data.
+
+    >>> X = np.array([[1.0, 2.0, 3.0]])
+    >>> standardize(X, fit_standardizer(X)).round(4)  # (x - 2) / sqrt(2/3)
+    array([[-1.2247,  0.    ,  1.2247]])
+    """
     X = check.matrix("X", X, "(n_x, m)")
     mean, std = _stats(stats, X)
     return check.finite_result("standardize", lambda: (X - mean) / std)  # type: ignore[no-any-return]
@@ -442,7 +536,13 @@ def standardize(X: Array, stats: Standardizer) -> Array:
 
 @on_host
 def unstandardize(X_norm: Array, stats: Standardizer) -> Array:
-    """x = x_norm * sigma + mu: the inverse of ``standardize``."""
+    """x = x_norm * sigma + mu: the inverse of ``standardize``.
+
+    >>> X = np.array([[1.0, 2.0, 3.0]])
+    >>> stats = fit_standardizer(X)
+    >>> unstandardize(standardize(X, stats), stats)
+    array([[1., 2., 3.]])
+    """
     X_norm = check.matrix("X_norm", X_norm, "(n_x, m)")
     mean, std = _stats(stats, X_norm)
     return check.finite_result("unstandardize", lambda: X_norm * std + mean)  # type: ignore[no-any-return]

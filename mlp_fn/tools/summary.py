@@ -18,7 +18,11 @@ __all__ = ["count_params", "summary_text", "summary"]
 @on_host
 def count_params(params: Mapping[str, Array]) -> int:
     """Number of trainable numbers: sum over l = 1..L of n[l] n[l-1] + n[l] (+ n[l] more for a
-    normalised layer, whose gamma and beta replace b; running statistics are not counted)."""
+    normalised layer, whose gamma and beta replace b; running statistics are not counted).
+
+    >>> count_params(mf.init_params([2, 3, 1], seed=0))  # (3 * 2 + 3) + (1 * 3 + 1)
+    13
+    """
     return sum(int(a.size) for a in trainable(params, architecture(params)).values())
 
 
@@ -29,6 +33,10 @@ def summary_text(params: Mapping[str, Array], activations: Sequence[ActivationSp
     parameters), the total, the loss and, given ``train``'s history, the training state.
 
     For 2 -> 8 -> 8 -> 1 the total is (2*8 + 8) + (8*8 + 8) + (8*1 + 1) = 24 + 72 + 9 = 105.
+
+    >>> text = summary_text(mf.init_params([2, 3, 1], seed=0), ["tanh", "sigmoid"], "bce")
+    >>> print(text.splitlines()[4])
+    Total Network Parameters: 13
     """
     net = architecture(params, activations)
     loss_for(loss, net.activations[-1])
@@ -78,5 +86,12 @@ def _costs(history: Any) -> list[float]:
 @on_host
 def summary(params: Mapping[str, Array], activations: Sequence[ActivationSpec], loss: str,
             history: Mapping[str, Any] | None = None) -> None:
-    """Print ``summary_text(params, activations, loss, history)``."""
+    """Print ``summary_text(params, activations, loss, history)``.
+
+    >>> summary(mf.init_params([2, 3, 1], seed=0), ["tanh", "sigmoid"], "bce")  # doctest: +ELLIPSIS
+    Neural Network Details
+    ...
+    Total Network Parameters: 13
+    ...
+    """
     print(summary_text(params, activations, loss, history))

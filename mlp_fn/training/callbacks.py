@@ -25,7 +25,11 @@ def progress_callback(total_epochs: int, *, every: int | None = None, desc: str 
     'training: epoch 300/1000, cost 0.284512'. Costs are written to 6 significant digits
     (2.31457e-05, not 0.000000). By default the bar moves every hundredth of the run and the
     lines come every tenth; ``train`` calls it only on those epochs (its ``every`` attribute),
-    so it costs nothing in between. Give it the ``epochs`` passed to ``train``."""
+    so it costs nothing in between. Give it the ``epochs`` passed to ``train``.
+
+      >>> progress_callback(1000, every=250).every  # train calls it on every 250th epoch
+      250
+      """
     total = check.positive_int("total_epochs", total_epochs)
     if every is not None:
         every = check.positive_int("every", every)

@@ -144,7 +144,15 @@ def train_step(
     Returns:
         (new params, new optimizer state, J at the params given), new read-only values; nothing
         passed in is changed. ``train`` is a loop of this step over batches and epochs.
-    """
+
+      >>> X, Y = mf.data.xor()
+      >>> params = mf.init_params([2, 3, 1], seed=0)
+      >>> new, state, J = train_step(X, Y, params, None, ["tanh", "sigmoid"], "bce",
+      ...                            learning_rate=0.5)
+      >>> AL, _ = mf.forward(X, params, ["tanh", "sigmoid"])  # J is the cost at the params given
+      >>> J == mf.compute_cost(AL, Y, "bce"), state["step"]
+      (True, 1)
+      """
     run, start = plan(X, Y, params, activations, loss, learning_rate=learning_rate, epochs=1,
                       batch_size=None, shuffle=False, seed=0, optimizer=optimizer,
                       optimizer_options=optimizer_options, opt_state=opt_state, lambd=lambd,
@@ -559,7 +567,13 @@ def train(
         TrainingDiverged: when a cost or a parameter becomes NaN or inf; the last params with a
             finite cost, their optimizer state and the history so far are attached to the
             exception as ``.params``, ``.opt_state`` and ``.history``.
-    """
+
+      >>> X, Y = mf.data.xor()
+      >>> params, history = train(X, Y, mf.init_params([2, 4, 1], seed=0), ["tanh", "sigmoid"],
+      ...                         "bce", learning_rate=0.5, epochs=100)
+      >>> len(history["cost"]), history["cost"][-1] < history["cost"][0]
+      (100, True)
+      """
     run, state = plan(
         X, Y, params, activations, loss, learning_rate=learning_rate, epochs=epochs,
         batch_size=batch_size, shuffle=shuffle, seed=seed, optimizer=optimizer,
@@ -712,7 +726,11 @@ def random_mini_batches(X: Array, Y: Array, mini_batch_size: int = 64,
     Returns:
         [(X{1}, Y{1}), (X{2}, Y{2}), ...], X{t} of shape (n_x, k) and Y{t} of shape (n_y, k);
         read-only.
-    """
+
+     >>> X, Y = np.arange(10.0).reshape(2, 5), np.zeros((1, 5))
+     >>> [Xb.shape for Xb, Yb in random_mini_batches(X, Y, 2, seed=0)]  # 5 = 2 + 2 + 1
+     [(2, 2), (2, 2), (2, 1)]
+     """
     b = backend(X=X, Y=Y)
     X = check.matrix("X", X, "(n_x, m)")
     check.columns_like("Y", Y, X)

@@ -85,13 +85,18 @@ def train_many(X: Array, Y: Array, population: Sequence[Mapping[str, Array]],
     Returns:
         [(params_1, history_1), ..., (params_N, history_N)], in the order of ``population``.
 
-    Example: 000's sweep of one width over three seeds and two learning rates, six networks:
+    Example: 000's sweep of one width over three seeds and two learning rates, six networks,
+    each the network ``train`` makes of it alone:
 
-        X, Y = mf.data.x_squared(100)
-        population = [mf.init_params([1, 8, 1], seed=s) for s in (0, 1, 2)] * 2
-        rates = [0.01] * 3 + [0.1] * 3
-        results = mf.train_many(X, Y, population, ["tanh", "identity"], "mse",
-                                learning_rate=rates, epochs=2000)
+    >>> X, Y = mf.data.x_squared(100)
+    >>> population = [mf.init_params([1, 8, 1], seed=s) for s in (0, 1, 2)] * 2
+    >>> rates = [0.01] * 3 + [0.1] * 3
+    >>> results = mf.train_many(X, Y, population, ["tanh", "identity"], "mse",
+    ...                         learning_rate=rates, epochs=200)
+    >>> alone, _ = mf.train(X, Y, population[4], ["tanh", "identity"], "mse",
+    ...                     learning_rate=0.1, epochs=200)
+    >>> len(results), all(np.allclose(results[4][0][k], alone[k]) for k in alone)
+    (6, True)
     """
     if diverged not in ("raise", "return"):
         raise ValueError(f"diverged: expected 'raise' or 'return', got "
