@@ -81,6 +81,10 @@ def network(input_dim: int, layer_spec: Sequence[Sequence[Any]], loss: str | Non
     ``loss`` (or 001's name for it, ``loss_func``) 'binary_log_loss', 'multiclass_log_loss' or
     'l2'. Weights are initialised as 001 says, by activation: He (randn * sqrt(2 / n[l-1])) for
     ReLU-like layers, Xavier (randn * sqrt(1 / n[l-1])) for the others, from ``seed``.
+
+    >>> net = network(2, [[4, "tanh"], [1, "sigmoid"]], "bce", seed=0)
+    >>> net["activations"], {k: a.shape for k, a in net["params"].items()}
+    (['tanh', 'sigmoid'], {'W1': (4, 2), 'b1': (4, 1), 'W2': (1, 4), 'b2': (1, 1)})
     """
     _no_unknown("network", unknown, ["input_dim", "layer_spec", "loss", "loss_func", "seed",
                                      "dtype"])
@@ -300,11 +304,14 @@ def course_layout(net: Network, X: Any, y: Any = None) -> tuple[Array, Array | N
     regression (None without y). What ``fit`` hands the course's functions; the pictures take a
     network of this module through it.
 
-    Example:
-
-        NN = model.fit(model.network(2, [[4, "tanh"], [1, "sigmoid"]], "bce"), X, y)
-        Xc, Yc = model.course_layout(NN, X, y)    # (2, m), (1, m)
-        AL, _ = mf.forward(Xc, NN["params"], NN["activations"])
+    >>> X, y = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), [0, 1, 1, 0]
+    >>> NN = fit(network(2, [[4, "tanh"], [1, "sigmoid"]], "bce"), X, y, epochs=5)
+    >>> Xc, Yc = course_layout(NN, X, y)  # one example per column
+    >>> Xc.shape, Yc.shape
+    ((2, 4), (1, 4))
+    >>> AL, _ = mf.forward(Xc, NN["params"], NN["activations"])  # the course's functions
+    >>> bool(np.allclose(AL.T, transform(NN, X)))
+    True
     """
     net, _, name = _check_net(net)
     dtype = net["params"]["W1"].dtype
@@ -339,6 +346,11 @@ def fit(net: Network, X: Any, y: Any, *, epochs: int = 100, batch_size: int = 32
     weight (labels not named weigh 1), or "balanced": w_c = n_samples / (n_classes * n_c), so
     every class weighs the same in the cost however rare it is. ``batch_sz`` is 001's name for
     ``batch_size``.
+
+    >>> X, y = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), [0, 1, 1, 0]
+    >>> net = fit(network(2, [[4, "tanh"], [1, "sigmoid"]], "bce"), X, y, epochs=5)
+    >>> len(loss_history(net)), net["classes"]
+    (5, [0, 1])
     """
     own = ["epochs", "batch_size", "batch_sz", "learning_rate", "shuffle", "seed", "optimizer",
            "class_weight"]
@@ -415,7 +427,14 @@ def _pair(name: str, value: Any) -> tuple[Any, Any]:
 @on_host
 def transform(net: Network, X: Any) -> Array:
     """001's ``NN.transform(X)``: the network's output A[L] as rows, (n_samples, n_out) (one
-    row for a 1-D X): probabilities for classifiers, values for regression."""
+    row for a 1-D X): probabilities for classifiers, values for regression.
+
+    >>> X, y = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), [0, 1, 1, 0]
+    >>> net = fit(network(2, [[4, "tanh"], [1, "sigmoid"]], "bce"), X, y, epochs=5)
+    >>> A = transform(net, X)  # A[L], one row per example: the probability of class 1
+    >>> A.shape, bool(np.allclose(A[:, 0], predict_proba(net, X)[:, 1]))
+    ((4, 1), True)
+    """
     net, _, _ = _fitted(net, "transform")
     Xc, one = _rows(X, net["params"]["W1"].shape[1], net["params"]["W1"].dtype)
     out = network_output(Xc, net["params"], architecture(net["params"], net["activations"])).T
@@ -424,7 +443,13 @@ def transform(net: Network, X: Any) -> Array:
 
 @on_host
 def fit_transform(net: Network, X: Any, y: Any, **fit_options: Any) -> tuple[Network, Array]:
-    """001's ``Y_hat = NN.fit_transform(X, y)``: (the fitted network, its output on X)."""
+    """001's ``Y_hat = NN.fit_transform(X, y)``: (the fitted network, its output on X).
+
+    >>> X, y = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), [0, 1, 1, 0]
+    >>> net, A = fit_transform(network(2, [[4, "tanh"], [1, "sigmoid"]], "bce"), X, y, epochs=5)
+    >>> bool(np.array_equal(A, transform(net, X)))
+    True
+    """
     fitted = fit(net, X, y, **fit_options)
     return fitted, transform(fitted, X)
 
@@ -432,7 +457,14 @@ def fit_transform(net: Network, X: Any, y: Any, **fit_options: Any) -> tuple[Net
 @on_host
 def predict_proba(net: Network, X: Any) -> Array:
     """Class probabilities as rows, (n_samples, K), columns in the order of ``net["classes"]``
-    (for a binary network [1 - a, a]); one row for a 1-D X."""
+    (for a binary network [1 - a, a]); one row for a 1-D X.
+
+    >>> X, y = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), [0, 1, 1, 0]
+    >>> net = fit(network(2, [[4, "tanh"], [1, "sigmoid"]], "bce"), X, y, epochs=5)
+    >>> P = predict_proba(net, X)  # one column per class, each row sums to 1
+    >>> P.shape, bool(np.allclose(P.sum(axis=1), 1.0))
+    ((4, 2), True)
+    """
     net, L, name = _fitted(net, "predict_proba")
     if LOSSES[name]["task"] == "regression":
         raise ValueError(f"net: predict_proba needs a classifier, got the regression loss "
@@ -451,6 +483,12 @@ def predict(net: Network, X: Any, *, class_names: Sequence[Any] | None = None) -
 
     ``class_names`` (one name per class, in class order) replaces each label by its name:
     ``predict(net, x, class_names=["cat", "dog"])``.
+
+    >>> X, y = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), [0, 1, 1, 0]
+    >>> net = fit(network(2, [[4, "tanh"], [1, "sigmoid"]], "bce"), X, y, epochs=5)
+    >>> labels = predict(net, X, class_names=["no", "yes"])
+    >>> list(labels) == ["yes" if p > 0.5 else "no" for p in predict_proba(net, X)[:, 1]]
+    True
     """
     net, L, name = _fitted(net, "predict")
     Xc, one = _rows(X, net["params"]["W1"].shape[1], net["params"]["W1"].dtype)
@@ -474,7 +512,13 @@ def predict(net: Network, X: Any, *, class_names: Sequence[Any] | None = None) -
 def score(net: Network, X: Any, y: Any) -> float:
     """Accuracy (the fraction of samples whose label is predicted right) for a classifier; for
     regression the coefficient of determination R^2 = 1 - sum (y - y_hat)^2 / sum (y - mean y)^2,
-    as scikit-learn's ``score``."""
+    as scikit-learn's ``score``.
+
+    >>> X, y = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), [0, 1, 1, 0]
+    >>> net = fit(network(2, [[4, "tanh"], [1, "sigmoid"]], "bce"), X, y, epochs=5)
+    >>> score(net, X, y) == float(np.mean(predict(net, X) == np.array(y)))  # the accuracy
+    True
+    """
     net, L, name = _fitted(net, "score")
     dtype = net["params"]["W1"].dtype
     Xc, _ = _rows(X, net["params"]["W1"].shape[1], dtype)
@@ -490,7 +534,14 @@ def score(net: Network, X: Any, y: Any) -> float:
 
 @on_host
 def loss_history(net: Network) -> list[float]:
-    """001's ``NN.get_loss_history()``: the training cost of every epoch, oldest first."""
+    """001's ``NN.get_loss_history()``: the training cost of every epoch, oldest first.
+
+    >>> X, y = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), [0, 1, 1, 0]
+    >>> net = fit(network(2, [[4, "tanh"], [1, "sigmoid"]], "bce"), X, y, epochs=3)
+    >>> net = fit(net, X, y, epochs=2)  # a second fit goes on from the first
+    >>> len(loss_history(net))
+    5
+    """
     net, _, _ = _check_net(net)
     return list(net["loss_history"])
 
@@ -498,7 +549,14 @@ def loss_history(net: Network) -> list[float]:
 @on_host
 def describe(net: Network) -> str:
     """001's ``print(NN)``: a line per layer, 'Total Network Parameters', the loss function,
-    whether it is trained, the last training loss and the epochs trained."""
+    whether it is trained, the last training loss and the epochs trained.
+
+    >>> print(describe(network(2, [[4, "tanh"], [1, "sigmoid"]], "bce")))  # doctest: +ELLIPSIS
+    Neural Network Details
+    ...
+    Total Network Parameters: 17
+    ...
+    """
     net, _, _ = _check_net(net)
     return summary_text(net["params"], net["activations"], net["loss"],
                         {"cost": net["loss_history"]})  # the network knows its history
@@ -511,7 +569,17 @@ def describe(net: Network) -> str:
 @on_host
 def save(net: Network, path: str | os.PathLike[str]) -> None:
     """Write the whole network (params, architecture, classes, loss history, optimizer state) to
-    ``path`` as an mlp_fn archive (``mlp_fn.io``), atomically and without pickle."""
+    ``path`` as an mlp_fn archive (``mlp_fn.io``), atomically and without pickle.
+
+    >>> X, y = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), [0, 1, 1, 0]
+    >>> import pathlib, tempfile
+    >>> net = fit(network(2, [[4, "tanh"], [1, "sigmoid"]], "bce"), X, y, epochs=5)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     save(net, pathlib.Path(folder) / "xor.npz")
+    ...     again = load(pathlib.Path(folder) / "xor.npz")
+    >>> bool(np.array_equal(predict_proba(again, X), predict_proba(net, X)))
+    True
+    """
     net, _, _ = _check_net(net)
     record = {"activations": saveable_activations(net["activations"]), "loss": net["loss"],
               "classes": net["classes"], "loss_history": net["loss_history"],
@@ -528,7 +596,17 @@ def save(net: Network, path: str | os.PathLike[str]) -> None:
 
 
 def load(path: str | os.PathLike[str]) -> Network:
-    """Read a network written by ``save``: the same dict, bit for bit."""
+    """Read a network written by ``save``: the same dict, bit for bit.
+
+      >>> X, y = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), [0, 1, 1, 0]
+      >>> import pathlib, tempfile
+      >>> net = fit(network(2, [[4, "tanh"], [1, "sigmoid"]], "bce"), X, y, epochs=5)
+      >>> with tempfile.TemporaryDirectory() as folder:
+      ...     save(net, pathlib.Path(folder) / "xor.npz")
+      ...     again = load(pathlib.Path(folder) / "xor.npz")
+      >>> loss_history(again) == loss_history(net), again["classes"]
+      (True, [0, 1])
+      """
     where = f"path: {os.fspath(path)!r}" if isinstance(path, (str, os.PathLike)) else "path"
     record, groups = read_archive(path, "network")
     try:

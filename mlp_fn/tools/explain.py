@@ -80,6 +80,15 @@ def worked_example(
 
     Raises:
         ValueError: for more than ``MAX_LINES`` equations, saying how to narrow them down.
+
+    >>> X, Y = mf.data.xor()
+    >>> text = worked_example(X, Y, mf.init_params([2, 3, 1], seed=0), ["tanh", "sigmoid"], "bce",
+    ...                       learning_rate=0.5)
+    >>> print(text.splitlines()[0])
+    Forward, layer 1 (tanh): z = W a + b, a = tanh(z):
+    >>> print(text.splitlines()[4])  # example 1 is x = (0, 1): z = W[1][0, 1]
+      z[1][0](1) = W[1][0, 0]*a[0][0](1) + W[1][0, 1]*a[0][1](1) + b[1][0]
+      = 0.0889*0.0000 + (-0.0934)*1.0000 + 0.0000 = -0.0934
     """
     net = architecture(params, activations)
     L = net.L

@@ -242,7 +242,15 @@ def decision_boundary(X: Array, Y: Array, params: Mapping[str, Any] | None = Non
     as ``model.fit`` takes them), or any ``predict(X) -> labels or P(class 1)`` taking X in the
     course layout, (2, k): 002's logistic regression beside the network. X (2, m), Y (1, m)
     labels or (K, m) one-hot.
-    Drawing into the same ``ax`` again replaces the colour bar. Returns the axes."""
+    Drawing into the same ``ax`` again replaces the colour bar. Returns the axes.
+
+    >>> import matplotlib.pyplot as plt
+    >>> X, Y = mf.data.xor()
+    >>> ax = decision_boundary(X, Y, mf.init_params([2, 3, 1], seed=0), ["tanh", "sigmoid"], "bce")
+    >>> [len(points.get_offsets()) for points in ax.collections[-2:]]  # XOR: two per class
+    [2, 2]
+    >>> plt.close("all")
+    """
     X, Y, params, activations = _course(params, activations, X, Y)
     if (predict is None) == (params is None):
         raise TypeError("predict: give either a network (params, activations) or a predict "
@@ -295,7 +303,15 @@ def function_fit(X: Array, Y: Array, params: Mapping[str, Any],
     as points, the network's a[L](x) as a line over the data's range (000's fit of x^2,
     001's sine). Draw several networks into one ``ax`` with a ``label`` each to compare them.
     A network of ``mlp_fn.model`` may stand in ``params``' place, with its rows X (m, 1) and
-    targets y (m,). Returns the axes."""
+    targets y (m,). Returns the axes.
+
+    >>> import matplotlib.pyplot as plt
+    >>> X, Y = mf.data.x_squared(20)
+    >>> ax = function_fit(X, Y, mf.init_params([1, 3, 1], seed=0), ["tanh", "identity"])
+    >>> [line.get_label() for line in ax.lines]
+    ['network a[L](x)']
+    >>> plt.close("all")
+    """
     X, Y, params, activations = _course(params, activations, X, Y)
     net = architecture(params, activations)
     if net.n_x != 1 or net.n_y != 1:
@@ -330,7 +346,17 @@ def learning_curves(history: Any, *, ax: Any = None, title: str | None = None,
     validation metric on a second axis. Drawn into the same ``ax`` again with a ``label``
     each, runs compare on one axes: each run its own colour, its lines named by the label
     (the gradient-descent variants, the optimizers). ``history`` may also be a network of
-    ``mlp_fn.model`` or a list of costs (``model.loss_history(NN)``). Returns the axes."""
+    ``mlp_fn.model`` or a list of costs (``model.loss_history(NN)``). Returns the axes.
+
+    >>> import matplotlib.pyplot as plt
+    >>> X, Y = mf.data.xor()
+    >>> _, history = mf.train(X, Y, mf.init_params([2, 3, 1], seed=0), ["tanh", "sigmoid"], "bce",
+    ...                       learning_rate=0.5, epochs=7)
+    >>> ax = learning_curves(history)
+    >>> list(ax.lines[0].get_ydata()) == history["cost"]  # one point per epoch
+    True
+    >>> plt.close("all")
+    """
     if label is not None and not isinstance(label, str):
         raise TypeError(f"label: expected a str or None, got {check.what(label)}")
     if _is_model(history):  # a network of mlp_fn.model: its loss history
@@ -388,7 +414,16 @@ def network_diagram(params: Mapping[str, Any],
     whose width grows with |w| and whose colour and style give its sign (blue solid positive,
     vermillion dashed negative); each layer's size and activation written below it. Networks of
     up to 32 units a layer. A network of ``mlp_fn.model`` may stand in ``params``' place.
-    Returns the axes."""
+    Returns the axes.
+
+    >>> import matplotlib.pyplot as plt
+    >>> params = mf.init_params([2, 3, 1], seed=0)
+    >>> ax = network_diagram(params, ["tanh", "sigmoid"])
+    >>> largest = max(float(abs(params[k]).max()) for k in ("W1", "W2"))
+    >>> ax.get_title() == f"The network: line width |w| (largest {largest:.2f})"
+    True
+    >>> plt.close("all")
+    """
     _, _, params, activations = _course(params, activations)
     L, acts = _network(params, activations)
     sizes = [params["W1"].shape[1]] + [params[keys(l).W].shape[0] for l in range(1, L + 1)]
@@ -430,7 +465,15 @@ def unit_maps(X: Array, params: Mapping[str, Any],
     """What each unit of a hidden layer computes: its activation a[layer][j] over the input
     plane, one small map per unit (as TensorFlow Playground draws them), the data's extent as
     the frame. A network of ``mlp_fn.model`` may stand in ``params``' place, with its rows X
-    (m, 2). Returns the figure."""
+    (m, 2). Returns the figure.
+
+    >>> import matplotlib.pyplot as plt
+    >>> X, _ = mf.data.xor()
+    >>> fig = unit_maps(X, mf.init_params([2, 3, 1], seed=0), ["tanh", "sigmoid"], layer=1)
+    >>> [ax.get_title() for ax in fig.axes[:3]]  # one map per unit of layer 1 (and a colour bar)
+    ['unit 0', 'unit 1', 'unit 2']
+    >>> plt.close("all")
+    """
     X, _, params, activations = _course(params, activations, X)
     L, acts = _network(params, activations)
     X = _plane(X, params)
@@ -506,6 +549,17 @@ def animate_training(X: Array, Y: Array, params: Mapping[str, Any],
     A network of ``mlp_fn.model`` may stand in ``params``' place (its activations and loss
     then come with it), with its rows X (m, 2) and label vector Y; the animation trains it as
     ``train`` would from its params (``model.fit`` is not called, so the network is unchanged).
+
+    >>> import matplotlib.pyplot as plt
+    >>> X, Y = mf.data.xor()
+    >>> params = mf.init_params([2, 3, 1], seed=0)
+    >>> movie = animate_training(X, Y, params, ["tanh", "sigmoid"], "bce", epochs=4,
+    ...                          learning_rate=0.5, frames=2)
+    >>> trained, _ = mf.train(X, Y, params, ["tanh", "sigmoid"], "bce", learning_rate=0.5,
+    ...                       epochs=4)
+    >>> movie.gif[:6], all(np.allclose(movie.params[k], trained[k]) for k in trained)
+    (b'GIF89a', True)
+    >>> plt.close("all")
     """
     if _is_model(params):
         if loss is not None:
