@@ -315,11 +315,6 @@ def trainable(params: Mapping[str, Array], net: Architecture) -> dict[str, Array
     return {k: params[k] for layer in net.layers for k in layer.trained}
 
 
-def buffers(net: Architecture) -> tuple[str, ...]:
-    """The keys of the running statistics (mu{l}, sigma2{l}), kept in params, not trained."""
-    return tuple(k for layer in net.layers for k in layer.statistics)
-
-
 def check_masks(masks: Any, net: Architecture, m: int) -> dict[str, Array]:
     """Fixed dropout masks {"D1", ..., "D{L-1}"} (any subset of the hidden layers), each of
     shape (n[l], m), as the network's dtype. The output layer is never masked."""
