@@ -13,11 +13,11 @@ Notation (course layout, one example per column):
     db[l] = (1/m) sum_i dZ[l](i)
     dA[l-1] = W[l]^T dZ[l]
 
-``forward`` and ``backward`` are loops over the network's description (``mlp_fn.network``):
+``forward`` and ``backward`` are loops over the network's architecture (``mlp_fn.network``,
+read from the params and activations when they are checked, and passed to the body as ``net``):
 each layer takes the steps its description names (``mlp_fn.layers``, and
-``mlp_fn.normalization`` for a normalised layer). Public functions check their arguments and
-then call the unchecked ``forward_pass``/``backward_pass``, which ``train_step`` calls on what
-``train`` checked once.
+``mlp_fn.normalization`` for a normalised layer). ``train`` checks everything once and calls the
+same bodies unchecked: ``forward.unchecked(X, params, net.activations, ..., net=net, xp=xp)``.
 """
 
 from __future__ import annotations
@@ -30,14 +30,13 @@ import numpy as np
 from mlp_fn import normalization
 from mlp_fn._internal import checks as check
 from mlp_fn._internal.arrays import (NUMPY, Backend, all_finite, backend, dtype_name,
-                                     from_host_dict, hand_back, hand_back_dict, host_dtype,
-                                     require)
+                                     from_host_dict, hand_back, host_dtype, require)
 from mlp_fn._internal.boundary import by, checked, matrix
 from mlp_fn._internal.types import ActivationSpec, Array, Cache, Grads, Namespace
 from mlp_fn.layers import (activation_backward, activation_forward, dropout_masks,
                            linear_backward, linear_forward, mask, skip, unmask)
 from mlp_fn.losses import LOSSES, canonical_loss, check_targets, loss_for, metric
-from mlp_fn.network import Architecture, activation_spec, check_masks, architecture, weights
+from mlp_fn.network import Architecture, activation_spec, architecture, check_masks, weights
 from mlp_fn.activations import activation_entry
 
 __all__ = ["forward", "backward", "output_delta", "compute_cost", "l2_penalty", "l1_penalty",
@@ -48,35 +47,54 @@ __all__ = ["forward", "backward", "output_delta", "compute_cost", "l2_penalty", 
 # Forward
 # ----------------------------------------------------------------------------------------------
 
-def forward_pass(X: Array, params: Mapping[str, Array], net: Architecture,
-                 masks: Mapping[str, Array] | None = None,
-                 training: bool = False) -> tuple[Array, Cache]:
-    """Unchecked forward pass over the description ``net`` (in its namespace xp); ``masks``
-    keyed "D{l}"."""
+def _output_targets(name: str, Y: Any, seen: dict[str, Any]) -> Array:
+    """Y of AL's shape, fitting the loss (as ``compute_cost`` checks it)."""
+    AL = seen["AL"]
+    return check_targets(Y, AL.shape[0], AL.shape[1], seen["loss"], AL.dtype,
+                         backend(AL=AL))
+
+
+def _architecture(name: str, value: Any, seen: dict[str, Any]) -> Architecture:
+    """The network's description, from its params and activations (``architecture`` checks
+    both)."""
+    return architecture(seen["params"], seen["activations"])
+
+
+def _inputs(name: str, X: Any, seen: dict[str, Any]) -> Array:
+    """X of n_x rows, on the params' library and device, in their dtype."""
+    net = seen["net"]
+    require(net.backend, X=X)
+    return check.inputs(X, net.n_x, net.dtype, net.backend)
+
+
+def _seed(name: str, seed: Any, seen: dict[str, Any]) -> Any:
+    """Dropout draws its masks from an explicit seed."""
+    if seen["masks"] is None and seen["keep_prob"] < 1.0:
+        if seed is None:
+            raise ValueError("seed: dropout (keep_prob < 1) draws random masks and needs an "
+                             "explicit seed, got None")
+        check.seeds(seed)
+    return seed
+
+
+def _masks(name: str, masks: Any, seen: dict[str, Any]) -> Any:
+    return None if masks is None else check_masks(masks, seen["net"], seen["X"].shape[1])
+
+
+def _forward_overflow(out: Any, values: dict[str, Any]) -> str:
+    """Which layer overflowed, and what to do."""
+    _, cache = out
+    net: Architecture = values["net"]
     xp = net.backend.xp
-    cache: dict[str, Array] = {"A0": X}
-    A = X
-    for layer in net.layers:
-        k = layer.keys
-        A_prev = A
-        Z = cache[k.Z] = linear_forward.unchecked(A_prev, params[k.W], params.get(k.b))
-        if layer.norm is not None:  # Z~ = gamma Z_norm + beta
-            Z, statistics = normalization.layer_forward(Z, params, layer, training, xp)
-            cache[k.Ztilde] = Z
-            cache.update(statistics)
-        A = activation_forward.unchecked(Z, layer.g, xp=xp)  # A = g(Z)
-        D = masks.get(k.D) if masks else None
-        if D is not None or layer.residual:
-            cache[k.G] = A  # g(Z) itself, before the mask and the skip
-        if D is not None:
-            cache[k.D] = D
-            A = mask(A, D)  # A = A * D
-        if layer.residual:
-            A = skip(A, A_prev)  # A = A + A[l-1]
-        cache[k.A] = A
-    return A, cache
+    layer = next((layer for layer in net.layers if not all(
+        all_finite(cache[k], xp) for k in (layer.keys.Z, layer.keys.A))), net.layers[-1])
+    return (f"params: the forward pass overflowed: A{layer.l} ({net.activations[layer.l - 1]}) "
+            f"holds NaN or inf; the weights or inputs are too large for "
+            f"{dtype_name(net.dtype)} arithmetic (scale X, shrink the weights)")
 
 
+@checked(net=_architecture, X=_inputs, keep_prob=lambda name, v, seen: check.keep_prob(v),
+         masks=_masks, seed=_seed, training=by(check.boolean), overflow=_forward_overflow)
 def forward(
     X: Array,
     params: Mapping[str, Array],
@@ -86,6 +104,8 @@ def forward(
     seed: int | Sequence[int] | None = None,
     masks: Mapping[str, Array] | None = None,
     training: bool = False,
+    net: Architecture,
+    xp: Namespace = np,
 ) -> tuple[Array, Cache]:
     """Forward propagation: for l = 1..L, Z[l] = W[l] A[l-1] + b[l], A[l] = g[l](Z[l]).
 
@@ -117,32 +137,30 @@ def forward(
     >>> AL, sorted(cache)
     (array([[1.5]]), ['A0', 'A1', 'Z1'])
     """
-    net = architecture(params, activations)
-    b = net.backend
-    require(b, X=X)
-    X = check.inputs(X, net.n_x, net.dtype, b)
-    keep = check.keep_prob(keep_prob)
-    training = check.boolean("training", training)
-    if masks is not None:
-        masks = check_masks(masks, net, X.shape[1])
-    elif keep < 1.0:
-        if seed is None:
-            raise ValueError("seed: dropout (keep_prob < 1) draws random masks and needs an "
-                             "explicit seed, got None")
-        check.seeds(seed)
-        masks = from_host_dict(dropout_masks.unchecked(hidden_shapes(net, X.shape[1]), keep, seed,
-                                                       host_dtype(net.dtype)), b)
-    with np.errstate(all="ignore"):  # overflow is detected below and reported, not warned
-        AL, cache = forward_pass(X, params, net, masks, training)
-    if not all_finite(AL, b.xp):
-        layer = next(layer for layer in net.layers
-                     if not all_finite(cache[layer.keys.A], b.xp))
-        raise ValueError(f"params: the forward pass overflowed: A{layer.l} "
-                         f"({net.activations[layer.l - 1]}) holds NaN or inf; the weights or "
-                         f"inputs are too large for {dtype_name(X.dtype)} arithmetic "
-                         f"(scale X, shrink the weights)")
-    given = [X, *(masks or {}).values()]
-    return hand_back(AL, b, given), hand_back_dict(cache, b, given)
+    if masks is None and keep_prob < 1.0:  # inverted dropout: the masks D[l] drawn from seed
+        masks = from_host_dict(dropout_masks.unchecked(
+            hidden_shapes(net, X.shape[1]), keep_prob, seed, host_dtype(net.dtype)), net.backend)
+    cache: dict[str, Array] = {"A0": X}
+    A = X
+    for layer in net.layers:  # net: the layers params and activations describe (architecture)
+        k = layer.keys
+        A_prev = A
+        Z = cache[k.Z] = linear_forward.unchecked(A_prev, params[k.W], params.get(k.b))
+        if layer.norm is not None:  # Z~ = gamma Z_norm + beta
+            Z, statistics = normalization.layer_forward(Z, params, layer, training, xp)
+            cache[k.Ztilde] = Z
+            cache.update(statistics)
+        A = activation_forward.unchecked(Z, layer.g, xp=xp)  # A = g(Z)
+        D = masks.get(k.D) if masks else None
+        if D is not None or layer.residual:
+            cache[k.G] = A  # g(Z) itself, before the mask and the skip
+        if D is not None:
+            cache[k.D] = D
+            A = mask(A, D)  # A = A * D
+        if layer.residual:
+            A = skip(A, A_prev)  # A = A + A[l-1]
+        cache[k.A] = A
+    return A, cache
 
 
 def hidden_shapes(net: Architecture, m: int) -> dict[str, tuple[int, int]]:
@@ -154,22 +172,91 @@ def hidden_shapes(net: Architecture, m: int) -> dict[str, tuple[int, int]]:
 # Backward
 # ----------------------------------------------------------------------------------------------
 
-def backward_pass(
+def _output_loss(name: str, loss: Any, seen: dict[str, Any]) -> str:
+    """A loss that fits the network's output layer, by its registry name."""
+    return loss_for(loss, seen["net"].activations[-1])
+
+
+def _outputs(name: str, AL: Any, seen: dict[str, Any]) -> Array:
+    """A[L]: (n_y, m), on the params' library and device."""
+    net = seen["net"]
+    require(net.backend, AL=AL)
+    return check.matrix(name, AL, f"({net.n_y}, m)")
+
+
+def _cache(name: str, cache: Any, seen: dict[str, Any]) -> Mapping[str, Array]:
+    net = seen["net"]
+    require(net.backend, cache=cache if isinstance(cache, Mapping) else None)
+    check_cache(cache, net, seen["AL"])
+    out: Mapping[str, Array] = cache
+    return out
+
+
+def _weights_of_examples(name: str, w: Any, seen: dict[str, Any]) -> Array | None:
+    """Sample weights w (m,) or (1, m), w >= 0 with sum > 0, as (1, m)."""
+    AL, net = seen["AL"], seen["net"]
+    require(net.backend, sample_weight=w)
+    return None if w is None else check.sample_weight(w, AL.shape[1], AL.dtype, net.backend)
+
+
+def _backward_overflow(grads: Any, values: dict[str, Any]) -> str:
+    xp = values["net"].backend.xp
+    bad = sorted(k for k, g in grads.items() if not all_finite(g, xp))
+    return (f"params: the gradients overflowed ({', '.join(bad)} hold NaN or inf); the weights "
+            f"or inputs are too large (scale X, shrink the weights, or clip the gradients in "
+            f"train)")
+
+
+@checked(net=_architecture, loss=_output_loss, AL=_outputs, Y=_output_targets, cache=_cache,
+         lambd=by(check.nonnegative_float), l1=by(check.nonnegative_float),
+         sample_weight=_weights_of_examples, fuse=by(check.boolean),
+         intermediates=by(check.boolean), overflow=_backward_overflow)
+def backward(
     AL: Array,
     Y: Array,
     cache: Mapping[str, Array],
     params: Mapping[str, Array],
-    net: Architecture,
+    activations: Sequence[ActivationSpec],
     loss: str,
+    *,
     lambd: float = 0.0,
     fuse: bool = True,
     sample_weight: Array | None = None,
     intermediates: bool = False,
     l1: float = 0.0,
+    net: Architecture,
+    xp: Namespace = np,
 ) -> Grads:
-    """Unchecked backward pass over ``net`` (canonical loss; sample weights, if any, (1, m)),
-    in the network's namespace xp."""
-    xp = net.backend.xp
+    """Backpropagation: the gradients of J with respect to every W[l] and b[l].
+
+    dZ[L] = A[L] - Y (fused output) or g[L]'(Z[L]) * dA[L]; then for l = L..1
+    dW[l] = (1/m) dZ[l] A[l-1]^T + (lambd/m) W[l] + (l1/m) sign(W[l]),
+    db[l] = (1/m) sum_i dZ[l](i),
+    dZ[l-1] = (W[l]^T dZ[l]) * D[l-1] * g[l-1]'(Z[l-1])   (D: the dropout mask, if any).
+
+    Args:
+        AL: A[L] from ``forward``, (n_y, m).
+        Y: targets, (n_y, m).
+        cache: the cache ``forward`` returned with AL.
+        params, activations, loss: as given to ``forward`` and ``compute_cost``.
+        lambd: L2 strength lambda (the biases are not regularised).
+        l1: L1 strength: the cost's (l1/m) sum |W| adds (l1/m) sign(W) to dW (0 where W = 0).
+        fuse: use dZ[L] = A[L] - Y where it holds (True), or the general chain rule (False).
+        sample_weight: w of shape (m,) or (1, m), for J = sum_i w_i L(i) / sum_i w_i.
+        intermediates: also hand back dZ[l] ("dZ1".."dZL", for a normalised layer the dZ of
+            its linear step, and "dZtilde{l}" that of Z~) and dA[l] ("dA0".."dA{L-1}"), as the
+            course's L_model_backward
+            keeps them; both are m dJ/dZ and m dJ/dA, as the course's are (its dW carries 1/m).
+
+    Returns:
+        {"dW1", "db1", ..., "dWL", "dbL"}, each shaped as its parameter; read-only.
+
+    >>> params = {"W1": np.array([[1.0, -1.0]]), "b1": np.array([[0.5]])}
+    >>> X, Y = np.array([[2.0], [1.0]]), np.array([[1.0]])
+    >>> AL, cache = forward(X, params, ["identity"])  # a = 1.5, so dZ = a - y = 0.5
+    >>> backward(AL, Y, cache, params, ["identity"], "half_mse")  # dW = dZ X^T, db = dZ
+    {'dW1': array([[1. , 0.5]]), 'db1': array([[0.5]])}
+    """
     m = AL.shape[1]
     out = net.layers[-1]
     grads: dict[str, Array] = {}
@@ -212,74 +299,6 @@ def backward_pass(
     return grads
 
 
-def backward(
-    AL: Array,
-    Y: Array,
-    cache: Mapping[str, Array],
-    params: Mapping[str, Array],
-    activations: Sequence[ActivationSpec],
-    loss: str,
-    *,
-    lambd: float = 0.0,
-    fuse: bool = True,
-    sample_weight: Array | None = None,
-    intermediates: bool = False,
-    l1: float = 0.0,
-) -> Grads:
-    """Backpropagation: the gradients of J with respect to every W[l] and b[l].
-
-    dZ[L] = A[L] - Y (fused output) or g[L]'(Z[L]) * dA[L]; then for l = L..1
-    dW[l] = (1/m) dZ[l] A[l-1]^T + (lambd/m) W[l] + (l1/m) sign(W[l]),
-    db[l] = (1/m) sum_i dZ[l](i),
-    dZ[l-1] = (W[l]^T dZ[l]) * D[l-1] * g[l-1]'(Z[l-1])   (D: the dropout mask, if any).
-
-    Args:
-        AL: A[L] from ``forward``, (n_y, m).
-        Y: targets, (n_y, m).
-        cache: the cache ``forward`` returned with AL.
-        params, activations, loss: as given to ``forward`` and ``compute_cost``.
-        lambd: L2 strength lambda (the biases are not regularised).
-        l1: L1 strength: the cost's (l1/m) sum |W| adds (l1/m) sign(W) to dW (0 where W = 0).
-        fuse: use dZ[L] = A[L] - Y where it holds (True), or the general chain rule (False).
-        sample_weight: w of shape (m,) or (1, m), for J = sum_i w_i L(i) / sum_i w_i.
-        intermediates: also hand back dZ[l] ("dZ1".."dZL", for a normalised layer the dZ of
-            its linear step, and "dZtilde{l}" that of Z~) and dA[l] ("dA0".."dA{L-1}"), as the
-            course's L_model_backward
-            keeps them; both are m dJ/dZ and m dJ/dA, as the course's are (its dW carries 1/m).
-
-    Returns:
-        {"dW1", "db1", ..., "dWL", "dbL"}, each shaped as its parameter; read-only.
-
-    >>> params = {"W1": np.array([[1.0, -1.0]]), "b1": np.array([[0.5]])}
-    >>> X, Y = np.array([[2.0], [1.0]]), np.array([[1.0]])
-    >>> AL, cache = forward(X, params, ["identity"])  # a = 1.5, so dZ = a - y = 0.5
-    >>> backward(AL, Y, cache, params, ["identity"], "half_mse")  # dW = dZ X^T, db = dZ
-    {'dW1': array([[1. , 0.5]]), 'db1': array([[0.5]])}
-    """
-    net = architecture(params, activations)
-    b = net.backend
-    name = loss_for(loss, net.activations[-1])
-    require(b, AL=AL, cache=cache if isinstance(cache, Mapping) else None,
-            sample_weight=sample_weight)
-    AL = check.matrix("AL", AL, f"({net.n_y}, m)")
-    Yf = check_targets(Y, net.n_y, AL.shape[1], name, AL.dtype, b)
-    check_cache(cache, net, AL)
-    lam = check.nonnegative_float("lambd", lambd)
-    lam1 = check.nonnegative_float("l1", l1)
-    w = None if sample_weight is None else check.sample_weight(sample_weight, AL.shape[1],
-                                                                AL.dtype, b)
-    fused = check.boolean("fuse", fuse)
-    full = check.boolean("intermediates", intermediates)
-    with np.errstate(all="ignore"):  # overflow is detected below and reported, not warned
-        grads = backward_pass(AL, Yf, cache, params, net, name, lam, fused, w, full, lam1)
-    bad = [k for k, g in grads.items() if not all_finite(g, b.xp)]
-    if bad:
-        raise ValueError(f"params: the gradients overflowed ({', '.join(sorted(bad))} hold NaN "
-                         f"or inf); the weights or inputs are too large (scale X, shrink the "
-                         f"weights, or clip the gradients in train)")
-    return hand_back_dict(grads, b, [AL, Y, *cache.values(), *params.values()])
-
-
 def check_cache(cache: Any, net: Architecture, AL: Array) -> None:
     """The cache of a forward pass through the network's L layers, ending in AL."""
     if not isinstance(cache, Mapping):
@@ -296,13 +315,6 @@ def check_cache(cache: Any, net: Architecture, AL: Array) -> None:
     if cache[last].shape != AL.shape:
         raise ValueError(f"cache: its {last} has shape {tuple(cache[last].shape)}, but AL has "
                          f"{tuple(AL.shape)}; pass the cache returned together with AL")
-
-
-def _output_targets(name: str, Y: Any, seen: dict[str, Any]) -> Array:
-    """Y of AL's shape, fitting the loss (as ``compute_cost`` checks it)."""
-    AL = seen["AL"]
-    return check_targets(Y, AL.shape[0], AL.shape[1], seen["loss"], AL.dtype,
-                         backend(AL=AL))
 
 
 @checked(activation=lambda name, v, seen: activation_spec(v),
@@ -436,7 +448,7 @@ def network_output(X: Array, params: Mapping[str, Array], net: Architecture) -> 
     """A[L] of a checked network (inference: no dropout, running statistics), or ValueError
     if the forward pass overflowed."""
     with np.errstate(all="ignore"):
-        AL, _ = forward_pass(X, params, net)
+        AL, _ = forward.unchecked(X, params, net.activations, net=net, xp=net.backend.xp)
     if not all_finite(AL, net.backend.xp):
         raise ValueError(f"params: the forward pass overflowed (A[L] holds NaN or inf); the "
                          f"weights or inputs are too large for {AL.dtype} arithmetic")

@@ -152,8 +152,8 @@ def test_the_step_reads_as_the_book_and_traces() -> None:
     from mlp_fn.training import loop
 
     source = inspect.getsource(loop.step)
-    for line in ("forward_pass(X, params, net, masks, training=True)",
-                 "compute_cost.unchecked(AL, Y, loss, lambd=reg.lambd", "backward_pass(AL, Y, cache",
+    for line in ("forward.unchecked(X, params, net.activations, masks=masks, training=True",
+                 "compute_cost.unchecked(AL, Y, loss, lambd=reg.lambd", "backward.unchecked(AL, Y, cache, params, net.activations, loss",
                  "clip_by_global_norm.unchecked(grads, reg.clip_norm, xp=xp)",
                  "optimizer_step.unchecked(trainable(params, net), grads, opt_state"):
         assert line in source

@@ -37,6 +37,10 @@ from mlp_fn._internal.inputs import cast, real_array
 __all__ = ["checked", "Checked", "Rule", "real", "like", "matrix", "dims", "unchecked", "by",
            "optional", "nonempty"]
 
+#: The message of a result that overflowed: a string, or a function of the result and the
+#: checked arguments that writes it.
+Overflow = str | Callable[[Any, dict[str, Any]], str] | None
+
 Out = TypeVar("Out", covariant=True)
 Body = TypeVar("Body")
 
@@ -52,8 +56,8 @@ class Checked(Protocol, Generic[Out, Body]):
     def __call__(self, *args: Any, **kwargs: Any) -> Out: ...
 
 #: A rule checks one argument: rule(name, value, seen) returns the value the body gets, or
-#: raises a ValueError or TypeError naming ``name``. ``seen`` holds the arguments checked so far
-#: (by name) and, under "dims", the shape names read from them.
+#: raises a ValueError or TypeError naming ``name``. ``seen`` holds every argument, those
+#: checked so far as their rules returned them (and, under "_dims", the shape names read).
 Rule = Callable[[str, Any, dict[str, Any]], Any]
 
 
@@ -115,7 +119,7 @@ def matrix(shape: str) -> Rule:
     names = dims(shape)
 
     def rule(name: str, value: Any, seen: dict[str, Any]) -> Any:
-        known: dict[str, tuple[int, str]] = seen.setdefault("dims", {})
+        known: dict[str, tuple[int, str]] = seen.setdefault("_dims", {})
         expected = "(" + ", ".join(str(known[d][0]) if d in known else d for d in names) + ")"
         a = check.matrix(name, value, expected)
         for d, size in zip(names, a.shape):
@@ -126,14 +130,18 @@ def matrix(shape: str) -> Rule:
                                  f"{tuple(a.shape)}")
         for d, size in zip(names, a.shape):
             known.setdefault(d, (size, f"{name} of shape {tuple(a.shape)}"))
-        first = seen.get("dtype")
+        first = seen.get("_dtype")
         if first is None:
-            seen["dtype"] = (name, a)
+            seen["_dtype"] = (name, a)
         else:
             check.same_dtype(**{first[0]: first[1], name: a})
         return a
 
     return rule
+
+
+def _message(overflow: Overflow, out: Any, values: dict[str, Any]) -> str | None:
+    return overflow(out, values) if callable(overflow) else overflow
 
 
 def unchecked(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -167,30 +175,38 @@ def _handed(out: Any, b: Any, given: list[Any]) -> Any:
 
 
 @overload
-def checked(*, returns: Literal["arrays"] = ..., overflow: str | None = ...,
+def checked(*, returns: Literal["arrays"] = ..., overflow: Overflow = ...,
             **rules: Rule) -> Callable[[Callable[..., Body]], Checked[Body, Body]]: ...
 
 
 @overload
-def checked(*, returns: Literal["number"], overflow: str | None = ...,
+def checked(*, returns: Literal["number"], overflow: Overflow = ...,
             **rules: Rule) -> Callable[[Callable[..., Body]], Checked[float, Body]]: ...
 
 
-def checked(*, returns: str = "arrays", overflow: str | None = None,
+def checked(*, returns: str = "arrays", overflow: Overflow = None,
             **rules: Rule) -> Callable[[Callable[..., Any]], Any]:
     """Declare the checks of the public function ``f`` beside its def: ``rules`` maps argument
     names to rules (``real``, ``matrix(shape)``, ``like(other)``, or any function of
     (name, value, seen)); arguments without a rule are passed as given. ``returns``: "arrays"
     (each array returned must be finite, and is handed back read-only) or "number" (a 0-d array
     made a Python float, which must be finite). ``overflow``: the message of the ValueError for
-    a result holding NaN or inf, where one more telling than the general one can be given."""
+    a result holding NaN or inf, where one more telling than the general one can be given (or a
+    function of the result and the checked arguments that writes it).
+
+    A rule named for a keyword-only argument of the body that the public call does not take
+    derives it from the others (``forward``'s architecture from its params and activations):
+    the body gets it, the public signature does not show it, and mlp_fn's callers pass it."""
 
     def decorate(f: Callable[..., Any]) -> Any:
         signature = inspect.signature(f)
         takes_xp = "xp" in signature.parameters
+        derived = {name for name in rules if name in signature.parameters
+                   and signature.parameters[name].kind is inspect.Parameter.KEYWORD_ONLY
+                   and signature.parameters[name].default is inspect.Parameter.empty}
         public = signature.replace(parameters=[p for p in signature.parameters.values()
-                                               if p.name != "xp"])
-        unknown = set(rules) - set(public.parameters)
+                                               if p.name != "xp" and p.name not in derived])
+        unknown = set(rules) - set(signature.parameters)
         if unknown:
             raise TypeError(f"checked: {f.__name__} has no argument {sorted(unknown)}")
 
@@ -199,10 +215,10 @@ def checked(*, returns: str = "arrays", overflow: str | None = None,
             bound = public.bind(*args, **kwargs)
             bound.apply_defaults()
             given = dict(bound.arguments)
-            seen: dict[str, Any] = {}
+            seen: dict[str, Any] = dict(given)
             values = dict(given)
             for name, rule in rules.items():
-                values[name] = seen[name] = rule(name, given[name], seen)
+                values[name] = seen[name] = rule(name, given.get(name), seen)
             b = backend(**{k: v for k, v in values.items()
                            if is_array(v) or isinstance(v, (np.ndarray, Mapping))})
             if takes_xp:
@@ -212,15 +228,15 @@ def checked(*, returns: str = "arrays", overflow: str | None = None,
             if returns == "number":
                 J = float(out)
                 if not np.isfinite(J):
-                    raise ValueError(overflow or f"{f.__name__}: the result overflowed to {J} "
-                                     f"for these inputs; they are too large for this dtype's "
-                                     f"arithmetic")
+                    raise ValueError(_message(overflow, out, values) or
+                                     f"{f.__name__}: the result overflowed to {J} for these "
+                                     f"inputs; they are too large for this dtype's arithmetic")
                 return J
             arrays = _arrays(out)
             if not all(all_finite(a, b.xp) for a in arrays):
-                raise ValueError(overflow or f"{f.__name__}: the result overflowed (NaN or inf) "
-                                 f"for these inputs; they are too large for {arrays[0].dtype} "
-                                 f"arithmetic")
+                raise ValueError(_message(overflow, out, values) or
+                                 f"{f.__name__}: the result overflowed (NaN or inf) for these "
+                                 f"inputs; they are too large for {arrays[0].dtype} arithmetic")
             return _handed(out, b, [a for v in (*given.values(), *values.values())
                                     for a in _arrays(v)])
 

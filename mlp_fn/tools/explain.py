@@ -36,7 +36,7 @@ from mlp_fn.losses import LOSSES, check_targets, loss_for
 from mlp_fn.network import Layer, Architecture, architecture, keys
 from mlp_fn.normalization import EPS
 from mlp_fn.optimizers import update
-from mlp_fn.propagation import backward_pass, forward_pass
+from mlp_fn.propagation import backward, forward
 
 __all__ = ["MAX_LINES", "PARTS", "worked_example"]
 
@@ -114,8 +114,10 @@ def worked_example(
     only_i = None if example is None else check.positive_int("example", example, minimum=0,
                                                              maximum=m - 1)
     with np.errstate(all="ignore"):
-        AL, cache = forward_pass(X, params, net, training=True)  # a training step's statistics
-        grads = backward_pass(AL, Yf, cache, params, net, name, intermediates=True)
+        AL, cache = forward.unchecked(X, params, net.activations, training=True, net=net,
+                                      xp=net.backend.xp)  # a training step's statistics
+        grads = backward.unchecked(AL, Yf, cache, params, net.activations, name,
+                                   intermediates=True, net=net, xp=net.backend.xp)
         new = update(params, grads, lr) if lr is not None else None
     step: Step = {"d": d, "p": params, "c": cache, "g": grads, "Y": Yf, "net": net,
                   "loss": name, "L": L, "m": m,

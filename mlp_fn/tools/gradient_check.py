@@ -21,7 +21,7 @@ from mlp_fn._internal.arrays import NUMPY, float64_missing, from_host, require, 
 from mlp_fn._internal.types import ActivationSpec, Array
 from mlp_fn.losses import check_targets, loss_for
 from mlp_fn.network import Architecture, check_masks, architecture, trainable
-from mlp_fn.propagation import backward_pass, compute_cost, forward_pass
+from mlp_fn.propagation import backward, compute_cost, forward
 
 __all__ = ["gradient_check", "gradient_check_1d"]
 
@@ -29,7 +29,8 @@ __all__ = ["gradient_check", "gradient_check_1d"]
 def _cost(X: Array, Y: Array, params: Mapping[str, Array], net: Architecture, loss: str,
           lambd: float, masks: Mapping[str, Array] | None, training: bool,
           l1: float = 0.0) -> float:
-    AL, _ = forward_pass(X, params, net, masks, training)
+    AL, _ = forward.unchecked(X, params, net.activations, masks=masks, training=training, net=net,
+                              xp=net.backend.xp)
     return float(compute_cost.unchecked(AL, Y, loss, lambd=lambd, params=params, l1=l1,
                                         xp=net.backend.xp))
 
@@ -128,9 +129,10 @@ def gradient_check(
     p64 = {k: float64(v) for k, v in params.items()}
     masks64 = None if masks is None else {k: float64(v) for k, v in masks.items()}
     with np.errstate(all="ignore"):
-        AL, cache = forward_pass(X64, p64, net64, masks64, training)
-        own = backward_pass(AL, Y64, cache, p64, net64, name, lam, l1=lam1) if given is None \
-            else given
+        AL, cache = forward.unchecked(X64, p64, net64.activations, masks=masks64,
+                                      training=training, net=net64, xp=net64.backend.xp)
+        own = backward.unchecked(AL, Y64, cache, p64, net64.activations, name, lambd=lam, l1=lam1,
+                                 net=net64, xp=net64.backend.xp) if given is None else given
         grad = np.concatenate([to_host(own[f"d{k}"]).astype(np.float64).ravel() for k in keys])
         approx = np.empty_like(grad)
         i = 0

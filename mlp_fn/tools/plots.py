@@ -27,7 +27,7 @@ from mlp_fn._internal.files import checked_path, write_bytes
 from mlp_fn._internal.types import ActivationSpec, Array, Params
 from mlp_fn.activations import label
 from mlp_fn.network import architecture, keys
-from mlp_fn.propagation import forward_pass, network_output
+from mlp_fn.propagation import forward, network_output
 from mlp_fn.training.state import History
 from mlp_fn.training.loop import train
 
@@ -489,7 +489,8 @@ def unit_maps(X: Array, params: Mapping[str, Any],
     axes = fig.subplots(rows, cols, squeeze=False, sharex=True, sharey=True)
     g1, g2, grid = _grid(X, r, params["W1"].dtype)
     with np.errstate(all="ignore"):
-        _, cache = forward_pass(grid, params, architecture(params, acts))
+        net = architecture(params, acts)
+        _, cache = forward.unchecked(grid, params, net.activations, net=net, xp=net.backend.xp)
     A = cache[keys(l).A]
     span = float(np.abs(A).max()) or 1.0  # one scale for every unit: one colour bar reads all
     image = None

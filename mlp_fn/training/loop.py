@@ -36,7 +36,7 @@ from mlp_fn.network import Architecture, architecture, trainable
 from mlp_fn.normalization import running_statistics
 from mlp_fn.optimizers import (OPTIMIZERS, OptState, canonical_optimizer, check_options,
                                check_state, clip_by_global_norm, frozen_state)
-from mlp_fn.propagation import backward_pass, compute_cost, forward_pass, hidden_shapes
+from mlp_fn.propagation import backward, compute_cost, forward, hidden_shapes
 from mlp_fn.schedules import MAX_EPOCH, Schedule
 from mlp_fn.training.compiled import (compiler_for, epoch_costs, epochs_in_memory, run_chunk,
                                       torch_step)
@@ -105,11 +105,12 @@ def step(X: Array, Y: Array, w: Array | None, params: Params, opt_state: OptStat
     (``mlp_fn.training.compiled``)."""
     net, loss, reg = run.net, run.loss, run.regularization
     xp = net.backend.xp
-    AL, cache = forward_pass(X, params, net, masks, training=True)
+    AL, cache = forward.unchecked(X, params, net.activations, masks=masks, training=True,
+                                  net=net, xp=xp)
     J = compute_cost.unchecked(AL, Y, loss, lambd=reg.lambd, params=params, sample_weight=w,
                                l1=reg.l1, xp=xp)
-    grads = backward_pass(AL, Y, cache, params, net, loss, reg.lambd, sample_weight=w,
-                          l1=reg.l1)
+    grads = backward.unchecked(AL, Y, cache, params, net.activations, loss, lambd=reg.lambd,
+                               sample_weight=w, l1=reg.l1, net=net, xp=xp)
     if reg.clip_norm is not None:
         grads = clip_by_global_norm.unchecked(grads, reg.clip_norm, xp=xp)
     optimizer_step = OPTIMIZERS[run.optimizer.name][1]  # e.g. adam_step
@@ -282,7 +283,7 @@ def end_epoch(state: TrainingState, run: Run, params: Params, opt: OptState, cos
         stopping = EarlyStopping(math.inf, e, params, 0)
     else:
         v = run.validation
-        ALv, _ = forward_pass(v.X, params, run.net)
+        ALv, _ = forward.unchecked(v.X, params, run.net.activations, net=run.net, xp=b.xp)
         val_cost = float(compute_cost.unchecked(
             ALv, v.Y, run.loss, lambd=run.regularization.lambd, params=params,
             l1=run.regularization.l1, xp=b.xp))
