@@ -368,7 +368,7 @@ ACTIVATIONS: dict[str, Activation] = {
                           f"1 if z > 0 else {LEAKY_ALPHA}", r"\operatorname{leaky\_relu}"),
     "gelu": _record(gelu, gelu_derivative, f"0.5*z*(1 + {_GELU_T})",
                     f"(0.5*(1 + {_GELU_T}) + 0.5*z*(1 - {_GELU_T}*{_GELU_T})*"
-                    f"{_GELU_C:.10f}*(1 + {3 * _GELU_K}*z*z))", r"\operatorname{gelu}"),
+                    f"{_GELU_C:.10f}*(1 + {3 * _GELU_K}*z*z))", r"\operatorname{GELU}"),
     "identity": _record(identity, identity_derivative, "z", "1", r"\operatorname{identity}"),
     "quadratic": _record(quadratic, quadratic_derivative, "z*z", "2*z",
                          r"\operatorname{quadratic}"),

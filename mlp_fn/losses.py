@@ -9,9 +9,10 @@ Conventions, stated once here and again in each docstring:
 * ``mse``  J = mean over all n_y * m elements of (a - y)^2              (the chapter's definition)
 * ``half_mse``  J = mse / 2                                             (scikit-learn's squared loss)
 
-Each is one ``def``: its body computes each example's loss L(i), then their mean
-J = (1/m) sum_i L(i), or with sample weights w the weighted mean sum_i w_i L(i) / sum_i w_i;
-``reduction="none"`` returns the L(i) themselves (what ``explain`` prints). Each loss's
+Each is one ``def``: its body computes each output's loss, and from them (``_mean``) each
+example's L(i) and their mean J = (1/m) sum_i L(i), or with sample weights w the weighted mean
+sum_i w_i L(i) / sum_i w_i; ``reduction="none"`` returns the L(i) themselves (what ``explain``
+prints). Each loss's
 derivative ``dA`` is the derivative of one example's loss with respect to its output column,
 i.e. m * dJ/dAL; the 1/m of the mean is applied once, in ``linear_backward``, as in the course.
 
@@ -61,16 +62,20 @@ def _clamp_eps(P: Array, xp: Namespace) -> Array:
     return clamped
 
 
-def _mean(L: Array, sample_weight: Array | None, reduction: Reduction, xp: Namespace) -> Array:
-    """J = (1/m) sum_i L(i), or with sample weights w of shape (1, m) the weighted mean
-    sum_i w_i L(i) / sum_i w_i (w >= 0, sum > 0); the L(i) themselves for reduction "none"."""
+def _mean(losses: Array, per: int, sample_weight: Array | None, reduction: Reduction,
+          xp: Namespace) -> Array:
+    """From each output's loss, ``losses`` (n_y, m), each example's L(i) = sum_k losses_k(i) /
+    ``per`` and their mean J = (1/m) sum_i L(i), or with sample weights w of shape (1, m) the
+    weighted mean sum_i w_i L(i) / sum_i w_i (w >= 0, sum > 0); the L(i) themselves, (m,), for
+    reduction "none". (The plain mean sums every entry at once: one reduction.)"""
     if reduction == "none":
+        L: Array = xp.sum(losses, axis=0) / per
         return L
     if sample_weight is None:
-        J: Array = xp.sum(L) / L.shape[0]
+        J: Array = xp.sum(losses) / (per * losses.shape[1])
         return J
     w = sample_weight[0, :]
-    Jw: Array = xp.sum(w * L) / xp.sum(w)
+    Jw: Array = xp.sum(w * xp.sum(losses, axis=0)) / (per * xp.sum(w))
     return Jw
 
 
@@ -168,8 +173,8 @@ def bce(AL: Array, Y: Array, sample_weight: Array | None = None, reduction: Redu
     >>> round(bce([0.9, 0.1, 0.8, 0.3], [1, 0, 1, 0]), 4)
     0.1976
     """
-    L = -xp.sum(Y * _log_clamped(AL, xp) + (1.0 - Y) * _log_clamped(1.0 - AL, xp), axis=0)
-    return _mean(L, sample_weight, reduction, xp)
+    losses = -(Y * _log_clamped(AL, xp) + (1.0 - Y) * _log_clamped(1.0 - AL, xp))
+    return _mean(losses, 1, sample_weight, reduction, xp)
 
 
 @_loss("cce")
@@ -184,8 +189,7 @@ def cce(AL: Array, Y: Array, sample_weight: Array | None = None, reduction: Redu
     >>> round(cce([0.7, 0.2, 0.1], [1, 0, 0]), 4)  # -log 0.7, one example of K = 3
     0.3567
     """
-    L = -xp.sum(Y * _log_clamped(AL, xp), axis=0)
-    return _mean(L, sample_weight, reduction, xp)
+    return _mean(-(Y * _log_clamped(AL, xp)), 1, sample_weight, reduction, xp)
 
 
 @_loss("mse")
@@ -202,8 +206,7 @@ def mse(AL: Array, Y: Array, sample_weight: Array | None = None, reduction: Redu
     2.0
     """
     D = AL - Y
-    L = xp.sum(D * D, axis=0) / D.shape[0]
-    return _mean(L, sample_weight, reduction, xp)
+    return _mean(D * D, D.shape[0], sample_weight, reduction, xp)
 
 
 @_loss("half_mse")
@@ -219,8 +222,7 @@ def half_mse(AL: Array, Y: Array, sample_weight: Array | None = None,
     1.0
     """
     D = AL - Y
-    L = xp.sum(D * D, axis=0) / (2 * D.shape[0])
-    return _mean(L, sample_weight, reduction, xp)
+    return _mean(D * D, 2 * D.shape[0], sample_weight, reduction, xp)
 
 
 #: 001's names and scikit-learn's for the same functions.

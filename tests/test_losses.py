@@ -75,6 +75,38 @@ def test_derivative_is_m_times_the_cost_gradient(loss: str, seed: int, n_y: int,
         assert m * fd == pytest.approx(dA[idx], rel=1e-6, abs=1e-8)
 
 
+#: Each example's loss written out with NumPy, output by output: what reduction="none" must give.
+BY_HAND = {
+    "bce": lambda A, Y: -(Y * np.log(A) + (1 - Y) * np.log(1 - A)).sum(axis=0),
+    "cce": lambda A, Y: -(Y * np.log(A)).sum(axis=0),
+    "mse": lambda A, Y: ((A - Y) ** 2).mean(axis=0),
+    "half_mse": lambda A, Y: ((A - Y) ** 2).mean(axis=0) / 2,
+}
+
+
+@pytest.mark.parametrize("loss", ["bce", "cce", "mse", "half_mse"])
+@given(seed=st.integers(0, 2**32 - 1), n_y=st.integers(2, 4), m=st.integers(1, 6))
+def test_each_examples_loss_and_the_weighted_mean(loss: str, seed: int, n_y: int,
+                                                  m: int) -> None:
+    # L(i) against the formula written out above; J against NumPy's mean and weighted average
+    # of those L(i) (np.average), a second route to the same numbers.
+    rng = np.random.default_rng(seed)
+    Y = targets(rng, loss, n_y, m)
+    A = rng.uniform(0.05, 0.95, size=Y.shape)
+    if loss == "cce":
+        A = A / A.sum(axis=0, keepdims=True)
+    cost = LOSSES[loss]["cost"]
+    L = cost(A, Y, reduction="none")
+    assert L.shape == (m,) and not L.flags.writeable
+    np.testing.assert_allclose(L, BY_HAND[loss](A, Y), rtol=1e-12)
+    assert cost(A, Y) == pytest.approx(float(np.mean(BY_HAND[loss](A, Y))), rel=1e-12)
+    w = rng.uniform(0.0, 2.0, size=m) + np.eye(1, m)[0]  # w >= 0, sum > 0
+    assert cost(A, Y, sample_weight=w) == pytest.approx(
+        float(np.average(BY_HAND[loss](A, Y), weights=w)), rel=1e-12)
+    with pytest.raises(ValueError, match="^reduction: expected 'mean'"):
+        cost(A, Y, reduction="sum")
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_log_losses_are_finite_at_probabilities_zero_and_one(dtype: Any) -> None:
     # A confident wrong answer: A = 0 where Y = 1 and A = 1 where Y = 0.

@@ -15,6 +15,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from mlp_fn.activations import ACTIVATIONS
+
 __all__ = ["MODULES", "docstring_markdown", "inline_equations", "public_home", "to_latex",
            "write_api"]
 
@@ -69,19 +71,19 @@ def public_home(obj: Any) -> str | None:
 
 _GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "eta", "theta", "lambda", "mu", "sigma",
           "tau", "phi", "rho", "pi", "omega"}
-_FUNCTIONS = {"exp": r"\exp", "log": r"\log", "ln": r"\ln", "tanh": r"\tanh", "max": r"\max",
+#: Functions of the notation: the activations' symbols come from their registry entries (one
+#: record per activation), the rest are the math's own.
+_FUNCTIONS = {"exp": r"\exp", "log": r"\log", "ln": r"\ln", "max": r"\max",
               "min": r"\min", "sqrt": r"\sqrt", "sum": r"\sum", "cos": r"\cos", "sin": r"\sin",
-              "erf": r"\operatorname{erf}", "sigmoid": r"\sigma", "relu": r"\operatorname{relu}",
-              "ReLU": r"\operatorname{ReLU}", "softmax": r"\operatorname{softmax}",
+              "erf": r"\operatorname{erf}", "ReLU": r"\operatorname{ReLU}",
               "mean": r"\operatorname{mean}", "var": r"\operatorname{var}",
               "sign": r"\operatorname{sign}", "clip": r"\operatorname{clip}",
               "floor": r"\operatorname{floor}", "LeakyReLU": r"\operatorname{LeakyReLU}",
-              "identity": r"\operatorname{identity}", "quadratic": r"\operatorname{quadratic}",
               "randn": r"\operatorname{randn}", "zeros": r"\operatorname{zeros}",
-              "argmax": r"\operatorname*{arg\,max}", "gelu": r"\operatorname{GELU}", "GELU": r"\operatorname{GELU}",
+              "argmax": r"\operatorname*{arg\,max}", "GELU": r"\operatorname{GELU}",
               "abs": r"\operatorname{abs}", "round": r"\operatorname{round}",
-              "leaky_relu": r"\operatorname{leaky\_relu}",
-              "Phi": r"\Phi", "norm": r"\operatorname{norm}"}
+              "Phi": r"\Phi", "norm": r"\operatorname{norm}",
+              **{name: entry["symbol"] for name, entry in ACTIVATIONS.items()}}
 #: Short names that are variables of the equations, not English.
 _VARIABLES = {"lr", "eps", "hat", "t", "k", "m", "n", "l", "L", "x", "y", "z", "a", "b", "c",
               "g", "v", "s", "w", "u", "p", "q", "e", "i", "j", "W", "A", "Z", "X", "Y", "J",

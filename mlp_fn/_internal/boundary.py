@@ -190,7 +190,7 @@ def checked(*, returns: str = "arrays", overflow: Overflow = None,
     names to rules (``real``, ``matrix(shape)``, ``like(other)``, or any function of
     (name, value, seen)); arguments without a rule are passed as given. ``returns``: "arrays"
     (each array returned must be finite, and is handed back read-only) or "number" (a 0-d array
-    made a Python float, which must be finite). ``overflow``: the message of the ValueError for
+    made a Python float, which must be finite; any other result is handed back as arrays are). ``overflow``: the message of the ValueError for
     a result holding NaN or inf, where one more telling than the general one can be given (or a
     function of the result and the checked arguments that writes it).
 
@@ -225,7 +225,7 @@ def checked(*, returns: str = "arrays", overflow: Overflow = None,
                 values["xp"] = b.xp
             with np.errstate(all="ignore"):
                 out = f(**values)
-            if returns == "number":
+            if returns == "number" and not isinstance(out, tuple) and np.ndim(out) == 0:
                 J = float(out)
                 if not np.isfinite(J):
                     raise ValueError(_message(overflow, out, values) or

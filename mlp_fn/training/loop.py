@@ -640,7 +640,7 @@ def plan(
     compiler = compiler_for(b, compile)
     if not is_numpy(b) and b.name != "jax":  # the loop's own copies: nothing it returns is
         # one of the caller's (JAX's arrays cannot be written: nothing to copy)
-        params = {k: b.xp.asarray(a, copy=True) for k, a in params.items()}
+        params = {key: b.xp.asarray(a, copy=True) for key, a in params.items()}
     learned = trainable(params, net)
     init, _ = OPTIMIZERS[opt_name]
     if opt_state is None:
@@ -651,7 +651,7 @@ def plan(
         state = check_state(opt_name, opt_state, learned)
         if not is_numpy(b):
             state = {"step": state["step"], "slots": {
-                s: {k: b.xp.asarray(a, copy=True) for k, a in v.items()}
+                s: {key: b.xp.asarray(a, copy=True) for key, a in v.items()}
                 for s, v in state["slots"].items()}}
     if any(layer.norm == "batch" for layer in net.layers) and (k == 1 or m % k == 1):
         raise ValueError(f"batch_size: batch normalisation needs at least 2 examples in every "
