@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from mlp_fn._internal import checks as check
-from mlp_fn._internal.boundary import by, checked, matrix, optional
+from mlp_fn._internal.boundary import by, checked, like, matrix, optional, real
 from mlp_fn._internal.types import Array, Namespace
 from mlp_fn.activations import OUTPUT_ONLY, Formulas, activation_entry, classes_in_rows
 from mlp_fn.network import activation_spec
@@ -84,6 +84,7 @@ def activation_forward(Z: Array, activation: Formulas, *, xp: Namespace = np) ->
     return activation["g"](Z, xp=xp)
 
 
+@checked(A=real, D=like("A"))
 def mask(A: Array, D: Array) -> Array:
     """A[l] = A[l] * D[l]: inverted dropout (D is 0 or 1/keep_prob; see ``dropout_masks``).
 
@@ -93,6 +94,7 @@ def mask(A: Array, D: Array) -> Array:
     return A * D
 
 
+@checked(A=real, A_prev=like("A"))
 def skip(A: Array, A_prev: Array) -> Array:
     """A[l] = A[l] + A[l-1]: a residual connection adds the layer's input to its output.
 
@@ -102,6 +104,7 @@ def skip(A: Array, A_prev: Array) -> Array:
     return A + A_prev
 
 
+@checked(dA=real, D=like("dA"))
 def unmask(dA: Array, D: Array) -> Array:
     """dG = dA[l] * D[l]: the gradient through the mask, A[l] = G * D[l].
 

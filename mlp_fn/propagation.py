@@ -156,9 +156,9 @@ def forward(
             cache[k.G] = A  # g(Z) itself, before the mask and the skip
         if D is not None:
             cache[k.D] = D
-            A = mask(A, D)  # A = A * D
+            A = mask.unchecked(A, D)  # A = A * D
         if layer.residual:
-            A = skip(A, A_prev)  # A = A + A[l-1]
+            A = skip.unchecked(A, A_prev)  # A = A + A[l-1]
         cache[k.A] = A
     return A, cache
 
@@ -271,7 +271,7 @@ def backward(
         k = layer.keys
         if layer is not out:
             G = cache.get(k.G, cache[k.A])  # g(Z), before the mask and the skip
-            dG = unmask(dA, cache[k.D]) if k.D in cache else dA
+            dG = unmask.unchecked(dA, cache[k.D]) if k.D in cache else dA
             dZ = activation_backward.unchecked(dG, cache.get(k.Ztilde, cache[k.Z]), G, layer.g,
                                                xp=xp)
             if layer.norm is not None:  # through Z~ = gamma Z_norm + beta to Z = W A

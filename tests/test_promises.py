@@ -35,16 +35,19 @@ from hypothesis import strategies as st
 
 import mlp_fn as mf
 
-from mlp_fn import callbacks, data, explain, model, normalization, plots, summary
+from mlp_fn import (activations, callbacks, data, explain, layers, losses, model, network,
+                    normalization, optimizers, plots, summary)
 
 MODULES = {"model": model, "explain": explain, "plots": plots, "data": data, "summary": summary,
-           "callbacks": callbacks, "normalization": normalization}
+           "callbacks": callbacks, "normalization": normalization, "activations": activations,
+           "losses": losses, "layers": layers, "network": network, "optimizers": optimizers}
 
 #: Every public function: mlp_fn's names, and those of the modules reached through it
 #: (as "model.fit", "data.two_moons", ...).
+_TOP = {id(getattr(mf, n)) for n in mf.__all__}
 PUBLIC = sorted([n for n in mf.__all__ if inspect.isfunction(getattr(mf, n))]
-                + [f"{name}.{n}" for name, module in MODULES.items()
-                   for n in module.__all__ if inspect.isfunction(getattr(module, n))])
+                + [f"{name}.{n}" for name, module in MODULES.items() for n in module.__all__
+                   if inspect.isfunction(getattr(module, n)) and id(getattr(module, n)) not in _TOP])
 
 
 def function(name: str) -> Callable[..., Any]:
@@ -82,6 +85,14 @@ def _valid(fn: str, param: str, tmp: Path) -> Any:
                       "sigma2": Z.var(axis=1, keepdims=True), "gamma": np.ones((3, 1)),
                       "beta": np.zeros((3, 1)), "old": np.zeros(3), "new": np.ones(3),
                       "axis": 1})
+    if fn in ("layers.mask", "layers.unmask", "layers.skip"):
+        table.update({"D": np.full((3, 4), 2.0), "A_prev": Z.copy()})
+    if fn.startswith("activations.canonical") or fn.startswith("losses.canonical") or \
+            fn.startswith("optimizers.canonical"):
+        table["name"] = {"activations": "ReLU", "losses": "MSE", "optimizers": "sgd"}[
+            fn.split(".")[0]]
+    if fn == "network.keys":
+        table["l"] = 2
     if fn == "linear_forward":
         table.update({"A_prev": X, "W": P["W1"], "b": P["b1"]})
     if fn == "output_delta":
