@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import re
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -481,6 +482,13 @@ def docstring_markdown(doc: str) -> str:
         if not line.strip():
             out.append("")
             i += 1
+            continue
+        if line.lstrip().startswith(">>>"):  # an example: code, as a reader types and sees it
+            example: list[str] = []
+            while i < len(lines) and lines[i].strip():
+                example.append(lines[i])
+                i += 1
+            out += ["```pycon", *textwrap.dedent("\n".join(example)).splitlines(), "```", ""]
             continue
         # A paragraph, or an indented block: gather it.
         indented = line.startswith("    ")

@@ -28,7 +28,7 @@ from mlp_fn._internal.frozen import frozen
 __all__ = ["Backend", "NUMPY", "backend", "library", "to_host", "from_host", "dtype_name",
            "hand_back", "hand_back_dict", "is_numpy", "all_finite",
            "is_array", "require", "host_dtype", "backend_for", "on_host", "host_value",
-           "float64_missing"]
+           "float64_missing", "from_host_dict", "from_host_list"]
 
 
 class Backend(NamedTuple):
@@ -197,6 +197,18 @@ def from_host(a: np.ndarray[Any, Any], b: Backend) -> Any:
 
         return jax.device_put(np.array(a, copy=True), b.device)
     return b.xp.asarray(a, dtype=getattr(b.xp, a.dtype.name), device=b.device, copy=True)
+
+
+def from_host_list(arrays: list[np.ndarray[Any, Any]], b: Backend) -> list[Any]:
+    """``from_host`` of every array of a list; on JAX in one transfer (one device_put of the
+    list: 200 small arrays move in a fraction of 200 calls' time)."""
+    if b.name == "jax" and not any(a.dtype == np.float64 and float64_missing(b)
+                                   for a in arrays):
+        import jax
+
+        moved: list[Any] = jax.device_put([np.array(a, copy=True) for a in arrays], b.device)
+        return moved
+    return [from_host(a, b) for a in arrays]
 
 
 def from_host_dict(d: Mapping[str, np.ndarray[Any, Any]], b: Backend) -> dict[str, Any]:

@@ -18,7 +18,7 @@ import numpy as np
 from mlp_fn._internal import checks as check
 from mlp_fn._internal.types import ActivationSpec, Array, Params
 from mlp_fn.schedules import Schedule
-from mlp_fn._internal.arrays import Backend, from_host, to_host
+from mlp_fn._internal.arrays import Backend, from_host_list, to_host
 from mlp_fn.training.compiled import epoch_costs, epochs_in_memory, run_chunk
 from mlp_fn.training.loop import (TrainingDiverged, learning_rate_at, plan, plan_another,
                                   recorded, replay, result, result_history, run_epochs, train,
@@ -250,11 +250,11 @@ def _together(runs: list[tuple[Run, TrainingState]], diverged: str) -> list[Any]
 
 
 def _split(stacked: Array, b: Backend) -> list[Array]:
-    """The networks' arrays of a stack, each its own: cut on the host and moved back (one
-    transfer each way per network; slicing on the device costs a dispatch per network, and
-    JAX's unstack compiles a program per shape, seconds for a population of 200)."""
+    """The networks' arrays of a stack, each its own: cut on the host and moved back in one
+    transfer (slicing on the device costs a dispatch per network, and JAX's unstack compiles a
+    program per shape, seconds for a population of 200)."""
     host = to_host(stacked)
-    return [from_host(np.array(host[i]), b) for i in range(host.shape[0])]
+    return from_host_list([host[i] for i in range(host.shape[0])], b)
 
 
 def _slice(opt: Mapping[str, Any], i: int, split: Mapping[str, Any] | None = None) -> Any:
