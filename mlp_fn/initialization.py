@@ -34,7 +34,7 @@ from mlp_fn._internal import checks as check
 from mlp_fn._internal.arrays import backend_for, from_host, hand_back_dict
 from mlp_fn._internal.names import resolve
 from mlp_fn._internal.types import Params
-from mlp_fn.network import keys
+from mlp_fn.network import LAYER_KINDS, keys
 
 __all__ = ["INITS", "INIT_ALIASES", "init_params"]
 
@@ -95,7 +95,7 @@ def init_params(
     dims = _layer_dims(layer_dims)
     method = resolve("method", method, INITS, INIT_ALIASES)
     fixed = None if scale is None else check.nonnegative_float("scale", scale)
-    kind = None if norm is None else resolve("norm", norm, {"batch": 0, "layer": 0})
+    kind: Any = None if norm is None else resolve("norm", norm, {k: 0 for k in LAYER_KINDS if k})
     dt = check.float_dtype("dtype", dtype)
     b = backend_for(xp, device)
     rng = np.random.default_rng(check.seed(seed))
@@ -110,14 +110,11 @@ def init_params(
             raise ValueError(f"scale: {s} makes weights too large for {dt} (some became inf)")
         k = keys(l)
         params[k.W] = W
-        if kind is None or l == len(dims) - 1:
-            params[k.b] = np.zeros((n, 1), dtype=dt)
-        else:  # beta takes the bias's role: Z_tilde = gamma Z_norm + beta
-            params[k.gamma] = np.ones((n, 1), dtype=dt)
-            params[k.beta] = np.zeros((n, 1), dtype=dt)
-            if kind == "batch":
-                params[k.mu] = np.zeros((n, 1), dtype=dt)
-                params[k.sigma2] = np.ones((n, 1), dtype=dt)
+        # b, or (normalised hidden layers) gamma and beta in its place, and the running
+        # statistics of batch normalisation: each a vector at its kind's starting value
+        layer_kind = None if l == len(dims) - 1 else kind
+        for name, start in LAYER_KINDS[layer_kind].items():
+            params[getattr(k, name)] = np.full((n, 1), start, dtype=dt)
     return hand_back_dict({k: from_host(a, b) for k, a in params.items()}, b)
 
 

@@ -36,7 +36,7 @@ from mlp_fn._internal.inputs import cast
 from mlp_fn._internal.types import ActivationSpec, Array, CustomActivation
 from mlp_fn.activations import OUTPUT_ONLY, Formulas, activation_entry, canonical_activation
 
-__all__ = ["Keys", "Layer", "Architecture", "RESIDUAL", "architecture", "keys"]
+__all__ = ["Keys", "Layer", "Architecture", "RESIDUAL", "LAYER_KINDS", "architecture", "keys"]
 
 Norm = Literal["batch", "layer"]
 
@@ -123,11 +123,19 @@ class Architecture(NamedTuple):
 _PARAM_KEY = re.compile(r"(W|b|gamma|beta|mu|sigma2)([1-9][0-9]*)")  # fullmatch: no "\n"
 
 #: Per layer, the keys a params dict may hold, by normalisation.
-_KINDS: dict[Norm | None, frozenset[str]] = {
-    None: frozenset({"W", "b"}),
-    "layer": frozenset({"W", "gamma", "beta"}),
-    "batch": frozenset({"W", "gamma", "beta", "mu", "sigma2"}),
+#: The kinds of layer by what they hold beside W[l]: each vector (n[l], 1) with the value
+#: ``init_params`` starts it at. A plain layer has its bias b; a normalised one the scale gamma
+#: and the shift beta in b's place (Z~ = gamma Z_norm + beta), and batch normalisation also the
+#: running statistics mu and sigma^2 (kept, not trained). ``architecture`` reads a layer's kind
+#: from which of these keys it has, ``init_params`` writes them: one table for both.
+LAYER_KINDS: dict[Norm | None, dict[str, float]] = {
+    None: {"b": 0.0},
+    "layer": {"gamma": 1.0, "beta": 0.0},
+    "batch": {"gamma": 1.0, "beta": 0.0, "mu": 0.0, "sigma2": 1.0},
 }
+
+_KINDS: dict[Norm | None, frozenset[str]] = {
+    kind: frozenset({"W", *vectors}) for kind, vectors in LAYER_KINDS.items()}
 
 
 def _norm_of(kinds: set[str]) -> Norm | None:
