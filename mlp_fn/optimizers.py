@@ -28,7 +28,7 @@ from typing import Any, Protocol, TypeAlias, TypedDict
 import numpy as np
 
 from mlp_fn._internal import checks as check
-from mlp_fn._internal.arrays import NUMPY, Backend, all_finite, backend, hand_back_dict
+from mlp_fn._internal.arrays import NUMPY, Backend, backend, hand_back_dict
 from mlp_fn._internal.boundary import by, checked
 from mlp_fn._internal.names import resolve
 from mlp_fn._internal.types import Array, Namespace, Params
@@ -119,18 +119,46 @@ def _slots_of(state: Any) -> Any:
     return None
 
 
+def _params(name: str, params: Any, seen: dict[str, Any]) -> dict[str, Array]:
+    """Any non-empty dict of finite float arrays, of one library and device with the grads and
+    the state."""
+    backend(params=params, grads=seen["grads"], state=_slots_of(seen["state"]))
+    p = check.array_dict(name, params)
+    if not p:
+        raise ValueError(f"{name}: expected at least one array, got an empty dict")
+    return p
+
+
+def _grads(name: str, grads: Any, seen: dict[str, Any]) -> dict[str, Array]:
+    """grads["d" + key] for every key of params, each of its shape and dtype."""
+    return check.array_dict(name, grads, like=seen["params"], prefix="d")
+
+
+def _state_of(optimizer_name: str) -> Any:
+    return lambda name, state, seen: check_state(optimizer_name, state, seen["params"])
+
+
+def _hyper_of(optimizer_name: str) -> Any:
+    return lambda name, hyper, seen: check_options(optimizer_name, hyper,
+                                                   allow_learning_rate=True)
+
+
 def optimizer(*slots: str) -> Callable[[Rule], Step]:
     """Declare an optimizer by its def for one array, ``<name>_step(theta, g, t, *slots, *,
-    xp, **hyper) -> (theta, slots)``: the name then holds the public step over dicts, which
-    checks params, grads, the state and each hyper-parameter (in its range), applies the rule
-    to every array, refuses a step that overflowed and hands back read-only arrays."""
+    xp, **hyper) -> (theta, slots)``: the name then holds the public step over dicts, whose
+    checks are declared as every course function's are (``@checked``: params, grads, the state
+    and each hyper-parameter in its range); it applies the rule to every array, refuses a step
+    that overflowed and hands back read-only arrays."""
 
     def decorate(rule: Rule) -> Step:
         name = rule.__name__.removesuffix("_step")
         hyper_names = hyper_parameters(rule)
 
-        def unchecked(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState,
-                      *, xp: Namespace = np, **hyper: Any) -> tuple[Params, OptState]:
+        @checked(params=_params, grads=_grads, state=_state_of(name), hyper=_hyper_of(name),
+                 overflow=f"{name}_step: the update overflowed (NaN or inf in the new params "
+                          f"or state); lower learning_rate or clip the gradients")
+        def step(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState, *,
+                 xp: Namespace = np, **hyper: Any) -> tuple[Params, OptState]:
             t = state["step"] + 1
             new: dict[str, Array] = {}
             new_slots: dict[str, dict[str, Array]] = {s: {} for s in slots}
@@ -141,26 +169,7 @@ def optimizer(*slots: str) -> Callable[[Rule], Step]:
                     new_slots[s][k] = value
             return new, {"step": t, "slots": new_slots}
 
-        def step(params: Mapping[str, Array], grads: Mapping[str, Array], state: OptState,
-                 **hyper: Any) -> tuple[Params, OptState]:
-            b = backend(params=params, grads=grads, state=_slots_of(state))
-            p = check.array_dict("params", params)
-            if not p:
-                raise ValueError("params: expected at least one array, got an empty dict")
-            g = check.array_dict("grads", grads, like=p, prefix="d")
-            st = check_state(name, state, p)
-            h = check_options(name, hyper, allow_learning_rate=True)
-            with np.errstate(all="ignore"):
-                new, new_state = unchecked(p, g, st, xp=b.xp, **h)
-            arrays = [*new.values(), *(a for slot in new_state["slots"].values()
-                                       for a in slot.values())]
-            if not all(all_finite(a, b.xp) for a in arrays):
-                raise ValueError(f"{name}_step: the update overflowed (NaN or inf in the new "
-                                 f"params or state); lower learning_rate or clip the gradients")
-            given = [*p.values(), *g.values()]
-            return hand_back_dict(new, b, given), frozen_state(new_state, b, given)
-
-        own = inspect.signature(step, follow_wrapped=False)
+        own = inspect.signature(step)
         keyword = [q for q in inspect.signature(rule).parameters.values()
                    if q.name in hyper_names]
         step.__signature__ = own.replace(  # type: ignore[attr-defined]
@@ -172,7 +181,6 @@ def optimizer(*slots: str) -> Callable[[Rule], Step]:
                         f"For one array, theta:\n\n{inspect.getdoc(rule)}")
         step.rule = rule  # type: ignore[attr-defined]
         step.slots = slots  # type: ignore[attr-defined]
-        step.unchecked = unchecked  # type: ignore[attr-defined]
         return step  # type: ignore[return-value]
 
     return decorate

@@ -178,3 +178,25 @@ def test_clip_by_global_norm(seed: int, max_norm: float) -> None:
     for k in grads:
         np.testing.assert_allclose(clipped[k], grads[k] * factor, rtol=1e-12)
         assert not clipped[k].flags.writeable and grads[k].flags.writeable
+
+
+@pytest.mark.parametrize("name", sorted(mf.OPTIMIZERS))
+def test_every_step_runs_on_another_array_library_as_on_numpy(name: str) -> None:
+    # Two steps of each optimizer on array_api_strict's arrays (slots and all) against the same
+    # two steps on NumPy's: the checks find one library across params, grads and the state.
+    xps = pytest.importorskip("array_api_strict")
+    init, step = mf.OPTIMIZERS[name]
+    theta, g = np.array([1.0, -2.0]), np.array([0.5, 0.25])
+    want_p, want_s = {"w": theta}, init({"w": theta})
+    got_p, got_s = {"w": xps.asarray(theta)}, init({"w": xps.asarray(theta)})
+    for _ in range(2):
+        want_p, want_s = step(want_p, {"dw": g}, want_s, learning_rate=0.1)
+        got_p, got_s = step(got_p, {"dw": xps.asarray(g)}, got_s, learning_rate=0.1)
+    np.testing.assert_allclose(np.asarray(got_p["w"]), want_p["w"], rtol=1e-15)
+    assert got_s["step"] == want_s["step"] == 2
+    for slot in want_s["slots"]:
+        assert type(got_s["slots"][slot]["w"]) is type(got_p["w"])
+        np.testing.assert_allclose(np.asarray(got_s["slots"][slot]["w"]),
+                                   want_s["slots"][slot]["w"], rtol=1e-15)
+    with pytest.raises(TypeError, match=r"^grads\['dw'\]: expected an array of array_api_strict"):
+        step(got_p, {"dw": g}, got_s, learning_rate=0.1)

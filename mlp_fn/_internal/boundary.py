@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import inspect
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Generic, Literal, Protocol, TypeVar, overload
 
 import numpy as np
@@ -154,12 +154,26 @@ def _is_array(a: Any) -> bool:
 
 
 def _arrays(out: Any) -> list[Any]:
-    """The arrays in a result or argument (looking into tuples and dicts)."""
+    """The arrays in a result or argument (looking into tuples and dicts, at any depth: an
+    optimizer's state holds its slots' dicts)."""
     if isinstance(out, tuple):
         return [a for part in out for a in _arrays(part)]
     if isinstance(out, Mapping):
-        return [a for a in out.values() if _is_array(a)]
+        return [a for value in out.values() for a in _arrays(value)]
     return [out] if _is_array(out) else []
+
+
+def _labelled(name: str, value: Any) -> Iterator[tuple[str, Any]]:
+    """Every array in an argument with its label ("state['slots']['m']['W1']"), for finding
+    the arrays' library and device (numbers, names and step counts are not arrays)."""
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _labelled(f"{name}[{key!r}]", item)
+    elif isinstance(value, tuple):
+        for i, item in enumerate(value):
+            yield from _labelled(f"{name}[{i}]", item)
+    elif is_array(value) or isinstance(value, np.ndarray):
+        yield name, value
 
 
 def _handed(out: Any, b: Any, given: list[Any]) -> Any:
@@ -194,13 +208,16 @@ def checked(*, returns: str = "arrays", overflow: Overflow = None,
     a result holding NaN or inf, where one more telling than the general one can be given (or a
     function of the result and the checked arguments that writes it).
 
-    A rule named for a keyword-only argument of the body that the public call does not take
+    A rule for the body's ``**keywords`` checks them together, as a dict. A rule named for a
+    keyword-only argument of the body that the public call does not take
     derives it from the others (``forward``'s architecture from its params and activations):
     the body gets it, the public signature does not show it, and mlp_fn's callers pass it."""
 
     def decorate(f: Callable[..., Any]) -> Any:
         signature = inspect.signature(f)
         takes_xp = "xp" in signature.parameters
+        varkw = next((p.name for p in signature.parameters.values()
+                      if p.kind is inspect.Parameter.VAR_KEYWORD), None)
         derived = {name for name in rules if name in signature.parameters
                    and signature.parameters[name].kind is inspect.Parameter.KEYWORD_ONLY
                    and signature.parameters[name].default is inspect.Parameter.empty}
@@ -219,12 +236,12 @@ def checked(*, returns: str = "arrays", overflow: Overflow = None,
             values = dict(given)
             for name, rule in rules.items():
                 values[name] = seen[name] = rule(name, given.get(name), seen)
-            b = backend(**{k: v for k, v in values.items()
-                           if is_array(v) or isinstance(v, (np.ndarray, Mapping))})
+            b = backend(**dict(pair for k, v in values.items() for pair in _labelled(k, v)))
             if takes_xp:
                 values["xp"] = b.xp
+            keywords = values.pop(varkw) if varkw is not None else {}
             with np.errstate(all="ignore"):
-                out = f(**values)
+                out = f(**values, **keywords)
             if returns == "number" and not isinstance(out, tuple) and np.ndim(out) == 0:
                 J = float(out)
                 if not np.isfinite(J):
