@@ -86,12 +86,12 @@ def init_params(
         NumPy. The draws are made on the host by NumPy's generator and cast there, then moved:
         the same seed gives the same params, bit for bit, in every library and on every device.
 
-      >>> params = init_params([2, 3, 1], method="xavier", seed=0)
-      >>> {k: v.shape for k, v in params.items()}
-      {'W1': (3, 2), 'b1': (3, 1), 'W2': (1, 3), 'b2': (1, 1)}
-      >>> float(abs(params["b1"]).max()), float(abs(params["W1"]).max()) > 0  # b = 0, W random
-      (0.0, True)
-      """
+    >>> params = init_params([2, 3, 1], method="xavier", seed=0)
+    >>> {k: v.shape for k, v in params.items()}
+    {'W1': (3, 2), 'b1': (3, 1), 'W2': (1, 3), 'b2': (1, 1)}
+    >>> float(abs(params["b1"]).max()), float(abs(params["W1"]).max()) > 0  # b = 0, W random
+    (0.0, True)
+    """
     dims = _layer_dims(layer_dims)
     method = resolve("method", method, INITS, INIT_ALIASES)
     fixed = None if scale is None else check.nonnegative_float("scale", scale)

@@ -129,14 +129,14 @@ def save_params(path: str | os.PathLike[str], params: Mapping[str, Array],
     ``mlp_fn._internal.files``). A symlink is written through to its target; a path that is a
     folder, device or pipe is refused with a ValueError.
 
-      >>> import pathlib, tempfile
-      >>> with tempfile.TemporaryDirectory() as folder:
-      ...     path = pathlib.Path(folder) / "xor.npz"
-      ...     save_params(path, mf.init_params([2, 3, 1], seed=0), ["tanh", "sigmoid"], "bce")
-      ...     params, activations, loss = load_params(path)
-      >>> sorted(params), activations, loss
-      (['W1', 'W2', 'b1', 'b2'], ['tanh', 'sigmoid'], 'bce')
-      """
+    >>> import pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = pathlib.Path(folder) / "xor.npz"
+    ...     save_params(path, mf.init_params([2, 3, 1], seed=0), ["tanh", "sigmoid"], "bce")
+    ...     params, activations, loss = load_params(path)
+    >>> sorted(params), activations, loss
+    (['W1', 'W2', 'b1', 'b2'], ['tanh', 'sigmoid'], 'bce')
+    """
     net = architecture(params, activations)
     name = loss_for(loss, net.activations[-1])
     names = saveable_activations(net.activations)
@@ -156,14 +156,14 @@ def load_params(path: str | os.PathLike[str], *, xp: Any = None,
     and for a path that is not a regular file; a missing file raises an error that is both a
     FileNotFoundError and a ValueError.
 
-      >>> import pathlib, tempfile
-      >>> saved = mf.init_params([2, 3, 1], seed=0)
-      >>> with tempfile.TemporaryDirectory() as folder:
-      ...     save_params(pathlib.Path(folder) / "net.npz", saved, ["tanh", "sigmoid"], "bce")
-      ...     params, _, _ = load_params(pathlib.Path(folder) / "net.npz")
-      >>> all(np.array_equal(params[k], saved[k]) for k in saved)  # the same numbers, bit for bit
-      True
-      """
+    >>> import pathlib, tempfile
+    >>> saved = mf.init_params([2, 3, 1], seed=0)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     save_params(pathlib.Path(folder) / "net.npz", saved, ["tanh", "sigmoid"], "bce")
+    ...     params, _, _ = load_params(pathlib.Path(folder) / "net.npz")
+    >>> all(np.array_equal(params[k], saved[k]) for k in saved)  # the same numbers, bit for bit
+    True
+    """
     where = f"path: {os.fspath(path)!r}" if isinstance(path, (str, os.PathLike)) else "path"
     b = backend_for(xp, device)
     record, groups = read_archive(path, "params")

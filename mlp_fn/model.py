@@ -598,15 +598,15 @@ def save(net: Network, path: str | os.PathLike[str]) -> None:
 def load(path: str | os.PathLike[str]) -> Network:
     """Read a network written by ``save``: the same dict, bit for bit.
 
-      >>> X, y = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), [0, 1, 1, 0]
-      >>> import pathlib, tempfile
-      >>> net = fit(network(2, [[4, "tanh"], [1, "sigmoid"]], "bce"), X, y, epochs=5)
-      >>> with tempfile.TemporaryDirectory() as folder:
-      ...     save(net, pathlib.Path(folder) / "xor.npz")
-      ...     again = load(pathlib.Path(folder) / "xor.npz")
-      >>> loss_history(again) == loss_history(net), again["classes"]
-      (True, [0, 1])
-      """
+    >>> X, y = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), [0, 1, 1, 0]
+    >>> import pathlib, tempfile
+    >>> net = fit(network(2, [[4, "tanh"], [1, "sigmoid"]], "bce"), X, y, epochs=5)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     save(net, pathlib.Path(folder) / "xor.npz")
+    ...     again = load(pathlib.Path(folder) / "xor.npz")
+    >>> loss_history(again) == loss_history(net), again["classes"]
+    (True, [0, 1])
+    """
     where = f"path: {os.fspath(path)!r}" if isinstance(path, (str, os.PathLike)) else "path"
     record, groups = read_archive(path, "network")
     try:

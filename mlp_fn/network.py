@@ -78,9 +78,9 @@ class Keys(NamedTuple):
 def keys(l: int) -> Keys:
     """The names of layer l's entries (see ``Keys``).
 
-      >>> keys(2).W, keys(2).A_prev, keys(2).dW
-      ('W2', 'A1', 'dW2')
-      """
+    >>> keys(2).W, keys(2).A_prev, keys(2).dW
+    ('W2', 'A1', 'dW2')
+    """
     stats = {src: (f"mu_{src}{l}", f"sigma2_{src}{l}") for src in ("batch", "example", "running")}
     return Keys(f"W{l}", f"b{l}", f"gamma{l}", f"beta{l}", f"mu{l}", f"sigma2{l}", f"A{l - 1}",
                 f"Z{l}", f"Ztilde{l}", f"Znorm{l}", f"G{l}", f"D{l}", f"A{l}", f"dW{l}",
@@ -285,10 +285,10 @@ def architecture(params: Any, activations: Any = None) -> Architecture:
     described (for what needs nothing else, such as the L2 penalty): every layer reads
     'identity'.
 
-      >>> net = architecture(mf.init_params([2, 3, 1], seed=0), ["relu", "sigmoid"])
-      >>> net.L, net.n_x, net.n_y, [layer.activation for layer in net.layers]
-      (2, 2, 1, ['relu', 'sigmoid'])
-      """
+    >>> net = architecture(mf.init_params([2, 3, 1], seed=0), ["relu", "sigmoid"])
+    >>> net.L, net.n_x, net.n_y, [layer.activation for layer in net.layers]
+    (2, 2, 1, ['relu', 'sigmoid'])
+    """
     layers = _layer_keys(params)
     b = backend(params=params)  # one library, one device: found here, once for every call
     norms = _norms(params, layers)

@@ -35,9 +35,9 @@ def _epoch(epoch: Any) -> int:
 def constant(lr0: float) -> Schedule:
     """lr(epoch) = lr0.
 
-      >>> constant(0.1)(5)
-      0.1
-      """
+    >>> constant(0.1)(5)
+    0.1
+    """
     lr0 = check.positive_float("lr0", lr0)
 
     def schedule(epoch: int) -> float:
@@ -50,10 +50,10 @@ def constant(lr0: float) -> Schedule:
 def step_decay(lr0: float, drop: float = 0.5, every: int = 10) -> Schedule:
     """Staircase: lr(epoch) = lr0 * drop^floor(epoch / every), drop in (0, 1].
 
-      >>> lr = step_decay(1.0, drop=0.5, every=10)
-      >>> [lr(epoch) for epoch in (0, 9, 10, 25)]
-      [1.0, 1.0, 0.5, 0.25]
-      """
+    >>> lr = step_decay(1.0, drop=0.5, every=10)
+    >>> [lr(epoch) for epoch in (0, 9, 10, 25)]
+    [1.0, 1.0, 0.5, 0.25]
+    """
     lr0 = check.positive_float("lr0", lr0)
     drop = check.fraction("drop", drop, closed_right=True)
     if drop == 0:
@@ -69,10 +69,10 @@ def step_decay(lr0: float, drop: float = 0.5, every: int = 10) -> Schedule:
 def exponential_decay(lr0: float, rate: float = 0.95) -> Schedule:
     """lr(epoch) = lr0 * rate^epoch (the course's 0.95^epoch * alpha0), rate in (0, 1].
 
-      >>> lr = exponential_decay(1.0, rate=0.5)
-      >>> [lr(epoch) for epoch in range(3)]
-      [1.0, 0.5, 0.25]
-      """
+    >>> lr = exponential_decay(1.0, rate=0.5)
+    >>> [lr(epoch) for epoch in range(3)]
+    [1.0, 0.5, 0.25]
+    """
     lr0 = check.positive_float("lr0", lr0)
     rate = check.fraction("rate", rate, closed_right=True)
     if rate == 0:
@@ -98,10 +98,10 @@ def inverse_time_decay(lr0: float, decay: float = 1.0, every: int = 1) -> Schedu
     ``every`` = 1 gives lr0 / (1 + decay * epoch); a larger ``every`` is the course's
     "scheduled" variant, which lowers the rate only every ``every`` epochs.
 
-      >>> lr = inverse_time_decay(1.0, decay=1.0)
-      >>> [lr(epoch) for epoch in (0, 1, 3)]  # 1 / (1 + epoch)
-      [1.0, 0.5, 0.25]
-      """
+    >>> lr = inverse_time_decay(1.0, decay=1.0)
+    >>> [lr(epoch) for epoch in (0, 1, 3)]  # 1 / (1 + epoch)
+    [1.0, 0.5, 0.25]
+    """
     lr0 = check.positive_float("lr0", lr0)
     decay = check.nonnegative_float("decay", decay)
     every = check.positive_int("every", every, maximum=MAX_EPOCH)
@@ -116,10 +116,10 @@ def cosine_decay(lr0: float, total_epochs: int, lr_min: float = 0.0) -> Schedule
     """lr(epoch) = lr_min + (lr0 - lr_min) * (1 + cos(pi * min(epoch, T) / T)) / 2, T = total_epochs
     (Loshchilov and Hutter, 2017, without restarts).
 
-      >>> lr = cosine_decay(1.0, total_epochs=10)
-      >>> [round(lr(epoch), 12) for epoch in (0, 5, 10, 20)]  # (1 + cos(pi e / 10)) / 2
-      [1.0, 0.5, 0.0, 0.0]
-      """
+    >>> lr = cosine_decay(1.0, total_epochs=10)
+    >>> [round(lr(epoch), 12) for epoch in (0, 5, 10, 20)]  # (1 + cos(pi e / 10)) / 2
+    [1.0, 0.5, 0.0, 0.0]
+    """
     lr0 = check.positive_float("lr0", lr0)
     T = check.positive_int("total_epochs", total_epochs, maximum=MAX_EPOCH)
     lr_min = check.nonnegative_float("lr_min", lr_min)
@@ -150,9 +150,9 @@ SCHEDULE_ALIASES: dict[str, str] = {"step_decay": "step", "exponential_decay": "
 def make_schedule(name: str, lr0: float, **options: Any) -> Schedule:
     """The schedule called ``name`` starting at ``lr0``; ValueError listing the valid names.
 
-      >>> make_schedule("step_decay", 0.1, drop=0.5, every=2)(4)  # 0.1 * 0.5^2
-      0.025
-      """
+    >>> make_schedule("step_decay", 0.1, drop=0.5, every=2)(4)  # 0.1 * 0.5^2
+    0.025
+    """
     builder = SCHEDULES[resolve("schedule", name, SCHEDULES, SCHEDULE_ALIASES)]
     accepted = [p for p in inspect.signature(builder).parameters if p != "lr0"]
     unknown = [k for k in options if k not in accepted]

@@ -92,10 +92,10 @@ def one_hot(labels: npt.ArrayLike, num_classes: int | None = None,
 def xor(dtype: npt.DTypeLike = np.float64) -> tuple[Array, Array]:
     """The four XOR points: X = [[0, 0, 1, 1], [0, 1, 0, 1]], Y = [[0, 1, 1, 0]].
 
-      >>> X, Y = xor()
-      >>> X.tolist(), Y.tolist()  # y = x1 XOR x2, one example per column
-      ([[0.0, 0.0, 1.0, 1.0], [0.0, 1.0, 0.0, 1.0]], [[0.0, 1.0, 1.0, 0.0]])
-      """
+    >>> X, Y = xor()
+    >>> X.tolist(), Y.tolist()  # y = x1 XOR x2, one example per column
+    ([[0.0, 0.0, 1.0, 1.0], [0.0, 1.0, 0.0, 1.0]], [[0.0, 1.0, 1.0, 0.0]])
+    """
     dtype = check.float_dtype("dtype", dtype)
     X = np.array([[0.0, 0.0, 1.0, 1.0], [0.0, 1.0, 0.0, 1.0]], dtype=dtype)
     Y = np.array([[0.0, 1.0, 1.0, 0.0]], dtype=dtype)
@@ -107,10 +107,10 @@ def noisy_xor(m: int = 400, noise: float = 0.5, seed: int = 0) -> tuple[Array, A
     y = 1 where the corner's two signs differ (XOR). Some points cross an axis: with noise 0.5
     about 4.5% land in a quadrant of the other class.
 
-      >>> X, Y = noisy_xor(100)
-      >>> X.shape, Y.shape, sorted(set(Y[0].tolist()))
-      ((2, 100), (1, 100), [0.0, 1.0])
-      """
+    >>> X, Y = noisy_xor(100)
+    >>> X.shape, Y.shape, sorted(set(Y[0].tolist()))
+    ((2, 100), (1, 100), [0.0, 1.0])
+    """
     rng = np.random.default_rng(_seed(seed))
     m = _m(m)
     noise = check.nonnegative_float("noise", noise)
@@ -127,10 +127,10 @@ def two_moons(m: int = 400, noise: float = 0.2, seed: int = 0) -> tuple[Array, A
     (cos t, sin t), class 1 on (1 - cos t, 1/2 - sin t), t evenly spaced in [0, pi], plus
     N(0, noise^2) on each coordinate; columns shuffled.
 
-      >>> X, Y = two_moons(100)
-      >>> X.shape, Y.shape, sorted(set(Y[0].tolist()))
-      ((2, 100), (1, 100), [0.0, 1.0])
-      """
+    >>> X, Y = two_moons(100)
+    >>> X.shape, Y.shape, sorted(set(Y[0].tolist()))
+    ((2, 100), (1, 100), [0.0, 1.0])
+    """
     rng = np.random.default_rng(_seed(seed))
     m = _m(m, 2)
     noise = check.nonnegative_float("noise", noise)
@@ -154,11 +154,11 @@ def blobs(m: int, centers: npt.ArrayLike, spread: float = 1.0,
     makes the (K, m) targets ``train`` needs with cce, and ``model.fit(net, X.T, Y)`` takes the
     row as it is.
 
-      >>> centers = np.array([[0.0, 0.0], [5.0, 5.0]])
-      >>> X, Y = blobs(6, centers, spread=0.1)
-      >>> bool(np.abs(X - centers[Y[0].astype(int)].T).max() < 1)  # each point by its centre
-      True
-      """
+    >>> centers = np.array([[0.0, 0.0], [5.0, 5.0]])
+    >>> X, Y = blobs(6, centers, spread=0.1)
+    >>> bool(np.abs(X - centers[Y[0].astype(int)].T).max() < 1)  # each point by its centre
+    True
+    """
     rng = np.random.default_rng(_seed(seed))
     m = _m(m)
     spread = check.nonnegative_float("spread", spread)
@@ -180,10 +180,10 @@ def binary_blobs(m: int = 1000, distance: float = 4.0, spread: float = 1.0,
     +-(d, d) / (2 sqrt 2)), each N(center, spread^2 I); Y of shape (1, m).
     The best possible accuracy is Phi(distance / (2 spread)).
 
-      >>> X, Y = binary_blobs(100)
-      >>> X.shape, Y.shape, sorted(set(Y[0].tolist()))
-      ((2, 100), (1, 100), [0.0, 1.0])
-      """
+    >>> X, Y = binary_blobs(100)
+    >>> X.shape, Y.shape, sorted(set(Y[0].tolist()))
+    ((2, 100), (1, 100), [0.0, 1.0])
+    """
     half = check.nonnegative_float("distance", distance) / (2 * math.sqrt(2))
     X, labels = blobs(m, [[-half, -half], [half, half]], spread, seed)
     return X, frozen(labels.astype(np.float64).reshape(1, -1))
@@ -193,10 +193,10 @@ def sine(m: int = 1000, noise: float = 0.1, seed: int = 0,
          low: float = -math.pi, high: float = math.pi) -> tuple[Array, Array]:
     """x ~ Uniform[low, high], y = sin(x) + N(0, noise^2): X and Y of shape (1, m).
 
-      >>> X, Y = sine(50, noise=0.0)
-      >>> bool(np.allclose(Y, np.sin(X)))
-      True
-      """
+    >>> X, Y = sine(50, noise=0.0)
+    >>> bool(np.allclose(Y, np.sin(X)))
+    True
+    """
     rng = np.random.default_rng(_seed(seed))
     m = _m(m)
     noise = check.nonnegative_float("noise", noise)
@@ -220,11 +220,11 @@ def circle(m: int = 400, noise: float = 0.0, seed: int = 0) -> tuple[Array, Arra
     at r ~ Uniform[0.7 R, R], angles ~ Uniform[0, 2 pi), R = 5; plus N(0, noise^2) on each
     coordinate. X (2, m), Y (1, m) of 0/1; columns shuffled.
 
-      >>> X, Y = circle(200)
-      >>> r = np.hypot(X[0], X[1])  # class 1 within 0.5 R = 2.5, class 0 beyond 0.7 R = 3.5
-      >>> bool(r[Y[0] == 1].max() <= 2.5), bool(r[Y[0] == 0].min() >= 3.5)
-      (True, True)
-      """
+    >>> X, Y = circle(200)
+    >>> r = np.hypot(X[0], X[1])  # class 1 within 0.5 R = 2.5, class 0 beyond 0.7 R = 3.5
+    >>> bool(r[Y[0] == 1].max() <= 2.5), bool(r[Y[0] == 0].min() >= 3.5)
+    (True, True)
+    """
     rng = np.random.default_rng(_seed(seed))
     m = _m(m, 2)
     noise = check.nonnegative_float("noise", noise)
@@ -246,10 +246,10 @@ def gaussians(m: int = 400, noise: float = 0.0, seed: int = 0) -> tuple[Array, A
     With noise 0 the classes overlap little (the centres are 5.7 standard deviations apart on
     the diagonal); noise 1.5 makes them 2 standard deviations.
 
-      >>> X, Y = gaussians(100)
-      >>> X.shape, Y.shape, sorted(set(Y[0].tolist()))
-      ((2, 100), (1, 100), [0.0, 1.0])
-      """
+    >>> X, Y = gaussians(100)
+    >>> X.shape, Y.shape, sorted(set(Y[0].tolist()))
+    ((2, 100), (1, 100), [0.0, 1.0])
+    """
     rng = np.random.default_rng(_seed(seed))
     m = _m(m, 2)
     spread = 0.5 + check.nonnegative_float("noise", noise)
@@ -270,10 +270,10 @@ def spiral(m: int = 400, noise: float = 0.0, seed: int = 0,
     N(0, noise^2) on each coordinate. X (2, m), Y (1, m) of 0/1; shuffled. The hardest of the
     plane sets: a boundary that winds ``turns`` times.
 
-      >>> X, Y = spiral(100)
-      >>> X.shape, Y.shape, sorted(set(Y[0].tolist()))
-      ((2, 100), (1, 100), [0.0, 1.0])
-      """
+    >>> X, Y = spiral(100)
+    >>> X.shape, Y.shape, sorted(set(Y[0].tolist()))
+    ((2, 100), (1, 100), [0.0, 1.0])
+    """
     rng = np.random.default_rng(_seed(seed))
     m = _m(m, 2)
     noise = check.nonnegative_float("noise", noise)
@@ -297,10 +297,10 @@ def plane(m: int = 400, noise: float = 0.0, seed: int = 0) -> tuple[Array, Array
     """Regression on a tilted plane: x ~ Uniform[-R, R]^2 (R = 5), y = (x1 + x2) / (2 R) +
     N(0, noise^2), so y lies in [-1, 1] without noise. X (2, m), Y (1, m).
 
-      >>> X, Y = plane(50)
-      >>> bool(np.allclose(Y, (X[0] + X[1]) / 10))  # (x1 + x2) / (2 R), R = 5
-      True
-      """
+    >>> X, Y = plane(50)
+    >>> bool(np.allclose(Y, (X[0] + X[1]) / 10))  # (x1 + x2) / (2 R), R = 5
+    True
+    """
     rng = np.random.default_rng(_seed(seed))
     m = _m(m)
     noise = check.nonnegative_float("noise", noise)
@@ -321,10 +321,10 @@ def multi_gaussian(m: int = 400, noise: float = 0.0, seed: int = 0) -> tuple[Arr
     y = sum_k h_k exp(-|x - c_k|^2 / 2) over the bumps (c_k, h_k) of ``BUMPS`` (heights +-1 in
     a checkerboard of two rows of three), plus N(0, noise^2). X (2, m), Y (1, m).
 
-      >>> X, Y = multi_gaussian(100)
-      >>> X.shape, Y.shape
-      ((2, 100), (1, 100))
-      """
+    >>> X, Y = multi_gaussian(100)
+    >>> X.shape, Y.shape
+    ((2, 100), (1, 100))
+    """
     rng = np.random.default_rng(_seed(seed))
     m = _m(m)
     noise = check.nonnegative_float("noise", noise)
@@ -350,9 +350,9 @@ def _interval(low: Any, high: Any) -> tuple[float, float]:
 def x_squared(m: int = 100, low: float = -1.0, high: float = 1.0) -> tuple[Array, Array]:
     """The essay's (000) target: m evenly spaced x in [low, high] and y = x^2, each (1, m).
 
-      >>> x_squared(5)
-      (array([[-1. , -0.5,  0. ,  0.5,  1. ]]), array([[1.  , 0.25, 0.  , 0.25, 1.  ]]))
-      """
+    >>> x_squared(5)
+    (array([[-1. , -0.5,  0. ,  0.5,  1. ]]), array([[1.  , 0.25, 0.  , 0.25, 1.  ]]))
+    """
     low, high = _interval(low, high)
     x = np.linspace(low, high, _m(m)).reshape(1, -1)
     with np.errstate(over="ignore"):
@@ -368,10 +368,10 @@ def planar_flower(m: int = 400, seed: int = 1) -> tuple[Array, Array]:
     Drawn from the legacy ``RandomState(seed)`` in the course's order, so seed 1 gives exactly the
     course's 400 points (its np.random.seed(1)), without touching the global generator.
 
-      >>> X, Y = planar_flower(100)
-      >>> X.shape, Y.shape, sorted(set(Y[0].tolist()))
-      ((2, 100), (1, 100), [0.0, 1.0])
-      """
+    >>> X, Y = planar_flower(100)
+    >>> X.shape, Y.shape, sorted(set(Y[0].tolist()))
+    ((2, 100), (1, 100), [0.0, 1.0])
+    """
     seed = _seed(seed)
     if seed >= 2**32:
         raise ValueError(f"seed: the course's legacy generator takes seeds below 2**32, got {seed}")
@@ -392,10 +392,10 @@ def planar_flower(m: int = 400, seed: int = 1) -> tuple[Array, Array]:
 def exercise_002() -> tuple[Array, Array]:
     """002's action step: three examples, two features (rows), labels [[1, 0, 0]].
 
-      >>> X, Y = exercise_002()
-      >>> X.shape, Y.tolist()
-      ((2, 3), [[1.0, 0.0, 0.0]])
-      """
+    >>> X, Y = exercise_002()
+    >>> X.shape, Y.tolist()
+    ((2, 3), [[1.0, 0.0, 0.0]])
+    """
     X = np.array([[1.0, 0.5, -0.5], [0.3, 1.0, -0.1]])
     Y = np.array([[1.0, 0.0, 0.0]])
     return frozen(X), frozen(Y)
@@ -411,10 +411,10 @@ def digits() -> tuple[Array, Labels]:
     (1998), UCI Machine Learning Repository, https://doi.org/10.24432/C50P49, CC BY 4.0: the
     copy scikit-learn bundles as ``load_digits``, stored here as integers.
 
-      >>> X, labels = digits()
-      >>> X.shape, labels.shape  # 1,797 images of 8 x 8 pixels, one per column
-      ((64, 1797), (1797,))
-      """
+    >>> X, labels = digits()
+    >>> X.shape, labels.shape  # 1,797 images of 8 x 8 pixels, one per column
+    ((64, 1797), (1797,))
+    """
     with np.load(Path(__file__).with_name("digits.npz"), allow_pickle=False) as archive:
         images, labels = archive["images"], archive["labels"]
     X = images.reshape(len(labels), 64).T.astype(np.float64)

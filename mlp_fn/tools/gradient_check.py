@@ -43,9 +43,9 @@ def gradient_check_1d(J: Callable[[float], float], dJ: Callable[[float], float],
         gradapprox = (J(theta + eps) - J(theta - eps)) / (2 eps)
         difference = |grad - gradapprox| / (|grad| + |gradapprox|),  grad = dJ(theta).
 
-      >>> gradient_check_1d(lambda theta: 2.0 * theta, lambda theta: 2.0, 4.0) < 1e-7  # J = 2 theta
-      True
-      """
+    >>> gradient_check_1d(lambda theta: 2.0 * theta, lambda theta: 2.0, 4.0) < 1e-7  # J = 2 theta
+    True
+    """
     for name, f in (("J", J), ("dJ", dJ)):
         if not callable(f):
             raise TypeError(f"{name}: expected a function of theta, got {check.what(f)}")
@@ -95,10 +95,10 @@ def gradient_check(
         X: (n_x, m); Y: (n_y, m); params, activations, loss: the network.
         epsilon: the step eps of the central difference.
 
-      >>> X, Y = mf.data.xor()
-      >>> gradient_check(X, Y, mf.init_params([2, 3, 1], seed=0), ["tanh", "sigmoid"], "bce") < 1e-7
-      True
-      """
+    >>> X, Y = mf.data.xor()
+    >>> gradient_check(X, Y, mf.init_params([2, 3, 1], seed=0), ["tanh", "sigmoid"], "bce") < 1e-7
+    True
+    """
     net = architecture(params, activations)
     b = net.backend
     name = loss_for(loss, net.activations[-1])

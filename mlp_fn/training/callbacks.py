@@ -27,9 +27,9 @@ def progress_callback(total_epochs: int, *, every: int | None = None, desc: str 
     lines come every tenth; ``train`` calls it only on those epochs (its ``every`` attribute),
     so it costs nothing in between. Give it the ``epochs`` passed to ``train``.
 
-      >>> progress_callback(1000, every=250).every  # train calls it on every 250th epoch
-      250
-      """
+    >>> progress_callback(1000, every=250).every  # train calls it on every 250th epoch
+    250
+    """
     total = check.positive_int("total_epochs", total_epochs)
     if every is not None:
         every = check.positive_int("every", every)

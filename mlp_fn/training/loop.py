@@ -146,14 +146,14 @@ def train_step(
         (new params, new optimizer state, J at the params given), new read-only values; nothing
         passed in is changed. ``train`` is a loop of this step over batches and epochs.
 
-      >>> X, Y = mf.data.xor()
-      >>> params = mf.init_params([2, 3, 1], seed=0)
-      >>> new, state, J = train_step(X, Y, params, None, ["tanh", "sigmoid"], "bce",
-      ...                            learning_rate=0.5)
-      >>> AL, _ = mf.forward(X, params, ["tanh", "sigmoid"])  # J is the cost at the params given
-      >>> J == mf.compute_cost(AL, Y, "bce"), state["step"]
-      (True, 1)
-      """
+    >>> X, Y = mf.data.xor()
+    >>> params = mf.init_params([2, 3, 1], seed=0)
+    >>> new, state, J = train_step(X, Y, params, None, ["tanh", "sigmoid"], "bce",
+    ...                            learning_rate=0.5)
+    >>> AL, _ = mf.forward(X, params, ["tanh", "sigmoid"])  # J is the cost at the params given
+    >>> J == mf.compute_cost(AL, Y, "bce"), state["step"]
+    (True, 1)
+    """
     run, start = plan(X, Y, params, activations, loss, learning_rate=learning_rate, epochs=1,
                       batch_size=None, shuffle=False, seed=0, optimizer=optimizer,
                       optimizer_options=optimizer_options, opt_state=opt_state, lambd=lambd,
@@ -569,12 +569,12 @@ def train(
             finite cost, their optimizer state and the history so far are attached to the
             exception as ``.params``, ``.opt_state`` and ``.history``.
 
-      >>> X, Y = mf.data.xor()
-      >>> params, history = train(X, Y, mf.init_params([2, 4, 1], seed=0), ["tanh", "sigmoid"],
-      ...                         "bce", learning_rate=0.5, epochs=100)
-      >>> len(history["cost"]), history["cost"][-1] < history["cost"][0]
-      (100, True)
-      """
+    >>> X, Y = mf.data.xor()
+    >>> params, history = train(X, Y, mf.init_params([2, 4, 1], seed=0), ["tanh", "sigmoid"],
+    ...                         "bce", learning_rate=0.5, epochs=100)
+    >>> len(history["cost"]), history["cost"][-1] < history["cost"][0]
+    (100, True)
+    """
     run, state = plan(
         X, Y, params, activations, loss, learning_rate=learning_rate, epochs=epochs,
         batch_size=batch_size, shuffle=shuffle, seed=seed, optimizer=optimizer,
