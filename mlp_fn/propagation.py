@@ -29,8 +29,8 @@ import numpy as np
 
 from mlp_fn import normalization
 from mlp_fn._internal import checks as check
-from mlp_fn._internal.arrays import (NUMPY, Backend, all_finite, backend, dtype_name,
-                                     from_host_dict, hand_back, host_dtype, require)
+from mlp_fn._internal.arrays import (all_finite, backend, dtype_name, from_host_dict,
+                                     host_dtype, require)
 from mlp_fn._internal.boundary import by, checked, matrix
 from mlp_fn._internal.types import ActivationSpec, Array, Cache, Grads, Namespace
 from mlp_fn.layers import (activation_backward, activation_forward, dropout_masks,
@@ -455,22 +455,15 @@ def network_output(X: Array, params: Mapping[str, Array], net: Architecture) -> 
     return AL
 
 
-def predictions(AL: Array, loss: str, b: Backend = NUMPY) -> np.ndarray[Any, Any]:
-    """What Y would hold for outputs A[L]: 0/1 (bce), one-hot (cce) or A[L] itself."""
-    xp = b.xp
-    task = LOSSES[loss]["task"]
-    if task == "binary":
-        labels: np.ndarray[Any, Any] = xp.astype(AL > 0.5, xp.int64)
-        return labels
-    if task == "multiclass":  # y_hat_k = 1 for k = argmax_k A[L]_k, else 0
-        classes = xp.reshape(xp.arange(AL.shape[0], device=b.device), (-1, 1))
-        one_hot: np.ndarray[Any, Any] = xp.astype(classes == xp.argmax(AL, axis=0), xp.int64)
-        return one_hot
-    return AL
+def _targets_of_inputs(name: str, Y: Any, seen: dict[str, Any]) -> Array:
+    """Y of the network's n_y rows and X's m columns, fitting the loss."""
+    net, X = seen["net"], seen["X"]
+    return check_targets(Y, net.n_y, X.shape[1], seen["loss"], X.dtype, net.backend)
 
 
+@checked(net=_architecture, loss=_output_loss, X=_inputs)
 def predict(X: Array, params: Mapping[str, Array], activations: Sequence[ActivationSpec],
-            loss: str) -> np.ndarray[Any, Any]:
+            loss: str, *, net: Architecture, xp: Namespace = np) -> np.ndarray[Any, Any]:
     """Predictions from A[L] = forward(X) (never with dropout), shaped and encoded like Y:
 
     one rule for every loss: ``predict`` returns what Y would hold for these examples, an
@@ -487,17 +480,23 @@ def predict(X: Array, params: Mapping[str, Array], activations: Sequence[Activat
     >>> predict(np.eye(2), params, ["sigmoid"], "bce")  # sigmoid(2) > 0.5 > sigmoid(-2)
     array([[1, 0]])
     """
-    net = architecture(params, activations)
-    name = loss_for(loss, net.activations[-1])
-    require(net.backend, X=X)
-    X = check.inputs(X, net.n_x, net.dtype, net.backend)
-    y_hat: np.ndarray[Any, Any] = hand_back(
-        predictions(network_output(X, params, net), name, net.backend), net.backend)
-    return y_hat
+    AL = network_output(X, params, net)  # inference: no dropout, running statistics
+    task = LOSSES[loss]["task"]
+    if task == "binary":  # y_hat = 1{A[L] > 0.5}
+        labels: np.ndarray[Any, Any] = xp.astype(AL > 0.5, xp.int64)
+        return labels
+    if task == "multiclass":  # y_hat_k = 1 for k = argmax_k A[L]_k, else 0
+        classes = xp.reshape(xp.arange(AL.shape[0], device=net.backend.device), (-1, 1))
+        one_hot: np.ndarray[Any, Any] = xp.astype(classes == xp.argmax(AL, axis=0), xp.int64)
+        return one_hot
+    return AL
 
 
+@checked(returns="number", net=_architecture, loss=_output_loss, X=_inputs,
+         Y=_targets_of_inputs)
 def accuracy(X: Array, Y: Array, params: Mapping[str, Array],
-             activations: Sequence[ActivationSpec], loss: str) -> float:
+             activations: Sequence[ActivationSpec], loss: str, *, net: Architecture,
+             xp: Namespace = np) -> float:
     """Fraction of examples classified right (bce, cce); for mse/half_mse the mean squared error
     mean((A[L] - Y)^2) instead.
 
@@ -505,9 +504,4 @@ def accuracy(X: Array, Y: Array, params: Mapping[str, Array],
     >>> accuracy(np.eye(2), np.array([[1, 1]]), params, ["sigmoid"], "bce")  # predicts 1, 0
     0.5
     """
-    net = architecture(params, activations)
-    name = loss_for(loss, net.activations[-1])
-    require(net.backend, X=X)
-    X = check.inputs(X, net.n_x, net.dtype, net.backend)
-    Yf = check_targets(Y, net.n_y, X.shape[1], name, X.dtype, net.backend)
-    return metric(network_output(X, params, net), Yf, name, net.backend.xp)
+    return metric(network_output(X, params, net), Y, loss, xp)
