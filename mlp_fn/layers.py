@@ -24,8 +24,8 @@ Each course function is one ``def``; its checks are declared above it (``@checke
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol, overload
 
 import numpy as np
 
@@ -129,6 +129,25 @@ def activation_backward(dA: Array, Z: Array, A: Array, activation: Formulas, *,
     return activation["backward"](dA, Z, A, xp)
 
 
+class _LinearBackward(Protocol):
+    """``linear_backward`` as mypy sees it: dA[l-1] is an array whenever W is one."""
+
+    unchecked: Callable[..., tuple[Array | None, Array, Array]]
+
+    @overload
+    def __call__(self, dZ: Array, A_prev: Array, W: None) -> tuple[None, Array, Array]: ...
+
+    @overload
+    def __call__(self, dZ: Array, A_prev: Array, W: Array) -> tuple[Array, Array, Array]: ...
+
+
+def _typed(f: Any) -> _LinearBackward:
+    """``f`` with the types of ``_LinearBackward`` (the boundary's own are one for both)."""
+    typed: _LinearBackward = f
+    return typed
+
+
+@_typed
 @checked(W=optional(matrix("(n[l], n[l-1])")), dZ=matrix("(n[l], m)"),
          A_prev=matrix("(n[l-1], m)"))
 def linear_backward(dZ: Array, A_prev: Array, W: Array | None, *,

@@ -62,7 +62,7 @@ class Step(Protocol):
     slots: tuple[str, ...]
 
     def __call__(self, params: Mapping[str, Array], grads: Mapping[str, Array],
-                 state: OptState, **hyper: Any) -> tuple[Params, OptState]: ...
+                 state: Mapping[str, Any], **hyper: Any) -> tuple[Params, OptState]: ...
 
     def unchecked(self, params: Mapping[str, Array], grads: Mapping[str, Array],
                   state: OptState, *, xp: Namespace = ..., **hyper: Any

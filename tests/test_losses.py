@@ -96,7 +96,7 @@ def test_each_examples_loss_and_the_weighted_mean(loss: str, seed: int, n_y: int
     if loss == "cce":
         A = A / A.sum(axis=0, keepdims=True)
     cost = LOSSES[loss]["cost"]
-    L = cost(A, Y, reduction="none")
+    L: Any = cost(A, Y, reduction="none")  # an array: each example's loss
     assert L.shape == (m,) and not L.flags.writeable
     np.testing.assert_allclose(L, BY_HAND[loss](A, Y), rtol=1e-12)
     assert cost(A, Y) == pytest.approx(float(np.mean(BY_HAND[loss](A, Y))), rel=1e-12)

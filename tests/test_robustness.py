@@ -61,7 +61,7 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
      ValueError, r"X: expected shape \(2, m\)"),  # integers are numbers, still checked
     ("X object", lambda: mf.forward(np.ones((2, 3), dtype=object), P, ACTS), TypeError,
      r"X: expected a float32 or float64 array, got dtype object"),
-    ("X list", lambda: mf.forward([[1.0], [2.0]], P, ACTS), TypeError,  # type: ignore[arg-type]
+    ("X list", lambda: mf.forward([[1.0], [2.0]], P, ACTS), TypeError,
      r"X: expected a NumPy array of float32 or float64, got list"),
     ("X float32, params float64", lambda: mf.forward(X.astype(np.float32), P, ACTS), TypeError,
      r"X: expected dtype float64 like the params, got float32"),
@@ -122,7 +122,7 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
     ("params mixed dtypes", lambda: mf.forward(X, {**P, "b2": P["b2"].astype(np.float32)},
                                                ACTS), TypeError,
      r"params: expected one float dtype for every array, got float64 for 'W1' and float32"),
-    ("params not a dict", lambda: mf.forward(X, [P["W1"]], ACTS), TypeError,  # type: ignore
+    ("params not a dict", lambda: mf.forward(X, [P["W1"]], ACTS), TypeError,
      r"params: expected a dict of arrays"),
     ("layer size 0", lambda: mf.init_params([2, 0, 1]), ValueError,
      r"layer_dims: expected every size >= 1, got 0 at position 1"),
