@@ -4,13 +4,13 @@ One function per equation. The body under the course's name computes the equatio
 else; ``@checked`` declares, argument by argument, what the public call accepts, as the
 docstrings' shape tables do:
 
-    @checked(A_prev=matrix("(n[l-1], m)"), W=matrix("(n[l], n[l-1])"), b=matrix("(n[l], 1)"))
+    @checked(W=matrix("(n[l], n[l-1])"), A_prev=matrix("(n[l-1], m)"), b=matrix("(n[l], 1)"))
     def linear_forward(A_prev, W, b):
         return W @ A_prev + b
 
 A call ``linear_forward(A_prev, W, b)`` runs each argument's rule in the order declared (the
-shape names are matched across arguments: ``n[l-1]`` is read from the first argument that has
-it), then the body inside ``np.errstate(all="ignore")`` with ``xp``, the namespace of the
+shape names are matched across arguments: ``n[l-1]`` is read from W, the first argument
+declared that has it, and A_prev must agree), then the body inside ``np.errstate(all="ignore")`` with ``xp``, the namespace of the
 arrays, filled in where the body takes one; a result holding NaN or inf is a ValueError naming
 the function, and every array returned is handed back as public results are (read-only on
 NumPy, never one of the arguments elsewhere).
@@ -54,6 +54,7 @@ class Checked(Protocol, Generic[Out, Body]):
     unchecked: Callable[..., Body]
 
     def __call__(self, *args: Any, **kwargs: Any) -> Out: ...
+
 
 #: A rule checks one argument: rule(name, value, seen) returns the value the body gets, or
 #: raises a ValueError or TypeError naming ``name``. ``seen`` holds every argument, those

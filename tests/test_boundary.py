@@ -1,0 +1,66 @@
+"""The boundary: each course function is one def, its checks declared beside it, and
+``f.unchecked`` is that def itself."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import numpy as np
+import pytest
+
+import mlp_fn as mf
+from mlp_fn._internal.boundary import checked, like, matrix, real
+
+COURSE = [mf.sigmoid, mf.relu_derivative, mf.softmax, mf.bce, mf.losses.mse_derivative,
+          mf.linear_forward, mf.linear_backward, mf.activation_forward, mf.activation_backward,
+          mf.dropout_masks, mf.output_delta, mf.compute_cost, mf.l2_penalty, mf.forward,
+          mf.backward, mf.predict, mf.clip_by_global_norm, mf.adam_step]
+
+
+@pytest.mark.parametrize("f", COURSE, ids=lambda f: f.__name__)
+def test_the_body_is_the_def_under_the_course_name(f: object) -> None:
+    # (an optimizer's def is its rule for one array; .unchecked applies it to every array)
+    body = getattr(f, "rule", None) or f.unchecked  # type: ignore[attr-defined]
+    assert body.__name__ == f.__name__  # type: ignore[attr-defined]
+    assert not hasattr(body, "unchecked")  # the def itself, not another wrapper
+    assert f"def {f.__name__}(" in inspect.getsource(body)  # type: ignore[attr-defined]
+    assert "xp" not in inspect.signature(f).parameters  # type: ignore[arg-type]
+
+
+def test_the_course_lines_are_in_the_bodies() -> None:
+    # What a reader finds under the name is the equation itself.
+    assert "1.0 / (1.0 + xp.exp(-Z))" in inspect.getsource(mf.sigmoid.unchecked)
+    assert "dW = (dZ @ A_prev.T) / m" in inspect.getsource(mf.linear_backward.unchecked)
+    assert "m_hat = m / (1.0 - beta1**t)" in inspect.getsource(mf.adam_step.rule)
+
+
+def test_shape_names_are_matched_across_arguments_and_named_in_the_message() -> None:
+    @checked(W=matrix("(n[l], n[l-1])"), A=matrix("(n[l-1], m)"), Z=matrix("(n[l], m)"))
+    def product(W: Any, A: Any, Z: Any) -> Any:
+        return W @ A + Z
+
+    W, A = np.ones((3, 2)), np.ones((2, 5))
+    assert product(W, A, np.zeros((3, 5))).shape == (3, 5)
+    with pytest.raises(ValueError, match=r"^A: expected shape \(2, m\) \(n\[l-1\] = 2 from W "
+                                         r"of shape \(3, 2\)\), got shape \(4, 5\)$"):
+        product(W, np.ones((4, 5)), np.zeros((3, 5)))
+    with pytest.raises(ValueError, match=r"^Z: expected shape \(3, 5\) \(m = 5 from A of "):
+        product(W, A, np.zeros((3, 4)))
+
+
+def test_results_are_checked_and_handed_back_and_the_body_is_called_with_xp() -> None:
+    calls: list[object] = []
+
+    @checked(Z=real, A=like("Z"))
+    def square(Z: Any, A: Any = None, *, xp: object = np) -> Any:
+        calls.append(xp)
+        return Z * Z
+
+    out = square([1.0, 2.0])
+    assert out.tolist() == [1.0, 4.0] and not out.flags.writeable and calls == [np]
+    with pytest.raises(ValueError, match="^square: the result overflowed"):
+        square([1e200])
+    with pytest.raises(ValueError, match=r"^A: expected the shape of Z \(2,\), got shape \(3,\)"):
+        square([1.0, 2.0], [1.0, 2.0, 3.0])
+    assert square.unchecked(np.array([3.0]), xp=np).tolist() == [9.0]  # no checks, no copy
