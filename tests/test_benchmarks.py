@@ -99,7 +99,9 @@ def test_progress_benchmark_quick_run(capsys: pytest.CaptureFixture[str]) -> Non
 
     assert progress.main(["--epochs", "20", "--repeats", "1"]) == 0
     ratio = float(capsys.readouterr().out.strip().rsplit(" ", 1)[-1].rstrip("x"))
-    assert 0.0 < ratio < 100.0  # a ratio was measured (its size is for the README, not a test)
+    # a ratio was measured; its size is for the README, not a test (a busy machine made a
+    # 20-epoch run's ratio 198 once, where it is about 1.1 for the README's 5,000 epochs)
+    assert 0.0 < ratio < float("inf")
 
 
 def test_the_gpu_check_says_in_one_line_when_there_is_no_gpu() -> None:
