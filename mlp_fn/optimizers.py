@@ -531,8 +531,25 @@ def check_options(name: str, options: Any, *,
     return out
 
 
-def update(params: Mapping[str, Array], grads: Mapping[str, Array],
-           learning_rate: float) -> Params:
+def _learned(name: str, value: Any, seen: dict[str, Any]) -> dict[str, Array]:
+    """The params gradient descent changes (W and b, or W, gamma and beta), of a network's
+    params (``architecture`` checks them); running statistics are not among them."""
+    return trainable(seen["params"], architecture(seen["params"]))
+
+
+def _their_grads(name: str, grads: Any, seen: dict[str, Any]) -> dict[str, Array]:
+    """A gradient "d" + key for each learned param, as ``backward`` returns them (the
+    intermediates dA, dZ, if asked for, are not used)."""
+    if not isinstance(grads, Mapping):
+        raise TypeError(f"{name}: expected the dict backward returns, got {check.what(grads)}")
+    learned = seen["learned"]
+    needed = {"d" + k: grads["d" + k] for k in learned if "d" + k in grads}
+    return check.array_dict(name, needed, like=learned, prefix="d")
+
+
+@checked(learned=_learned, grads=_their_grads, learning_rate=by(check.positive_float))
+def update(params: Mapping[str, Array], grads: Mapping[str, Array], learning_rate: float, *,
+           learned: Mapping[str, Array], xp: Namespace = np) -> Params:
     """One step of gradient descent: W[l] = W[l] - alpha dW[l],  b[l] = b[l] - alpha db[l]
     (and gamma, beta of normalised layers alike; their running statistics are kept as they are).
 
@@ -549,12 +566,6 @@ def update(params: Mapping[str, Array], grads: Mapping[str, Array],
     >>> update(params, {"dW1": np.array([[0.5]]), "db1": np.array([[1.0]])}, 0.1)
     {'W1': array([[0.95]]), 'b1': array([[-0.1]])}
     """
-    learned = trainable(params, architecture(params))
-    lr = check.positive_float("learning_rate", learning_rate)
-    if not isinstance(grads, Mapping):
-        raise TypeError(f"grads: expected the dict backward returns, got {check.what(grads)}")
-    needed = {"d" + k: grads["d" + k] for k in learned if "d" + k in grads}
-    new, _ = gd_step(learned, check.array_dict("grads", needed, like=learned, prefix="d"),
-                     gd_init(learned), learning_rate=lr)
-    # running statistics (mu, sigma2) are carried over
-    return hand_back_dict({**params, **new}, backend(params=params), params.values())
+    new = {k: gd_step.rule(theta, grads["d" + k], 1, xp=xp, learning_rate=learning_rate)[0]
+           for k, theta in learned.items()}  # theta = theta - alpha d theta
+    return {**params, **new}  # the running statistics (mu, sigma2) are carried over
