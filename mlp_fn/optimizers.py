@@ -69,8 +69,6 @@ class Step(Protocol):
                   ) -> tuple[Params, OptState]: ...
 
 
-StepFn: TypeAlias = Step
-
 #: Where each hyper-parameter may lie: "fraction" is [0, 1), "positive" (0, inf),
 #: "nonnegative" [0, inf). A beta of 1.5 would make the running averages grow without bound.
 _RANGES: dict[str, Callable[[str, Any], float]] = {

@@ -34,7 +34,7 @@ from mlp_fn._internal import checks as check
 from mlp_fn._internal.arrays import all_finite, backend, hand_back, is_array
 from mlp_fn._internal.inputs import cast, real_array
 
-__all__ = ["checked", "Checked", "Rule", "real", "like", "matrix", "dims", "unchecked", "by",
+__all__ = ["checked", "Checked", "Rule", "real", "like", "matrix", "dims", "by",
            "optional", "nonempty"]
 
 #: The message of a result that overflowed: a string, or a function of the result and the
@@ -143,11 +143,6 @@ def matrix(shape: str) -> Rule:
 
 def _message(overflow: Overflow, out: Any, values: dict[str, Any]) -> str | None:
     return overflow(out, values) if callable(overflow) else overflow
-
-
-def unchecked(f: Callable[..., Any]) -> Callable[..., Any]:
-    """The body of a ``checked`` function (itself for any other)."""
-    return getattr(f, "unchecked", f)
 
 
 def _is_array(a: Any) -> bool:

@@ -1,24 +1,22 @@
 """What the element-wise math accepts: whatever the textbook passes (Python numbers, lists,
 integer arrays), made into a float array once, at the boundary; and what it hands back.
 
-The bare formulas of ``activations`` and ``losses`` are what ``forward``, ``backward`` and
-``train`` call on arrays they have already checked; the public functions of the same names go
-through ``real_array`` first and ``result`` last.
+``real_array`` and ``cast`` are the rules ``mlp_fn._internal.boundary`` applies to such
+arguments (``real``, ``like``) before a course function's body sees them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import array_api_compat as compat
 import numpy as np
 
-from mlp_fn._internal.arrays import Backend, all_finite, backend, hand_back, is_array, library
+from mlp_fn._internal.arrays import all_finite, is_array, library
 from mlp_fn._internal.checks import finite
 from mlp_fn._internal.types import Array
 
-__all__ = ["real_array", "cast", "result"]
+__all__ = ["real_array", "cast"]
 
 _KEPT = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -86,18 +84,3 @@ def cast(name: str, a: Array, dtype: Any) -> Array:
         raise ValueError(f"{name}: values too large for {dtype} (the largest is "
                          f"{xp.finfo(dtype).max:.3g})")
     return out
-
-
-def result(name: str, formula: Callable[..., Array], *args: Any, **options: Any) -> Array:
-    """``formula(*args, xp, **options)`` computed without NumPy warnings in the namespace xp of
-    the array arguments, refused if it overflowed, handed back as public results are (read-only
-    on NumPy, never one of the arguments elsewhere)."""
-    b: Backend = backend(args=tuple(args))
-    with np.errstate(all="ignore"):
-        out = formula(*args, b.xp, **options)
-    if b.xp is np:
-        out = np.asarray(out)
-    if not all_finite(out, b.xp):
-        raise ValueError(f"{name}: the result overflowed to inf for these inputs (the largest "
-                         f"{out.dtype} is {b.xp.finfo(out.dtype).max:.3g})")
-    return hand_back(out, b, args)  # type: ignore[no-any-return]
