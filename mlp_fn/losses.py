@@ -62,8 +62,8 @@ def _clamp_eps(P: Array, xp: Namespace) -> Array:
     return clamped
 
 
-def _mean(losses: Array, per: int, sample_weight: Array | None, reduction: Reduction,
-          xp: Namespace) -> Array:
+def _mean(losses: Array, sample_weight: Array | None, reduction: Reduction, xp: Namespace, *,
+          per: int = 1) -> Array:
     """From each output's loss, ``losses`` (n_y, m), each example's L(i) = sum_k losses_k(i) /
     ``per`` and their mean J = (1/m) sum_i L(i), or with sample weights w of shape (1, m) the
     weighted mean sum_i w_i L(i) / sum_i w_i (w >= 0, sum > 0); the L(i) themselves, (m,), for
@@ -174,7 +174,7 @@ def bce(AL: Array, Y: Array, sample_weight: Array | None = None, reduction: Redu
     0.1976
     """
     losses = -(Y * _log_clamped(AL, xp) + (1.0 - Y) * _log_clamped(1.0 - AL, xp))
-    return _mean(losses, 1, sample_weight, reduction, xp)
+    return _mean(losses, sample_weight, reduction, xp)
 
 
 @_loss("cce")
@@ -189,7 +189,7 @@ def cce(AL: Array, Y: Array, sample_weight: Array | None = None, reduction: Redu
     >>> round(cce([0.7, 0.2, 0.1], [1, 0, 0]), 4)  # -log 0.7, one example of K = 3
     0.3567
     """
-    return _mean(-(Y * _log_clamped(AL, xp)), 1, sample_weight, reduction, xp)
+    return _mean(-(Y * _log_clamped(AL, xp)), sample_weight, reduction, xp)
 
 
 @_loss("mse")
@@ -206,7 +206,7 @@ def mse(AL: Array, Y: Array, sample_weight: Array | None = None, reduction: Redu
     2.0
     """
     D = AL - Y
-    return _mean(D * D, D.shape[0], sample_weight, reduction, xp)
+    return _mean(D * D, sample_weight, reduction, xp, per=D.shape[0])  # 1/n_y
 
 
 @_loss("half_mse")
@@ -222,7 +222,7 @@ def half_mse(AL: Array, Y: Array, sample_weight: Array | None = None,
     1.0
     """
     D = AL - Y
-    return _mean(D * D, 2 * D.shape[0], sample_weight, reduction, xp)
+    return _mean(D * D, sample_weight, reduction, xp, per=2 * D.shape[0])  # 1/(2 n_y)
 
 
 #: 001's names and scikit-learn's for the same functions.
