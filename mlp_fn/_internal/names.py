@@ -26,6 +26,8 @@ def resolve(what: str, name: Any, registry: Mapping[str, Any],
     it is unknown."""
     if not isinstance(name, str):
         raise TypeError(f"{what}: expected a name (str), got {check.what(name)}")
+    if name in registry:  # already the key, as every internal caller passes it
+        return name
     aliases = aliases or {}
     table = {normalized(k): k for k in registry}
     table.update({normalized(a): target for a, target in aliases.items()})

@@ -76,10 +76,10 @@ def compiler_for(b: Backend, compile: Any) -> str | None:
 # ----------------------------------------------------------------------------------------------
 
 class Chunk(NamedTuple):
-    """What a chunk of epochs brings back: the params and optimizer state after it, and each
-    epoch's batch costs J{t} and the batches' shares of the epoch cost (their sizes, or sums of
-    sample weights), both (epochs, batches) on the host; a skipped batch (all its weights 0)
-    has share 0. ``finite``: whether every parameter after the chunk is finite (one per network
+    """What a chunk of epochs brings back: the params and optimizer state after it, each
+    epoch's batch costs J{t}, (epochs, batches) on the host, and the batches' shares of the
+    epoch cost: their sizes (batches,), the same every epoch, or with sample weights the sums
+    of their weights, (epochs, batches), where a skipped batch (all its weights 0) has share 0. ``finite``: whether every parameter after the chunk is finite (one per network
     for a population), found inside the program so that no array is read one by one."""
 
     params: Params
@@ -100,22 +100,22 @@ def epochs_in_memory(run: Run) -> int:
 
 def _drawn(run: Run, epochs: Sequence[int]) -> tuple[Any, ...]:
     """The chunk's orders (E, m) or None, dropout masks per batch {"D{l}": (E, T, n[l], k)} and
-    for the last smaller batch {"D{l}": (E, n[l], r)} (or None), and the batches' shares (E, T+1)
-    as the eager loop computes them (the last column is the smaller batch's, 0 if none)."""
+    for the last smaller batch {"D{l}": (E, n[l], r)} (or None), and the batches' shares as
+    the eager loop computes them: (T,) or (T+1,) sizes, or (E, T or T+1) sums of weights."""
     data, net, keep = run.data, run.net, run.regularization.keep_prob
     m, k = data.X.shape[1], data.batch_size
     T, r = m // k, m % k
     orders = [np.random.default_rng((data.seed, e)).permutation(m) for e in epochs] \
         if data.shuffle else None
     if data.sample_weight is None:
-        shares = np.tile(np.array([k] * T + [r], dtype=np.float64), (len(epochs), 1))
+        shares = np.array([k] * T + [r] * (r > 0), dtype=np.float64)
     else:
         w = to_host(data.sample_weight)[0]
         rows = []
         for i in range(len(epochs)):
             we = w if orders is None else w[orders[i]]
             rows.append([float(np.sum(we[t * k:(t + 1) * k])) for t in range(T)]
-                        + [float(np.sum(we[T * k:])) if r else 0.0])
+                        + [float(np.sum(we[T * k:]))] * (r > 0))
         shares = np.array(rows)
     masks = rest = None
     if keep < 1.0:
@@ -138,6 +138,9 @@ def epoch_costs(chunk: Chunk) -> np.ndarray[Any, Any]:
     """Each epoch's cost (the last axis of ``chunk.costs`` summed away): the batches' costs
     weighted by their shares, sum_t J{t} k_t / sum_t k_t, as the eager loop weighs them; NaN
     or inf where a batch that counts has such a cost (a skipped batch counts for nothing)."""
+    if chunk.shares.ndim == 1:  # every batch counts, by its size
+        sizes: np.ndarray[Any, Any] = chunk.costs @ chunk.shares / chunk.shares.sum()
+        return sizes
     counted = chunk.shares > 0
     with np.errstate(invalid="ignore", over="ignore"):
         weighted = np.where(counted, chunk.costs * chunk.shares, 0.0)
@@ -203,8 +206,8 @@ def _jax_program(run: Run, many: bool) -> Callable[..., Any]:
 
     def chunk(params: Params, opt_state: OptState, data: tuple[Array, Array, Array | None],
               rates: Array, orders: Array | None, masks: dict[str, Array] | None,
-              rest_masks: dict[str, Array] | None,
-              active: Array | None) -> tuple[tuple[Params, OptState], Array, Array]:
+              rest_masks: dict[str, Array] | None, active: Array | None,
+              epochs: int) -> tuple[tuple[Params, OptState], Array, Array]:
         X = data[0]
         n, m = X.shape
         k = run.data.batch_size
@@ -220,6 +223,7 @@ def _jax_program(run: Run, many: bool) -> Callable[..., Any]:
 
         def one_epoch(carry: Any, epoch: Any) -> tuple[Any, Array]:
             lr, order, D, D_rest, on = epoch
+            lr = rates if lr is None else lr
             full, rest = fixed if order is None else batches(
                 tuple(None if a is None else xp.take(a, order, axis=1) for a in data))
 
@@ -244,55 +248,60 @@ def _jax_program(run: Run, many: bool) -> Callable[..., Any]:
                 carry, J = new, xp.concat([J, xp.reshape(J_rest, (1,))])
             return carry, J
 
+        # One rate for the chunk is an argument of every step; else the epoch's is scanned.
+        per_epoch = rates if rates.ndim else None
         (params, opt_state), J = jax.lax.scan(one_epoch, (params, opt_state),
-                                              (rates, orders, masks, rest_masks, active),
-                                              unroll=unroll)
+                                              (per_epoch, orders, masks, rest_masks, active),
+                                              length=epochs, unroll=unroll)
         finite = functools.reduce(xp.logical_and, [xp.all(xp.isfinite(a))
                                                    for a in params.values()])
         return (params, opt_state), J, finite
 
-    program = jax.jit(jax.vmap(chunk, in_axes=(0, 0, None, 0, None, None, None, None))
-                      if many else chunk)
+    def population(*args: Any) -> Any:
+        return jax.vmap(functools.partial(chunk, epochs=args[-1]),
+                        in_axes=(0, 0, None, 0, None, None, None, None))(*args[:-1])
+
+    # The number of epochs is part of the program (a chunk may have no array of that length).
+    program = jax.jit(population if many else chunk, static_argnums=8)
     if key is not None:
         _PROGRAMS[key] = program
     return program
 
 
 def run_chunk(run: Run, params: Params, opt_state: OptState, epochs: Sequence[int],
-              rates: np.ndarray[Any, Any]) -> Chunk:
+              rates: np.ndarray[Any, Any], many: bool = False) -> Chunk:
     """``len(epochs)`` epochs of ``run`` on JAX in one compiled call, from ``params`` and
-    ``opt_state``, at the learning rates ``rates`` (one per epoch; (networks, epochs) with a
-    leading population axis on every array of params and state for ``train_many``)."""
+    ``opt_state``, at the learning rates ``rates``: one per epoch (epochs,), or one for them
+    all, a 0-d array. ``many``: a population for ``train_many``, every array of params and
+    state with a leading axis of networks, and so ``rates`` ((networks, epochs) or
+    (networks,))."""
     b, data = run.net.backend, run.data
-    many = rates.ndim == 2
     orders, masks, rest, shares = _drawn(run, epochs)
     active = None  # which batches make a step: only where sample weights leave one empty
-    exists = np.ones(shares.shape, dtype=bool)
-    exists[:, -1] = data.X.shape[1] % data.batch_size > 0
-    if data.sample_weight is not None and np.any(exists & (shares == 0)):
+    if shares.ndim == 2 and np.any(shares == 0):
         active = from_host(shares > 0, b)
     host = host_dtype(data.X.dtype)
 
     def moved(d: dict[str, np.ndarray[Any, Any]] | None) -> dict[str, Array] | None:
         return None if d is None else {key: from_host(a, b) for key, a in d.items()}
 
-    import jax
-
-    # One network's step count goes in as a Python int would (weakly typed, so Adam's
-    # beta^t keeps the params' dtype), by device_put: asarray(device=) takes 10 times longer.
-    count = opt_state["step"]
-    state = {"step": jax.device_put(int(count), b.device) if np.ndim(count) == 0
-             else b.xp.asarray(count, device=b.device),
-             "slots": opt_state["slots"]}
+    # One network's step count and a rate held over the chunk go in as Python numbers: jit
+    # takes them weakly typed (so Adam's beta^t and lr * g keep the params' dtype), faster
+    # than any transfer of an array.
+    count: Any = opt_state["step"]  # an int, or a list of one per network
+    steps = count if np.ndim(count) == 0 else b.xp.asarray(count, device=b.device)
+    rate = float(rates) if rates.ndim == 0 else from_host(rates.astype(host), b)
     (new_params, new_state), costs, finite = _jax_program(run, many)(
-        params, state, (data.X, data.Y, data.sample_weight), from_host(rates.astype(host), b),
-        None if orders is None else from_host(orders, b), moved(masks), moved(rest), active)
-    step_count = to_host(new_state["step"])
-    out_state: Any = {"step": step_count.tolist(), "slots": new_state["slots"]}  # int, or
-    # one per network
+        params, {"step": steps, "slots": opt_state["slots"]},
+        (data.X, data.Y, data.sample_weight), rate,
+        None if orders is None else from_host(orders, b), moved(masks), moved(rest), active,
+        len(epochs))
+    # The step count after the chunk, known without asking the device: one per batch that
+    # made a step (a batch of weights all 0 makes none).
+    taken = int(np.count_nonzero(shares)) * (len(epochs) if shares.ndim == 1 else 1)
+    out_state: Any = {"step": int(count) + taken if np.ndim(count) == 0 else
+                      [int(c) + taken for c in count], "slots": new_state["slots"]}
     J = np.asarray(to_host(costs), dtype=np.float64)
-    if J.shape[-1] == shares.shape[1] - 1:  # no smaller last batch
-        J = np.concatenate([J, np.zeros(J.shape[:-1] + (1,))], axis=-1)
     return Chunk(new_params, out_state, J, shares, to_host(finite))
 
 

@@ -32,10 +32,11 @@ from mlp_fn._internal.arrays import (NUMPY, Backend, all_finite, backend, from_h
 from mlp_fn._internal.types import ActivationSpec, Array, Params
 from mlp_fn.layers import dropout_masks
 from mlp_fn.losses import check_targets, loss_for, metric
-from mlp_fn.network import Architecture, architecture, trainable
+from mlp_fn.network import (Architecture, architecture, check_values, same_structure,
+                            trainable)
 from mlp_fn.normalization import running_statistics
 from mlp_fn.optimizers import (OPTIMIZERS, OptState, canonical_optimizer, check_options,
-                               check_state, clip_by_global_norm, frozen_state)
+                               check_state, clip_by_global_norm, frozen_state, initial_state)
 from mlp_fn.propagation import backward, compute_cost, forward, hidden_shapes
 from mlp_fn.schedules import MAX_EPOCH, Schedule
 from mlp_fn.training.compiled import (compiler_for, epoch_costs, epochs_in_memory, run_chunk,
@@ -313,7 +314,7 @@ def run_epochs(state: TrainingState, run: Run,
     rates = [constant] * count if constant is not None else [learning_rate_at(run, e)
                                                              for e in epochs]
     chunk = run_chunk(run, state.params, state.opt_state, epochs,
-                      np.full(count, constant) if constant is not None else np.array(rates))
+                      np.array(constant) if constant is not None else np.array(rates))
     costs = epoch_costs(chunk)
     if not np.all(np.isfinite(costs)):
         replay(state, run, int(np.argmin(np.isfinite(costs))))  # the first that diverged
@@ -642,9 +643,8 @@ def plan(
         # one of the caller's (JAX's arrays cannot be written: nothing to copy)
         params = {key: b.xp.asarray(a, copy=True) for key, a in params.items()}
     learned = trainable(params, net)
-    init, _ = OPTIMIZERS[opt_name]
     if opt_state is None:
-        state = init(learned)
+        state = initial_state(learned, OPTIMIZERS[opt_name][1].slots, b)
     else:
         if isinstance(opt_state, Mapping) and isinstance(opt_state.get("slots"), Mapping):
             require(b, opt_state=dict(opt_state["slots"]))
@@ -671,23 +671,26 @@ def plan(
     return run, TrainingState(start, state, first, EarlyStopping(math.inf, -1, start, 0))
 
 
-def plan_another(run: Run, params: Any, activations: Any,
+def plan_another(run: Run, first: Params, params: Any, activations: Any,
                  learning_rate: Any) -> tuple[Run, TrainingState]:
-    """Another network trained as ``run`` trains its own (``train_many``'s population): its
-    params and learning rate checked, everything else of ``run`` (the data, checked once)
-    reused."""
-    net = architecture(params, activations)
-    require(run.net.backend, params=dict(params))
+    """Another network trained as ``run`` trains its own params ``first`` (``train_many``'s
+    population): its params and learning rate checked, everything else of ``run`` (the data,
+    checked once) reused. Params of the structure of ``first`` describe ``run``'s network:
+    only their values are checked."""
+    if same_structure(params, first):
+        net = run.net
+        check_values(params, net)
+    else:
+        net = architecture(params, activations)
+        require(run.net.backend, params=dict(params))
     if not is_numpy(net.backend) and net.backend.name != "jax":  # the loop's own copies
         params = {k: net.backend.xp.asarray(a, copy=True) for k, a in params.items()}
     lr_at = _schedule(learning_rate)
     start = hand_back_dict(params, net.backend)
     optimizer = run.optimizer._replace(learning_rate=lr_at, constant=None if callable(
         learning_rate) else lr_at(0))
-    learned = trainable(params, net)  # described just now: the state's zeros need no check
-    state: OptState = {"step": 0, "slots": {s: hand_back_dict(
-        {k: net.backend.xp.zeros_like(p) for k, p in learned.items()}, net.backend)
-        for s in OPTIMIZERS[run.optimizer.name][1].slots}}
+    state = initial_state(trainable(params, net), OPTIMIZERS[run.optimizer.name][1].slots,
+                          net.backend)  # described just now: the state's zeros need no check
     return (run._replace(net=net, optimizer=optimizer),
             TrainingState(start, state, 0, EarlyStopping(math.inf, -1, start, 0)))
 

@@ -18,7 +18,7 @@ import numpy as np
 from mlp_fn._internal import checks as check
 from mlp_fn._internal.types import ActivationSpec, Array, Params
 from mlp_fn.schedules import Schedule
-from mlp_fn._internal.arrays import Backend, from_host_list, to_host
+from mlp_fn._internal.arrays import Backend, from_host_list, stacked, to_host
 from mlp_fn.training.compiled import epoch_costs, epochs_in_memory, run_chunk
 from mlp_fn.training.loop import (TrainingDiverged, learning_rate_at, plan, plan_another,
                                   recorded, replay, result, result_history, run_epochs, train,
@@ -124,7 +124,7 @@ def train_many(X: Array, Y: Array, population: Sequence[Mapping[str, Array]],
                  compile=compile, l1=options.get("l1", 0.0))]
     for i, (p, lr) in enumerate(zip(population[1:], rates[1:]), start=1):
         try:
-            runs.append(plan_another(runs[0][0], p, activations, lr))
+            runs.append(plan_another(runs[0][0], runs[0][1].params, p, activations, lr))
         except (TypeError, ValueError) as err:
             raise type(err)(f"population[{i}]: {err}"[:400]) from None
         if _shape(runs[i][0]) != _shape(runs[0][0]):
@@ -185,9 +185,9 @@ def _together(runs: list[tuple[Run, TrainingState]], diverged: str) -> list[Any]
     """The JAX path: the networks' params and states stacked on a leading axis, chunks of
     epochs run by one vmapped, compiled call, each network's history kept apart."""
     run0, start0 = runs[0]
-    xp = run0.net.backend.xp
     n = len(runs)
-    stack: Callable[[list[Array]], Array] = lambda arrays: xp.stack(arrays)  # noqa: E731
+    b = run0.net.backend
+    stack: Callable[[list[Array]], Array] = lambda arrays: stacked(arrays, b)  # noqa: E731
     params = {k: stack([s.params[k] for _, s in runs]) for k in start0.params}
     opt: Any = {"step": [s.opt_state["step"] for _, s in runs],
            "slots": {name: {k: stack([s.opt_state["slots"][name][k] for _, s in runs])
@@ -195,16 +195,16 @@ def _together(runs: list[tuple[Run, TrainingState]], diverged: str) -> list[Any]
     histories = [new_history(s.opt_state) for _, s in runs]
     failed: dict[int, TrainingDiverged] = {}
     epoch = start0.epoch
-    b = run0.net.backend
-    split = {k: _split(a, b) for k, a in params.items()}  # each network's own (epochs = 0)
-    split_slots = {name: {k: _split(a, b) for k, a in slot.items()}
-                   for name, slot in opt["slots"].items()}
+    split: dict[str, list[Array]] = {}  # each network's own arrays, cut after the last chunk
+    split_slots: dict[str, dict[str, list[Array]]] = {}
     while epoch < run0.end_epoch:
         count = min(run0.end_epoch - epoch, epochs_in_memory(run0))
         epochs = range(epoch, epoch + count)
+        constant = all(run.optimizer.constant is not None for run, _ in runs)
         rates = np.array([[run.optimizer.constant] * count if run.optimizer.constant is not None
                           else [learning_rate_at(run, e) for e in epochs] for run, _ in runs])
-        chunk = run_chunk(run0, params, opt, epochs, rates)
+        chunk = run_chunk(run0, params, opt, epochs, rates[:, 0] if constant else rates,
+                          many=True)
         all_costs = epoch_costs(chunk)  # (networks, epochs)
         last = epochs[-1] + 1 >= run0.end_epoch
         finite_params = chunk.finite if last else np.ones(n, dtype=bool)
@@ -227,7 +227,9 @@ def _together(runs: list[tuple[Run, TrainingState]], diverged: str) -> list[Any]
                                       EarlyStopping(np.inf, -1, {}, 0))
                 failed[i] = _failure(start, run, bad, histories[i], i)
                 continue
-            records = EpochRecords(costs.tolist(), rates[i].tolist(), [], [])
+            lr = run.optimizer.constant
+            records = EpochRecords(costs.tolist(), [lr] * count if lr is not None else
+                                   rates[i].tolist(), [], [])
             # (between chunks the history's state is a placeholder: the last chunk sets it)
             opt_i = _slice(chunk.opt_state, i, split_slots) if last else start0.opt_state
             state = TrainingState(mine, opt_i, epochs[-1] + 1,
@@ -235,6 +237,10 @@ def _together(runs: list[tuple[Run, TrainingState]], diverged: str) -> list[Any]
             histories[i] = recorded(histories[i], records, state, run)
         params, opt = chunk.params, chunk.opt_state
         epoch += count
+    if not split:  # no epoch to run: each network's arrays are its own, as given
+        split = {k: [s.params[k] for _, s in runs] for k in start0.params}
+        split_slots = {name: {k: [s.opt_state["slots"][name][k] for _, s in runs]
+                              for k in slot} for name, slot in start0.opt_state["slots"].items()}
     out: list[Any] = []
     for i, (run, _) in enumerate(runs):
         if i in failed:
