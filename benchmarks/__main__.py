@@ -1,13 +1,16 @@
 """``python -m benchmarks [--repeats N] [--quick] [--json FILE]``.
 
-Trains each workload (large, digits, tiny; float32 and float64) from the same initial weights and
-batch order with mlp_fn, the in-place baseline, a lean course-style functional trainer
+Trains each workload (large, digits, tiny; float32 and float64) from the same initial weights
+and batch order with mlp_fn, the in-place baseline, a lean course-style functional trainer
 (``benchmarks/functional.py``) and, when installed, scikit-learn and PyTorch (CPU, eager, one
 thread), mlp_fn on PyTorch tensors (eager), mlp_fn compiled on JAX and a hand-written JAX
 trainer (``benchmarks/jax_runner.py``; XLA held to one thread as BLAS is; the compiled ones'
-first call, which compiles, timed apart); then 000's 200-network sweep (``sweep``); runs are interleaved (one of each, then again) and repeated; each implementation's time
-is the median, and its ratio to the baseline the median of the pair-by-pair ratios of the same
-repetition.
+first call, which compiles, timed apart); then 000's 200-network sweep (``sweep``); runs are
+interleaved (one of each, then again, each repetition starting one implementation later) and
+repeated; each implementation's time is the median, and its ratio to the baseline the median of
+the pair-by-pair ratios of the same repetition. Before each timed call the garbage of the calls
+before it is collected (``gc.collect()``), so that no implementation pays for another's: the
+collector's work on what a call itself allocates stays in its time.
 Also measured: that every implementation reaches the same final loss, peak memory on the large
 workload (tracemalloc), and what ``import mlp_fn`` adds to ``import numpy``.
 """
@@ -15,6 +18,7 @@ workload (tracemalloc), and what ``import mlp_fn`` adds to ``import numpy``.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -191,8 +195,11 @@ def sweep(repeats: int, quick: bool) -> dict[str, Any]:
         first[name] = time.perf_counter() - t0
     times: dict[str, list[float]] = {k: [] for k in fns}
     results: dict[str, list[dict[str, Any]]] = {}
-    for _ in range(repeats):
-        for name, fn in fns.items():
+    for rep in range(repeats):
+        for name in rotated(list(fns), rep):
+            fn = fns[name]
+            results.pop(name, None)
+            gc.collect()  # the garbage of the calls before is theirs (see the module docstring)
             t0 = time.perf_counter()
             results[name] = fn()
             times[name].append(time.perf_counter() - t0)
@@ -223,13 +230,37 @@ def final_loss(w: Workload, params: dict[str, Any]) -> float:
     return mf.compute_cost(AL, w["Y"], w["loss"])
 
 
-def timed(fn: Callable[[], dict[str, Any]]) -> tuple[float, dict[str, Any]]:
+def rotated(names: list[str], r: int) -> list[str]:
+    """The order of repetition r: each repetition starts one implementation later, so none
+    always follows the same one (the one after a long NumPy run was measured 10% slower
+    than the same call placed after a short one)."""
+    k = r % len(names)
+    return names[k:] + names[:k]
+
+
+#: A measurement shorter than this is made of several calls in a row (as timeit's autorange
+#: does), its time the mean per call: one call of a few milliseconds varies by a third from
+#: run to run on this machine.
+MIN_MEASURED_S = 0.05
+
+
+def timed(fn: Callable[[], dict[str, Any]],
+          once: bool = False) -> tuple[float, dict[str, Any]]:
+    """Seconds per call of ``fn`` (one call, or several in a row where one takes less than
+    ``MIN_MEASURED_S`` and ``once`` is not asked: a first call, which compiles, is timed
+    alone) and what its last call returned."""
     prepare = getattr(fn, "prepare", None)
-    if prepare is not None:
-        prepare()
-    t0 = time.perf_counter()
-    out = fn()
-    return time.perf_counter() - t0, out
+    calls, elapsed = 0, 0.0
+    while True:
+        if prepare is not None:  # untimed: what a call needs made before it (not all reuse it)
+            prepare()
+        gc.collect()  # the garbage of the calls before is theirs (see the module docstring)
+        t0 = time.perf_counter()
+        out = fn()
+        elapsed += time.perf_counter() - t0
+        calls += 1
+        if once or elapsed >= MIN_MEASURED_S:
+            return elapsed / calls, out
 
 
 def peak_memory(fn: Callable[[], dict[str, Any]]) -> int:
@@ -304,10 +335,10 @@ def main(argv: list[str] | None = None) -> int:
             first: dict[str, float] = {}  # a compiled one's first call, compiling included
             for k, fn in fns.items():
                 if getattr(fn, "compiles", False):
-                    first[k] = timed(fn)[0]
-            for _ in range(repeats):  # interleaved: one run of each, then again
-                for k, fn in fns.items():
-                    seconds, params = timed(fn)
+                    first[k] = timed(fn, once=True)[0]
+            for rep in range(repeats):  # interleaved: one run of each, then again
+                for k in rotated(list(fns), rep):
+                    seconds, params = timed(fns[k])
                     times[k].append(seconds)
                     losses[k] = final_loss(w, params)
             row: dict[str, Any] = {
@@ -336,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
 
     sweep_row = None
     if jax_runner.available() and "sweep" in args.only_sweep:
-        sweep_row = sweep(max(2, repeats // 2), args.quick)
+        sweep_row = sweep(max(3, repeats // 2), args.quick)  # 3: each first once
     for r in results:
         if r["first_call_s"]:
             print(f"{r['workload']:<7} {r['dtype']:<8} first call (compiling): " + "  ".join(

@@ -127,7 +127,7 @@ def train_many(X: Array, Y: Array, population: Sequence[Mapping[str, Array]],
             runs.append(plan_another(runs[0][0], runs[0][1].params, p, activations, lr))
         except (TypeError, ValueError) as err:
             raise type(err)(f"population[{i}]: {err}"[:400]) from None
-        if _shape(runs[i][0]) != _shape(runs[0][0]):
+        if runs[i][0].net is not runs[0][0].net and _shape(runs[i][0]) != _shape(runs[0][0]):
             raise ValueError(f"population[{i}]: expected the architecture of population[0] "
                              f"({_describe(runs[0][0])}), got {_describe(runs[i][0])}; "
                              f"train_many trains networks of one architecture")
@@ -200,12 +200,16 @@ def _together(runs: list[tuple[Run, TrainingState]], diverged: str) -> list[Any]
     while epoch < run0.end_epoch:
         count = min(run0.end_epoch - epoch, epochs_in_memory(run0))
         epochs = range(epoch, epoch + count)
-        constant = all(run.optimizer.constant is not None for run, _ in runs)
-        rates = np.array([[run.optimizer.constant] * count if run.optimizer.constant is not None
-                          else [learning_rate_at(run, e) for e in epochs] for run, _ in runs])
-        chunk = run_chunk(run0, params, opt, epochs, rates[:, 0] if constant else rates,
-                          many=True)
+        if all(run.optimizer.constant is not None for run, _ in runs):  # one rate each
+            rates = np.array([run.optimizer.constant for run, _ in runs])
+        else:  # each epoch's rate of each network
+            rates = np.array([[run.optimizer.constant] * count if run.optimizer.constant
+                              is not None else [learning_rate_at(run, e) for e in epochs]
+                              for run, _ in runs])
+        chunk = run_chunk(run0, params, opt, epochs, rates, many=True)
         all_costs = epoch_costs(chunk)  # (networks, epochs)
+        finite_costs = np.isfinite(all_costs).all(axis=1)
+        cost_lists = all_costs.tolist()
         last = epochs[-1] + 1 >= run0.end_epoch
         finite_params = chunk.finite if last else np.ones(n, dtype=bool)
         if last:  # each network's arrays, cut from the stacks
@@ -215,8 +219,7 @@ def _together(runs: list[tuple[Run, TrainingState]], diverged: str) -> list[Any]
         for i, (run, _) in enumerate(runs):
             if i in failed:
                 continue
-            costs = all_costs[i]
-            bad = None if np.all(np.isfinite(costs)) else int(np.argmin(np.isfinite(costs)))
+            bad = None if finite_costs[i] else int(np.argmin(np.isfinite(all_costs[i])))
             if bad is None and not finite_params[i]:
                 bad = count - 1
             if bad is None:
@@ -228,7 +231,7 @@ def _together(runs: list[tuple[Run, TrainingState]], diverged: str) -> list[Any]
                 failed[i] = _failure(start, run, bad, histories[i], i)
                 continue
             lr = run.optimizer.constant
-            records = EpochRecords(costs.tolist(), [lr] * count if lr is not None else
+            records = EpochRecords(cost_lists[i], [lr] * count if lr is not None else
                                    rates[i].tolist(), [], [])
             # (between chunks the history's state is a placeholder: the last chunk sets it)
             opt_i = _slice(chunk.opt_state, i, split_slots) if last else start0.opt_state
