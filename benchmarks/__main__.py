@@ -251,10 +251,10 @@ def timed(fn: Callable[[], dict[str, Any]],
     alone) and what its last call returned."""
     prepare = getattr(fn, "prepare", None)
     calls, elapsed = 0, 0.0
+    gc.collect()  # the garbage of the calls before is theirs (see the module docstring)
     while True:
         if prepare is not None:  # untimed: what a call needs made before it (not all reuse it)
             prepare()
-        gc.collect()  # the garbage of the calls before is theirs (see the module docstring)
         t0 = time.perf_counter()
         out = fn()
         elapsed += time.perf_counter() - t0
