@@ -25,7 +25,7 @@ immutable data (named tuples of strings, numbers and the activation's functions)
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
@@ -289,6 +289,43 @@ def architecture(params: Any, activations: Any = None) -> Architecture:
     >>> net.L, net.n_x, net.n_y, [layer.activation for layer in net.layers]
     (2, 2, 1, ['relu', 'sigmoid'])
     """
+    structure = _structure(params, activations)
+    net = _DESCRIBED.get(structure) if structure is not None else None
+    if net is not None:  # described before: only the values are new
+        check_values(params, net)
+        return net
+    net = _described(params, activations)
+    if structure is not None:
+        if len(_DESCRIBED) >= 64:  # a memo of a few recent networks, not a store
+            _DESCRIBED.clear()
+        _DESCRIBED[structure] = net
+    return net
+
+
+#: Architectures described before, by ``_structure``: everything ``architecture`` reads but the
+#: values (a memo of a pure function: the same structure always describes the same network).
+_DESCRIBED: dict[Hashable, Architecture] = {}
+
+
+def _structure(params: Any, activations: Any) -> Hashable | None:
+    """What an architecture depends on beyond the params' values: their keys, types, shapes,
+    dtypes and devices, and the activations given; None where that cannot be told (not a dict
+    of arrays, or a custom activation, which is not hashable)."""
+    if not isinstance(params, Mapping) or not (activations is None or
+                                                isinstance(activations, (list, tuple))):
+        return None
+    try:
+        structure = (tuple((k, type(a), a.shape, a.dtype, getattr(a, "device", None))
+                           for k, a in params.items()),
+                     None if activations is None else tuple(activations))
+        hash(structure)
+    except Exception:  # anything that is not an array of a hashable kind: described in full
+        return None
+    return structure
+
+
+def _described(params: Any, activations: Any) -> Architecture:
+    """``architecture`` in full: every part of the params and activations checked."""
     layers = _layer_keys(params)
     b = backend(params=params)  # one library, one device: found here, once for every call
     norms = _norms(params, layers)

@@ -164,3 +164,30 @@ def test_the_top_level_holds_the_course_and_the_registries() -> None:
                   "TYPE_CHECKING", "TrainingState"):
         assert not hasattr(mf, moved) or moved in ("summary",), moved
     assert mf.data.xor()[0].shape == (2, 4) and callable(mf.callbacks.progress_callback)
+
+
+def test_a_network_described_before_still_has_its_values_checked() -> None:
+    """``architecture`` remembers the structure of networks it described (keys, shapes, dtypes,
+    library, activations), never their values: the same arrays changed in place to NaN, or a
+    running variance made negative, are refused on the next call as on the first; a list of
+    activations that does not fit is refused though the params were seen before."""
+    params = dict(mf.init_params([2, 3, 1], seed=0))
+    W1 = params["W1"].copy()
+    params["W1"] = W1
+    assert architecture(params, ["relu", "sigmoid"]).n_x == 2
+    W1[1, 0] = np.inf
+    with pytest.raises(ValueError, match=r"params\['W1'\]: expected finite values, got 1 NaN "
+                                         r"or inf entries \(first at index \(1, 0\)"):
+        architecture(params, ["relu", "sigmoid"])
+    W1[1, 0] = 0.5
+    assert architecture(params, ["relu", "sigmoid"]).layers[0].activation == "relu"
+    with pytest.raises(ValueError, match="activations: expected 2"):
+        architecture(params, ["relu", "sigmoid", "sigmoid"])
+    normed = dict(mf.init_params([2, 3, 1], seed=0, norm="batch"))
+    assert architecture(normed, ["relu", "sigmoid"]).layers[0].norm == "batch"
+    sigma2 = normed["sigma21"].copy()
+    sigma2[0, 0] = -1.0
+    with pytest.raises(ValueError, match=r"params\['sigma21'\]: expected variances >= 0"):
+        architecture({**normed, "sigma21": sigma2}, ["relu", "sigmoid"])
+    with pytest.raises(TypeError, match="params: expected one float dtype"):
+        architecture({**params, "b1": params["b1"].astype(np.float32)}, ["relu", "sigmoid"])
