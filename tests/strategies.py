@@ -9,17 +9,18 @@ import numpy as np
 from hypothesis import strategies as st
 
 from mlp_fn._internal.types import Array, Params
+from mlp_fn.activations import ACTIVATIONS, OUTPUT_ONLY
+from mlp_fn.losses import LOSSES
 
-#: Hidden activations; relu and leaky_relu have a kink at 0 that tests keep away from.
-HIDDEN = ["sigmoid", "tanh", "relu", "leaky_relu", "gelu", "identity", "quadratic"]
-#: Output activations allowed with each loss (every valid pairing).
+#: Hidden activations: every registered one but those only an output layer may have, so a new
+#: activation is tested here as soon as it is registered.
+HIDDEN = [name for name in ACTIVATIONS if name not in OUTPUT_ONLY]
+#: Output activations allowed with each loss (every valid pairing, from the losses' records:
+#: a loss that names its output activation takes that one, the others take any).
 PAIRINGS: list[tuple[str, str]] = [
-    ("sigmoid", "bce"),
-    ("softmax", "cce"),
-    *[(out, loss) for loss in ("mse", "half_mse")
-      for out in ("sigmoid", "tanh", "relu", "leaky_relu", "gelu", "identity", "quadratic",
-                  "softmax")],
-]
+    (out, loss) for loss, record in LOSSES.items()
+    for out in ([record["output"]] if record["output"] is not None else list(ACTIVATIONS))]
+#: Activations with a kink at 0 that tests keep away from (finite differences across it fail).
 KINKED = {"relu", "leaky_relu"}
 
 

@@ -87,10 +87,10 @@ def _valid(fn: str, param: str, tmp: Path) -> Any:
                       "axis": 1})
     if fn in ("layers.mask", "layers.unmask", "layers.skip"):
         table.update({"D": np.full((3, 4), 2.0), "A_prev": Z.copy()})
-    if fn.startswith("activations.canonical") or fn.startswith("losses.canonical") or \
-            fn.startswith("optimizers.canonical"):
-        table["name"] = {"activations": "ReLU", "losses": "MSE", "optimizers": "sgd"}[
-            fn.split(".")[0]]
+    canonical = {"canonical_activation": "ReLU", "canonical_loss": "MSE",
+                 "canonical_optimizer": "sgd"}
+    if fn.rpartition(".")[2] in canonical:  # a name in another spelling
+        table["name"] = canonical[fn.rpartition(".")[2]]
     if fn == "network.keys":
         table["l"] = 2
     if fn == "linear_forward":
