@@ -20,7 +20,7 @@ the symbol the book sets. Adding an activation is two defs here and one entry in
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypedDict
 
 import numpy as np
@@ -392,6 +392,18 @@ ACTIVATION_ALIASES: dict[str, str] = {"linear": "identity", "logistic": "sigmoid
 
 #: Activations that normalise over a whole column: allowed only in the output layer.
 OUTPUT_ONLY = frozenset({"softmax"})
+
+
+def activation_spec(spec: Any) -> ActivationSpec:
+    """A registered name (its canonical form) or a reader's own from ``custom_activation``."""
+    if isinstance(spec, Mapping):
+        if set(spec) != set(CustomActivation.__annotations__) or not all(
+                callable(spec[k]) for k in ("g", "derivative", "backward")):
+            raise TypeError(f"activation: expected a name or what custom_activation returns, "
+                            f"got a dict with keys {sorted(map(str, spec))}"[:300])
+        custom: CustomActivation = spec  # type: ignore[assignment]
+        return custom
+    return canonical_activation(spec)
 
 
 def canonical_activation(name: str) -> str:

@@ -34,7 +34,8 @@ from mlp_fn._internal import checks as check
 from mlp_fn._internal.arrays import backend_for, from_host, hand_back_dict
 from mlp_fn._internal.names import resolve
 from mlp_fn._internal.types import Params
-from mlp_fn.network import LAYER_KINDS, keys
+from mlp_fn.layers import LAYER_KINDS, norms
+from mlp_fn.network import keys
 
 __all__ = ["INITS", "INIT_ALIASES", "init_params"]
 
@@ -95,7 +96,7 @@ def init_params(
     dims = _layer_dims(layer_dims)
     method = resolve("method", method, INITS, INIT_ALIASES)
     fixed = None if scale is None else check.nonnegative_float("scale", scale)
-    kind: Any = None if norm is None else resolve("norm", norm, {k: 0 for k in LAYER_KINDS if k})
+    kind: Any = None if norm is None else resolve("norm", norm, {k: 0 for k in norms()})
     dt = check.float_dtype("dtype", dtype)
     b = backend_for(xp, device)
     rng = np.random.default_rng(check.seed(seed))
@@ -112,9 +113,9 @@ def init_params(
         params[k.W] = W
         # b, or (normalised hidden layers) gamma and beta in its place, and the running
         # statistics of batch normalisation: each a vector at its kind's starting value
-        layer_kind = None if l == len(dims) - 1 else kind
-        for name, start in LAYER_KINDS[layer_kind].items():
-            params[getattr(k, name)] = np.full((n, 1), start, dtype=dt)
+        layer_kind = "plain" if l == len(dims) - 1 or kind is None else kind
+        for name, start in LAYER_KINDS[layer_kind].params.items():
+            params[f"{name}{l}"] = np.full((n, 1), start, dtype=dt)
     return hand_back_dict({k: from_host(a, b) for k, a in params.items()}, b)
 
 

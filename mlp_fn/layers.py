@@ -15,6 +15,11 @@ Backward, the same steps in reverse, from dA[l] = dJ/dA[l] (times m, as in the c
     db[l] = (1/m) sum_i dZ[l](i)
     dA[l-1] = W[l]^T dZ[l] (+ dA[l])       linear_backward  (+ dA[l] through a skip)
 
+The kinds of layer are one registry, ``LAYER_KINDS``: for each (plain, batch and layer
+normalisation, dropout, residual) the vectors it keeps beside W[l] and their starting values,
+and its steps forward and backward. ``init_params`` writes the vectors, ``architecture`` reads
+a layer's kind from its keys, ``forward`` and ``backward`` call its steps.
+
 Each course function is one ``def``; its checks are declared above it (``@checked``).
 ``forward``, ``backward`` and ``train`` call the same bodies unchecked
 (``linear_forward.unchecked``) on arrays checked once at their own entry, in the namespace
@@ -25,18 +30,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Protocol, overload
+from typing import Any, Literal, NamedTuple, Protocol, overload
 
 import numpy as np
 
+from mlp_fn import normalization
 from mlp_fn._internal import checks as check
 from mlp_fn._internal.boundary import by, checked, like, matrix, optional, real
 from mlp_fn._internal.types import Array, Namespace
 from mlp_fn.activations import OUTPUT_ONLY, Formulas, activation_entry, classes_in_rows
-from mlp_fn.network import activation_spec
+from mlp_fn.activations import activation_spec
 
 __all__ = ["linear_forward", "activation_forward", "mask", "skip", "unmask",
-           "activation_backward", "linear_backward", "dropout_masks"]
+           "activation_backward", "linear_backward", "dropout_masks", "LayerKind", "LAYER_KINDS",
+           "norms"]
 
 
 def _activation(name: str, value: Any, seen: dict[str, Any]) -> Formulas:
@@ -224,3 +231,56 @@ def dropout_masks(
     rng = np.random.default_rng(seed)
     return {key: (rng.random(shape) < keep_prob).astype(dtype) / keep_prob
             for key, shape in shapes.items()}
+
+
+# ----------------------------------------------------------------------------------------------
+# The kinds of layer
+# ----------------------------------------------------------------------------------------------
+
+class LayerKind(NamedTuple):
+    """One kind of layer, all of it in one place: the vectors it keeps in params beside W[l],
+    with the values ``init_params`` starts them at; where it acts ("Z": on the linear step, one
+    such kind per layer, whose vectors are the layer's; "A": on the activation's output, on top
+    of it); the step it adds forward and backward (None: none beyond the linear step); and which
+    of its vectors are kept (running statistics), not trained.
+
+    A kind acting on Z steps forward as ``forward(Z, params, layer, training, xp)`` ->
+    (Z~, what backward needs, by cache key) and backward as ``backward(dZ~, cache, params,
+    layer, xp)`` -> (dZ, the gradients of its trained vectors, by key "d<name>{l}")."""
+
+    params: Mapping[str, float]
+    acts_on: Literal["Z", "A"]
+    forward: Callable[..., Any] | None
+    backward: Callable[..., Any] | None
+    kept: tuple[str, ...] = ()  # vectors that are kept up to date, not trained (statistics)
+
+
+#: Every kind of layer (``mlp_fn.network`` tells a layer's kinds from its keys and its
+#: activation's "+residual"; dropout from ``keep_prob`` or masks). The steps are the bodies
+#: (unchecked): ``forward`` and ``backward`` call them on arrays checked at their entry.
+LAYER_KINDS: dict[str, LayerKind] = {
+    # Z[l] = W[l] A[l-1] + b[l]: the linear step is the whole of it
+    "plain": LayerKind({"b": 0.0}, "Z", None, None),
+    # Z~ = gamma Z_norm + beta, Z_norm from the batch's statistics, whose running averages
+    # mu and sigma2 predict with
+    "batch": LayerKind({"gamma": 1.0, "beta": 0.0, "mu": 0.0, "sigma2": 1.0}, "Z",
+                       normalization.layer_forward, normalization.layer_backward,
+                       kept=("mu", "sigma2")),
+    # Z~ = gamma Z_norm + beta, Z_norm from each example's statistics over the layer's units
+    "layer": LayerKind({"gamma": 1.0, "beta": 0.0}, "Z",
+                       normalization.layer_forward, normalization.layer_backward),
+    # A[l] = A[l] * D[l]; back: dG = dA[l] * D[l]
+    "dropout": LayerKind({}, "A", mask.unchecked, unmask.unchecked),
+    # A[l] = g(Z[l]) + A[l-1]; back: dA[l-1] = W[l]^T dZ[l] + dA[l], an addition as well
+    "residual": LayerKind({}, "A", skip.unchecked, skip.unchecked),
+}
+
+def norms() -> list[str]:
+    """The normalisations: the kinds that act on the linear step, but the plain one (the names
+    ``init_params(..., norm=)`` takes).
+
+    >>> norms()
+    ['batch', 'layer']
+    """
+    return [name for name, kind in LAYER_KINDS.items()
+            if kind.acts_on == "Z" and kind.forward is not None]

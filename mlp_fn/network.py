@@ -26,19 +26,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable, Mapping
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from mlp_fn._internal import checks as check
 from mlp_fn._internal.arrays import Backend, backend, is_array, require
 from mlp_fn._internal.inputs import cast
-from mlp_fn._internal.types import ActivationSpec, Array, CustomActivation
-from mlp_fn.activations import OUTPUT_ONLY, Formulas, activation_entry, canonical_activation
+from mlp_fn._internal.types import ActivationSpec, Array
+from mlp_fn.layers import LAYER_KINDS
+from mlp_fn.activations import (OUTPUT_ONLY, Formulas, activation_entry, activation_spec,
+                                canonical_activation)
 
-__all__ = ["Keys", "Layer", "Architecture", "RESIDUAL", "LAYER_KINDS", "architecture", "keys"]
+__all__ = ["Keys", "Layer", "Architecture", "RESIDUAL", "architecture", "keys"]
 
-Norm = Literal["batch", "layer"]
+Norm = str  # a normalisation: a name of ``layers.NORMS``, "batch" or "layer"
 
 #: The suffix that declares a residual connection: 'relu+residual' is A[l] = relu(Z[l]) + A[l-1].
 RESIDUAL = "+residual"
@@ -120,32 +122,29 @@ class Architecture(NamedTuple):
 # Reading a network from its params and activations
 # ----------------------------------------------------------------------------------------------
 
-_PARAM_KEY = re.compile(r"(W|b|gamma|beta|mu|sigma2)([1-9][0-9]*)")  # fullmatch: no "\n"
+def _param_key() -> re.Pattern[str]:
+    """A params key: W or a vector of some kind of layer (``layers.LAYER_KINDS``), then l >= 1
+    (matched whole: no "\n"); longer names first, so that "sigma2" is never read as "s" + ..."""
+    names = sorted({"W", *(p for kind in LAYER_KINDS.values() for p in kind.params)},
+                   key=lambda name: (-len(name), name))
+    return re.compile(f"({'|'.join(names)})([1-9][0-9]*)")  # re keeps the compiled pattern
 
-#: Per layer, the keys a params dict may hold, by normalisation.
-#: The kinds of layer by what they hold beside W[l]: each vector (n[l], 1) with the value
-#: ``init_params`` starts it at. A plain layer has its bias b; a normalised one the scale gamma
-#: and the shift beta in b's place (Z~ = gamma Z_norm + beta), and batch normalisation also the
-#: running statistics mu and sigma^2 (kept, not trained). ``architecture`` reads a layer's kind
-#: from which of these keys it has, ``init_params`` writes them: one table for both.
-LAYER_KINDS: dict[Norm | None, dict[str, float]] = {
-    None: {"b": 0.0},
-    "layer": {"gamma": 1.0, "beta": 0.0},
-    "batch": {"gamma": 1.0, "beta": 0.0, "mu": 0.0, "sigma2": 1.0},
-}
 
-_KINDS: dict[Norm | None, frozenset[str]] = {
-    kind: frozenset({"W", *vectors}) for kind, vectors in LAYER_KINDS.items()}
+def _kinds() -> dict[Norm | None, frozenset[str]]:
+    """The keys of a layer of each kind that acts on the linear step (``layers.LAYER_KINDS``):
+    W and its vectors; ``architecture`` reads a layer's kind from them, ``init_params`` writes
+    them. None is the plain layer."""
+    return {None if name == "plain" else name: frozenset({"W", *kind.params})
+            for name, kind in LAYER_KINDS.items() if kind.acts_on == "Z"}
 
 
 def _norm_of(kinds: set[str]) -> Norm | None:
-    """Which normalisation a layer's keys declare (the check below tells whether they are all
-    there): mu or sigma2 means batch, gamma or beta without b means layer."""
-    if kinds & {"mu", "sigma2"}:
-        return "batch"
-    if kinds & {"gamma", "beta"} and "b" not in kinds:
-        return "layer"
-    return None
+    """Which kind a layer's keys declare (the check below tells whether they are all there):
+    the one whose keys they are, else the nearest (most keys in common, then fewest apart), so
+    that the error names what is missing or extra."""
+    known = _kinds()
+    return max(known, key=lambda kind: (known[kind] == kinds, len(known[kind] & kinds),
+                                        -len(known[kind] ^ kinds)))
 
 
 def _layer_keys(p: Mapping[Any, Any]) -> dict[int, set[str]]:
@@ -153,8 +152,9 @@ def _layer_keys(p: Mapping[Any, Any]) -> dict[int, set[str]]:
         raise TypeError(f"params: expected a dict of arrays {{'W1', 'b1', ...}}, got "
                         f"{check.what(p)}")
     layers: dict[int, set[str]] = {}
+    pattern = _param_key()
     for key in p:
-        match = _PARAM_KEY.fullmatch(key) if isinstance(key, str) else None
+        match = pattern.fullmatch(key) if isinstance(key, str) else None
         if match is None:
             raise ValueError(f"params: unexpected key {check.short_repr(key)}; expected only "
                              f"'W1', 'b1', ..., 'WL', 'bL' (and gamma, beta, mu, sigma2 of "
@@ -172,7 +172,7 @@ def _norms(p: Mapping[str, Any], layers: dict[int, set[str]]) -> list[Norm | Non
     for l in range(1, L + 1):
         kinds = layers.get(l, set())
         norm = _norm_of(kinds) if l < L else None
-        expected = _KINDS[norm]
+        expected = _kinds()[norm]
         for kind in sorted(expected - kinds):
             raise ValueError(f"params: missing key '{kind}{l}' (the keys present are "
                              f"{sorted(p)}; a network of depth L needs W1..WL and b1..bL, or "
@@ -265,18 +265,6 @@ def weights(params: Mapping[str, Array]) -> list[Array]:
     return out
 
 
-def activation_spec(spec: Any) -> ActivationSpec:
-    """A registered name (its canonical form) or a reader's own from ``custom_activation``."""
-    if isinstance(spec, Mapping):
-        if set(spec) != set(CustomActivation.__annotations__) or not all(
-                callable(spec[k]) for k in ("g", "derivative", "backward")):
-            raise TypeError(f"activation: expected a name or what custom_activation returns, "
-                            f"got a dict with keys {sorted(map(str, spec))}"[:300])
-        custom: CustomActivation = spec  # type: ignore[assignment]
-        return custom
-    return canonical_activation(spec)
-
-
 def architecture(params: Any, activations: Any = None) -> Architecture:
     """The description of the network ``params`` and ``activations`` make, every part checked:
     the keys of each layer (nothing missing or extra), shapes chained, one float dtype, finite
@@ -347,9 +335,10 @@ def _described(params: Any, activations: Any) -> Architecture:
     for l, ((n_in, n_out), norm, (spec, residual)) in enumerate(zip(widths, norms, specs),
                                                                start=1):
         k = keys(l)
-        trained = (k.W, k.b) if norm is None else (k.W, k.gamma, k.beta)
+        kind = LAYER_KINDS[norm or "plain"]  # its vectors: trained, or kept (statistics)
+        trained = (k.W, *(f"{p}{l}" for p in kind.params if p not in kind.kept))
         described.append(Layer(l, n_in, n_out, spec, activation_entry(spec), norm, residual,
-                               l < L, k, trained, (k.mu, k.sigma2) if norm == "batch" else ()))
+                               l < L, k, trained, tuple(f"{p}{l}" for p in kind.kept)))
     saved = tuple(s + RESIDUAL if r and isinstance(s, str) else s for s, r in specs)
     return Architecture(tuple(described), L, widths[0][0], widths[-1][1], params["W1"].dtype,
                         saved, b)

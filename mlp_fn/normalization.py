@@ -39,7 +39,7 @@ output is g(beta) whatever the input: ``train`` refuses batch normalisation with
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -47,7 +47,9 @@ from mlp_fn._internal import checks as check
 from mlp_fn._internal.arrays import backend
 from mlp_fn._internal.boundary import checked, like, matrix, nonempty, real
 from mlp_fn._internal.types import Array, Namespace
-from mlp_fn.network import Architecture, Layer
+
+if TYPE_CHECKING:  # layers' registry of kinds refers to this module's steps
+    from mlp_fn.network import Architecture, Layer
 
 __all__ = ["EPS", "MOMENTUM", "batch_statistics", "layer_statistics", "normalize",
            "scale_and_shift", "running_average", "normalize_backward"]
@@ -208,8 +210,9 @@ def layer_forward(Z: Array, params: Mapping[str, Array], layer: Layer, training:
 
 
 def layer_backward(dZ_tilde: Array, cache: Mapping[str, Array], params: Mapping[str, Array],
-                   layer: Layer, xp: Namespace) -> tuple[Array, Array, Array]:
-    """(dZ, dgamma, dbeta) of a normalised layer from dZ_tilde (see the module docstring)."""
+                   layer: Layer, xp: Namespace) -> tuple[Array, dict[str, Array]]:
+    """(dZ, {"dgamma{l}": dgamma, "dbeta{l}": dbeta}) of a normalised layer from dZ_tilde (see
+    the module docstring)."""
     k = layer.keys
     # The forward pass recorded which statistics it used; batch norm used the batch's if the
     # cache holds them (training), else the running averages.
@@ -222,7 +225,7 @@ def layer_backward(dZ_tilde: Array, cache: Mapping[str, Array], params: Mapping[
     G = dZ_tilde * params[k.gamma]
     dZ = normalize_backward.unchecked(G, Z_norm, cache[statistics_keys(layer, src)[1]],
                                       AXES[src], xp=xp)
-    return dZ, dgamma, dbeta
+    return dZ, {k.dgamma: dgamma, k.dbeta: dbeta}
 
 
 def running_statistics(params: Mapping[str, Array], cache: Mapping[str, Array],

@@ -27,17 +27,16 @@ from typing import Any
 
 import numpy as np
 
-from mlp_fn import normalization
 from mlp_fn._internal import checks as check
 from mlp_fn._internal.arrays import (all_finite, backend, dtype_name, from_host_dict,
                                      host_dtype, require)
 from mlp_fn._internal.boundary import by, checked, matrix
 from mlp_fn._internal.types import ActivationSpec, Array, Cache, Grads, Namespace
-from mlp_fn.layers import (activation_backward, activation_forward, dropout_masks,
+from mlp_fn.layers import (LAYER_KINDS, activation_backward, activation_forward, dropout_masks,
                            linear_backward, linear_forward, mask, skip, unmask)
 from mlp_fn.losses import LOSSES, canonical_loss, check_targets, loss_for, metric
-from mlp_fn.network import Architecture, activation_spec, architecture, check_masks, weights
-from mlp_fn.activations import activation_entry
+from mlp_fn.network import Architecture, architecture, check_masks, weights
+from mlp_fn.activations import activation_entry, activation_spec
 
 __all__ = ["forward", "backward", "output_delta", "compute_cost", "l2_penalty", "l1_penalty",
            "predict", "accuracy"]
@@ -146,8 +145,9 @@ def forward(
         k = layer.keys
         A_prev = A
         Z = cache[k.Z] = linear_forward.unchecked(A_prev, params[k.W], params.get(k.b))
-        if layer.norm is not None:  # Z~ = gamma Z_norm + beta
-            Z, statistics = normalization.layer_forward(Z, params, layer, training, xp)
+        normalised = LAYER_KINDS[layer.norm or "plain"].forward
+        if normalised is not None:  # Z~ = gamma Z_norm + beta
+            Z, statistics = normalised(Z, params, layer, training, xp)
             cache[k.Ztilde] = Z
             cache.update(statistics)
         A = activation_forward.unchecked(Z, layer.g, xp=xp)  # A = g(Z)
@@ -274,11 +274,12 @@ def backward(
             dG = unmask.unchecked(dA, cache[k.D]) if k.D in cache else dA
             dZ = activation_backward.unchecked(dG, cache.get(k.Ztilde, cache[k.Z]), G, layer.g,
                                                xp=xp)
-            if layer.norm is not None:  # through Z~ = gamma Z_norm + beta to Z = W A
+            normalised = LAYER_KINDS[layer.norm or "plain"].backward
+            if normalised is not None:  # through Z~ = gamma Z_norm + beta to Z = W A
                 if intermediates:
                     grads[k.dZtilde] = dZ
-                dZ, grads[k.dgamma], grads[k.dbeta] = normalization.layer_backward(
-                    dZ, cache, params, layer, xp)
+                dZ, vectors = normalised(dZ, cache, params, layer, xp)  # dgamma, dbeta
+                grads.update(vectors)
         # dW = (1/m) dZ A[l-1]^T, db = (1/m) sum_i dZ(i), dA[l-1] = W^T dZ (not for layer 1:
         # X needs no gradient, unless the course's intermediates are asked for)
         dA_prev, dW, db = linear_backward.unchecked(
@@ -293,7 +294,8 @@ def backward(
         if intermediates:  # the course's grads["dZ" + str(l)] and dA, for printing
             grads[k.dZ] = dZ
         if dA_prev is not None:
-            dA = dA_prev + dA if layer.residual else dA_prev  # + dA[l], through the skip
+            # dA[l-1] = W^T dZ (+ dA[l], through the skip: an addition again)
+            dA = skip.unchecked(dA_prev, dA) if layer.residual else dA_prev
             if intermediates:
                 grads[k.dA_prev] = dA
     return grads

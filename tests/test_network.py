@@ -191,3 +191,35 @@ def test_a_network_described_before_still_has_its_values_checked() -> None:
         architecture({**normed, "sigma21": sigma2}, ["relu", "sigmoid"])
     with pytest.raises(TypeError, match="params: expected one float dtype"):
         architecture({**params, "b1": params["b1"].astype(np.float32)}, ["relu", "sigmoid"])
+
+
+def test_a_new_kind_of_layer_is_one_entry_in_the_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kind added to ``layers.LAYER_KINDS`` and nowhere else, here Z~ = s * Z with one trained
+    scale per unit (s starting at 1), is written by init_params, read by architecture, stepped
+    by forward and backward, trained, and its gradient agrees with finite differences."""
+    from mlp_fn import layers, network
+
+    def forward(Z: Any, params: Any, layer: Any, training: bool, xp: Any) -> Any:
+        return params[f"s{layer.l}"] * Z, {}
+
+    def backward(dZt: Any, cache: Any, params: Any, layer: Any, xp: Any) -> Any:
+        Z = cache[layer.keys.Z]  # dZ = s dZ~; ds = (1/m) sum_i dZ~(i) Z(i), as dW carries 1/m
+        return params[f"s{layer.l}"] * dZt, {
+            f"ds{layer.l}": xp.sum(dZt * Z, axis=1, keepdims=True) / Z.shape[1]}
+
+    monkeypatch.setitem(layers.LAYER_KINDS, "scale",
+                        layers.LayerKind({"s": 1.0}, "Z", forward, backward))
+    monkeypatch.setattr(network, "_DESCRIBED", {})  # nothing described here outlives the kind
+    params = dict(mf.init_params([2, 3, 1], seed=0, norm="scale"))
+    assert sorted(params) == ["W1", "W2", "b2", "s1"] and np.all(params["s1"] == 1.0)
+    X, Y = mf.data.xor()
+    acts = ["tanh", "sigmoid"]
+    AL, cache = mf.forward(X, params, acts)
+    # s = 1: the layer is the plain one without its bias, A[1] = tanh(W[1] X) (by NumPy here)
+    np.testing.assert_allclose(cache["A1"], np.tanh(params["W1"] @ X), rtol=1e-15)
+    assert sorted(mf.backward(AL, Y, cache, params, acts, "bce")) == ["dW1", "dW2", "db2", "ds1"]
+    params["s1"] = np.array([[0.5], [2.0], [-1.5]])
+    assert mf.gradient_check(X, Y, params, acts, "bce") < 1e-7
+    trained, history = mf.train(X, Y, params, acts, "bce", learning_rate=0.5, epochs=20)
+    assert history["cost"][-1] < history["cost"][0]
+    assert not np.allclose(trained["s1"], params["s1"])
