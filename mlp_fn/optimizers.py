@@ -22,14 +22,14 @@ from __future__ import annotations
 import functools
 import inspect
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol, TypeAlias, TypedDict
 
 import numpy as np
 
 from mlp_fn._internal import checks as check
 from mlp_fn._internal.arrays import NUMPY, Backend, backend, hand_back_dict
-from mlp_fn._internal.boundary import by, checked
+from mlp_fn._internal.boundary import Checked, by, checked
 from mlp_fn._internal.names import resolve
 from mlp_fn._internal.types import Array, Namespace, Params
 from mlp_fn.network import architecture, trainable
@@ -49,7 +49,7 @@ class OptState(TypedDict):
 
 
 Rule: TypeAlias = Callable[..., tuple[Array, tuple[Array, ...]]]
-InitFn: TypeAlias = Callable[[Mapping[str, Array]], OptState]
+InitFn: TypeAlias = Checked[OptState, OptState]  # <name>_init: params -> its state at t = 0
 
 
 class Step(Protocol):
@@ -184,18 +184,9 @@ def optimizer(*slots: str) -> Callable[[Rule], Step]:
     return decorate
 
 
-def _initial(params: Mapping[str, Array], step: Step) -> OptState:
-    """Step 0 with every slot of ``step`` at zero (read-only zeros shaped as the params, in
-    their library and on their device)."""
-    b = backend(params=params)
-    return initial_state(check.array_dict("params", params), step.slots, b)
-
-
-def initial_state(params: Mapping[str, Array], slots: Sequence[str], b: Backend) -> OptState:
-    """``_initial`` for params already checked, of the backend ``b`` (the training loop's)."""
-    return {"step": 0, "slots": {s: hand_back_dict({k: b.xp.zeros_like(p)
-                                                    for k, p in params.items()}, b)
-                                 for s in slots}}
+def _zeros(params: Mapping[str, Array], xp: Namespace) -> dict[str, Array]:
+    """A slot at its start: 0 for every parameter, in the parameter's shape and dtype."""
+    return {k: xp.zeros_like(p) for k, p in params.items()}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -214,14 +205,15 @@ def gd_step(theta: Array, g: Array, t: int | Array, *, xp: Namespace = np,
     return theta - learning_rate * g, ()
 
 
-def gd_init(params: Mapping[str, Array]) -> OptState:
+@checked(params=by(check.array_dict))
+def gd_init(params: Mapping[str, Array], *, xp: Namespace = np) -> OptState:
     """The state of gd before its first step: t = 0; plain gradient descent keeps no running
     quantities.
 
     >>> gd_init({"w": np.array([1.0])})
     {'step': 0, 'slots': {}}
     """
-    return _initial(params, gd_step)
+    return {"step": 0, "slots": {}}
 
 
 @optimizer("v")
@@ -244,14 +236,15 @@ def momentum_step(theta: Array, g: Array, t: int | Array, v: Array, *, xp: Names
     return theta + v, (v,)
 
 
-def momentum_init(params: Mapping[str, Array]) -> OptState:
+@checked(params=by(check.array_dict))
+def momentum_init(params: Mapping[str, Array], *, xp: Namespace = np) -> OptState:
     """The state of momentum before its first step: t = 0 and the velocity v at zero, one
     array per parameter.
 
     >>> momentum_init({"w": np.array([1.0])})["slots"]["v"]["w"]
     array([0.])
     """
-    return _initial(params, momentum_step)
+    return {"step": 0, "slots": {"v": _zeros(params, xp)}}
 
 
 @optimizer("v")
@@ -271,14 +264,15 @@ def momentum_ema_step(theta: Array, g: Array, t: int | Array, v: Array, *, xp: N
     return theta - learning_rate * v, (v,)
 
 
-def momentum_ema_init(params: Mapping[str, Array]) -> OptState:
+@checked(params=by(check.array_dict))
+def momentum_ema_init(params: Mapping[str, Array], *, xp: Namespace = np) -> OptState:
     """The state of momentum_ema before its first step: t = 0 and the average v at zero, one
     array per parameter.
 
     >>> momentum_ema_init({"w": np.array([1.0])})["slots"]["v"]["w"]
     array([0.])
     """
-    return _initial(params, momentum_ema_step)
+    return {"step": 0, "slots": {"v": _zeros(params, xp)}}
 
 
 @optimizer("v")
@@ -299,14 +293,15 @@ def nesterov_step(theta: Array, g: Array, t: int | Array, v: Array, *, xp: Names
     return theta + beta * v - learning_rate * g, (v,)
 
 
-def nesterov_init(params: Mapping[str, Array]) -> OptState:
+@checked(params=by(check.array_dict))
+def nesterov_init(params: Mapping[str, Array], *, xp: Namespace = np) -> OptState:
     """The state of nesterov before its first step: t = 0 and the velocity v at zero, one
     array per parameter.
 
     >>> nesterov_init({"w": np.array([1.0])})["slots"]["v"]["w"]
     array([0.])
     """
-    return _initial(params, nesterov_step)
+    return {"step": 0, "slots": {"v": _zeros(params, xp)}}
 
 
 @optimizer("s")
@@ -326,14 +321,15 @@ def rmsprop_step(theta: Array, g: Array, t: int | Array, s: Array, *, xp: Namesp
     return theta - learning_rate * g / (xp.sqrt(s) + eps), (s,)
 
 
-def rmsprop_init(params: Mapping[str, Array]) -> OptState:
+@checked(params=by(check.array_dict))
+def rmsprop_init(params: Mapping[str, Array], *, xp: Namespace = np) -> OptState:
     """The state of rmsprop before its first step: t = 0 and the average square s at zero,
     one array per parameter.
 
     >>> rmsprop_init({"w": np.array([1.0])})["slots"]["s"]["w"]
     array([0.])
     """
-    return _initial(params, rmsprop_step)
+    return {"step": 0, "slots": {"s": _zeros(params, xp)}}
 
 
 @optimizer("m", "v")
@@ -364,7 +360,8 @@ def adam_step(theta: Array, g: Array, t: int | Array, m: Array, v: Array, *,
     return theta - learning_rate * (m_hat / (xp.sqrt(v_hat) + eps)), (m, v)
 
 
-def adam_init(params: Mapping[str, Array]) -> OptState:
+@checked(params=by(check.array_dict))
+def adam_init(params: Mapping[str, Array], *, xp: Namespace = np) -> OptState:
     """First moment m = 0, second moment v = 0, t = 0: {"step": t, "slots": {"m": ..., "v": ...}}.
 
     Names: "m" and "v" are the chapter's (003) and Kingma and Ba's: m the first moment (the
@@ -375,7 +372,7 @@ def adam_init(params: Mapping[str, Array]) -> OptState:
     >>> sorted(adam_init({"w": np.array([1.0])})["slots"])
     ['m', 'v']
     """
-    return _initial(params, adam_step)
+    return {"step": 0, "slots": {"m": _zeros(params, xp), "v": _zeros(params, xp)}}
 
 
 @optimizer("m", "v")
@@ -401,13 +398,14 @@ def adamw_step(theta: Array, g: Array, t: int | Array, m: Array, v: Array, *,
     return stepped - learning_rate * weight_decay * theta, moments  # - lr weight_decay theta
 
 
-def adamw_init(params: Mapping[str, Array]) -> OptState:
+@checked(params=by(check.array_dict))
+def adamw_init(params: Mapping[str, Array], *, xp: Namespace = np) -> OptState:
     """The state of adamw before its first step: as ``adam_init``'s, m = v = 0 and t = 0.
 
     >>> sorted(adamw_init({"w": np.array([1.0])})["slots"])
     ['m', 'v']
     """
-    return _initial(params, adamw_step)
+    return {"step": 0, "slots": {"m": _zeros(params, xp), "v": _zeros(params, xp)}}
 
 
 #: name -> (init, step), for ``train(optimizer=name)``: the registry of optimizers.

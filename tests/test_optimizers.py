@@ -200,3 +200,22 @@ def test_every_step_runs_on_another_array_library_as_on_numpy(name: str) -> None
                                    want_s["slots"][slot]["w"], rtol=1e-15)
     with pytest.raises(TypeError, match=r"^grads\['dw'\]: expected an array of array_api_strict"):
         step(got_p, {"dw": g}, got_s, learning_rate=0.1)
+
+
+def test_each_init_starts_the_slots_its_step_keeps_at_zero() -> None:
+    """``<name>_init`` is the def of t = 0 and every slot (v, s, m, ...) at 0: the slots its
+    step declares, zeros of each parameter's shape and dtype, read-only; bad params are
+    refused naming the argument."""
+    params = {"W1": np.ones((2, 3), np.float32), "b1": np.ones((2, 1), np.float32)}
+    for name, (init, step) in mf.OPTIMIZERS.items():
+        state = init(params)
+        assert state["step"] == 0 and sorted(state["slots"]) == sorted(step.slots), name
+        for slot in state["slots"].values():
+            assert sorted(slot) == ["W1", "b1"]
+            for key, a in slot.items():
+                assert a.dtype == np.float32 and a.shape == params[key].shape
+                assert not a.any() and not a.flags.writeable
+        with pytest.raises(ValueError, match=r"params\['W1'\]: expected finite values"):
+            init({"W1": np.array([[np.nan]])})
+        with pytest.raises(TypeError, match="params: expected a dict of arrays"):
+            init([np.ones(2)])

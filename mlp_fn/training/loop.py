@@ -36,7 +36,7 @@ from mlp_fn.network import (Architecture, architecture, check_values, same_struc
                             trainable)
 from mlp_fn.normalization import running_statistics
 from mlp_fn.optimizers import (OPTIMIZERS, OptState, canonical_optimizer, check_options,
-                               check_state, clip_by_global_norm, frozen_state, initial_state)
+                               check_state, clip_by_global_norm, frozen_state)
 from mlp_fn.propagation import backward, compute_cost, forward, hidden_shapes
 from mlp_fn.schedules import MAX_EPOCH, Schedule
 from mlp_fn.training.compiled import (compiler_for, epoch_costs, epochs_in_memory, run_chunk,
@@ -644,7 +644,7 @@ def plan(
         params = {key: b.xp.asarray(a, copy=True) for key, a in params.items()}
     learned = trainable(params, net)
     if opt_state is None:
-        state = initial_state(learned, OPTIMIZERS[opt_name][1].slots, b)
+        state = frozen_state(OPTIMIZERS[opt_name][0].unchecked(learned, xp=b.xp), b)
     else:
         if isinstance(opt_state, Mapping) and isinstance(opt_state.get("slots"), Mapping):
             require(b, opt_state=dict(opt_state["slots"]))
@@ -689,8 +689,10 @@ def plan_another(run: Run, first: Params, params: Any, activations: Any,
     start = hand_back_dict(params, net.backend)
     optimizer = run.optimizer._replace(learning_rate=lr_at, constant=None if callable(
         learning_rate) else lr_at(0))
-    state = initial_state(trainable(params, net), OPTIMIZERS[run.optimizer.name][1].slots,
-                          net.backend)  # described just now: the state's zeros need no check
+    # (described just now: the state's zeros need no check)
+    state = frozen_state(OPTIMIZERS[run.optimizer.name][0].unchecked(trainable(params, net),
+                                                                     xp=net.backend.xp),
+                         net.backend)
     return (run._replace(net=net, optimizer=optimizer),
             TrainingState(start, state, 0, EarlyStopping(math.inf, -1, start, 0)))
 
