@@ -380,8 +380,8 @@ def check_targets(Y: Any, n_y: int, m: int, loss: str, dtype: Any, b: Backend = 
             labels = xp.astype(labels, xp.int64)
         whole = True
         if xp.isdtype(labels.dtype, "real floating"):  # whole numbers, finite
-            whole = check_all(xp.isfinite(labels), xp) and check_all(labels == xp.round(labels),
-                                                                     xp)
+            whole = _check_all(xp.isfinite(labels), xp) and _check_all(labels == xp.round(labels),
+                                                                       xp)
         if whole and float(xp.min(labels)) >= 0 and float(xp.max(labels)) < n_y:
             # class indices, as the generators give: their one-hot columns
             classes = xp.reshape(xp.arange(n_y, device=b.device), (-1, 1))
@@ -399,18 +399,18 @@ def check_targets(Y: Any, n_y: int, m: int, loss: str, dtype: Any, b: Backend = 
     if LOSSES[loss]["task"] == "regression":  # any finite targets
         return Yf
     zero_or_one = (Yf == 0.0) | (Yf == 1.0)
-    if loss == "bce" and not check_all(zero_or_one, xp):
+    if loss == "bce" and not _check_all(zero_or_one, xp):
         bad = to_host(Yf)[~to_host(zero_or_one)]
         raise ValueError(f"Y: bce expects labels in {{0, 1}}, got {bad.size} other values "
                          f"(e.g. {bad.flat[0]})")
     if loss == "cce":
-        if not (check_all(zero_or_one, xp) and check_all(xp.sum(Yf, axis=0) == 1, xp)):
+        if not (_check_all(zero_or_one, xp) and _check_all(xp.sum(Yf, axis=0) == 1, xp)):
             raise ValueError("Y: cce expects one-hot columns (a single 1 per column, zeros "
                              "elsewhere); build them from class indices with mlp_fn.one_hot")
     return Yf
 
 
-def check_all(a: Array, xp: Namespace) -> bool:
+def _check_all(a: Array, xp: Namespace) -> bool:
     """Whether every entry of the boolean array ``a`` is true."""
     return bool(xp.all(a))
 

@@ -179,7 +179,7 @@ def normalize_backward(G: Array, Z_norm: Array, sigma2: Array, axis: int | None,
 AXES: dict[str, int | None] = {"batch": 1, "example": 0, "running": None}
 
 
-def source(layer: Layer, training: bool) -> str:
+def _source(layer: Layer, training: bool) -> str:
     """Which statistics normalise ``layer``: layer normalisation takes each example's; batch
     normalisation the batch's while training, the running averages otherwise."""
     if layer.norm == "layer":
@@ -187,7 +187,7 @@ def source(layer: Layer, training: bool) -> str:
     return "batch" if training else "running"
 
 
-def statistics_keys(layer: Layer, src: str) -> tuple[str, str]:
+def _statistics_keys(layer: Layer, src: str) -> tuple[str, str]:
     """The cache keys of the mu and sigma^2 a layer used: "mu_batch{l}", "sigma2_batch{l}", ..."""
     return layer.keys.statistics[src]
 
@@ -196,7 +196,7 @@ def layer_forward(Z: Array, params: Mapping[str, Array], layer: Layer, training:
                   xp: Namespace) -> tuple[Array, dict[str, Array]]:
     """Z_tilde = gamma Z_norm + beta for a normalised layer from its linear output Z = W A, and
     what backward needs: Z_norm and the statistics used, keyed by their source."""
-    k, src = layer.keys, source(layer, training)
+    k, src = layer.keys, _source(layer, training)
     if src == "example":
         mu, sigma2 = layer_statistics.unchecked(Z, xp=xp)
     elif src == "batch":
@@ -205,7 +205,7 @@ def layer_forward(Z: Array, params: Mapping[str, Array], layer: Layer, training:
         mu, sigma2 = params[k.mu], params[k.sigma2]
     Z_norm = normalize.unchecked(Z, mu, sigma2, xp=xp)
     Z_tilde = scale_and_shift.unchecked(Z_norm, params[k.gamma], params[k.beta])
-    mu_key, sigma2_key = statistics_keys(layer, src)
+    mu_key, sigma2_key = _statistics_keys(layer, src)
     return Z_tilde, {k.Znorm: Z_norm, mu_key: mu, sigma2_key: sigma2}
 
 
@@ -217,13 +217,13 @@ def layer_backward(dZ_tilde: Array, cache: Mapping[str, Array], params: Mapping[
     # The forward pass recorded which statistics it used; batch norm used the batch's if the
     # cache holds them (training), else the running averages.
     src = "example" if layer.norm == "layer" else (
-        "batch" if statistics_keys(layer, "batch")[1] in cache else "running")
+        "batch" if _statistics_keys(layer, "batch")[1] in cache else "running")
     Z_norm = cache[k.Znorm]
     m = Z_norm.shape[1]
     dgamma = xp.sum(dZ_tilde * Z_norm, axis=1, keepdims=True) / m
     dbeta = xp.sum(dZ_tilde, axis=1, keepdims=True) / m
     G = dZ_tilde * params[k.gamma]
-    dZ = normalize_backward.unchecked(G, Z_norm, cache[statistics_keys(layer, src)[1]],
+    dZ = normalize_backward.unchecked(G, Z_norm, cache[_statistics_keys(layer, src)[1]],
                                       AXES[src], xp=xp)
     return dZ, {k.dgamma: dgamma, k.dbeta: dbeta}
 
@@ -235,7 +235,7 @@ def running_statistics(params: Mapping[str, Array], cache: Mapping[str, Array],
     out = {}
     for layer in net.layers:
         if layer.norm == "batch":
-            mu_batch, sigma2_batch = statistics_keys(layer, "batch")
+            mu_batch, sigma2_batch = _statistics_keys(layer, "batch")
             out[layer.keys.mu] = running_average.unchecked(params[layer.keys.mu],
                                                            cache[mu_batch])
             out[layer.keys.sigma2] = running_average.unchecked(params[layer.keys.sigma2],

@@ -52,7 +52,7 @@ Rule: TypeAlias = Callable[..., tuple[Array, tuple[Array, ...]]]
 InitFn: TypeAlias = Checked[OptState, OptState]  # <name>_init: params -> its state at t = 0
 
 
-class Step(Protocol):
+class _Step(Protocol):
     """A public optimizer step: called, it checks and steps every array; ``unchecked`` does the
     same without checks (in the namespace ``xp``); ``rule`` is its def, for one array; ``slots``
     the running quantities its state keeps."""
@@ -77,7 +77,7 @@ _RANGES: dict[str, Callable[[str, Any], float]] = {
     "weight_decay": check.nonnegative_float}
 
 
-def hyper_parameters(rule: Rule, *, learning_rate: bool = True) -> list[str]:
+def _hyper_parameters(rule: Rule, *, learning_rate: bool = True) -> list[str]:
     """The names of a rule's hyper-parameters (its keyword-only arguments but xp)."""
     return [p.name for p in inspect.signature(rule).parameters.values()
             if p.kind is p.KEYWORD_ONLY and p.name != "xp"
@@ -141,16 +141,16 @@ def _hyper_of(optimizer_name: str) -> Any:
                                                    allow_learning_rate=True)
 
 
-def optimizer(*slots: str) -> Callable[[Rule], Step]:
+def _optimizer(*slots: str) -> Callable[[Rule], _Step]:
     """Declare an optimizer by its def for one array, ``<name>_step(theta, g, t, *slots, *,
     xp, **hyper) -> (theta, slots)``: the name then holds the public step over dicts, whose
     checks are declared as every course function's are (``@checked``: params, grads, the state
     and each hyper-parameter in its range); it applies the rule to every array, refuses a step
     that overflowed and hands back read-only arrays."""
 
-    def decorate(rule: Rule) -> Step:
+    def decorate(rule: Rule) -> _Step:
         name = rule.__name__.removesuffix("_step")
-        hyper_names = hyper_parameters(rule)
+        hyper_names = _hyper_parameters(rule)
 
         @checked(params=_params, grads=_grads, state=_state_of(name), hyper=_hyper_of(name),
                  overflow=f"{name}_step: the update overflowed (NaN or inf in the new params "
@@ -193,7 +193,7 @@ def _zeros(params: Mapping[str, Array], xp: Namespace) -> dict[str, Array]:
 # The optimizers: each its step for one array, theta, and its init
 # ----------------------------------------------------------------------------------------------
 
-@optimizer()
+@_optimizer()
 def gd_step(theta: Array, g: Array, t: int | Array, *, xp: Namespace = np,
             learning_rate: float | Array = 0.01) -> tuple[Array, tuple[Array, ...]]:
     """Gradient descent: theta = theta - lr * g.
@@ -216,7 +216,7 @@ def gd_init(params: Mapping[str, Array], *, xp: Namespace = np) -> OptState:
     return {"step": 0, "slots": {}}
 
 
-@optimizer("v")
+@_optimizer("v")
 def momentum_step(theta: Array, g: Array, t: int | Array, v: Array, *, xp: Namespace = np,
                   learning_rate: float | Array = 0.01,
                   beta: float = 0.9) -> tuple[Array, tuple[Array, ...]]:
@@ -247,7 +247,7 @@ def momentum_init(params: Mapping[str, Array], *, xp: Namespace = np) -> OptStat
     return {"step": 0, "slots": {"v": _zeros(params, xp)}}
 
 
-@optimizer("v")
+@_optimizer("v")
 def momentum_ema_step(theta: Array, g: Array, t: int | Array, v: Array, *, xp: Namespace = np,
                       learning_rate: float | Array = 0.01,
                       beta: float = 0.9) -> tuple[Array, tuple[Array, ...]]:
@@ -275,7 +275,7 @@ def momentum_ema_init(params: Mapping[str, Array], *, xp: Namespace = np) -> Opt
     return {"step": 0, "slots": {"v": _zeros(params, xp)}}
 
 
-@optimizer("v")
+@_optimizer("v")
 def nesterov_step(theta: Array, g: Array, t: int | Array, v: Array, *, xp: Namespace = np,
                   learning_rate: float | Array = 0.01,
                   beta: float = 0.9) -> tuple[Array, tuple[Array, ...]]:
@@ -304,7 +304,7 @@ def nesterov_init(params: Mapping[str, Array], *, xp: Namespace = np) -> OptStat
     return {"step": 0, "slots": {"v": _zeros(params, xp)}}
 
 
-@optimizer("s")
+@_optimizer("s")
 def rmsprop_step(theta: Array, g: Array, t: int | Array, s: Array, *, xp: Namespace = np,
                  learning_rate: float | Array = 0.001,
                  rho: float = 0.9, eps: float = 1e-8) -> tuple[Array, tuple[Array, ...]]:
@@ -332,7 +332,7 @@ def rmsprop_init(params: Mapping[str, Array], *, xp: Namespace = np) -> OptState
     return {"step": 0, "slots": {"s": _zeros(params, xp)}}
 
 
-@optimizer("m", "v")
+@_optimizer("m", "v")
 def adam_step(theta: Array, g: Array, t: int | Array, m: Array, v: Array, *,
               xp: Namespace = np, learning_rate: float | Array = 0.001, beta1: float = 0.9,
               beta2: float = 0.999, eps: float = 1e-8) -> tuple[Array, tuple[Array, ...]]:
@@ -375,7 +375,7 @@ def adam_init(params: Mapping[str, Array], *, xp: Namespace = np) -> OptState:
     return {"step": 0, "slots": {"m": _zeros(params, xp), "v": _zeros(params, xp)}}
 
 
-@optimizer("m", "v")
+@_optimizer("m", "v")
 def adamw_step(theta: Array, g: Array, t: int | Array, m: Array, v: Array, *,
                xp: Namespace = np, learning_rate: float | Array = 0.001, beta1: float = 0.9,
                beta2: float = 0.999, eps: float = 1e-8,
@@ -409,7 +409,7 @@ def adamw_init(params: Mapping[str, Array], *, xp: Namespace = np) -> OptState:
 
 
 #: name -> (init, step), for ``train(optimizer=name)``: the registry of optimizers.
-OPTIMIZERS: dict[str, tuple[InitFn, Step]] = {
+OPTIMIZERS: dict[str, tuple[InitFn, _Step]] = {
     "gd": (gd_init, gd_step),
     "momentum": (momentum_init, momentum_step),
     "momentum_ema": (momentum_ema_init, momentum_ema_step),
@@ -521,7 +521,7 @@ def check_options(name: str, options: Any, *,
     if not isinstance(options, Mapping):
         raise TypeError(f"optimizer_options: expected a dict of hyper-parameters, e.g. "
                         f"{{'beta1': 0.9}}, got {check.what(options)}")
-    accepted = hyper_parameters(OPTIMIZERS[name][1].rule, learning_rate=allow_learning_rate)
+    accepted = _hyper_parameters(OPTIMIZERS[name][1].rule, learning_rate=allow_learning_rate)
     out: dict[str, float] = {}
     for key, value in options.items():
         if key not in accepted:

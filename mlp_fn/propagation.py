@@ -187,7 +187,7 @@ def _outputs(name: str, AL: Any, seen: dict[str, Any]) -> Array:
 def _cache(name: str, cache: Any, seen: dict[str, Any]) -> Mapping[str, Array]:
     net = seen["net"]
     require(net.backend, cache=cache if isinstance(cache, Mapping) else None)
-    check_cache(cache, net, seen["AL"])
+    _check_cache(cache, net, seen["AL"])
     out: Mapping[str, Array] = cache
     return out
 
@@ -301,7 +301,7 @@ def backward(
     return grads
 
 
-def check_cache(cache: Any, net: Architecture, AL: Array) -> None:
+def _check_cache(cache: Any, net: Architecture, AL: Array) -> None:
     """The cache of a forward pass through the network's L layers, ending in AL."""
     if not isinstance(cache, Mapping):
         raise TypeError(f"cache: expected the dict returned by forward, got "

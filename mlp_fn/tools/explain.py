@@ -119,11 +119,11 @@ def worked_example(
         grads = backward.unchecked(AL, Yf, cache, params, net.activations, name,
                                    intermediates=True, net=net, xp=net.backend.xp)
         new = update(params, grads, lr) if lr is not None else None
-    step: Step = {"d": d, "p": params, "c": cache, "g": grads, "Y": Yf, "net": net,
-                  "loss": name, "L": L, "m": m,
-                  "layers": [l for l in range(1, L + 1) if only_l in (None, l)],
-                  "examples": [i for i in range(m) if only_i in (None, i)],
-                  "sums": only_i is None}
+    step: _Step = {"d": d, "p": params, "c": cache, "g": grads, "Y": Yf, "net": net,
+                   "loss": name, "L": L, "m": m,
+                   "layers": [l for l in range(1, L + 1) if only_l in (None, l)],
+                   "examples": [i for i in range(m) if only_i in (None, i)],
+                   "sums": only_i is None}
     blocks: list[tuple[str, list[Line]]] = []
     if "forward" in chosen:
         blocks += _forward_lines(step)
@@ -151,7 +151,7 @@ def _parts(parts: Any) -> set[str]:
     return set(parts)
 
 
-class Step(TypedDict):
+class _Step(TypedDict):
     """What the lines are written from: the step's numbers and what to show (plain data)."""
 
     d: int
@@ -168,7 +168,7 @@ class Step(TypedDict):
     sums: bool  # dW, db sum over every example: written only when every example is shown
 
 
-def _n(s: Step, v: float) -> str:
+def _n(s: _Step, v: float) -> str:
     """A number as it enters an expression: rounded to ``decimals``, negatives in brackets; a
     number so small it would round to 0 keeps ``decimals`` digits in e-notation (log(0.0000)
     could not be evaluated)."""
@@ -184,7 +184,7 @@ def _fixed(v: float, d: int) -> str:
     return text[1:] if text.startswith("-") and float(text) == 0.0 else text
 
 
-def _fill(s: Step, formula: str, **values: float) -> str:
+def _fill(s: _Step, formula: str, **values: float) -> str:
     """A registry formula with numbers for its symbols (z, a, y, n). A symbol that is a
     function's whole argument, as in tanh(z) or max(0, z), is written without brackets."""
     text = formula
@@ -215,7 +215,7 @@ def _z_symbol(layer: Layer) -> str:
     return "zt" if layer.norm is not None else "z"
 
 
-def _forward_lines(s: Step) -> list[tuple[str, list[Line]]]:
+def _forward_lines(s: _Step) -> list[tuple[str, list[Line]]]:
     out = []
     for layer in s['net'].layers:
         if layer.l not in s['layers']:
@@ -259,7 +259,7 @@ def _equations(layer: Layer) -> str:
     return text + (" + a[l-1]" if layer.residual else "")
 
 
-def _statistics(s: Step, layer: Layer) -> tuple[Array, Array]:
+def _statistics(s: _Step, layer: Layer) -> tuple[Array, Array]:
     """mu and sigma^2 as the forward pass used them, broadcastable over (n[l], m)."""
     src = "example" if layer.norm == "layer" else "batch"
     mu_key, sigma2_key = layer.keys.statistics[src]
@@ -271,7 +271,7 @@ def _stat_symbol(layer: Layer, name: str, j: int, i: int) -> str:
     return f"{name}[{layer.l}][{j}]" if layer.norm == "batch" else f"{name}[{layer.l}]({i})"
 
 
-def _statistic_lines(s: Step, mu_sym: str, sigma2_sym: str, z_sym: str, over: str,
+def _statistic_lines(s: _Step, mu_sym: str, sigma2_sym: str, z_sym: str, over: str,
                      zs: list[float], mu: float, sigma2: float) -> list[Line]:
     """mu = (1/n) sum z and sigma^2 = (1/n) sum (z - mu)^2 over the n values ``zs``."""
     n = len(zs)
@@ -282,7 +282,7 @@ def _statistic_lines(s: Step, mu_sym: str, sigma2_sym: str, z_sym: str, over: st
              sigma2)]
 
 
-def _normalize_lines(s: Step, layer: Layer) -> list[Line]:
+def _normalize_lines(s: _Step, layer: Layer) -> list[Line]:
     l, k = layer.l, layer.keys
     Z, Zn, Zt = s['c'][k.Z], s['c'][k.Znorm], s['c'][k.Ztilde]
     mu, sigma2 = _statistics(s, layer)
@@ -312,17 +312,17 @@ def _normalize_lines(s: Step, layer: Layer) -> list[Line]:
     return lines
 
 
-def _g_input(s: Step, layer: Layer) -> Array:
+def _g_input(s: _Step, layer: Layer) -> Array:
     """What g was applied to: Z, or Z~ for a normalised layer."""
     return s['c'][layer.keys.Ztilde] if layer.norm is not None else s['c'][layer.keys.Z]
 
 
-def _g_output(s: Step, layer: Layer) -> Array:
+def _g_output(s: _Step, layer: Layer) -> Array:
     """g's own output: A, or for a residual layer g(Z) before the skip (the cache's G)."""
     return s['c'][layer.keys.G] if layer.residual else s['c'][layer.keys.A]
 
 
-def _activation(s: Step, layer: Layer, j: int, i: int) -> Line:
+def _activation(s: _Step, layer: Layer, j: int, i: int) -> Line:
     l, zs = layer.l, _z_symbol(layer)
     Z, A = _g_input(s, layer), s['c'][layer.keys.A]
     g = label(layer.activation)
@@ -339,7 +339,7 @@ def _activation(s: Step, layer: Layer, j: int, i: int) -> Line:
     return (f"a[{l}][{j}]({i})", symbolic, expr, float(A[j, i]))
 
 
-def _cost_lines(s: Step) -> list[Line]:
+def _cost_lines(s: _Step) -> list[Line]:
     AL, Y, L = s['c'][keys(s['L']).A], s['Y'], s['L']
     entry = LOSSES[s['loss']]
     lines: list[Line] = []
@@ -377,7 +377,7 @@ def _cost_lines(s: Step) -> list[Line]:
     return lines
 
 
-def _backward_lines(s: Step) -> list[tuple[str, list[Line]]]:
+def _backward_lines(s: _Step) -> list[tuple[str, list[Line]]]:
     out = []
     for layer in reversed(s['net'].layers):
         if layer.l not in s['layers']:
@@ -416,7 +416,7 @@ def _backward_lines(s: Step) -> list[tuple[str, list[Line]]]:
     return out
 
 
-def _delta(s: Step, layer: Layer) -> list[Line]:
+def _delta(s: _Step, layer: Layer) -> list[Line]:
     """dZ[l] (dZt for a normalised layer) of every unit and example: at the output from the
     loss, inside through g'."""
     l, k, zs = layer.l, layer.keys, _z_symbol(layer)
@@ -449,7 +449,7 @@ def _delta(s: Step, layer: Layer) -> list[Line]:
     return lines
 
 
-def _normalize_backward_lines(s: Step, layer: Layer) -> list[Line]:
+def _normalize_backward_lines(s: _Step, layer: Layer) -> list[Line]:
     """dgamma, dbeta, and dZ through the statistics (mlp_fn.normalization's formula)."""
     l, k = layer.l, layer.keys
     dZt, Zn, dZ = s['g'][k.dZtilde], s['c'][k.Znorm], s['g'][k.dZ]
@@ -486,7 +486,7 @@ def _normalize_backward_lines(s: Step, layer: Layer) -> list[Line]:
     return lines
 
 
-def _update_lines(s: Step, lr: float, new: Mapping[str, Array]) -> list[tuple[str, list[Line]]]:
+def _update_lines(s: _Step, lr: float, new: Mapping[str, Array]) -> list[tuple[str, list[Line]]]:
     out = []
     for layer in s['net'].layers:
         if layer.l not in s['layers']:

@@ -71,7 +71,7 @@ def _digest(value: Any) -> str:
     return h.hexdigest()
 
 
-def fingerprints(run: Run, start: TrainingState) -> dict[str, str]:
+def _fingerprints(run: Run, start: TrainingState) -> dict[str, str]:
     """One SHA-256 (hex) per argument that decides the run (not ``epochs``: see the module
     docstring; the learning rates are compared epoch by epoch on resuming)."""
     d, o, r, v = run.data, run.optimizer, run.regularization, run.validation
@@ -226,7 +226,7 @@ def checkpointed(path: str | os.PathLike[str], every: Any, run: Run, start: Trai
     if not os.fspath(path):
         raise ValueError("checkpoint: expected a file path, got an empty string")
     interval = check.nonnegative_float("checkpoint_every", every)
-    prints = fingerprints(run, start)
+    prints = _fingerprints(run, start)
     loaded = _load(path, prints, run, start)
     if loaded is None:
         state, history, written = start, new_history(start.opt_state), 0

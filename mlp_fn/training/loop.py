@@ -185,8 +185,8 @@ def train_step(
 # One epoch
 # ----------------------------------------------------------------------------------------------
 
-def mini_batches(arrays: tuple[Array, ...], batch_size: int, seed: Any,
-                 shuffle: bool = True, b: Backend = NUMPY) -> list[tuple[Array, ...]]:
+def _mini_batches(arrays: tuple[Array, ...], batch_size: int, seed: Any,
+                  shuffle: bool = True, b: Backend = NUMPY) -> list[tuple[Array, ...]]:
     """The columns of every array shuffled by one permutation drawn from ``seed`` (if
     ``shuffle``; drawn on the host by NumPy's generator, so every library gets the same
     batches), then cut into batches of ``batch_size`` columns, the last one smaller."""
@@ -202,17 +202,17 @@ def mini_batches(arrays: tuple[Array, ...], batch_size: int, seed: Any,
     return cut
 
 
-def epoch_batches(data: Data, epoch: int,
-                  b: Backend = NUMPY) -> Iterable[tuple[Array, Array, Array | None]]:
+def _epoch_batches(data: Data, epoch: int,
+                   b: Backend = NUMPY) -> Iterable[tuple[Array, Array, Array | None]]:
     """The epoch's batches (X{t}, Y{t}, w{t}), shuffled by (seed, epoch)."""
     if data.batches is not None:
         return data.batches
     if data.sample_weight is None:
         return [(Xb, Yb, None) for Xb, Yb in
-                mini_batches((data.X, data.Y), data.batch_size, (data.seed, epoch), True, b)]
+                _mini_batches((data.X, data.Y), data.batch_size, (data.seed, epoch), True, b)]
     return [(Xb, Yb, wb) for Xb, Yb, wb in
-            mini_batches((data.X, data.Y, data.sample_weight), data.batch_size,
-                         (data.seed, epoch), True, b)]
+            _mini_batches((data.X, data.Y, data.sample_weight), data.batch_size,
+                          (data.seed, epoch), True, b)]
 
 
 def learning_rate_at(run: Run, epoch: int) -> float:
@@ -236,7 +236,7 @@ def run_epoch(state: TrainingState, run: Run) -> tuple[TrainingState, EpochRecor
     one_step = _stepper(run, lr)
     good = (params, opt)  # the last params with a finite cost, and their optimizer state
     total, weight = 0.0, 0.0
-    for t, (Xb, Yb, wb) in enumerate(epoch_batches(run.data, e, b)):
+    for t, (Xb, Yb, wb) in enumerate(_epoch_batches(run.data, e, b)):
         share = Xb.shape[1] if wb is None else float(b.xp.sum(wb))  # the batch's part of J
         if share == 0.0:
             continue  # every example weighs 0: no cost, so no step
@@ -250,7 +250,7 @@ def run_epoch(state: TrainingState, run: Run) -> tuple[TrainingState, EpochRecor
                             *good)
         good, (params, opt) = (params, opt), (new_params, new_opt)
         total, weight = total + J * share, weight + share
-    return end_epoch(state, run, params, opt, total / weight, lr, good)
+    return _end_epoch(state, run, params, opt, total / weight, lr, good)
 
 
 def _stepper(run: Run, lr: float) -> Callable[..., tuple[Params, OptState, Array]]:
@@ -264,9 +264,9 @@ def _stepper(run: Run, lr: float) -> Callable[..., tuple[Params, OptState, Array
     return lambda X, Y, w, params, opt, masks: step(X, Y, w, params, opt, lr, masks, run)
 
 
-def end_epoch(state: TrainingState, run: Run, params: Params, opt: OptState, cost: float,
-              lr: float, good: tuple[Params, OptState],
-              finite: bool | None = None) -> tuple[TrainingState, EpochRecord]:
+def _end_epoch(state: TrainingState, run: Run, params: Params, opt: OptState, cost: float,
+               lr: float, good: tuple[Params, OptState],
+               finite: bool | None = None) -> tuple[TrainingState, EpochRecord]:
     """The state after epoch ``state.epoch``, which trained ``params`` and ``opt`` at an epoch
     cost ``cost``, and its record: the run's last update checked, the validation cost and
     early stopping. ``good``: the params and state before the epoch's last update; ``finite``:
@@ -308,7 +308,7 @@ def run_epochs(state: TrainingState, run: Run,
     keep the last finite params."""
     if run.compiler != "jax":
         state, record = run_epoch(state, run)
-        return state, columns([record])
+        return state, _columns([record])
     epochs = range(state.epoch, state.epoch + count)
     constant = run.optimizer.constant
     rates = [constant] * count if constant is not None else [learning_rate_at(run, e)
@@ -321,14 +321,14 @@ def run_epochs(state: TrainingState, run: Run,
     if epochs[-1] + 1 >= run.end_epoch and not chunk.finite:
         replay(state, run, count - 1)
     before = state._replace(epoch=epochs[-1])
-    state, last = end_epoch(before, run, chunk.params, chunk.opt_state, float(costs[-1]),
-                            rates[-1], (state.params, state.opt_state), finite=True)
+    state, last = _end_epoch(before, run, chunk.params, chunk.opt_state, float(costs[-1]),
+                             rates[-1], (state.params, state.opt_state), finite=True)
     return state, EpochRecords(costs.tolist(), rates, [] if last.val_cost is None else
                                [last.val_cost], [] if last.val_metric is None else
                                [last.val_metric])
 
 
-def columns(records: Sequence[EpochRecord]) -> EpochRecords:
+def _columns(records: Sequence[EpochRecord]) -> EpochRecords:
     """Records of epochs one by one, as columns."""
     return EpochRecords([r.cost for r in records], [r.learning_rate for r in records],
                         [r.val_cost for r in records if r.val_cost is not None],
@@ -363,7 +363,7 @@ def _diverged(what: str, epoch: int, lr: float, params: Params,
         f".history.", _views(params), {**new_history(opt_state)})
 
 
-def finished(state: TrainingState, run: Run) -> bool:
+def _finished(state: TrainingState, run: Run) -> bool:
     """Whether the run is over: every epoch done, or stopped early."""
     return state.epoch >= run.end_epoch or _stopped(state, run)
 
@@ -404,8 +404,8 @@ def recorded(history: History, records: EpochRecord | EpochRecords, state: Train
 AfterEpoch = Callable[[TrainingState, History], None]
 
 
-def run_loop(run: Run, state: TrainingState, history: History, callback: Callback | None,
-             after_epoch: AfterEpoch | None = None) -> tuple[TrainingState, History]:
+def _run_loop(run: Run, state: TrainingState, history: History, callback: Callback | None,
+              after_epoch: AfterEpoch | None = None) -> tuple[TrainingState, History]:
     """Epochs from ``state`` until the run is finished; ``after_epoch`` (a checkpoint's writer)
     sees each new state, ``callback`` each one, or every ``callback.every`` epochs and the last
     when it declares that attribute (``progress_callback`` does). Compiled, as many epochs go
@@ -413,7 +413,7 @@ def run_loop(run: Run, state: TrainingState, history: History, callback: Callbac
     every = getattr(callback, "every", 1)
     every = every if isinstance(every, int) and not isinstance(every, bool) and every > 0 else 1
     with np.errstate(all="ignore"):  # overflow is caught as a non-finite cost, not warned
-        while not finished(state, run):
+        while not _finished(state, run):
             records: EpochRecord | EpochRecords
             try:
                 if run.compiler != "jax":  # eager: one epoch at a time
@@ -437,7 +437,7 @@ def run_loop(run: Run, state: TrainingState, history: History, callback: Callbac
             history = recorded(history, records, state, run)
             if after_epoch is not None:
                 after_epoch(state, history)
-            if callback is not None and (state.epoch % every == 0 or finished(state, run)):
+            if callback is not None and (state.epoch % every == 0 or _finished(state, run)):
                 opt = state.opt_state  # it sees read-only arrays: it cannot disturb the loop
                 callback(state.epoch - 1, _read_only(state.params), {**history, "opt_state": {
                     "step": opt["step"], "slots": {s: _read_only(a) for s, a in
@@ -589,9 +589,9 @@ def train(
         from mlp_fn.training.checkpoint import checkpointed  # hashlib loads only when needed
 
         state, history = checkpointed(checkpoint, checkpoint_every, run, state, callback,
-                                      run_loop)
+                                      _run_loop)
     else:
-        state, history = run_loop(run, state, new_history(state.opt_state), callback)
+        state, history = _run_loop(run, state, new_history(state.opt_state), callback)
     return result(run, state, warn_if_unstable(history, run))
 
 
@@ -662,7 +662,7 @@ def plan(
     if not shuffle and compiler != "jax":  # every epoch has the same batches: cut them once
         # (a compiled call cuts its own)
         batches = tuple((c[0], c[1], c[2] if w is not None else None) for c in
-                        mini_batches((X, Yf) if w is None else (X, Yf, w), k, None, False, b))
+                        _mini_batches((X, Yf) if w is None else (X, Yf, w), k, None, False, b))
     first = state["step"] // -(-m // k)  # continues the epoch count of a resumed run
     start = hand_back_dict(params, b)
     run = Run(net, name, Data(X, Yf, w, k, shuffle, seed, batches),
@@ -745,4 +745,4 @@ def random_mini_batches(X: Array, Y: Array, mini_batch_size: int = 64,
     k = check.positive_int("mini_batch_size", mini_batch_size)
     check.seeds(seed)
     return [(hand_back(Xb, b, (X,)), hand_back(Yb, b, (Y,)))
-            for Xb, Yb in mini_batches((X, Y), k, seed, True, b)]
+            for Xb, Yb in _mini_batches((X, Y), k, seed, True, b)]
