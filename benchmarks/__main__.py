@@ -344,6 +344,7 @@ def main(argv: list[str] | None = None) -> int:
             row: dict[str, Any] = {
                 "workload": name, "dtype": np.dtype(dtype).name, "note": w["note"],
                 "median_s": {k: statistics.median(v) for k, v in times.items()},
+                "times_s": times,  # each repetition's, in order
                 "ratio_vs_baseline": {k: statistics.median(a / b for a, b in
                                                            zip(v, times["baseline"]))
                                       for k, v in times.items() if k != "baseline"},
