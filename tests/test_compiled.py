@@ -252,7 +252,7 @@ def test_divergence_compiled_names_the_batch_numpy_names() -> None:
 
 @jax_only
 def test_compile_false_is_eager_and_a_second_call_reuses_the_program() -> None:
-    from mlp_fn.training import compiled
+    from mlp_fn.training import _compiled
 
     X, Y = mf.data.xor()
     params = mf.init_params([2, 3, 1], seed=1)
@@ -262,11 +262,11 @@ def test_compile_false_is_eager_and_a_second_call_reuses_the_program() -> None:
     assert_close(eager, want, "float64")
     mf.train(jx(X), jx(Y), on_jax(params), ["tanh", "sigmoid"], "bce", learning_rate=0.5,
              epochs=20)
-    programs: dict[Any, Any] = dict(compiled._PROGRAMS)
+    programs: dict[Any, Any] = dict(_compiled._PROGRAMS)
     sizes = {k: p._cache_size() for k, p in programs.items()}  # jit's count of its traces
     mf.train(jx(X), jx(Y), on_jax(params), ["tanh", "sigmoid"], "bce", learning_rate=0.5,
              epochs=20)
-    assert compiled._PROGRAMS == programs  # the same programs, none added
+    assert _compiled._PROGRAMS == programs  # the same programs, none added
     assert {k: p._cache_size() for k, p in programs.items()} == sizes  # no new trace
 
 

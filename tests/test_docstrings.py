@@ -21,7 +21,7 @@ MODULES = sorted(m.name for m in pkgutil.walk_packages(mf.__path__, "mlp_fn.")
 
 #: The package's machinery, whose names no reader calls: every other module's public functions
 #: (its ``__all__``) each carry a runnable example.
-INTERNAL = ("mlp_fn._internal", "mlp_fn.training.compiled", "mlp_fn.playground.session",
+INTERNAL = ("mlp_fn._internal", "mlp_fn.training._compiled", "mlp_fn.playground.session",
             "mlp_fn.playground.server")
 EXAMPLED = [m for m in MODULES if not m.startswith(INTERNAL)]
 

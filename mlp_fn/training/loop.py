@@ -39,7 +39,7 @@ from mlp_fn.optimizers import (OPTIMIZERS, OptState, canonical_optimizer, check_
                                check_state, clip_by_global_norm, frozen_state)
 from mlp_fn.propagation import backward, compute_cost, forward, hidden_shapes
 from mlp_fn.schedules import MAX_EPOCH, Schedule
-from mlp_fn.training.compiled import (compiler_for, epoch_costs, epochs_in_memory, run_chunk,
+from mlp_fn.training._compiled import (compiler_for, epoch_costs, epochs_in_memory, run_chunk,
                                       torch_step)
 from mlp_fn.training.state import (Callback, Data, EarlyStopping, EpochRecord, EpochRecords,
                                    History, Optimizer, Regularization, Run, TrainingState,
@@ -103,7 +103,7 @@ def step(X: Array, Y: Array, w: Array | None, params: Params, opt_state: OptStat
          run: Run) -> tuple[Params, OptState, Array]:
     """One mini-batch, unchecked: (new params, new optimizer state, J at the params given, a 0-d
     array). It branches only on the run's settings, never on a value, so compilers trace it
-    (``mlp_fn.training.compiled``)."""
+    (``mlp_fn.training._compiled``)."""
     net, loss, reg = run.net, run.loss, run.regularization
     xp = net.backend.xp
     AL, cache = forward.unchecked(X, params, net.activations, masks=masks, training=True,
@@ -301,7 +301,7 @@ def _end_epoch(state: TrainingState, run: Run, params: Params, opt: OptState, co
 
 def run_epochs(state: TrainingState, run: Run,
                count: int) -> tuple[TrainingState, EpochRecords]:
-    """``count`` epochs from ``state``: on JAX in one compiled call (``mlp_fn.training.compiled``),
+    """``count`` epochs from ``state``: on JAX in one compiled call (``mlp_fn.training._compiled``),
     elsewhere one eager epoch (``count`` 1). The same records, and the same TrainingDiverged,
     as ``run_epoch`` gives epoch by epoch: where a compiled epoch's cost is not finite, the
     epochs from ``state`` are run again eagerly (they are deterministic) to name the batch and

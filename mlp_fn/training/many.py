@@ -2,7 +2,7 @@
 
 A sweep (000 trains 1-n-1 networks over seeds and learning rates) is a loop of ``train``. On
 JAX the loop becomes one compiled call: the same chunk of epochs as ``train`` compiles
-(``mlp_fn.training.compiled``), vmapped over the networks, each with its own params, optimizer
+(``mlp_fn.training._compiled``), vmapped over the networks, each with its own params, optimizer
 state and learning rates, all on the same batches and dropout masks (as the same seed gives
 ``train``). Elsewhere, and where a callback, validation or a checkpoint must see each network's
 epochs, it is that loop of ``train``. Each network's result equals its own ``train``.
@@ -19,7 +19,7 @@ from mlp_fn._internal import checks as check
 from mlp_fn._internal.types import ActivationSpec, Array, Params
 from mlp_fn.schedules import Schedule
 from mlp_fn._internal.arrays import Backend, from_host_list, stacked, to_host
-from mlp_fn.training.compiled import epoch_costs, epochs_in_memory, run_chunk
+from mlp_fn.training._compiled import epoch_costs, epochs_in_memory, run_chunk
 from mlp_fn.training.loop import (TrainingDiverged, learning_rate_at, plan, plan_another,
                                   recorded, replay, result, result_history, run_epochs, train,
                                   warn_if_unstable)
