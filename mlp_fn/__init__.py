@@ -35,7 +35,7 @@ from mlp_fn.tools.gradient_check import gradient_check, gradient_check_1d
 from mlp_fn.training.loop import (TrainingDiverged, TrainingUnstable, random_mini_batches, train,
                                   train_step)
 from mlp_fn.training.many import train_many
-from mlp_fn.training.state import History
+from mlp_fn.training._state import Callback, History
 
 linear = identity
 
@@ -55,7 +55,7 @@ __all__ = [
     "INITS", "SCHEDULES",
     # the types the signatures name, and the one exception
     "Array", "Params", "Grads", "Cache", "ActivationSpec", "CustomActivation",
-    "History", "TrainingDiverged", "TrainingUnstable",
+    "History", "Callback", "TrainingDiverged", "TrainingUnstable",
     # modules
     "model", "explain", "plots", "data", "summary", "callbacks",
 ]

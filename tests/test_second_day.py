@@ -144,7 +144,7 @@ def test_every_picture_takes_a_model_network_and_draws_what_the_course_layout_dr
 # --- 4. a learning rate far too large is reported --------------------------------------------
 
 def _history(costs: list[float]) -> Any:
-    history = mf.training.state.new_history({"step": 0, "slots": {}})
+    history = mf.training._state.new_history({"step": 0, "slots": {}})
     history["cost"] += costs
     history["learning_rate"] += [0.5] * len(costs)
     return history

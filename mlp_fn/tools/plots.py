@@ -28,7 +28,7 @@ from mlp_fn._internal.types import ActivationSpec, Array, Params
 from mlp_fn.activations import label
 from mlp_fn.network import architecture, keys
 from mlp_fn.propagation import forward, network_output
-from mlp_fn.training.state import History
+from mlp_fn.training._state import History
 from mlp_fn.training.loop import train
 
 __all__ = ["OKABE_ITO", "Animation", "decision_boundary", "function_fit", "learning_curves",

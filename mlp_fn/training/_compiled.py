@@ -32,7 +32,7 @@ from mlp_fn._internal.arrays import Backend, from_host, host_dtype, is_numpy, to
 from mlp_fn._internal.types import Array, Params
 from mlp_fn.layers import dropout_masks
 from mlp_fn.optimizers import OptState
-from mlp_fn.training.state import Run
+from mlp_fn.training._state import Run
 
 __all__ = ["compiler_for", "Chunk", "run_chunk", "torch_step", "epochs_in_memory",
            "epoch_costs"]

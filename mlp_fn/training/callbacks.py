@@ -10,9 +10,9 @@ import sys
 from typing import Any, TextIO
 
 from mlp_fn._internal import checks as check
-from mlp_fn.training.state import History
+from mlp_fn.training._state import History
 from mlp_fn._internal.types import Params
-from mlp_fn.training.state import Callback
+from mlp_fn.training._state import Callback
 
 __all__ = ["progress_callback"]
 

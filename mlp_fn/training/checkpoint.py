@@ -44,7 +44,7 @@ from mlp_fn._internal.types import Array
 from mlp_fn.activations import label
 from mlp_fn.io import read_archive, write_archive
 from mlp_fn.optimizers import OptState
-from mlp_fn.training.state import (Callback, EarlyStopping, History, Run, TrainingState,
+from mlp_fn.training._state import (Callback, EarlyStopping, History, Run, TrainingState,
                                    new_history)
 
 __all__ = ["HISTORY_SUFFIX"]

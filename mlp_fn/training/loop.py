@@ -41,7 +41,7 @@ from mlp_fn.propagation import backward, compute_cost, forward, hidden_shapes
 from mlp_fn.schedules import MAX_EPOCH, Schedule
 from mlp_fn.training._compiled import (compiler_for, epoch_costs, epochs_in_memory, run_chunk,
                                       torch_step)
-from mlp_fn.training.state import (Callback, Data, EarlyStopping, EpochRecord, EpochRecords,
+from mlp_fn.training._state import (Callback, Data, EarlyStopping, EpochRecord, EpochRecords,
                                    History, Optimizer, Regularization, Run, TrainingState,
                                    Validation, new_history)
 

@@ -23,7 +23,7 @@ from mlp_fn.training._compiled import epoch_costs, epochs_in_memory, run_chunk
 from mlp_fn.training.loop import (TrainingDiverged, learning_rate_at, plan, plan_another,
                                   recorded, replay, result, result_history, run_epochs, train,
                                   warn_if_unstable)
-from mlp_fn.training.state import (EarlyStopping, EpochRecords, History, Run, TrainingState,
+from mlp_fn.training._state import (EarlyStopping, EpochRecords, History, Run, TrainingState,
                                    new_history)
 
 __all__ = ["train_many"]

@@ -18,7 +18,9 @@ from mlp_fn.network import Architecture
 from mlp_fn.optimizers import OptState
 from mlp_fn.schedules import Schedule
 
-__all__ = ["History", "Callback"]
+# Private: the loop's own types. What a reader meets of them, History, is mlp_fn.History.
+__all__ = ["History", "Callback", "new_history", "EarlyStopping", "TrainingState", "EpochRecord",
+           "EpochRecords", "Data", "Optimizer", "Regularization", "Validation", "Run"]
 
 
 class History(TypedDict):
