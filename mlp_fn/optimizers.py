@@ -10,7 +10,7 @@ modified in place; every array handed back is read-only.
 
 Each optimizer is one ``def <name>_step``: its recurrence for one parameter array theta, with
 its gradient g, the step count t after this update (t >= 1), its slots and its
-hyper-parameters. ``@optimizer(slots...)`` makes it the public step over dicts (checks declared
+hyper-parameters. ``@_optimizer(slots...)`` makes it the public step over dicts (checks declared
 once, there: params, grads, the state, each hyper-parameter in its range), keeps the def as
 ``<name>_step.rule`` and the same rule applied to every array, unchecked, as
 ``<name>_step.unchecked`` (what ``train`` calls). ``<name>_init`` is a def beside it, and
