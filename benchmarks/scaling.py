@@ -134,7 +134,7 @@ def where_time_goes(impl: str, width: int, batch: int, dtype: str,
             print(f"py-spy could not sample {impl}: {done.stderr.strip()[-200:]}", flush=True)
             return None
         lines = raw.read_text().splitlines()
-    return split_by_kind(lines, "run_epoch (" if impl == "mlp_fn" else "train_inplace (")
+    return split_by_kind(lines, "_run_epoch (" if impl == "mlp_fn" else "train_inplace (")
 
 
 def split_by_kind(lines: list[str], root: str) -> dict[str, float] | None:

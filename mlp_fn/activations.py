@@ -30,6 +30,7 @@ from mlp_fn._internal.inputs import real_array
 from mlp_fn._internal.names import resolve
 
 __all__ = ["ACTIVATIONS", "ACTIVATION_ALIASES", "OUTPUT_ONLY", "LEAKY_ALPHA", "Activation",
+           "Formulas",
            "sigmoid", "sigmoid_derivative", "tanh", "tanh_derivative", "relu", "relu_derivative",
            "leaky_relu", "leaky_relu_derivative", "gelu", "gelu_derivative", "identity",
            "identity_derivative", "quadratic", "quadratic_derivative", "softmax", "softmax_jvp",
@@ -230,7 +231,7 @@ def quadratic_derivative(Z: Array, A: Array | None = None, *, xp: Namespace = np
     return 2.0 * Z
 
 
-def classes_in_rows(name: str, Z: Array) -> None:
+def _classes_in_rows(name: str, Z: Array) -> None:
     """Softmax normalises each column over its rows (the classes): refuse layouts where that
     cannot be what was meant."""
     if Z.size == 0:
@@ -250,7 +251,7 @@ def classes_in_rows(name: str, Z: Array) -> None:
 def _classes(name: str, value: Any, seen: dict[str, Any]) -> Array:
     """Class scores, one column per example: a real array of K >= 2 rows (or a vector of K)."""
     Z = real_array(name, value)
-    classes_in_rows(name, Z)
+    _classes_in_rows(name, Z)
     return Z
 
 
@@ -394,7 +395,7 @@ ACTIVATION_ALIASES: dict[str, str] = {"linear": "identity", "logistic": "sigmoid
 OUTPUT_ONLY = frozenset({"softmax"})
 
 
-def activation_spec(spec: Any) -> ActivationSpec:
+def _activation_spec(spec: Any) -> ActivationSpec:
     """A registered name (its canonical form) or a reader's own from ``custom_activation``."""
     if isinstance(spec, Mapping):
         if set(spec) != set(CustomActivation.__annotations__) or not all(
@@ -457,7 +458,7 @@ def custom_activation(name: str, g: ActivationFn, derivative: DerivativeFn) -> C
             "backward": _chain_custom(derivative)}
 
 
-def activation_entry(spec: ActivationSpec) -> Formulas:
+def _activation_entry(spec: ActivationSpec) -> Formulas:
     """The functions {g, backward} a layer computes with, in the namespace xp of its arrays: a
     canonical activation's formulas, or a reader's own functions (which take no xp: they are
     written for the arrays they are given)."""
@@ -468,6 +469,6 @@ def activation_entry(spec: ActivationSpec) -> Formulas:
             "formula": None, "derivative_formula": None}
 
 
-def label(spec: ActivationSpec) -> str:
+def _label(spec: ActivationSpec) -> str:
     """How a layer's activation is printed and fingerprinted: its name."""
     return spec if isinstance(spec, str) else f"{spec['name']} (custom)"

@@ -27,23 +27,23 @@ import numpy as np
 from mlp_fn._internal.files import read_npz, write_npz
 from mlp_fn._internal.arrays import backend_for, from_host, hand_back_dict, to_host
 from mlp_fn._internal.types import ActivationSpec, Array, Params
-from mlp_fn.losses import loss_for
+from mlp_fn.losses import _loss_for
 from mlp_fn.network import architecture
 
 __all__ = ["save_params", "load_params"]
 
-FORMAT = "mlp_fn-archive-1"
+_FORMAT = "mlp_fn-archive-1"
 _LEGACY_PARAMS = "mlp_fn-params-1"
 _LEGACY_NETWORK = "mlp_fn-network-1"
 _GROUP_KEY = re.compile(r"(params|best|opt\.[A-Za-z0-9_]+)\.([A-Za-z0-9_]+)")
 
 
-def write_archive(path: str | os.PathLike[str], kind: str, record: Mapping[str, Any],
-                  groups: Mapping[str, Mapping[str, Array]]) -> None:
+def _write_archive(path: str | os.PathLike[str], kind: str, record: Mapping[str, Any],
+                   groups: Mapping[str, Mapping[str, Array]]) -> None:
     """Write ``record`` (JSON-able) and the arrays of ``groups`` ({"params": {...}, "opt.m":
     {...}, ...}) to ``path`` atomically. TypeError if the record cannot be written as text."""
     try:
-        text = json.dumps({"format": FORMAT, "kind": kind, **record}, allow_nan=False)
+        text = json.dumps({"format": _FORMAT, "kind": kind, **record}, allow_nan=False)
     except (TypeError, ValueError) as err:
         raise TypeError(f"record: it cannot be saved as text ({err})") from None
     arrays: dict[str, Any] = {"__record__": np.array(text)}
@@ -60,8 +60,8 @@ def _expected(name: str, shape: tuple[int, ...], dtype: np.dtype[Any]) -> bool:
     return dtype.kind == "f" and len(shape) == 2
 
 
-def read_archive(path: str | os.PathLike[str],
-                 kind: str) -> tuple[dict[str, Any], dict[str, dict[str, Array]]]:
+def _read_archive(path: str | os.PathLike[str],
+                  kind: str) -> tuple[dict[str, Any], dict[str, dict[str, Array]]]:
     """(record, groups) of the archive of ``kind`` at ``path``; ValueError naming the path for
     anything else (another kind, a damaged or foreign file)."""
     where = f"path: {os.fspath(path)!r}" if isinstance(path, (str, os.PathLike)) else "path"
@@ -85,9 +85,9 @@ def _record(contents: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]
     """The record and the arrays, from this format or an earlier one."""
     if "__record__" in contents:
         record = json.loads(str(contents["__record__"]))
-        if not isinstance(record, dict) or record.get("format") != FORMAT:
+        if not isinstance(record, dict) or record.get("format") != _FORMAT:
             raise ValueError(f"format {str(record.get('format'))[:50]!r}; this version reads "
-                             f"{FORMAT!r}")
+                             f"{_FORMAT!r}")
         return record, {k: v for k, v in contents.items() if k != "__record__"}
     if "__network__" in contents:  # a network saved before the archives were one format
         record = json.loads(str(contents["__network__"]))
@@ -98,7 +98,7 @@ def _record(contents: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]
     if "__format__" in contents:  # params saved before the archives were one format
         if str(contents["__format__"]) != _LEGACY_PARAMS:
             raise ValueError(f"format {str(contents['__format__'])[:50]!r}; this version reads "
-                             f"{FORMAT!r}")
+                             f"{_FORMAT!r}")
         for key in ("__activations__", "__loss__"):
             if key not in contents:
                 raise ValueError(f"its {key!r} string entry is missing")
@@ -109,7 +109,7 @@ def _record(contents: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]
     raise ValueError("no '__record__' entry")
 
 
-def saveable_activations(acts: Sequence[ActivationSpec]) -> list[str]:
+def _saveable_activations(acts: Sequence[ActivationSpec]) -> list[str]:
     """The activations' names; TypeError for a reader's own, whose functions cannot be saved."""
     custom = [a["name"] for a in acts if not isinstance(a, str)]
     if custom:
@@ -138,9 +138,9 @@ def save_params(path: str | os.PathLike[str], params: Mapping[str, Array],
     (['W1', 'W2', 'b1', 'b2'], ['tanh', 'sigmoid'], 'bce')
     """
     net = architecture(params, activations)
-    name = loss_for(loss, net.activations[-1])
-    names = saveable_activations(net.activations)
-    write_archive(path, "params", {"activations": names, "loss": name}, {"params": params})
+    name = _loss_for(loss, net.activations[-1])
+    names = _saveable_activations(net.activations)
+    _write_archive(path, "params", {"activations": names, "loss": name}, {"params": params})
 
 
 def load_params(path: str | os.PathLike[str], *, xp: Any = None,
@@ -166,14 +166,14 @@ def load_params(path: str | os.PathLike[str], *, xp: Any = None,
     """
     where = f"path: {os.fspath(path)!r}" if isinstance(path, (str, os.PathLike)) else "path"
     b = backend_for(xp, device)
-    record, groups = read_archive(path, "params")
+    record, groups = _read_archive(path, "params")
     params = groups.get("params", {})
     try:
         if set(groups) - {"params"}:
             raise ValueError(f"unexpected groups {sorted(groups)}")
         net = architecture(params, list(record["activations"]))
-        acts = saveable_activations(net.activations)
-        loss = loss_for(str(record["loss"]), net.activations[-1])
+        acts = _saveable_activations(net.activations)
+        loss = _loss_for(str(record["loss"]), net.activations[-1])
     except (KeyError, TypeError, ValueError) as err:
         raise ValueError(f"{where} holds an inconsistent model: {err}") from err
     return hand_back_dict({k: from_host(a, b) for k, a in params.items()}, b), acts, loss

@@ -38,8 +38,8 @@ from mlp_fn import normalization
 from mlp_fn._internal import checks as check
 from mlp_fn._internal.boundary import by, checked, like, matrix, optional, real
 from mlp_fn._internal.types import Array, Namespace
-from mlp_fn.activations import OUTPUT_ONLY, Formulas, activation_entry, classes_in_rows
-from mlp_fn.activations import activation_spec
+from mlp_fn.activations import OUTPUT_ONLY, Formulas, _activation_entry, _classes_in_rows
+from mlp_fn.activations import _activation_spec
 
 __all__ = ["linear_forward", "activation_forward", "mask", "skip", "unmask",
            "activation_backward", "linear_backward", "dropout_masks", "LayerKind", "LAYER_KINDS",
@@ -49,10 +49,10 @@ __all__ = ["linear_forward", "activation_forward", "mask", "skip", "unmask",
 def _activation(name: str, value: Any, seen: dict[str, Any]) -> Formulas:
     """A layer's activation (a name, an alias or a reader's own), as the functions the body
     computes with; softmax over a single row of Z is refused with the fix."""
-    spec = activation_spec(value)
+    spec = _activation_spec(value)
     if isinstance(spec, str) and spec in OUTPUT_ONLY:
-        classes_in_rows("Z", seen["Z"])
-    return activation_entry(spec)
+        _classes_in_rows("Z", seen["Z"])
+    return _activation_entry(spec)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -264,11 +264,11 @@ LAYER_KINDS: dict[str, LayerKind] = {
     # Z~ = gamma Z_norm + beta, Z_norm from the batch's statistics, whose running averages
     # mu and sigma2 predict with
     "batch": LayerKind({"gamma": 1.0, "beta": 0.0, "mu": 0.0, "sigma2": 1.0}, "Z",
-                       normalization.layer_forward, normalization.layer_backward,
+                       normalization._layer_forward, normalization._layer_backward,
                        kept=("mu", "sigma2")),
     # Z~ = gamma Z_norm + beta, Z_norm from each example's statistics over the layer's units
     "layer": LayerKind({"gamma": 1.0, "beta": 0.0}, "Z",
-                       normalization.layer_forward, normalization.layer_backward),
+                       normalization._layer_forward, normalization._layer_backward),
     # A[l] = A[l] * D[l]; back: dG = dA[l] * D[l]
     "dropout": LayerKind({}, "A", mask.unchecked, unmask.unchecked),
     # A[l] = g(Z[l]) + A[l-1]; back: dA[l-1] = W[l]^T dZ[l] + dA[l], an addition as well

@@ -42,11 +42,13 @@ from mlp_fn._internal.names import resolve
 from mlp_fn._internal import checks as check
 from mlp_fn._internal.types import ActivationSpec, Array, Namespace
 
-__all__ = ["LOSSES", "LOSS_ALIASES", "Loss", "bce", "cce", "mse", "half_mse", "binary_log_loss",
-           "multiclass_log_loss", "l2", "bce_derivative", "cce_derivative", "mse_derivative",
+__all__ = ["LOSSES", "LOSS_ALIASES", "Loss", "Reduction", "bce", "cce", "mse", "half_mse",
+           "binary_log_loss", "multiclass_log_loss", "l2", "bce_derivative", "cce_derivative", "mse_derivative",
            "half_mse_derivative", "canonical_loss"]
 
-Task: TypeAlias = Literal["binary", "multiclass", "regression"]
+_Task: TypeAlias = Literal["binary", "multiclass", "regression"]
+#: What a loss returns: "mean", the cost J (1/m) sum_i L(i) (weighted by sample_weight when
+#: given), or "none", each example's L(i), shape (m,).
 Reduction: TypeAlias = Literal["mean", "none"]
 
 
@@ -298,7 +300,7 @@ class Loss(TypedDict):
     dA: Checked[Array, Array]
     output: str | None
     fused: str | None
-    task: Task
+    task: _Task
     formula: str
     derivative_formula: str
 
@@ -337,7 +339,7 @@ def canonical_loss(name: str) -> str:
     return resolve("loss", name, LOSSES, LOSS_ALIASES)
 
 
-def loss_for(loss: Any, output_activation: ActivationSpec) -> str:
+def _loss_for(loss: Any, output_activation: ActivationSpec) -> str:
     """A known loss that fits the output activation. Returns the canonical name."""
     name = canonical_loss(loss)
     required = LOSSES[name]["output"]
@@ -353,7 +355,7 @@ def loss_for(loss: Any, output_activation: ActivationSpec) -> str:
     return name
 
 
-def check_targets(Y: Any, n_y: int, m: int, loss: str, dtype: Any, b: Backend = NUMPY) -> Array:
+def _check_targets(Y: Any, n_y: int, m: int, loss: str, dtype: Any, b: Backend = NUMPY) -> Array:
     """Y of shape (n_y, m) fitting the loss, returned as an array of ``dtype``: {0, 1} for bce,
     one-hot columns for cce, finite reals for the squared errors. Integer and boolean labels are
     accepted (and converted): labels are naturally integers. For cce a (1, m) row of class
@@ -415,7 +417,7 @@ def _check_all(a: Array, xp: Namespace) -> bool:
     return bool(xp.all(a))
 
 
-def metric(AL: Array, Y: Array, loss: str, xp: Namespace = np) -> float:
+def _metric(AL: Array, Y: Array, loss: str, xp: Namespace = np) -> float:
     """Accuracy for classification (the fraction of examples right), the mean squared error
     mean((A[L] - Y)^2) for regression."""
     task = LOSSES[loss]["task"]

@@ -38,11 +38,11 @@ from mlp_fn._internal.inputs import cast, real_array
 from mlp_fn._internal.types import ActivationSpec, Array, Params
 from mlp_fn.initialization import init_params
 from mlp_fn.losses import LOSSES
-from mlp_fn.optimizers import OptState, canonical_optimizer, frozen_state
-from mlp_fn.io import read_archive, saveable_activations, write_archive
-from mlp_fn.losses import loss_for, metric
-from mlp_fn.network import architecture, keys, layer_activation
-from mlp_fn.propagation import network_output
+from mlp_fn.optimizers import OptState, canonical_optimizer, _frozen_state
+from mlp_fn.io import _read_archive, _saveable_activations, _write_archive
+from mlp_fn.losses import _loss_for, _metric
+from mlp_fn.network import architecture, keys, _layer_activation
+from mlp_fn.propagation import _network_output
 from mlp_fn.tools.summary import summary_text
 from mlp_fn.training.loop import train
 
@@ -106,7 +106,7 @@ def network(input_dim: int, layer_spec: Sequence[Sequence[Any]], loss: str | Non
             raise TypeError(f"layer_spec[{i}]: expected [n_units, activation], got "
                             f"{check.what(layer)}")
         widths.append(check.positive_int(f"layer_spec[{i}][0]", layer[0]))
-        name, residual = layer_activation(layer[1], i + 1, len(layer_spec))
+        name, residual = _layer_activation(layer[1], i + 1, len(layer_spec))
         acts.append(name + "+residual" if residual and isinstance(name, str) else name)
     dims = [n0, *widths]
     p64 = init_params(dims, method="xavier", seed=seed)
@@ -118,7 +118,7 @@ def network(input_dim: int, layer_spec: Sequence[Sequence[Any]], loss: str | Non
         W = p64[k.W] * math.sqrt(2.0) if he else p64[k.W]  # He = sqrt(2) Xavier
         params[k.W], params[k.b] = W.astype(dt), p64[k.b].astype(dt)
     acts = list(architecture(params, acts).activations)
-    name = loss_for(loss, acts[-1])
+    name = _loss_for(loss, acts[-1])
     if name == "bce" and widths[-1] != 1:
         raise ValueError(f"layer_spec: a binary classifier ({loss!r}) has one sigmoid output "
                          f"unit, got {widths[-1]}; for K classes use [K, 'softmax'] with "
@@ -138,7 +138,7 @@ def _check_net(net: Any) -> tuple[Network, int, str]:
         raise TypeError(f"net: expected the dict network() returns (keys {sorted(keys)}), got "
                         f"{check.what(net)}")
     described = architecture(net["params"], net["activations"])
-    name = loss_for(net["loss"], described.activations[-1])
+    name = _loss_for(net["loss"], described.activations[-1])
     return net, described.L, name  # type: ignore[return-value]
 
 
@@ -437,7 +437,7 @@ def transform(net: Network, X: Any) -> Array:
     """
     net, _, _ = _fitted(net, "transform")
     Xc, one = _rows(X, net["params"]["W1"].shape[1], net["params"]["W1"].dtype)
-    out = network_output(Xc, net["params"], architecture(net["params"], net["activations"])).T
+    out = _network_output(Xc, net["params"], architecture(net["params"], net["activations"])).T
     return frozen(out[0] if one else out)
 
 
@@ -492,7 +492,7 @@ def predict(net: Network, X: Any, *, class_names: Sequence[Any] | None = None) -
     """
     net, L, name = _fitted(net, "predict")
     Xc, one = _rows(X, net["params"]["W1"].shape[1], net["params"]["W1"].dtype)
-    AL = network_output(Xc, net["params"], architecture(net["params"], net["activations"]))
+    AL = _network_output(Xc, net["params"], architecture(net["params"], net["activations"]))
     if LOSSES[name]["task"] == "regression":
         if class_names is not None:
             raise ValueError("class_names: a regression network predicts values, not classes")
@@ -524,9 +524,9 @@ def score(net: Network, X: Any, y: Any) -> float:
     Xc, _ = _rows(X, net["params"]["W1"].shape[1], dtype)
     classes = net["classes"]
     Y, _ = _targets(y, net, name, Xc.shape[1], dtype, classes)
-    AL = network_output(Xc, net["params"], architecture(net["params"], net["activations"]))
+    AL = _network_output(Xc, net["params"], architecture(net["params"], net["activations"]))
     if LOSSES[name]["task"] != "regression":
-        return metric(AL, Y, name)  # the accuracy train records as its val_metric
+        return _metric(AL, Y, name)  # the accuracy train records as its val_metric
     residual = float(((Y - AL) ** 2).sum())
     total = float(((Y - Y.mean(axis=1, keepdims=True)) ** 2).sum())
     return 1.0 - residual / total if total > 0 else (1.0 if residual == 0 else 0.0)
@@ -581,7 +581,7 @@ def save(net: Network, path: str | os.PathLike[str]) -> None:
     True
     """
     net, _, _ = _check_net(net)
-    record = {"activations": saveable_activations(net["activations"]), "loss": net["loss"],
+    record = {"activations": _saveable_activations(net["activations"]), "loss": net["loss"],
               "classes": net["classes"], "loss_history": net["loss_history"],
               "optimizer": net["optimizer"],
               "step": None if net["opt_state"] is None else net["opt_state"]["step"]}
@@ -589,7 +589,7 @@ def save(net: Network, path: str | os.PathLike[str]) -> None:
     if net["opt_state"] is not None:
         groups.update({f"opt.{s}": v for s, v in net["opt_state"]["slots"].items()})
     try:
-        write_archive(path, "network", record, groups)
+        _write_archive(path, "network", record, groups)
     except TypeError as err:
         raise TypeError(f"net: its classes or history cannot be saved as text ({err}); labels "
                         f"must be ints, strings or bools") from None
@@ -608,11 +608,11 @@ def load(path: str | os.PathLike[str]) -> Network:
     (True, [0, 1])
     """
     where = f"path: {os.fspath(path)!r}" if isinstance(path, (str, os.PathLike)) else "path"
-    record, groups = read_archive(path, "network")
+    record, groups = _read_archive(path, "network")
     try:
         slots = {g[len("opt."):]: dict(v) for g, v in groups.items() if g.startswith("opt.")}
         opt_state = None if record["step"] is None else \
-            frozen_state({"step": int(record["step"]), "slots": slots})
+            _frozen_state({"step": int(record["step"]), "slots": slots})
         net: Network = {"params": frozen_dict(groups.get("params", {})),
                         "activations": list(record["activations"]),
                         "loss": str(record["loss"]), "classes": record["classes"],

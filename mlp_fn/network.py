@@ -35,12 +35,11 @@ from mlp_fn._internal.arrays import Backend, backend, is_array, require
 from mlp_fn._internal.inputs import cast
 from mlp_fn._internal.types import ActivationSpec, Array
 from mlp_fn.layers import LAYER_KINDS
-from mlp_fn.activations import (OUTPUT_ONLY, Formulas, activation_entry, activation_spec,
+from mlp_fn.activations import (OUTPUT_ONLY, Formulas, _activation_entry, _activation_spec,
                                 canonical_activation)
 
 __all__ = ["Keys", "Layer", "Architecture", "RESIDUAL", "architecture", "keys"]
 
-Norm = str  # a normalisation: a name of ``layers.NORMS``, "batch" or "layer"
 
 #: The suffix that declares a residual connection: 'relu+residual' is A[l] = relu(Z[l]) + A[l-1].
 RESIDUAL = "+residual"
@@ -98,7 +97,7 @@ class Layer(NamedTuple):
     n_out: int  # n[l]
     activation: ActivationSpec  # the canonical name ('relu') or a reader's own
     g: Formulas  # its functions, in the namespace xp: g and the backward step dZ = dA * g'(Z)
-    norm: Norm | None
+    norm: str | None  # None, or its normalisation's name in layers.LAYER_KINDS ('batch', ...)
     residual: bool
     dropout: bool  # a mask may act on A[l]: hidden layers
     keys: Keys
@@ -130,7 +129,7 @@ def _param_key() -> re.Pattern[str]:
     return re.compile(f"({'|'.join(names)})([1-9][0-9]*)")  # re keeps the compiled pattern
 
 
-def _kinds() -> dict[Norm | None, frozenset[str]]:
+def _kinds() -> dict[str | None, frozenset[str]]:
     """The keys of a layer of each kind that acts on the linear step (``layers.LAYER_KINDS``):
     W and its vectors; ``architecture`` reads a layer's kind from them, ``init_params`` writes
     them. None is the plain layer."""
@@ -138,7 +137,7 @@ def _kinds() -> dict[Norm | None, frozenset[str]]:
             for name, kind in LAYER_KINDS.items() if kind.acts_on == "Z"}
 
 
-def _norm_of(kinds: set[str]) -> Norm | None:
+def _norm_of(kinds: set[str]) -> str | None:
     """Which kind a layer's keys declare (the check below tells whether they are all there):
     the one whose keys they are, else the nearest (most keys in common, then fewest apart), so
     that the error names what is missing or extra."""
@@ -165,10 +164,10 @@ def _layer_keys(p: Mapping[Any, Any]) -> dict[int, set[str]]:
     return layers
 
 
-def _norms(p: Mapping[str, Any], layers: dict[int, set[str]]) -> list[Norm | None]:
+def _norms(p: Mapping[str, Any], layers: dict[int, set[str]]) -> list[str | None]:
     """Each layer's normalisation, every key of it present and none extra."""
     L = max(layers)
-    norms: list[Norm | None] = []
+    norms: list[str | None] = []
     for l in range(1, L + 1):
         kinds = layers.get(l, set())
         norm = _norm_of(kinds) if l < L else None
@@ -228,13 +227,13 @@ def _arrays(p: Mapping[str, Any], layers: dict[int, set[str]],
     return widths
 
 
-def layer_activation(spec: Any, l: int, L: int, widths: tuple[int, int] | None = None
+def _layer_activation(spec: Any, l: int, L: int, widths: tuple[int, int] | None = None
                ) -> tuple[ActivationSpec, bool]:
     """One entry of ``activations``: (the canonical activation, whether residual). A name, a
     name + '+residual' (a hidden layer whose input and output widths match), or a reader's
     own from ``custom_activation``."""
     if not isinstance(spec, str):
-        return activation_spec(spec), False
+        return _activation_spec(spec), False
     base, plus, extra = spec.partition("+")
     try:
         name = canonical_activation(base)
@@ -255,7 +254,7 @@ def layer_activation(spec: Any, l: int, L: int, widths: tuple[int, int] | None =
     return name, True
 
 
-def weights(params: Mapping[str, Array]) -> list[Array]:
+def _weights(params: Mapping[str, Array]) -> list[Array]:
     """W[1], ..., W[L] of a network's params, in order (what the penalties sum over: biases,
     gamma, beta and the running statistics are not weights)."""
     out, l = [], 1
@@ -280,7 +279,7 @@ def architecture(params: Any, activations: Any = None) -> Architecture:
     structure = _structure(params, activations)
     net = _DESCRIBED.get(structure) if structure is not None else None
     if net is not None:  # described before: only the values are new
-        check_values(params, net)
+        _check_values(params, net)
         return net
     net = _described(params, activations)
     if structure is not None:
@@ -321,7 +320,7 @@ def _described(params: Any, activations: Any) -> Architecture:
     L = len(widths)
     names = ["identity"] * L if activations is None else \
         check.name_list("activations", activations, L, "one per layer of params")
-    specs = [layer_activation(spec, l, L, widths[l - 1]) for l, spec in enumerate(names, start=1)]
+    specs = [_layer_activation(spec, l, L, widths[l - 1]) for l, spec in enumerate(names, start=1)]
     for l, (spec, _) in enumerate(specs[:-1], start=1):
         if isinstance(spec, str) and spec in OUTPUT_ONLY:
             raise ValueError(f"activations: {spec!r} normalises over a whole layer and is allowed "
@@ -337,17 +336,17 @@ def _described(params: Any, activations: Any) -> Architecture:
         k = keys(l)
         kind = LAYER_KINDS[norm or "plain"]  # its vectors: trained, or kept (statistics)
         trained = (k.W, *(f"{p}{l}" for p in kind.params if p not in kind.kept))
-        described.append(Layer(l, n_in, n_out, spec, activation_entry(spec), norm, residual,
+        described.append(Layer(l, n_in, n_out, spec, _activation_entry(spec), norm, residual,
                                l < L, k, trained, tuple(f"{p}{l}" for p in kind.kept)))
     saved = tuple(s + RESIDUAL if r and isinstance(s, str) else s for s, r in specs)
     return Architecture(tuple(described), L, widths[0][0], widths[-1][1], params["W1"].dtype,
                         saved, b)
 
 
-def same_structure(params: Any, first: Mapping[str, Any]) -> bool:
+def _same_structure(params: Any, first: Mapping[str, Any]) -> bool:
     """Whether ``params`` has the keys of ``first`` (params ``architecture`` described already)
     and arrays of the same type, shape, dtype and device: then it describes the same network,
-    and only its values are left to check (``check_values``)."""
+    and only its values are left to check (``_check_values``)."""
     if not isinstance(params, Mapping) or params.keys() != first.keys():
         return False
     return all(type(a) is type(a0) and a.shape == a0.shape and a.dtype == a0.dtype
@@ -355,7 +354,7 @@ def same_structure(params: Any, first: Mapping[str, Any]) -> bool:
                for a, a0 in ((params[k], a0) for k, a0 in first.items()))
 
 
-def check_values(params: Mapping[str, Array], net: Architecture) -> None:
+def _check_values(params: Mapping[str, Array], net: Architecture) -> None:
     """The checks of ``architecture`` that read values, for params of ``net``'s structure: every
     array finite, every running variance >= 0."""
     for key, a in params.items():
@@ -365,12 +364,12 @@ def check_values(params: Mapping[str, Array], net: Architecture) -> None:
             raise ValueError(f"params[{layer.keys.sigma2!r}]: expected variances >= 0")
 
 
-def trainable(params: Mapping[str, Array], net: Architecture) -> dict[str, Array]:
+def _trainable(params: Mapping[str, Array], net: Architecture) -> dict[str, Array]:
     """The params gradient descent changes: everything but the running statistics."""
     return {k: params[k] for layer in net.layers for k in layer.trained}
 
 
-def check_masks(masks: Any, net: Architecture, m: int) -> dict[str, Array]:
+def _check_masks(masks: Any, net: Architecture, m: int) -> dict[str, Array]:
     """Fixed dropout masks {"D1", ..., "D{L-1}"} (any subset of the hidden layers), each of
     shape (n[l], m), as the network's dtype. The output layer is never masked."""
     if not isinstance(masks, Mapping):

@@ -176,7 +176,7 @@ def normalize_backward(G: Array, Z_norm: Array, sigma2: Array, axis: int | None,
 
 #: Where a layer's statistics come from, and the axis backward differentiates them over:
 #: the batch's (1), each example's (0), or the running averages (None: constants).
-AXES: dict[str, int | None] = {"batch": 1, "example": 0, "running": None}
+_AXES: dict[str, int | None] = {"batch": 1, "example": 0, "running": None}
 
 
 def _source(layer: Layer, training: bool) -> str:
@@ -192,8 +192,8 @@ def _statistics_keys(layer: Layer, src: str) -> tuple[str, str]:
     return layer.keys.statistics[src]
 
 
-def layer_forward(Z: Array, params: Mapping[str, Array], layer: Layer, training: bool,
-                  xp: Namespace) -> tuple[Array, dict[str, Array]]:
+def _layer_forward(Z: Array, params: Mapping[str, Array], layer: Layer, training: bool,
+                   xp: Namespace) -> tuple[Array, dict[str, Array]]:
     """Z_tilde = gamma Z_norm + beta for a normalised layer from its linear output Z = W A, and
     what backward needs: Z_norm and the statistics used, keyed by their source."""
     k, src = layer.keys, _source(layer, training)
@@ -209,8 +209,8 @@ def layer_forward(Z: Array, params: Mapping[str, Array], layer: Layer, training:
     return Z_tilde, {k.Znorm: Z_norm, mu_key: mu, sigma2_key: sigma2}
 
 
-def layer_backward(dZ_tilde: Array, cache: Mapping[str, Array], params: Mapping[str, Array],
-                   layer: Layer, xp: Namespace) -> tuple[Array, dict[str, Array]]:
+def _layer_backward(dZ_tilde: Array, cache: Mapping[str, Array], params: Mapping[str, Array],
+                    layer: Layer, xp: Namespace) -> tuple[Array, dict[str, Array]]:
     """(dZ, {"dgamma{l}": dgamma, "dbeta{l}": dbeta}) of a normalised layer from dZ_tilde (see
     the module docstring)."""
     k = layer.keys
@@ -224,12 +224,12 @@ def layer_backward(dZ_tilde: Array, cache: Mapping[str, Array], params: Mapping[
     dbeta = xp.sum(dZ_tilde, axis=1, keepdims=True) / m
     G = dZ_tilde * params[k.gamma]
     dZ = normalize_backward.unchecked(G, Z_norm, cache[_statistics_keys(layer, src)[1]],
-                                      AXES[src], xp=xp)
+                                      _AXES[src], xp=xp)
     return dZ, {k.dgamma: dgamma, k.dbeta: dbeta}
 
 
-def running_statistics(params: Mapping[str, Array], cache: Mapping[str, Array],
-                       net: Architecture) -> dict[str, Array]:
+def _running_statistics(params: Mapping[str, Array], cache: Mapping[str, Array],
+                        net: Architecture) -> dict[str, Array]:
     """The running averages after one training batch: mu{l} and sigma2{l} of every batch-norm
     layer moved towards the batch's statistics in ``cache`` (empty without batch norm)."""
     out = {}

@@ -32,7 +32,7 @@ from mlp_fn._internal.arrays import NUMPY, Backend, backend, hand_back_dict
 from mlp_fn._internal.boundary import Checked, by, checked
 from mlp_fn._internal.names import resolve
 from mlp_fn._internal.types import Array, Namespace, Params
-from mlp_fn.network import architecture, trainable
+from mlp_fn.network import architecture, _trainable
 
 __all__ = ["OptState", "OPTIMIZERS", "OPTIMIZER_ALIASES", "gd_init", "gd_step", "momentum_init",
            "momentum_step", "momentum_ema_init", "momentum_ema_step", "nesterov_init",
@@ -48,8 +48,8 @@ class OptState(TypedDict):
     slots: dict[str, dict[str, Array]]
 
 
-Rule: TypeAlias = Callable[..., tuple[Array, tuple[Array, ...]]]
-InitFn: TypeAlias = Checked[OptState, OptState]  # <name>_init: params -> its state at t = 0
+_Rule: TypeAlias = Callable[..., tuple[Array, tuple[Array, ...]]]
+_InitFn: TypeAlias = Checked[OptState, OptState]  # <name>_init: params -> its state at t = 0
 
 
 class _Step(Protocol):
@@ -58,7 +58,7 @@ class _Step(Protocol):
     the running quantities its state keeps."""
 
     __name__: str
-    rule: Rule
+    rule: _Rule
     slots: tuple[str, ...]
 
     def __call__(self, params: Mapping[str, Array], grads: Mapping[str, Array],
@@ -77,14 +77,14 @@ _RANGES: dict[str, Callable[[str, Any], float]] = {
     "weight_decay": check.nonnegative_float}
 
 
-def _hyper_parameters(rule: Rule, *, learning_rate: bool = True) -> list[str]:
+def _hyper_parameters(rule: _Rule, *, learning_rate: bool = True) -> list[str]:
     """The names of a rule's hyper-parameters (its keyword-only arguments but xp)."""
     return [p.name for p in inspect.signature(rule).parameters.values()
             if p.kind is p.KEYWORD_ONLY and p.name != "xp"
             and (learning_rate or p.name != "learning_rate")]
 
 
-def frozen_state(state: OptState, b: Backend = NUMPY, given: Iterable[Array] = ()) -> OptState:
+def _frozen_state(state: OptState, b: Backend = NUMPY, given: Iterable[Array] = ()) -> OptState:
     """The same state as public functions hand it back: on NumPy every slot array read-only
     (views: nothing is copied), elsewhere none of them one of the ``given`` arrays."""
     given = list(given)
@@ -92,7 +92,7 @@ def frozen_state(state: OptState, b: Backend = NUMPY, given: Iterable[Array] = (
             "slots": {s: hand_back_dict(v, b, given) for s, v in state["slots"].items()}}
 
 
-def check_state(name: str, state: Any, params: Mapping[str, Array]) -> OptState:
+def _check_state(name: str, state: Any, params: Mapping[str, Array]) -> OptState:
     """A state of the optimizer ``name`` for these params: {"step": t >= 0, "slots": {...}}
     with each slot an array per parameter, of its shape and dtype."""
     slots = OPTIMIZERS[name][1].slots
@@ -133,22 +133,22 @@ def _grads(name: str, grads: Any, seen: dict[str, Any]) -> dict[str, Array]:
 
 
 def _state_of(optimizer_name: str) -> Any:
-    return lambda name, state, seen: check_state(optimizer_name, state, seen["params"])
+    return lambda name, state, seen: _check_state(optimizer_name, state, seen["params"])
 
 
 def _hyper_of(optimizer_name: str) -> Any:
-    return lambda name, hyper, seen: check_options(optimizer_name, hyper,
-                                                   allow_learning_rate=True)
+    return lambda name, hyper, seen: _check_options(optimizer_name, hyper,
+                                                    allow_learning_rate=True)
 
 
-def _optimizer(*slots: str) -> Callable[[Rule], _Step]:
+def _optimizer(*slots: str) -> Callable[[_Rule], _Step]:
     """Declare an optimizer by its def for one array, ``<name>_step(theta, g, t, *slots, *,
     xp, **hyper) -> (theta, slots)``: the name then holds the public step over dicts, whose
     checks are declared as every course function's are (``@checked``: params, grads, the state
     and each hyper-parameter in its range); it applies the rule to every array, refuses a step
     that overflowed and hands back read-only arrays."""
 
-    def decorate(rule: Rule) -> _Step:
+    def decorate(rule: _Rule) -> _Step:
         name = rule.__name__.removesuffix("_step")
         hyper_names = _hyper_parameters(rule)
 
@@ -409,7 +409,7 @@ def adamw_init(params: Mapping[str, Array], *, xp: Namespace = np) -> OptState:
 
 
 #: name -> (init, step), for ``train(optimizer=name)``: the registry of optimizers.
-OPTIMIZERS: dict[str, tuple[InitFn, _Step]] = {
+OPTIMIZERS: dict[str, tuple[_InitFn, _Step]] = {
     "gd": (gd_init, gd_step),
     "momentum": (momentum_init, momentum_step),
     "momentum_ema": (momentum_ema_init, momentum_ema_step),
@@ -511,8 +511,8 @@ def clip_by_global_norm(grads: Mapping[str, Array], max_norm: float, *,
     return {k: g * factor for k, g in grads.items()}
 
 
-def check_options(name: str, options: Any, *,
-                  allow_learning_rate: bool = False) -> dict[str, float]:
+def _check_options(name: str, options: Any, *,
+                   allow_learning_rate: bool = False) -> dict[str, float]:
     """Check that ``options`` are hyper-parameters the named optimizer's step accepts, each in
     its range (``_RANGES``)."""
     name = canonical_optimizer(name)
@@ -534,7 +534,7 @@ def check_options(name: str, options: Any, *,
 def _learned(name: str, value: Any, seen: dict[str, Any]) -> dict[str, Array]:
     """The params gradient descent changes (W and b, or W, gamma and beta), of a network's
     params (``architecture`` checks them); running statistics are not among them."""
-    return trainable(seen["params"], architecture(seen["params"]))
+    return _trainable(seen["params"], architecture(seen["params"]))
 
 
 def _their_grads(name: str, grads: Any, seen: dict[str, Any]) -> dict[str, Array]:

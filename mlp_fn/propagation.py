@@ -34,9 +34,9 @@ from mlp_fn._internal.boundary import by, checked, matrix
 from mlp_fn._internal.types import ActivationSpec, Array, Cache, Grads, Namespace
 from mlp_fn.layers import (LAYER_KINDS, activation_backward, activation_forward, dropout_masks,
                            linear_backward, linear_forward, mask, skip, unmask)
-from mlp_fn.losses import LOSSES, canonical_loss, check_targets, loss_for, metric
-from mlp_fn.network import Architecture, architecture, check_masks, weights
-from mlp_fn.activations import activation_entry, activation_spec
+from mlp_fn.losses import LOSSES, canonical_loss, _check_targets, _loss_for, _metric
+from mlp_fn.network import Architecture, architecture, _check_masks, _weights
+from mlp_fn.activations import _activation_entry, _activation_spec
 
 __all__ = ["forward", "backward", "output_delta", "compute_cost", "l2_penalty", "l1_penalty",
            "predict", "accuracy"]
@@ -49,8 +49,8 @@ __all__ = ["forward", "backward", "output_delta", "compute_cost", "l2_penalty", 
 def _output_targets(name: str, Y: Any, seen: dict[str, Any]) -> Array:
     """Y of AL's shape, fitting the loss (as ``compute_cost`` checks it)."""
     AL = seen["AL"]
-    return check_targets(Y, AL.shape[0], AL.shape[1], seen["loss"], AL.dtype,
-                         backend(AL=AL))
+    return _check_targets(Y, AL.shape[0], AL.shape[1], seen["loss"], AL.dtype,
+                          backend(AL=AL))
 
 
 def _architecture(name: str, value: Any, seen: dict[str, Any]) -> Architecture:
@@ -77,7 +77,7 @@ def _seed(name: str, seed: Any, seen: dict[str, Any]) -> Any:
 
 
 def _masks(name: str, masks: Any, seen: dict[str, Any]) -> Any:
-    return None if masks is None else check_masks(masks, seen["net"], seen["X"].shape[1])
+    return None if masks is None else _check_masks(masks, seen["net"], seen["X"].shape[1])
 
 
 def _forward_overflow(out: Any, values: dict[str, Any]) -> str:
@@ -138,7 +138,7 @@ def forward(
     """
     if masks is None and keep_prob < 1.0:  # inverted dropout: the masks D[l] drawn from seed
         masks = from_host_dict(dropout_masks.unchecked(
-            hidden_shapes(net, X.shape[1]), keep_prob, seed, host_dtype(net.dtype)), net.backend)
+            _hidden_shapes(net, X.shape[1]), keep_prob, seed, host_dtype(net.dtype)), net.backend)
     cache: dict[str, Array] = {"A0": X}
     A = X
     for layer in net.layers:  # net: the layers params and activations describe (architecture)
@@ -163,7 +163,7 @@ def forward(
     return A, cache
 
 
-def hidden_shapes(net: Architecture, m: int) -> dict[str, tuple[int, int]]:
+def _hidden_shapes(net: Architecture, m: int) -> dict[str, tuple[int, int]]:
     """The shape (n[l], m) of every hidden layer's dropout mask "D{l}"."""
     return {layer.keys.D: (layer.n_out, m) for layer in net.layers if layer.dropout}
 
@@ -174,7 +174,7 @@ def hidden_shapes(net: Architecture, m: int) -> dict[str, tuple[int, int]]:
 
 def _output_loss(name: str, loss: Any, seen: dict[str, Any]) -> str:
     """A loss that fits the network's output layer, by its registry name."""
-    return loss_for(loss, seen["net"].activations[-1])
+    return _loss_for(loss, seen["net"].activations[-1])
 
 
 def _outputs(name: str, AL: Any, seen: dict[str, Any]) -> Array:
@@ -319,8 +319,8 @@ def _check_cache(cache: Any, net: Architecture, AL: Array) -> None:
                          f"{tuple(AL.shape)}; pass the cache returned together with AL")
 
 
-@checked(activation=lambda name, v, seen: activation_spec(v),
-         loss=lambda name, v, seen: loss_for(v, seen["activation"]),
+@checked(activation=lambda name, v, seen: _activation_spec(v),
+         loss=lambda name, v, seen: _loss_for(v, seen["activation"]),
          ZL=matrix("(n_y, m)"), AL=matrix("(n_y, m)"), Y=_output_targets,
          fuse=by(check.boolean))
 def output_delta(AL: Array, Y: Array, ZL: Array, activation: ActivationSpec, loss: str,
@@ -340,7 +340,7 @@ def output_delta(AL: Array, Y: Array, ZL: Array, activation: ActivationSpec, los
     if fuse and entry["fused"] == activation:
         return AL - Y  # sigmoid + bce, softmax + cce: the chain rule simplifies exactly
     dA = entry["dA"].unchecked(AL, Y, xp=xp)
-    return activation_backward.unchecked(dA, ZL, AL, activation_entry(activation), xp=xp)
+    return activation_backward.unchecked(dA, ZL, AL, _activation_entry(activation), xp=xp)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -369,7 +369,7 @@ def l2_penalty(params: Mapping[str, Array], lambd: float, m: int, *,
     >>> l2_penalty({"W1": np.array([[3.0, 4.0]]), "b1": np.array([[9.0]])}, lambd=0.1, m=5)
     0.25
     """
-    squares: Array = sum(xp.sum(W * W) for W in weights(params))
+    squares: Array = sum(xp.sum(W * W) for W in _weights(params))
     return lambd / (2 * m) * squares
 
 
@@ -384,7 +384,7 @@ def l1_penalty(params: Mapping[str, Array], l1: float, m: int, *, xp: Namespace 
     >>> l1_penalty({"W1": np.array([[3.0, -4.0]]), "b1": np.array([[9.0]])}, l1=0.5, m=2)
     1.75
     """
-    total: Array = sum(xp.sum(xp.abs(W)) for W in weights(params))
+    total: Array = sum(xp.sum(xp.abs(W)) for W in _weights(params))
     return l1 / m * total
 
 
@@ -446,7 +446,7 @@ def compute_cost(AL: Array, Y: Array, loss: str, *, lambd: float = 0.0,
     return J
 
 
-def network_output(X: Array, params: Mapping[str, Array], net: Architecture) -> Array:
+def _network_output(X: Array, params: Mapping[str, Array], net: Architecture) -> Array:
     """A[L] of a checked network (inference: no dropout, running statistics), or ValueError
     if the forward pass overflowed."""
     with np.errstate(all="ignore"):
@@ -460,7 +460,7 @@ def network_output(X: Array, params: Mapping[str, Array], net: Architecture) -> 
 def _targets_of_inputs(name: str, Y: Any, seen: dict[str, Any]) -> Array:
     """Y of the network's n_y rows and X's m columns, fitting the loss."""
     net, X = seen["net"], seen["X"]
-    return check_targets(Y, net.n_y, X.shape[1], seen["loss"], X.dtype, net.backend)
+    return _check_targets(Y, net.n_y, X.shape[1], seen["loss"], X.dtype, net.backend)
 
 
 @checked(net=_architecture, loss=_output_loss, X=_inputs)
@@ -482,7 +482,7 @@ def predict(X: Array, params: Mapping[str, Array], activations: Sequence[Activat
     >>> predict(np.eye(2), params, ["sigmoid"], "bce")  # sigmoid(2) > 0.5 > sigmoid(-2)
     array([[1, 0]])
     """
-    AL = network_output(X, params, net)  # inference: no dropout, running statistics
+    AL = _network_output(X, params, net)  # inference: no dropout, running statistics
     task = LOSSES[loss]["task"]
     if task == "binary":  # y_hat = 1{A[L] > 0.5}
         labels: np.ndarray[Any, Any] = xp.astype(AL > 0.5, xp.int64)
@@ -506,4 +506,4 @@ def accuracy(X: Array, Y: Array, params: Mapping[str, Array],
     >>> accuracy(np.eye(2), np.array([[1, 1]]), params, ["sigmoid"], "bce")  # predicts 1, 0
     0.5
     """
-    return metric(network_output(X, params, net), Y, loss, xp)
+    return _metric(_network_output(X, params, net), Y, loss, xp)

@@ -136,7 +136,9 @@ def test_random_networks_compiled_equal_numpy(widths: list[int], loss: str, batc
     Y = mf.one_hot(labels[0].astype(int), 3) if loss == "cce" else (labels > 0).astype(float)
     params = mf.init_params([X.shape[0], *widths, n_y], seed=5)
     acts = [hidden] * len(widths) + [out]
-    kw: dict[str, Any] = {"learning_rate": 0.05, "epochs": 2, "batch_size": batch,
+    # 0.02: every network this draws stays stable for 2 epochs at batch size 1 (tried for all
+    # of them; 0.05 sent a 2-5-1 relu net under momentum to a cost of 1e66)
+    kw: dict[str, Any] = {"learning_rate": 0.02, "epochs": 2, "batch_size": batch,
                           "optimizer": optimizer, "seed": 1}
     want, _ = mf.train(X, Y, params, acts, loss, **kw)
     got, _ = mf.train(jx(X), jx(Y), on_jax(params), acts, loss, **kw)
@@ -151,33 +153,33 @@ def test_the_step_reads_as_the_book_and_traces() -> None:
 
     from mlp_fn.training import loop
 
-    source = inspect.getsource(loop.step)
+    source = inspect.getsource(loop._step)
     for line in ("forward.unchecked(X, params, net.activations, masks=masks, training=True",
                  "compute_cost.unchecked(AL, Y, loss, lambd=reg.lambd", "backward.unchecked(AL, Y, cache, params, net.activations, loss",
                  "clip_by_global_norm.unchecked(grads, reg.clip_norm, xp=xp)",
-                 "optimizer_step.unchecked(trainable(params, net), grads, opt_state"):
+                 "optimizer_step.unchecked(_trainable(params, net), grads, opt_state"):
         assert line in source
     X, Y = mf.data.noisy_xor(20, seed=0)
     params = mf.init_params([2, 4, 1], seed=0, norm="batch")
-    run, state = loop.plan(jx(X), jx(Y), on_jax(params), ["relu", "sigmoid"], "bce",
-                           learning_rate=0.1, epochs=1, batch_size=None, shuffle=False, seed=0,
-                           optimizer="adam", optimizer_options=None, opt_state=None, lambd=0.1,
-                           keep_prob=1.0, clip_norm=1.0, validation_data=None, patience=None)
+    run, state = loop._plan(jx(X), jx(Y), on_jax(params), ["relu", "sigmoid"], "bce",
+                            learning_rate=0.1, epochs=1, batch_size=None, shuffle=False, seed=0,
+                            optimizer="adam", optimizer_options=None, opt_state=None, lambd=0.1,
+                            keep_prob=1.0, clip_norm=1.0, validation_data=None, patience=None)
 
     def traced(lr: Any, t: Any, p: Any) -> Any:
         opt: Any = {"step": t, "slots": state.opt_state["slots"]}
-        return loop.step(run.data.X, run.data.Y, None, p, opt, lr, None, run)
+        return loop._step(run.data.X, run.data.Y, None, p, opt, lr, None, run)
 
     new, opt, J = jax.jit(traced)(jx(0.1), jx(3), state.params)
     assert J.shape == () and int(opt["step"]) == 4
-    want_p, want_opt, want_J = loop.step(
+    want_p, want_opt, want_J = loop._step(
         np.asarray(X), np.asarray(Y), None, dict(params),
         {"step": 3, "slots": {s: {k: np.zeros_like(v) for k, v in d.items()}
                               for s, d in state.opt_state["slots"].items()}}, 0.1, None,
-        loop.plan(X, Y, params, ["relu", "sigmoid"], "bce", learning_rate=0.1, epochs=1,
-                  batch_size=None, shuffle=False, seed=0, optimizer="adam",
-                  optimizer_options=None, opt_state=None, lambd=0.1, keep_prob=1.0,
-                  clip_norm=1.0, validation_data=None, patience=None)[0])
+        loop._plan(X, Y, params, ["relu", "sigmoid"], "bce", learning_rate=0.1, epochs=1,
+                   batch_size=None, shuffle=False, seed=0, optimizer="adam",
+                   optimizer_options=None, opt_state=None, lambd=0.1, keep_prob=1.0,
+                   clip_norm=1.0, validation_data=None, patience=None)[0])
     assert abs(float(J) - float(want_J)) < 1e-12
     assert_close(new, want_p, "float64")
 

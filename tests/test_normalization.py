@@ -52,7 +52,8 @@ def reference(X: Any, Y: Any, params: dict[str, Any], acts: list[str], loss: str
         inputs[l] = Z
         if l == L:
             break
-        A_new = G[name](Z) * masks.get(f"D{l}", 1.0)
+        with np.errstate(over="ignore"):  # sigmoid of a very negative z: e^-z = inf, a = 0
+            A_new = G[name](Z) * masks.get(f"D{l}", 1.0)
         A = A_new + A if res else A_new
     Z, m = inputs[L], X.shape[1]
     if loss == "bce":  # from the logits: -log sigmoid(z) = log(1 + e^-z)

@@ -158,11 +158,11 @@ def _history(costs: list[float]) -> Any:
     ([0.72, 28.8], True),           # the tanh at lr = 100
 ])
 def test_the_unstable_rule_on_each_side(costs: list[float], warned: bool) -> None:
-    from mlp_fn.training.loop import warn_if_unstable
+    from mlp_fn.training.loop import _warn_if_unstable
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        history = warn_if_unstable(_history(costs), None)  # type: ignore[arg-type]
+        history = _warn_if_unstable(_history(costs), None)  # type: ignore[arg-type]
     assert bool(caught) == warned and bool(history["warnings"]) == warned
     if warned:
         assert issubclass(caught[0].category, mf.TrainingUnstable)

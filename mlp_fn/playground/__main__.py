@@ -9,6 +9,8 @@ import webbrowser
 
 from mlp_fn.playground.server import make_server
 
+__all__ = ["main"]
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mlp_fn.playground",

@@ -63,7 +63,7 @@ class Session(NamedTuple):
     csv: tuple[Array, Array] | None  # an uploaded data set, (2, m) points and (1, m) labels
 
 
-DEFAULTS: dict[str, Any] = {
+_DEFAULTS: dict[str, Any] = {
     "dataset": "circle", "noise": 0, "train_ratio": 50, "batch_size": 10, "points": 500,
     "features": ["x1", "x2"], "hidden": [4, 2], "activation": "tanh", "activations": None,
     "learning_rate": 0.03, "regularization": "none", "regularization_rate": 0.0,
@@ -72,7 +72,7 @@ DEFAULTS: dict[str, Any] = {
 
 
 def _number(config: Mapping[str, Any], key: str, low: float, high: float) -> float:
-    v = config.get(key, DEFAULTS[key])
+    v = config.get(key, _DEFAULTS[key])
     if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
         raise ValueError(f"{key}: expected a number from {low} to {high}, got {v!r}"[:200])
     if not low <= v <= high:
@@ -81,7 +81,7 @@ def _number(config: Mapping[str, Any], key: str, low: float, high: float) -> flo
 
 
 def _choice(config: Mapping[str, Any], key: str, options: tuple[str, ...]) -> str:
-    v = config.get(key, DEFAULTS[key])
+    v = config.get(key, _DEFAULTS[key])
     if v not in options:
         raise ValueError(f"{key}: expected one of {list(options)}, got {v!r}"[:200])
     return str(v)
@@ -92,7 +92,7 @@ def checked(config: Any) -> dict[str, Any]:
     page to show) naming the first setting out of range."""
     if not isinstance(config, Mapping):
         raise ValueError("config: expected an object of settings")
-    unknown = sorted(set(config) - set(DEFAULTS))
+    unknown = sorted(set(config) - set(_DEFAULTS))
     if unknown:
         raise ValueError(f"config: unknown setting {unknown[0]!r}"[:200])
     out: dict[str, Any] = {}
@@ -101,13 +101,13 @@ def checked(config: Any) -> dict[str, Any]:
     out["train_ratio"] = _number(config, "train_ratio", 10, 90)
     out["batch_size"] = int(_number(config, "batch_size", 1, 500))
     out["points"] = int(_number(config, "points", 20, LIMITS["points"]))
-    features = config.get("features", DEFAULTS["features"])
+    features = config.get("features", _DEFAULTS["features"])
     if not isinstance(features, list) or not features or \
             any(f not in FEATURES for f in features) or len(set(features)) != len(features):
         raise ValueError(f"features: expected a list of distinct names from "
                          f"{list(FEATURES)}, at least one, got {features!r}"[:200])
     out["features"] = [f for f in FEATURES if f in features]  # in the page's order
-    hidden = config.get("hidden", DEFAULTS["hidden"])
+    hidden = config.get("hidden", _DEFAULTS["hidden"])
     if not isinstance(hidden, list) or len(hidden) > LIMITS["layers"]:
         raise ValueError(f"hidden: expected at most {LIMITS['layers']} hidden layers, got "
                          f"{len(hidden) if isinstance(hidden, list) else repr(hidden)[:50]}")
@@ -177,7 +177,7 @@ def _points(config: Mapping[str, Any],
     return mf.data.multi_gaussian(m, noise=noise, seed=seed)
 
 
-def features_of(P: Array, names: list[str]) -> Array:
+def _features_of(P: Array, names: list[str]) -> Array:
     """The chosen features of points P (2, m), one row each."""
     return np.stack([FEATURES[n](P[0], P[1]) for n in names])
 
@@ -206,7 +206,7 @@ def new_session(config: Any, uploaded: tuple[Array, Array] | None = None) -> Ses
     cut = max(1, min(m - 1, int(round(m * config["train_ratio"] / 100))))
     train, test = order[:cut], order[cut:]
     acts, loss, n_out = _network(config, len(config["features"]), np.asarray(Y))
-    X_all = features_of(np.asarray(P), config["features"])
+    X_all = _features_of(np.asarray(P), config["features"])
     dims = [X_all.shape[0], *config["hidden"], n_out]
     norm = None if config["norm"] == "none" else config["norm"]
     params = dict(mf.init_params(dims, method="xavier", seed=config["seed"], norm=norm))
@@ -291,8 +291,8 @@ def view(session: Session, points: bool = False) -> dict[str, Any]:
     each unit's map, quantised; ``points`` adds the data."""
     c, params = session.config, session.params
     L = len(session.activations)
-    out_grid = features_of(_grid(GRID), c["features"])
-    unit_grid = features_of(_grid(UNIT_GRID), c["features"])
+    out_grid = _features_of(_grid(GRID), c["features"])
+    unit_grid = _features_of(_grid(UNIT_GRID), c["features"])
     AL, _ = mf.forward(out_grid, params, session.activations)
     _, cache = mf.forward(unit_grid, params, session.activations)
     output: dict[str, Any]

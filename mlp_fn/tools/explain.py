@@ -31,8 +31,8 @@ import numpy as np
 from mlp_fn._internal.arrays import on_host
 from mlp_fn._internal import checks as check
 from mlp_fn._internal.types import ActivationSpec, Array
-from mlp_fn.activations import Activation, label
-from mlp_fn.losses import LOSSES, check_targets, loss_for
+from mlp_fn.activations import Activation, _label
+from mlp_fn.losses import LOSSES, _check_targets, _loss_for
 from mlp_fn.network import Layer, Architecture, architecture, keys
 from mlp_fn.normalization import EPS
 from mlp_fn.optimizers import update
@@ -46,7 +46,7 @@ MAX_LINES = 600
 
 PARTS = ("forward", "cost", "backward", "update")
 
-Line = tuple[str, str, str, float]  # (symbol, equation in symbols or "", expression, value)
+_Line = tuple[str, str, str, float]  # (symbol, equation in symbols or "", expression, value)
 
 
 @on_host
@@ -92,7 +92,7 @@ def worked_example(
     """
     net = architecture(params, activations)
     L = net.L
-    name = loss_for(loss, net.activations[-1])
+    name = _loss_for(loss, net.activations[-1])
     for one in net.layers:
         _activation_entry(one)  # a registered activation, with its printable formula
     X = check.inputs(X, net.n_x, net.dtype)
@@ -104,7 +104,7 @@ def worked_example(
         Yf = np.zeros((n_y, X.shape[1]), X.dtype)
         Yf[0] = 1.0
     else:
-        Yf = check_targets(Y, n_y, X.shape[1], name, X.dtype)
+        Yf = _check_targets(Y, n_y, X.shape[1], name, X.dtype)
     d = check.positive_int("decimals", decimals, minimum=0, maximum=12)
     if learning_rate is None and "update" in chosen and parts is not PARTS:
         raise ValueError("learning_rate: the update needs alpha; pass learning_rate=")
@@ -124,7 +124,7 @@ def worked_example(
                    "layers": [l for l in range(1, L + 1) if only_l in (None, l)],
                    "examples": [i for i in range(m) if only_i in (None, i)],
                    "sums": only_i is None}
-    blocks: list[tuple[str, list[Line]]] = []
+    blocks: list[tuple[str, list[_Line]]] = []
     if "forward" in chosen:
         blocks += _forward_lines(step)
     if "cost" in chosen and only_l in (None, L):
@@ -215,14 +215,14 @@ def _z_symbol(layer: Layer) -> str:
     return "zt" if layer.norm is not None else "z"
 
 
-def _forward_lines(s: _Step) -> list[tuple[str, list[Line]]]:
+def _forward_lines(s: _Step) -> list[tuple[str, list[_Line]]]:
     out = []
     for layer in s['net'].layers:
         if layer.l not in s['layers']:
             continue
         l, k = layer.l, layer.keys
         W, A_prev, b = s['p'][k.W], s['c'][k.A_prev], s['p'].get(k.b)
-        lines: list[Line] = []
+        lines: list[_Line] = []
         for i in s['examples']:
             for j in range(layer.n_out):
                 terms = [f"{_n(s, W[j, u])}*{_n(s, A_prev[u, i])}" for u in range(layer.n_in)]
@@ -242,7 +242,7 @@ def _forward_lines(s: _Step) -> list[tuple[str, list[Line]]]:
 
 
 def _describe(layer: Layer) -> str:
-    parts = [label(layer.activation)]
+    parts = [_label(layer.activation)]
     if layer.norm is not None:
         parts.append(f"{layer.norm} norm")
     if layer.residual:
@@ -251,7 +251,7 @@ def _describe(layer: Layer) -> str:
 
 
 def _equations(layer: Layer) -> str:
-    g = label(layer.activation)
+    g = _label(layer.activation)
     if layer.norm is None:
         text = f"z = W a + b, a = {g}(z)"
     else:
@@ -272,7 +272,7 @@ def _stat_symbol(layer: Layer, name: str, j: int, i: int) -> str:
 
 
 def _statistic_lines(s: _Step, mu_sym: str, sigma2_sym: str, z_sym: str, over: str,
-                     zs: list[float], mu: float, sigma2: float) -> list[Line]:
+                     zs: list[float], mu: float, sigma2: float) -> list[_Line]:
     """mu = (1/n) sum z and sigma^2 = (1/n) sum (z - mu)^2 over the n values ``zs``."""
     n = len(zs)
     squares = " + ".join(f"({_n(s, z)} - {_n(s, mu)})*({_n(s, z)} - {_n(s, mu)})" for z in zs)
@@ -282,12 +282,12 @@ def _statistic_lines(s: _Step, mu_sym: str, sigma2_sym: str, z_sym: str, over: s
              sigma2)]
 
 
-def _normalize_lines(s: _Step, layer: Layer) -> list[Line]:
+def _normalize_lines(s: _Step, layer: Layer) -> list[_Line]:
     l, k = layer.l, layer.keys
     Z, Zn, Zt = s['c'][k.Z], s['c'][k.Znorm], s['c'][k.Ztilde]
     mu, sigma2 = _statistics(s, layer)
     gamma, beta = s['p'][k.gamma], s['p'][k.beta]
-    lines: list[Line] = []
+    lines: list[_Line] = []
     if layer.norm == "batch":  # per unit j, over the m examples
         for j in range(layer.n_out):
             lines += _statistic_lines(s, f"mu[{l}][{j}]", f"sigma2[{l}][{j}]", f"z[{l}][{j}](i)",
@@ -322,10 +322,10 @@ def _g_output(s: _Step, layer: Layer) -> Array:
     return s['c'][layer.keys.G] if layer.residual else s['c'][layer.keys.A]
 
 
-def _activation(s: _Step, layer: Layer, j: int, i: int) -> Line:
+def _activation(s: _Step, layer: Layer, j: int, i: int) -> _Line:
     l, zs = layer.l, _z_symbol(layer)
     Z, A = _g_input(s, layer), s['c'][layer.keys.A]
-    g = label(layer.activation)
+    g = _label(layer.activation)
     entry = _activation_entry(layer)
     if layer.activation == "softmax":
         total = " + ".join(f"exp({_n(s, Z[u, i]).strip('()')})" for u in range(Z.shape[0]))
@@ -339,10 +339,10 @@ def _activation(s: _Step, layer: Layer, j: int, i: int) -> Line:
     return (f"a[{l}][{j}]({i})", symbolic, expr, float(A[j, i]))
 
 
-def _cost_lines(s: _Step) -> list[Line]:
+def _cost_lines(s: _Step) -> list[_Line]:
     AL, Y, L = s['c'][keys(s['L']).A], s['Y'], s['L']
     entry = LOSSES[s['loss']]
-    lines: list[Line] = []
+    lines: list[_Line] = []
     terms = entry["cost"].unchecked(np.asarray(AL), np.asarray(Y), reduction="none", xp=np)
     d, tiny = s['d'], float(np.finfo(AL.dtype).tiny)
     n_y = AL.shape[0]
@@ -377,13 +377,13 @@ def _cost_lines(s: _Step) -> list[Line]:
     return lines
 
 
-def _backward_lines(s: _Step) -> list[tuple[str, list[Line]]]:
+def _backward_lines(s: _Step) -> list[tuple[str, list[_Line]]]:
     out = []
     for layer in reversed(s['net'].layers):
         if layer.l not in s['layers']:
             continue
         l, k = layer.l, layer.keys
-        lines: list[Line] = _delta(s, layer)
+        lines: list[_Line] = _delta(s, layer)
         if layer.norm is not None:
             lines += _normalize_backward_lines(s, layer)
         W, A_prev, dZ = s['p'][k.W], s['c'][k.A_prev], s['g'][k.dZ]
@@ -416,15 +416,15 @@ def _backward_lines(s: _Step) -> list[tuple[str, list[Line]]]:
     return out
 
 
-def _delta(s: _Step, layer: Layer) -> list[Line]:
+def _delta(s: _Step, layer: Layer) -> list[_Line]:
     """dZ[l] (dZt for a normalised layer) of every unit and example: at the output from the
     loss, inside through g'."""
     l, k, zs = layer.l, layer.keys, _z_symbol(layer)
-    g = label(layer.activation)
+    g = _label(layer.activation)
     Z, G = _g_input(s, layer), _g_output(s, layer)
     dZ = s['g'][k.dZtilde] if layer.norm is not None else s['g'][k.dZ]
     d_sym = "dZt" if layer.norm is not None else "dZ"
-    lines: list[Line] = []
+    lines: list[_Line] = []
     fused = l == s['L'] and LOSSES[s['loss']]["fused"] == layer.activation
     for i in s['examples']:
         for j in range(layer.n_out):
@@ -449,14 +449,14 @@ def _delta(s: _Step, layer: Layer) -> list[Line]:
     return lines
 
 
-def _normalize_backward_lines(s: _Step, layer: Layer) -> list[Line]:
+def _normalize_backward_lines(s: _Step, layer: Layer) -> list[_Line]:
     """dgamma, dbeta, and dZ through the statistics (mlp_fn.normalization's formula)."""
     l, k = layer.l, layer.keys
     dZt, Zn, dZ = s['g'][k.dZtilde], s['c'][k.Znorm], s['g'][k.dZ]
     gamma = s['p'][k.gamma]
     _, sigma2 = _statistics(s, layer)
     m = s['m']
-    lines: list[Line] = []
+    lines: list[_Line] = []
     if s['sums']:
         for j in range(layer.n_out):
             prods = " + ".join(f"{_n(s, dZt[j, i])}*{_n(s, Zn[j, i])}" for i in range(m))
@@ -486,13 +486,13 @@ def _normalize_backward_lines(s: _Step, layer: Layer) -> list[Line]:
     return lines
 
 
-def _update_lines(s: _Step, lr: float, new: Mapping[str, Array]) -> list[tuple[str, list[Line]]]:
+def _update_lines(s: _Step, lr: float, new: Mapping[str, Array]) -> list[tuple[str, list[_Line]]]:
     out = []
     for layer in s['net'].layers:
         if layer.l not in s['layers']:
             continue
         l = layer.l
-        lines: list[Line] = []
+        lines: list[_Line] = []
         names = ("W", "b") if layer.norm is None else ("W", "gamma", "beta")
         for kind, key in zip(names, layer.trained):  # the book's name of each trained array
             theta, grad = s['p'][key], s['g']["d" + key]
@@ -511,7 +511,7 @@ def _update_lines(s: _Step, lr: float, new: Mapping[str, Array]) -> list[tuple[s
 # ----------------------------------------------------------------------------------------------
 
 
-def _render(blocks: list[tuple[str, list[Line]]], d: int, markdown: bool) -> str:
+def _render(blocks: list[tuple[str, list[_Line]]], d: int, markdown: bool) -> str:
     out: list[str] = []
     for title, lines in blocks:
         if not lines:

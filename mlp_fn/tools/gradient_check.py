@@ -19,8 +19,8 @@ import numpy as np
 from mlp_fn._internal import checks as check
 from mlp_fn._internal.arrays import NUMPY, float64_missing, from_host, require, to_host
 from mlp_fn._internal.types import ActivationSpec, Array
-from mlp_fn.losses import check_targets, loss_for
-from mlp_fn.network import Architecture, check_masks, architecture, trainable
+from mlp_fn.losses import _check_targets, _loss_for
+from mlp_fn.network import Architecture, _check_masks, architecture, _trainable
 from mlp_fn.propagation import backward, compute_cost, forward
 
 __all__ = ["gradient_check", "gradient_check_1d"]
@@ -101,17 +101,17 @@ def gradient_check(
     """
     net = architecture(params, activations)
     b = net.backend
-    name = loss_for(loss, net.activations[-1])
+    name = _loss_for(loss, net.activations[-1])
     require(b, X=X)
     X = check.inputs(X, net.n_x, net.dtype, b)
-    Y = check_targets(Y, net.n_y, X.shape[1], name, X.dtype, b)
+    Y = _check_targets(Y, net.n_y, X.shape[1], name, X.dtype, b)
     eps = check.positive_float("epsilon", epsilon)
     lam = check.nonnegative_float("lambd", lambd)
     lam1 = check.nonnegative_float("l1", l1)
     if masks is not None:
-        masks = check_masks(masks, net, X.shape[1])
+        masks = _check_masks(masks, net, X.shape[1])
     training = check.boolean("training", training)
-    keys = list(trainable(params, net))
+    keys = list(_trainable(params, net))
     given = None
     if grads is not None:
         require(b, grads=grads)

@@ -25,9 +25,9 @@ from mlp_fn._internal.arrays import on_host
 from mlp_fn._internal import checks as check
 from mlp_fn._internal.files import checked_path, write_bytes
 from mlp_fn._internal.types import ActivationSpec, Array, Params
-from mlp_fn.activations import label
+from mlp_fn.activations import _label
 from mlp_fn.network import architecture, keys
-from mlp_fn.propagation import forward, network_output
+from mlp_fn.propagation import forward, _network_output
 from mlp_fn.training._state import History
 from mlp_fn.training.loop import train
 
@@ -38,7 +38,7 @@ __all__ = ["OKABE_ITO", "Animation", "decision_boundary", "function_fit", "learn
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
              "#000000"]
 POSITIVE, NEGATIVE = "#0072B2", "#D55E00"  # blue and vermillion: weights' signs
-MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
+_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 
 
 def _pyplot() -> Any:
@@ -157,17 +157,17 @@ def _scatter(ax: Any, X: Array, labels: np.ndarray[Any, Any], size: float = 14,
     for k in np.unique(labels):
         at = labels == k
         if halo:  # a white ring under each point: it shows on a background of its own colour
-            ax.scatter(X[0, at], X[1, at], s=size * 2.6, c="white", marker=MARKERS[int(k) % 8],
+            ax.scatter(X[0, at], X[1, at], s=size * 2.6, c="white", marker=_MARKERS[int(k) % 8],
                        edgecolors="none", zorder=2.5)
         ax.scatter(X[0, at], X[1, at], s=size, c=OKABE_ITO[int(k) % 8],
-                   marker=MARKERS[int(k) % 8], edgecolors="black", linewidths=edge,
+                   marker=_MARKERS[int(k) % 8], edgecolors="black", linewidths=edge,
                    label=f"class {int(k)}", zorder=3)
 
 
 def _surface(params: Mapping[str, Array], acts: Sequence[ActivationSpec], grid: Array,
              r: int) -> tuple[Array, int]:
     """The network's output over the grid: (probability of class 1 or the class index, K)."""
-    AL = network_output(grid, params, architecture(params, acts))
+    AL = _network_output(grid, params, architecture(params, acts))
     if AL.shape[0] == 1:
         return AL[0].reshape(r, r), 2
     return AL.argmax(axis=0).reshape(r, r).astype(float), AL.shape[0]
@@ -329,7 +329,7 @@ def function_fit(X: Array, Y: Array, params: Mapping[str, Any],
     lo, hi = float(X.min()), float(X.max())
     pad = 0.02 * (hi - lo) if hi > lo else 0.5
     x = np.linspace(lo - pad, hi + pad, r).reshape(1, r).astype(net.dtype)
-    curve = network_output(x, params, net)
+    curve = _network_output(x, params, net)
     fits = [line for line in ax.get_lines() if line.get_gid() == "mlp_fn.fit"]
     if not any(c.get_gid() == "mlp_fn.target" for c in ax.collections):
         ax.scatter(X[0], Yf[0], s=10, color="#555555", zorder=1, label="target (data)",
@@ -444,7 +444,7 @@ def network_diagram(params: Mapping[str, Any],
                         linewidth=0.3 + 3.5 * abs(w) / biggest, alpha=0.8)
     for l, n in enumerate(sizes):
         ax.scatter(np.full(n, l), ys[l], s=260, zorder=2, color="white", edgecolors="black")
-        name = "input" if l == 0 else label(acts[l - 1])
+        name = "input" if l == 0 else _label(acts[l - 1])
         units = f"{n} unit{'s' if n > 1 else ''}"
         ax.text(l, ys[l][0] - 0.9, f"{'x' if l == 0 else f'layer {l}'}\n{units}\n{name}",
                 ha="center", va="top", fontsize=8)
@@ -506,7 +506,7 @@ def unit_maps(X: Array, params: Mapping[str, Any],
         ax.set_xlabel("x1", fontsize=7)
     for ax in axes[:, 0]:
         ax.set_ylabel("x2", fontsize=7)
-    fig.suptitle(f"Layer {l} ({label(acts[l - 1])}): each unit's activation a[{l}][j] over "
+    fig.suptitle(f"Layer {l} ({_label(acts[l - 1])}): each unit's activation a[{l}][j] over "
                  f"the input plane", fontsize=9)
     fig.subplots_adjust(top=1 - 0.75 / fig.get_figheight(), bottom=0.12 + 0.1 / rows,
                         left=0.08, right=0.86, hspace=0.45, wspace=0.15)

@@ -8,9 +8,9 @@ from typing import Any
 from mlp_fn._internal.arrays import on_host
 from mlp_fn._internal import checks as check
 from mlp_fn._internal.types import ActivationSpec, Array
-from mlp_fn.activations import label
-from mlp_fn.losses import loss_for
-from mlp_fn.network import architecture, trainable
+from mlp_fn.activations import _label
+from mlp_fn.losses import _loss_for
+from mlp_fn.network import architecture, _trainable
 
 __all__ = ["count_params", "summary_text", "summary"]
 
@@ -23,7 +23,7 @@ def count_params(params: Mapping[str, Array]) -> int:
     >>> count_params(mf.init_params([2, 3, 1], seed=0))  # (3 * 2 + 3) + (1 * 3 + 1)
     13
     """
-    return sum(int(a.size) for a in trainable(params, architecture(params)).values())
+    return sum(int(a.size) for a in _trainable(params, architecture(params)).values())
 
 
 @on_host
@@ -39,7 +39,7 @@ def summary_text(params: Mapping[str, Array], activations: Sequence[ActivationSp
     Total Network Parameters: 13
     """
     net = architecture(params, activations)
-    loss_for(loss, net.activations[-1])
+    _loss_for(loss, net.activations[-1])
     lines = ["Neural Network Details", "======================"]
     rows = []
     for layer in net.layers:
@@ -50,7 +50,7 @@ def summary_text(params: Mapping[str, Array], activations: Sequence[ActivationSp
         else:
             extra = f"{k.b} {str((n, 1))}"
         count = sum(int(params[key].size) for key in layer.trained)
-        name = label(layer.activation) + ("+residual" if layer.residual else "")
+        name = _label(layer.activation) + ("+residual" if layer.residual else "")
         rows.append((f"{kind}: ({n_prev:>2} -> {n})", name, f"{k.W} {str((n, n_prev))}", extra,
                      f"parameters: {count}"))
     # every column as wide as its widest entry, so the columns line up whatever the names

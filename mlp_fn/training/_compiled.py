@@ -198,7 +198,7 @@ def _jax_program(run: Run, many: bool) -> Callable[..., Any]:
         return _PROGRAMS[key]
     import jax
 
-    from mlp_fn.training.loop import step  # the book's step: this module only loops it
+    from mlp_fn.training.loop import _step  # the book's step: this module only loops it
 
     xp = run.net.backend.xp
     settings = _settings(run)
@@ -230,7 +230,7 @@ def _jax_program(run: Run, many: bool) -> Callable[..., Any]:
             def one_batch(carry: Any, batch: Any) -> tuple[Any, Array]:
                 Xb, Yb, wb, Db, on_b = batch
                 params, opt_state = carry
-                new_params, new_opt, J = step(Xb, Yb, wb, params, opt_state, lr, Db, settings)
+                new_params, new_opt, J = _step(Xb, Yb, wb, params, opt_state, lr, Db, settings)
                 new = (new_params, new_opt)
                 if on_b is not None:  # a batch whose weights are all 0 makes no step
                     new = jax.tree_util.tree_map(lambda a, b: xp.where(on_b, a, b), new, carry)
@@ -240,8 +240,8 @@ def _jax_program(run: Run, many: bool) -> Callable[..., Any]:
             carry, J = jax.lax.scan(one_batch, carry, (*full, D, on_full))
             if r:
                 X_rest, Y_rest, w_rest = rest
-                new_params, new_opt, J_rest = step(X_rest, Y_rest, w_rest, carry[0], carry[1],
-                                                   lr, D_rest, settings)
+                new_params, new_opt, J_rest = _step(X_rest, Y_rest, w_rest, carry[0], carry[1],
+                                                    lr, D_rest, settings)
                 new = (new_params, new_opt)
                 if on is not None:
                     new = jax.tree_util.tree_map(lambda a, b: xp.where(on[T], a, b), new, carry)
@@ -323,13 +323,13 @@ def torch_step(run: Run) -> Callable[..., tuple[Params, OptState, Array]]:
         return _TORCH_STEPS[key]
     import torch
 
-    from mlp_fn.training.loop import step
+    from mlp_fn.training.loop import _step
 
     settings = _settings(run)
 
     def compiled_step(X: Array, Y: Array, w: Array | None, params: Params, opt_state: OptState,
                       lr: Array, masks: dict[str, Array] | None) -> tuple[Params, OptState, Array]:
-        return step(X, Y, w, params, opt_state, lr, masks, settings)
+        return _step(X, Y, w, params, opt_state, lr, masks, settings)
 
     fn: Callable[..., tuple[Params, OptState, Array]] = torch.compile(compiled_step)
     if key is not None:

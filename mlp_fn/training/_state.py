@@ -1,6 +1,6 @@
 """What a training run threads from epoch to epoch and what it records, as plain typed data.
 
-``run_epoch(state, run) -> (state, record)`` maps one ``TrainingState`` to the next and says
+``_run_epoch(state, run) -> (state, record)`` maps one ``TrainingState`` to the next and says
 what the epoch measured (an ``EpochRecord``); ``train`` collects the records into the
 ``History`` it returns. Nothing here is ever modified: each epoch makes a new state.
 

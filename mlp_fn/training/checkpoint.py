@@ -41,8 +41,8 @@ from mlp_fn._internal.files import append_bytes, checked_path, real_target, trun
 from mlp_fn._internal.arrays import (Backend, dtype_name, from_host, hand_back_dict, is_array,
                                      to_host)
 from mlp_fn._internal.types import Array
-from mlp_fn.activations import label
-from mlp_fn.io import read_archive, write_archive
+from mlp_fn.activations import _label
+from mlp_fn.io import _read_archive, _write_archive
 from mlp_fn.optimizers import OptState
 from mlp_fn.training._state import (Callback, EarlyStopping, History, Run, TrainingState,
                                    new_history)
@@ -77,7 +77,7 @@ def _fingerprints(run: Run, start: TrainingState) -> dict[str, str]:
     d, o, r, v = run.data, run.optimizer, run.regularization, run.validation
     return {
         "X": _digest(d.X), "Y": _digest(d.Y), "params": _digest(dict(start.params)),
-        "activations": _digest(tuple(label(a) for a in run.net.activations)),
+        "activations": _digest(tuple(_label(a) for a in run.net.activations)),
         "loss": _digest(run.loss), "batch_size": _digest(d.batch_size),
         "shuffle": _digest(d.shuffle), "seed": _digest(d.seed), "optimizer": _digest(o.name),
         "optimizer_options": _digest(tuple(sorted(o.hyper.items()))),
@@ -126,7 +126,7 @@ def _save(path: str | os.PathLike[str], prints: dict[str, str], state: TrainingS
     groups: dict[str, Mapping[str, Array]] = {"params": state.params,
                                               "best": es.best_params}
     groups.update({f"opt.{s}": a for s, a in state.opt_state["slots"].items()})
-    write_archive(path, "checkpoint", record, groups)
+    _write_archive(path, "checkpoint", record, groups)
     return n
 
 
@@ -152,7 +152,7 @@ def _load(path: str | os.PathLike[str], prints: dict[str, str], run: Run,
     if not Path(path).exists() and not Path(path).is_symlink():
         return None
     try:
-        record, groups = read_archive(path, "checkpoint")
+        record, groups = _read_archive(path, "checkpoint")
     except ValueError as err:
         raise ValueError(f"checkpoint: {err}; delete it or pass another path to start "
                          f"afresh") from None
@@ -214,10 +214,10 @@ def _read_history(path: str | os.PathLike[str], n: int, run: Run, opt_state: Opt
     return history
 
 
-def checkpointed(path: str | os.PathLike[str], every: Any, run: Run, start: TrainingState,
-                 callback: Callback | None,
-                 run_loop: Callable[..., tuple[TrainingState, History]]
-                 ) -> tuple[TrainingState, History]:
+def _checkpointed(path: str | os.PathLike[str], every: Any, run: Run, start: TrainingState,
+                  callback: Callback | None,
+                  run_loop: Callable[..., tuple[TrainingState, History]]
+                  ) -> tuple[TrainingState, History]:
     """The training loop ``run_loop`` (the loop's, passed in: checkpointing does not import
     the loop that imports it) wrapped in a checkpoint at ``path``: resumed from it if it
     belongs to this call, written at most every ``every`` seconds and at the end."""

@@ -31,13 +31,13 @@ from mlp_fn._internal.arrays import (NUMPY, Backend, all_finite, backend, from_h
                                      hand_back_dict, host_dtype, is_numpy, require)
 from mlp_fn._internal.types import ActivationSpec, Array, Params
 from mlp_fn.layers import dropout_masks
-from mlp_fn.losses import check_targets, loss_for, metric
-from mlp_fn.network import (Architecture, architecture, check_values, same_structure,
-                            trainable)
-from mlp_fn.normalization import running_statistics
-from mlp_fn.optimizers import (OPTIMIZERS, OptState, canonical_optimizer, check_options,
-                               check_state, clip_by_global_norm, frozen_state)
-from mlp_fn.propagation import backward, compute_cost, forward, hidden_shapes
+from mlp_fn.losses import _check_targets, _loss_for, _metric
+from mlp_fn.network import (Architecture, architecture, _check_values, _same_structure,
+                            _trainable)
+from mlp_fn.normalization import _running_statistics
+from mlp_fn.optimizers import (OPTIMIZERS, OptState, canonical_optimizer, _check_options,
+                               _check_state, clip_by_global_norm, _frozen_state)
+from mlp_fn.propagation import backward, compute_cost, forward, _hidden_shapes
 from mlp_fn.schedules import MAX_EPOCH, Schedule
 from mlp_fn.training._compiled import (compiler_for, epoch_costs, epochs_in_memory, run_chunk,
                                       torch_step)
@@ -65,7 +65,7 @@ class TrainingDiverged(FloatingPointError):
 
 class TrainingUnstable(UserWarning):
     """A run whose cost ended far above where it started: the last epoch's cost is more than
-    ``UNSTABLE_RATIO`` (10) times the first's and more than ``UNSTABLE_RISE`` (0.01) above it
+    ``_UNSTABLE_RATIO`` (10) times the first's and more than ``_UNSTABLE_RISE`` (0.01) above it
     (so a run already near zero is not flagged for a rise of rounding size). Almost always a
     learning rate too large for the data. Warned once per run, and recorded in
     ``history["warnings"]``; ``warnings.simplefilter("ignore", mf.TrainingUnstable)`` silences
@@ -73,18 +73,18 @@ class TrainingUnstable(UserWarning):
     rises and comes back down says nothing."""
 
 
-UNSTABLE_RATIO = 10.0
-UNSTABLE_RISE = 0.01
+_UNSTABLE_RATIO = 10.0
+_UNSTABLE_RISE = 0.01
 
 
-def warn_if_unstable(history: History, run: Run, stacklevel: int = 3) -> History:
+def _warn_if_unstable(history: History, run: Run, stacklevel: int = 3) -> History:
     """``history``, with the warning recorded (and warned) where its cost ended far above where
     it started (see ``TrainingUnstable``)."""
     costs = history["cost"]
     if len(costs) < 2:
         return history
     first, last = costs[0], costs[-1]
-    if not (last > UNSTABLE_RATIO * first and last - first > UNSTABLE_RISE):
+    if not (last > _UNSTABLE_RATIO * first and last - first > _UNSTABLE_RISE):
         return history
     lr = history["learning_rate"][-1]
     message = (f"train: the cost ended at {last:.4g}, {last / first:.3g} times its first "
@@ -98,9 +98,9 @@ def warn_if_unstable(history: History, run: Run, stacklevel: int = 3) -> History
 # One step
 # ----------------------------------------------------------------------------------------------
 
-def step(X: Array, Y: Array, w: Array | None, params: Params, opt_state: OptState,
-         lr: float | Array, masks: Mapping[str, Array] | None,
-         run: Run) -> tuple[Params, OptState, Array]:
+def _step(X: Array, Y: Array, w: Array | None, params: Params, opt_state: OptState,
+          lr: float | Array, masks: Mapping[str, Array] | None,
+          run: Run) -> tuple[Params, OptState, Array]:
     """One mini-batch, unchecked: (new params, new optimizer state, J at the params given, a 0-d
     array). It branches only on the run's settings, never on a value, so compilers trace it
     (``mlp_fn.training._compiled``)."""
@@ -115,10 +115,10 @@ def step(X: Array, Y: Array, w: Array | None, params: Params, opt_state: OptStat
     if reg.clip_norm is not None:
         grads = clip_by_global_norm.unchecked(grads, reg.clip_norm, xp=xp)
     optimizer_step = OPTIMIZERS[run.optimizer.name][1]  # e.g. adam_step
-    learned, opt_state = optimizer_step.unchecked(trainable(params, net), grads, opt_state,
+    learned, opt_state = optimizer_step.unchecked(_trainable(params, net), grads, opt_state,
                                                   xp=xp, learning_rate=lr, **run.optimizer.hyper)
     # The running statistics of batch normalisation move towards this batch's (none otherwise).
-    return {**learned, **running_statistics(params, cache, net)}, opt_state, J
+    return {**learned, **_running_statistics(params, cache, net)}, opt_state, J
 
 
 def train_step(
@@ -155,11 +155,11 @@ def train_step(
     >>> J == mf.compute_cost(AL, Y, "bce"), state["step"]
     (True, 1)
     """
-    run, start = plan(X, Y, params, activations, loss, learning_rate=learning_rate, epochs=1,
-                      batch_size=None, shuffle=False, seed=0, optimizer=optimizer,
-                      optimizer_options=optimizer_options, opt_state=opt_state, lambd=lambd,
-                      keep_prob=keep_prob, clip_norm=clip_norm, validation_data=None,
-                      patience=None, sample_weight=sample_weight, l1=l1)
+    run, start = _plan(X, Y, params, activations, loss, learning_rate=learning_rate, epochs=1,
+                       batch_size=None, shuffle=False, seed=0, optimizer=optimizer,
+                       optimizer_options=optimizer_options, opt_state=opt_state, lambd=lambd,
+                       keep_prob=keep_prob, clip_norm=clip_norm, validation_data=None,
+                       patience=None, sample_weight=sample_weight, l1=l1)
     Xb, Yb, wb = run.data.X, run.data.Y, run.data.sample_weight
     b = run.net.backend
     masks = None
@@ -169,16 +169,16 @@ def train_step(
                              "explicit seed, got None")
         check.seeds(seed)
         masks = from_host_dict(dropout_masks.unchecked(
-            hidden_shapes(run.net, Xb.shape[1]), run.regularization.keep_prob, seed,
+            _hidden_shapes(run.net, Xb.shape[1]), run.regularization.keep_prob, seed,
             host_dtype(Xb.dtype)), b)
     with np.errstate(all="ignore"):  # overflow is reported below, not warned
-        new, opt, J_array = step(Xb, Yb, wb, start.params, start.opt_state,
-                                 learning_rate_at(run, 0), masks, run)
+        new, opt, J_array = _step(Xb, Yb, wb, start.params, start.opt_state,
+                                  _learning_rate_at(run, 0), masks, run)
         J = float(J_array)
     if not math.isfinite(J) or not all(all_finite(a, b.xp) for a in new.values()):
         raise ValueError(f"params: the step overflowed (J = {J}, or NaN or inf in the new "
                          f"params); lower learning_rate, standardize X, or pass clip_norm")
-    return hand_back_dict(new, b), frozen_state(opt, b), J
+    return hand_back_dict(new, b), _frozen_state(opt, b), J
 
 
 # ----------------------------------------------------------------------------------------------
@@ -215,7 +215,7 @@ def _epoch_batches(data: Data, epoch: int,
                           (data.seed, epoch), True, b)]
 
 
-def learning_rate_at(run: Run, epoch: int) -> float:
+def _learning_rate_at(run: Run, epoch: int) -> float:
     """The schedule's learning rate for ``epoch``, which must be a positive finite number."""
     lr = float(run.optimizer.learning_rate(epoch))
     if not math.isfinite(lr) or lr <= 0:
@@ -224,13 +224,13 @@ def learning_rate_at(run: Run, epoch: int) -> float:
     return lr
 
 
-def run_epoch(state: TrainingState, run: Run) -> tuple[TrainingState, EpochRecord]:
+def _run_epoch(state: TrainingState, run: Run) -> tuple[TrainingState, EpochRecord]:
     """One pass over the data (the module docstring's loop), eagerly: the state after epoch
     ``state.epoch`` and what it measured. Nothing passed in is changed. Raises TrainingDiverged
     (with an empty history, which ``train`` fills in) when a cost or a parameter stops being
     finite."""
     e, params, opt = state.epoch, state.params, state.opt_state
-    lr = learning_rate_at(run, e)
+    lr = _learning_rate_at(run, e)
     keep, k = run.regularization.keep_prob, run.data.batch_size
     b = run.net.backend
     one_step = _stepper(run, lr)
@@ -241,7 +241,7 @@ def run_epoch(state: TrainingState, run: Run) -> tuple[TrainingState, EpochRecor
         if share == 0.0:
             continue  # every example weighs 0: no cost, so no step
         masks = None if keep == 1.0 else from_host_dict(dropout_masks.unchecked(
-            hidden_shapes(run.net, Xb.shape[1]), keep, [run.data.seed, e, t * k, 1],
+            _hidden_shapes(run.net, Xb.shape[1]), keep, [run.data.seed, e, t * k, 1],
             host_dtype(Xb.dtype)), b)
         new_params, new_opt, J_array = one_step(Xb, Yb, wb, params, opt, masks)
         J = float(J_array)  # the loop reports the cost: here it becomes a number
@@ -261,7 +261,7 @@ def _stepper(run: Run, lr: float) -> Callable[..., tuple[Params, OptState, Array
                                                               device=b.device)
         return lambda X, Y, w, params, opt, masks: compiled_step(X, Y, w, params, opt, rate,
                                                                  masks)
-    return lambda X, Y, w, params, opt, masks: step(X, Y, w, params, opt, lr, masks, run)
+    return lambda X, Y, w, params, opt, masks: _step(X, Y, w, params, opt, lr, masks, run)
 
 
 def _end_epoch(state: TrainingState, run: Run, params: Params, opt: OptState, cost: float,
@@ -290,7 +290,7 @@ def _end_epoch(state: TrainingState, run: Run, params: Params, opt: OptState, co
             l1=run.regularization.l1, xp=b.xp))
         if not math.isfinite(val_cost):
             raise _diverged(f"the validation cost became {val_cost}", e, lr, params, opt)
-        val_metric = metric(ALv, v.Y, run.loss, b.xp)
+        val_metric = _metric(ALv, v.Y, run.loss, b.xp)
         if val_cost < stopping.best_cost:
             stopping = EarlyStopping(val_cost, e, params, 0)
         else:
@@ -299,27 +299,27 @@ def _end_epoch(state: TrainingState, run: Run, params: Params, opt: OptState, co
     return TrainingState(params, opt, e + 1, stopping), record
 
 
-def run_epochs(state: TrainingState, run: Run,
-               count: int) -> tuple[TrainingState, EpochRecords]:
+def _run_epochs(state: TrainingState, run: Run,
+                count: int) -> tuple[TrainingState, EpochRecords]:
     """``count`` epochs from ``state``: on JAX in one compiled call (``mlp_fn.training._compiled``),
     elsewhere one eager epoch (``count`` 1). The same records, and the same TrainingDiverged,
-    as ``run_epoch`` gives epoch by epoch: where a compiled epoch's cost is not finite, the
+    as ``_run_epoch`` gives epoch by epoch: where a compiled epoch's cost is not finite, the
     epochs from ``state`` are run again eagerly (they are deterministic) to name the batch and
     keep the last finite params."""
     if run.compiler != "jax":
-        state, record = run_epoch(state, run)
+        state, record = _run_epoch(state, run)
         return state, _columns([record])
     epochs = range(state.epoch, state.epoch + count)
     constant = run.optimizer.constant
-    rates = [constant] * count if constant is not None else [learning_rate_at(run, e)
+    rates = [constant] * count if constant is not None else [_learning_rate_at(run, e)
                                                              for e in epochs]
     chunk = run_chunk(run, state.params, state.opt_state, epochs,
                       np.array(constant) if constant is not None else np.array(rates))
     costs = epoch_costs(chunk)
     if not np.all(np.isfinite(costs)):
-        replay(state, run, int(np.argmin(np.isfinite(costs))))  # the first that diverged
+        _replay(state, run, int(np.argmin(np.isfinite(costs))))  # the first that diverged
     if epochs[-1] + 1 >= run.end_epoch and not chunk.finite:
-        replay(state, run, count - 1)
+        _replay(state, run, count - 1)
     before = state._replace(epoch=epochs[-1])
     state, last = _end_epoch(before, run, chunk.params, chunk.opt_state, float(costs[-1]),
                              rates[-1], (state.params, state.opt_state), finite=True)
@@ -335,7 +335,7 @@ def _columns(records: Sequence[EpochRecord]) -> EpochRecords:
                         [r.val_metric for r in records if r.val_metric is not None])
 
 
-def replay(state: TrainingState, run: Run, finite: int) -> NoReturn:
+def _replay(state: TrainingState, run: Run, finite: int) -> NoReturn:
     """Raise the TrainingDiverged of a compiled run whose epoch ``state.epoch + finite`` was
     the first to diverge: the ``finite`` epochs before it run compiled again, then that epoch
     eagerly (the same batches and masks: it is deterministic), which names the batch and keeps
@@ -343,15 +343,15 @@ def replay(state: TrainingState, run: Run, finite: int) -> NoReturn:
     last bits), the error says where the compiled run diverged."""
     records = EpochRecords([], [], [], [])
     if finite:
-        state, records = run_epochs(state, run, finite)
+        state, records = _run_epochs(state, run, finite)
     try:
-        state, _record = run_epoch(state, run._replace(compiler=None))
+        state, _record = _run_epoch(state, run._replace(compiler=None))
     except TrainingDiverged as err:  # with the records of the epochs before it
         raise TrainingDiverged(str(err), err.params, {
-            **recorded(err.history, records, state, run), "opt_state": err.opt_state}) from None
+            **_recorded(err.history, records, state, run), "opt_state": err.opt_state}) from None
     raise _diverged("the cost of the compiled run became NaN or inf (an eager replay of that "
                     "epoch stayed finite)", state.epoch - 1,
-                    learning_rate_at(run, state.epoch - 1), state.params, state.opt_state)
+                    _learning_rate_at(run, state.epoch - 1), state.params, state.opt_state)
 
 
 def _diverged(what: str, epoch: int, lr: float, params: Params,
@@ -377,8 +377,8 @@ def _stopped(state: TrainingState, run: Run) -> bool:
 # The history: what train collects from the epochs' records
 # ----------------------------------------------------------------------------------------------
 
-def recorded(history: History, records: EpochRecord | EpochRecords, state: TrainingState,
-             run: Run) -> History:
+def _recorded(history: History, records: EpochRecord | EpochRecords, state: TrainingState,
+              run: Run) -> History:
     """``history`` with the epoch of ``records`` (or the epochs, as columns) added: its lists
     grow in place (they belong to the loop that collects them; no state holds them), its other
     fields are the new state's."""
@@ -401,11 +401,11 @@ def recorded(history: History, records: EpochRecord | EpochRecords, state: Train
 # The loop
 # ----------------------------------------------------------------------------------------------
 
-AfterEpoch = Callable[[TrainingState, History], None]
+_AfterEpoch = Callable[[TrainingState, History], None]
 
 
 def _run_loop(run: Run, state: TrainingState, history: History, callback: Callback | None,
-              after_epoch: AfterEpoch | None = None) -> tuple[TrainingState, History]:
+              after_epoch: _AfterEpoch | None = None) -> tuple[TrainingState, History]:
     """Epochs from ``state`` until the run is finished; ``after_epoch`` (a checkpoint's writer)
     sees each new state, ``callback`` each one, or every ``callback.every`` epochs and the last
     when it declares that attribute (``progress_callback`` does). Compiled, as many epochs go
@@ -417,14 +417,14 @@ def _run_loop(run: Run, state: TrainingState, history: History, callback: Callba
             records: EpochRecord | EpochRecords
             try:
                 if run.compiler != "jax":  # eager: one epoch at a time
-                    state, records = run_epoch(state, run)
+                    state, records = _run_epoch(state, run)
                 else:
                     count = min(run.end_epoch - state.epoch, epochs_in_memory(run))
                     if after_epoch is not None or run.validation is not None:
                         count = 1
                     elif callback is not None:
                         count = min(count, every - state.epoch % every)
-                    state, records = run_epochs(state, run, count)
+                    state, records = _run_epochs(state, run, count)
             except TrainingDiverged as err:  # attach the history so far
                 part = err.history  # the epochs a compiled call ran before it diverged
                 so_far: History = {
@@ -433,8 +433,8 @@ def _run_loop(run: Run, state: TrainingState, history: History, callback: Callba
                     "val_cost": history["val_cost"] + part["val_cost"],
                     "val_metric": history["val_metric"] + part["val_metric"]}
                 raise TrainingDiverged(str(err), err.params,
-                                       result_history(so_far, err.opt_state)) from None
-            history = recorded(history, records, state, run)
+                                       _result_history(so_far, err.opt_state)) from None
+            history = _recorded(history, records, state, run)
             if after_epoch is not None:
                 after_epoch(state, history)
             if callback is not None and (state.epoch % every == 0 or _finished(state, run)):
@@ -461,18 +461,18 @@ def _views(arrays: Mapping[str, Array]) -> dict[str, Array]:
     return {k: frozen(a) if isinstance(a, np.ndarray) else a for k, a in arrays.items()}
 
 
-def result_history(history: History, opt_state: OptState) -> History:
+def _result_history(history: History, opt_state: OptState) -> History:
     return {**history, "opt_state": {"step": opt_state["step"], "slots": {
         s: _views(a) for s, a in opt_state["slots"].items()}}}
 
 
-def result(run: Run, state: TrainingState, history: History) -> tuple[Params, History]:
+def _result(run: Run, state: TrainingState, history: History) -> tuple[Params, History]:
     """What train returns: the final params (with early stopping, the best epoch's) and the
     history."""
     v = run.validation
     best = v is not None and v.patience is not None
     final = state.early_stopping.best_params if best else state.params
-    return _views(final), result_history(history, state.opt_state)
+    return _views(final), _result_history(history, state.opt_state)
 
 
 def train(
@@ -576,7 +576,7 @@ def train(
     >>> len(history["cost"]), history["cost"][-1] < history["cost"][0]
     (100, True)
     """
-    run, state = plan(
+    run, state = _plan(
         X, Y, params, activations, loss, learning_rate=learning_rate, epochs=epochs,
         batch_size=batch_size, shuffle=shuffle, seed=seed, optimizer=optimizer,
         optimizer_options=optimizer_options, opt_state=opt_state, lambd=lambd,
@@ -586,13 +586,13 @@ def train(
         raise TypeError(f"callback: expected a function (epoch, params, history), got "
                         f"{check.what(callback)}")
     if checkpoint is not None:
-        from mlp_fn.training.checkpoint import checkpointed  # hashlib loads only when needed
+        from mlp_fn.training.checkpoint import _checkpointed  # hashlib loads only when needed
 
-        state, history = checkpointed(checkpoint, checkpoint_every, run, state, callback,
-                                      _run_loop)
+        state, history = _checkpointed(checkpoint, checkpoint_every, run, state, callback,
+                                       _run_loop)
     else:
         state, history = _run_loop(run, state, new_history(state.opt_state), callback)
-    return result(run, state, warn_if_unstable(history, run))
+    return _result(run, state, _warn_if_unstable(history, run))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -606,7 +606,7 @@ def _schedule(learning_rate: float | Array | Schedule) -> Schedule:
     return lambda epoch: lr
 
 
-def plan(
+def _plan(
     X: Any, Y: Any, params: Any, activations: Any, loss: Any, *, learning_rate: Any,
     epochs: Any, batch_size: Any, shuffle: Any, seed: Any, optimizer: Any,
     optimizer_options: Any, opt_state: Any, lambd: Any, keep_prob: Any, clip_norm: Any,
@@ -616,11 +616,11 @@ def plan(
     """Every argument of ``train`` checked, once: the ``Run`` and its first state."""
     net = architecture(params, activations)
     b = net.backend
-    name = loss_for(loss, net.activations[-1])
+    name = _loss_for(loss, net.activations[-1])
     require(b, X=X, sample_weight=sample_weight)
     X = check.inputs(X, net.n_x, net.dtype, b)
     m = X.shape[1]
-    Yf = check_targets(Y, net.n_y, m, name, net.dtype, b)
+    Yf = _check_targets(Y, net.n_y, m, name, net.dtype, b)
     lr_at = _schedule(learning_rate)
     epochs = check.positive_int("epochs", epochs, minimum=0, maximum=MAX_EPOCH)
     k = m if batch_size is None else check.positive_int("batch_size", batch_size)
@@ -631,7 +631,7 @@ def plan(
     shuffle = check.boolean("shuffle", shuffle) and k < m
     seed = int(check.seed(seed))
     opt_name = canonical_optimizer(optimizer)
-    hyper = check_options(opt_name, optimizer_options)  # learning_rate is train's own argument
+    hyper = _check_options(opt_name, optimizer_options)  # learning_rate is train's own argument
     reg = Regularization(check.nonnegative_float("lambd", lambd), check.keep_prob(keep_prob),
                          None if clip_norm is None else check.positive_float("clip_norm",
                                                                               clip_norm),
@@ -642,13 +642,13 @@ def plan(
     if not is_numpy(b) and b.name != "jax":  # the loop's own copies: nothing it returns is
         # one of the caller's (JAX's arrays cannot be written: nothing to copy)
         params = {key: b.xp.asarray(a, copy=True) for key, a in params.items()}
-    learned = trainable(params, net)
+    learned = _trainable(params, net)
     if opt_state is None:
-        state = frozen_state(OPTIMIZERS[opt_name][0].unchecked(learned, xp=b.xp), b)
+        state = _frozen_state(OPTIMIZERS[opt_name][0].unchecked(learned, xp=b.xp), b)
     else:
         if isinstance(opt_state, Mapping) and isinstance(opt_state.get("slots"), Mapping):
             require(b, opt_state=dict(opt_state["slots"]))
-        state = check_state(opt_name, opt_state, learned)
+        state = _check_state(opt_name, opt_state, learned)
         if not is_numpy(b):
             state = {"step": state["step"], "slots": {
                 s: {key: b.xp.asarray(a, copy=True) for key, a in v.items()}
@@ -671,15 +671,15 @@ def plan(
     return run, TrainingState(start, state, first, EarlyStopping(math.inf, -1, start, 0))
 
 
-def plan_another(run: Run, first: Params, params: Any, activations: Any,
-                 learning_rate: Any) -> tuple[Run, TrainingState]:
+def _plan_another(run: Run, first: Params, params: Any, activations: Any,
+                  learning_rate: Any) -> tuple[Run, TrainingState]:
     """Another network trained as ``run`` trains its own params ``first`` (``train_many``'s
     population): its params and learning rate checked, everything else of ``run`` (the data,
     checked once) reused. Params of the structure of ``first`` describe ``run``'s network:
     only their values are checked."""
-    if same_structure(params, first):
+    if _same_structure(params, first):
         net = run.net
-        check_values(params, net)
+        _check_values(params, net)
     else:
         net = architecture(params, activations)
         require(run.net.backend, params=dict(params))
@@ -690,9 +690,9 @@ def plan_another(run: Run, first: Params, params: Any, activations: Any,
     optimizer = run.optimizer._replace(learning_rate=lr_at, constant=None if callable(
         learning_rate) else lr_at(0))
     # (described just now: the state's zeros need no check)
-    state = frozen_state(OPTIMIZERS[run.optimizer.name][0].unchecked(trainable(params, net),
-                                                                     xp=net.backend.xp),
-                         net.backend)
+    state = _frozen_state(OPTIMIZERS[run.optimizer.name][0].unchecked(_trainable(params, net),
+                                                                      xp=net.backend.xp),
+                          net.backend)
     return (run._replace(net=net, optimizer=optimizer),
             TrainingState(start, state, 0, EarlyStopping(math.inf, -1, start, 0)))
 
@@ -711,7 +711,7 @@ def _validation(data: Any, patience: Any, net: Architecture, loss: str) -> Valid
     b = net.backend
     require(b, validation_data=data)
     Xv = check.inputs(data[0], net.n_x, net.dtype, b)
-    return Validation(Xv, check_targets(data[1], net.n_y, Xv.shape[1], loss, net.dtype, b),
+    return Validation(Xv, _check_targets(data[1], net.n_y, Xv.shape[1], loss, net.dtype, b),
                       patience)
 
 

@@ -20,15 +20,15 @@ from mlp_fn._internal.types import ActivationSpec, Array, Params
 from mlp_fn.schedules import Schedule
 from mlp_fn._internal.arrays import Backend, from_host_list, stacked, to_host
 from mlp_fn.training._compiled import epoch_costs, epochs_in_memory, run_chunk
-from mlp_fn.training.loop import (TrainingDiverged, learning_rate_at, plan, plan_another,
-                                  recorded, replay, result, result_history, run_epochs, train,
-                                  warn_if_unstable)
+from mlp_fn.training.loop import (TrainingDiverged, _learning_rate_at, _plan, _plan_another,
+                                  _recorded, _replay, _result, _result_history, _run_epochs, train,
+                                  _warn_if_unstable)
 from mlp_fn.training._state import (EarlyStopping, EpochRecords, History, Run, TrainingState,
                                    new_history)
 
 __all__ = ["train_many"]
 
-Outcome = tuple[Params, History]
+_Outcome = tuple[Params, History]
 
 #: train's keywords that train_many passes on as they are (the same for every network).
 _SHARED = ("batch_size", "shuffle", "seed", "optimizer", "optimizer_options", "lambd", "l1",
@@ -42,7 +42,7 @@ def train_many(X: Array, Y: Array, population: Sequence[Mapping[str, Array]],
                learning_rate: float | Array | Schedule | Sequence[float | Schedule],
                epochs: int,
                diverged: Literal["raise"] = "raise", compile: bool | None = None,
-               **options: Any) -> list[Outcome]: ...
+               **options: Any) -> list[_Outcome]: ...
 
 
 @overload
@@ -51,7 +51,7 @@ def train_many(X: Array, Y: Array, population: Sequence[Mapping[str, Array]],
                learning_rate: float | Array | Schedule | Sequence[float | Schedule],
                epochs: int,
                diverged: Literal["return"], compile: bool | None = None,
-               **options: Any) -> list[Outcome | TrainingDiverged]: ...
+               **options: Any) -> list[_Outcome | TrainingDiverged]: ...
 
 
 def train_many(X: Array, Y: Array, population: Sequence[Mapping[str, Array]],
@@ -113,18 +113,18 @@ def train_many(X: Array, Y: Array, population: Sequence[Mapping[str, Array]],
     rates = _rates(learning_rate, len(population))
     # The data and options checked once, with the first network; each other network's params
     # and learning rate checked on their own (an error names its place in the population).
-    runs = [plan(X, Y, population[0], activations, loss, learning_rate=rates[0], epochs=epochs,
-                 batch_size=options.get("batch_size"), shuffle=options.get("shuffle", True),
-                 seed=options.get("seed", 0), optimizer=options.get("optimizer", "gd"),
-                 optimizer_options=options.get("optimizer_options"), opt_state=None,
-                 lambd=options.get("lambd", 0.0), keep_prob=options.get("keep_prob", 1.0),
-                 clip_norm=options.get("clip_norm"),
-                 validation_data=options.get("validation_data"),
-                 patience=options.get("patience"), sample_weight=options.get("sample_weight"),
-                 compile=compile, l1=options.get("l1", 0.0))]
+    runs = [_plan(X, Y, population[0], activations, loss, learning_rate=rates[0], epochs=epochs,
+                  batch_size=options.get("batch_size"), shuffle=options.get("shuffle", True),
+                  seed=options.get("seed", 0), optimizer=options.get("optimizer", "gd"),
+                  optimizer_options=options.get("optimizer_options"), opt_state=None,
+                  lambd=options.get("lambd", 0.0), keep_prob=options.get("keep_prob", 1.0),
+                  clip_norm=options.get("clip_norm"),
+                  validation_data=options.get("validation_data"),
+                  patience=options.get("patience"), sample_weight=options.get("sample_weight"),
+                  compile=compile, l1=options.get("l1", 0.0))]
     for i, (p, lr) in enumerate(zip(population[1:], rates[1:]), start=1):
         try:
-            runs.append(plan_another(runs[0][0], runs[0][1].params, p, activations, lr))
+            runs.append(_plan_another(runs[0][0], runs[0][1].params, p, activations, lr))
         except (TypeError, ValueError) as err:
             raise type(err)(f"population[{i}]: {err}"[:400]) from None
         if runs[i][0].net is not runs[0][0].net and _shape(runs[i][0]) != _shape(runs[0][0]):
@@ -204,7 +204,7 @@ def _together(runs: list[tuple[Run, TrainingState]], diverged: str) -> list[Any]
             rates = np.array([run.optimizer.constant for run, _ in runs])
         else:  # each epoch's rate of each network
             rates = np.array([[run.optimizer.constant] * count if run.optimizer.constant
-                              is not None else [learning_rate_at(run, e) for e in epochs]
+                              is not None else [_learning_rate_at(run, e) for e in epochs]
                               for run, _ in runs])
         chunk = run_chunk(run0, params, opt, epochs, rates, many=True)
         all_costs = epoch_costs(chunk)  # (networks, epochs)
@@ -237,7 +237,7 @@ def _together(runs: list[tuple[Run, TrainingState]], diverged: str) -> list[Any]
             opt_i = _slice(chunk.opt_state, i, split_slots) if last else start0.opt_state
             state = TrainingState(mine, opt_i, epochs[-1] + 1,
                                   EarlyStopping(np.inf, epochs[-1], mine, 0))
-            histories[i] = recorded(histories[i], records, state, run)
+            histories[i] = _recorded(histories[i], records, state, run)
         params, opt = chunk.params, chunk.opt_state
         epoch += count
     if not split:  # no epoch to run: each network's arrays are its own, as given
@@ -254,7 +254,7 @@ def _together(runs: list[tuple[Run, TrainingState]], diverged: str) -> list[Any]
         mine = {k: a[i] for k, a in split.items()}
         state = TrainingState(mine, _slice(opt, i, split_slots), run.end_epoch,
                               EarlyStopping(np.inf, run.end_epoch - 1, mine, 0))
-        out.append(result(run, state, warn_if_unstable(histories[i], run, stacklevel=4)))
+        out.append(_result(run, state, _warn_if_unstable(histories[i], run, stacklevel=4)))
     return out
 
 
@@ -283,12 +283,12 @@ def _failure(start: TrainingState, run: Run, finite: int, history: History,
         with np.errstate(all="ignore"):
             state = start
             if finite:
-                state, records = run_epochs(start, run, finite)
-                history = recorded(history, records, state, run)
-            replay(state, run, 0)
+                state, records = _run_epochs(start, run, finite)
+                history = _recorded(history, records, state, run)
+            _replay(state, run, 0)
     except TrainingDiverged as err:
         failure = TrainingDiverged(f"network {i}: {err}", err.params,
-                                   result_history(history, err.opt_state))
+                                   _result_history(history, err.opt_state))
         failure.network = i
         return failure
     raise AssertionError("replay returns only by raising")  # pragma: no cover
