@@ -31,7 +31,8 @@ import numpy as np
 import numpy.typing as npt
 
 from mlp_fn._internal import checks as check
-from mlp_fn._internal.arrays import backend_for, from_host, hand_back_dict
+from mlp_fn._internal.arrays import Backend, backend_for, from_host_dict
+from mlp_fn._internal.boundary import as_given, by, checked, optional
 from mlp_fn._internal.names import resolve
 from mlp_fn._internal.types import Params
 from mlp_fn.layers import LAYER_KINDS, norms
@@ -51,6 +52,46 @@ INITS: dict[str, Callable[[int], float]] = {
 }
 
 
+def _layer_dims(name: str, dims: Any) -> list[int]:
+    """[n0, n1, ..., nL] with L >= 1 and every n >= 1."""
+    if isinstance(dims, (str, bytes)) or not isinstance(dims, Sequence):
+        raise TypeError(f"{name}: expected a sequence of layer sizes [n0, n1, ..., nL], "
+                        f"got {check.what(dims)}")
+    if len(dims) < 2:
+        raise ValueError(f"{name}: expected at least two sizes (input and output), "
+                         f"got {check.short_repr(list(dims), 200)}")
+    out = []
+    for l, n in enumerate(dims):
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+            raise TypeError(f"{name}: expected integer sizes, got {check.what(n)} at "
+                            f"position {l}")
+        if n < 1:
+            raise ValueError(f"{name}: expected every size >= 1, got {n} at position {l} "
+                             f"in {check.short_repr(list(dims), 200)}")
+        out.append(int(n))
+    check.allocation(name, sum(a * b + a for a, b in zip(out[1:], out[:-1])))
+    return out
+
+
+def _backend(name: str, value: Any, seen: dict[str, Any]) -> Backend:
+    """The library and device the params are made in (xp None: NumPy; device None: the
+    library's default)."""
+    return backend_for(seen["xp"], seen["device"])
+
+
+def _too_large(out: Any, values: dict[str, Any]) -> str:
+    """A scale whose weights overflowed the dtype."""
+    dims, scale = values["layer_dims"], values["scale"]
+    s = max(INITS[values["method"]](n) for n in dims[:-1]) if scale is None else scale
+    return f"scale: {s} makes weights too large for {values['dtype']} (some became inf)"
+
+
+@checked(layer_dims=by(_layer_dims),
+         method=by(lambda name, v: resolve(name, v, INITS, INIT_ALIASES)),
+         seed=by(lambda name, v: check.seed(v)), dtype=by(check.float_dtype),
+         scale=optional(by(check.nonnegative_float)),
+         norm=optional(by(lambda name, v: resolve(name, v, {k: 0 for k in norms()}))),
+         xp=as_given, backend=_backend, overflow=_too_large)
 def init_params(
     layer_dims: Sequence[int],
     *,
@@ -61,6 +102,7 @@ def init_params(
     norm: str | None = None,
     xp: Any = None,
     device: Any = None,
+    backend: Backend,
 ) -> Params:
     """Parameters of an L-layer network with sizes ``layer_dims = [n0, n1, ..., nL]``.
 
@@ -93,48 +135,16 @@ def init_params(
     >>> float(abs(params["b1"]).max()), float(abs(params["W1"]).max()) > 0  # b = 0, W random
     (0.0, True)
     """
-    dims = _layer_dims(layer_dims)
-    method = resolve("method", method, INITS, INIT_ALIASES)
-    fixed = None if scale is None else check.nonnegative_float("scale", scale)
-    kind: Any = None if norm is None else resolve("norm", norm, {k: 0 for k in norms()})
-    dt = check.float_dtype("dtype", dtype)
-    b = backend_for(xp, device)
-    rng = np.random.default_rng(check.seed(seed))
-    scale_of = INITS[method]
+    rng = np.random.default_rng(seed)
+    L = len(layer_dims) - 1
     params: dict[str, Any] = {}
-    for l in range(1, len(dims)):
-        n, n_prev = dims[l], dims[l - 1]
-        s = scale_of(n_prev) if fixed is None else fixed
-        with np.errstate(over="ignore"):
-            W = (rng.standard_normal((n, n_prev)) * s).astype(dt)
-        if not np.isfinite(W).all():
-            raise ValueError(f"scale: {s} makes weights too large for {dt} (some became inf)")
-        k = keys(l)
-        params[k.W] = W
+    for l in range(1, L + 1):
+        n, n_prev = layer_dims[l], layer_dims[l - 1]
+        s = INITS[method](n_prev) if scale is None else scale
+        params[keys(l).W] = (rng.standard_normal((n, n_prev)) * s).astype(dtype)
         # b, or (normalised hidden layers) gamma and beta in its place, and the running
         # statistics of batch normalisation: each a vector at its kind's starting value
-        layer_kind = "plain" if l == len(dims) - 1 or kind is None else kind
-        for name, start in LAYER_KINDS[layer_kind].params.items():
-            params[f"{name}{l}"] = np.full((n, 1), start, dtype=dt)
-    return hand_back_dict({k: from_host(a, b) for k, a in params.items()}, b)
-
-
-def _layer_dims(dims: Any) -> list[int]:
-    """[n0, n1, ..., nL] with L >= 1 and every n >= 1."""
-    if isinstance(dims, (str, bytes)) or not isinstance(dims, Sequence):
-        raise TypeError(f"layer_dims: expected a sequence of layer sizes [n0, n1, ..., nL], "
-                        f"got {check.what(dims)}")
-    if len(dims) < 2:
-        raise ValueError(f"layer_dims: expected at least two sizes (input and output), "
-                         f"got {check.short_repr(list(dims), 200)}")
-    out = []
-    for l, n in enumerate(dims):
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-            raise TypeError(f"layer_dims: expected integer sizes, got {check.what(n)} at "
-                            f"position {l}")
-        if n < 1:
-            raise ValueError(f"layer_dims: expected every size >= 1, got {n} at position {l} "
-                             f"in {check.short_repr(list(dims), 200)}")
-        out.append(int(n))
-    check.allocation("layer_dims", sum(a * b + a for a, b in zip(out[1:], out[:-1])))
-    return out
+        kind = "plain" if l == L or norm is None else norm
+        for name, start in LAYER_KINDS[kind].params.items():
+            params[f"{name}{l}"] = np.full((n, 1), start, dtype=dtype)
+    return from_host_dict(params, backend)

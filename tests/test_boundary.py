@@ -10,12 +10,13 @@ import numpy as np
 import pytest
 
 import mlp_fn as mf
-from mlp_fn._internal.boundary import checked, like, matrix, real
+from mlp_fn._internal.boundary import as_given, checked, like, matrix, real
 
 COURSE = [mf.sigmoid, mf.relu_derivative, mf.softmax, mf.bce, mf.losses.mse_derivative,
           mf.linear_forward, mf.linear_backward, mf.activation_forward, mf.activation_backward,
           mf.dropout_masks, mf.output_delta, mf.compute_cost, mf.l2_penalty, mf.forward,
-          mf.backward, mf.predict, mf.clip_by_global_norm, mf.adam_step]
+          mf.backward, mf.predict, mf.clip_by_global_norm, mf.adam_step, mf.init_params,
+          mf.random_mini_batches, mf.gradient_check]
 
 
 @pytest.mark.parametrize("f", COURSE, ids=lambda f: f.__name__)
@@ -25,7 +26,8 @@ def test_the_body_is_the_def_under_the_course_name(f: object) -> None:
     assert body.__name__ == f.__name__  # type: ignore[attr-defined]
     assert not hasattr(body, "unchecked")  # the def itself, not another wrapper
     assert f"def {f.__name__}(" in inspect.getsource(body)  # type: ignore[attr-defined]
-    assert "xp" not in inspect.signature(f).parameters  # type: ignore[arg-type]
+    # xp is filled in from the arrays, except where the caller names the library
+    assert ("xp" in inspect.signature(f).parameters) == (f is mf.init_params)  # type: ignore
 
 
 def test_the_course_lines_are_in_the_bodies() -> None:
@@ -64,3 +66,18 @@ def test_results_are_checked_and_handed_back_and_the_body_is_called_with_xp() ->
     with pytest.raises(ValueError, match=r"^A: expected the shape of Z \(2,\), got shape \(3,\)"):
         square([1.0, 2.0], [1.0, 2.0, 3.0])
     assert square.unchecked(np.array([3.0]), xp=np).tolist() == [9.0]  # no checks, no copy
+
+
+def test_a_function_without_arrays_takes_xp_from_its_caller() -> None:
+    # A rule for xp makes it the caller's argument: the signature keeps it, the body gets it as
+    # given, and what comes back is handed back in the library of the arrays returned.
+    @checked(xp=as_given)
+    def ones(n: int, *, xp: Any = None) -> Any:
+        return (xp or np).ones((n, 1))
+
+    assert "xp" in inspect.signature(ones).parameters
+    out = ones(2)
+    assert not out.flags.writeable  # NumPy's: read-only, read from the result
+    torch = pytest.importorskip("torch")
+    t = ones(2, xp=torch)
+    assert isinstance(t, torch.Tensor) and t.shape == (2, 1)

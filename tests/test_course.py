@@ -66,6 +66,24 @@ def test_random_mini_batches_shuffle_then_partition(m: int, k: int, seed: int) -
         np.testing.assert_array_equal(Xb, X[:, Yb[0].astype(int)])
 
 
+def test_weighted_mini_batches_carry_each_examples_weight() -> None:
+    # With sample weights the same permutation cuts them too: w(i) = 10 i + 1 is tied to
+    # example i, whose X column is (i, m + i), so each w{t} is 10 X{t}[0] + 1.
+    m = 7
+    X = np.arange(2 * m, dtype=float).reshape(2, m)
+    Y = (np.arange(m) % 2).astype(float).reshape(1, m)
+    w = 10.0 * np.arange(m) + 1.0
+    weighted = mf.random_mini_batches(X, Y, 3, seed=4, sample_weight=w)
+    plain = mf.random_mini_batches(X, Y, 3, seed=4)
+    assert [len(batch) for batch in weighted] == [3, 3, 3]
+    for (Xb, Yb, wb), (Xp, Yp) in zip(weighted, plain):
+        np.testing.assert_array_equal(wb, 10.0 * Xb[:1] + 1.0)
+        np.testing.assert_array_equal(Xb, Xp)
+        np.testing.assert_array_equal(Yb, Yp)
+    with pytest.raises(ValueError, match=r"sample_weight: expected shape \(7,\) or \(1, 7\)"):
+        mf.random_mini_batches(X, Y, 3, sample_weight=w[:5])
+
+
 def test_train_uses_exactly_those_batches() -> None:
     # Epoch 0 of train(batch_size=3, seed=7) equals gradient steps over
     # random_mini_batches(X, Y, 3, seed=(7, 0)), to the rounding of the last bits: train's

@@ -128,7 +128,7 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
      r"layer_dims: expected every size >= 1, got 0 at position 1"),
     ("layer sizes too few", lambda: mf.init_params([2]), ValueError,
      r"layer_dims: expected at least two sizes"),
-    ("layer size float", lambda: mf.init_params([2, 2.5, 1]), TypeError,  # type: ignore
+    ("layer size float", lambda: mf.init_params([2, 2.5, 1]), TypeError,
      r"layer_dims: expected integer sizes, got float 2\.5 at position 1"),
     ("init dtype", lambda: mf.init_params([2, 1], dtype=np.int32), TypeError,
      r"dtype: expected float32 or float64, got int32"),

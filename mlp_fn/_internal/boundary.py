@@ -35,7 +35,7 @@ from mlp_fn._internal.arrays import all_finite, backend, hand_back, is_array
 from mlp_fn._internal.inputs import cast, real_array
 
 __all__ = ["checked", "Checked", "Rule", "real", "like", "matrix", "dims", "by",
-           "optional", "nonempty"]
+           "optional", "nonempty", "as_given"]
 
 #: The message of a result that overflowed: a string, or a function of the result and the
 #: checked arguments that writes it.
@@ -66,6 +66,13 @@ def real(name: str, value: Any, seen: dict[str, Any]) -> Any:
     """Whatever the textbook passes (a number, a list, an integer array): a finite float array
     of any shape, float32 and float64 kept, everything else made float64."""
     return real_array(name, value)
+
+
+def as_given(name: str, value: Any, seen: dict[str, Any]) -> Any:
+    """The argument as the caller gave it (a later rule checks it). Declared for ``xp``, it
+    makes the library the caller's argument, for a function with no arrays to read it from
+    (``init_params(..., xp=torch)``)."""
+    return value
 
 
 def by(check_fn: Callable[[str, Any], Any]) -> Rule:
@@ -150,9 +157,10 @@ def _is_array(a: Any) -> bool:
 
 
 def _arrays(out: Any) -> list[Any]:
-    """The arrays in a result or argument (looking into tuples and dicts, at any depth: an
-    optimizer's state holds its slots' dicts)."""
-    if isinstance(out, tuple):
+    """The arrays in a result or argument (looking into tuples, lists and dicts, at any depth:
+    an optimizer's state holds its slots' dicts, random_mini_batches returns a list of
+    tuples)."""
+    if isinstance(out, (tuple, list)):
         return [a for part in out for a in _arrays(part)]
     if isinstance(out, Mapping):
         return [a for value in out.values() for a in _arrays(value)]
@@ -165,7 +173,7 @@ def _labelled(name: str, value: Any) -> Iterator[tuple[str, Any]]:
     if isinstance(value, Mapping):
         for key, item in value.items():
             yield from _labelled(f"{name}[{key!r}]", item)
-    elif isinstance(value, tuple):
+    elif isinstance(value, (tuple, list)):
         for i, item in enumerate(value):
             yield from _labelled(f"{name}[{i}]", item)
     elif is_array(value) or isinstance(value, np.ndarray):
@@ -175,8 +183,8 @@ def _labelled(name: str, value: Any) -> Iterator[tuple[str, Any]]:
 def _handed(out: Any, b: Any, given: list[Any]) -> Any:
     """A result with each of its arrays handed back as public results are (a NumPy scalar,
     what NumPy makes of a 0-d array's arithmetic, as a 0-d array)."""
-    if isinstance(out, tuple):
-        return tuple(_handed(part, b, given) for part in out)
+    if isinstance(out, (tuple, list)):
+        return type(out)(_handed(part, b, given) for part in out)
     if isinstance(out, Mapping):
         return {k: _handed(v, b, given) for k, v in out.items()}
     if _is_array(out):
@@ -207,18 +215,22 @@ def checked(*, returns: str = "arrays", overflow: Overflow = None,
     A rule for the body's ``**keywords`` checks them together, as a dict. A rule named for a
     keyword-only argument of the body that the public call does not take
     derives it from the others (``forward``'s architecture from its params and activations):
-    the body gets it, the public signature does not show it, and mlp_fn's callers pass it."""
+    the body gets it, the public signature does not show it, and mlp_fn's callers pass it.
+    The body's ``xp`` is the namespace of the arrays passed in, unless a rule names ``xp``:
+    then it is the caller's argument like any other. The arrays returned are handed back in
+    the library of the arrays passed in or, where none is, of the arrays returned."""
 
     def decorate(f: Callable[..., Any]) -> Any:
         signature = inspect.signature(f)
-        takes_xp = "xp" in signature.parameters
+        takes_xp = "xp" in signature.parameters and "xp" not in rules
         varkw = next((p.name for p in signature.parameters.values()
                       if p.kind is inspect.Parameter.VAR_KEYWORD), None)
         derived = {name for name in rules if name in signature.parameters
                    and signature.parameters[name].kind is inspect.Parameter.KEYWORD_ONLY
                    and signature.parameters[name].default is inspect.Parameter.empty}
         public = signature.replace(parameters=[p for p in signature.parameters.values()
-                                               if p.name != "xp" and p.name not in derived])
+                                               if not (p.name == "xp" and takes_xp)
+                                               and p.name not in derived])
         unknown = set(rules) - set(signature.parameters)
         if unknown:
             raise TypeError(f"checked: {f.__name__} has no argument {sorted(unknown)}")
@@ -232,12 +244,15 @@ def checked(*, returns: str = "arrays", overflow: Overflow = None,
             values = dict(given)
             for name, rule in rules.items():
                 values[name] = seen[name] = rule(name, given.get(name), seen)
-            b = backend(**dict(pair for k, v in values.items() for pair in _labelled(k, v)))
+            arrays_in = dict(pair for k, v in values.items() for pair in _labelled(k, v))
+            b = backend(**arrays_in)
             if takes_xp:
                 values["xp"] = b.xp
             keywords = values.pop(varkw) if varkw is not None else {}
             with np.errstate(all="ignore"):
                 out = f(**values, **keywords)
+            if not arrays_in:  # nothing to read the library from but what the body made
+                b = backend(**dict(_labelled("result", out)))
             if returns == "number" and not isinstance(out, tuple) and np.ndim(out) == 0:
                 J = float(out)
                 if not np.isfinite(J):

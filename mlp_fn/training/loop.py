@@ -25,11 +25,11 @@ from typing import Any, NoReturn
 import numpy as np
 
 from mlp_fn._internal import checks as check
+from mlp_fn._internal.boundary import by, checked
 from mlp_fn._internal.frozen import frozen
 from mlp_fn._internal.arrays import (NUMPY, Backend, all_finite, backend, from_host, from_host_dict,
-                                     hand_back,
                                      hand_back_dict, host_dtype, is_numpy, require)
-from mlp_fn._internal.types import ActivationSpec, Array, Params
+from mlp_fn._internal.types import ActivationSpec, Array, Namespace, Params
 from mlp_fn.layers import dropout_masks
 from mlp_fn.losses import _check_targets, _loss_for, _metric
 from mlp_fn.network import (Architecture, architecture, _check_values, _same_structure,
@@ -185,34 +185,16 @@ def train_step(
 # One epoch
 # ----------------------------------------------------------------------------------------------
 
-def _mini_batches(arrays: tuple[Array, ...], batch_size: int, seed: Any,
-                  shuffle: bool = True, b: Backend = NUMPY) -> list[tuple[Array, ...]]:
-    """The columns of every array shuffled by one permutation drawn from ``seed`` (if
-    ``shuffle``; drawn on the host by NumPy's generator, so every library gets the same
-    batches), then cut into batches of ``batch_size`` columns, the last one smaller."""
-    xp = b.xp
-    m = arrays[0].shape[1]
-    if shuffle:
-        order = from_host(np.random.default_rng(seed).permutation(m), b)
-        arrays = tuple(xp.take(a, order, axis=1) for a in arrays)
-    cut = [tuple(a[:, start:min(start + batch_size, m)] for a in arrays)
-           for start in range(0, m, batch_size)]
-    if not shuffle:  # cut once for the whole run: contiguous, so no product copies them again
-        cut = [tuple(xp.asarray(a, copy=True) for a in batch) for batch in cut]
-    return cut
-
-
 def _epoch_batches(data: Data, epoch: int,
                    b: Backend = NUMPY) -> Iterable[tuple[Array, Array, Array | None]]:
     """The epoch's batches (X{t}, Y{t}, w{t}), shuffled by (seed, epoch)."""
     if data.batches is not None:
         return data.batches
+    batches = random_mini_batches.unchecked(data.X, data.Y, data.batch_size, (data.seed, epoch),
+                                            sample_weight=data.sample_weight, xp=b.xp)
     if data.sample_weight is None:
-        return [(Xb, Yb, None) for Xb, Yb in
-                _mini_batches((data.X, data.Y), data.batch_size, (data.seed, epoch), True, b)]
-    return [(Xb, Yb, wb) for Xb, Yb, wb in
-            _mini_batches((data.X, data.Y, data.sample_weight), data.batch_size,
-                          (data.seed, epoch), True, b)]
+        return [(Xb, Yb, None) for Xb, Yb in batches]
+    return [(Xb, Yb, wb) for Xb, Yb, wb in batches]
 
 
 def _learning_rate_at(run: Run, epoch: int) -> float:
@@ -659,10 +641,14 @@ def _plan(
                          f"but batches of {k} over m = {m} examples leave a batch of 1; choose "
                          f"another batch_size, or layer normalisation (norm='layer')")
     batches = None
-    if not shuffle and compiler != "jax":  # every epoch has the same batches: cut them once
-        # (a compiled call cuts its own)
-        batches = tuple((c[0], c[1], c[2] if w is not None else None) for c in
-                        _mini_batches((X, Yf) if w is None else (X, Yf, w), k, None, False, b))
+    if not shuffle and compiler != "jax":  # every epoch has the same batches: cut them once,
+        # contiguous, so no product copies them again (a compiled call cuts its own)
+        def cut(a: Array, t: int) -> Array:
+            columns: Array = b.xp.asarray(a[:, t:min(t + k, m)], copy=True)
+            return columns
+
+        batches = tuple((cut(X, t), cut(Yf, t), None if w is None else cut(w, t))
+                        for t in range(0, m, k))
     first = state["step"] // -(-m // k)  # continues the epoch count of a resumed run
     start = hand_back_dict(params, b)
     run = Run(net, name, Data(X, Yf, w, k, shuffle, seed, batches),
@@ -719,15 +705,45 @@ def _validation(data: Any, patience: Any, net: Architecture, loss: str) -> Valid
 # The course's random_mini_batches
 # ----------------------------------------------------------------------------------------------
 
+def _examples(name: str, X: Any, seen: dict[str, Any]) -> Array:
+    """X: (n_x, m) with m >= 1."""
+    A = check.matrix(name, X, "(n_x, m)")
+    if A.shape[1] == 0:
+        raise ValueError(f"{name}: expected at least one example (m >= 1), got m = 0")
+    return A
+
+
+def _columns_of_X(name: str, Y: Any, seen: dict[str, Any]) -> Any:
+    """A 2-D array of X's m columns (labels may be integers)."""
+    check.columns_like(name, Y, seen["X"])
+    return Y
+
+
+def _seeds(name: str, seed: Any, seen: dict[str, Any]) -> Any:
+    check.seeds(seed)
+    return seed
+
+
+def _example_weights(name: str, w: Any, seen: dict[str, Any]) -> Array | None:
+    """Sample weights (m,) or (1, m), w >= 0 with sum > 0, as (1, m) in X's dtype."""
+    X = seen["X"]
+    return None if w is None else check.sample_weight(w, X.shape[1], X.dtype, backend(X=X))
+
+
+@checked(X=_examples, Y=_columns_of_X, mini_batch_size=by(check.positive_int), seed=_seeds,
+         sample_weight=_example_weights)
 def random_mini_batches(X: Array, Y: Array, mini_batch_size: int = 64,
-                        seed: int | Sequence[int] = 0) -> list[tuple[Array, Array]]:
+                        seed: int | Sequence[int] = 0, *, sample_weight: Array | None = None,
+                        xp: Namespace = np) -> list[tuple[Array, ...]]:
     """The course's random_mini_batches: shuffle the m columns of (X, Y) together (a permutation
-    from ``seed``), then partition them into mini-batches of ``mini_batch_size`` columns; the
-    last holds the remaining m mod mini_batch_size (if any).
+    drawn from ``seed`` by NumPy's generator, so every library gets the same batches), then
+    partition them into mini-batches of k = ``mini_batch_size`` columns; the last holds the
+    remaining m mod k (if any).
 
     ``train`` cuts every epoch this way: the batches of epoch e of ``train(..., batch_size=k,
     seed=s)`` with k < m are exactly ``random_mini_batches(X, Y, k, seed=(s, e))`` (a single
-    batch of all m examples ``train`` uses in the given order).
+    batch of all m examples ``train`` uses in the given order). With ``sample_weight`` (m,) or
+    (1, m), the weights are shuffled and cut with them, as ``train`` does: (X{t}, Y{t}, w{t}).
 
     Returns:
         [(X{1}, Y{1}), (X{2}, Y{2}), ...], X{t} of shape (n_x, k) and Y{t} of shape (n_y, k);
@@ -737,12 +753,7 @@ def random_mini_batches(X: Array, Y: Array, mini_batch_size: int = 64,
      >>> [Xb.shape for Xb, Yb in random_mini_batches(X, Y, 2, seed=0)]  # 5 = 2 + 2 + 1
      [(2, 2), (2, 2), (2, 1)]
      """
-    b = backend(X=X, Y=Y)
-    X = check.matrix("X", X, "(n_x, m)")
-    check.columns_like("Y", Y, X)
-    if X.shape[1] == 0:
-        raise ValueError("X: expected at least one example (m >= 1), got m = 0")
-    k = check.positive_int("mini_batch_size", mini_batch_size)
-    check.seeds(seed)
-    return [(hand_back(Xb, b, (X,)), hand_back(Yb, b, (Y,)))
-            for Xb, Yb in _mini_batches((X, Y), k, seed, True, b)]
+    m, k = X.shape[1], mini_batch_size
+    order = from_host(np.random.default_rng(seed).permutation(m), backend(X=X))
+    shuffled = [xp.take(a, order, axis=1) for a in (X, Y, sample_weight) if a is not None]
+    return [tuple(a[:, t:min(t + k, m)] for a in shuffled) for t in range(0, m, k)]
