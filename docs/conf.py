@@ -1,9 +1,11 @@
 """The book: ``python -m sphinx -W -b html docs out/site`` (``pip install -e '.[docs]'``).
 
-The walkthrough pages, their ``.py`` and ``.ipynb`` downloads, the worked examples and the API
-reference are written at build time by ``walkthroughs._book`` (which runs every walkthrough:
-``-D walkthroughs_quick=1`` for the reduced sizes). MathJax is served from the site itself, so
-no page fetches anything from elsewhere.
+The walkthroughs are rendered by myst-nb from the notebooks ``walkthroughs._book`` writes at
+build time, with their ``.py`` and ``.ipynb`` downloads, the worked examples and the API
+reference; the lessons' executions come from the jupyter-cache in ``out/.jupyter_cache`` that
+``python -m walkthroughs`` fills too (``MLP_FN_CACHE`` names another), and a lesson runs again
+only when it, its report or mlp_fn changed (``-D walkthroughs_quick=1`` for the reduced sizes).
+MathJax is served from the site itself, so no page fetches anything from elsewhere.
 """
 
 from __future__ import annotations
@@ -24,22 +26,25 @@ author = "the mlp_fn authors"
 copyright = "mlp_fn authors, MIT licence"
 version = release = mlp_fn.__version__
 
-extensions = ["myst_parser", "sphinx.ext.mathjax", "walkthroughs._book", "walkthroughs._site"]
+extensions = ["myst_nb", "sphinx.ext.mathjax", "sphinx-mathjax-offline", "walkthroughs._book"]
 myst_enable_extensions = ["dollarmath", "amsmath"]
 myst_heading_anchors = 3
-source_suffix = {".md": "markdown"}
-exclude_patterns = ["_build", "_walkthroughs_intro.md", "walkthroughs/*.ipynb"]
+exclude_patterns = ["_build", "_walkthroughs_intro.md", "walkthroughs/downloads"]
+nb_execution_mode = "cache"
+nb_execution_cache_path = os.environ.get("MLP_FN_CACHE") or str(ROOT / "out" / ".jupyter_cache")
+nb_execution_raise_on_error = True
+nb_execution_timeout = 1800
 root_doc = "index"
 
-html_theme = "alabaster"
+html_theme = "sphinx_book_theme"
 html_static_path = ["_static"]
 html_css_files = ["book.css"]
 html_title = "mlp_fn"
 html_show_sourcelink = False
 html_show_sphinx = False
-html_theme_options = {"description": "Multilayer perceptrons as pure functions, beside the book",
-                      "fixed_sidebar": True, "page_width": "1180px", "sidebar_width": "230px",
-                      "font_family": "sans-serif", "head_font_family": "sans-serif",
-                      "code_font_family": "monospace", "show_powered_by": False}
-html_sidebars = {"**": ["about.html", "navigation.html", "searchbox.html"]}
-suppress_warnings = ["myst.header"]
+# A book's layout: the chapters on the left, the page's own contents on the right; nothing is
+# loaded from elsewhere (no repository, launch or download buttons, no web fonts).
+html_theme_options = {"show_toc_level": 2, "home_page_in_toc": True,
+                      "use_download_button": False, "use_fullscreen_button": False,
+                      "secondary_sidebar_items": ["page-toc"], "navigation_with_keys": False}
+suppress_warnings = ["myst.header", "mystnb.unknown_mime_type"]  # the verdicts' JSON is for the tools

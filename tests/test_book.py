@@ -1,6 +1,5 @@
 """The book's machinery: the plain-text notation set as LaTeX, the lessons as scripts and
-notebooks (each notebook run to its end outside the checkout), and a build that stops when a
-walkthrough raises.
+notebooks (each notebook run to its end outside the checkout), and the functions each uses.
 
 The LaTeX expected below is written by hand from the course's notation (``Z[l]`` is
 Z^{[l]}, ``(1/m)`` is a fraction, a function name is upright); MathJax's own verdict on every
@@ -21,14 +20,8 @@ import pytest
 
 from walkthroughs import WALKTHROUGHS
 from walkthroughs._api import docstring_markdown, inline_equations, to_latex
-from walkthroughs._book import (
-    BuildFailed,
-    lesson_notebook,
-    lesson_script,
-    run_all,
-    used_functions,
-)
-from walkthroughs._cells import read_cells, source_path
+from walkthroughs._book import used_functions
+from walkthroughs._lessons import lesson_notebook, lesson_source, source_path
 
 NAMES = [name for name, _ in WALKTHROUGHS]
 
@@ -79,39 +72,20 @@ def test_a_docstring_as_markdown() -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_the_lesson_leaves_the_bookkeeping_out(name: str) -> None:
-    cells = read_cells(source_path(name))
-    script = lesson_script(cells)
-    notebook = lesson_notebook(cells)
-    code = "".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code")
-    for text in (script, code):
-        assert "walkthroughs" not in text and "RECORDS" not in text and "Record(" not in text
-    compile(script, f"{name}.py", "exec")  # the script is Python as it stands
-    assert sum(c.kind == "code" for c in cells) == sum(
-        c["cell_type"] == "code" for c in notebook["cells"])
+def test_the_lesson_offered_for_download_is_the_lesson_alone(name: str) -> None:
+    notebook = lesson_notebook(lesson_source(name))
+    code = "".join(c.source for c in notebook.cells if c.cell_type == "code")
+    assert "walkthroughs" not in code and "RECORDS" not in code and "Record(" not in code
+    compile(source_path(name).read_text(encoding="utf-8"), f"{name}.py", "exec")  # Python as is
+    assert not any(c.outputs for c in notebook.cells if c.cell_type == "code")  # to run oneself
 
 
 def test_the_functions_a_lesson_uses() -> None:
     # xor_from_scratch calls mf.train, mf.forward and plots.animate_training (read from its
     # code above); the API reference names them by the module that documents them.
-    used = used_functions(read_cells(source_path("xor_from_scratch")))
+    used = used_functions(source_path("xor_from_scratch").read_text(encoding="utf-8"))
     assert {"mlp_fn.training.loop.train", "mlp_fn.propagation.forward",
             "mlp_fn.tools.plots.animate_training"} <= used
-
-
-def test_a_raising_walkthrough_stops_the_build(tmp_path: Path) -> None:
-    good, bad = tmp_path / "good.py", tmp_path / "bad.py"
-    good.write_text("# %%\nprint('fine')\n", encoding="utf-8")
-    bad.write_text("# %%\nx = 1\n\n# %%\nraise ValueError('the third cell is wrong')\n",
-                   encoding="utf-8")
-    lines: list[str] = []
-    pages = run_all([("good", good)], True, tmp_path / "out", 1, log=lines.append)
-    assert pages["good"]["cells"][0]["stdout"] == "fine\n"
-    assert lines[0].startswith("walkthrough good: ") and lines[0].endswith(" s")
-    with pytest.raises(BuildFailed, match=r"walkthroughs raised: bad\n") as raised:
-        run_all([("good", good), ("bad", bad)], True, tmp_path / "out", 2)
-    assert "the third cell is wrong" in str(raised.value)
-    assert f'File "{bad}", line 5' in str(raised.value)  # the script's own line number
 
 
 # ----------------------------------------------------------------------------------------------
@@ -129,7 +103,7 @@ EXECUTE = ("import sys, nbclient, nbformat\n"
 def _execute(name: str, folder: Path, env: dict[str, str]) -> dict[str, Any]:
     folder.mkdir()
     path = folder / f"{name}.ipynb"
-    notebook = lesson_notebook(read_cells(source_path(name)), quick=True)
+    notebook = lesson_notebook(lesson_source(name, quick=True))
     path.write_text(json.dumps(notebook), encoding="utf-8")
     run = subprocess.run([sys.executable, "-c", EXECUTE, str(path)], cwd=folder, env=env,
                          capture_output=True, text=True, timeout=900)
@@ -152,6 +126,6 @@ def test_every_notebook_runs_outside_the_checkout(tmp_path: Path) -> None:
         assert root not in json.dumps(outputs), f"{name}: the notebook reached into the checkout"
         pictures = sum("image/png" in o.get("data", {}) or "image/gif;base64" in
                        "".join(o.get("data", {}).get("text/html", "")) for o in outputs)
-        source = "".join(c.source for c in read_cells(source_path(name)))
+        source = source_path(name).read_text(encoding="utf-8")
         if "plt.show()" in source or "animate_training" in source:
             assert pictures > 0, f"{name}: no figure in the notebook's outputs"

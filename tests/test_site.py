@@ -53,7 +53,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         if not (built / "index.html").exists():
             pytest.fail(f"MLP_FN_SITE={built}: no index.html there")
         return built
-    for module in ("sphinx", "myst_parser"):
+    for module in ("sphinx", "myst_nb", "sphinx_book_theme"):
         if importlib.util.find_spec(module) is None:
             _missing(f"{module} is not installed: pip install -e '.[docs]'")
     # The build writes its generated pages beside the sources: a copy of them, not the checkout.
@@ -63,7 +63,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = work / "site"
     run = subprocess.run([sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", "docs",
                           str(out), "-D", "walkthroughs_quick=1"], cwd=work,
-                         env={**os.environ, "MLP_FN_CHECKOUT": str(ROOT)},
+                         env={**os.environ, "MLP_FN_CHECKOUT": str(ROOT),
+                              "MLP_FN_CACHE": str(work / "cache")},
                          capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stderr[-4000:]
     return out
@@ -129,26 +130,35 @@ INSPECT = """() => {
   }
   const images = [...document.images];
   // Whatever runs past the text column must sit in a box that scrolls (or is clipped) itself.
-  const column = (document.querySelector('div.body') || document.body).getBoundingClientRect();
+  const body = document.querySelector('article.bd-article') || document.body;
+  const column = body.getBoundingClientRect();
   const contained = el => {
     for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
       if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(up).overflowX)) return true;
     }
     return false;
   };
-  const overflowing = [...document.querySelectorAll('div.body mjx-container, div.body pre, ' +
-                                                    'div.body table, div.body img')]
+  const overflowing = [...body.querySelectorAll('mjx-container, pre, table, img')]
     .filter(el => el.getBoundingClientRect().right > column.right + 2 && !contained(el))
     .map(el => el.tagName.toLowerCase() + ': ' + el.textContent.trim().slice(0, 60));
+  // A table must show every column: none may sit past the edge of a box that scrolls.
+  const hiding = [...body.querySelectorAll('table')].filter(el => {
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(up).overflowX) &&
+          up.scrollWidth > up.clientWidth + 2) return true;
+    }
+    return false;
+  }).map(el => 'table: ' + el.textContent.trim().slice(0, 60));
   return {
     overflowing: overflowing,
+    hiding: hiding,
     errors: [...document.querySelectorAll('mjx-merror')].map(e => e.getAttribute('data-mjx-error')
                                                              || e.textContent),
     leftovers: leftovers,
     math: document.querySelectorAll('mjx-container').length,
     broken: images.filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src),
     images: images.length,
-    text: (document.querySelector('div.body') || document.body).innerText.trim().length,
+    text: body.innerText.trim().length,
   };
 }"""
 
@@ -184,7 +194,7 @@ def test_every_page_reads_as_it_should(site: Path, browser: Any) -> None:
             continue
         seen = visit(browser, page, shots / wanted[name] if name in wanted else None)
         seen_pages[name] = seen
-        for kind in ("problems", "errors", "leftovers", "broken", "overflowing"):
+        for kind in ("problems", "errors", "leftovers", "broken", "overflowing", "hiding"):
             report += [f"{name}: {kind}: {item}" for item in seen[kind]]
         if name not in ("search.html", "genindex.html") and seen["text"] < 200:
             report.append(f"{name}: an empty page ({seen['text']} characters)")
@@ -200,18 +210,21 @@ def test_every_page_reads_as_it_should(site: Path, browser: Any) -> None:
 def test_the_checks_can_fail(tmp_path: Path, browser: Any) -> None:
     # A page with a math error, a missing image and a failing script must be caught.
     mathjax = Path(os.environ.get("MLP_FN_SITE") or "").resolve() / "_static" / "mathjax"
-    if not (mathjax / "tex-chtml.js").exists():
-        from walkthroughs._site import mathjax_source
-
-        mathjax = mathjax_source()
+    if not (mathjax / "tex-chtml.js").exists():  # the copy sphinx-mathjax-offline serves
+        spec = importlib.util.find_spec("sphinx-mathjax-offline")
+        assert spec is not None and spec.submodule_search_locations
+        mathjax = Path(list(spec.submodule_search_locations)[0]) / "static" / "mathjax"
     bad = tmp_path / "bad.html"
     bad.write_text(
         "<html><head><script>window.MathJax = {tex: {inlineMath: [['\\\\(', '\\\\)']]}};"
         f"</script><script src='{(mathjax / 'tex-chtml.js').as_uri()}'></script></head>"
-        "<body><div class='body'><p>\\(x^{[l]}^{T}\\) and a stray $ sign</p>"
-        "<img src='missing.png'><script>undefinedFunction()</script></div></body></html>",
+        "<body><article class='bd-article'><p>\\(x^{[l]}^{T}\\) and a stray $ sign</p>"
+        "<div style='overflow-x: auto; width: 200px'><table><tr>"
+        + "<td>a_column_too_wide_to_fit</td>" * 10 + "</tr></table></div>"
+        "<img src='missing.png'><script>undefinedFunction()</script></article></body></html>",
         encoding="utf-8")
     seen = visit(browser, bad)
+    assert seen["hiding"], "a table wider than its scrolling box hides columns"
     assert seen["errors"], "a double exponent is a math error"
     assert any("$" in t for t in seen["leftovers"])
     assert seen["broken"] and any("missing.png" in p for p in seen["problems"])

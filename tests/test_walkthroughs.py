@@ -4,6 +4,7 @@ document equals a value computed here without mlp_fn."""
 from __future__ import annotations
 
 import contextlib
+import importlib
 import io
 import json
 import math
@@ -13,24 +14,30 @@ import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import numpy as np
 import pytest
 
 from walkthroughs import WALKTHROUGHS
-from walkthroughs._cells import run_cells, source_path
-from walkthroughs._context import SETTINGS
+from walkthroughs._lessons import lesson_notebook, lesson_source, notebook, source_path
 from walkthroughs._report import record, verdict
 
 
 @cache
 def namespace(name: str) -> dict[str, Any]:
-    """Run a walkthrough once, in quick mode, writing its files to a temporary folder."""
-    out = Path(tempfile.mkdtemp())
-    SETTINGS.update({"quick": True, "out": out})
-    ns, _ = run_cells(source_path(name), quick=True, out=out / name)
-    ns["__out__"] = out / name
-    return ns
+    """Run a lesson once, at its quick sizes, in this process (figures drawn and closed, as
+    ``plt.show()`` would), then its report on what it computed: the lesson's namespace, with
+    the report's ``RECORDS``, ``CHECKS`` and result files."""
+    import matplotlib.pyplot as plt
+
+    ns: dict[str, Any] = {"__name__": "__main__"}
+    with contextlib.redirect_stdout(io.StringIO()), \
+            mock.patch.object(plt, "show", lambda *a, **k: plt.close("all")):
+        exec(compile(lesson_source(name, quick=True), str(source_path(name)), "exec"), ns)
+        plt.close("all")
+        report = importlib.import_module(f"walkthroughs._verdicts.{name}").report(ns, True)
+    return {**ns, "RECORDS": report.records, "CHECKS": report.checks, "FILES": report.files}
 
 
 def reproduced(name: str, figure: str) -> str:
@@ -156,9 +163,20 @@ def test_x_squared_grid_against_an_independent_trainer() -> None:
             assert got == pytest.approx(want, rel=1e-6, abs=1e-12), (g, lr, width, seed)
 
 
+@cache
+def quick_run() -> Path:
+    """``python -m walkthroughs --quick`` over the experiments, into a temporary folder."""
+    from walkthroughs.__main__ import main
+
+    out = Path(tempfile.mkdtemp())
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        assert main(["--quick", "--out", str(out), *sorted(EXPERIMENTS)]) == 0
+    return out
+
+
 @pytest.mark.parametrize("name", sorted(EXPERIMENTS))
 def test_experiment_quick_mode_writes_its_json_and_images(name: str) -> None:
-    out: Path = namespace(name)["__out__"]
+    out = quick_run() / name
     results = json.loads((out / "results.json").read_text())
     assert results
     if name == "six_problem_suite":  # 001's layout: problem -> training/test accuracy
@@ -195,7 +213,7 @@ def test_the_remedies_verdicts_follow_their_numbers() -> None:
     def refuse(constant: str) -> Any:
         raise AssertionError(f"results.json holds {constant}, which strict JSON parsers refuse")
 
-    strict = json.loads((ns["__out__"] / "results.json").read_text(), parse_constant=refuse)
+    strict = json.loads(ns["FILES"]["results.json"], parse_constant=refuse)
     assert "cost" in strict["results"]["exploding"]["clipping"]
 
 
@@ -243,9 +261,10 @@ def test_verdicts() -> None:
         record("w", "f", "1.0", "2.0")
 
 
-def test_cli_json_list_and_exit_status() -> None:
-    run = subprocess.run([sys.executable, "-m", "walkthroughs", "--json", "single_neuron",
-                          "forward_propagation"], capture_output=True, text=True, check=False)
+def test_cli_json_list_and_exit_status(tmp_path: Path) -> None:
+    run = subprocess.run([sys.executable, "-m", "walkthroughs", "--json", "--out", str(tmp_path),
+                          "single_neuron", "forward_propagation"], capture_output=True, text=True,
+                         check=False)
     assert run.returncode == 0, run.stderr
     rows = json.loads(run.stdout)
     assert rows and all(set(r) == {"walkthrough", "figure", "documented", "reproduced",
@@ -303,50 +322,56 @@ ALLOWED_IMPORTS = {"mlp_fn", "numpy", "matplotlib", "jax"} | set(sys.stdlib_modu
 def test_a_lesson_shows_only_the_library_numpy_and_matplotlib(name: str) -> None:
     import ast
 
-    from walkthroughs._cells import lesson_cells, read_cells
-
-    cells = read_cells(source_path(name))
-    shown = lesson_cells(cells)
-    assert shown[0].kind == "markdown" and shown[0].source.startswith("# # ")  # a title first
-    for cell in shown:
-        if cell.kind != "code":
+    cells = lesson_notebook(lesson_source(name)).cells
+    assert cells[0].cell_type == "markdown" and cells[0].source.startswith("# ")  # a title
+    for cell in cells:
+        if cell.cell_type != "code":
             continue
-        assert "walkthroughs" not in cell.source and "SETTINGS" not in cell.source, cell.line
+        assert "walkthroughs" not in cell.source and "RECORDS" not in cell.source
         for node in ast.walk(ast.parse(cell.source)):
             modules = ([a.name for a in node.names] if isinstance(node, ast.Import) else
                        [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             for module in modules:
-                assert module.split(".")[0] in ALLOWED_IMPORTS, (name, cell.line, module)
-    assert any(c.kind == "report" for c in cells)  # the bookkeeping is there, set apart
+                assert module.split(".")[0] in ALLOWED_IMPORTS, (name, module)
+    # its report is apart, and runs after it in the notebook that is executed, hidden on the page
+    assert (source_path(name).parent / "_verdicts" / f"{name}.py").exists()
+    last = notebook(name).cells[-1]
+    assert last.metadata["tags"] == ["remove-input"] and f"show({name!r}" in last.source
 
 
-def test_cells_are_read_and_run_as_a_notebook_would(tmp_path: Path) -> None:
-    from walkthroughs._cells import code_text, lesson_cells, markdown_text, read_cells
+def test_quick_sizes_replace_the_lessons_own(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from walkthroughs import QUICK, _lessons
 
-    script = tmp_path / "lesson.py"
-    script.write_text(
-        "# %% [markdown]\n# # A title\n# Some *text*.\n\n"
-        "# %% Sizes, titled\n# over two lines\nN = 10\n\n"
-        "# %% [quick]\n# N = 2\n\n"
-        "# %%\nimport matplotlib.pyplot as plt\nplt.plot(range(N))\nplt.show()\nprint(N)\n"
-        "plt.plot([1, 2])\nN * 3\n\n"
-        "# %% [report]\nRESULT = N + 1\n")
-    cells = read_cells(script)
-    assert [c.kind for c in cells] == ["markdown", "code", "quick", "code", "report"]
-    assert markdown_text(cells[0]) == "# A title\nSome *text*."
-    assert cells[1].title == "Sizes, titled over two lines" and cells[1].source == "N = 10"
-    assert code_text(cells[1]) == "# Sizes, titled over two lines\nN = 10"
-    assert [c.kind for c in lesson_cells(cells)] == ["markdown", "code", "code"]
-    for quick, n in ((False, 10), (True, 2)):
-        out = tmp_path / f"out{quick}"
-        printed = io.StringIO()
-        with contextlib.redirect_stdout(printed):
-            ns, outputs = run_cells(script, quick=quick, out=out)
-        assert ns["RESULT"] == n + 1
-        # the figure shown, then the one left open at the cell's end; the closing value shown
-        assert [p.name for p in outputs[-2].images] == ["figure_1.png", "figure_2.png"]
-        assert outputs[-2].stdout == f"{n}\n{3 * n}\n" and printed.getvalue() == f"{n}\n{3 * n}\n"
-    script.write_text("# %%\nx = 1\n\n# %%\ny = 1 / 0\n")
-    with pytest.raises(ZeroDivisionError) as failure:
-        run_cells(script, quick=False, out=None)
-    assert failure.traceback[-1].lineno + 1 == 5  # the file's own line number (pytest counts from 0)
+    lesson = tmp_path / "lesson.py"
+    lesson.write_text("# %% [markdown]\n# # A title\n\n# %%\nN = 10  # the full size\nM = (1,\n     2)\n"
+                      "K = N\n\n# %%\nprint(N, M, K)\n", encoding="utf-8")
+    monkeypatch.setattr(_lessons, "source_path", lambda name: lesson)
+    monkeypatch.setitem(QUICK, "lesson", {"N": "2", "M": "(3,)"})
+    assert lesson_source("lesson") == lesson.read_text(encoding="utf-8")
+    quick = lesson_source("lesson", quick=True)
+    assert "N = 2\nM = (3,)\nK = N\n" in quick and "N = 10" not in quick
+    cells = notebook("lesson", quick=True).cells
+    assert [c.cell_type for c in cells] == ["markdown", "code", "code", "code"]
+    assert cells[-1].source.startswith("from walkthroughs._verdicts import show")
+
+
+def test_a_raising_lesson_is_reported_and_the_others_are_kept(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from walkthroughs import _lessons
+
+    lessons = {"good": "# %%\nprint('fine')\n",
+               "bad": "# %%\nx = 1\n\n# %%\nraise ValueError('the second cell is wrong')\n"}
+    for name, text in lessons.items():
+        (tmp_path / f"{name}.py").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(_lessons, "source_path", lambda name: tmp_path / f"{name}.py")
+    lines: list[str] = []
+    runs, errors = _lessons.executed(["good", "bad"], False, tmp_path / "cache", 2, lines.append)
+    assert list(runs) == ["good"] and list(errors) == ["bad"]
+    assert "ValueError: the second cell is wrong" in errors["bad"]
+    assert [o["text"] for o in _lessons.outputs(runs["good"][0]) if "text" in o] == ["fine\n"]
+    assert [line.split(":")[0] for line in lines] == ["walkthrough good"]
+    lines.clear()  # the second time, the good lesson comes from the cache: it does not run
+    again, _ = _lessons.executed(["good"], False, tmp_path / "cache", 1, lines.append)
+    assert lines == [] and _lessons.outputs(again["good"][0]) == _lessons.outputs(
+        runs["good"][0])

@@ -1,10 +1,10 @@
 """Walkthroughs: the seed documents' listings replayed on mlp_fn, with a reproduction report.
 
-Each module is a lesson in ``# %%`` cells (it opens as a notebook in editors that understand the
-convention; ``walkthroughs._cells`` runs it): text and code that use only mlp_fn, NumPy and
-matplotlib and print the listing's output computed by mlp_fn, and, in ``[report]`` cells kept
-out of the page and the notebook, the bookkeeping of the reproduction report: ``RECORDS``
-(documented vs reproduced) and ``CHECKS`` (mlp_fn against an independent computation).
+Each module is a lesson in ``# %%`` cells (jupytext's percent format: it opens as a notebook):
+text and code that use only mlp_fn, NumPy and matplotlib and print the listing's output
+computed by mlp_fn. Its reproduction report, if it has one, is ``walkthroughs._verdicts.<name>``:
+a function of the lesson's namespace, once run, that compares the seed's figures with what the
+lesson computed (``RECORDS``) and checks mlp_fn against independent computations (``CHECKS``).
 """
 
 from __future__ import annotations
@@ -29,3 +29,15 @@ WALKTHROUGHS: list[tuple[str, str]] = [
 
 #: The walkthroughs that take most of the run, started first when they run side by side.
 HEAVY = ("x_squared_experiment", "planar_classifier", "six_problem_suite", "remedies")
+
+#: The sizes of a quick run (``python -m walkthroughs --quick``, the tests' book): assignments
+#: that replace the lesson's own top-level ones of the same names.
+QUICK: dict[str, dict[str, str]] = {
+    "common_mistakes_experiments": {"SCALING_EPOCHS": "10", "XOR_EPOCHS": "1000", "XOR_SEEDS": "3"},
+    "digits": {"SEEDS": "[0]", "EPOCHS": "15"},
+    "planar_classifier": {"ITERATIONS": "1000", "DATA_SEEDS": "[0, 1]"},
+    "remedies": {"SEEDS": "[0]", "EPOCHS": "10"},
+    "six_problem_suite": {"SEEDS": "[0, 1]", "M": "400", "EPOCH_SCALE": "0.1"},
+    "x_squared_experiment": {"WIDTHS": "[1, 8]", "RATES": "[0.01, 0.1]", "SEEDS": "[0]",
+                             "EPOCHS": "200"},
+}

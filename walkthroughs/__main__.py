@@ -8,20 +8,20 @@ computation (a failed check), never because a document is wrong.
 from __future__ import annotations
 
 import argparse
-import os
-import textwrap
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
+import base64
 import json
+import os
+import re
 import sys
-
+import textwrap
 from pathlib import Path
+from typing import Any
 
-from walkthroughs import HEAVY, WALKTHROUGHS
-from walkthroughs._context import IMAGES, TEXTS, Settings
-from walkthroughs._run import run_captured
+from walkthroughs import WALKTHROUGHS
 from walkthroughs._html import write_html
+from walkthroughs._lessons import executed, outputs
 from walkthroughs._report import Record, summary
+from walkthroughs._verdicts import MIME
 
 COLUMNS = ("walkthrough", "figure", "documented", "reproduced", "verdict", "reason")
 
@@ -67,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true",
                         help="reduced experiments (fewer seeds, epochs and cells), for CI")
     parser.add_argument("--out", type=Path, default=Path("out"),
-                        help="folder for images and JSON results (default: out/)")
+                        help="folder for images and JSON results, and the executed lessons "
+                             "that the book reuses, in its .jupyter_cache (default: out/)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                         help="walkthroughs run side by side (default: one per core); the "
                              "report is the same, bit for bit, as with --jobs 1")
@@ -90,39 +91,46 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown walkthrough(s) {unknown}; expected some of: {', '.join(known)}")
     names = args.names or [n for n, _ in WALKTHROUGHS]
-
+    runs, errors = executed(names, args.quick, args.out / ".jupyter_cache", args.jobs,
+                            log=lambda line: print(line, file=sys.stderr))
     records: list[Record] = []
-    failures: list[str] = []
+    failures = [f"{name}: failed to run\n{error}" for name, error in errors.items()]
+    images: list[tuple[str, Path]] = []
+    texts: list[tuple[str, str, str]] = []
     checks_run = 0
-    jobs = min(args.jobs, len(names))
-    settings: Settings = {"quick": args.quick, "out": args.out}
-    if jobs > 1:  # side by side, each in its own process; reported in reading order below
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"))
-        futures = {n: pool.submit(run_captured, n, settings) for n in sorted(
-            names, key=lambda n: n not in HEAVY)}  # the longest first: it sets the total time
-        outcomes = (futures[n].result() for n in names)
-    else:
-        outcomes = (run_captured(n, settings) for n in names)
-    for name, outcome in zip(names, outcomes):
+    for name in names:
+        if name not in runs:
+            continue
+        folder = args.out / name
+        folder.mkdir(parents=True, exist_ok=True)
+        printed, verdicts, shown = [], None, {"png": 0, "gif": 0}
+        for output in outputs(runs[name][0]):
+            data = output.get("data", {})
+            if output["output_type"] == "stream" and output["name"] == "stdout":
+                printed.append(output["text"])
+            elif MIME in data:
+                verdicts = data[MIME]
+            for kind, picture in _pictures(data):
+                shown[kind] += 1
+                path = folder / f"{'figure' if kind == 'png' else 'animation'}_{shown[kind]}.{kind}"
+                path.write_bytes(picture)
+                images.append((name, path))
         if not args.json:
             print(f"\n=== {name}: {known[name]} ===\n")
-            print(outcome["stdout"], end="")
-        IMAGES.extend(outcome["images"])
-        TEXTS.extend(outcome["texts"])
-        if outcome["skip"] is not None:
-            print(f"{name}: skipped: {outcome['skip']}",
+            print("".join(printed) + (verdicts or {}).get("stdout", ""), end="")
+        if verdicts is None:
+            continue
+        if "skip" in verdicts:
+            print(f"{name}: skipped: {verdicts['skip']}",
                   file=sys.stderr if args.json else sys.stdout)
             continue
-        if outcome["error"] is not None:
-            failures.append(f"{name}: failed to run\n{outcome['error']}")
-            continue
-        records += outcome["records"]
-        checks_run += len(outcome["checks"])
+        for file, text in verdicts["files"].items():
+            (folder / file).write_text(text, encoding="utf-8")
+        texts += [(name, title, text) for title, text, _ in verdicts["worked"]]
+        records += verdicts["records"]
+        checks_run += len(verdicts["checks"])
         failures += [f"{name}: check failed: {c['name']} {c['detail']}"
-                     for c in outcome["checks"] if not c["ok"]]
-    if jobs > 1:
-        pool.shutdown()
-
+                     for c in verdicts["checks"] if not c["ok"]]
     if args.json:
         json.dump([{c: r[c] for c in COLUMNS} for r in records],  # type: ignore[literal-required]
                   sys.stdout, indent=1)
@@ -133,12 +141,22 @@ def main(argv: list[str] | None = None) -> int:
         passed = checks_run - sum("check failed" in f for f in failures)
         print(textwrap.fill(summary(records, passed, checks_run), 100))
     html = args.html if args.html is not None else args.out / "report.html"
-    write_html(html, records, IMAGES, quick=args.quick, texts=TEXTS)
+    write_html(html, records, images, quick=args.quick, texts=texts)
     if not args.json:
         print(f"HTML report: {html}")
     for failure in failures:
         print(failure, file=sys.stderr)
     return 1 if failures else 0
+
+
+def _pictures(data: dict[str, Any]) -> list[tuple[str, bytes]]:
+    """The figures of one output: a PNG, or the GIFs an animation embeds in its HTML."""
+    found = [("png", base64.b64decode(data["image/png"]))] if "image/png" in data else []
+    html = "".join(data.get("text/html", ""))
+    return found + [("gif", base64.b64decode(b)) for b in _GIF.findall(html)]
+
+
+_GIF = re.compile(r"data:image/gif;base64,([A-Za-z0-9+/=]+)")
 
 
 if __name__ == "__main__":

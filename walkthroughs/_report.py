@@ -14,9 +14,11 @@ listing, a closed form); a failed check, unlike a ``differs``, is a defect of ml
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TypedDict
+from typing import Any, NamedTuple, TypedDict
 
 _NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
 
@@ -43,6 +45,17 @@ class Check(TypedDict):
     name: str
     ok: bool
     detail: str
+
+
+class Report(NamedTuple):
+    """A walkthrough's report: its records and checks, the worked examples it shows (title, the
+    text the lesson printed, the same as Markdown with LaTeX) and the result files it writes
+    (name -> text)."""
+
+    records: list[Record]
+    checks: list[Check]
+    worked: list[tuple[str, str, str]]
+    files: dict[str, str]
 
 
 def _normal(text: str) -> str:
@@ -135,3 +148,24 @@ def check(name: str, ok: bool, detail: str = "") -> Check:
     """An independent-computation check."""
     return {"name": name, "ok": bool(ok), "detail": detail}
 
+
+def worked_line(text: str, symbol: str) -> str:
+    """The line of a worked example that computes ``symbol`` (e.g. 'z[1][1](0)')."""
+    return next(line.strip() for line in text.splitlines()
+                if line.strip().startswith(f"{symbol} = "))
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every NaN or infinite float made None, all the way down."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+def strict_json(value: Any, indent: int | None = 1, default: Any = None) -> str:
+    """JSON that strict parsers read: a diverged run's NaN or inf is written as null."""
+    return json.dumps(_finite(value), indent=indent, default=default, allow_nan=False)

@@ -12,13 +12,15 @@ import numpy as np
 
 import mlp_fn as mf
 
-# %% Sigmoid's derivative peaks at z = 0: sigmoid'(0) = 0.25, so ten layers multiply by <= 0.25^10.
+# %%
+# Sigmoid's derivative peaks at z = 0: sigmoid'(0) = 0.25, so ten layers multiply by <= 0.25^10.
 peak = float(mf.sigmoid_derivative(np.zeros((1, 1)))[0, 0])
 bound_line = f"0.25^10 = {peak ** 10:.6f}"
 print(f"max sigmoid'(z) = sigmoid'(0) = {peak}")
 print(bound_line, f"(exactly {peak ** 10!r})")
 
-# %% Softmax of the logits (2, 1, 0.1): mutually exclusive class probabilities.
+# %%
+# Softmax of the logits (2, 1, 0.1): mutually exclusive class probabilities.
 probs = mf.softmax(np.array([[2.0], [1.0], [0.1]]))[:, 0]
 softmax_line = f"Softmax output: {probs.round(3)}"
 comment_line = (f"P(class 0) = {probs[0]:.3f}, P(class 1) = {probs[1]:.3f}, "
@@ -28,7 +30,8 @@ print(comment_line)
 print(f"Sum: {probs.sum():.3f}")
 print(f"Predicted class: {int(np.argmax(probs))} (probability: {probs.max():.3f})")
 
-# %% MSE and BCE of the predictions (0.9, 0.1, 0.8, 0.3) for labels (1, 0, 1, 0): one row, m = 4.
+# %%
+# MSE and BCE of the predictions (0.9, 0.1, 0.8, 0.3) for labels (1, 0, 1, 0): one row, m = 4.
 y_true = np.array([[1.0, 0.0, 1.0, 0.0]])
 y_pred = np.array([[0.9, 0.1, 0.8, 0.3]])
 mse = mf.compute_cost(y_pred, y_true, "mse")
@@ -37,24 +40,3 @@ print(f"MSE Loss: {mse:.4f}")
 print(f"BCE Loss: {bce:.4f}")
 print("(the chapter prints neither loss; (0.01 + 0.01 + 0.04 + 0.09) / 4 = 0.0375 and "
       "-(ln 0.9 + ln 0.9 + ln 0.8 + ln 0.7) / 4 = 0.1976)")
-
-# %% [report]
-from walkthroughs._report import Check, Record, check, record
-
-NAME = "common_mistakes"
-RECORDS: list[Record] = [
-    record(NAME, "vanishing-gradient bound", "0.25^10 = 0.000001", bound_line),
-    record(NAME, "softmax probabilities (comment)",
-           "P(class 0) = 0.659, P(class 1) = 0.242, P(class 2) = 0.099", comment_line),
-    record(NAME, "softmax as percentages (comment)", "65.9% chance of class 0, 24.2% of class 1",
-           f"{100 * probs[0]:.1f}% chance of class 0, {100 * probs[1]:.1f}% of class 1"),
-]
-e = [math.exp(v) for v in (2.0, 1.0, 0.1)]
-CHECKS: list[Check] = [
-    check("sigmoid'(0) = 1/4", peak == 0.25),
-    check("softmax against e^z / sum e^z", all(abs(p - v / sum(e)) < 1e-15
-                                               for p, v in zip(probs, e))),
-    check("MSE = (0.01 + 0.01 + 0.04 + 0.09) / 4", abs(mse - 0.0375) < 1e-15),
-    check("BCE = -(ln 0.9 + ln 0.9 + ln 0.8 + ln 0.7) / 4",
-          abs(bce + (2 * math.log(0.9) + math.log(0.8) + math.log(0.7)) / 4) < 1e-15),
-]

@@ -22,22 +22,3 @@ lines = text.splitlines()
 # %%
 by_hand = (2 * 8 + 8) + (8 * 8 + 8) + (8 * 1 + 1)
 print(f"by hand: {by_hand}, counted: {mf.summary.count_params(params)}")
-
-# %% [report]
-from walkthroughs._report import Check, Record, check, record
-
-NAME = "model_summary"
-by_hand = (2 * 8 + 8) + (8 * 8 + 8) + (8 * 1 + 1)
-RECORDS: list[Record] = [
-    record(NAME, "header", "Neural Network Details ======================",
-           " ".join(lines[:2])),
-    record(NAME, "first layer", "Input Layer: ( 2 -> 8)", lines[2][:len("Input Layer: ( 2 -> 8)")]),
-    record(NAME, "parameter total", "Total Network Parameters: 105",
-           next(x for x in lines if x.startswith("Total"))),
-    record(NAME, "loss", "Loss Function: binary_log_loss",
-           next(x for x in lines if x.startswith("Loss"))),
-]
-CHECKS: list[Check] = [
-    check("count_params = (2*8 + 8) + (8*8 + 8) + (8*1 + 1)", mf.summary.count_params(params) == by_hand,
-          f"{by_hand}"),
-]

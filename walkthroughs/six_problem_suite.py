@@ -40,11 +40,6 @@ SEEDS = [0, 1, 2, 3, 4]
 M = 2000
 EPOCH_SCALE = 1.0  # the fraction of 001's epochs trained
 
-# %% [quick]
-# SEEDS = [0, 1]
-# M = 400
-# EPOCH_SCALE = 0.1
-
 # %%
 
 
@@ -117,7 +112,8 @@ for name in PROBLEMS:
         if seed == SEEDS[0]:
             kept[name] = (history, params, data)
 
-# %% The results, as 001 prints them
+# %%
+# The results, as 001 prints them
 def fmt_metric(name: str, v: float) -> str:
     """MSE to 5 decimals for sine, accuracy in percent otherwise (001's formats)."""
     return f"{v:.5f}" if name == "sine" else f"{100 * v:.2f}%"
@@ -136,7 +132,8 @@ for name, r in results.items():
 print(f"mean (sd) over {len(SEEDS)} seeds, {M} points, 50/50 split")
 print("\n".join(lines))
 
-# %% Sensitivity: the learning rate, and the dataset's noise or spread
+# %%
+# Sensitivity: the learning rate, and the dataset's noise or spread
 variants = {"lr 0.1": {"lr": 0.1}}
 sensitivity: dict[str, dict[str, float]] = {}
 NOISE_VARIANTS = {"binary_gaussians": 1.5, "xor": 0.4, "moons_small": 0.3, "moons_large": 0.3,
@@ -149,7 +146,8 @@ for name in PROBLEMS:
     sensitivity[name] = row
     print(f"  {name:<18} test metric with " + ", ".join(f"{k}: {v:.4f}" for k, v in row.items()))
 
-# %% JSON summary in 001's layout (means), with the spreads beside them
+# %%
+# JSON summary in 001's layout (means), with the spreads beside them
 summary: dict[str, dict[str, float]] = {}
 for name, r in results.items():
     key = "mse" if name == "sine" else "accuracy"
@@ -160,17 +158,8 @@ for name, r in results.items():
 print(json.dumps({name: {k: round(v, 4) for k, v in s.items() if not k.endswith("_sd")}
                   for name, s in summary.items()}, indent=1))
 
-# %% [report]
-from walkthroughs._context import out_dir, strict_json
-from walkthroughs._report import Check, Record, check, record_band
-
-NAME = "six_problem_suite"
-(out_dir(NAME) / "NeuralNet_test_results.json").write_text(strict_json(summary, indent=1))
-(out_dir(NAME) / "results.json").write_text(strict_json(
-    {"summary": summary, "per_seed": results, "sensitivity_test": sensitivity,
-     "setup": {"m": M, "seeds": SEEDS, "batch": 32, "lr": 0.01}}, indent=1))
-
-# %% Plots: loss curves, decision boundaries, the sine fit (seed SEEDS[0])
+# %%
+# Plots: loss curves, decision boundaries, the sine fit (seed SEEDS[0])
 fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
 for name, (history, _, _) in kept.items():
     ax.plot(history["cost"], label=name)
@@ -198,50 +187,3 @@ xs = np.linspace(float(Xtr.min()), float(Xtr.max()), 200)
 ax.plot(xs, np.sin(xs), "k--", linewidth=1, label="sin x (noise-free)")
 ax.legend(fontsize=7)
 plt.show()
-
-# %% [report]
-# The documented figures against the bands
-DOCUMENTED = {
-    "binary_gaussians": ("99.90%", "99.85%"), "xor": ("96.0%", "96.64%"),
-    "moons_small": ("87.1%", "88.2%"), "moons_large": ("97.3%", "96.9%"),
-    "multiclass_0.5": ("100.00%", "99.98%"), "multiclass_1.0": ("97.09%", "96.89%"),
-    "multiclass_1.5": ("87.67%", "86.64%"), "sine": ("0.00818", "0.00822"),
-}
-RECORDS: list[Record] = []
-for name, (doc_train, doc_test) in DOCUMENTED.items():
-    r = results[name]
-    n = M // 2
-    for split, doc in (("train", doc_train), ("test", doc_test)):
-        values = np.array(r[split])
-        mean, sd = float(values.mean()), float(values.std())
-        if name == "sine":
-            half = 2 * sd + 1e-12
-            band = (mean - half, mean + half)
-            shown, band_text = f"{mean:.5f} (sd {sd:.5f})", f"[{band[0]:.5f}, {band[1]:.5f}]"
-            scale = 1.0
-        else:
-            p_eff = min(max(mean, 1 / n), 1 - 1 / n)  # no errors seen: the variance of one
-            half = 2 * math.sqrt(sd**2 + p_eff * (1 - p_eff) / n)
-            band = (100 * (mean - half), 100 * (mean + half))
-            shown = f"{100 * mean:.2f}% (sd {100 * sd:.2f})"
-            band_text = f"[{band[0]:.2f}%, {band[1]:.2f}%]"
-            scale = 100.0
-        unit = "" if name == "sine" else "%"
-        moved = ", ".join(f"{k}: {scale * v:.{5 if name == 'sine' else 2}f}{unit}"
-                          for k, v in sensitivity[name].items())
-        extra = ""
-        if name == "sine":
-            extra = ("; the noise alone has variance 0.1^2 = 0.01, so a test MSE of 0.0082 "
-                     "needs noise of sd <= 0.09 (with noise 0.05 the floor is 0.0025)")
-        RECORDS.append(record_band(
-            NAME, f"{name} {split}", doc, shown, band,
-            f"band {band_text}: mean +- 2 sqrt(sd_seeds^2 + sampling var), {len(SEEDS)} seeds, "
-            f"{n} {split} examples, 001's defaults (batch 32, lr 0.01); test figure moves to "
-            f"{moved} with the variants{extra}"))
-
-CHECKS: list[Check] = [
-    check("train/test splits are disjoint and cover the data",
-          all(d[0].shape[1] + d[2].shape[1] == M for _, _, d in kept.values())),
-    check("mean accuracy lies in [0, 1] for every classification problem",
-          all(0.0 <= v <= 1.0 for n, r in results.items() if n != "sine" for v in r["test"])),
-]
