@@ -111,8 +111,8 @@ def test_the_site_has_every_page(site: Path) -> None:
     for name, _ in WALKTHROUGHS:
         assert f"walkthroughs/{name}.html" in names
         page = (site / "walkthroughs" / f"{name}.html").read_text(encoding="utf-8")
-        for kind in ("py", "ipynb"):  # the downloads the page offers exist
-            links = re.findall(rf'href="([^"]*{name}\.{kind})"', page)
+        for kind in ("py", "ipynb"):  # the downloads the page offers exist, as downloads
+            links = re.findall(rf'<a [^>]*download=""[^>]*href="([^"]*{name}\.{kind})"', page)
             assert links, f"{name}: no .{kind} to download"
             assert (site / "walkthroughs" / links[0]).resolve().exists()
         assert "Reproduction verdicts" in page
@@ -229,3 +229,62 @@ def test_the_checks_can_fail(tmp_path: Path, browser: Any) -> None:
     assert any("$" in t for t in seen["leftovers"])
     assert seen["broken"] and any("missing.png" in p for p in seen["problems"])
     assert any(p.startswith("script error") for p in seen["problems"])
+
+
+def test_search_shows_a_line_of_context(site: Path, browser: Any) -> None:
+    # Served over HTTP (from disk a browser refuses the page's fetch of each result's text, so
+    # results are titles only), a search lists pages with a line of their text.
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        tab = browser.new_page(viewport={"width": 1280, "height": 900})
+        tab.goto(f"http://127.0.0.1:{server.server_address[1]}/search.html?q=dropout")
+        tab.wait_for_function("() => document.querySelectorAll('#search-results li p').length > 2",
+                              timeout=20_000)
+        results = tab.evaluate("() => [...document.querySelectorAll('#search-results li')]"
+                               ".map(li => li.innerText)")
+        tab.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    with_context = [r for r in results if len(r.split("\n", 1)[-1].strip()) > 40]
+    assert len(with_context) >= 3, results[:5]
+
+
+def test_the_html_report_fits_the_window(tmp_path: Path, browser: Any) -> None:
+    # The reproduction report (python -m walkthroughs) with long figures and a wide picture:
+    # it wraps in a 1,280 px window, nothing scrolls sideways.
+    from walkthroughs._html import write_html
+    from walkthroughs._report import Record
+
+    long = "z = [[" + " ".join(f"{k}.123456" for k in range(120)) + "]]"
+    records: list[Record] = [{"walkthrough": "a_rather_long_walkthrough_name", "figure": "z1",
+                              "documented": long, "reproduced": long.replace("1.", "2."),
+                              "verdict": "differs", "reason": "because " * 60}]
+    # a 3,000 x 1 grey PNG, written here byte by byte: an image wider than the window
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    png = tmp_path / "wide.png"
+    header = struct.pack(">IIBBBBB", 3000, 1, 8, 0, 0, 0, 0)  # width, height, 8-bit grey
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+                    + chunk(b"IDAT", zlib.compress(b"\x00" + b"\x80" * 3000)) + chunk(b"IEND", b""))
+    write_html(tmp_path / "report.html", records, [("w", png)],
+               texts=[("w", "worked", "x = " + "1 + " * 300 + "1")])
+    tab = browser.new_page(viewport={"width": 1280, "height": 900})
+    tab.goto((tmp_path / "report.html").as_uri(), wait_until="load")
+    widths = tab.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    tab.close()
+    assert widths[0] <= widths[1], widths

@@ -106,7 +106,8 @@ def _generate(app: Any) -> None:
         for fn in used:
             usage.setdefault(fn, []).append(n)
         page = notebook(n, quick)
-        about = (f"*{titles[n]}.* Download the lesson: {{download}}`{n}.py <downloads/{n}.py>` · "
+        about = (f"*{titles[n]}.* Download the lesson: "
+                 f"{{download}}`{n}.py <downloads/{n}.py>` · "
                  f"{{download}}`{n}.ipynb <downloads/{n}.ipynb>` (it needs only mlp_fn with its "
                  f"`plots` extra). Ran in {runs[n][1]:.1f} s"
                  + (" (quick sizes)." if quick else ".")

@@ -10,14 +10,18 @@ from walkthroughs._report import Record, verdict_counts
 
 _STYLE = """
 body { font-family: sans-serif; margin: 2em; max-width: 1400px; }
-table { border-collapse: collapse; font-size: 13px; }
-th, td { border: 1px solid #ccc; padding: 3px 6px; vertical-align: top; }
+table { border-collapse: collapse; font-size: 13px; width: 100%; table-layout: fixed; }
+th, td { border: 1px solid #ccc; padding: 3px 6px; vertical-align: top;
+         overflow-wrap: anywhere; }
+th:nth-child(1) { width: 14em; } th:nth-child(2) { width: 10em; } th:nth-child(5) { width: 5em; }
+img { max-width: 100%; height: auto; }
 th { background: #eee; }
 td.match { background: #e6f4e6; } td.format { background: #f4f4e0; }
 td.differs { background: #f8e4e4; }
 figure { display: inline-block; margin: 0.5em; }
 figcaption { font-size: 12px; color: #555; }
-pre { font-size: 12px; background: #f7f7f7; padding: 0.5em; overflow-x: auto; }
+pre { font-size: 12px; background: #f7f7f7; padding: 0.5em; white-space: pre-wrap;
+      overflow-wrap: anywhere; }
 """
 
 

@@ -1,6 +1,6 @@
-"""The backpropagation walkthrough's reproduction report: the seed's figures against what the
-lesson computed (``lesson``, its namespace once run), and checks of mlp_fn against an
-independent computation."""
+"""The backpropagation walkthrough's reproduction report: the seed's figures against
+what the lesson computed (``lesson``, its namespace once run), and checks of mlp_fn against
+an independent computation."""
 
 from __future__ import annotations
 
@@ -33,8 +33,9 @@ def report(lesson: dict[str, Any], quick: bool) -> Report:
     grads = lesson["grads"]
     new = lesson["new"]
     NAME = "backpropagation"
-    examples.append(("003's backpropagation step, worked out", worked, worked_example(X_row.T, y, params, acts, "bce", learning_rate=0.1, decimals=6,
-                               markdown=True)))
+    examples.append(("003's backpropagation step, worked out", worked,
+                     worked_example(X_row.T, y, params, acts, "bce", learning_rate=0.1,
+                                    decimals=6, markdown=True)))
     a2_value = float(a2[0, 0])
     RECORDS: list[Record] = [
         record(NAME, "z1, a1", "z1 = [[0.65 0.5 ]], a1 = [[0.65 0.5 ]]", lines[1]),

@@ -1,6 +1,6 @@
-"""The forward_propagation walkthrough's reproduction report: the seed's figures against what the
-lesson computed (``lesson``, its namespace once run), and checks of mlp_fn against an
-independent computation."""
+"""The forward_propagation walkthrough's reproduction report: the seed's figures against
+what the lesson computed (``lesson``, its namespace once run), and checks of mlp_fn against
+an independent computation."""
 
 from __future__ import annotations
 
@@ -28,8 +28,9 @@ def report(lesson: dict[str, Any], quick: bool) -> Report:
     W2_row = lesson["W2_row"]
     b2_row = lesson["b2_row"]
     NAME = "forward_propagation"
-    examples.append(("003's 2-3-1 forward pass, worked out", worked, worked_example(X_row.T, None, params, ["relu", "sigmoid"], "bce", parts=["forward"],
-                               markdown=True)))
+    examples.append(("003's 2-3-1 forward pass, worked out", worked,
+                     worked_example(X_row.T, None, params, ["relu", "sigmoid"], "bce",
+                                    parts=["forward"], markdown=True)))
     without_b1 = 0.5 * 0.3 + 0.8 * -0.5
     without_b2 = 0.7 * 0.47 + -0.3 * 0.0 + 0.5 * 0.58
     sig_printed_z2 = 1 / (1 + math.exp(-0.619))

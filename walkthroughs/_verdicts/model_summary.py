@@ -1,6 +1,6 @@
-"""The model_summary walkthrough's reproduction report: the seed's figures against what the
-lesson computed (``lesson``, its namespace once run), and checks of mlp_fn against an
-independent computation."""
+"""The model_summary walkthrough's reproduction report: the seed's figures against
+what the lesson computed (``lesson``, its namespace once run), and checks of mlp_fn against
+an independent computation."""
 
 from __future__ import annotations
 

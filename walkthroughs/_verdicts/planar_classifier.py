@@ -1,6 +1,6 @@
-"""The planar_classifier walkthrough's reproduction report: the seed's figures against what the
-lesson computed (``lesson``, its namespace once run), and checks of mlp_fn against an
-independent computation."""
+"""The planar_classifier walkthrough's reproduction report: the seed's figures against
+what the lesson computed (``lesson``, its namespace once run), and checks of mlp_fn against
+an independent computation."""
 
 from __future__ import annotations
 
@@ -37,8 +37,9 @@ def report(lesson: dict[str, Any], quick: bool) -> Report:
     # The documented figure and the claims
 
     NAME = "planar_classifier"
-    examples.append(("002's action step: the first step of nn_model on its 3 examples", worked, worked_example(Xe, Ye, mf.init_params([2, 4, 1], method="random", seed=3), ACTS,
-                               "bce", learning_rate=1.2, decimals=6, markdown=True)))
+    examples.append(("002's action step: the first step of nn_model on its 3 examples", worked,
+                     worked_example(Xe, Ye, mf.init_params([2, 4, 1], method="random", seed=3),
+                                    ACTS, "bce", learning_rate=1.2, decimals=6, markdown=True)))
     acc = np.array(by_noise[0.2])
     mean, sd = float(acc.mean()), float(acc.std())
     half = 2 * math.sqrt(sd**2 + mean * (1 - mean) / 400)
