@@ -59,7 +59,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # The build writes its generated pages beside the sources: a copy of them, not the checkout.
     work = tmp_path_factory.mktemp("book")
     shutil.copytree(ROOT / "docs", work / "docs",
-                    ignore=shutil.ignore_patterns("walkthroughs", "api.md", "worked_examples.md"))
+                    ignore=shutil.ignore_patterns("walkthroughs", "api", "worked_examples.md"))
     out = work / "site"
     run = subprocess.run([sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", "docs",
                           str(out), "-D", "walkthroughs_quick=1"], cwd=work,
@@ -106,8 +106,11 @@ def test_the_site_has_every_page(site: Path) -> None:
 
     names = {str(p.relative_to(site)) for p in pages(site)}
     story = {"index", "first_network", "notation", "course", "workflow", "remedies",
-             "reliability", "performance", "api", "worked_examples"}
+             "reliability", "performance", "api/index", "worked_examples"}
     assert {f"{n}.html" for n in story} <= names
+    from walkthroughs._api import MODULES
+
+    assert {f"api/{module}.html" for module, _ in MODULES} <= names  # a page per module
     for name, _ in WALKTHROUGHS:
         assert f"walkthroughs/{name}.html" in names
         page = (site / "walkthroughs" / f"{name}.html").read_text(encoding="utf-8")
@@ -185,7 +188,7 @@ def test_every_page_reads_as_it_should(site: Path, browser: Any) -> None:
     shots = Path(os.environ.get("MLP_FN_SCREENSHOTS") or site / "_screenshots")
     shots.mkdir(parents=True, exist_ok=True)
     wanted = {"index.html": "index.png", "walkthroughs/planar_classifier.html":
-              "walkthrough.png", "api.html": "api.png"}
+              "walkthrough.png", "api/mlp_fn.layers.html": "api.png"}
     report: list[str] = []
     seen_pages: dict[str, dict[str, Any]] = {}
     for page in pages(site):
@@ -200,7 +203,7 @@ def test_every_page_reads_as_it_should(site: Path, browser: Any) -> None:
             report.append(f"{name}: an empty page ({seen['text']} characters)")
     assert report == []
     # What the pages must hold: the equations set, the walkthroughs' figures shown.
-    assert seen_pages["api.html"]["math"] > 200
+    assert sum(seen["math"] for name, seen in seen_pages.items() if name.startswith("api/")) > 200
     assert seen_pages["worked_examples.html"]["math"] > 50
     assert seen_pages["walkthroughs/planar_classifier.html"]["images"] >= 5
     for png in wanted.values():

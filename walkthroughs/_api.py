@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import re
+import shutil
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -602,24 +603,30 @@ def spelled(module: str) -> str:
                                                               "mlp_fn.callbacks")
 
 
-def write_api(path: Path, usage: dict[str, list[str]]) -> None:
-    """Write the API reference to ``path`` (MyST Markdown), each function followed by the
-    walkthroughs that use it (``usage``: documented name -> walkthrough names)."""
-    out = ["# API reference", "",
-           "Every public function, module by module in the package's tiers, from its docstring. "
-           "`import mlp_fn as mf` reaches the course's functions as `mf.forward`, "
-           "`mf.train`, ...; the tools through their module (`mf.plots`, `mf.data`, "
-           "`mf.explain`, `mf.summary`, `mf.callbacks`, `mf.model`).", ""]
+def write_api(folder: Path, usage: dict[str, list[str]]) -> None:
+    """Write the API reference into ``folder`` (MyST Markdown): an index, then one page per
+    module, each function followed by the walkthroughs that use it (``usage``: documented name
+    -> walkthrough names)."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    index = ["# API reference", "",
+             "Every public function, one page per module in the package's tiers, from its "
+             "docstring. `import mlp_fn as mf` reaches the course's functions as `mf.forward`, "
+             "`mf.train`, ...; the tools through their module (`mf.plots`, `mf.data`, "
+             "`mf.explain`, `mf.summary`, `mf.callbacks`, `mf.model`).", ""]
+    pages = []
     for module, heading in MODULES:
         mod = importlib.import_module(module)
-        out += [f"(api-{module})=", f"## {heading}: `{spelled(module)}`", ""]
+        index.append(f"- [{heading}: `{spelled(module)}`]({module}.md)")
+        pages.append(module)
+        out = [f"(api-{module})=", f"# {heading}: `{spelled(module)}`", ""]
         if mod.__doc__:
             out += [docstring_markdown(inspect.cleandoc(mod.__doc__)), ""]
         for name, obj in _functions(module):
             home = public_home(obj)
             if home != f"{module}.{name}":
                 continue  # documented where it is first exported
-            out += [f"(api-{module}.{name})=", f"### `{name}`", "",
+            out += [f"(api-{module}.{name})=", f"## `{name}`", "",
                     "```python", f"{spelled(module)}.{_signature(name, obj)}", "```", ""]
             doc = inspect.getdoc(obj)
             if doc:
@@ -627,5 +634,7 @@ def write_api(path: Path, usage: dict[str, list[str]]) -> None:
             users = sorted(usage.get(home, []))
             if users:
                 out += ["*Used in the walkthroughs:* " + ", ".join(
-                    f"{{doc}}`{u} <walkthroughs/{u}>`" for u in users), ""]
-    path.write_text("\n".join(out), encoding="utf-8")
+                    f"{{doc}}`{u} </walkthroughs/{u}>`" for u in users), ""]
+        (folder / f"{module}.md").write_text("\n".join(out), encoding="utf-8")
+    index += ["", "```{toctree}", ":hidden:", "", *pages, "```", ""]
+    (folder / "index.md").write_text("\n".join(index), encoding="utf-8")

@@ -138,7 +138,7 @@ def _generate(app: Any) -> None:
     (src / "worked_examples.md").write_text("\n".join(worked), encoding="utf-8")
     from walkthroughs._api import write_api
 
-    write_api(src / "api.md", usage)
+    write_api(src / "api", usage)
 
 
 def setup(app: Any) -> dict[str, Any]:
