@@ -152,9 +152,21 @@ INSPECT = """() => {
     }
     return false;
   }).map(el => 'table: ' + el.textContent.trim().slice(0, 60));
+  // A line of worked arithmetic ends with its value: the math that ends a line (before a
+  // line break, or last in its paragraph) must be in view, not past the column's edge.
+  const endsLine = el => {
+    const host = el.parentElement.matches('span.math') ? el.parentElement : el;
+    let next = host.nextSibling;
+    while (next && next.nodeType === 3 && !next.textContent.trim()) next = next.nextSibling;
+    return !next || next.nodeName === 'BR';
+  };
+  const cut = [...body.querySelectorAll('p mjx-container')]
+    .filter(el => endsLine(el) && el.getBoundingClientRect().right > column.right + 2)
+    .map(el => 'line ending: ' + el.textContent.trim().slice(0, 60));
   return {
     overflowing: overflowing,
     hiding: hiding,
+    cut: cut,
     errors: [...document.querySelectorAll('mjx-merror')].map(e => e.getAttribute('data-mjx-error')
                                                              || e.textContent),
     leftovers: leftovers,
@@ -197,7 +209,8 @@ def test_every_page_reads_as_it_should(site: Path, browser: Any) -> None:
             continue
         seen = visit(browser, page, shots / wanted[name] if name in wanted else None)
         seen_pages[name] = seen
-        for kind in ("problems", "errors", "leftovers", "broken", "overflowing", "hiding"):
+        for kind in ("problems", "errors", "leftovers", "broken", "overflowing", "hiding",
+                     "cut"):
             report += [f"{name}: {kind}: {item}" for item in seen[kind]]
         if name not in ("search.html", "genindex.html") and seen["text"] < 200:
             report.append(f"{name}: an empty page ({seen['text']} characters)")
@@ -222,12 +235,15 @@ def test_the_checks_can_fail(tmp_path: Path, browser: Any) -> None:
         "<html><head><script>window.MathJax = {tex: {inlineMath: [['\\\\(', '\\\\)']]}};"
         f"</script><script src='{(mathjax / 'tex-chtml.js').as_uri()}'></script></head>"
         "<body><article class='bd-article'><p>\\(x^{[l]}^{T}\\) and a stray $ sign</p>"
+        "<p style='overflow-x: auto; width: 300px'>\\(z = " + "1 + " * 60 + "1 = 61\\)<br>"
+        "\\(a = 1\\)</p>"
         "<div style='overflow-x: auto; width: 200px'><table><tr>"
         + "<td>a_column_too_wide_to_fit</td>" * 10 + "</tr></table></div>"
         "<img src='missing.png'><script>undefinedFunction()</script></article></body></html>",
         encoding="utf-8")
     seen = visit(browser, bad)
     assert seen["hiding"], "a table wider than its scrolling box hides columns"
+    assert seen["cut"], "a line of arithmetic wider than its box hides its value"
     assert seen["errors"], "a double exponent is a math error"
     assert any("$" in t for t in seen["leftovers"])
     assert seen["broken"] and any("missing.png" in p for p in seen["problems"])

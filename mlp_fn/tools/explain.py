@@ -76,7 +76,9 @@ def worked_example(
         layer: only the equations of layer l (1..L).
         example: only the equations of example i (0..m-1); dW and db, which sum over all the
             examples, are then left out.
-        markdown: Markdown with LaTeX (``$z^{[1]}_{0}(0) = ...$``), for a teacher's notes.
+        markdown: Markdown with LaTeX, each step of a line its own piece of math so that a
+            long line wraps and keeps its value in view (``$z^{[1]}_{0}(0) = ...$ $= 0.47$``),
+            for a teacher's notes.
 
     Raises:
         ValueError: for more than ``MAX_LINES`` equations, saying how to narrow them down.
@@ -519,10 +521,12 @@ def _render(blocks: list[tuple[str, list[_Line]]], d: int, markdown: bool) -> st
         out.append(f"### {_latex_title(title)}" if markdown else f"{title}:")
         for symbol, symbolic, expr, value in lines:
             text_value = _fixed(value, d)
-            if markdown:
+            if markdown:  # one piece of math per step: a long line wraps between steps, so
+                # its value stays in view
                 parts = [_latex(symbol)] + ([_latex(symbolic)] if symbolic else []) \
                     + [_latex(expr), text_value]
-                out.append("$" + " = ".join(parts) + "$  ")
+                out.append(" ".join([f"${parts[0]} = {parts[1]}$"]
+                                    + [f"$= {part}$" for part in parts[2:]]) + "  ")
             else:
                 parts = [symbol] + ([symbolic] if symbolic else []) + [expr, text_value]
                 out.append("  " + " = ".join(parts))
