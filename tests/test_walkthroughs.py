@@ -36,7 +36,8 @@ def namespace(name: str) -> dict[str, Any]:
             mock.patch.object(plt, "show", lambda *a, **k: plt.close("all")):
         exec(compile(lesson_source(name, quick=True), str(source_path(name)), "exec"), ns)
         plt.close("all")
-        report = importlib.import_module(f"walkthroughs._verdicts.{name}").report(ns, True)
+        module = importlib.import_module(f"walkthroughs._verdicts.{name}")
+        report = module.report(**ns, quick=True)
     return {**ns, "RECORDS": report.records, "CHECKS": report.checks, "FILES": report.files}
 
 

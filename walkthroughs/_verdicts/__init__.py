@@ -1,7 +1,7 @@
-"""The reproduction reports: ``walkthroughs._verdicts.<name>.report(lesson, quick)`` for each
-walkthrough that has one, a function of the lesson's namespace once run; and ``show``, the
-cell run after a lesson, which displays them: a table for the page, and the same as JSON
-(``MIME``) for ``python -m walkthroughs`` and the book's index."""
+"""The reproduction reports: ``walkthroughs._verdicts.<name>.report(quick=..., **lesson)`` for
+each walkthrough that has one, a function of the names the lesson computed (its namespace once
+run); and ``show``, the cell run after a lesson, which displays them: a table for the page, and
+the same as JSON (``MIME``) for ``python -m walkthroughs`` and the book's index."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def show(name: str, lesson: dict[str, Any], quick: bool) -> None:
     printed = io.StringIO()
     try:
         with contextlib.redirect_stdout(printed):
-            report = module.report(lesson, quick)
+            report = module.report(**lesson, quick=quick)
     except Skip as skip:
         display({MIME: {"skip": str(skip)}, "text/plain": f"skipped: {skip}"}, raw=True)
         return

@@ -1,37 +1,21 @@
-"""The backpropagation walkthrough's reproduction report: the seed's figures against
-what the lesson computed (``lesson``, its namespace once run), and checks of mlp_fn against
-an independent computation."""
+"""The backpropagation walkthrough's reproduction report, and its independent checks."""
 
 from __future__ import annotations
 
 import math
 from typing import Any
 
-from mlp_fn.explain import worked_example
 import numpy as np
+from mlp_fn.explain import worked_example
 
 from walkthroughs._report import Check, Record, Report, check, record, worked_line
 
 
-def report(lesson: dict[str, Any], quick: bool) -> Report:
+def report(*, quick: bool, worked: Any, X_row: Any, y: Any, params: Any, acts: Any, a2: Any,
+           lines: Any, loss: Any, dW2: Any, dW1: Any, W1_row: Any, b1_row: Any, W2_row: Any,
+           b2_row: Any, grads: Any, new: Any, **_: Any) -> Report:
+    """What the backpropagation lesson computed (its namespace, by name), against the seed."""
     examples: list[tuple[str, str, str]] = []
-    files: dict[str, str] = {}
-    worked = lesson["worked"]
-    X_row = lesson["X_row"]
-    y = lesson["y"]
-    params = lesson["params"]
-    acts = lesson["acts"]
-    a2 = lesson["a2"]
-    lines = lesson["lines"]
-    loss = lesson["loss"]
-    dW2 = lesson["dW2"]
-    dW1 = lesson["dW1"]
-    W1_row = lesson["W1_row"]
-    b1_row = lesson["b1_row"]
-    W2_row = lesson["W2_row"]
-    b2_row = lesson["b2_row"]
-    grads = lesson["grads"]
-    new = lesson["new"]
     NAME = "backpropagation"
     examples.append(("003's backpropagation step, worked out", worked,
                      worked_example(X_row.T, y, params, acts, "bce", learning_rate=0.1,
@@ -76,4 +60,4 @@ def report(lesson: dict[str, Any], quick: bool) -> Report:
         check("updated W1 equals the listing's W1 - lr * dW1",
               np.allclose(new["W1"].T, W1_row - 0.1 * dW1_l, rtol=1e-15)),
     ]
-    return Report(RECORDS, CHECKS, examples, files)
+    return Report(RECORDS, CHECKS, examples, {})

@@ -1,6 +1,4 @@
-"""The common_mistakes walkthrough's reproduction report: the seed's figures against
-what the lesson computed (``lesson``, its namespace once run), and checks of mlp_fn against
-an independent computation."""
+"""The common_mistakes walkthrough's reproduction report, and its independent checks."""
 
 from __future__ import annotations
 
@@ -10,15 +8,9 @@ from typing import Any
 from walkthroughs._report import Check, Record, Report, check, record
 
 
-def report(lesson: dict[str, Any], quick: bool) -> Report:
-    examples: list[tuple[str, str, str]] = []
-    files: dict[str, str] = {}
-    bound_line = lesson["bound_line"]
-    comment_line = lesson["comment_line"]
-    probs = lesson["probs"]
-    peak = lesson["peak"]
-    mse = lesson["mse"]
-    bce = lesson["bce"]
+def report(*, quick: bool, bound_line: Any, comment_line: Any, probs: Any, peak: Any, mse: Any,
+           bce: Any, **_: Any) -> Report:
+    """What the common_mistakes lesson computed (its namespace, by name), against the seed."""
     NAME = "common_mistakes"
     RECORDS: list[Record] = [
         record(NAME, "vanishing-gradient bound", "0.25^10 = 0.000001", bound_line),
@@ -36,4 +28,4 @@ def report(lesson: dict[str, Any], quick: bool) -> Report:
         check("BCE = -(ln 0.9 + ln 0.9 + ln 0.8 + ln 0.7) / 4",
               abs(bce + (2 * math.log(0.9) + math.log(0.8) + math.log(0.7)) / 4) < 1e-15),
     ]
-    return Report(RECORDS, CHECKS, examples, files)
+    return Report(RECORDS, CHECKS, [], {})

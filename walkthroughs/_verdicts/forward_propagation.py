@@ -1,32 +1,20 @@
-"""The forward_propagation walkthrough's reproduction report: the seed's figures against
-what the lesson computed (``lesson``, its namespace once run), and checks of mlp_fn against
-an independent computation."""
+"""The forward_propagation walkthrough's reproduction report, and its independent checks."""
 
 from __future__ import annotations
 
 import math
 from typing import Any
 
-from mlp_fn.explain import worked_example
 import numpy as np
+from mlp_fn.explain import worked_example
 
 from walkthroughs._report import Check, Record, Report, check, record, worked_line
 
 
-def report(lesson: dict[str, Any], quick: bool) -> Report:
+def report(*, quick: bool, worked: Any, X_row: Any, params: Any, z2: Any, z1: Any, lines: Any,
+           output: Any, W1_row: Any, b1_row: Any, W2_row: Any, b2_row: Any, **_: Any) -> Report:
+    """What the forward_propagation lesson computed (its namespace, by name), against the seed."""
     examples: list[tuple[str, str, str]] = []
-    files: dict[str, str] = {}
-    worked = lesson["worked"]
-    X_row = lesson["X_row"]
-    params = lesson["params"]
-    z2 = lesson["z2"]
-    z1 = lesson["z1"]
-    lines = lesson["lines"]
-    output = lesson["output"]
-    W1_row = lesson["W1_row"]
-    b1_row = lesson["b1_row"]
-    W2_row = lesson["W2_row"]
-    b2_row = lesson["b2_row"]
     NAME = "forward_propagation"
     examples.append(("003's 2-3-1 forward pass, worked out", worked,
                      worked_example(X_row.T, None, params, ["relu", "sigmoid"], "bce",
@@ -68,4 +56,4 @@ def report(lesson: dict[str, Any], quick: bool) -> Report:
         check("output equals the listing's sigmoid(z2)", np.allclose(output, out_listing,
                                                                      rtol=1e-15)),
     ]
-    return Report(RECORDS, CHECKS, examples, files)
+    return Report(RECORDS, CHECKS, examples, {})

@@ -1,39 +1,24 @@
-"""The planar_classifier walkthrough's reproduction report: the seed's figures against
-what the lesson computed (``lesson``, its namespace once run), and checks of mlp_fn against
-an independent computation."""
+"""The planar_classifier walkthrough's reproduction report, and its independent checks."""
 
 from __future__ import annotations
 
 import math
 from typing import Any
 
-from mlp_fn.explain import worked_example
 import mlp_fn as mf
 import numpy as np
+from mlp_fn.explain import worked_example
 
 from walkthroughs._report import (Check, Record, Report, check, record_band, record_claim,
                                   strict_json)
 
 
-def report(lesson: dict[str, Any], quick: bool) -> Report:
+def report(*, quick: bool, worked: Any, X: Any, Xe: Any, Y: Any, Ye: Any, params: Any, ACTS: Any,
+           by_noise: Any, study: Any, lr_accuracy: Any, accuracy: Any, DATA_SEEDS: Any,
+           by_rate: Any, ITERATIONS: Any, flower_accuracy: Any, history: Any, **_: Any) -> Report:
+    """What the planar_classifier lesson computed (its namespace, by name), against the seed."""
     examples: list[tuple[str, str, str]] = []
     files: dict[str, str] = {}
-    worked = lesson["worked"]
-    X = lesson["X"]
-    Xe = lesson["Xe"]
-    Y = lesson["Y"]
-    Ye = lesson["Ye"]
-    params = lesson["params"]
-    ACTS = lesson["ACTS"]
-    by_noise = lesson["by_noise"]
-    study = lesson["study"]
-    lr_accuracy = lesson["lr_accuracy"]
-    accuracy = lesson["accuracy"]
-    DATA_SEEDS = lesson["DATA_SEEDS"]
-    by_rate = lesson["by_rate"]
-    ITERATIONS = lesson["ITERATIONS"]
-    flower_accuracy = lesson["flower_accuracy"]
-    history = lesson["history"]
     # The documented figure and the claims
 
     NAME = "planar_classifier"
