@@ -8,6 +8,7 @@ arithmetic), ``mlp_fn.summary``, ``mlp_fn.callbacks``, ``mlp_fn.model`` (001's w
 ``mlp_fn.network`` (what each layer is), ``mlp_fn.io`` (the archive format).
 """
 
+#: mlp_fn's version.
 __version__ = "0.2.0"
 
 import importlib as _importlib
@@ -37,6 +38,7 @@ from mlp_fn.training.loop import (TrainingDiverged, TrainingUnstable, random_min
 from mlp_fn.training.many import train_many
 from mlp_fn.training._state import Callback, History
 
+#: The identity activation under its other name.
 linear = identity
 
 __all__ = [

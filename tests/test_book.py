@@ -129,3 +129,31 @@ def test_every_notebook_runs_outside_the_checkout(tmp_path: Path) -> None:
         source = source_path(name).read_text(encoding="utf-8")
         if "plt.show()" in source or "animate_training" in source:
             assert pictures > 0, f"{name}: no figure in the notebook's outputs"
+
+
+def test_the_api_reference_documents_exactly_the_public_names(tmp_path: Path) -> None:
+    # Every name of every documented module's __all__, and of mlp_fn's, has its entry (where
+    # its object is documented first, for a name a module re-exports), and no entry names
+    # anything else.
+    import importlib
+    import re
+
+    import mlp_fn
+    from walkthroughs._api import MODULES, public_home, write_api
+
+    write_api(tmp_path / "api", {})
+    text = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "api").glob("*.md"))
+    anchors = set(re.findall(r"^\(api-([\w.]+)(?:-class|-constant)?\)=$", text, re.M))
+    public = {(module, name) for module, _ in MODULES
+              for name in importlib.import_module(module).__all__}
+    public |= {("mlp_fn", name) for name in mlp_fn.__all__
+               if not hasattr(getattr(mlp_fn, name), "__path__")
+               and name not in ("model", "explain", "plots", "data", "summary", "callbacks")}
+    for module, name in public:
+        home = public_home(getattr(importlib.import_module(module), name))
+        assert f"{module}.{name}" in anchors or (home or "").split("-")[0] in anchors, \
+            f"{module}.{name}"
+    modules = {module for module, _ in MODULES} | {"mlp_fn"}
+    for anchor in anchors - modules:
+        module, name = anchor.rsplit(".", 1)
+        assert (module, name) in public, f"{anchor} is documented but not public"

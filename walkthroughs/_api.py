@@ -9,6 +9,8 @@ up (None) on anything it does not know, which then stays text.
 
 from __future__ import annotations
 
+import ast
+import functools
 import importlib
 import inspect
 import re
@@ -48,6 +50,7 @@ MODULES: list[tuple[str, str]] = [
 ]
 
 
+@functools.cache
 def _functions(module: str) -> list[tuple[str, Any]]:
     mod = importlib.import_module(module)
     out = []
@@ -58,12 +61,56 @@ def _functions(module: str) -> list[tuple[str, Any]]:
     return out
 
 
+@functools.cache
+def _defined(module: str) -> dict[str, str]:
+    """Each name a module assigns at its top level, with the ``#:`` comment above it."""
+    mod = importlib.import_module(module)
+    lines = inspect.getsource(mod).splitlines()
+    found: dict[str, str] = {}
+    for node in ast.parse("\n".join(lines)).body:
+        targets = ([t for t in node.targets if isinstance(t, ast.Name)]
+                   if isinstance(node, ast.Assign) else
+                   [node.target] if isinstance(node, ast.AnnAssign)
+                   and isinstance(node.target, ast.Name) else [])
+        comment: list[str] = []
+        for line in reversed(lines[:node.lineno - 1]):
+            if not line.startswith("#:"):
+                break
+            comment.insert(0, line[2:].strip())
+        for target in targets:
+            if isinstance(target, ast.Name):
+                found[target.id] = " ".join(comment)
+    return found
+
+
+@functools.cache
+def _others(module: str) -> list[tuple[str, Any, str]]:
+    """The public names of ``module`` that are not functions and that it defines itself:
+    (name, object, what it is: the class's docstring or the ``#:`` comment)."""
+    mod = importlib.import_module(module)
+    assigned = _defined(module)
+    out = []
+    for name in getattr(mod, "__all__", []):
+        obj = getattr(mod, name)
+        if inspect.isfunction(obj) or (callable(obj) and hasattr(obj, "__wrapped__")):
+            continue
+        if inspect.isclass(obj) and obj.__module__ == module:
+            out.append((name, obj, inspect.getdoc(obj) or ""))
+        elif name in assigned:
+            out.append((name, obj, assigned[name]))
+    return out
+
+
 def public_home(obj: Any) -> str | None:
-    """``module.name`` of the first documented module that exports ``obj``, or None."""
+    """``module.name`` of the first documented module that exports ``obj`` (a function, or a
+    class or constant it defines), or None."""
     for module, _ in MODULES:
         for name, candidate in _functions(module):
             if candidate is obj:
                 return f"{module}.{name}"
+        for name, candidate, _ in _others(module):
+            if candidate is obj:
+                return f"{module}.{name}-{'class' if inspect.isclass(obj) else 'constant'}"
     return None
 
 
@@ -624,17 +671,82 @@ def write_api(folder: Path, usage: dict[str, list[str]]) -> None:
             out += [docstring_markdown(inspect.cleandoc(mod.__doc__)), ""]
         for name, obj in _functions(module):
             home = public_home(obj)
-            if home != f"{module}.{name}":
+            if home is not None and home != f"{module}.{name}":
+                if home.rsplit(".", 1)[0] == module:  # another name for a function here
+                    out += [f"(api-{module}.{name})=", f"## `{name}`", "",
+                            f"The same as {{ref}}`{home.rsplit('.', 1)[1]} <api-{home}>`.", ""]
                 continue  # documented where it is first exported
             out += [f"(api-{module}.{name})=", f"## `{name}`", "",
                     "```python", f"{spelled(module)}.{_signature(name, obj)}", "```", ""]
             doc = inspect.getdoc(obj)
             if doc:
                 out += [docstring_markdown(doc), ""]
-            users = sorted(usage.get(home, []))
+            users = sorted(usage.get(home or "", []))
             if users:
                 out += ["*Used in the walkthroughs:* " + ", ".join(
                     f"{{doc}}`{u} </walkthroughs/{u}>`" for u in users), ""]
+        out += _other_entries(module)
         (folder / f"{module}.md").write_text("\n".join(out), encoding="utf-8")
+    # The names the package itself exports from its private modules: the types its
+    # signatures name, and the alias linear.
+    top = ["(api-mlp_fn)=", "# The types and names of `mlp_fn` itself", "",
+           "The types the signatures name, defined where mlp_fn keeps its machinery, and the "
+           "names `import mlp_fn` adds to those of its modules.", ""]
+    for name, entry in _package_names():
+        top += [f"(api-mlp_fn.{name})=", f"## `{name}`", "", entry, ""]
+    (folder / "mlp_fn.md").write_text("\n".join(top), encoding="utf-8")
+    index.append("- [The types and names of `mlp_fn` itself](mlp_fn.md)")
+    pages.append("mlp_fn")
     index += ["", "```{toctree}", ":hidden:", "", *pages, "```", ""]
     (folder / "index.md").write_text("\n".join(index), encoding="utf-8")
+
+
+def _what(obj: Any, about: str) -> str:
+    """A name's entry: its docstring or comment, as Markdown, then its value where it is a
+    constant (a type alias or a registry says what it holds by its comment alone)."""
+    text = docstring_markdown(about) if about else ""
+    if isinstance(obj, (int, float, str, tuple)) and not inspect.isclass(obj):
+        text += ("\n\n" if text else "") + f"`= {obj!r}`"
+    return text
+
+
+def _other_entries(module: str) -> list[str]:
+    out: list[str] = []
+    for name, obj, about in _others(module):
+        kind = "class" if inspect.isclass(obj) else "constant"
+        # (labels ignore case: Network beside network needs its kind in its own)
+        out += [f"(api-{module}.{name}-{kind})=", f"## `{name}` ({kind})", "",
+                _what(obj, about), ""]
+    return out
+
+
+def _package_names() -> list[tuple[str, str]]:
+    """The names of ``mlp_fn.__all__`` that no documented module defines under that name, each
+    with its entry (Markdown): the types (their ``#:`` comments where mlp_fn keeps them), and
+    the other names of documented functions."""
+    import mlp_fn
+
+    documented: dict[int, str] = {}  # where each object is documented first
+    for module, _ in MODULES:
+        for name, obj in _functions(module):
+            documented.setdefault(id(obj), f"{module}.{name}")
+        for name, obj, _ in _others(module):
+            kind = "class" if inspect.isclass(obj) else "constant"
+            documented.setdefault(id(obj), f"{module}.{name}-{kind}")
+    comments = {**_defined("mlp_fn._internal.types"), **_defined("mlp_fn.training._state"),
+                **_defined("mlp_fn")}
+    out = []
+    for name in mlp_fn.__all__:
+        obj = getattr(mlp_fn, name)
+        home = documented.get(id(obj))
+        if home is not None and home.rsplit(".", 1)[1].split("-")[0] == name \
+                or inspect.ismodule(obj):
+            continue  # on its module's page; a module has its own
+        if home is not None:
+            entry = f"The same as {{ref}}`{home.rsplit('.', 1)[1].split('-')[0]} <api-{home}>`."
+        elif inspect.isclass(obj):
+            entry = _what(obj, inspect.getdoc(obj) or "")
+        else:
+            entry = _what(obj, comments.get(name, ""))
+        out.append((name, entry))
+    return out
