@@ -19,12 +19,9 @@ import mlp_fn as mf
 MODULES = sorted(m.name for m in pkgutil.walk_packages(mf.__path__, "mlp_fn.")
                  if not m.name.endswith("__main__"))
 
-#: The package's machinery, whose names no reader calls (private modules, and the playground's
-#: session and server): every other module's public functions (its ``__all__``) each carry a
-#: runnable example.
-INTERNAL = ("mlp_fn.playground.session", "mlp_fn.playground.server")
-EXAMPLED = [m for m in MODULES if not m.startswith(INTERNAL)
-            and not any(part.startswith("_") for part in m.split("."))]
+#: Every public module's public functions (its ``__all__``) each carry a runnable example; the
+#: private modules, the package's machinery, whose names no reader calls, need none.
+EXAMPLED = [m for m in MODULES if not any(part.startswith("_") for part in m.split("."))]
 
 
 def _module(name: str) -> ModuleType:

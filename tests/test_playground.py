@@ -21,8 +21,8 @@ import numpy as np
 import pytest
 
 import mlp_fn as mf
-from mlp_fn.playground import session as play
-from mlp_fn.playground.server import MAX_BODY, make_server
+from mlp_fn.playground import _session as play
+from mlp_fn.playground._server import MAX_BODY, make_server
 
 XOR = {"dataset": "xor", "hidden": [8, 8], "learning_rate": 0.03, "features": ["x1", "x2"]}
 

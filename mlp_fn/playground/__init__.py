@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import threading
 import webbrowser
+from collections.abc import Mapping
+from typing import Any
 
-from mlp_fn.playground.server import make_server
+from mlp_fn._internal.types import Array
+from mlp_fn.playground import _session
+from mlp_fn.playground._server import make_server
 
-__all__ = ["serve"]
+__all__ = ["serve", "points"]
 
 
 def serve(port: int = 0, *, open_browser: bool = True) -> str:
@@ -37,3 +41,17 @@ def serve(port: int = 0, *, open_browser: bool = True) -> str:
     if open_browser:
         webbrowser.open(url)
     return url
+
+
+def points(config: Mapping[str, Any] | None = None) -> tuple[Array, Array]:
+    """The training points the page trains on for ``config``, its settings (the data set, noise,
+    number of points, features, train/test split and seed; each one left out takes the page's
+    default, as ``"dataset": "circle"``): X, the chosen features of each training point,
+    (n_features, m), and Y, (1, m). The Python the page writes for a run starts from them.
+
+    >>> X, Y = points({"dataset": "xor", "points": 100, "features": ["x1", "x2", "x1x2"]})
+    >>> X.shape, Y.shape  # half of the 100 points train (the default split); a row per feature
+    ((3, 50), (1, 50))
+    """
+    session = _session.new_session({} if config is None else config)
+    return session.X, session.Y

@@ -7,7 +7,7 @@ import argparse
 import sys
 import webbrowser
 
-from mlp_fn.playground.server import make_server
+from mlp_fn.playground._server import make_server
 
 __all__ = ["main"]
 

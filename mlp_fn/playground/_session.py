@@ -360,14 +360,13 @@ def code(session: Session) -> str:
             .shape[0]]
     norm = "None" if c["norm"] == "none" else repr(c["norm"])
     return "\n".join([
-        "import numpy as np",
         "import mlp_fn as mf",
-        "from mlp_fn.playground.session import checked, new_session",
+        "from mlp_fn.playground import points",
         "",
         f"config = {checked(c)!r}",
-        "s = new_session(config)  # the same points, features and split as the page",
+        "X, Y = points(config)  # the same points, features and split as the page",
         f"params = mf.init_params({dims}, method='xavier', seed={c['seed']}, norm={norm})",
-        f"params, history = mf.train(s.X, s.Y, params, {session.activations!r}, "
+        f"params, history = mf.train(X, Y, params, {session.activations!r}, "
         f"{session.loss!r}, epochs={session.epoch}, "
         + ", ".join(f"{k}={v!r}" for k, v in options.items()) + ")",
         "print(history['cost'][-1] if history['cost'] else None)",

@@ -29,7 +29,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from mlp_fn.playground import session as play
+from mlp_fn.playground import _session as play
 
 __all__ = ["MAX_BODY", "MAX_SESSIONS", "STATIC", "make_server"]
 
