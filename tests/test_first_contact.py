@@ -256,6 +256,17 @@ def test_the_terminal_report_shows_long_figures_whole() -> None:
     assert field("why") == "bias"
 
 
+def test_walkthroughs_without_the_notebook_tools_say_one_line() -> None:
+    code = ("import sys; sys.modules['jupytext'] = None\n"
+            "from walkthroughs.__main__ import main\n"
+            "sys.exit(main(['--quick', 'single_neuron']))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and "jupytext is not installed" in lines[0]
+    assert "pip install -e '.[dev]'" in lines[0]
+
+
 def test_walkthroughs_without_matplotlib_say_one_line() -> None:
     code = ("import sys; sys.modules['matplotlib'] = None\n"
             "from walkthroughs.__main__ import main\n"

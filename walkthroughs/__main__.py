@@ -49,12 +49,19 @@ def print_table(records: list[Record], width: int = 100) -> None:
 
 
 def missing_extra() -> str | None:
-    """One line naming the extra to install when matplotlib is missing, else None."""
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
+    """One line naming what to install when matplotlib, or what runs the lessons as notebooks,
+    is missing; else None."""
+    import importlib.util
+
+    if importlib.util.find_spec("matplotlib") is None:
         return ("python -m walkthroughs draws its figures with matplotlib, which is not "
                 "installed: pip install -e '.[plots]' (or: pip install matplotlib)")
+    tools = ("jupytext", "nbclient", "ipykernel", "jupyter_cache")
+    missing = [t for t in tools if importlib.util.find_spec(t) is None]
+    if missing:
+        return (f"python -m walkthroughs runs each lesson as a notebook, and {', '.join(missing)} "
+                f"{'is' if len(missing) == 1 else 'are'} not installed: pip install -e '.[dev]' "
+                f"(or: pip install {' '.join(t.replace('_', '-') for t in tools)})")
     return None
 
 

@@ -20,13 +20,12 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
-
-import jupytext
-import nbformat
-from nbformat import NotebookNode
+from typing import TYPE_CHECKING, Any
 
 from walkthroughs import HEAVY, QUICK
+
+if TYPE_CHECKING:  # the notebook tools are imported where used: without them,
+    from nbformat import NotebookNode  # python -m walkthroughs says what to install
 
 __all__ = ["ROOT", "LessonFailed", "source_path", "lesson_source", "lesson_notebook",
            "notebook", "executed", "outputs"]
@@ -59,6 +58,9 @@ def lesson_source(name: str, quick: bool = False) -> str:
 
 def lesson_notebook(source: str) -> NotebookNode:
     """A ``# %%`` script as a notebook (no outputs: it is run by its reader)."""
+    import jupytext
+    import nbformat
+
     nb: NotebookNode = jupytext.reads(source, fmt="py:percent")
     nb.metadata = nbformat.from_dict({"kernelspec": _KERNEL,
                                       "language_info": {"name": "python"}})
@@ -79,6 +81,8 @@ def _digest() -> str:
 def notebook(name: str, quick: bool = False, digest: str | None = None) -> NotebookNode:
     """The notebook that is executed: the lesson, then its verdicts' heading and the hidden
     cell that shows them."""
+    import nbformat
+
     nb = lesson_notebook(lesson_source(name, quick))
     if (ROOT / "walkthroughs" / "_verdicts" / f"{name}.py").exists():
         nb.cells.append(nbformat.v4.new_markdown_cell("## Reproduction verdicts"))
