@@ -19,6 +19,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from mlp_fn._internal.notation import latex
 from mlp_fn.activations import ACTIVATIONS
 
 __all__ = ["MODULES", "docstring_markdown", "inline_equations", "public_home", "to_latex",
@@ -354,18 +355,17 @@ def _convert(tokens: list[tuple[str, str]]) -> str | None:
 
 
 def to_latex(equation: str) -> str | None:
-    """One line of the plain-text notation as LaTeX, or None where a word is not notation."""
+    """One line of the plain-text notation as LaTeX (``mlp_fn``'s converter, the one
+    ``explain`` writes with), or None where a word is not notation."""
     tokens = _tokens(equation)
     depth = 0
     for kind, text in tokens:
         depth += (kind == "op" and text in _OPEN) - (kind == "op" and text in _CLOSE)
         if depth < 0:
             return None
-    latex = _convert(tokens) if depth == 0 else None
-    if latex is None:
+    if depth != 0 or _convert(tokens) is None:  # English, or brackets left open
         return None
-    latex = re.sub(r"\((\w+)/(\w+)\)", r"\\frac{\1}{\2}", latex)
-    return re.sub(r"\s+", " ", latex).strip()
+    return re.sub(r"\s+", " ", latex(equation)).strip()  # mlp_fn's one converter
 
 
 def _span_ok(tokens: list[tuple[str, str]], k: int) -> bool:

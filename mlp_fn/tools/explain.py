@@ -30,6 +30,7 @@ import numpy as np
 
 from mlp_fn._internal.arrays import on_host
 from mlp_fn._internal import checks as check
+from mlp_fn._internal.notation import latex
 from mlp_fn._internal.types import ActivationSpec, Array
 from mlp_fn.activations import Activation, _label
 from mlp_fn.losses import LOSSES, _check_targets, _loss_for
@@ -523,8 +524,8 @@ def _render(blocks: list[tuple[str, list[_Line]]], d: int, markdown: bool) -> st
             text_value = _fixed(value, d)
             if markdown:  # one piece of math per step: a long line wraps between steps, so
                 # its value stays in view
-                parts = [_latex(symbol)] + ([_latex(symbolic)] if symbolic else []) \
-                    + [_latex(expr), text_value]
+                parts = [latex(symbol)] + ([latex(symbolic)] if symbolic else []) \
+                    + [latex(expr), text_value]
                 out.append(" ".join([f"${parts[0]} = {parts[1]}$"]
                                     + [f"$= {part}$" for part in parts[2:]]) + "  ")
             else:
@@ -534,87 +535,9 @@ def _render(blocks: list[tuple[str, list[_Line]]], d: int, markdown: bool) -> st
     return "\n".join(out).rstrip() + "\n"
 
 
-#: How the text's names are set in LaTeX: Greek letters, the normalised z (hat) and the scaled
-#: and shifted z (tilde), as in Ioffe and Szegedy (2015).
-_NAMES = {"mu": r"\mu", "sigma2": r"\sigma^{2}", "gamma": r"\gamma", "beta": r"\beta",
-          "zn": r"\hat{z}", "zt": r"\tilde{z}", "Zn": r"\hat{Z}", "Zt": r"\tilde{Z}",
-          "alpha": r"\alpha", "eps": r"\epsilon", "lambda": r"\lambda"}
-
-#: Functions LaTeX knows by name; every other function name is set upright by \operatorname.
-_KNOWN = ("exp", "log", "tanh", "max", "min")
-
-_SYMBOL = re.compile(r"\b(d?)([A-Za-z][A-Za-z0-9]*)\[(\w+)\](?:\[([\w, ]+)\])?(\(\w+\))?")
-_NUMBER_E = re.compile(r"\b(\d+(?:\.\d+)?)e([-+]?)0*(\d+)\b")
-
-
-def _name(prefix: str, name: str) -> str:
-    base = _NAMES.get(name, name)
-    return f"d{base}" if prefix else base
-
-
-def _symbol(m: re.Match[str]) -> str:
-    """z[1][0](2) -> z^{[1]}_{0}(2); W[2][j, 0] -> W^{[2]}_{j,0}; a[2](0) -> a^{[2]}(0); the
-    targets y[0](2) -> y_{0}(2) (a row of Y, not a layer)."""
-    prefix, name, first, idx, example = m.groups()
-    example = example or ""
-    if name in ("y", "Y") and not prefix and idx is None:
-        return f"{name}_{{{first}}}{example}"
-    base = _name(prefix, name)
-    if base.endswith("^{2}"):  # sigma^2 of layer l: sigma^{2[l]}
-        base, layer = base[:-4], f"^{{2[{first}]}}"
-    else:
-        layer = f"^{{[{first}]}}"
-    sub = f"_{{{idx.replace(' ', '')}}}" if idx is not None else ""
-    return f"{base}{layer}{sub}{example}"
-
-
-def _sqrt(text: str) -> str:
-    """sqrt(x) -> \\sqrt{x}, its parentheses matched."""
-    while (start := text.find("sqrt(")) >= 0:
-        depth, end = 0, start + 4
-        for end in range(start + 4, len(text)):
-            depth += {"(": 1, ")": -1}.get(text[end], 0)
-            if depth == 0:
-                break
-        text = text[:start] + r"\sqrt{" + text[start + 5:end] + "}" + text[end + 1:]
-    return text
-
-
-def _latex(expr: str) -> str:
-    """One equation of the text in the course's notation, as LaTeX: z[l][j](i) as
-    z^{[l]}_j(i), function names upright, (1/m) as a fraction, e-notation as powers of 10."""
-    out = _SYMBOL.sub(_symbol, expr)
-    out = _NUMBER_E.sub(lambda m: rf"{m.group(1)} \times 10^{{{m.group(2) if m.group(2) == '-' else ''}"
-                                  rf"{m.group(3)}}}", out)
-    out = re.sub(r"\((\w+)/(\w+)\)", r"\\frac{\1}{\2}", out)
-    out = _sqrt(out)
-    out = re.sub(r"\bsum_(\w)", r"\\sum_\1", out)
-
-    def word(m: re.Match[str]) -> str:
-        w = m.group(1)
-        if w.startswith("d") and w[1:] in _NAMES:
-            return "d" + _NAMES[w[1:]]
-        if re.fullmatch(r"[a-z]+_[a-z]", w):  # mean_e: the mean over the examples e
-            return r"\operatorname{" + w[:-2] + "}_" + w[-1]
-        if w in _KNOWN:
-            return "\\" + w
-        if w in _NAMES:
-            return _NAMES[w]
-        if len(w) > 1 and w not in ("dZ", "dW", "db", "dA"):
-            return r"\operatorname{" + w.replace("_", r"\_") + "}"
-        return w
-
-    # Bare words outside what was translated: a function name, a Greek letter or a symbol.
-    pieces = re.split(r"(\\[A-Za-z]+|\^\{[^}]*\}|_\{[^}]*\})", out)
-    out = "".join(p if p.startswith(("\\", "^", "_")) else
-                  re.sub(r"(?<![\\\w])([A-Za-z][A-Za-z_]*[A-Za-z0-9]*)(?![\w{])", word, p)
-                  for p in pieces)
-    return re.sub(r"\s*\*\s*", r" \\cdot ", out)
-
-
 def _latex_title(title: str) -> str:
     """A block's title: its words as they are, its equations (after the colon) as math."""
     head, sep, tail = title.partition(": ")
     if not sep:
         return title
-    return head + ": " + ", ".join(f"${_latex(part.strip())}$" for part in tail.split(", "))
+    return head + ": " + ", ".join(f"${latex(part.strip())}$" for part in tail.split(", "))

@@ -1,0 +1,127 @@
+"""The course's plain-text notation as LaTeX: one converter, for ``explain``'s worked
+arithmetic (``markdown=True``) and for the book's equations.
+
+A symbol of layer l is written ``Z[l]`` (or, as a params key, ``W{l}``), a unit and an example
+after it: ``z[1][0](2)`` is z^{[1]}_{0}(2), ``W[2][j, 0]`` is W^{[2]}_{j,0}; ``(1/m)`` is a
+fraction, ``sqrt(x)`` a root, ``1e-05`` a power of ten, ``A[l-1]^T`` a transpose and
+``g[l]'(Z[l])`` a derivative. Names come from the notation table (Greek letters; ``zn`` and
+``zt``, the normalised and the scaled and shifted z, as in Ioffe and Szegedy, 2015) and from
+the activations' registry (each activation's own LaTeX, ``ACTIVATIONS[name]["symbol"]``); any
+other word of more than one letter is set upright as an operator's name.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["latex"]
+
+#: The notation table's names and how they are set.
+NAMES = {"alpha": r"\alpha", "beta": r"\beta", "gamma": r"\gamma", "delta": r"\delta",
+         "epsilon": r"\epsilon", "eps": r"\epsilon", "eta": r"\eta", "theta": r"\theta",
+         "lambda": r"\lambda", "mu": r"\mu", "sigma": r"\sigma", "sigma2": r"\sigma^{2}",
+         "tau": r"\tau", "phi": r"\phi", "rho": r"\rho", "omega": r"\omega",
+         "zn": r"\hat{z}", "zt": r"\tilde{z}", "Zn": r"\hat{Z}", "Zt": r"\tilde{Z}"}
+
+#: Functions LaTeX knows by name; every other function name is set upright by \operatorname.
+KNOWN = ("exp", "log", "ln", "tanh", "max", "min", "cos", "sin")
+
+#: Symbols that keep their letters as they are (the gradients' names).
+GRADIENTS = ("dZ", "dW", "db", "dA", "dX", "dG")
+
+_SYMBOL = re.compile(r"\b(d?)([A-Za-z][A-Za-z0-9]*)(?:\[([lLk]?[-+]?\w*)\]|\{([\w+-]+)\})"
+                     r"(?:\[([\w, ]+)\])?(\(\w+\))?")
+_NUMBER_E = re.compile(r"\b(\d+(?:\.\d+)?)e([-+]?)0*(\d+)\b")
+
+
+def _activation_symbols() -> dict[str, str]:
+    from mlp_fn.activations import ACTIVATIONS  # the registry: each activation's own LaTeX
+
+    return {name: entry["symbol"] for name, entry in ACTIVATIONS.items()}
+
+
+def _name(prefix: str, name: str) -> str:
+    base = NAMES.get(name, name)
+    return f"d{base}" if prefix else base
+
+
+def _symbol(m: re.Match[str]) -> str:
+    """z[1][0](2) -> z^{[1]}_{0}(2); W[2][j, 0] -> W^{[2]}_{j,0}; A[l-1] -> A^{[l-1]};
+    W{l} -> W^{[l]}; sigma2[l] -> sigma^{2[l]}; the targets y[0](2) -> y_{0}(2) (a row of Y,
+    not a layer)."""
+    prefix, name, bracket, brace, idx, example = m.groups()
+    first = bracket if bracket is not None else brace
+    example = example or ""
+    if name in ("y", "Y") and not prefix and idx is None and brace is None:
+        return f"{name}_{{{first}}}{example}"
+    base = _name(prefix, name)
+    if base.endswith("^{2}"):  # sigma^2 of layer l: sigma^{2[l]}
+        base, layer = base[:-4], f"^{{2[{first}]}}"
+    else:
+        layer = f"^{{[{first}]}}"
+    sub = f"_{{{idx.replace(' ', '')}}}" if idx is not None else ""
+    return f"{base}{layer}{sub}{example}"
+
+
+def _sqrt(text: str) -> str:
+    """sqrt(x) -> \\sqrt{x}, its parentheses matched."""
+    while (start := text.find("sqrt(")) >= 0:
+        depth, end = 0, start + 4
+        for end in range(start + 4, len(text)):
+            depth += {"(": 1, ")": -1}.get(text[end], 0)
+            if depth == 0:
+                break
+        text = text[:start] + r"\sqrt{" + text[start + 5:end] + "}" + text[end + 1:]
+    return text
+
+
+def latex(expr: str) -> str:
+    """One equation of the plain-text notation as LaTeX.
+
+    >>> latex("Z[l] = W[l] A[l-1] + b[l]")
+    'Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}'
+    >>> latex("z[1][0](2) = W[1][0, 1]*a[0][1](2) + 1e-05")
+    'z^{[1]}_{0}(2) = W^{[1]}_{0,1} \\\\cdot a^{[0]}_{1}(2) + 1 \\\\times 10^{-5}'
+    """
+    symbols = _activation_symbols()
+    out = _SYMBOL.sub(_symbol, expr)
+    out = _NUMBER_E.sub(lambda m: rf"{m.group(1)} \times 10^{{{m.group(2) if m.group(2) == '-' else ''}"
+                                  rf"{m.group(3)}}}", out)
+    out = re.sub(r"\((\w+)/(\w+)\)", r"\\frac{\1}{\2}", out)
+    out = _sqrt(out)
+    out = re.sub(r"\^\(([^()]*)\)", r"^{\1}", out)  # e^(-z) -> e^{-z}
+    out = re.sub(r"\bsum_(\{[^{}]*\}|\w)", r"\\sum_\1", out)
+    # a transpose or a prime of an indexed symbol is braced first: no double exponent
+    out = re.sub(r"((?:\\?[A-Za-z]+)\^\{[^{}]*\}(?:_\{[^{}]*\})?)\^T\b", r"{\1}^{\\top}", out)
+    out = re.sub(r"\b([A-Za-z])\^T\b", r"\1^{\\top}", out)
+    out = re.sub(r"((?:\\?[A-Za-z]+)\^\{\[[^{}]*\]\})'", r"{\1}'", out)
+
+    def word(m: re.Match[str]) -> str:
+        w = m.group(1)
+        if w.startswith("d") and w[1:] in NAMES:
+            return "d" + NAMES[w[1:]]
+        if re.fullmatch(r"[a-z]+_[a-z]", w):  # mean_e: the mean over the examples e
+            return r"\operatorname{" + w[:-2] + "}_" + w[-1]
+        if re.fullmatch(r"[A-Za-z]_(hat|tilde)", w):  # m_hat: Adam's corrected m
+            return f"\\{w[2:]}{{{w[0]}}}"
+        if re.fullmatch(r"[A-Za-z]_[a-z]{2,}", w):  # Z_norm: Z normalised
+            return f"{w[0]}_{{\\mathrm{{{w[2:]}}}}}"
+        if w in symbols:
+            return symbols[w]
+        if w in KNOWN:
+            return "\\" + w
+        if w in NAMES:
+            return NAMES[w]
+        greek = re.fullmatch(r"([a-z]+)(\d+)", w)
+        if greek and greek.group(1) in NAMES:  # beta1: Adam's first decay rate
+            return f"{NAMES[greek.group(1)]}_{{{greek.group(2)}}}"
+        if len(w) > 1 and w not in GRADIENTS:
+            return r"\operatorname{" + w.replace("_", r"\_") + "}"
+        return w
+
+    # Bare words outside what was translated: a function name, a Greek letter or a symbol.
+    pieces = re.split(r"(\\[A-Za-z]+|\^\{[^}]*\}|_\{[^}]*\})", out)
+    out = "".join(p if p.startswith(("\\", "^", "_")) else
+                  re.sub(r"(?<![\\\w])([A-Za-z][A-Za-z_]*[A-Za-z0-9]*)(?![\w{])", word, p)
+                  for p in pieces)
+    return re.sub(r"\s*\*\s*", r" \\cdot ", out)
