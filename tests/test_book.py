@@ -65,6 +65,14 @@ def test_english_is_not_set_as_math() -> None:
                       (True, r"m = A^{[l-1]}"), (False, ".shape[1]:")]
 
 
+def test_a_params_key_is_a_name_and_a_layer_symbol_is_math() -> None:
+    from walkthroughs._api import docstring_markdown
+
+    text = docstring_markdown('In params "W{l}" and "b{l}": W{l} of shape (n[l], n[l-1]).')
+    assert '`"W{l}"`' in text and '`"b{l}"`' in text  # keys, as code
+    assert "$W^{[l]}$ of shape ($n^{[l]}$, $n^{[l-1]}$)" in text
+
+
 def test_a_layer_symbol_in_prose_is_math() -> None:
     assert inline_equations("Z of shape (n[l], m), from A[L].") == [
         (False, "Z of shape ("), (True, "n^{[l]}"), (False, ", m), from "), (True, "A^{[L]}"),

@@ -126,10 +126,14 @@ INSPECT = """() => {
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, {
     acceptNode: n => n.parentElement.closest('pre, code, mjx-container, script, style, .highlight')
                      ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});
-  const leftovers = [];
+  const leftovers = [], plain = [];
   while (walker.nextNode()) {
     const t = walker.currentNode.textContent;
     if (/\\\\\\(|\\\\\\)|\\\\\\[|\\\\\\]|\\$/.test(t)) leftovers.push(t.trim().slice(0, 80));
+    // a symbol of layer l left in the course's plain notation (Z[l], W{l}; not X.shape[1],
+    // which is code): not set as math
+    const m = t.match(/(?<![.\\w])(?:d?[A-Za-z]{1,6}\\d?)(?:\\[(?:l|L|l-1|l\\+1|\\d)\\]|\\{l\\})/);
+    if (m) plain.push(m[0] + ': ' + t.trim().slice(0, 60));
   }
   const images = [...document.images];
   // Whatever runs past the text column must sit in a box that scrolls (or is clipped) itself.
@@ -170,6 +174,7 @@ INSPECT = """() => {
     errors: [...document.querySelectorAll('mjx-merror')].map(e => e.getAttribute('data-mjx-error')
                                                              || e.textContent),
     leftovers: leftovers,
+    plain: plain,
     math: document.querySelectorAll('mjx-container').length,
     broken: images.filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src),
     images: images.length,
@@ -212,6 +217,8 @@ def test_every_page_reads_as_it_should(site: Path, browser: Any) -> None:
         for kind in ("problems", "errors", "leftovers", "broken", "overflowing", "hiding",
                      "cut"):
             report += [f"{name}: {kind}: {item}" for item in seen[kind]]
+        if name.startswith("api/"):  # every equation of the API reference is set as math
+            report += [f"{name}: a plain formula: {item}" for item in seen["plain"]]
         if name not in ("search.html", "genindex.html") and seen["text"] < 200:
             report.append(f"{name}: an empty page ({seen['text']} characters)")
     assert report == []
@@ -234,7 +241,7 @@ def test_the_checks_can_fail(tmp_path: Path, browser: Any) -> None:
     bad.write_text(
         "<html><head><script>window.MathJax = {tex: {inlineMath: [['\\\\(', '\\\\)']]}};"
         f"</script><script src='{(mathjax / 'tex-chtml.js').as_uri()}'></script></head>"
-        "<body><article class='bd-article'><p>\\(x^{[l]}^{T}\\) and a stray $ sign</p>"
+        "<body><article class='bd-article'><p>\\(x^{[l]}^{T}\\) and a stray $ sign; Z[l] as text</p>"
         "<p style='overflow-x: auto; width: 300px'>\\(z = " + "1 + " * 60 + "1 = 61\\)<br>"
         "\\(a = 1\\)</p>"
         "<div style='overflow-x: auto; width: 200px'><table><tr>"
@@ -244,6 +251,7 @@ def test_the_checks_can_fail(tmp_path: Path, browser: Any) -> None:
     seen = visit(browser, bad)
     assert seen["hiding"], "a table wider than its scrolling box hides columns"
     assert seen["cut"], "a line of arithmetic wider than its box hides its value"
+    assert any(p.startswith("Z[l]") for p in seen["plain"]), "Z[l] left as text"
     assert seen["errors"], "a double exponent is a math error"
     assert any("$" in t for t in seen["leftovers"])
     assert seen["broken"] and any("missing.png" in p for p in seen["problems"])

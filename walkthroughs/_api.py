@@ -420,8 +420,14 @@ def inline_equations(text: str) -> list[tuple[bool, str]]:
         right = "".join(t for _, t in tokens[r + 1:hi]).strip()
         if left and right:
             spans.append((lo, hi))
-    # A symbol of layer l standing alone in prose (n[l], A[L], dZ[l]) is math too.
+    # A symbol of layer l standing alone in prose (n[l], A[L], dZ[l], W{l}) is math too; a
+    # params key in quotes ("W{l}") is a name, set as code by the prose.
     inside = {k for lo, hi in spans for k in range(lo, hi)}
+    for k, (kind, tok) in enumerate(tokens):
+        quoted = k and tokens[k - 1][1] == '"'
+        if k not in inside and kind == "name" and not quoted and \
+                re.fullmatch(r"d?[A-Za-z][A-Za-z0-9]*\{[lL]\}", tok):
+            spans.append((k, k + 1))
     for k in range(len(tokens) - 1):
         (kind, tok), (next_kind, next_tok) = tokens[k], tokens[k + 1]
         if k in inside or kind != "name" or next_kind != "index" or \
@@ -474,11 +480,13 @@ def _prose(text: str) -> str:
     """Docstring prose as Markdown: ``literals`` stay code, the equations inside it become
     inline math; what Markdown would read as markup (a leading #, <tags>, emphasis by * or _)
     is escaped."""
-    pieces = re.split(r"(``[^`]+``)", text)
+    pieces = re.split(r'(``[^`]+``|"d?[A-Za-z][A-Za-z0-9]*\{[lL]\}")', text)
     out = []
     for piece in pieces:
         if piece.startswith("``") and piece.endswith("``") and len(piece) > 4:
             out.append("`" + piece[2:-2] + "`")
+        elif piece.startswith('"') and piece.endswith("}\""):  # a params key: a name
+            out.append(f"`{piece}`")
         else:
             out += [f"${part}$" if is_math else _escape(part)
                     for is_math, part in inline_equations(piece)]
