@@ -19,18 +19,19 @@ __all__ = ["latex"]
 #: The notation table's names and how they are set.
 NAMES = {"alpha": r"\alpha", "beta": r"\beta", "gamma": r"\gamma", "delta": r"\delta",
          "epsilon": r"\epsilon", "eps": r"\epsilon", "eta": r"\eta", "theta": r"\theta",
-         "lambda": r"\lambda", "mu": r"\mu", "sigma": r"\sigma", "sigma2": r"\sigma^{2}",
-         "tau": r"\tau", "phi": r"\phi", "rho": r"\rho", "omega": r"\omega",
+         "lambda": r"\lambda", "lambd": r"\lambda", "mu": r"\mu", "sigma": r"\sigma", "sigma2": r"\sigma^{2}",
+         "tau": r"\tau", "phi": r"\phi", "rho": r"\rho", "omega": r"\omega", "pi": r"\pi",
          "zn": r"\hat{z}", "zt": r"\tilde{z}", "Zn": r"\hat{Z}", "Zt": r"\tilde{Z}"}
 
 #: Functions LaTeX knows by name; every other function name is set upright by \operatorname.
-KNOWN = ("exp", "log", "ln", "tanh", "max", "min", "cos", "sin")
+KNOWN = ("exp", "log", "ln", "tanh", "max", "min", "cos", "sin", "sum", "prod")
 
 #: Symbols that keep their letters as they are (the gradients' names).
 GRADIENTS = ("dZ", "dW", "db", "dA", "dX", "dG")
 
-_SYMBOL = re.compile(r"\b(d?)([A-Za-z][A-Za-z0-9]*)(?:\[([lLk]?[-+]?\w*)\]|\{([\w+-]+)\})"
+_SYMBOL = re.compile(r"\b(d?)([A-Za-z][A-Za-z0-9_]*~?)(?:\[([lLk]?[-+]?\w*)\]|\{([\w+-]+)\})"
                      r"(?:\[([\w, ]+)\])?(\(\w+\))?")
+_ENTRY = re.compile(r"\b([A-Za-z])\[(\w+(?:, *\w+)+)\]")  # Y[k, i]: an entry of a matrix
 _NUMBER_E = re.compile(r"\b(\d+(?:\.\d+)?)e([-+]?)0*(\d+)\b")
 
 
@@ -41,8 +42,40 @@ def _activation_symbols() -> dict[str, str]:
 
 
 def _name(prefix: str, name: str) -> str:
-    base = NAMES.get(name, name)
+    if name.endswith("~"):  # Z~: the scaled and shifted Z
+        name = name[:-1] + "t"
+    base = NAMES.get(name) or (_word(name) if "_" in name else name)
     return f"d{base}" if prefix else base
+
+
+def _word(w: str, symbols: dict[str, str] | None = None) -> str:
+    """A bare word of an equation: a name of the notation table, an activation's symbol, a
+    symbol with a subscript, a function LaTeX knows, or an operator's name set upright."""
+    if w.startswith("d") and w[1:] in NAMES:
+        return "d" + NAMES[w[1:]]
+    if re.fullmatch(r"[a-z]{3,}_[a-z]", w) and w[:-2] not in NAMES:
+        return r"\operatorname{" + w[:-2] + "}_" + w[-1]  # mean_e: the mean over examples e
+    if re.fullmatch(r"[A-Za-z]_(hat|tilde)", w):  # m_hat: Adam's corrected m
+        return f"\\{w[2:]}{{{w[0]}}}"
+    if re.fullmatch(r"d?[A-Za-z]_[A-Za-z0-9]", w):  # n_y, a_k, da_k: a symbol, its subscript
+        return f"{w[:-2]}_{{{w[-1]}}}"
+    if re.fullmatch(r"[A-Za-z]_[a-z]{2,}", w):  # Z_norm: Z normalised
+        return f"{w[0]}_{{\\mathrm{{{w[2:]}}}}}"
+    named = re.fullmatch(r"([a-z]+)_([a-z]+)", w)
+    if named and named.group(1) in NAMES:  # mu_run: the running mean
+        return f"{NAMES[named.group(1)]}_{{\\mathrm{{{named.group(2)}}}}}"
+    if symbols and w in symbols:
+        return symbols[w]
+    if w in KNOWN:
+        return "\\" + w
+    if w in NAMES:
+        return NAMES[w]
+    greek = re.fullmatch(r"([a-z]+)(\d+)", w)
+    if greek and greek.group(1) in NAMES:  # beta1: Adam's first decay rate
+        return f"{NAMES[greek.group(1)]}_{{{greek.group(2)}}}"
+    if re.fullmatch(r"d?[A-Za-z]\d*", w) or w in GRADIENTS:  # x, dL, W2: symbols as written
+        return w
+    return r"\operatorname{" + w.replace("_", r"\_") + "}"
 
 
 def _symbol(m: re.Match[str]) -> str:
@@ -84,11 +117,16 @@ def latex(expr: str) -> str:
     'z^{[1]}_{0}(2) = W^{[1]}_{0,1} \\\\cdot a^{[0]}_{1}(2) + 1 \\\\times 10^{-5}'
     """
     symbols = _activation_symbols()
-    out = _SYMBOL.sub(_symbol, expr)
+    out = _ENTRY.sub(lambda m: f"{m.group(1)}_{{{m.group(2).replace(' ', '')}}}", expr)
+    out = _SYMBOL.sub(_symbol, out)
     out = _NUMBER_E.sub(lambda m: rf"{m.group(1)} \times 10^{{{m.group(2) if m.group(2) == '-' else ''}"
                                   rf"{m.group(3)}}}", out)
-    out = re.sub(r"\((\w+)/(\w+)\)", r"\\frac{\1}{\2}", out)
     out = _sqrt(out)
+    out = re.sub(r"\((\w+)/(\w+)\)", r"\\frac{\1}{\2}", out)
+    for plain, symbol in ((">=", r"\ge"), ("<=", r"\le"), ("!=", r"\ne"), ("->", r"\to"),
+                          (" ~ ", r"\sim")):
+        out = re.sub(rf"\s*{re.escape(plain.strip())}\s*" if plain != " ~ " else r"\s+~\s+",
+                     f" {symbol} ".replace("\\", "\\\\"), out)
     out = re.sub(r"\^\(([^()]*)\)", r"^{\1}", out)  # e^(-z) -> e^{-z}
     out = re.sub(r"\bsum_(\{[^{}]*\}|\w)", r"\\sum_\1", out)
     # a transpose or a prime of an indexed symbol is braced first: no double exponent
@@ -97,27 +135,7 @@ def latex(expr: str) -> str:
     out = re.sub(r"((?:\\?[A-Za-z]+)\^\{\[[^{}]*\]\})'", r"{\1}'", out)
 
     def word(m: re.Match[str]) -> str:
-        w = m.group(1)
-        if w.startswith("d") and w[1:] in NAMES:
-            return "d" + NAMES[w[1:]]
-        if re.fullmatch(r"[a-z]+_[a-z]", w):  # mean_e: the mean over the examples e
-            return r"\operatorname{" + w[:-2] + "}_" + w[-1]
-        if re.fullmatch(r"[A-Za-z]_(hat|tilde)", w):  # m_hat: Adam's corrected m
-            return f"\\{w[2:]}{{{w[0]}}}"
-        if re.fullmatch(r"[A-Za-z]_[a-z]{2,}", w):  # Z_norm: Z normalised
-            return f"{w[0]}_{{\\mathrm{{{w[2:]}}}}}"
-        if w in symbols:
-            return symbols[w]
-        if w in KNOWN:
-            return "\\" + w
-        if w in NAMES:
-            return NAMES[w]
-        greek = re.fullmatch(r"([a-z]+)(\d+)", w)
-        if greek and greek.group(1) in NAMES:  # beta1: Adam's first decay rate
-            return f"{NAMES[greek.group(1)]}_{{{greek.group(2)}}}"
-        if len(w) > 1 and w not in GRADIENTS:
-            return r"\operatorname{" + w.replace("_", r"\_") + "}"
-        return w
+        return _word(m.group(1), symbols)
 
     # Bare words outside what was translated: a function name, a Greek letter or a symbol.
     pieces = re.split(r"(\\[A-Za-z]+|\^\{[^}]*\}|_\{[^}]*\})", out)
