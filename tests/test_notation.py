@@ -37,6 +37,10 @@ from mlp_fn._internal.notation import latex
     ("J = -(1/m) sum_{i=1}^{m} y(i) log a(i)", r"J = -\frac{1}{m} \sum_{i=1}^{m} y(i) \log a(i)"),
     ("Var(z) ~ Var(a)", r"\operatorname{Var}(z) \sim \operatorname{Var}(a)"),
     ("K >= 2, a <= b", r"K \ge 2, a \le b"),
+    ("mu{l} = 0", r"\mu^{[l]} = 0"),
+    ("ReLU(z) = max(0, z)", r"\operatorname{ReLU}(z) = \max(0, z)"),
+    ("Z_norm = (Z - mu) / sqrt(sigma^2 + eps)",
+     r"Z_{\mathrm{norm}} = (Z - \mu) / \sqrt{\sigma^2 + \epsilon}"),
 ])
 def test_the_notation_as_latex(plain: str, expected: str) -> None:
     assert latex(plain) == expected
