@@ -169,6 +169,12 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
                                                                                         1e200)},
                                             ["quadratic", "sigmoid"]), ValueError,
      r"params: the forward pass overflowed: A1 \(quadratic\) holds NaN or inf"),
+    # x = 1e100 through W = 1e200 squared: the cost is inf, so no central difference exists
+    ("gradient check of an overflowing cost",
+     lambda: mf.gradient_check(np.array([[1e100, 2e100]]), np.array([[1.0, 2.0]]),
+                               {"W1": np.array([[1e200]]), "b1": np.array([[0.0]])},
+                               ["quadratic"], "mse"), ValueError,
+     r"params: the cost or its gradient overflowed \(NaN or inf\) at these params"),
     ("one_hot of fractional floats", lambda: mf.one_hot(np.array([0.0, 1.5])), TypeError,
      r"labels: expected a 1-D array of integer class indices, got dtype float64"),
 ]
