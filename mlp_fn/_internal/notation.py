@@ -26,8 +26,6 @@ NAMES = {"alpha": r"\alpha", "beta": r"\beta", "gamma": r"\gamma", "delta": r"\d
 #: Functions LaTeX knows by name; every other function name is set upright by \operatorname.
 KNOWN = ("exp", "log", "ln", "tanh", "max", "min", "cos", "sin", "sum", "prod")
 
-#: Symbols that keep their letters as they are (the gradients' names).
-GRADIENTS = ("dZ", "dW", "db", "dA", "dX", "dG")
 
 _SYMBOL = re.compile(r"\b(d?)([A-Za-z][A-Za-z0-9_]*~?)(?:\[([lLk]?[-+]?\w*)\]|\{([\w+-]+)\})"
                      r"(?:\[([\w, ]+)\])?(\(\w+\))?")
@@ -73,7 +71,7 @@ def _word(w: str, symbols: dict[str, str] | None = None) -> str:
     greek = re.fullmatch(r"([a-z]+)(\d+)", w)
     if greek and greek.group(1) in NAMES:  # beta1: Adam's first decay rate
         return f"{NAMES[greek.group(1)]}_{{{greek.group(2)}}}"
-    if re.fullmatch(r"d?[A-Za-z]\d*", w) or w in GRADIENTS:  # x, dL, W2: symbols as written
+    if re.fullmatch(r"d?[A-Za-z]\d*", w):  # x, dZ, W2: symbols as written
         return w
     return r"\operatorname{" + w.replace("_", r"\_") + "}"
 
