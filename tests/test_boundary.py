@@ -16,7 +16,7 @@ COURSE = [mf.sigmoid, mf.relu_derivative, mf.softmax, mf.bce, mf.losses.mse_deri
           mf.linear_forward, mf.linear_backward, mf.activation_forward, mf.activation_backward,
           mf.dropout_masks, mf.output_delta, mf.compute_cost, mf.l2_penalty, mf.forward,
           mf.backward, mf.predict, mf.clip_by_global_norm, mf.adam_step, mf.init_params,
-          mf.random_mini_batches, mf.gradient_check]
+          mf.random_mini_batches, mf.gradient_check, mf.train_step, mf.train, mf.train_many]
 
 
 @pytest.mark.parametrize("f", COURSE, ids=lambda f: f.__name__)
@@ -81,3 +81,21 @@ def test_a_function_without_arrays_takes_xp_from_its_caller() -> None:
     torch = pytest.importorskip("torch")
     t = ones(2, xp=torch)
     assert isinstance(t, torch.Tensor) and t.shape == (2, 1)
+
+
+def test_a_body_that_hands_back_its_own_results_gets_them_as_it_made_them() -> None:
+    # The training loop's mode: the rules run (a derived keyword from the others), then the
+    # body's result comes back untouched: not copied, not made read-only, and a NaN in it is
+    # the body's to report (train's divergence is a TrainingDiverged, not a ValueError).
+    def total(name: str, value: Any, seen: dict[str, Any]) -> float:
+        return float(seen["a"]) + float(seen["b"])
+
+    @checked(a=real, total=total, returns="as_is")
+    def loop(a: Any, b: float, *, total: float) -> Any:
+        return np.array([total, np.nan])
+
+    out = loop(np.array(1.0), 2.0)
+    assert out.flags.writeable and np.isnan(out[1]) and out[0] == 3.0
+    assert list(inspect.signature(loop).parameters) == ["a", "b"]
+    with pytest.raises(ValueError, match="^a: "):
+        loop(np.array(np.inf), 2.0)

@@ -202,14 +202,22 @@ def checked(*, returns: Literal["number"], overflow: Overflow = ...,
             **rules: Rule) -> Callable[[Callable[..., Body]], Checked[float, Body]]: ...
 
 
+@overload
+def checked(*, returns: Literal["as_is"], overflow: None = ...,
+            **rules: Rule) -> Callable[[Callable[..., Body]], Checked[Body, Body]]: ...
+
+
 def checked(*, returns: str = "arrays", overflow: Overflow = None,
             **rules: Rule) -> Callable[[Callable[..., Any]], Any]:
     """Declare the checks of the public function ``f`` beside its def: ``rules`` maps argument
     names to rules (``real``, ``matrix(shape)``, ``like(other)``, or any function of
     (name, value, seen)); arguments without a rule are passed as given. ``returns``: "arrays"
     (each array returned must be finite, and is handed back read-only) or "number" (a 0-d array
-    made a Python float, which must be finite; any other result is handed back as arrays are). ``overflow``: the message of the ValueError for
-    a result holding NaN or inf, where one more telling than the general one can be given (or a
+    made a Python float, which must be finite; any other result is handed back as arrays are)
+    or "as_is" (the body hands back its own results and reports their overflow itself: the
+    training loop, whose divergence is a ``TrainingDiverged`` carrying the last finite params,
+    not a ValueError). ``overflow``: the message of the ValueError for a result holding NaN or
+    inf, where one more telling than the general one can be given (or a
     function of the result and the checked arguments that writes it).
 
     A rule for the body's ``**keywords`` checks them together, as a dict. A rule named for a
@@ -244,6 +252,9 @@ def checked(*, returns: str = "arrays", overflow: Overflow = None,
             values = dict(given)
             for name, rule in rules.items():
                 values[name] = seen[name] = rule(name, given.get(name), seen)
+            if returns == "as_is":  # (a user's callback runs inside: NumPy's warnings kept)
+                keywords = values.pop(varkw) if varkw is not None else {}
+                return f(**values, **keywords)
             arrays_in = dict(pair for k, v in values.items() for pair in _labelled(k, v))
             b = backend(**arrays_in)
             if takes_xp:

@@ -121,12 +121,39 @@ def _step(X: Array, Y: Array, w: Array | None, params: Params, opt_state: OptSta
     return {**learned, **_running_statistics(params, cache, net)}, opt_state, J
 
 
+def _planned_step(name: str, value: Any, seen: dict[str, Any]) -> Run:
+    """Every argument of ``train_step`` checked, once (``_plan``, as ``train``'s): the run of
+    one step on the whole batch; its first state goes to ``start``, its masks' seed is checked
+    where dropout draws them."""
+    run, seen["_start"] = _plan(
+        seen["X"], seen["Y"], seen["params"], seen["activations"], seen["loss"],
+        learning_rate=seen["learning_rate"], epochs=1, batch_size=None, shuffle=False, seed=0,
+        optimizer=seen["optimizer"], optimizer_options=seen["optimizer_options"],
+        opt_state=seen["opt_state"], lambd=seen["lambd"], keep_prob=seen["keep_prob"],
+        clip_norm=seen["clip_norm"], validation_data=None, patience=None,
+        sample_weight=seen["sample_weight"], l1=seen["l1"])
+    if run.regularization.keep_prob < 1.0:
+        if seen["seed"] is None:
+            raise ValueError("seed: dropout (keep_prob < 1) draws random masks and needs an "
+                             "explicit seed, got None")
+        check.seeds(seen["seed"])
+    return run
+
+
+def _first_state(name: str, value: Any, seen: dict[str, Any]) -> TrainingState:
+    """The state the planned run starts from (``_plan`` makes both)."""
+    start: TrainingState = seen["_start"]
+    return start
+
+
+@checked(run=_planned_step, start=_first_state, returns="as_is")
 def train_step(
     X: Array, Y: Array, params: Mapping[str, Array], opt_state: OptState | None,
     activations: Sequence[ActivationSpec], loss: str, *, learning_rate: float | Array,
     optimizer: str = "gd", optimizer_options: Mapping[str, float] | None = None,
     lambd: float = 0.0, keep_prob: float = 1.0, seed: int | Sequence[int] | None = None,
     clip_norm: float | None = None, sample_weight: Array | None = None, l1: float = 0.0,
+    run: Run, start: TrainingState,
 ) -> tuple[Params, OptState, float]:
     """One step of training on the mini-batch (X, Y): forward (with dropout masks drawn from
     ``seed`` when ``keep_prob`` < 1), the cost J, backward, the optimizer's step and, for batch
@@ -155,19 +182,10 @@ def train_step(
     >>> J == mf.compute_cost(AL, Y, "bce"), state["step"]
     (True, 1)
     """
-    run, start = _plan(X, Y, params, activations, loss, learning_rate=learning_rate, epochs=1,
-                       batch_size=None, shuffle=False, seed=0, optimizer=optimizer,
-                       optimizer_options=optimizer_options, opt_state=opt_state, lambd=lambd,
-                       keep_prob=keep_prob, clip_norm=clip_norm, validation_data=None,
-                       patience=None, sample_weight=sample_weight, l1=l1)
-    Xb, Yb, wb = run.data.X, run.data.Y, run.data.sample_weight
+    Xb, Yb, wb = run.data.X, run.data.Y, run.data.sample_weight  # (checked, in one library)
     b = run.net.backend
     masks = None
     if run.regularization.keep_prob < 1.0:
-        if seed is None:
-            raise ValueError("seed: dropout (keep_prob < 1) draws random masks and needs an "
-                             "explicit seed, got None")
-        check.seeds(seed)
         masks = from_host_dict(dropout_masks.unchecked(
             _hidden_shapes(run.net, Xb.shape[1]), run.regularization.keep_prob, seed,
             host_dtype(Xb.dtype)), b)
@@ -457,6 +475,29 @@ def _result(run: Run, state: TrainingState, history: History) -> tuple[Params, H
     return _views(final), _result_history(history, state.opt_state)
 
 
+def _planned(name: str, value: Any, seen: dict[str, Any]) -> Run:
+    """Every argument of ``train`` checked, once (``_plan``): the run; its first state goes to
+    ``start``."""
+    run, seen["_start"] = _plan(seen["X"], seen["Y"], seen["params"], seen["activations"],
+                                seen["loss"], **{k: seen[k] for k in _PLANNED})
+    return run
+
+
+#: train's keywords that ``_plan`` checks (the others are the loop's own: callback, checkpoint).
+_PLANNED = ("learning_rate", "epochs", "batch_size", "shuffle", "seed", "optimizer",
+            "optimizer_options", "opt_state", "lambd", "keep_prob", "clip_norm", "sample_weight",
+            "validation_data", "patience", "compile", "l1")
+
+
+def _callback(name: str, value: Any, seen: dict[str, Any]) -> Callback | None:
+    if value is not None and not callable(value):
+        raise TypeError(f"{name}: expected a function (epoch, params, history), got "
+                        f"{check.what(value)}")
+    callback: Callback | None = value
+    return callback
+
+
+@checked(run=_planned, start=_first_state, callback=_callback, returns="as_is")
 def train(
     X: Array,
     Y: Array,
@@ -483,6 +524,8 @@ def train(
     checkpoint_every: float = 10.0,
     compile: bool | None = None,
     l1: float = 0.0,
+    run: Run,
+    start: TrainingState,
 ) -> tuple[Params, History]:
     """Train from ``params`` by mini-batch gradient descent: a loop of ``train_step`` over the
     batches of every epoch (see the module docstring).
@@ -558,22 +601,14 @@ def train(
     >>> len(history["cost"]), history["cost"][-1] < history["cost"][0]
     (100, True)
     """
-    run, state = _plan(
-        X, Y, params, activations, loss, learning_rate=learning_rate, epochs=epochs,
-        batch_size=batch_size, shuffle=shuffle, seed=seed, optimizer=optimizer,
-        optimizer_options=optimizer_options, opt_state=opt_state, lambd=lambd,
-        keep_prob=keep_prob, clip_norm=clip_norm, validation_data=validation_data,
-        patience=patience, sample_weight=sample_weight, compile=compile, l1=l1)
-    if callback is not None and not callable(callback):
-        raise TypeError(f"callback: expected a function (epoch, params, history), got "
-                        f"{check.what(callback)}")
+    # (run: every argument checked, in one library; start: the params and optimizer state)
     if checkpoint is not None:
         from mlp_fn.training.checkpoint import _checkpointed  # hashlib loads only when needed
 
-        state, history = _checkpointed(checkpoint, checkpoint_every, run, state, callback,
+        state, history = _checkpointed(checkpoint, checkpoint_every, run, start, callback,
                                        _run_loop)
     else:
-        state, history = _run_loop(run, state, new_history(state.opt_state), callback)
+        state, history = _run_loop(run, start, new_history(start.opt_state), callback)
     return _result(run, state, _warn_if_unstable(history, run))
 
 

@@ -16,6 +16,7 @@ from typing import Any, Literal, overload
 import numpy as np
 
 from mlp_fn._internal import checks as check
+from mlp_fn._internal.boundary import checked
 from mlp_fn._internal.types import ActivationSpec, Array, Params
 from mlp_fn.schedules import Schedule
 from mlp_fn._internal.arrays import Backend, from_host_list, stacked, to_host
@@ -36,6 +37,62 @@ _SHARED = ("batch_size", "shuffle", "seed", "optimizer", "optimizer_options", "l
            "checkpoint_every")
 
 
+def _diverged(name: str, value: Any, seen: dict[str, Any]) -> str:
+    if value not in ("raise", "return"):
+        raise ValueError(f"{name}: expected 'raise' or 'return', got {check.short_repr(value)}")
+    return str(value)
+
+
+def _options(name: str, options: dict[str, Any], seen: dict[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(options) - set(_SHARED))
+    if unknown:
+        raise TypeError(f"train_many: unexpected keyword {unknown[0]!r}; it takes train's "
+                        f"keywords {list(_SHARED)} (opt_state and checkpoint belong to one "
+                        f"network: use train)"[:300])
+    return options
+
+
+def _population(name: str, value: Any, seen: dict[str, Any]) -> Sequence[Mapping[str, Array]]:
+    if isinstance(value, Mapping) or not isinstance(value, Sequence) or not value:
+        raise TypeError(f"{name}: expected a non-empty sequence of params dicts, got "
+                        f"{check.what(value)}")
+    population: Sequence[Mapping[str, Array]] = value
+    return population
+
+
+def _learning_rates(name: str, value: Any, seen: dict[str, Any]) -> list[Any]:
+    """One learning rate (or schedule) per network."""
+    return _rates(seen["learning_rate"], len(seen["population"]))
+
+
+def _planned_runs(name: str, value: Any, seen: dict[str, Any]) -> list[tuple[Run, TrainingState]]:
+    """The run of every network: the data and options checked once, with the first network
+    (``_plan``, as ``train`` checks them); each other network's params and learning rate
+    checked on their own (an error names its place in the population)."""
+    population, rates, options = seen["population"], seen["rates"], seen["options"]
+    runs = [_plan(seen["X"], seen["Y"], population[0], seen["activations"], seen["loss"],
+                  learning_rate=rates[0], epochs=seen["epochs"],
+                  batch_size=options.get("batch_size"), shuffle=options.get("shuffle", True),
+                  seed=options.get("seed", 0), optimizer=options.get("optimizer", "gd"),
+                  optimizer_options=options.get("optimizer_options"), opt_state=None,
+                  lambd=options.get("lambd", 0.0), keep_prob=options.get("keep_prob", 1.0),
+                  clip_norm=options.get("clip_norm"),
+                  validation_data=options.get("validation_data"),
+                  patience=options.get("patience"), sample_weight=options.get("sample_weight"),
+                  compile=seen["compile"], l1=options.get("l1", 0.0))]
+    for i, (p, lr) in enumerate(zip(population[1:], rates[1:]), start=1):
+        try:
+            runs.append(_plan_another(runs[0][0], runs[0][1].params, p, seen["activations"],
+                                      lr))
+        except (TypeError, ValueError) as err:
+            raise type(err)(f"population[{i}]: {err}"[:400]) from None
+        if runs[i][0].net is not runs[0][0].net and _shape(runs[i][0]) != _shape(runs[0][0]):
+            raise ValueError(f"population[{i}]: expected the architecture of population[0] "
+                             f"({_describe(runs[0][0])}), got {_describe(runs[i][0])}; "
+                             f"train_many trains networks of one architecture")
+    return runs
+
+
 @overload
 def train_many(X: Array, Y: Array, population: Sequence[Mapping[str, Array]],
                activations: Sequence[ActivationSpec], loss: str, *,
@@ -54,11 +111,14 @@ def train_many(X: Array, Y: Array, population: Sequence[Mapping[str, Array]],
                **options: Any) -> list[_Outcome | TrainingDiverged]: ...
 
 
+@checked(diverged=_diverged, options=_options, population=_population,
+         rates=_learning_rates, runs=_planned_runs, returns="as_is")
 def train_many(X: Array, Y: Array, population: Sequence[Mapping[str, Array]],
                activations: Sequence[ActivationSpec], loss: str, *,
                learning_rate: float | Array | Schedule | Sequence[float | Schedule],
                epochs: int,
                diverged: str = "raise", compile: bool | None = None,
+               rates: list[Any], runs: list[tuple[Run, TrainingState]],
                **options: Any) -> list[Any]:
     """Train every network of ``population`` (params of one architecture: different seeds or
     initial weights) on (X, Y), each exactly as ``train`` would:
@@ -98,39 +158,8 @@ def train_many(X: Array, Y: Array, population: Sequence[Mapping[str, Array]],
     >>> len(results), all(np.allclose(results[4][0][k], alone[k]) for k in alone)
     (6, True)
     """
-    if diverged not in ("raise", "return"):
-        raise ValueError(f"diverged: expected 'raise' or 'return', got "
-                         f"{check.short_repr(diverged)}")
-    unknown = sorted(set(options) - set(_SHARED))
-    if unknown:
-        raise TypeError(f"train_many: unexpected keyword {unknown[0]!r}; it takes train's "
-                        f"keywords {list(_SHARED)} (opt_state and checkpoint belong to one "
-                        f"network: use train)"[:300])
-    if isinstance(population, Mapping) or not isinstance(population, Sequence) or \
-            not population:
-        raise TypeError(f"population: expected a non-empty sequence of params dicts, got "
-                        f"{check.what(population)}")
-    rates = _rates(learning_rate, len(population))
-    # The data and options checked once, with the first network; each other network's params
-    # and learning rate checked on their own (an error names its place in the population).
-    runs = [_plan(X, Y, population[0], activations, loss, learning_rate=rates[0], epochs=epochs,
-                  batch_size=options.get("batch_size"), shuffle=options.get("shuffle", True),
-                  seed=options.get("seed", 0), optimizer=options.get("optimizer", "gd"),
-                  optimizer_options=options.get("optimizer_options"), opt_state=None,
-                  lambd=options.get("lambd", 0.0), keep_prob=options.get("keep_prob", 1.0),
-                  clip_norm=options.get("clip_norm"),
-                  validation_data=options.get("validation_data"),
-                  patience=options.get("patience"), sample_weight=options.get("sample_weight"),
-                  compile=compile, l1=options.get("l1", 0.0))]
-    for i, (p, lr) in enumerate(zip(population[1:], rates[1:]), start=1):
-        try:
-            runs.append(_plan_another(runs[0][0], runs[0][1].params, p, activations, lr))
-        except (TypeError, ValueError) as err:
-            raise type(err)(f"population[{i}]: {err}"[:400]) from None
-        if runs[i][0].net is not runs[0][0].net and _shape(runs[i][0]) != _shape(runs[0][0]):
-            raise ValueError(f"population[{i}]: expected the architecture of population[0] "
-                             f"({_describe(runs[0][0])}), got {_describe(runs[i][0])}; "
-                             f"train_many trains networks of one architecture")
+    # (rates: one learning rate or schedule per network; runs: every network's run and first
+    # state, all arguments checked)
     together = runs[0][0].compiler == "jax" and not any(
         options.get(k) is not None for k in ("callback", "validation_data", "patience"))
     if not together:
