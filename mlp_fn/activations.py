@@ -1,8 +1,9 @@
 """Activation functions g and their derivatives g', as in section 2 of the chapter.
 
-Every function is element-wise on Z of shape (n[l], m) except ``softmax``, which normalises each
-column (one example) over the n[l] classes. Each derivative takes Z and, optionally, A = g(Z) when the
-caller already has it (the course writes sigmoid' = A(1 - A) and tanh' = 1 - A^2 for that reason).
+Every function is element-wise on Z of shape `(n[l], m)` except ``softmax``, which normalises each
+column (one example) over the `n[l]` classes. Each derivative takes Z and, optionally, `A = g(Z)`
+when the caller already has it (the course writes `sigmoid' = A(1 - A)` and `tanh' = 1 - A^2` for
+that reason).
 
 Each function is one ``def`` under the course's name whose body is its equation; the checks it
 makes are declared above it (``@checked``, ``mlp_fn._internal.boundary``). Called by a reader, it
@@ -13,7 +14,7 @@ float64. ``forward``, ``backward`` and ``train`` call the same bodies unchecked 
 on arrays checked once at their own entry, in the namespace ``xp`` of those arrays.
 
 ``ACTIVATIONS`` holds one entry per activation, from which everything else is derived: the
-backward step dZ = dA * g'(Z) of the layers, the printable formulas ``explain`` fills in and
+backward step `dZ = dA * g'(Z)` of the layers, the printable formulas ``explain`` fills in and
 the symbol the book sets. Adding an activation is two defs here and one entry in it.
 """
 
@@ -39,7 +40,7 @@ from mlp_fn._internal.types import (ActivationFn, ActivationSpec, Array, Backwar
                                     BackwardFormula, CustomActivation, DerivativeFn,
                                     Formula, Namespace)
 
-#: Slope of leaky ReLU for z <= 0, as in the chapter (alpha = 0.01).
+#: Slope of leaky ReLU for `z <= 0`, as in the chapter (`alpha = 0.01`).
 LEAKY_ALPHA = 0.01
 
 _GELU_C = math.sqrt(2.0 / math.pi)
@@ -64,10 +65,10 @@ def _alpha(name: str, value: Any, seen: dict[str, Any]) -> float:
 
 @checked(Z=real)
 def sigmoid(Z: Array, *, xp: Namespace = np) -> Array:
-    """sigmoid(z) = 1 / (1 + e^(-z)), range (0, 1).
+    """`sigmoid(z) = 1 / (1 + e^(-z))`, range (0, 1).
 
-    For z below about -709 (float64; -88 in float32) e^(-z) overflows to inf and 1 / (1 + inf)
-    = 0, exactly the limit; no warning is shown.
+    For z below about -709 (float64; -88 in float32) `e^(-z)` overflows to inf and
+    `1 / (1 + inf) = 0`, exactly the limit; no warning is shown.
 
     >>> sigmoid([-1.0, 0.0, 1.0]).round(4)
     array([0.2689, 0.5   , 0.7311])
@@ -78,7 +79,7 @@ def sigmoid(Z: Array, *, xp: Namespace = np) -> Array:
 
 @checked(Z=real, A=like("Z"))
 def sigmoid_derivative(Z: Array, A: Array | None = None, *, xp: Namespace = np) -> Array:
-    """sigmoid'(z) = sigmoid(z) (1 - sigmoid(z)) = A (1 - A); at most 0.25, at z = 0.
+    """`sigmoid'(z) = sigmoid(z) (1 - sigmoid(z)) = A (1 - A)`; at most 0.25, at `z = 0`.
 
     >>> sigmoid_derivative(0.0)
     array(0.25)
@@ -89,7 +90,7 @@ def sigmoid_derivative(Z: Array, A: Array | None = None, *, xp: Namespace = np) 
 
 @checked(Z=real)
 def tanh(Z: Array, *, xp: Namespace = np) -> Array:
-    """tanh(z) = (e^z - e^(-z)) / (e^z + e^(-z)), range (-1, 1).
+    """`tanh(z) = (e^z - e^(-z)) / (e^z + e^(-z))`, range (-1, 1).
 
     >>> tanh([0.0, 0.5]).round(4)
     array([0.    , 0.4621])
@@ -100,7 +101,7 @@ def tanh(Z: Array, *, xp: Namespace = np) -> Array:
 
 @checked(Z=real, A=like("Z"))
 def tanh_derivative(Z: Array, A: Array | None = None, *, xp: Namespace = np) -> Array:
-    """tanh'(z) = 1 - tanh(z)^2 = 1 - A^2.
+    """`tanh'(z) = 1 - tanh(z)^2 = 1 - A^2`.
 
     >>> tanh_derivative([0.0, 0.5]).round(4)
     array([1.    , 0.7864])
@@ -112,7 +113,7 @@ def tanh_derivative(Z: Array, A: Array | None = None, *, xp: Namespace = np) -> 
 
 @checked(Z=real)
 def relu(Z: Array, *, xp: Namespace = np) -> Array:
-    """ReLU(z) = max(0, z).
+    """`ReLU(z) = max(0, z)`.
 
     >>> relu([-2.0, 0.0, 3.0])
     array([0., 0., 3.])
@@ -123,7 +124,7 @@ def relu(Z: Array, *, xp: Namespace = np) -> Array:
 
 @checked(Z=real, A=like("Z"))
 def relu_derivative(Z: Array, A: Array | None = None, *, xp: Namespace = np) -> Array:
-    """ReLU'(z) = 1 if z > 0 else 0 (the chapter's choice at the kink z = 0 is 0).
+    """`ReLU'(z) = 1` if `z > 0` else 0 (the chapter's choice at the kink `z = 0` is 0).
 
     >>> relu_derivative([-2.0, 0.0, 3.0])
     array([0., 0., 1.])
@@ -134,7 +135,7 @@ def relu_derivative(Z: Array, A: Array | None = None, *, xp: Namespace = np) -> 
 
 @checked(Z=real, alpha=_alpha)
 def leaky_relu(Z: Array, alpha: float = LEAKY_ALPHA, *, xp: Namespace = np) -> Array:
-    """LeakyReLU(z) = z if z > 0 else alpha * z (alpha = 0.01 as in the chapter).
+    """`LeakyReLU(z) = z` if `z > 0` else `alpha * z` (`alpha = 0.01` as in the chapter).
 
     >>> leaky_relu([-3.0, 2.0])
     array([-0.03,  2.  ])
@@ -145,7 +146,7 @@ def leaky_relu(Z: Array, alpha: float = LEAKY_ALPHA, *, xp: Namespace = np) -> A
 
 @checked(Z=real, A=like("Z"), alpha=_alpha)
 def leaky_relu_derivative(Z: Array, A: Array | None = None, alpha: float = LEAKY_ALPHA, *, xp: Namespace = np) -> Array:
-    """LeakyReLU'(z) = 1 if z > 0 else alpha (alpha at the kink z = 0, as in the chapter).
+    """`LeakyReLU'(z) = 1` if `z > 0` else alpha (alpha at the kink `z = 0`, as in the chapter).
 
     Integer input gives float output, so alpha is never lost to an integer cast:
 
@@ -160,11 +161,11 @@ def leaky_relu_derivative(Z: Array, A: Array | None = None, alpha: float = LEAKY
 def gelu(Z: Array, *, xp: Namespace = np) -> Array:
     """GeLU, tanh form (Hendrycks and Gimpel, 2016, eq. for the fast approximation):
 
-    gelu(z) = z/2 * (1 + tanh(sqrt(2/pi) * (z + 0.044715 z^3))).
+    `gelu(z) = z/2 * (1 + tanh(sqrt(2/pi) * (z + 0.044715 z^3)))`.
 
-    This is the form of GPT-2 and of most from-scratch code; it differs from the exact
-    z * Phi(z) by less than 5e-4 everywhere. Beyond |z| = 30 the tanh is exactly +-1, so z is
-    clipped there inside the tanh (z^3 then cannot overflow; no result changes).
+    This is the form of GPT-2 and of most from-scratch code; it differs from the exact `z * Phi(z)`
+    by less than `5e-4` everywhere. Beyond `|z| = 30` the tanh is exactly `+-1`, so z is clipped
+    there inside the tanh (z^3 then cannot overflow; no result changes).
 
     >>> gelu([-1.0, 0.0, 1.0]).round(4)
     array([-0.1588,  0.    ,  0.8412])
@@ -176,9 +177,9 @@ def gelu(Z: Array, *, xp: Namespace = np) -> Array:
 
 @checked(Z=real, A=like("Z"))
 def gelu_derivative(Z: Array, A: Array | None = None, *, xp: Namespace = np) -> Array:
-    """gelu'(z) = (1 + t)/2 + z/2 * (1 - t^2) * sqrt(2/pi) * (1 + 3 * 0.044715 z^2),
-    with t = tanh(sqrt(2/pi) * (z + 0.044715 z^3)). Finite for every finite z: beyond |z| = 30,
-    1 - t^2 is exactly 0 (z is clipped there, as in ``gelu``).
+    """`gelu'(z) = (1 + t)/2 + z/2 * (1 - t^2) * sqrt(2/pi) * (1 + 3 * 0.044715 z^2)`,
+    with `t = tanh(sqrt(2/pi) * (z + 0.044715 z^3))`. Finite for every finite z: beyond `|z| = 30`,
+    `1 - t^2` is exactly 0 (z is clipped there, as in ``gelu``).
 
     >>> gelu_derivative([0.0, 1.0]).round(4)
     array([0.5  , 1.083])
@@ -192,7 +193,7 @@ def gelu_derivative(Z: Array, A: Array | None = None, *, xp: Namespace = np) -> 
 
 @checked(Z=real)
 def identity(Z: Array, *, xp: Namespace = np) -> Array:
-    """identity(z) = z: the output of a regression network (the chapter's "no activation").
+    """`identity(z) = z`: the output of a regression network (the chapter's "no activation").
 
     >>> identity([-2.0, 3.0])
     array([-2.,  3.])
@@ -202,7 +203,7 @@ def identity(Z: Array, *, xp: Namespace = np) -> Array:
 
 @checked(Z=real, A=like("Z"))
 def identity_derivative(Z: Array, A: Array | None = None, *, xp: Namespace = np) -> Array:
-    """identity'(z) = 1.
+    """`identity'(z) = 1`.
 
     >>> identity_derivative([-2.0, 3.0])
     array([1., 1.])
@@ -213,7 +214,7 @@ def identity_derivative(Z: Array, A: Array | None = None, *, xp: Namespace = np)
 
 @checked(Z=real)
 def quadratic(Z: Array, *, xp: Namespace = np) -> Array:
-    """quadratic(z) = z^2, the activation of the x^2 essay (000).
+    """`quadratic(z) = z^2`, the activation of the `x^2` essay (000).
 
     >>> quadratic([-2.0, 3.0])
     array([4., 9.])
@@ -223,7 +224,7 @@ def quadratic(Z: Array, *, xp: Namespace = np) -> Array:
 
 @checked(Z=real, A=like("Z"))
 def quadratic_derivative(Z: Array, A: Array | None = None, *, xp: Namespace = np) -> Array:
-    """quadratic'(z) = 2z.
+    """`quadratic'(z) = 2z`.
 
     >>> quadratic_derivative([-2.0, 3.0])
     array([-4.,  6.])
@@ -257,11 +258,11 @@ def _classes(name: str, value: Any, seen: dict[str, Any]) -> Array:
 
 @checked(Z=_classes)
 def softmax(Z: Array, *, xp: Namespace = np) -> Array:
-    """softmax(z)_k = e^(z_k) / sum_j e^(z_j), for each column (example) of Z of shape (K, m),
+    """`softmax(z)_k = e^(z_k) / sum_j e^(z_j)`, for each column (example) of Z of shape (K, m),
     or for a 1-D vector of K scores (the chapter's ``softmax(np.array([2.0, 1.0, 0.1]))``).
 
-    The column maximum is subtracted first: softmax(z - c) = softmax(z) for any constant c, and the
-    exponents are then at most 0, so nothing overflows. A (1, m) row is refused: one class.
+    The column maximum is subtracted first: `softmax(z - c) = softmax(z)` for any constant c, and
+    the exponents are then at most 0, so nothing overflows. A (1, m) row is refused: one class.
 
     >>> softmax(np.array([2.0, 1.0, 0.1])).round(3)
     array([0.659, 0.242, 0.099])
@@ -273,10 +274,10 @@ def softmax(Z: Array, *, xp: Namespace = np) -> Array:
 
 @checked(A=_classes, V=like("A"))
 def softmax_jvp(A: Array, V: Array, *, xp: Namespace = np) -> Array:
-    """Jacobian of softmax times V, column by column: J V = A * (V - sum_k A_k V_k).
+    """Jacobian of softmax times V, column by column: `J V = A * (V - sum_k A_k V_k)`.
 
-    J_ij = dA_i/dZ_j = A_i (delta_ij - A_j) is symmetric, so this is also the vector-Jacobian
-    product that backpropagation needs: dZ = softmax_jvp(A, dA). A and V have shape (K, m); V
+    `J_ij = dA_i/dZ_j = A_i (delta_ij - A_j)` is symmetric, so this is also the vector-Jacobian
+    product that backpropagation needs: ``dZ = softmax_jvp(A, dA)``. A and V have shape (K, m); V
     is computed in A's dtype.
 
     >>> softmax_jvp([0.5, 0.5], [1.0, 0.0])
@@ -311,9 +312,9 @@ def _chain_custom(derivative: DerivativeFn) -> BackwardFn:
 
 class Formulas(TypedDict):
     """What forward and backward compute a layer's activation with, in the namespace ``xp`` of
-    its arrays: g(Z, xp) and the backward step dZ = backward(dA, Z, A, xp) (the bodies of the
-    public functions, unchecked); for a registered activation also its printable formulas
-    (None for a reader's own)."""
+    its arrays: ``g(Z, xp)`` and the backward step ``dZ = backward(dA, Z, A, xp)`` (the bodies of
+    the public functions, unchecked); for a registered activation also its printable formulas (None
+    for a reader's own)."""
 
     g: Formula
     backward: BackwardFormula
@@ -325,9 +326,9 @@ class Activation(TypedDict):
     """One registry entry, from which everything about an activation is derived: ``g`` and
     ``derivative`` g'(Z, A) (the public functions above; softmax has no element-wise
     derivative, None), the backward step ``backward(dA, Z, A)`` = dA * g'(Z) (for softmax the
-    Jacobian-vector product J^T dA), both as printable formulas in z (and a = g(z)), the
+    Jacobian-vector product `J^T dA`), both as printable formulas in z (and `a = g(z)`), the
     forms ``mlp_fn.explain`` fills with numbers (a derivative that depends on the sign of z
-    reads "<for z > 0> if z > 0 else <otherwise>"), and ``symbol``, the LaTeX the book sets the
+    reads ``"<for z > 0> if z > 0 else <otherwise>"``), and ``symbol``, the LaTeX the book sets the
     function's name in."""
 
     g: ActivationFn
@@ -427,7 +428,7 @@ def custom_activation(name: str, g: ActivationFn, derivative: DerivativeFn) -> C
                                   lambda Z, A: A + sigmoid(Z) * (1 - A))
 
     ``g(Z)`` maps a (n, m) array to one of the same shape; ``derivative(Z, A)`` gives g'(Z) there,
-    given also A = g(Z). Both are tried once on a small array, and ``gradient_check`` tells
+    given also `A = g(Z)`. Both are tried once on a small array, and ``gradient_check`` tells
     whether the derivative is right. Functions are not saved: ``save_params`` refuses a network
     that uses one (keep the definition with your code).
 

@@ -1,17 +1,18 @@
-"""Weight initialization: W{l} of shape (n[l], n[l-1]) drawn at random, b{l} = 0 of shape (n[l], 1).
+"""Weight initialization: `W{l}` of shape `(n[l], n[l-1])` drawn at random, `b{l} = 0` of shape
+`(n[l], 1)`.
 
-| method   | W{l}                                  | why                                               |
-|----------|---------------------------------------|---------------------------------------------------|
-| xavier   | randn * sqrt(1 / n[l-1])              | keeps Var(z) ~ Var(a) for tanh/sigmoid (course);  |
-|          |                                       | mlp_fn's default                                  |
-| random   | randn * 0.01                          | the course's first assignments: small, breaks     |
-|          |                                       | symmetry, but too small for a deep or narrow net  |
-| he       | randn * sqrt(2 / n[l-1])              | the same for ReLU, which zeroes half its inputs   |
-| zeros    | 0                                     | to show why symmetry must be broken               |
+| method   | `W{l}`                       | why                                               |
+|----------|------------------------------|---------------------------------------------------|
+| xavier   | `randn * sqrt(1 / n[l-1])`   | keeps `Var(z) ~ Var(a)` for tanh/sigmoid (course) |
+|          |                              | mlp_fn's default                                  |
+| random   | `randn * 0.01`               | the course's first assignments: small, breaks     |
+|          |                              | symmetry, but too small for a deep or narrow net  |
+| he       | `randn * sqrt(2 / n[l-1])`   | the same for ReLU, which zeroes half its inputs   |
+| zeros    | 0                            | to show why symmetry must be broken               |
 
 Xavier is the default because it trains the seeds' own networks under their own settings: 001's
 2-8-8-1 tanh net on two moons (lr 0.01, batch 32, 100 epochs) and a 3 x 16 ReLU net (lr 0.1) both
-pass 85% accuracy from it, while with the course's x 0.01 both stay at cost ln 2 = 0.693 and 50%,
+pass 85% accuracy from it, while with the course's x 0.01 both stay at cost `ln 2 = 0.693` and 50%,
 their gradients shrinking by a factor of about 0.01 per layer. Ask for ``method="random"`` by
 name to follow the course's assignments. ``scale=s`` draws randn * s instead (003's XOR listing
 uses 0.5).
@@ -43,7 +44,7 @@ __all__ = ["INITS", "INIT_ALIASES", "init_params"]
 #: Other names for the same draws (Glorot and Kaiming are the first authors of the papers).
 INIT_ALIASES: dict[str, str] = {"glorot": "xavier", "kaiming": "he"}
 
-#: name -> scale of the standard-normal draw, as a function of n[l-1].
+#: name -> scale of the standard-normal draw, as a function of `n[l-1]`.
 INITS: dict[str, Callable[[int], float]] = {
     "random": lambda n_prev: 0.01,
     "xavier": lambda n_prev: math.sqrt(1.0 / n_prev),
@@ -106,26 +107,27 @@ def init_params(
 ) -> Params:
     """Parameters of an L-layer network with sizes ``layer_dims = [n0, n1, ..., nL]``.
 
-    W{l} = randn(n[l], n[l-1]) * scale(method, n[l-1]),  b{l} = zeros(n[l], 1),  l = 1..L.
+    `W{l} = randn(n[l], n[l-1]) * scale(method, n[l-1])`,  `b{l} = zeros(n[l], 1)`,  `l = 1..L`.
 
     Args:
-        layer_dims: n0 = n_x input features, then the width of every layer up to n_y = nL.
-        method: 'xavier' (sqrt(1/n[l-1]), the default), 'he' (sqrt(2/n[l-1])), 'random' (0.01,
+        layer_dims: `n0 = n_x` input features, then the width of every layer up to `n_y = nL`.
+        method: 'xavier' (`sqrt(1/n[l-1])`, the default), 'he' (`sqrt(2/n[l-1])`), 'random' (0.01,
             the course's first assignments) or 'zeros'; see the module docstring for why.
         seed: the only source of randomness; the same seed gives the same params, bit for bit.
         dtype: float32 or float64.
-        scale: if given, every W{l} = randn * scale, whatever ``method`` says (e.g. 0.5, as in
+        scale: if given, every `W{l} = randn * scale`, whatever ``method`` says (e.g. 0.5, as in
             003's XOR listing); the draws are the same as for any other method.
-        norm: None, 'batch' or 'layer': every hidden layer l < L is normalised
-            (``mlp_fn.normalization``): it gets gamma{l} = 1 and beta{l} = 0 of shape (n[l], 1)
-            in place of b{l}, and for 'batch' the running statistics mu{l} = 0, sigma2{l} = 1.
+        norm: None, 'batch' or 'layer': every hidden layer `l < L` is normalised
+            (``mlp_fn.normalization``): it gets `gamma{l} = 1` and `beta{l} = 0` of shape
+            `(n[l], 1)` in place of `b{l}`, and for 'batch' the running statistics `mu{l} = 0`,
+            `sigma2{l} = 1`.
         xp: the array library the params are made in: None (NumPy), or a namespace such as
             ``torch``, ``cupy``, ``jax.numpy`` or ``array_api_strict``; every core function
             then computes in it.
         device: where they live in that library (``"cuda"``, ...; None: its default).
 
     Returns:
-        {"W1": (n1, n0), "b1": (n1, 1), ..., "WL": (nL, n[L-1]), "bL": (nL, 1)}, read-only on
+        ``{"W1": (n1, n0), "b1": (n1, 1), ..., "WL": (nL, n[L-1]), "bL": (nL, 1)}``, read-only on
         NumPy. The draws are made on the host by NumPy's generator and cast there, then moved:
         the same seed gives the same params, bit for bit, in every library and on every device.
 

@@ -2,21 +2,21 @@
 
 Forward through layer l (``mlp_fn.network`` says which steps a layer takes):
 
-    Z[l] = W[l] A[l-1] + b[l]              linear_forward   every layer (no b when normalised)
-    A[l] = g[l](Z[l])                      activation_forward
-    A[l] = A[l] * D[l]                     mask             a dropped-out hidden layer
-    A[l] = A[l] + A[l-1]                   skip             a residual hidden layer
+    `Z[l] = W[l] A[l-1] + b[l]`            ``linear_forward``: every layer (no b when normalised)
+    `A[l] = g[l](Z[l])`                    ``activation_forward``
+    `A[l] = A[l] * D[l]`                   ``mask``: a dropped-out hidden layer
+    `A[l] = A[l] + A[l-1]`                 ``skip``: a residual hidden layer
 
-Backward, the same steps in reverse, from dA[l] = dJ/dA[l] (times m, as in the course):
+Backward, the same steps in reverse, from `dA[l] = dJ/dA[l]` (times m, as in the course):
 
-    dG    = dA[l] * D[l]                   unmask           through the mask
-    dZ[l] = dG * g[l]'(Z[l])               activation_backward
-    dW[l] = (1/m) dZ[l] A[l-1]^T           linear_backward
-    db[l] = (1/m) sum_i dZ[l](i)
-    dA[l-1] = W[l]^T dZ[l] (+ dA[l])       linear_backward  (+ dA[l] through a skip)
+    `dG = dA[l] * D[l]`                    ``unmask``: through the mask
+    `dZ[l] = dG * g[l]'(Z[l])`             ``activation_backward``
+    `dW[l] = (1/m) dZ[l] A[l-1]^T`         ``linear_backward``
+    `db[l] = (1/m) sum_i dZ[l](i)`         ``linear_backward``
+    `dA[l-1] = W[l]^T dZ[l] (+ dA[l])`     ``linear_backward`` (`+ dA[l]` through a skip)
 
 The kinds of layer are one registry, ``LAYER_KINDS``: for each (plain, batch and layer
-normalisation, dropout, residual) the vectors it keeps beside W[l] and their starting values,
+normalisation, dropout, residual) the vectors it keeps beside `W[l]` and their starting values,
 and its steps forward and backward. ``init_params`` writes the vectors, ``architecture`` reads
 a layer's kind from its keys, ``forward`` and ``backward`` call its steps.
 
@@ -62,16 +62,16 @@ def _activation(name: str, value: Any, seen: dict[str, Any]) -> Formulas:
 @checked(W=matrix("(n[l], n[l-1])"), A_prev=matrix("(n[l-1], m)"),
          b=optional(matrix("(n[l], 1)")))
 def linear_forward(A_prev: Array, W: Array, b: Array | None) -> Array:
-    """Z[l] = W[l] A[l-1] + b[l].
+    """`Z[l] = W[l] A[l-1] + b[l]`.
 
     Args:
-        A_prev: A[l-1], (n[l-1], m).
-        W: W[l], (n[l], n[l-1]).
-        b: b[l], (n[l], 1), broadcast over the m columns; None for a normalised layer, whose
-            beta shifts Z instead (Z[l] = W[l] A[l-1]).
+        A_prev: `A[l-1]`, `(n[l-1], m)`.
+        W: `W[l]`, `(n[l], n[l-1])`.
+        b: `b[l]`, `(n[l], 1)`, broadcast over the m columns; None for a normalised layer, whose
+            beta shifts Z instead (`Z[l] = W[l] A[l-1]`).
 
     Returns:
-        Z[l], (n[l], m), read-only.
+        `Z[l]`, `(n[l], m)`, read-only.
 
     >>> linear_forward(np.array([[1.0], [2.0]]), np.array([[3.0, 4.0]]), np.array([[0.5]]))
     array([[11.5]])
@@ -81,7 +81,7 @@ def linear_forward(A_prev: Array, W: Array, b: Array | None) -> Array:
 
 @checked(Z=matrix("(n[l], m)"), activation=_activation)
 def activation_forward(Z: Array, activation: Formulas, *, xp: Namespace = np) -> Array:
-    """A[l] = g[l](Z[l]) for the named activation (see ``mlp_fn.activations``): a name, an
+    """`A[l] = g[l](Z[l])` for the named activation (see ``mlp_fn.activations``): a name, an
     alias or a reader's own (``custom_activation``), which the check turns into the formulas
     the body computes with (the layer's ``Layer.g``, which ``forward`` passes unchecked).
 
@@ -93,7 +93,7 @@ def activation_forward(Z: Array, activation: Formulas, *, xp: Namespace = np) ->
 
 @checked(A=real, D=like("A"))
 def mask(A: Array, D: Array) -> Array:
-    """A[l] = A[l] * D[l]: inverted dropout (D is 0 or 1/keep_prob; see ``dropout_masks``).
+    """`A[l] = A[l] * D[l]`: inverted dropout (D is 0 or 1/keep_prob; see ``dropout_masks``).
 
     >>> mask(np.array([[1.0, 2.0]]), np.array([[0.0, 2.0]]))
     array([[0., 4.]])
@@ -103,7 +103,7 @@ def mask(A: Array, D: Array) -> Array:
 
 @checked(A=real, A_prev=like("A"))
 def skip(A: Array, A_prev: Array) -> Array:
-    """A[l] = A[l] + A[l-1]: a residual connection adds the layer's input to its output.
+    """`A[l] = A[l] + A[l-1]`: a residual connection adds the layer's input to its output.
 
     >>> skip(np.array([[1.0]]), np.array([[2.0]]))
     array([[3.]])
@@ -113,7 +113,7 @@ def skip(A: Array, A_prev: Array) -> Array:
 
 @checked(dA=real, D=like("dA"))
 def unmask(dA: Array, D: Array) -> Array:
-    """dG = dA[l] * D[l]: the gradient through the mask, A[l] = G * D[l].
+    """`dG = dA[l] * D[l]`: the gradient through the mask, `A[l] = G * D[l]`.
 
     >>> unmask(np.array([[1.0, 1.0]]), np.array([[0.0, 2.0]]))
     array([[0., 2.]])
@@ -125,9 +125,9 @@ def unmask(dA: Array, D: Array) -> Array:
          activation=_activation)
 def activation_backward(dA: Array, Z: Array, A: Array, activation: Formulas, *,
                         xp: Namespace = np) -> Array:
-    """dZ[l] = dA[l] * g[l]'(Z[l]) (for softmax, the Jacobian-vector product J^T dA[l]).
+    """`dZ[l] = dA[l] * g[l]'(Z[l])` (for softmax, the Jacobian-vector product `J^T dA[l]`).
 
-    ``A`` is g[l](Z[l]), which sigmoid' = A(1 - A), tanh' = 1 - A^2 and softmax reuse;
+    ``A`` is `g[l](Z[l])`, which `sigmoid' = A(1 - A)`, `tanh' = 1 - A^2` and softmax reuse;
     ``activation`` as for ``activation_forward``.
 
     >>> activation_backward(np.array([[1.0]]), np.array([[0.0]]), np.array([[0.5]]), "sigmoid")
@@ -159,19 +159,21 @@ def _typed(f: Any) -> _LinearBackward:
          A_prev=matrix("(n[l-1], m)"))
 def linear_backward(dZ: Array, A_prev: Array, W: Array | None, *,
                     xp: Namespace = np) -> tuple[Array | None, Array, Array]:
-    """Gradients of the linear step Z[l] = W[l] A[l-1] + b[l], with m = A[l-1].shape[1]:
+    """Gradients of the linear step `Z[l] = W[l] A[l-1] + b[l]`, with m the number of examples
+    (the columns of `A[l-1]`):
 
-    dW[l] = (1/m) dZ[l] A[l-1]^T,   db[l] = (1/m) sum_i dZ[l](i),   dA[l-1] = W[l]^T dZ[l].
+    `dW[l] = (1/m) dZ[l] A[l-1]^T`,   `db[l] = (1/m) sum_i dZ[l](i)`,   `dA[l-1] = W[l]^T dZ[l]`.
 
     Args:
-        dZ: dZ[l], (n[l], m).
-        A_prev: A[l-1], (n[l-1], m).
-        W: W[l], (n[l], n[l-1]); None where dA[l-1] is not wanted (layer 1: its input X is
+        dZ: `dZ[l]`, `(n[l], m)`.
+        A_prev: `A[l-1]`, `(n[l-1], m)`.
+        W: `W[l]`, `(n[l], n[l-1])`; None where `dA[l-1]` is not wanted (layer 1: its input X is
             not learned, and ``backward`` skips that product).
 
     Returns:
-        (dA[l-1], dW[l], db[l]) of shapes (n[l-1], m), (n[l], n[l-1]), (n[l], 1), read-only;
-        dA[l-1] is None when W is.
+        (`dA[l-1]`, `dW[l]`, `db[l]`) of shapes `(n[l-1], m)`, `(n[l], n[l-1])`, `(n[l], 1)`,
+        read-only;
+        `dA[l-1]` is None when W is.
 
     >>> dA_prev, dW, db = linear_backward(np.array([[1.0, 3.0]]), np.array([[1.0, 1.0]]),
     ...                                   np.array([[2.0]]))
@@ -215,14 +217,15 @@ def dropout_masks(
     shapes: Mapping[str, tuple[int, int]], keep_prob: float, seed: int | Sequence[int],
     dtype: Any = np.float64,
 ) -> dict[str, Array]:
-    """Inverted-dropout masks D[l] = (U < keep_prob) / keep_prob, U ~ Uniform[0, 1) from ``seed``.
+    """Inverted-dropout masks `D[l] = (U < keep_prob) / keep_prob`, `U ~ Uniform[0, 1)` from
+    ``seed``.
 
-    Each entry is 0 (unit dropped, probability 1 - keep_prob) or 1/keep_prob (kept), so that
-    E[A[l] * D[l]] = A[l]: the expected activation, and hence the next layer's input, is unchanged.
-    ``shapes`` maps "D{l}" to the shape of A[l]. The uniforms are drawn in that order, on the
-    host, by NumPy's generator (so every library gets the same masks: ``forward`` and ``train``
-    move them to their arrays' device), the same for every ``dtype``; only the masks are made
-    in it (a float32 run then carries no float64 masks).
+    Each entry is 0 (unit dropped, probability `1 - keep_prob`) or `1/keep_prob` (kept), so that
+    `E[A[l] * D[l]] = A[l]`: the expected activation, and hence the next layer's input, is
+    unchanged. ``shapes`` maps ``"D{l}"`` to the shape of `A[l]`. The uniforms are drawn in that
+    order, on the host, by NumPy's generator (so every library gets the same masks: ``forward``
+    and ``train`` move them to their arrays' device), the same for every ``dtype``; only the masks
+    are made in it (a float32 run then carries no float64 masks).
 
     >>> dropout_masks({"D1": (2, 3)}, keep_prob=0.5, seed=0)["D1"]
     array([[0., 2., 2.],
@@ -238,7 +241,7 @@ def dropout_masks(
 # ----------------------------------------------------------------------------------------------
 
 class LayerKind(NamedTuple):
-    """One kind of layer, all of it in one place: the vectors it keeps in params beside W[l],
+    """One kind of layer, all of it in one place: the vectors it keeps in params beside `W[l]`,
     with the values ``init_params`` starts them at; where it acts ("Z": on the linear step, one
     such kind per layer, whose vectors are the layer's; "A": on the activation's output, on top
     of it); the step it adds forward and backward (None: none beyond the linear step); and which

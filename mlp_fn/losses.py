@@ -4,17 +4,17 @@ Shapes: the output activations AL and the targets Y are both (n_y, m), one examp
 
 Conventions, stated once here and again in each docstring:
 
-* ``bce``  J = -(1/m) sum_i [y log a + (1 - y) log(1 - a)]           (summed over the n_y outputs)
-* ``cce``  J = -(1/m) sum_i sum_k y_k log a_k
-* ``mse``  J = mean over all n_y * m elements of (a - y)^2              (the chapter's definition)
-* ``half_mse``  J = mse / 2                                             (scikit-learn's squared loss)
+* ``bce``: `J = -(1/m) sum_i [y log a + (1 - y) log(1 - a)]`, summed over the `n_y` outputs
+* ``cce``: `J = -(1/m) sum_i sum_k y_k log a_k`
+* ``mse``: J is the mean of `(a - y)^2` over all `n_y m` elements (the chapter's definition)
+* ``half_mse``: `J = mse / 2` (scikit-learn's squared loss)
 
 Each is one ``def``: its body computes each output's loss, and from them (``_mean``) each
-example's L(i) and their mean J = (1/m) sum_i L(i), or with sample weights w the weighted mean
-sum_i w_i L(i) / sum_i w_i; ``reduction="none"`` returns the L(i) themselves (what ``explain``
+example's L(i) and their mean `J = (1/m) sum_i L(i)`, or with sample weights w the weighted mean
+`sum_i w_i L(i) / sum_i w_i`; ``reduction="none"`` returns the L(i) themselves (what ``explain``
 prints). Each loss's
 derivative ``dA`` is the derivative of one example's loss with respect to its output column,
-i.e. m * dJ/dAL; the 1/m of the mean is applied once, in ``linear_backward``, as in the course.
+i.e. `m * dJ/dAL`; the 1/m of the mean is applied once, in ``linear_backward``, as in the course.
 
 Logarithms never see 0: probabilities are clamped to the smallest positive normal number of their
 dtype, so a confident wrong answer costs about 708 (float64) or 87 (float32) instead of inf, and a
@@ -167,7 +167,7 @@ def bce(AL: Array, Y: Array, sample_weight: Array | None = None, reduction: Redu
         *, xp: Namespace = np) -> Array:
     """Binary cross-entropy, mean over the m examples:
 
-    J = -(1/m) sum_{i=1}^{m} [ y(i) log a(i) + (1 - y(i)) log(1 - a(i)) ].
+    `J = -(1/m) sum_{i=1}^{m} [ y(i) log a(i) + (1 - y(i)) log(1 - a(i)) ]`.
 
     With ``sample_weight`` w the weighted mean sum_i w_i L(i) / sum_i w_i; with
     ``reduction="none"`` each example's L(i) (summed over the n_y outputs), shape (m,).
@@ -184,7 +184,7 @@ def cce(AL: Array, Y: Array, sample_weight: Array | None = None, reduction: Redu
         *, xp: Namespace = np) -> Array:
     """Categorical cross-entropy with one-hot Y of shape (K, m), mean over the m examples:
 
-    J = -(1/m) sum_{i=1}^{m} sum_{k=1}^{K} y_k(i) log a_k(i).
+    `J = -(1/m) sum_{i=1}^{m} sum_{k=1}^{K} y_k(i) log a_k(i)`.
 
     ``sample_weight`` and ``reduction`` as for ``bce``.
 
@@ -199,9 +199,9 @@ def mse(AL: Array, Y: Array, sample_weight: Array | None = None, reduction: Redu
         *, xp: Namespace = np) -> Array:
     """Mean squared error, the chapter's definition: the mean over all n_y * m elements,
 
-    J = 1/(n_y m) sum_{i=1}^{m} sum_{k=1}^{n_y} (a_k(i) - y_k(i))^2   (no factor 1/2).
+    `J = 1/(n_y m) sum_{i=1}^{m} sum_{k=1}^{n_y} (a_k(i) - y_k(i))^2`   (no factor 1/2).
 
-    Each example's L(i) = (1/n_y) sum_k (a_k - y_k)^2; ``sample_weight`` and ``reduction`` as
+    Each example's `L(i) = (1/n_y) sum_k (a_k - y_k)^2`; ``sample_weight`` and ``reduction`` as
     for ``bce``.
 
     >>> mse([1.0, 2.0], [1.0, 4.0])  # (0 + 2^2) / 2
@@ -216,7 +216,7 @@ def half_mse(AL: Array, Y: Array, sample_weight: Array | None = None,
              reduction: Reduction = "mean", *, xp: Namespace = np) -> Array:
     """Half the mean squared error (scikit-learn's and many derivations' convention):
 
-    J = 1/(2 n_y m) sum_{i=1}^{m} sum_{k=1}^{n_y} (a_k(i) - y_k(i))^2.
+    `J = 1/(2 n_y m) sum_{i=1}^{m} sum_{k=1}^{n_y} (a_k(i) - y_k(i))^2`.
 
     ``sample_weight`` and ``reduction`` as for ``bce``.
 
@@ -240,7 +240,7 @@ def _derivative(loss: str) -> Callable[[Callable[..., Array]], Checked[Array, Ar
 
 @_derivative("bce")
 def bce_derivative(AL: Array, Y: Array, *, xp: Namespace = np) -> Array:
-    """dL/da = -(y/a - (1 - y)/(1 - a)) for one example (the course's dAL).
+    """`dL/da = -(y/a - (1 - y)/(1 - a))` for one example (the course's dAL).
 
     >>> bce_derivative([0.5, 0.25], [1, 0])  # -1/0.5, then 1/0.75
     array([[-2.        ,  1.33333333]])
@@ -251,7 +251,7 @@ def bce_derivative(AL: Array, Y: Array, *, xp: Namespace = np) -> Array:
 
 @_derivative("cce")
 def cce_derivative(AL: Array, Y: Array, *, xp: Namespace = np) -> Array:
-    """dL/da_k = -y_k / a_k for one example.
+    """`dL/da_k = -y_k / a_k` for one example.
 
     >>> cce_derivative([0.5, 0.5], [1, 0]).T
     array([[-2., -0.]])
@@ -262,7 +262,7 @@ def cce_derivative(AL: Array, Y: Array, *, xp: Namespace = np) -> Array:
 
 @_derivative("mse")
 def mse_derivative(AL: Array, Y: Array, *, xp: Namespace = np) -> Array:
-    """dL/da = 2 (a - y) / n_y for one example.
+    """`dL/da = 2 (a - y) / n_y` for one example.
 
     >>> mse_derivative([1.0, 2.0], [1.0, 4.0])
     array([[ 0., -4.]])
@@ -273,7 +273,7 @@ def mse_derivative(AL: Array, Y: Array, *, xp: Namespace = np) -> Array:
 
 @_derivative("half_mse")
 def half_mse_derivative(AL: Array, Y: Array, *, xp: Namespace = np) -> Array:
-    """dL/da = (a - y) / n_y for one example.
+    """`dL/da = (a - y) / n_y` for one example.
 
     >>> half_mse_derivative([1.0, 2.0], [1.0, 4.0])
     array([[ 0., -2.]])
@@ -288,11 +288,11 @@ class Loss(TypedDict):
     ``cost``: the loss itself (the public function above; ``cost.unchecked`` its body),
     ``dA``: its derivative dL/da (public; ``dA.unchecked``).
     ``output``: the only output activation the loss accepts (None: any but softmax-only rules).
-    ``fused``: the output activation whose backward step combines with this loss into dZ = A - Y.
+    ``fused``: the output activation whose backward step combines with this loss into `dZ = A - Y`.
     ``task``: what ``predict`` returns for it.
     ``formula``: one output's term of L(i) in a (the output) and y (the target), and
     ``derivative_formula``: dL/da for it, with n the number of outputs n_y; the printable forms
-    ``mlp_fn.explain`` fills with numbers (bce's term for y = 1 and for y = 0, cce's for the
+    ``mlp_fn.explain`` fills with numbers (bce's term for `y = 1` and for `y = 0`, cce's for the
     true class).
     """
 

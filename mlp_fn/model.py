@@ -79,8 +79,8 @@ def network(input_dim: int, layer_spec: Sequence[Sequence[Any]], loss: str | Non
 
     ``layer_spec`` is a list of ``[n_units, activation]``, the last being the output layer;
     ``loss`` (or 001's name for it, ``loss_func``) 'binary_log_loss', 'multiclass_log_loss' or
-    'l2'. Weights are initialised as 001 says, by activation: He (randn * sqrt(2 / n[l-1])) for
-    ReLU-like layers, Xavier (randn * sqrt(1 / n[l-1])) for the others, from ``seed``.
+    'l2'. Weights are initialised as 001 says, by activation: He (`randn * sqrt(2 / n[l-1])`) for
+    ReLU-like layers, Xavier (`randn * sqrt(1 / n[l-1])`) for the others, from ``seed``.
 
     >>> net = network(2, [[4, "tanh"], [1, "sigmoid"]], "bce", seed=0)
     >>> net["activations"], {k: a.shape for k, a in net["params"].items()}
@@ -343,7 +343,7 @@ def fit(net: Network, X: Any, y: Any, *, epochs: int = 100, batch_size: int = 32
     go to ``train``.
 
     ``class_weight`` weighs each sample by its class, as scikit-learn's: a mapping label ->
-    weight (labels not named weigh 1), or "balanced": w_c = n_samples / (n_classes * n_c), so
+    weight (labels not named weigh 1), or "balanced": `w_c = n_samples / (n_classes * n_c)`, so
     every class weighs the same in the cost however rare it is. ``batch_sz`` is 001's name for
     ``batch_size``.
 
@@ -426,7 +426,7 @@ def _pair(name: str, value: Any) -> tuple[Any, Any]:
 
 @on_host
 def transform(net: Network, X: Any) -> Array:
-    """001's ``NN.transform(X)``: the network's output A[L] as rows, (n_samples, n_out) (one
+    """001's ``NN.transform(X)``: the network's output `A[L]` as rows, (n_samples, n_out) (one
     row for a 1-D X): probabilities for classifiers, values for regression.
 
     >>> X, y = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), [0, 1, 1, 0]
@@ -511,7 +511,7 @@ def predict(net: Network, X: Any, *, class_names: Sequence[Any] | None = None) -
 @on_host
 def score(net: Network, X: Any, y: Any) -> float:
     """Accuracy (the fraction of samples whose label is predicted right) for a classifier; for
-    regression the coefficient of determination R^2 = 1 - sum (y - y_hat)^2 / sum (y - mean y)^2,
+    regression the coefficient of determination `R^2 = 1 - sum (y - y_hat)^2 / sum (y - mean y)^2`,
     as scikit-learn's ``score``.
 
     >>> X, y = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), [0, 1, 1, 0]

@@ -11,7 +11,7 @@ never parses a key or counts them. A network of L layers is
 
 and each layer's description says which of these steps it takes:
 
-* its widths n[l-1] -> n[l] and its activation g[l] (a registry entry or a reader's own);
+* its widths `n[l-1] -> n[l]` and its activation `g[l]` (a registry entry or a reader's own);
 * ``norm``: "batch" (gamma, beta and running statistics mu, sigma2 in params), "layer" (gamma,
   beta) or None (b) -- told by which keys the params hold for that layer;
 * ``residual``: declared in the activations list as 'g+residual' (equal widths needed);
@@ -41,7 +41,8 @@ from mlp_fn.activations import (OUTPUT_ONLY, Formulas, _activation_entry, _activ
 __all__ = ["Keys", "Layer", "Architecture", "RESIDUAL", "architecture", "keys"]
 
 
-#: The suffix that declares a residual connection: 'relu+residual' is A[l] = relu(Z[l]) + A[l-1].
+#: The suffix that declares a residual connection: 'relu+residual' is
+#: `A[l] = relu(Z[l]) + A[l-1]`.
 RESIDUAL = "+residual"
 
 
@@ -267,7 +268,7 @@ def _weights(params: Mapping[str, Array]) -> list[Array]:
 def architecture(params: Any, activations: Any = None) -> Architecture:
     """The description of the network ``params`` and ``activations`` make, every part checked:
     the keys of each layer (nothing missing or extra), shapes chained, one float dtype, finite
-    values; one activation per layer, softmax only in the last (over K >= 2 units), residual
+    values; one activation per layer, softmax only in the last (over `K >= 2` units), residual
     only in hidden layers of equal widths. Without ``activations`` only the params are
     described (for what needs nothing else, such as the L2 penalty): every layer reads
     'identity'.

@@ -1,39 +1,39 @@
 """Batch and layer normalisation (003's remedy; the course's Improving Deep Neural Networks, week 3).
 
-For a normalised hidden layer l (one with a scale gamma{l} and a shift beta{l}; see
+For a normalised hidden layer l (one with a scale `gamma{l}` and a shift `beta{l}`; see
 ``init_params(..., norm=...)``), the linear step has no bias (beta takes its role):
 
-    Z        = W[l] A[l-1]                                    (n[l], m)
-    mu       = mean of Z,   sigma^2 = mean of (Z - mu)^2      the statistics  (below)
-    Z_norm   = (Z - mu) / sqrt(sigma^2 + eps)                 ``normalize``
-    Z_tilde  = gamma * Z_norm + beta                          ``scale_and_shift``
-    A[l]     = g(Z_tilde)
+    `Z = W[l] A[l-1]`                                 of shape `(n[l], m)`
+    `mu = mean(Z)`,  `sigma^2 = mean((Z - mu)^2)`      the statistics (below)
+    `Z_norm = (Z - mu) / sqrt(sigma^2 + eps)`         ``normalize``
+    `Z_tilde = gamma * Z_norm + beta`                 ``scale_and_shift``
+    `A[l] = g(Z_tilde)`                               the activation
 
 Which statistics:
 
 * batch normalisation, training: over the m examples of the mini-batch, for each unit
   (``batch_statistics``, axis 1), while exponentially weighted running averages
-  mu_run = 0.9 mu_run + 0.1 mu, sigma^2_run likewise, are kept in params as ``mu{l}``,
+  `mu_run = 0.9 mu_run + 0.1 mu` (and the same for `sigma^2`), are kept in params as ``mu{l}``,
   ``sigma2{l}`` (``running_average``; they are not trained by gradient descent);
 * batch normalisation, inference (``predict``, validation, ``forward`` by default): the running
   averages, so one example's prediction does not depend on the others in its batch;
-* layer normalisation (no running statistics): over the n[l] units of each example
+* layer normalisation (no running statistics): over the `n[l]` units of each example
   (``layer_statistics``, axis 0), the same in training and inference.
 
 Backpropagation goes through the statistics (``normalize_backward``): with
-G = dZ_norm = gamma * dZ_tilde,
+`G = dZ_norm = gamma * dZ_tilde`,
 
-    dZ = (G - mean(G) - Z_norm * mean(G * Z_norm)) / sqrt(sigma^2 + eps)
+    `dZ = (G - mean(G) - Z_norm * mean(G * Z_norm)) / sqrt(sigma^2 + eps)`
 
 the means over the axis the statistics were taken over (the full Jacobian: mu and sigma depend on
 every Z of the batch, or of the example). With the running averages the statistics are constants
-and dZ = G / sqrt(sigma^2 + eps). In every case
+and `dZ = G / sqrt(sigma^2 + eps)`. In every case
 
-    dgamma = (1/m) sum_i dZ_tilde(i) * Z_norm(i),   dbeta = (1/m) sum_i dZ_tilde(i)
+    `dgamma = (1/m) sum_i dZ_tilde(i) * Z_norm(i)`,   `dbeta = (1/m) sum_i dZ_tilde(i)`
 
-(dZ here, as everywhere in mlp_fn, is m dJ/dZ: the 1/m of the cost is applied in the parameter
-gradients.) A batch of one example has sigma^2 = 0 for every unit, so Z_norm = 0 and the layer's
-output is g(beta) whatever the input: ``train`` refuses batch normalisation with batches of one.
+(dZ here, as everywhere in mlp_fn, is `m dJ/dZ`: the 1/m of the cost is applied in the parameter
+gradients.) A batch of one example has `sigma^2 = 0` for every unit, so `Z_norm = 0` and the layer's
+output is `g(beta)` whatever the input: ``train`` refuses batch normalisation with batches of one.
 """
 
 from __future__ import annotations
@@ -54,10 +54,11 @@ if TYPE_CHECKING:  # layers' registry of kinds refers to this module's steps
 __all__ = ["EPS", "MOMENTUM", "batch_statistics", "layer_statistics", "normalize",
            "scale_and_shift", "running_average", "normalize_backward"]
 
-#: eps in sqrt(sigma^2 + eps): keeps the division finite when a unit is constant over a batch.
+#: eps in `sqrt(sigma^2 + eps)`: keeps the division finite when a unit is constant over a batch.
 EPS = 1e-5
 
-#: beta in mu_run = beta mu_run + (1 - beta) mu: the weight of the past in the running averages.
+#: beta in `mu_run = beta mu_run + (1 - beta) mu`: the weight of the past in the running
+#: averages.
 MOMENTUM = 0.9
 
 
@@ -90,7 +91,7 @@ def _axis(name: str, value: Any, seen: dict[str, Any]) -> int | None:
 
 @checked(Z=nonempty(matrix("(n[l], m)")))
 def batch_statistics(Z: Array, *, xp: Namespace = np) -> tuple[Array, Array]:
-    """mu = (1/m) sum_i Z(i),  sigma^2 = (1/m) sum_i (Z(i) - mu)^2, per unit: (n[l], 1) each.
+    """`mu = (1/m) sum_i Z(i)`,  `sigma^2 = (1/m) sum_i (Z(i) - mu)^2`, per unit: `(n[l], 1)` each.
 
     >>> mu, sigma2 = batch_statistics(np.array([[1.0, 3.0], [2.0, 2.0]]))
     >>> mu.T, sigma2.T
@@ -103,7 +104,7 @@ def batch_statistics(Z: Array, *, xp: Namespace = np) -> tuple[Array, Array]:
 
 @checked(Z=nonempty(matrix("(n[l], m)")))
 def layer_statistics(Z: Array, *, xp: Namespace = np) -> tuple[Array, Array]:
-    """mu_i = (1/n) sum_j Z_j(i),  sigma^2_i = (1/n) sum_j (Z_j(i) - mu_i)^2, per example:
+    """`mu_i = (1/n) sum_j Z_j(i)`,  `sigma^2_i = (1/n) sum_j (Z_j(i) - mu_i)^2`, per example:
     (1, m) each.
 
     >>> layer_statistics(np.array([[1.0, 3.0], [2.0, 2.0]]))
@@ -116,7 +117,7 @@ def layer_statistics(Z: Array, *, xp: Namespace = np) -> tuple[Array, Array]:
 
 @checked(Z=matrix("(n[l], m)"), mu=_statistic("Z"), sigma2=_statistic("Z"))
 def normalize(Z: Array, mu: Array, sigma2: Array, *, xp: Namespace = np) -> Array:
-    """Z_norm = (Z - mu) / sqrt(sigma^2 + eps).
+    """`Z_norm = (Z - mu) / sqrt(sigma^2 + eps)`.
 
     >>> normalize(np.array([[1.0, 3.0]]), np.array([[2.0]]), np.array([[1.0]])).round(4)
     array([[-1.,  1.]])
@@ -127,7 +128,7 @@ def normalize(Z: Array, mu: Array, sigma2: Array, *, xp: Namespace = np) -> Arra
 
 @checked(Z_norm=matrix("(n[l], m)"), gamma=matrix("(n[l], 1)"), beta=matrix("(n[l], 1)"))
 def scale_and_shift(Z_norm: Array, gamma: Array, beta: Array) -> Array:
-    """Z_tilde = gamma * Z_norm + beta (gamma, beta: (n[l], 1), one per unit).
+    """`Z_tilde = gamma * Z_norm + beta` (gamma, beta: `(n[l], 1)`, one per unit).
 
     >>> scale_and_shift(np.array([[-1.0, 1.0]]), np.array([[2.0]]), np.array([[0.5]]))
     array([[-1.5,  2.5]])
@@ -137,7 +138,8 @@ def scale_and_shift(Z_norm: Array, gamma: Array, beta: Array) -> Array:
 
 @checked(old=real, new=like("old"))
 def running_average(old: Array, new: Array) -> Array:
-    """v = MOMENTUM * v + (1 - MOMENTUM) * new: the course's exponentially weighted average.
+    """`v = beta v + (1 - beta) new` with ``beta = MOMENTUM``: the course's exponentially weighted
+    average.
 
     >>> running_average(np.array([0.0]), np.array([1.0]))  # 0.9 * 0 + 0.1 * 1
     array([0.1])
@@ -149,10 +151,10 @@ def running_average(old: Array, new: Array) -> Array:
          axis=_axis)
 def normalize_backward(G: Array, Z_norm: Array, sigma2: Array, axis: int | None, *,
                        xp: Namespace = np) -> Array:
-    """dZ from G = dZ_norm: through the statistics taken over ``axis`` (1: the batch, 0: the
+    """dZ from `G = dZ_norm`: through the statistics taken over ``axis`` (1: the batch, 0: the
     units), or with constant statistics (``axis`` None: the running averages).
 
-    Through constant statistics dZ = G / sqrt(sigma^2 + eps); through the batch's, a G that
+    Through constant statistics `dZ = G / sqrt(sigma^2 + eps)`; through the batch's, a G that
     shifts every example alike changes nothing (the mean absorbs it), so its dZ is 0:
 
     >>> normalize_backward(np.array([[2.0, 4.0]]), np.array([[-1.0, 1.0]]), np.array([[4.0]]),

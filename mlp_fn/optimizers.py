@@ -9,7 +9,7 @@ counts the updates made so far and each slot holds one running quantity per para
 modified in place; every array handed back is read-only.
 
 Each optimizer is one ``def <name>_step``: its recurrence for one parameter array theta, with
-its gradient g, the step count t after this update (t >= 1), its slots and its
+its gradient g, the step count t after this update (`t >= 1`), its slots and its
 hyper-parameters. ``@_optimizer(slots...)`` makes it the public step over dicts (checks declared
 once, there: params, grads, the state, each hyper-parameter in its range), keeps the def as
 ``<name>_step.rule`` and the same rule applied to every array, unchecked, as
@@ -196,7 +196,7 @@ def _zeros(params: Mapping[str, Array], xp: Namespace) -> dict[str, Array]:
 @_optimizer()
 def gd_step(theta: Array, g: Array, t: int | Array, *, xp: Namespace = np,
             learning_rate: float | Array = 0.01) -> tuple[Array, tuple[Array, ...]]:
-    """Gradient descent: theta = theta - lr * g.
+    """Gradient descent: `theta = theta - lr * g`.
 
     >>> w = {"w": np.array([1.0])}
     >>> gd_step(w, {"dw": np.array([0.5])}, gd_init(w), learning_rate=0.1)[0]["w"]
@@ -207,7 +207,7 @@ def gd_step(theta: Array, g: Array, t: int | Array, *, xp: Namespace = np,
 
 @checked(params=by(check.array_dict))
 def gd_init(params: Mapping[str, Array], *, xp: Namespace = np) -> OptState:
-    """The state of gd before its first step: t = 0; plain gradient descent keeps no running
+    """The state of gd before its first step: `t = 0`; plain gradient descent keeps no running
     quantities.
 
     >>> gd_init({"w": np.array([1.0])})
@@ -222,9 +222,9 @@ def momentum_step(theta: Array, g: Array, t: int | Array, v: Array, *, xp: Names
                   beta: float = 0.9) -> tuple[Array, tuple[Array, ...]]:
     """Momentum as in the chapter's listing (Polyak's heavy ball):
 
-    v = beta * v - lr * g,   theta = theta + v.
+    `v = beta * v - lr * g`,   `theta = theta + v`.
 
-    The course writes v = beta * v + (1 - beta) * g, theta = theta - lr * v (``momentum_ema``).
+    The course writes `v = beta * v + (1 - beta) * g`, `theta = theta - lr * v` (``momentum_ema``).
     With a constant learning rate the two are the same method: the listing's velocity is -lr times
     the course's, and the listing at rate lr * (1 - beta) follows exactly the course at rate lr.
 
@@ -238,7 +238,7 @@ def momentum_step(theta: Array, g: Array, t: int | Array, v: Array, *, xp: Names
 
 @checked(params=by(check.array_dict))
 def momentum_init(params: Mapping[str, Array], *, xp: Namespace = np) -> OptState:
-    """The state of momentum before its first step: t = 0 and the velocity v at zero, one
+    """The state of momentum before its first step: `t = 0` and the velocity v at zero, one
     array per parameter.
 
     >>> momentum_init({"w": np.array([1.0])})["slots"]["v"]["w"]
@@ -253,7 +253,7 @@ def momentum_ema_step(theta: Array, g: Array, t: int | Array, v: Array, *, xp: N
                       beta: float = 0.9) -> tuple[Array, tuple[Array, ...]]:
     """Momentum in the course's form (an exponentially weighted average of the gradients):
 
-    v = beta * v + (1 - beta) * g,   theta = theta - lr * v.
+    `v = beta * v + (1 - beta) * g`,   `theta = theta - lr * v`.
 
     >>> w = {"w": np.array([1.0])}
     >>> momentum_ema_step(w, {"dw": np.array([0.5])}, momentum_ema_init(w),
@@ -266,7 +266,7 @@ def momentum_ema_step(theta: Array, g: Array, t: int | Array, v: Array, *, xp: N
 
 @checked(params=by(check.array_dict))
 def momentum_ema_init(params: Mapping[str, Array], *, xp: Namespace = np) -> OptState:
-    """The state of momentum_ema before its first step: t = 0 and the average v at zero, one
+    """The state of momentum_ema before its first step: `t = 0` and the average v at zero, one
     array per parameter.
 
     >>> momentum_ema_init({"w": np.array([1.0])})["slots"]["v"]["w"]
@@ -282,7 +282,7 @@ def nesterov_step(theta: Array, g: Array, t: int | Array, v: Array, *, xp: Names
     """Nesterov accelerated gradient (Sutskever et al., 2013), in the form that needs only the
     gradient g at the current theta (the look-ahead is folded into the update):
 
-    v = beta * v - lr * g,   theta = theta + beta * v - lr * g.
+    `v = beta * v - lr * g`,   `theta = theta + beta * v - lr * g`.
 
     >>> w = {"w": np.array([1.0])}
     >>> nesterov_step(w, {"dw": np.array([0.5])}, nesterov_init(w),
@@ -295,7 +295,7 @@ def nesterov_step(theta: Array, g: Array, t: int | Array, v: Array, *, xp: Names
 
 @checked(params=by(check.array_dict))
 def nesterov_init(params: Mapping[str, Array], *, xp: Namespace = np) -> OptState:
-    """The state of nesterov before its first step: t = 0 and the velocity v at zero, one
+    """The state of nesterov before its first step: `t = 0` and the velocity v at zero, one
     array per parameter.
 
     >>> nesterov_init({"w": np.array([1.0])})["slots"]["v"]["w"]
@@ -310,7 +310,7 @@ def rmsprop_step(theta: Array, g: Array, t: int | Array, s: Array, *, xp: Namesp
                  rho: float = 0.9, eps: float = 1e-8) -> tuple[Array, tuple[Array, ...]]:
     """RMSProp (Hinton, lecture 6e):
 
-    s = rho * s + (1 - rho) * g^2,   theta = theta - lr * g / (sqrt(s) + eps).
+    `s = rho * s + (1 - rho) * g^2`,   `theta = theta - lr * g / (sqrt(s) + eps)`.
 
     >>> w = {"w": np.array([1.0])}
     >>> new, _ = rmsprop_step(w, {"dw": np.array([0.5])}, rmsprop_init(w), learning_rate=0.1)
@@ -323,7 +323,7 @@ def rmsprop_step(theta: Array, g: Array, t: int | Array, s: Array, *, xp: Namesp
 
 @checked(params=by(check.array_dict))
 def rmsprop_init(params: Mapping[str, Array], *, xp: Namespace = np) -> OptState:
-    """The state of rmsprop before its first step: t = 0 and the average square s at zero,
+    """The state of rmsprop before its first step: `t = 0` and the average square s at zero,
     one array per parameter.
 
     >>> rmsprop_init({"w": np.array([1.0])})["slots"]["s"]["w"]
@@ -336,17 +336,17 @@ def rmsprop_init(params: Mapping[str, Array], *, xp: Namespace = np) -> OptState
 def adam_step(theta: Array, g: Array, t: int | Array, m: Array, v: Array, *,
               xp: Namespace = np, learning_rate: float | Array = 0.001, beta1: float = 0.9,
               beta2: float = 0.999, eps: float = 1e-8) -> tuple[Array, tuple[Array, ...]]:
-    """Adam, Algorithm 1 of Kingma and Ba (2015), with the chapter's names (the course's in
-    brackets: its v is the first moment, its s the second; see ``adam_init``):
+    """Adam, Algorithm 1 of Kingma and Ba (2015), with the chapter's names (the course calls
+    the first moment m its v, the second moment v its s, and m_hat, v_hat its v_corrected,
+    s_corrected; see ``adam_init``):
 
-    t = t + 1
-    m = beta1 * m + (1 - beta1) * g,         v = beta2 * v + (1 - beta2) * g^2     [v, s]
-    m_hat = m / (1 - beta1^t),               v_hat = v / (1 - beta2^t)             [v_corrected,
-                                                                                 s_corrected]
-    theta = theta - lr * m_hat / (sqrt(v_hat) + eps)
+    `t = t + 1`
+    `m = beta1 * m + (1 - beta1) * g`,         `v = beta2 * v + (1 - beta2) * g^2`
+    `m_hat = m / (1 - beta1^t)`,               `v_hat = v / (1 - beta2^t)`
+    `theta = theta - lr * m_hat / (sqrt(v_hat) + eps)`
 
-    Defaults lr = 0.001, beta1 = 0.9, beta2 = 0.999, eps = 1e-8. On the first step
-    m_hat = g and v_hat = g^2, so every coordinate moves by lr * |g| / (|g| + eps) ~ lr:
+    Defaults `lr = 0.001`, `beta1 = 0.9`, `beta2 = 0.999`, `eps = 1e-8`. On the first step
+    `m_hat = g` and `v_hat = g^2`, so every coordinate moves by `lr * |g| / (|g| + eps) ~ lr`:
 
     >>> w = {"w": np.array([1.0])}
     >>> new, state = adam_step(w, {"dw": np.array([0.5])}, adam_init(w), learning_rate=0.1)
@@ -362,7 +362,8 @@ def adam_step(theta: Array, g: Array, t: int | Array, m: Array, v: Array, *,
 
 @checked(params=by(check.array_dict))
 def adam_init(params: Mapping[str, Array], *, xp: Namespace = np) -> OptState:
-    """First moment m = 0, second moment v = 0, t = 0: {"step": t, "slots": {"m": ..., "v": ...}}.
+    """First moment `m = 0`, second moment `v = 0`, `t = 0`:
+    ``{"step": t, "slots": {"m": ..., "v": ...}}``.
 
     Names: "m" and "v" are the chapter's (003) and Kingma and Ba's: m the first moment (the
     average gradient), v the second (the average squared gradient). The deeplearning.ai course
@@ -382,7 +383,7 @@ def adamw_step(theta: Array, g: Array, t: int | Array, m: Array, v: Array, *,
                weight_decay: float = 0.01) -> tuple[Array, tuple[Array, ...]]:
     """AdamW, Adam with decoupled weight decay (Loshchilov and Hutter, 2019, Algorithm 2):
 
-    theta = theta - lr * (m_hat / (sqrt(v_hat) + eps) + weight_decay * theta)
+    `theta = theta - lr * (m_hat / (sqrt(v_hat) + eps) + weight_decay * theta)`
 
     with m, v, m_hat, v_hat as in ``adam_step``. The decay acts on every entry of the dict
     (biases too), as in the paper; it is not added to g, so it is not rescaled by v_hat as L2
@@ -400,7 +401,7 @@ def adamw_step(theta: Array, g: Array, t: int | Array, m: Array, v: Array, *,
 
 @checked(params=by(check.array_dict))
 def adamw_init(params: Mapping[str, Array], *, xp: Namespace = np) -> OptState:
-    """The state of adamw before its first step: as ``adam_init``'s, m = v = 0 and t = 0.
+    """The state of adamw before its first step: as ``adam_init``'s, `m = v = 0` and `t = 0`.
 
     >>> sorted(adamw_init({"w": np.array([1.0])})["slots"])
     ['m', 'v']
@@ -422,11 +423,11 @@ OPTIMIZERS: dict[str, tuple[_InitFn, _Step]] = {
 
 def adam_bias_corrected(state: OptState, *, beta1: float = 0.9,
                         beta2: float = 0.999) -> tuple[dict[str, Array], dict[str, Array]]:
-    """The bias-corrected moments of an Adam state after t = state["step"] >= 1 updates:
+    """The bias-corrected moments of an Adam state after ``t = state["step"]`` (at least 1) updates:
 
-    m_hat = m / (1 - beta1^t),   v_hat = v / (1 - beta2^t)
+    `m_hat = m / (1 - beta1^t)`,   `v_hat = v / (1 - beta2^t)`
 
-    (the course's v_corrected and s_corrected). Returns (m_hat, v_hat), keyed like the params.
+    (the course's v_corrected and s_corrected). Returns (`m_hat`, `v_hat`), keyed like the params.
 
     >>> w = {"w": np.array([1.0])}
     >>> _, state = adam_step(w, {"dw": np.array([0.5])}, adam_init(w))
@@ -462,7 +463,7 @@ def canonical_optimizer(name: str) -> str:
 
 
 def _scaled_norm(grads: Mapping[str, Array], xp: Namespace) -> tuple[Array, Array]:
-    """(s, r) with ||g||_2 = s * r, as 0-d arrays: s = max |g|, r = ||g / s||_2 (0 and 0 when
+    """(s, r) with `||g||_2 = s * r`, as 0-d arrays: `s = max |g|`, `r = ||g / s||_2` (0 and 0 when
     every gradient is 0). Squaring g / s, whose entries are at most 1, cannot overflow, where
     squaring a gradient of 1e200 would."""
     s = functools.reduce(xp.maximum, [xp.max(xp.abs(g)) for g in grads.values()
@@ -480,8 +481,8 @@ def _empty(grads: Mapping[str, Array]) -> bool:
 @checked(returns="number", grads=by(check.array_dict),
          overflow="grads: the global norm exceeds the largest float")
 def global_norm(grads: Mapping[str, Array], *, xp: Namespace = np) -> Array | float:
-    """||g||_2 over all arrays together: sqrt(sum_k sum(g_k^2)), computed as s ||g / s||_2 with
-    s = max |g| so that no square overflows.
+    """`||g||_2` over all arrays together, `sqrt(sum_k sum(g_k^2))`, computed as `s ||g / s||_2`
+    with `s = max |g|` so that no square overflows.
 
     >>> global_norm({"dW1": np.array([[3.0]]), "db1": np.array([[4.0]])})
     5.0
@@ -495,11 +496,11 @@ def global_norm(grads: Mapping[str, Array], *, xp: Namespace = np) -> Array | fl
 @checked(grads=by(check.array_dict), max_norm=by(check.positive_float))
 def clip_by_global_norm(grads: Mapping[str, Array], max_norm: float, *,
                         xp: Namespace = np) -> dict[str, Array]:
-    """g = g * min(1, max_norm / ||g||): all gradients scaled by one factor (Pascanu et al., 2013),
-    so the direction is kept and only the step length is capped at ``max_norm``.
+    """`g = g * min(1, max_norm / ||g||)`: all gradients scaled by one factor (Pascanu et al.,
+    2013), so the direction is kept and only the step length is capped at ``max_norm``.
 
     No branch on a value: the factor is 1 where the norm is within ``max_norm`` (and where it is
-    0, max_norm / 0 = inf), so the same lines run compiled.
+    0, `max_norm / 0 = inf`), so the same lines run compiled.
 
     >>> clip_by_global_norm({"dW1": np.array([[3.0]]), "db1": np.array([[4.0]])}, 1.0)
     {'dW1': array([[0.6]]), 'db1': array([[0.8]])}
@@ -550,7 +551,7 @@ def _their_grads(name: str, grads: Any, seen: dict[str, Any]) -> dict[str, Array
 @checked(learned=_learned, grads=_their_grads, learning_rate=by(check.positive_float))
 def update(params: Mapping[str, Array], grads: Mapping[str, Array], learning_rate: float, *,
            learned: Mapping[str, Array], xp: Namespace = np) -> Params:
-    """One step of gradient descent: W[l] = W[l] - alpha dW[l],  b[l] = b[l] - alpha db[l]
+    """One step of gradient descent: `W[l] = W[l] - alpha dW[l]`,  `b[l] = b[l] - alpha db[l]`
     (and gamma, beta of normalised layers alike; their running statistics are kept as they are).
 
     ``grads`` holds a gradient for every trained parameter, as ``backward`` returns them (its

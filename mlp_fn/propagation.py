@@ -2,16 +2,16 @@
 
 Notation (course layout, one example per column):
 
-    A[0] = X                                  (n[0], m)
-    Z[l] = W[l] A[l-1] + b[l]                 (n[l], m)     layers.linear_forward
-    A[l] = g[l](Z[l])                         (n[l], m)     layers.activation_forward
-    J    = (1/m) sum_i L(A[L](i), Y(i))                     compute_cost
+    `A[0] = X`                                of shape `(n[0], m)`
+    `Z[l] = W[l] A[l-1] + b[l]`               of shape `(n[l], m)`: ``layers.linear_forward``
+    `A[l] = g[l](Z[l])`                       of shape `(n[l], m)`: ``layers.activation_forward``
+    `J = (1/m) sum_i L(A[L](i), Y(i))`        ``compute_cost``
 
-    dZ[L] = A[L] - Y                          for sigmoid + bce and softmax + cce (fused)
-    dZ[l] = dA[l] * g[l]'(Z[l])               otherwise     layers.activation_backward
-    dW[l] = (1/m) dZ[l] A[l-1]^T                            layers.linear_backward
-    db[l] = (1/m) sum_i dZ[l](i)
-    dA[l-1] = W[l]^T dZ[l]
+    `dZ[L] = A[L] - Y`                        for sigmoid + bce and softmax + cce (fused)
+    `dZ[l] = dA[l] * g[l]'(Z[l])`             otherwise: ``layers.activation_backward``
+    `dW[l] = (1/m) dZ[l] A[l-1]^T`            ``layers.linear_backward``
+    `db[l] = (1/m) sum_i dZ[l](i)`            ``layers.linear_backward``
+    `dA[l-1] = W[l]^T dZ[l]`                  ``layers.linear_backward``
 
 ``forward`` and ``backward`` are loops over the network's architecture (``mlp_fn.network``,
 read from the params and activations when they are checked, and passed to the body as ``net``):
@@ -106,30 +106,31 @@ def forward(
     net: Architecture,
     xp: Namespace = np,
 ) -> tuple[Array, Cache]:
-    """Forward propagation: for l = 1..L, Z[l] = W[l] A[l-1] + b[l], A[l] = g[l](Z[l]).
+    """Forward propagation: for `l = 1..L`, `Z[l] = W[l] A[l-1] + b[l]`, `A[l] = g[l](Z[l])`.
 
-    A normalised hidden layer (gamma{l}, beta{l} in params) computes Z = W A, Z_tilde =
-    gamma Z_norm + beta, A = g(Z_tilde) (``mlp_fn.normalization``); with ``training`` batch
+    A normalised hidden layer (`gamma{l}`, `beta{l}` in params) computes `Z = W A`, `Z_tilde =
+    gamma Z_norm + beta`, `A = g(Z_tilde)` (``mlp_fn.normalization``); with ``training`` batch
     normalisation uses the batch's statistics (as ``train`` does), otherwise the running ones
-    (as ``predict`` does). A layer declared 'g+residual' adds its input: A[l] = g(Z[l]) + A[l-1].
+    (as ``predict`` does). A layer declared 'g+residual' adds its input: `A[l] = g(Z[l]) + A[l-1]`.
     To measure the gradients ``train`` follows in a batch-normalised network (e.g. their norms
-    layer by layer), pass ``training=True``: at the default the running statistics (mu = 0,
-    sigma^2 = 1 before any training) stand in for the batch's, and the normalisation seems to
+    layer by layer), pass ``training=True``: at the default the running statistics (`mu = 0`,
+    `sigma^2 = 1` before any training) stand in for the batch's, and the normalisation seems to
     do nothing.
 
     With ``keep_prob`` < 1 (inverted dropout, for training only) every hidden layer's output is
-    multiplied by a mask D[l] (see ``dropout_masks``) drawn from ``seed``; ``masks`` fixes the
+    multiplied by a mask `D[l]` (see ``dropout_masks``) drawn from ``seed``; ``masks`` fixes the
     masks instead (e.g. for a gradient check), any of "D1".."D{L-1}". The output layer is never
     dropped.
 
     Args:
-        X: A[0], (n_x, m).
+        X: `A[0]`, (n_x, m).
         params: {"W1", "b1", ..., "WL", "bL"}.
         activations: L names, one per layer ('relu', ..., 'sigmoid').
 
     Returns:
-        (A[L], cache) with A[L] of shape (n[L], m) and cache holding "A0", "Z1", "A1", ...,
-        "ZL", "AL" (and "D{l}", "G{l}" = g(Z[l]) before the mask, for dropped layers); read-only.
+        (`A[L]`, cache) with `A[L]` of shape `(n[L], m)` and cache holding "A0", "Z1", "A1", ...,
+        "ZL", "AL" (and "D{l}", and "G{l}", `g(Z[l])` before the mask, for dropped layers);
+        read-only.
 
     >>> params = {"W1": np.array([[1.0, -1.0]]), "b1": np.array([[0.5]])}
     >>> AL, cache = forward(np.array([[2.0], [1.0]]), params, ["relu"])  # relu(2 - 1 + 0.5)
@@ -227,26 +228,26 @@ def backward(
     net: Architecture,
     xp: Namespace = np,
 ) -> Grads:
-    """Backpropagation: the gradients of J with respect to every W[l] and b[l].
+    """Backpropagation: the gradients of J with respect to every `W[l]` and `b[l]`.
 
-    dZ[L] = A[L] - Y (fused output) or g[L]'(Z[L]) * dA[L]; then for l = L..1
-    dW[l] = (1/m) dZ[l] A[l-1]^T + (lambd/m) W[l] + (l1/m) sign(W[l]),
-    db[l] = (1/m) sum_i dZ[l](i),
-    dZ[l-1] = (W[l]^T dZ[l]) * D[l-1] * g[l-1]'(Z[l-1])   (D: the dropout mask, if any).
+    `dZ[L] = A[L] - Y` (fused output) or `g[L]'(Z[L]) * dA[L]`; then for `l = L..1`
+    `dW[l] = (1/m) dZ[l] A[l-1]^T + (lambd/m) W[l] + (l1/m) sign(W[l])`,
+    `db[l] = (1/m) sum_i dZ[l](i)`,
+    `dZ[l-1] = (W[l]^T dZ[l]) * D[l-1] * g[l-1]'(Z[l-1])`   (D: the dropout mask, if any).
 
     Args:
-        AL: A[L] from ``forward``, (n_y, m).
-        Y: targets, (n_y, m).
+        AL: `A[L]` from ``forward``, `(n_y, m)`.
+        Y: targets, `(n_y, m)`.
         cache: the cache ``forward`` returned with AL.
         params, activations, loss: as given to ``forward`` and ``compute_cost``.
         lambd: L2 strength lambda (the biases are not regularised).
-        l1: L1 strength: the cost's (l1/m) sum |W| adds (l1/m) sign(W) to dW (0 where W = 0).
-        fuse: use dZ[L] = A[L] - Y where it holds (True), or the general chain rule (False).
-        sample_weight: w of shape (m,) or (1, m), for J = sum_i w_i L(i) / sum_i w_i.
-        intermediates: also hand back dZ[l] ("dZ1".."dZL", for a normalised layer the dZ of
-            its linear step, and "dZtilde{l}" that of Z~) and dA[l] ("dA0".."dA{L-1}"), as the
-            course's L_model_backward
-            keeps them; both are m dJ/dZ and m dJ/dA, as the course's are (its dW carries 1/m).
+        l1: L1 strength: the cost's `(l1/m) sum |W|` adds `(l1/m) sign(W)` to dW (0 where `W = 0`).
+        fuse: use `dZ[L] = A[L] - Y` where it holds (True), or the general chain rule (False).
+        sample_weight: w of shape (m,) or (1, m), for `J = sum_i w_i L(i) / sum_i w_i`.
+        intermediates: also hand back `dZ[l]` ("dZ1".."dZL", for a normalised layer the dZ of
+            its linear step, and "dZtilde{l}" that of `Z~`) and `dA[l]` ("dA0".."dA{L-1}"), as
+            the course's L_model_backward keeps them; both are `m dJ/dZ` and `m dJ/dA`, as the
+            course's are (its dW carries 1/m).
 
     Returns:
         {"dW1", "db1", ..., "dWL", "dbL"}, each shaped as its parameter; read-only.
@@ -325,12 +326,12 @@ def _check_cache(cache: Any, net: Architecture, AL: Array) -> None:
          fuse=by(check.boolean))
 def output_delta(AL: Array, Y: Array, ZL: Array, activation: ActivationSpec, loss: str,
                  fuse: bool = True, *, xp: Namespace = np) -> Array:
-    """dZ[L] for the output layer.
+    """`dZ[L]` for the output layer.
 
     When the loss is the output activation's natural partner (sigmoid + bce, softmax + cce) the
-    chain rule dZ = dA * g'(Z) simplifies exactly to dZ[L] = A[L] - Y: fused, it never divides by
-    A (which may be 0 or 1). Otherwise, or with ``fuse=False``, dZ[L] = g'(Z[L]) applied to
-    dA[L] = dL/dA[L] (see ``mlp_fn.losses``).
+    chain rule `dZ = dA * g'(Z)` simplifies exactly to `dZ[L] = A[L] - Y`: fused, it never divides
+    by A (which may be 0 or 1). Otherwise, or with ``fuse=False``, `dZ[L] = g'(Z[L])` applied to
+    `dA[L] = dL/dA[L]` (see ``mlp_fn.losses``).
 
     >>> AL, Y = np.array([[0.8]]), np.array([[1.0]])
     >>> output_delta(AL, Y, np.log(AL / (1 - AL)), "sigmoid", "bce")  # A - Y
@@ -364,7 +365,7 @@ def _examples(name: str, m: Any, seen: dict[str, Any]) -> int:
          overflow="params: the L2 penalty overflowed; the weights are too large to square")
 def l2_penalty(params: Mapping[str, Array], lambd: float, m: int, *,
                xp: Namespace = np) -> Array:
-    """The L2 term added to the cost: (lambda / 2m) sum_l ||W[l]||_F^2 (biases excluded).
+    """The L2 term added to the cost: `(lambda / 2m) sum_l ||W[l]||_F^2` (biases excluded).
 
     >>> l2_penalty({"W1": np.array([[3.0, 4.0]]), "b1": np.array([[9.0]])}, lambd=0.1, m=5)
     0.25
@@ -376,9 +377,9 @@ def l2_penalty(params: Mapping[str, Array], lambd: float, m: int, *,
 @checked(returns="number", params=_network_params, l1=by(check.nonnegative_float), m=_examples,
          overflow="params: the L1 penalty overflowed; the weights are too large")
 def l1_penalty(params: Mapping[str, Array], l1: float, m: int, *, xp: Namespace = np) -> Array:
-    """The L1 term added to the cost: (l1 / m) sum_l sum_jk |W[l]_jk| (biases excluded). Its
-    gradient (l1 / m) sign(W[l]) pulls every weight towards 0 by the same amount each step,
-    where L2's (lambda / m) W pulls in proportion to the weight: weights that matter little end
+    """The L1 term added to the cost: `(l1 / m) sum_l sum_{j,k} |W[l][j, k]|` (biases excluded).
+    Its gradient `(l1 / m) sign(W[l])` pulls every weight towards 0 by the same amount each step,
+    where L2's `(lambda / m) W` pulls in proportion to the weight: weights that matter little end
     near 0 (within a step of it: gradient descent on |w| does not land on 0 exactly).
 
     >>> l1_penalty({"W1": np.array([[3.0, -4.0]]), "b1": np.array([[9.0]])}, l1=0.5, m=2)
@@ -420,20 +421,20 @@ def compute_cost(AL: Array, Y: Array, loss: str, *, lambd: float = 0.0,
                  params: Mapping[str, Array] | None = None,
                  sample_weight: Array | None = None, l1: float = 0.0,
                  xp: Namespace = np) -> Array:
-    """J = (1/m) sum_{i=1}^{m} L(a(i), y(i)) for the named loss (see ``mlp_fn.losses``),
+    """`J = (1/m) sum_{i=1}^{m} L(a(i), y(i))` for the named loss (see ``mlp_fn.losses``),
 
-    + (lambda / 2m) sum_l ||W[l]||_F^2 with ``lambd`` and the ``params`` (the course's
-    compute_cost_with_regularization), + (l1 / m) sum_l sum |W[l]| with ``l1``; with
-    ``sample_weight`` w the mean becomes the weighted mean sum_i w_i L(i) / sum_i w_i.
+    plus `(lambda / 2m) sum_l ||W[l]||_F^2` with ``lambd`` and the ``params`` (the course's
+    compute_cost_with_regularization), plus `(l1 / m) sum_l sum |W[l]|` with ``l1``; with
+    ``sample_weight`` w the mean becomes the weighted mean `sum_i w_i L(i) / sum_i w_i`.
 
     Args:
-        AL: A[L], (n_y, m).
+        AL: `A[L]`, (n_y, m).
         Y: targets, (n_y, m): {0, 1} for bce, one-hot for cce, real for mse/half_mse.
         loss: 'bce', 'cce', 'mse', 'half_mse' (or an alias).
         lambd: L2 strength lambda (needs ``params``).
-        l1: L1 strength: + (l1/m) sum_l sum |W[l]| (needs ``params``; biases excluded).
+        l1: L1 strength: plus `(l1/m) sum_l sum |W[l]|` (needs ``params``; biases excluded).
         params: the network's params, for the penalties.
-        sample_weight: w of shape (m,) or (1, m), w_i >= 0, sum > 0.
+        sample_weight: w of shape (m,) or (1, m), `w_i >= 0`, `sum > 0`.
 
     >>> round(compute_cost(np.array([[0.5, 0.5]]), np.array([[1.0, 0.0]]), "bce"), 4)
     0.6931
@@ -466,13 +467,13 @@ def _targets_of_inputs(name: str, Y: Any, seen: dict[str, Any]) -> Array:
 @checked(net=_architecture, loss=_output_loss, X=_inputs)
 def predict(X: Array, params: Mapping[str, Array], activations: Sequence[ActivationSpec],
             loss: str, *, net: Architecture, xp: Namespace = np) -> np.ndarray[Any, Any]:
-    """Predictions from A[L] = forward(X) (never with dropout), shaped and encoded like Y:
+    """Predictions from `A[L] = forward(X)` (never with dropout), shaped and encoded like Y:
 
     one rule for every loss: ``predict`` returns what Y would hold for these examples, an
     (n_y, m) array with one column per example.
 
-    bce: y_hat = 1{A[L] > 0.5}, int 0/1;  cce: the one-hot column of argmax_k A[L]_k, int (the
-    class indices are ``y_hat.argmax(axis=0)``);  mse/half_mse: y_hat = A[L].
+    bce: `y_hat = 1{A[L] > 0.5}`, int 0/1;  cce: the one-hot column of `argmax_k A[L][k]`, int (the
+    class indices are ``y_hat.argmax(axis=0)``);  mse/half_mse: `y_hat = A[L]`.
 
     So ``np.array_equal(y_hat, Y)`` says whether all are right, and ``(y_hat == Y).all(axis=0)``
     marks each right example; ``accuracy`` gives the fraction (``np.mean(y_hat == Y)`` does not,
@@ -500,7 +501,7 @@ def accuracy(X: Array, Y: Array, params: Mapping[str, Array],
              activations: Sequence[ActivationSpec], loss: str, *, net: Architecture,
              xp: Namespace = np) -> float:
     """Fraction of examples classified right (bce, cce); for mse/half_mse the mean squared error
-    mean((A[L] - Y)^2) instead.
+    `mean((A[L] - Y)^2)` instead.
 
     >>> params = {"W1": np.array([[2.0, -2.0]]), "b1": np.array([[0.0]])}
     >>> accuracy(np.eye(2), np.array([[1, 1]]), params, ["sigmoid"], "bce")  # predicts 1, 0

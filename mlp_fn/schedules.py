@@ -3,9 +3,9 @@
 ``train`` takes a float (a constant rate) or any ``Callable[[int], float]``; the builders below
 return such functions, and ``make_schedule(name, ...)`` builds one by name.
 
-Every schedule built here checks its epoch (an integer >= 0) and returns a finite rate > 0 or 0
-(a rate that decays below the smallest float is 0): the decay factors lie in (0, 1], so a rate
-never grows past lr0 and nothing overflows, however late the epoch.
+Every schedule built here checks its epoch (an integer, `epoch >= 0`) and returns a finite `rate >
+0` or 0 (a rate that decays below the smallest float is 0): the decay factors lie in (0, 1], so a
+rate never grows past lr0 and nothing overflows, however late the epoch.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ __all__ = ["MAX_EPOCH", "SCHEDULES", "SCHEDULE_ALIASES", "Schedule", "constant",
 Schedule: TypeAlias = Callable[[int], float]
 
 
-#: Epoch counts beyond 2^53 are not exact floats; no training runs that long.
+#: Epoch counts beyond `2^53` are not exact floats; no training runs that long.
 MAX_EPOCH = 2**53
 
 
@@ -33,7 +33,7 @@ def _epoch(epoch: Any) -> int:
 
 
 def constant(lr0: float) -> Schedule:
-    """lr(epoch) = lr0.
+    """`lr(epoch) = lr0`.
 
     >>> constant(0.1)(5)
     0.1
@@ -48,7 +48,7 @@ def constant(lr0: float) -> Schedule:
 
 
 def step_decay(lr0: float, drop: float = 0.5, every: int = 10) -> Schedule:
-    """Staircase: lr(epoch) = lr0 * drop^floor(epoch / every), drop in (0, 1].
+    """Staircase: `lr(epoch) = lr0 * drop^floor(epoch / every)`, drop in `(0, 1]`.
 
     >>> lr = step_decay(1.0, drop=0.5, every=10)
     >>> [lr(epoch) for epoch in (0, 9, 10, 25)]
@@ -67,7 +67,7 @@ def step_decay(lr0: float, drop: float = 0.5, every: int = 10) -> Schedule:
 
 
 def exponential_decay(lr0: float, rate: float = 0.95) -> Schedule:
-    """lr(epoch) = lr0 * rate^epoch (the course's 0.95^epoch * alpha0), rate in (0, 1].
+    """`lr(epoch) = lr0 * rate^epoch` (the course's `0.95^epoch * alpha0`), rate in `(0, 1]`.
 
     >>> lr = exponential_decay(1.0, rate=0.5)
     >>> [lr(epoch) for epoch in range(3)]
@@ -93,7 +93,7 @@ def _power(base: float, n: int) -> float:
 
 
 def inverse_time_decay(lr0: float, decay: float = 1.0, every: int = 1) -> Schedule:
-    """The course's decay: lr(epoch) = lr0 / (1 + decay * floor(epoch / every)).
+    """The course's decay: `lr(epoch) = lr0 / (1 + decay * floor(epoch / every))`.
 
     ``every`` = 1 gives lr0 / (1 + decay * epoch); a larger ``every`` is the course's
     "scheduled" variant, which lowers the rate only every ``every`` epochs.
@@ -113,8 +113,8 @@ def inverse_time_decay(lr0: float, decay: float = 1.0, every: int = 1) -> Schedu
 
 
 def cosine_decay(lr0: float, total_epochs: int, lr_min: float = 0.0) -> Schedule:
-    """lr(epoch) = lr_min + (lr0 - lr_min) * (1 + cos(pi * min(epoch, T) / T)) / 2, T = total_epochs
-    (Loshchilov and Hutter, 2017, without restarts).
+    """`lr(epoch) = lr_min + (lr0 - lr_min) * (1 + cos(pi * min(epoch, T) / T)) / 2` with
+    `T = total_epochs` (Loshchilov and Hutter, 2017, without restarts).
 
     >>> lr = cosine_decay(1.0, total_epochs=10)
     >>> [round(lr(epoch), 12) for epoch in (0, 5, 10, 20)]  # (1 + cos(pi e / 10)) / 2

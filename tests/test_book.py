@@ -19,61 +19,51 @@ from typing import Any
 import pytest
 
 from walkthroughs import WALKTHROUGHS
-from walkthroughs._api import docstring_markdown, inline_equations, to_latex
+from walkthroughs._api import docstring_markdown
 from walkthroughs._book import used_functions
 from walkthroughs._lessons import lesson_notebook, lesson_source, source_path
 
 NAMES = [name for name, _ in WALKTHROUGHS]
 
 
-def test_the_book_sets_what_it_accepts_with_the_shared_converter() -> None:
-    # (the converter's own cases are in tests/test_notation.py)
-    assert to_latex("Z[l] = W[l] A[l-1] + b[l]") == r"Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}"
-    assert to_latex("X = [[0, 1], [1, 0]]") == "X = [[0, 1], [1, 0]]"
-
-
 def test_the_book_and_explain_write_with_one_converter() -> None:
+    # (the converter's own cases are in tests/test_notation.py)
     from mlp_fn._internal.notation import latex
     from mlp_fn.tools import explain
     from walkthroughs import _api
 
     assert vars(_api)["latex"] is latex and vars(explain)["latex"] is latex
-    assert to_latex("sigma2[l]") == latex("sigma2[l]") == r"\sigma^{2[l]}"
+    assert "$\\sigma^{2[l]}$" in docstring_markdown("the variance `sigma2[l]` of layer l")
 
 
-def test_english_is_not_set_as_math() -> None:
-    assert to_latex("the chapter's choice = 0") is None  # an apostrophe and English words
-    assert to_latex("Z[l] = W[l] A[l-1] (without b") is None  # an unclosed bracket
-    pieces = inline_equations("Gradients of the linear step Z[l] = W[l] A[l-1] + b[l], with "
-                              "m = A[l-1].shape[1]:")
-    assert pieces == [(False, "Gradients of the linear step "),
-                      (True, r"Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}"), (False, ", with "),
-                      (True, r"m = A^{[l-1]}"), (False, ".shape[1]:")]
+def test_only_marked_equations_are_set_as_math() -> None:
+    # Prose stays prose however much it looks like notation; `one backtick` marks an equation,
+    # ``two`` a literal, and a quoted key of params is a name.
+    text = docstring_markdown('The linear step `Z[l] = W[l] A[l-1] + b[l]`, so Z[l] = W A + b '
+                              'here is text; ``X.shape[1]`` is code and "W{l}" a key.')
+    assert text == ("The linear step $Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}$, so Z\\[l\\] = W A "
+                    "+ b here is text; `X.shape[1]` is code and `\"W{l}\"` a key.\n")
 
 
-def test_a_params_key_is_a_name_and_a_layer_symbol_is_math() -> None:
-    from walkthroughs._api import docstring_markdown
-
-    text = docstring_markdown('In params "W{l}" and "b{l}": W{l} of shape (n[l], n[l-1]).')
-    assert '`"W{l}"`' in text and '`"b{l}"`' in text  # keys, as code
-    assert "$W^{[l]}$ of shape ($n^{[l]}$, $n^{[l-1]}$)" in text
-
-
-def test_a_layer_symbol_in_prose_is_math() -> None:
-    assert inline_equations("Z of shape (n[l], m), from A[L].") == [
-        (False, "Z of shape ("), (True, "n^{[l]}"), (False, ", m), from "), (True, "A^{[L]}"),
-        (False, ".")]
-    assert inline_equations("X.shape[1] and grads[key]") == [
-        (False, "X.shape[1] and grads[key]")]  # code, not notation
-
-
-def test_a_docstring_as_markdown() -> None:
-    doc = ("Forward propagation.\n\n    Z[l] = W[l] A[l-1] + b[l],  A[l] = g(Z[l])\n\n"
-           "Args:\n    X: the inputs, (n[0], m).\n    acts: one name per layer.\n")
+def test_a_line_of_equations_alone_is_displayed() -> None:
+    doc = ("Forward propagation.\n\n    `Z[l] = W[l] A[l-1] + b[l]`,  `A[l] = g(Z[l])`\n\n"
+           "Args:\n    X: the inputs, `(n[0], m)`.\n    acts: one name per layer.\n")
     text = docstring_markdown(doc)
     assert "$$\nZ^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]},\\quad A^{[l]} = g(Z^{[l]})\n$$" in text
-    assert "- **X**: the inputs, ($n^{[0]}$, m)." in text
+    assert "- **X**: the inputs, $(n^{[0]}, m)$." in text
     assert "- **acts**: one name per layer." in text
+    # A line of a paragraph that happens to hold only an equation reads on in its sentence.
+    text = docstring_markdown("The gradient through the mask, with\n`G = dA * D`,\nas before.")
+    assert text == "The gradient through the mask, with $G = dA \\cdot D$, as before.\n"
+
+
+def test_a_listing_with_equations_is_a_list_and_one_without_is_text() -> None:
+    doc = ("Steps:\n\n    `Z[l] = W[l] A[l-1]`      ``linear_forward``\n"
+           "    `A[l] = g(Z[l])`\n\nLoop:\n\n    for each batch:\n        step(X)\n")
+    text = docstring_markdown(doc)
+    assert "- $Z^{[l]} = W^{[l]} A^{[l-1]}$      `linear_forward`" in text
+    assert "$$\nA^{[l]} = g(Z^{[l]})\n$$" in text
+    assert "```text\nfor each batch:\nstep(X)\n```" in text
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -280,7 +280,7 @@ def test_compile_is_refused_where_there_is_no_compiler() -> None:
                  compile=True)
     with pytest.raises(TypeError, match="compile: expected None"):
         mf.train(X, Y, params, ["tanh", "sigmoid"], "bce", learning_rate=0.5, epochs=2,
-                 compile="yes")  # type: ignore[arg-type]
+                 compile="yes")
 
 
 # ----------------------------------------------------------------------------------------------

@@ -41,6 +41,11 @@ from mlp_fn._internal.notation import latex
     ("ReLU(z) = max(0, z)", r"\operatorname{ReLU}(z) = \max(0, z)"),
     ("Z_norm = (Z - mu) / sqrt(sigma^2 + eps)",
      r"Z_{\mathrm{norm}} = (Z - \mu) / \sqrt{\sigma^2 + \epsilon}"),
+    # a gradient keeps its d before an accent or a named subscript, also right after a sum's
+    # index (which once left the rest of the equation as written)
+    ("G = dZ_norm = gamma * dZ_tilde", r"G = dZ_{\mathrm{norm}} = \gamma \cdot d\tilde{Z}"),
+    ("dbeta = (1/m) sum_i dZ_tilde(i)", r"d\beta = \frac{1}{m} \sum_i d\tilde{Z}(i)"),
+    ("sum_{l=1}^{L} (n[l] n[l-1] + n[l])", r"\sum_{l=1}^{L} (n^{[l]} n^{[l-1]} + n^{[l]})"),
 ])
 def test_the_notation_as_latex(plain: str, expected: str) -> None:
     assert latex(plain) == expected

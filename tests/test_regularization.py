@@ -151,10 +151,10 @@ def test_resuming_from_the_returned_state_continues_exactly(optimizer: str) -> N
     X, Y = data(5)
     kw = dict(learning_rate=mf.inverse_time_decay(0.05, 0.5), batch_size=7, seed=9,
               optimizer=optimizer, keep_prob=0.8, lambd=0.01)
-    whole, hw = mf.train(X, Y, net(), ACTS, "bce", epochs=4, **kw)  # type: ignore[arg-type]
-    half, h1 = mf.train(X, Y, net(), ACTS, "bce", epochs=2, **kw)  # type: ignore[arg-type]
+    whole, hw = mf.train(X, Y, net(), ACTS, "bce", epochs=4, **kw)
+    half, h1 = mf.train(X, Y, net(), ACTS, "bce", epochs=2, **kw)
     rest, h2 = mf.train(X, Y, half, ACTS, "bce", epochs=2,
-                        opt_state=h1["opt_state"], **kw)  # type: ignore[arg-type]
+                        opt_state=h1["opt_state"], **kw)
     for k in whole:
         np.testing.assert_array_equal(whole[k], rest[k])  # bit for bit
     assert h1["cost"] + h2["cost"] == hw["cost"]

@@ -53,12 +53,14 @@ def _word(w: str, symbols: dict[str, str] | None = None) -> str:
         return "d" + NAMES[w[1:]]
     if re.fullmatch(r"[a-z]{3,}_[a-z]", w) and w[:-2] not in NAMES:
         return r"\operatorname{" + w[:-2] + "}_" + w[-1]  # mean_e: the mean over examples e
-    if re.fullmatch(r"[A-Za-z]_(hat|tilde)", w):  # m_hat: Adam's corrected m
-        return f"\\{w[2:]}{{{w[0]}}}"
+    if re.fullmatch(r"d?[A-Za-z]_(hat|tilde)", w):  # m_hat: Adam's corrected m; dZ_tilde
+        d, base, accent = w[:-len(w.split("_")[1]) - 2], w.split("_")[0][-1], w.split("_")[1]
+        return f"{d}\\{accent}{{{base}}}"
     if re.fullmatch(r"d?[A-Za-z]_[A-Za-z0-9]", w):  # n_y, a_k, da_k: a symbol, its subscript
         return f"{w[:-2]}_{{{w[-1]}}}"
-    if re.fullmatch(r"[A-Za-z]_[a-z]{2,}", w):  # Z_norm: Z normalised
-        return f"{w[0]}_{{\\mathrm{{{w[2:]}}}}}"
+    if re.fullmatch(r"d?[A-Za-z]_[a-z]{2,}", w):  # Z_norm: Z normalised; dZ_norm
+        head, tail = w.split("_", 1)
+        return f"{head}_{{\\mathrm{{{tail}}}}}"
     named = re.fullmatch(r"([a-z]+)_([a-z]+)", w)
     if named and named.group(1) in NAMES:  # mu_run: the running mean
         return f"{NAMES[named.group(1)]}_{{\\mathrm{{{named.group(2)}}}}}"
@@ -137,7 +139,7 @@ def latex(expr: str) -> str:
 
     # Bare words outside what was translated: a function name, a Greek letter or a symbol.
     pieces = re.split(r"(\\[A-Za-z]+|\^\{[^}]*\}|_\{[^}]*\})", out)
-    out = "".join(p if p.startswith(("\\", "^", "_")) else
+    out = "".join(p if k % 2 else  # (odd pieces are what was translated)
                   re.sub(r"(?<![\\\w])([A-Za-z][A-Za-z_]*[A-Za-z0-9]*)(?![\w{])", word, p)
-                  for p in pieces)
+                  for k, p in enumerate(pieces))
     return re.sub(r"\s*\*\s*", r" \\cdot ", out)

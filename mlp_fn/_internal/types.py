@@ -48,7 +48,7 @@ BackwardFormula: TypeAlias = Callable[[Array, Array, Array, Namespace], Array]
 
 class CustomActivation(TypedDict):
     """A reader's own activation (``mlp_fn.custom_activation``): g, g'(Z, A) and the backward
-    step dZ = dA * g'(Z) built from it. It goes wherever an activation name goes."""
+    step `dZ = dA * g'(Z)` built from it. It goes wherever an activation name goes."""
 
     name: str
     g: ActivationFn

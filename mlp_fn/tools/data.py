@@ -29,7 +29,7 @@ __all__ = ["Labels", "MAX_EXAMPLES", "RADIUS", "BUMPS", "Standardizer", "WIDE_RA
 Labels = np.ndarray[Any, np.dtype[np.int64]]
 
 
-#: The most examples a generator makes (10^8 points of 2 features is 1.6 GB of float64).
+#: The most examples a generator makes (`10^8` points of 2 features is 1.6 GB of float64).
 MAX_EXAMPLES = 10**8
 
 
@@ -53,7 +53,8 @@ def _finite(*arrays: Array) -> tuple[Array, ...]:
 @on_host
 def one_hot(labels: npt.ArrayLike, num_classes: int | None = None,
             dtype: npt.DTypeLike = np.float64) -> Array:
-    """Y of shape (K, m) with Y[k, i] = 1 if labels[i] == k else 0 (K = max label + 1 by default).
+    """Y of shape (K, m) with `Y[k, i] = 1` if ``labels[i] == k`` else 0 (K is the largest
+    label + 1 by default).
 
     >>> one_hot([0, 2, 1], 3)  # column i is example i's class
     array([[1., 0., 0.],
@@ -90,7 +91,7 @@ def one_hot(labels: npt.ArrayLike, num_classes: int | None = None,
 
 
 def xor(dtype: npt.DTypeLike = np.float64) -> tuple[Array, Array]:
-    """The four XOR points: X = [[0, 0, 1, 1], [0, 1, 0, 1]], Y = [[0, 1, 1, 0]].
+    """The four XOR points: `X = [[0, 0, 1, 1], [0, 1, 0, 1]]`, `Y = [[0, 1, 1, 0]]`.
 
     >>> X, Y = xor()
     >>> X.tolist(), Y.tolist()  # y = x1 XOR x2, one example per column
@@ -103,8 +104,8 @@ def xor(dtype: npt.DTypeLike = np.float64) -> tuple[Array, Array]:
 
 
 def noisy_xor(m: int = 400, noise: float = 0.5, seed: int = 0) -> tuple[Array, Array]:
-    """m points around the corners (+-1, +-1), each coordinate perturbed by N(0, noise^2);
-    y = 1 where the corner's two signs differ (XOR). Some points cross an axis: with noise 0.5
+    """m points around the corners `(+-1, +-1)`, each coordinate perturbed by `N(0, noise^2)`;
+    `y = 1` where the corner's two signs differ (XOR). Some points cross an axis: with noise 0.5
     about 4.5% land in a quadrant of the other class.
 
     >>> X, Y = noisy_xor(100)
@@ -124,8 +125,8 @@ def noisy_xor(m: int = 400, noise: float = 0.5, seed: int = 0) -> tuple[Array, A
 
 def two_moons(m: int = 400, noise: float = 0.2, seed: int = 0) -> tuple[Array, Array]:
     """Two interleaved half circles (the layout of scikit-learn's make_moons): class 0 on
-    (cos t, sin t), class 1 on (1 - cos t, 1/2 - sin t), t evenly spaced in [0, pi], plus
-    N(0, noise^2) on each coordinate; columns shuffled.
+    `(cos t, sin t)`, class 1 on `(1 - cos t, 1/2 - sin t)`, t evenly spaced in `[0, pi]`, plus
+    `N(0, noise^2)` on each coordinate; columns shuffled.
 
     >>> X, Y = two_moons(100)
     >>> X.shape, Y.shape, sorted(set(Y[0].tolist()))
@@ -149,7 +150,7 @@ def two_moons(m: int = 400, noise: float = 0.2, seed: int = 0) -> tuple[Array, A
 def blobs(m: int, centers: npt.ArrayLike, spread: float = 1.0,
           seed: int = 0) -> tuple[Array, Array]:
     """Gaussian blobs: m points split as evenly as possible over the K rows of ``centers``
-    (shape (K, n_x)), each N(center, spread^2 I). Returns X (n_x, m) and the labels as a (1, m)
+    (shape (K, n_x)), each `N(center, spread^2 I)`. Returns X (n_x, m) and the labels as a (1, m)
     row of floats 0., 1., ..., K-1., the layout of every generator here: ``mf.one_hot(Y)``
     makes the (K, m) targets ``train`` needs with cce, and ``model.fit(net, X.T, Y)`` takes the
     row as it is.
@@ -177,8 +178,8 @@ def blobs(m: int, centers: npt.ArrayLike, spread: float = 1.0,
 def binary_blobs(m: int = 1000, distance: float = 4.0, spread: float = 1.0,
                  seed: int = 0) -> tuple[Array, Array]:
     """Two Gaussian blobs in the plane on the diagonal, ``distance`` apart (centres
-    +-(d, d) / (2 sqrt 2)), each N(center, spread^2 I); Y of shape (1, m).
-    The best possible accuracy is Phi(distance / (2 spread)).
+    `+-(d, d) / (2 sqrt(2))`), each `N(center, spread^2 I)`; Y of shape (1, m).
+    The best possible accuracy is `Phi(distance / (2 spread))`.
 
     >>> X, Y = binary_blobs(100)
     >>> X.shape, Y.shape, sorted(set(Y[0].tolist()))
@@ -191,7 +192,7 @@ def binary_blobs(m: int = 1000, distance: float = 4.0, spread: float = 1.0,
 
 def sine(m: int = 1000, noise: float = 0.1, seed: int = 0,
          low: float = -math.pi, high: float = math.pi) -> tuple[Array, Array]:
-    """x ~ Uniform[low, high], y = sin(x) + N(0, noise^2): X and Y of shape (1, m).
+    """`x ~ Uniform[low, high]`, `y = sin(x) + N(0, noise^2)`: X and Y of shape (1, m).
 
     >>> X, Y = sine(50, noise=0.0)
     >>> bool(np.allclose(Y, np.sin(X)))
@@ -216,8 +217,8 @@ RADIUS = 5.0
 
 
 def circle(m: int = 400, noise: float = 0.0, seed: int = 0) -> tuple[Array, Array]:
-    """A disc inside a ring: class 1 (half the points) at radius r ~ Uniform[0, 0.5 R], class 0
-    at r ~ Uniform[0.7 R, R], angles ~ Uniform[0, 2 pi), R = 5; plus N(0, noise^2) on each
+    """A disc inside a ring: class 1 (half the points) at radius `r ~ Uniform[0, 0.5 R]`, class 0
+    at `r ~ Uniform[0.7 R, R]`, angles `~ Uniform[0, 2 pi)`, `R = 5`; plus `N(0, noise^2)` on each
     coordinate. X (2, m), Y (1, m) of 0/1; columns shuffled.
 
     >>> X, Y = circle(200)
@@ -242,7 +243,7 @@ def circle(m: int = 400, noise: float = 0.0, seed: int = 0) -> tuple[Array, Arra
 
 def gaussians(m: int = 400, noise: float = 0.0, seed: int = 0) -> tuple[Array, Array]:
     """Two Gaussian clouds: class 1 around (2, 2), class 0 around (-2, -2), each coordinate
-    N(center, (0.5 + noise)^2), half the points each. X (2, m), Y (1, m) of 0/1; shuffled.
+    `N(center, (0.5 + noise)^2)`, half the points each. X (2, m), Y (1, m) of 0/1; shuffled.
     With noise 0 the classes overlap little (the centres are 5.7 standard deviations apart on
     the diagonal); noise 1.5 makes them 2 standard deviations.
 
@@ -265,9 +266,9 @@ def gaussians(m: int = 400, noise: float = 0.0, seed: int = 0) -> tuple[Array, A
 
 def spiral(m: int = 400, noise: float = 0.0, seed: int = 0,
            turns: float = 1.75) -> tuple[Array, Array]:
-    """Two interleaved spirals: point i of n = m/2 per class at radius r_i = R i / n and angle
-    t_i = 2 pi turns i / n (class 1) or t_i + pi (class 0), R = 5, at (r sin t, r cos t); plus
-    N(0, noise^2) on each coordinate. X (2, m), Y (1, m) of 0/1; shuffled. The hardest of the
+    """Two interleaved spirals: point i of `n = m/2` per class at radius `r_i = R i / n` and angle
+    `t_i = 2 pi turns i / n` (class 1) or `t_i + pi` (class 0), `R = 5`, at `(r sin t, r cos t)`;
+    plus `N(0, noise^2)` on each coordinate. X (2, m), Y (1, m) of 0/1; shuffled. The hardest of the
     plane sets: a boundary that winds ``turns`` times.
 
     >>> X, Y = spiral(100)
@@ -294,8 +295,9 @@ def spiral(m: int = 400, noise: float = 0.0, seed: int = 0,
 
 
 def plane(m: int = 400, noise: float = 0.0, seed: int = 0) -> tuple[Array, Array]:
-    """Regression on a tilted plane: x ~ Uniform[-R, R]^2 (R = 5), y = (x1 + x2) / (2 R) +
-    N(0, noise^2), so y lies in [-1, 1] without noise. X (2, m), Y (1, m).
+    """Regression on a tilted plane: `x ~ Uniform[-R, R]^2` (`R = 5`),
+    `y = (x1 + x2) / (2 R) + N(0, noise^2)`, so y lies in `[-1, 1]` without noise. X (2, m), Y (1,
+    m).
 
     >>> X, Y = plane(50)
     >>> bool(np.allclose(Y, (X[0] + X[1]) / 10))  # (x1 + x2) / (2 R), R = 5
@@ -311,15 +313,15 @@ def plane(m: int = 400, noise: float = 0.0, seed: int = 0) -> tuple[Array, Array
     return Xf, Yf
 
 
-#: multi_gaussian's bumps: (centre x1, centre x2, height), a sign each, on [-5, 5]^2.
+#: multi_gaussian's bumps: (centre x1, centre x2, height), a sign each, on `[-5, 5]^2`.
 BUMPS = ((-4.0, 2.5, 1.0), (0.0, 2.5, -1.0), (4.0, 2.5, 1.0),
          (-4.0, -2.5, -1.0), (0.0, -2.5, 1.0), (4.0, -2.5, -1.0))
 
 
 def multi_gaussian(m: int = 400, noise: float = 0.0, seed: int = 0) -> tuple[Array, Array]:
-    """Regression on six Gaussian bumps: x ~ Uniform[-R, R]^2 (R = 5) and
-    y = sum_k h_k exp(-|x - c_k|^2 / 2) over the bumps (c_k, h_k) of ``BUMPS`` (heights +-1 in
-    a checkerboard of two rows of three), plus N(0, noise^2). X (2, m), Y (1, m).
+    """Regression on six Gaussian bumps: `x ~ Uniform[-R, R]^2` (`R = 5`) and
+    `y = sum_k h_k exp(-|x - c_k|^2 / 2)` over the bumps (c_k, h_k) of ``BUMPS`` (heights `+-1` in
+    a checkerboard of two rows of three), plus `N(0, noise^2)`. X (2, m), Y (1, m).
 
     >>> X, Y = multi_gaussian(100)
     >>> X.shape, Y.shape
@@ -348,7 +350,7 @@ def _interval(low: Any, high: Any) -> tuple[float, float]:
 
 
 def x_squared(m: int = 100, low: float = -1.0, high: float = 1.0) -> tuple[Array, Array]:
-    """The essay's (000) target: m evenly spaced x in [low, high] and y = x^2, each (1, m).
+    """The essay's (000) target: m evenly spaced x in [low, high] and `y = x^2`, each (1, m).
 
     >>> x_squared(5)
     (array([[-1. , -0.5,  0. ,  0.5,  1. ]]), array([[1.  , 0.25, 0.  , 0.25, 1.  ]]))
@@ -363,7 +365,7 @@ def x_squared(m: int = 100, low: float = -1.0, high: float = 1.0) -> tuple[Array
 
 def planar_flower(m: int = 400, seed: int = 1) -> tuple[Array, Array]:
     """The course's planar "flower" (load_planar_dataset): two classes of m/2 points on the
-    petals r = 4 sin(4t) + N(0, 0.04), t = linspace + N(0, 0.04), at (r sin t, r cos t).
+    petals `r = 4 sin(4t) + N(0, 0.04)`, `t = linspace + N(0, 0.04)`, at `(r sin t, r cos t)`.
 
     Drawn from the legacy ``RandomState(seed)`` in the course's order, so seed 1 gives exactly the
     course's 400 points (its np.random.seed(1)), without touching the global generator.
@@ -470,9 +472,9 @@ WIDE_RATIO = 5
 
 @on_host
 def fit_standardizer(X: Array, *, check_layout: bool = True) -> Standardizer:
-    """mu = (1/m) sum_i x(i), sigma = sqrt((1/m) sum_i (x(i) - mu)^2) per feature (row).
+    """`mu = (1/m) sum_i x(i)`, `sigma = sqrt((1/m) sum_i (x(i) - mu)^2)` per feature (row).
 
-    A constant feature gets sigma = 1, so standardizing leaves it at 0 instead of dividing by 0.
+    A constant feature gets `sigma = 1`, so standardizing leaves it at 0 instead of dividing by 0.
 
     X is (n_x, m), one example per column. Data held as rows, (m, n_x), would be standardised
     across each example's features instead; so an X with ``WIDE_RATIO`` (5) times more rows than
@@ -523,7 +525,7 @@ def _stats(stats: Any, X: Array) -> tuple[Array, Array]:
 
 @on_host
 def standardize(X: Array, stats: Standardizer) -> Array:
-    """x_norm = (x - mu) / sigma with the statistics of the training data.
+    """`x_norm = (x - mu) / sigma` with the statistics of the training data.
 
     >>> X = np.array([[1.0, 2.0, 3.0]])
     >>> standardize(X, fit_standardizer(X)).round(4)  # (x - 2) / sqrt(2/3)
@@ -536,7 +538,7 @@ def standardize(X: Array, stats: Standardizer) -> Array:
 
 @on_host
 def unstandardize(X_norm: Array, stats: Standardizer) -> Array:
-    """x = x_norm * sigma + mu: the inverse of ``standardize``.
+    """`x = x_norm * sigma + mu`: the inverse of ``standardize``.
 
     >>> X = np.array([[1.0, 2.0, 3.0]])
     >>> stats = fit_standardizer(X)

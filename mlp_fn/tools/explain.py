@@ -13,11 +13,11 @@ so a reader can check any line with a pocket calculator. The values are mlp_fn's
 expression are rounded the same way, as a hand calculation would carry them, so re-evaluating a
 line can differ from its value in the last digit where rounded operands add up.
 
-Notation: the course layout. W[l][j, k] is the weight from unit k of layer l-1 to unit j of layer
-l, b[l][j] its bias; z[l][j](i), a[l][j](i), dZ[l][j](i), dA[l][j](i) belong to unit j of layer l
-and example i; a[0] is the input x. Units and examples count from 0, as NumPy does. dZ and dA
-are, as in the course, the derivatives of one example's loss (m dJ/dZ): the 1/m of the mean
-enters in dW and db.
+Notation: the course layout. `W[l][j, k]` is the weight from unit k of layer `l-1` to unit j of
+layer l, `b[l][j]` its bias; `z[l][j](i)`, `a[l][j](i)`, `dZ[l][j](i)`, `dA[l][j](i)` belong to unit
+j of layer l and example i; `a[0]` is the input x. Units and examples count from 0, as NumPy does.
+dZ and dA are, as in the course, the derivatives of one example's loss (`m dJ/dZ`): the 1/m of the
+mean enters in dW and db.
 """
 
 from __future__ import annotations

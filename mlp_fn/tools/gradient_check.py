@@ -2,12 +2,12 @@
 
 For every parameter theta_i (all of W1, b1, ..., WL, bL, flattened in that order):
 
-    gradapprox_i = (J(theta + eps e_i) - J(theta - eps e_i)) / (2 eps)
+    `gradapprox_i = (J(theta + eps e_i) - J(theta - eps e_i)) / (2 eps)`
 
-    difference = ||grad - gradapprox||_2 / (||grad||_2 + ||gradapprox||_2)
+    `difference = ||grad - gradapprox||_2 / (||grad||_2 + ||gradapprox||_2)`
 
 The course's reading: below about 1e-7 the backward pass is right; above 1e-3 it is almost
-certainly wrong. ReLU-like activations make J non-differentiable where some z = 0 exactly.
+certainly wrong. ReLU-like activations make J non-differentiable where some `z = 0` exactly.
 """
 
 from __future__ import annotations
@@ -57,8 +57,8 @@ def gradient_check_1d(J: Callable[[float], float], dJ: Callable[[float], float],
     """The course's one-parameter check: for J(theta) (e.g. theta x) and its claimed derivative
     dJ(theta) (e.g. x),
 
-        gradapprox = (J(theta + eps) - J(theta - eps)) / (2 eps)
-        difference = |grad - gradapprox| / (|grad| + |gradapprox|),  grad = dJ(theta).
+        `gradapprox = (J(theta + eps) - J(theta - eps)) / (2 eps)`
+        `difference = |grad - gradapprox| / (|grad| + |gradapprox|)`,  `grad = dJ(theta)`.
 
     >>> gradient_check_1d(lambda theta: 2.0 * theta, lambda theta: 2.0, 4.0) < 1e-7  # J = 2 theta
     True

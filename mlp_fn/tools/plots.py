@@ -300,7 +300,7 @@ def function_fit(X: Array, Y: Array, params: Mapping[str, Any],
                  label: str | None = None, resolution: int = 200,
                  title: str | None = None) -> Any:
     """A one-input network's output over x against its target: the data (X (1, m), Y (1, m))
-    as points, the network's a[L](x) as a line over the data's range (000's fit of x^2,
+    as points, the network's `a[L](x)` as a line over the data's range (000's fit of `x^2`,
     001's sine). Draw several networks into one ``ax`` with a ``label`` each to compare them.
     A network of ``mlp_fn.model`` may stand in ``params``' place, with its rows X (m, 1) and
     targets y (m,). Returns the axes.

@@ -17,7 +17,7 @@ __all__ = ["count_params", "summary_text", "summary"]
 
 @on_host
 def count_params(params: Mapping[str, Array]) -> int:
-    """Number of trainable numbers: sum over l = 1..L of n[l] n[l-1] + n[l] (+ n[l] more for a
+    """Number of trainable numbers: `sum_{l=1}^{L} (n[l] n[l-1] + n[l])` (plus `n[l]` more for a
     normalised layer, whose gamma and beta replace b; running statistics are not counted).
 
     >>> count_params(mf.init_params([2, 3, 1], seed=0))  # (3 * 2 + 3) + (1 * 3 + 1)
@@ -29,10 +29,10 @@ def count_params(params: Mapping[str, Array]) -> int:
 @on_host
 def summary_text(params: Mapping[str, Array], activations: Sequence[ActivationSpec], loss: str,
                  history: Mapping[str, Any] | None = None) -> str:
-    """Each layer (n[l-1] -> n[l], activation, shapes of W[l] and b[l], n[l] n[l-1] + n[l]
+    """Each layer (`n[l-1] -> n[l]`, activation, shapes of `W[l]` and `b[l]`, `n[l] n[l-1] + n[l]`
     parameters), the total, the loss and, given ``train``'s history, the training state.
 
-    For 2 -> 8 -> 8 -> 1 the total is (2*8 + 8) + (8*8 + 8) + (8*1 + 1) = 24 + 72 + 9 = 105.
+    For 2 -> 8 -> 8 -> 1 the total is `(2*8 + 8) + (8*8 + 8) + (8*1 + 1) = 24 + 72 + 9 = 105`.
 
     >>> text = summary_text(mf.init_params([2, 3, 1], seed=0), ["tanh", "sigmoid"], "bce")
     >>> print(text.splitlines()[4])

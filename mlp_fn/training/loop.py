@@ -1,11 +1,11 @@
 """Training: one pure step on a mini-batch (``train_step``), and ``train``, a loop of it.
 
-One epoch of ``train`` with batch size k (None: k = m, batch gradient descent; 1: stochastic):
+One epoch of ``train`` with batch size k (None: `k = m`, batch gradient descent; 1: stochastic):
 
     shuffle the m columns of (X, Y) (a permutation drawn from the seed and the epoch)
     for each mini-batch (X{t}, Y{t}) of k columns (the last one may be smaller):
         A[L], cache = forward(X{t})                  (with dropout masks while training)
-        J{t}        = cost(A[L], Y{t}) + (lambda / 2k) sum ||W[l]||^2 + (l1 / k) sum |W[l]|
+        J{t} = cost(A[L], Y{t}) + (lambda / 2k) sum ||W[l]||^2 + (l1 / k) sum |W[l]|
         grads       = backward(...)                  (clipped to a global norm if asked)
         params, state = optimizer step(params, grads, state, lr(epoch))
 
@@ -537,7 +537,7 @@ def train(
         The schedule and the batches:
         learning_rate: alpha, a positive float or a schedule epoch -> alpha (``mlp_fn.schedules``).
         epochs: passes over the data (0 returns the params unchanged).
-        batch_size: None = m (batch GD), 1 (stochastic GD), or k in 1..m (mini-batch GD).
+        batch_size: None (batch GD, `k = m`), 1 (stochastic GD), or k in 1..m (mini-batch GD).
         shuffle: draw a new order of the examples every epoch (from ``seed`` and the epoch);
             with one batch of all m examples (batch gradient descent) there is nothing to
             reorder, and the set is used as it is.
@@ -550,15 +550,15 @@ def train(
             stopped (with the same data, batch size and seed); None starts a new state.
 
         Regularisation:
-        lambd: L2 strength lambda; the cost gains (lambda / 2m) sum ||W||^2, dW gains
-            (lambda / m) W; biases are not regularised.
-        l1: L1 strength; the cost gains (l1 / m) sum |W|, dW gains (l1 / m) sign(W) (0 where
-            W = 0): every weight is pulled towards 0 by the same amount each step; biases are
+        lambd: L2 strength lambda; the cost gains `(lambda / 2m) sum ||W||^2`, dW gains
+            `(lambda / m) W`; biases are not regularised.
+        l1: L1 strength; the cost gains `(l1 / m) sum |W|`, dW gains `(l1 / m) sign(W)` (0 where
+            `W = 0`): every weight is pulled towards 0 by the same amount each step; biases are
             not regularised.
-        keep_prob: inverted dropout on every hidden layer while training (1 = none).
+        keep_prob: inverted dropout on every hidden layer while training (1: none).
         clip_norm: if given, the gradients are scaled so their global norm is at most this.
         sample_weight: w of shape (m,) or (1, m): each batch's cost is the weighted mean
-            sum_i w_i L(i) / sum_i w_i (and the gradients follow it); a batch whose weights are
+            `sum_i w_i L(i) / sum_i w_i` (and the gradients follow it); a batch whose weights are
             all 0 is skipped. Integer weights equal repeating the examples.
 
         Validation and early stopping:
@@ -776,7 +776,7 @@ def random_mini_batches(X: Array, Y: Array, mini_batch_size: int = 64,
     remaining m mod k (if any).
 
     ``train`` cuts every epoch this way: the batches of epoch e of ``train(..., batch_size=k,
-    seed=s)`` with k < m are exactly ``random_mini_batches(X, Y, k, seed=(s, e))`` (a single
+    seed=s)`` with `k < m` are exactly ``random_mini_batches(X, Y, k, seed=(s, e))`` (a single
     batch of all m examples ``train`` uses in the given order). With ``sample_weight`` (m,) or
     (1, m), the weights are shuffled and cut with them, as ``train`` does: (X{t}, Y{t}, w{t}).
 
@@ -784,10 +784,10 @@ def random_mini_batches(X: Array, Y: Array, mini_batch_size: int = 64,
         [(X{1}, Y{1}), (X{2}, Y{2}), ...], X{t} of shape (n_x, k) and Y{t} of shape (n_y, k);
         read-only.
 
-     >>> X, Y = np.arange(10.0).reshape(2, 5), np.zeros((1, 5))
-     >>> [Xb.shape for Xb, Yb in random_mini_batches(X, Y, 2, seed=0)]  # 5 = 2 + 2 + 1
-     [(2, 2), (2, 2), (2, 1)]
-     """
+    >>> X, Y = np.arange(10.0).reshape(2, 5), np.zeros((1, 5))
+    >>> [Xb.shape for Xb, Yb in random_mini_batches(X, Y, 2, seed=0)]  # 5 = 2 + 2 + 1
+    [(2, 2), (2, 2), (2, 1)]
+    """
     m, k = X.shape[1], mini_batch_size
     order = from_host(np.random.default_rng(seed).permutation(m), backend(X=X))
     shuffled = [xp.take(a, order, axis=1) for a in (X, Y, sample_weight) if a is not None]
