@@ -1,8 +1,8 @@
 """The book: ``python -m sphinx -W -b html docs out/site`` (``pip install -e '.[docs]'``).
 
 The walkthroughs are rendered by myst-nb from the notebooks ``walkthroughs._book`` writes at
-build time, with their ``.py`` and ``.ipynb`` downloads, the worked examples and the API
-reference; the lessons' executions come from the jupyter-cache in ``out/.jupyter_cache`` that
+build time, with their ``.py`` and ``.ipynb`` downloads and the worked examples; the API
+reference is autodoc's, from the pages ``walkthroughs._api`` writes; the lessons' executions come from the jupyter-cache in ``out/.jupyter_cache`` that
 ``python -m walkthroughs`` fills too (``MLP_FN_CACHE`` names another), and a lesson runs again
 only when it, its report or mlp_fn changed (``-D walkthroughs_quick=1`` for the reduced sizes).
 MathJax is served from the site itself, so no page fetches anything from elsewhere.
@@ -26,7 +26,8 @@ author = "the mlp_fn authors"
 copyright = "mlp_fn authors, MIT licence"
 version = release = mlp_fn.__version__
 
-extensions = ["myst_nb", "sphinx.ext.mathjax", "sphinx-mathjax-offline", "walkthroughs._book"]
+extensions = ["myst_nb", "sphinx.ext.mathjax", "sphinx-mathjax-offline", "sphinx.ext.autodoc",
+              "sphinx.ext.napoleon", "walkthroughs._api", "walkthroughs._book"]
 myst_enable_extensions = ["dollarmath", "amsmath"]
 myst_heading_anchors = 3
 exclude_patterns = ["_build", "_walkthroughs_intro.md", "walkthroughs/downloads"]
@@ -35,6 +36,14 @@ nb_execution_cache_path = os.environ.get("MLP_FN_CACHE") or str(ROOT / "out" / "
 nb_execution_raise_on_error = True
 nb_execution_timeout = 1800
 root_doc = "index"
+# The API from the docstrings (Google style), in the order of each module's __all__, signatures
+# as help() shows them (walkthroughs._api writes the pages and sets the marked equations).
+autodoc_member_order = "bysource"
+autodoc_typehints = "signature"
+autodoc_preserve_defaults = True
+add_module_names = False
+napoleon_google_docstring = True
+napoleon_numpy_docstring = False
 
 html_theme = "sphinx_book_theme"
 html_static_path = ["_static"]

@@ -3,7 +3,7 @@
 
 | method   | `W{l}`                       | why                                               |
 |----------|------------------------------|---------------------------------------------------|
-| xavier   | `randn * sqrt(1 / n[l-1])`   | keeps `Var(z) ~ Var(a)` for tanh/sigmoid (course) |
+| xavier   | `randn * sqrt(1 / n[l-1])`   | keeps `Var(z) ~ Var(a)` for tanh/sigmoid (course);|
 |          |                              | mlp_fn's default                                  |
 | random   | `randn * 0.01`               | the course's first assignments: small, breaks     |
 |          |                              | symmetry, but too small for a deep or narrow net  |

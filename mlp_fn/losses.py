@@ -305,6 +305,8 @@ class Loss(TypedDict):
     derivative_formula: str
 
 
+#: One record (``Loss``) per loss: its cost and derivative, the output activation it pairs
+#: with (and fuses with), its task and the printable formulas ``explain`` fills in.
 LOSSES: dict[str, Loss] = {
     "bce": {"cost": bce, "dA": bce_derivative, "output": "sigmoid", "fused": "sigmoid",
             "task": "binary", "formula": "-log(a) if y = 1 else -log(1 - a)",

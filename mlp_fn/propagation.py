@@ -380,7 +380,7 @@ def l1_penalty(params: Mapping[str, Array], l1: float, m: int, *, xp: Namespace 
     """The L1 term added to the cost: `(l1 / m) sum_l sum_{j,k} |W[l][j, k]|` (biases excluded).
     Its gradient `(l1 / m) sign(W[l])` pulls every weight towards 0 by the same amount each step,
     where L2's `(lambda / m) W` pulls in proportion to the weight: weights that matter little end
-    near 0 (within a step of it: gradient descent on |w| does not land on 0 exactly).
+    near 0 (within a step of it: gradient descent on `|w|` does not land on 0 exactly).
 
     >>> l1_penalty({"W1": np.array([[3.0, -4.0]]), "b1": np.array([[9.0]])}, l1=0.5, m=2)
     1.75

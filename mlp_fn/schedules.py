@@ -21,6 +21,7 @@ from mlp_fn._internal.names import resolve
 __all__ = ["MAX_EPOCH", "SCHEDULES", "SCHEDULE_ALIASES", "Schedule", "constant", "step_decay",
            "exponential_decay", "inverse_time_decay", "cosine_decay", "make_schedule"]
 
+#: A learning-rate schedule: the epoch (from 0) -> the learning rate of that epoch.
 Schedule: TypeAlias = Callable[[int], float]
 
 
@@ -133,6 +134,8 @@ def cosine_decay(lr0: float, total_epochs: int, lr_min: float = 0.0) -> Schedule
     return schedule
 
 
+#: The schedules by name, as ``make_schedule`` builds them (its aliases in
+#: ``SCHEDULE_ALIASES``).
 SCHEDULES: dict[str, Callable[..., Schedule]] = {
     "constant": constant,
     "step": step_decay,

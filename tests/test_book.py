@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -19,11 +20,16 @@ from typing import Any
 import pytest
 
 from walkthroughs import WALKTHROUGHS
-from walkthroughs._api import docstring_markdown
+from walkthroughs._api import docstring_rest
 from walkthroughs._book import used_functions
 from walkthroughs._lessons import lesson_notebook, lesson_source, source_path
 
 NAMES = [name for name, _ in WALKTHROUGHS]
+
+
+def rest(doc: str) -> str:
+    """The reST of a docstring, blank lines between blocks counted once (reST's reading)."""
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(docstring_rest(doc.splitlines())))
 
 
 def test_the_book_and_explain_write_with_one_converter() -> None:
@@ -33,37 +39,46 @@ def test_the_book_and_explain_write_with_one_converter() -> None:
     from walkthroughs import _api
 
     assert vars(_api)["latex"] is latex and vars(explain)["latex"] is latex
-    assert "$\\sigma^{2[l]}$" in docstring_markdown("the variance `sigma2[l]` of layer l")
+    assert rest("the variance `sigma2[l]` of layer l") == \
+        "the variance :math:`\\sigma^{2[l]}` of layer l\n"
 
 
 def test_only_marked_equations_are_set_as_math() -> None:
     # Prose stays prose however much it looks like notation; `one backtick` marks an equation,
-    # ``two`` a literal, and a quoted key of params is a name.
-    text = docstring_markdown('The linear step `Z[l] = W[l] A[l-1] + b[l]`, so Z[l] = W A + b '
-                              'here is text; ``X.shape[1]`` is code and "W{l}" a key.')
-    assert text == ("The linear step $Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}$, so Z\\[l\\] = W A "
-                    "+ b here is text; `X.shape[1]` is code and `\"W{l}\"` a key.\n")
+    # ``two`` a literal, and a quoted key of params is a name. Markup that touches a word is
+    # joined to it by an escaped space, as reST asks.
+    assert rest('The step `Z[l] = W[l] A[l-1] + b[l]`, so Z[l] = W A + b is text; ``X.shape[1]`` '
+                'is code, "W{l}" a key and the `n[l]`s units.') == (
+        "The step :math:`Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}`, so Z[l] = W A + b is text; "
+        "``X.shape[1]`` is code, ``\"W{l}\"`` a key and the :math:`n^{[l]}`\\ s units.\n")
 
 
 def test_a_line_of_equations_alone_is_displayed() -> None:
     doc = ("Forward propagation.\n\n    `Z[l] = W[l] A[l-1] + b[l]`,  `A[l] = g(Z[l])`\n\n"
-           "Args:\n    X: the inputs, `(n[0], m)`.\n    acts: one name per layer.\n")
-    text = docstring_markdown(doc)
-    assert "$$\nZ^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]},\\quad A^{[l]} = g(Z^{[l]})\n$$" in text
-    assert "- **X**: the inputs, $(n^{[0]}, m)$." in text
-    assert "- **acts**: one name per layer." in text
+           "Args:\n    X: the inputs, `(n[0], m)`.\n    acts: one name per layer.")
+    assert rest(doc) == ("Forward propagation.\n\n.. math::\n\n"
+                         "   Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]},\\quad A^{[l]} = g(Z^{[l]})\n\n"
+                         "Args:\n    X: the inputs, :math:`(n^{[0]}, m)`.\n"
+                         "    acts: one name per layer.")
     # A line of a paragraph that happens to hold only an equation reads on in its sentence.
-    text = docstring_markdown("The gradient through the mask, with\n`G = dA * D`,\nas before.")
-    assert text == "The gradient through the mask, with $G = dA \\cdot D$, as before.\n"
+    assert rest("The gradient through the mask, with\n`G = dA * D`,\nas before.") == \
+        "The gradient through the mask, with\n:math:`G = dA \\cdot D`,\nas before.\n"
 
 
 def test_a_listing_with_equations_is_a_list_and_one_without_is_text() -> None:
     doc = ("Steps:\n\n    `Z[l] = W[l] A[l-1]`      ``linear_forward``\n"
-           "    `A[l] = g(Z[l])`\n\nLoop:\n\n    for each batch:\n        step(X)\n")
-    text = docstring_markdown(doc)
-    assert "- $Z^{[l]} = W^{[l]} A^{[l-1]}$      `linear_forward`" in text
-    assert "$$\nA^{[l]} = g(Z^{[l]})\n$$" in text
-    assert "```text\nfor each batch:\nstep(X)\n```" in text
+           "    `A[l] = g(Z[l])`\n\nLoop:\n\n    for each batch:\n        step(X)")
+    assert rest(doc) == (
+        "Steps:\n\n- :math:`Z^{[l]} = W^{[l]} A^{[l-1]}`      ``linear_forward``\n\n"
+        ".. math::\n\n   A^{[l]} = g(Z^{[l]})\n\n"
+        "Loop:\n\n.. code-block:: text\n\n   for each batch:\n       step(X)\n")
+
+
+def test_a_table_is_a_list_table() -> None:
+    doc = "| method | W |\n|---|---|\n| he | `randn * sqrt(2 / n[l-1])` |\n|  | (ReLU) |"
+    assert rest(doc) == (
+        ".. list-table::\n   :header-rows: 1\n\n   * - method\n     - W\n   * - he\n"
+        "     - :math:`\\operatorname{randn} \\cdot \\sqrt{2 / n^{[l-1]}}` (ReLU)\n")
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -129,16 +144,19 @@ def test_every_notebook_runs_outside_the_checkout(tmp_path: Path) -> None:
 def test_the_api_reference_documents_exactly_the_public_names(tmp_path: Path) -> None:
     # Every name of every documented module's __all__, and of mlp_fn's, has its entry (where
     # its object is documented first, for a name a module re-exports), and no entry names
-    # anything else.
+    # anything else: the pages' autodoc and py-domain directives are read back.
     import importlib
-    import re
 
     import mlp_fn
     from walkthroughs._api import MODULES, public_home, write_api
 
-    write_api(tmp_path / "api", {})
-    text = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "api").glob("*.md"))
-    anchors = set(re.findall(r"^\(api-([\w.]+)(?:-class|-constant)?\)=$", text, re.M))
+    write_api(tmp_path / "api")
+    entries = set()
+    for page in (tmp_path / "api").glob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        prefix = "mlp_fn." if page.stem == "mlp_fn" else ""
+        entries |= {prefix + name for name in re.findall(
+            r"^\.\. (?:auto|py:)(?:function|class|data):: ([\w.]+)$", text, re.M)}
     public = {(module, name) for module, _ in MODULES
               for name in importlib.import_module(module).__all__}
     public |= {("mlp_fn", name) for name in mlp_fn.__all__
@@ -146,9 +164,8 @@ def test_the_api_reference_documents_exactly_the_public_names(tmp_path: Path) ->
                and name not in ("model", "explain", "plots", "data", "summary", "callbacks")}
     for module, name in public:
         home = public_home(getattr(importlib.import_module(module), name))
-        assert f"{module}.{name}" in anchors or (home or "").split("-")[0] in anchors, \
-            f"{module}.{name}"
-    modules = {module for module, _ in MODULES} | {"mlp_fn"}
-    for anchor in anchors - modules:
-        module, name = anchor.rsplit(".", 1)
-        assert (module, name) in public, f"{anchor} is documented but not public"
+        assert f"{module}.{name}" in entries or home in entries, f"{module}.{name}"
+    for entry in entries:
+        module, name = entry.rsplit(".", 1)
+        assert (module, name) in public, f"{entry} is documented but not public"
+    assert len(entries) > 150

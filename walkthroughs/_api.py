@@ -1,6 +1,8 @@
-"""The book's API reference, written from the docstrings: every public function of the course's
-core, the training engine, the tools and the row-data model, with its signature, its docstring,
-the equations in it set as math, and links to the walkthroughs whose lessons call it.
+"""The book's API reference, by autodoc: one page per module in the package's tiers, each
+documenting the names of its ``__all__`` that it is the first to export (``autofunction``,
+``autoclass``, ``autodata``; another name for a function there says so), and the hooks that
+set the docstrings' marked equations as math and link each function to the walkthroughs that
+use it.
 
 The docstrings write their equations in the course's plain-text notation, which reads well in
 ``help()``, and mark each one with a backtick on either side (`Z[l] = W[l] A[l-1] + b[l]`;
@@ -11,19 +13,17 @@ equations alone is displayed, the others are set inline, and the rest is prose.
 
 from __future__ import annotations
 
-import ast
 import functools
 import importlib
 import inspect
 import re
 import shutil
-import textwrap
 from pathlib import Path
 from typing import Any
 
 from mlp_fn._internal.notation import latex
 
-__all__ = ["MODULES", "docstring_markdown", "public_home", "to_latex", "write_api"]
+__all__ = ["MODULES", "docstring_rest", "public_home", "to_latex", "write_api", "setup"]
 
 #: The documented modules, in the order of the package's tiers, with a heading each.
 MODULES: list[tuple[str, str]] = [
@@ -64,24 +64,12 @@ def _functions(module: str) -> list[tuple[str, Any]]:
 
 @functools.cache
 def _defined(module: str) -> dict[str, str]:
-    """Each name a module assigns at its top level, with the ``#:`` comment above it."""
-    mod = importlib.import_module(module)
-    lines = inspect.getsource(mod).splitlines()
-    found: dict[str, str] = {}
-    for node in ast.parse("\n".join(lines)).body:
-        targets = ([t for t in node.targets if isinstance(t, ast.Name)]
-                   if isinstance(node, ast.Assign) else
-                   [node.target] if isinstance(node, ast.AnnAssign)
-                   and isinstance(node.target, ast.Name) else [])
-        comment: list[str] = []
-        for line in reversed(lines[:node.lineno - 1]):
-            if not line.startswith("#:"):
-                break
-            comment.insert(0, line[2:].strip())
-        for target in targets:
-            if isinstance(target, ast.Name):
-                found[target.id] = " ".join(comment)
-    return found
+    """Each name a module assigns at its top level under a ``#:`` comment, with the comment
+    (as autodoc reads it)."""
+    from sphinx.pycode import ModuleAnalyzer
+
+    docs = ModuleAnalyzer.for_module(module).find_attr_docs()
+    return {name: "\n".join(lines).strip() for (scope, name), lines in docs.items() if not scope}
 
 
 @functools.cache
@@ -111,7 +99,7 @@ def public_home(obj: Any) -> str | None:
                 return f"{module}.{name}"
         for name, candidate, _ in _others(module):
             if candidate is obj:
-                return f"{module}.{name}-{'class' if inspect.isclass(obj) else 'constant'}"
+                return f"{module}.{name}"
     return None
 
 
@@ -120,37 +108,40 @@ def public_home(obj: Any) -> str | None:
 # ----------------------------------------------------------------------------------------------
 
 #: An equation marked in a docstring: `Z[l] = W[l] A[l-1] + b[l]` (one backtick on each side;
-#: ``two`` are a literal, code).
+#: ``two`` are a literal, code), or a quoted key of params ("W{l}"), which is a name.
+_PIECE = re.compile(r'(``[^`]+``|(?<!`)`[^`]+`(?!`)|"d?[A-Za-z]\w*\{[lL][^}]*\}")')
 _MARK = re.compile(r"(?<!`)`([^`]+)`(?!`)")
 #: A line that is only marked equations (after an optional "words: " lead), separated by commas
 #: or semicolons: displayed, one equation beside the other.
 _DISPLAY = re.compile(r"^(?P<lead>[^`]*:\s+)?(?P<body>`[^`]+`(?:[,;]?\s+`[^`]+`)*)[.,;]?$")
+_SECTION = re.compile(r"^(Args|Arguments|Returns|Raises|Yields|Example|Examples|Note|Notes)"
+                      r":\s*$")
 
 
 def to_latex(equation: str) -> str:
-    """A marked equation as LaTeX, by mlp_fn's one converter (the one ``explain`` writes with),
-    its spacing made one space."""
+    """A marked equation as LaTeX, by mlp_fn's one converter, its spacing made one space."""
     return re.sub(r"\s+", " ", latex(equation)).strip()
 
 
-def _escape(text: str) -> str:
-    return re.sub(r"([\\*_<>#\[\]|$`])", r"\\\1", text)
+#: What may stand right before and right after inline markup in reST (else an escaped space
+#: joins the markup to its neighbour).
+_BEFORE, _AFTER = set(" \t-:/'\"<([{"), set(" \t-.,:;!?\\/'\")]}>")
 
 
-def _prose(text: str) -> str:
-    """Docstring prose as Markdown: ``literals`` and quoted keys ("W{l}") stay code, `marked`
-    equations become inline math, and what Markdown would read as markup (a leading #, <tags>, emphasis) is escaped."""
-    out = []
-    for piece in re.split(r'(``[^`]+``|(?<!`)`[^`]+`(?!`)|"d?[A-Za-z]\w*\{[lL][^}]*\}")', text):
-        if piece.startswith("``") and piece.endswith("``") and len(piece) > 4:
-            out.append("`" + piece[2:-2] + "`")
-        elif piece.startswith('"') and piece.endswith('}"'):  # a key of params, "W{l}": a name
-            out.append(f"`{piece}`")
-        elif piece.startswith("`") and piece.endswith("`") and len(piece) > 2:
-            out.append(f"${to_latex(piece[1:-1])}$")
-        else:
-            out.append(_escape(piece))
-    return "".join(out)
+def _inline(text: str) -> str:
+    """A line of prose as reST: each mark as ``:math:``, a quoted key as a literal."""
+    pieces = _PIECE.split(text)
+    out = ""
+    for k, piece in enumerate(pieces):
+        if k % 2 == 0 or piece.startswith("``"):  # prose, or a literal already
+            out += piece
+            continue
+        if out and out[-1] not in _BEFORE:
+            out += "\\ "
+        out += f"``{piece}``" if piece.startswith('"') else f":math:`{to_latex(piece[1:-1])}`"
+        if pieces[k + 1][:1] and pieces[k + 1][0] not in _AFTER:
+            out += "\\ "
+    return out
 
 
 def _display(line: str) -> tuple[str, str] | None:
@@ -162,56 +153,88 @@ def _display(line: str) -> tuple[str, str] | None:
     return found.group("lead") or "", r",\quad ".join(equations)
 
 
-_SECTION = re.compile(r"^(Args|Arguments|Returns|Raises|Yields|Example|Examples|Note|Notes)"
-                      r":\s*$")
+def _open(line: str) -> bool:
+    """Whether ``line`` leaves a mark open (its equation goes on on the next line)."""
+    return _MARK.sub("", line.replace("``", "")).count("`") % 2 == 1
 
 
-def _section(lines: list[str], i: int, out: list[str]) -> int:
-    """The Args (Returns, ...) section whose items start at ``lines[i]``, as a list; returns the
-    index after it."""
-    items: list[list[str]] = []
-    while i < len(lines) and (lines[i].startswith(" ") or not lines[i].strip()):
-        stripped = lines[i].strip()
-        indent = len(lines[i]) - len(lines[i].lstrip())
-        if stripped and indent <= 4 and (re.match(r"^[\w*]+( \([^)]*\))?:", stripped) or
-                                         not items):
-            items.append([stripped])
-        elif stripped:
-            items[-1].append(stripped)
-        i += 1
-    for item in items:
-        head, sep, rest = item[0].partition(": ")
-        if sep and re.fullmatch(r"[\w*]+( \([^)]*\))?", head):
-            out.append(f"- **{_prose(head)}**: " + _prose(" ".join([rest] + item[1:])))
+def _table(block: list[str]) -> list[str]:
+    """A Markdown table of a docstring as a reST list-table (a row whose first cell is empty
+    continues the row above)."""
+    rows: list[list[str]] = []
+    for line in block:
+        if set(line.strip()) <= set("|-: "):
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if rows and not cells[0]:
+            rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], cells)]
         else:
-            out.append("- " + _prose(" ".join(item)))
-    out.append("")
-    return i
+            rows.append(cells)
+    out = [".. list-table::", "   :header-rows: 1", ""]
+    for row in rows:
+        out += [f"   {'*' if k == 0 else ' '} - {_inline(cell)}" for k, cell in enumerate(row)]
+    return out + [""]
 
 
-def docstring_markdown(doc: str) -> str:
-    """A docstring as MyST Markdown: paragraphs with their marked equations as inline math, a
-    line of marked equations alone as display math, the Args and Returns sections as lists, an
-    indented listing as text (a line of it holding equations as an item), examples as code."""
-    lines = doc.splitlines()
+def _block(block: list[str], indented: bool) -> list[str]:
+    """One paragraph or indented block as reST: a line of equations alone as display math, a
+    listing's line holding equations as a list item, one without as text; prose as it is."""
+    if all(line.startswith("|") for line in block):
+        return _table(block)
+    joined: list[str] = []
+    for line in block:
+        if joined and _open(joined[-1]):
+            joined[-1] = joined[-1].rstrip() + " " + line.strip()
+        else:
+            joined.append(line)
+    # A paragraph shows its equations apart only when it is nothing else: a line of prose that
+    # happens to hold only an equation reads on in its sentence.
+    if not indented and not all(_display(line) for line in joined):
+        return [_inline(line) for line in joined] + [""]
+    out: list[str] = []
+    kind = ""
+    for line in joined:
+        shown = _display(line)
+        now = "math" if shown else "item" if _MARK.search(line.replace("``", "")) else "text"
+        if now != kind or (shown and shown[0]):
+            out.append("")
+            if shown and shown[0]:
+                out += [_inline(shown[0].strip()), ""]
+            out += [".. math::", ""] if now == "math" else \
+                [".. code-block:: text", ""] if now == "text" else []
+        kind = now
+        if shown:
+            out += [f"   {shown[1]}", ""]
+        elif now == "item":
+            out.append("- " + _inline(line.strip()))
+        else:
+            out.append("   " + line[4:] if line.startswith("    ") else "   " + line.strip())
+    return out + [""]
+
+
+def docstring_rest(lines: list[str]) -> list[str]:
+    """A docstring's lines (Google style, as napoleon reads it) with its marked equations set
+    as math: inline, or displayed where a paragraph or a line of an indented block is nothing
+    but equations; an indented listing with equations a list, one without text. Sections
+    (Args, Returns, ...) and examples keep their layout for napoleon and doctest."""
     out: list[str] = []
     i = 0
     while i < len(lines):
         line = lines[i]
-        section = _SECTION.match(line.strip())
-        if section and not line.startswith(" "):
-            out += [f"**{section.group(1)}**", ""]
-            i = _section(lines, i + 1, out)
+        if _SECTION.match(line.strip()) and not line.startswith(" "):
+            out.append(line)
+            i += 1
+            while i < len(lines) and (lines[i].startswith(" ") or not lines[i].strip()):
+                out.append(_inline(lines[i]))
+                i += 1
         elif not line.strip():
             out.append("")
             i += 1
-        elif line.lstrip().startswith(">>>"):  # an example: code, as a reader types and sees it
-            example: list[str] = []
+        elif line.lstrip().startswith(">>>"):
             while i < len(lines) and lines[i].strip():
-                example.append(lines[i])
+                out.append(lines[i])
                 i += 1
-            out += ["```pycon", *textwrap.dedent("\n".join(example)).splitlines(), "```", ""]
-        else:  # a paragraph, or an indented block
+        else:
             indented = line.startswith("    ")
             block: list[str] = []
             while i < len(lines) and lines[i].strip() and \
@@ -219,108 +242,13 @@ def docstring_markdown(doc: str) -> str:
                     not (_SECTION.match(lines[i].strip()) and not lines[i].startswith(" ")):
                 block.append(lines[i])
                 i += 1
-            out += _block(block, indented) + [""]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip() + "\n"
-
-
-def _block(block: list[str], indented: bool) -> list[str]:
-    """One paragraph or indented block, line by line: a line of equations alone as display
-    math (consecutive ones gathered), the rest as prose, or in a listing as text."""
-    if all(line.startswith("|") for line in block):  # a table, cell by cell
-        return [line if set(line) <= set("|-: ") else
-                "|" + "|".join(f" {_prose(cell.strip())} " for cell in line.strip("|").split("|"))
-                + "|" for line in block]
-    joined: list[str] = []
-    for line in block:  # a mark left open continues on the next line
-        if joined and len(_MARK.sub("", joined[-1].replace("``", ""))) != \
-                len(_MARK.sub("", joined[-1].replace("``", "")).replace("`", "")):
-            joined[-1] = joined[-1].rstrip() + " " + line.strip()
-        else:
-            joined.append(line)
-    out: list[str] = []
-    prose: list[str] = []
-    maths: list[str] = []
-    text: list[str] = []
-
-    def flush() -> None:
-        if out and out[-1] and (prose or maths or text):  # a block after a list stands apart
-            out.append("")
-        if prose:
-            first, *rest = [p.strip() for p in prose]
-            bullet = re.match(r"[*-] ", first)
-            out.extend([("- " if bullet else "") + _prose(" ".join([first[2:] if bullet
-                                                                    else first, *rest])), ""])
-        if maths:
-            body = r" \\ ".join(maths)
-            out.extend(["$$", rf"\begin{{gathered}}{body}\end{{gathered}}" if len(maths) > 1
-                        else body, "$$", ""])
-        if text:
-            out.extend(["```text", *text, "```"])
-        for done in (prose, maths, text):
-            done.clear()
-
-    # A paragraph shows its equations apart only when it is nothing else: a line of prose that
-    # happens to hold only an equation reads on in its sentence.
-    alone = indented or all(_display(line) for line in joined)
-    for line in joined:
-        shown = _display(line) if alone else None
-        if not indented and prose and re.match(r"[*-] ", line.strip()):
-            flush()  # a list in the prose: each item its own line
-        kind = "maths" if shown else "text" if indented and "`" not in \
-            line.replace("``", "") else "item" if indented else "prose"
-        if shown and shown[0] or (kind, bool(prose), bool(maths), bool(text)) not in {
-                ("maths", False, True, False), ("text", False, False, True),
-                ("prose", True, False, False)}:
-            flush()
-        if shown:
-            lead, latex_line = shown
-            if lead:
-                out.extend([_prose(lead.strip()), ""])
-            maths.append(latex_line)
-        elif kind == "text":
-            text.append(line.strip())
-        elif kind == "item":
-            out.append("- " + _prose(line.strip()))
-        else:
-            prose.append(line)
-    flush()
+            out += _block(block, indented)
     return out
 
 
-def _default(value: Any) -> str:
-    if isinstance(value, type):
-        return f"{'np.' if value.__module__ == 'numpy' else ''}{value.__name__}"
-    return repr(value)
-
-
-def _signature(name: str, obj: Any) -> str:
-    """``name(a: int, *, b: str = 'x') -> T`` as the source writes it (annotations unquoted)."""
-    try:
-        sig = inspect.signature(obj)
-    except (TypeError, ValueError):
-        return f"{name}(...)"
-    parts: list[str] = []
-    star_done = False
-    for p in sig.parameters.values():
-        if p.kind is p.KEYWORD_ONLY and not star_done:
-            parts.append("*")
-            star_done = True
-        if p.kind is p.VAR_POSITIONAL:
-            star_done = True
-        prefix = "*" if p.kind is p.VAR_POSITIONAL else "**" if p.kind is p.VAR_KEYWORD else ""
-        text = prefix + p.name
-        if p.annotation is not p.empty:
-            ann = p.annotation if isinstance(p.annotation, str) else \
-                getattr(p.annotation, "__name__", str(p.annotation))
-            text += f": {ann}"
-        if p.default is not p.empty:
-            text += f" = {_default(p.default)}"
-        parts.append(text)
-    ret = sig.return_annotation
-    arrow = "" if ret is sig.empty else \
-        f" -> {ret if isinstance(ret, str) else getattr(ret, '__name__', str(ret))}"
-    return f"{name}({', '.join(parts)}){arrow}"
-
+# ----------------------------------------------------------------------------------------------
+# The pages, and autodoc's hooks
+# ----------------------------------------------------------------------------------------------
 
 def spelled(module: str) -> str:
     """The name a reader imports a module by: ``mlp_fn.plots`` for ``mlp_fn.tools.plots``,
@@ -329,10 +257,35 @@ def spelled(module: str) -> str:
                                                               "mlp_fn.callbacks")
 
 
-def write_api(folder: Path, usage: dict[str, list[str]]) -> None:
-    """Write the API reference into ``folder`` (MyST Markdown): an index, then one page per
-    module, each function followed by the walkthroughs that use it (``usage``: documented name
-    -> walkthrough names)."""
+def _simple(obj: Any) -> bool:
+    """A constant whose value says what it is (a number, a name); a registry's is too long."""
+    return isinstance(obj, (int, float, str)) or (
+        isinstance(obj, tuple) and len(repr(obj)) < 80)
+
+
+def _entries(module: str) -> list[str]:
+    """The reST of a module's page: the module, then each name it documents first."""
+    out = [f".. automodule:: {module}", ""]
+    for name, obj in _functions(module):
+        home = public_home(obj)
+        if home == f"{module}.{name}":
+            out += [f".. autofunction:: {module}.{name}", ""]
+        elif home is not None and home.rsplit(".", 1)[0] == module:  # another name for it
+            out += [f".. py:function:: {module}.{name}", "",
+                    f"   The same as :py:func:`{home.rsplit('.', 1)[1]} <{home}>`.", ""]
+    for name, obj, _ in _others(module):
+        if inspect.isclass(obj):
+            out += [f".. autoclass:: {module}.{name}", ""]
+        else:
+            out += [f".. autodata:: {module}.{name}"] + ([] if _simple(obj) else
+                                                          ["   :no-value:"]) + [""]
+    return out
+
+
+def write_api(folder: Path, usage: dict[str, list[str]] | None = None) -> None:
+    """Write the API reference's pages into ``folder``: an index, one page per module (its
+    names by autodoc) and one for the names of ``mlp_fn`` itself. ``usage`` (documented name ->
+    the walkthroughs that use it) is read by the docstring hook from the build's config."""
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     index = ["# API reference", "",
@@ -342,67 +295,29 @@ def write_api(folder: Path, usage: dict[str, list[str]]) -> None:
              "`mf.explain`, `mf.summary`, `mf.callbacks`, `mf.model`).", ""]
     pages = []
     for module, heading in MODULES:
-        mod = importlib.import_module(module)
         index.append(f"- [{heading}: `{spelled(module)}`]({module}.md)")
         pages.append(module)
-        out = [f"(api-{module})=", f"# {heading}: `{spelled(module)}`", ""]
-        if mod.__doc__:
-            out += [docstring_markdown(inspect.cleandoc(mod.__doc__)), ""]
-        for name, obj in _functions(module):
-            home = public_home(obj)
-            if home is not None and home != f"{module}.{name}":
-                if home.rsplit(".", 1)[0] == module:  # another name for a function here
-                    out += [f"(api-{module}.{name})=", f"## `{name}`", "",
-                            f"The same as {{ref}}`{home.rsplit('.', 1)[1]} <api-{home}>`.", ""]
-                continue  # documented where it is first exported
-            out += [f"(api-{module}.{name})=", f"## `{name}`", "",
-                    "```python", f"{spelled(module)}.{_signature(name, obj)}", "```", ""]
-            doc = inspect.getdoc(obj)
-            if doc:
-                out += [docstring_markdown(doc), ""]
-            users = sorted(usage.get(home or "", []))
-            if users:
-                out += ["*Used in the walkthroughs:* " + ", ".join(
-                    f"{{doc}}`{u} </walkthroughs/{u}>`" for u in users), ""]
-        out += _other_entries(module)
-        (folder / f"{module}.md").write_text("\n".join(out), encoding="utf-8")
-    # The names the package itself exports from its private modules: the types its
-    # signatures name, and the alias linear.
-    top = ["(api-mlp_fn)=", "# The types and names of `mlp_fn` itself", "",
+        (folder / f"{module}.md").write_text("\n".join(
+            [f"# {heading}: `{spelled(module)}`", "", "```{eval-rst}", *_entries(module), "```",
+             ""]), encoding="utf-8")
+    top = ["# The types and names of `mlp_fn` itself", "",
            "The types the signatures name, defined where mlp_fn keeps its machinery, and the "
-           "names `import mlp_fn` adds to those of its modules.", ""]
-    for name, entry in _package_names():
-        top += [f"(api-mlp_fn.{name})=", f"## `{name}`", "", entry, ""]
-    (folder / "mlp_fn.md").write_text("\n".join(top), encoding="utf-8")
+           "names `import mlp_fn` adds to those of its modules.", "", "```{eval-rst}",
+           ".. py:currentmodule:: mlp_fn", ""]
+    for name, kind, lines in _package_names():
+        top += [f".. py:{kind}:: {name}", "", *(f"   {line}" if line else "" for line in lines),
+                ""]
+    (folder / "mlp_fn.md").write_text("\n".join([*top, "```", ""]), encoding="utf-8")
     index.append("- [The types and names of `mlp_fn` itself](mlp_fn.md)")
     pages.append("mlp_fn")
     index += ["", "```{toctree}", ":hidden:", "", *pages, "```", ""]
     (folder / "index.md").write_text("\n".join(index), encoding="utf-8")
 
 
-def _what(obj: Any, about: str) -> str:
-    """A name's entry: its docstring or comment, as Markdown, then its value where it is a
-    constant (a type alias or a registry says what it holds by its comment alone)."""
-    text = docstring_markdown(about) if about else ""
-    if isinstance(obj, (int, float, str, tuple)) and not inspect.isclass(obj):
-        text += ("\n\n" if text else "") + f"`= {obj!r}`"
-    return text
-
-
-def _other_entries(module: str) -> list[str]:
-    out: list[str] = []
-    for name, obj, about in _others(module):
-        kind = "class" if inspect.isclass(obj) else "constant"
-        # (labels ignore case: Network beside network needs its kind in its own)
-        out += [f"(api-{module}.{name}-{kind})=", f"## `{name}` ({kind})", "",
-                _what(obj, about), ""]
-    return out
-
-
-def _package_names() -> list[tuple[str, str]]:
-    """The names of ``mlp_fn.__all__`` that no documented module defines under that name, each
-    with its entry (Markdown): the types (their ``#:`` comments where mlp_fn keeps them), and
-    the other names of documented functions."""
+def _package_names() -> list[tuple[str, str, list[str]]]:
+    """The names of ``mlp_fn.__all__`` that no documented module defines under that name:
+    (name, its kind for the py domain, its entry's reST lines): the types (their ``#:``
+    comments where mlp_fn keeps them), and the other names of documented functions."""
     import mlp_fn
 
     documented: dict[int, str] = {}  # where each object is documented first
@@ -410,22 +325,52 @@ def _package_names() -> list[tuple[str, str]]:
         for name, obj in _functions(module):
             documented.setdefault(id(obj), f"{module}.{name}")
         for name, obj, _ in _others(module):
-            kind = "class" if inspect.isclass(obj) else "constant"
-            documented.setdefault(id(obj), f"{module}.{name}-{kind}")
+            documented.setdefault(id(obj), f"{module}.{name}")
     comments = {**_defined("mlp_fn._internal.types"), **_defined("mlp_fn.training._state"),
                 **_defined("mlp_fn")}
     out = []
     for name in mlp_fn.__all__:
         obj = getattr(mlp_fn, name)
         home = documented.get(id(obj))
-        if home is not None and home.rsplit(".", 1)[1].split("-")[0] == name \
-                or inspect.ismodule(obj):
+        if home is not None and home.rsplit(".", 1)[1] == name or inspect.ismodule(obj):
             continue  # on its module's page; a module has its own
         if home is not None:
-            entry = f"The same as {{ref}}`{home.rsplit('.', 1)[1].split('-')[0]} <api-{home}>`."
+            out.append((name, "function" if callable(obj) else "data",
+                        [f"The same as :py:obj:`{home.rsplit('.', 1)[1]} <{home}>`."]))
         elif inspect.isclass(obj):
-            entry = _what(obj, inspect.getdoc(obj) or "")
+            out.append((name, "class", docstring_rest((inspect.getdoc(obj) or "").splitlines())))
         else:
-            entry = _what(obj, comments.get(name, ""))
-        out.append((name, entry))
+            value = [f"``= {obj!r}``"] if _simple(obj) else []
+            out.append((name, "data",
+                        docstring_rest(comments.get(name, "").splitlines()) + [""] + value))
     return out
+
+
+def _docstring(app: Any, what: str, name: str, obj: Any, options: Any,
+               lines: list[str]) -> None:
+    """autodoc's hook: the marked equations as math, and after a function the walkthroughs
+    that use it."""
+    lines[:] = docstring_rest(lines)
+    users = sorted(app.config.api_usage.get(name, []))
+    if users:
+        lines += ["", "*Used in the walkthroughs:* " + ", ".join(
+            f":doc:`{u} </walkthroughs/{u}>`" for u in users), ""]
+
+
+def _signature(app: Any, what: str, name: str, obj: Any, options: Any, signature: str | None,
+               return_annotation: str | None) -> tuple[str | None, str | None]:
+    """autodoc's hook: a default that is a type as the source writes it (np.float64)."""
+    def spelled_type(text: str | None) -> str | None:
+        return None if text is None else re.sub(
+            r"<class '(numpy\.)?([\w.]+)'>", lambda m: ("np." if m.group(1) else "") + m.group(2),
+            text)
+
+    return spelled_type(signature), spelled_type(return_annotation)
+
+
+def setup(app: Any) -> dict[str, Any]:
+    app.add_config_value("api_usage", {}, "", dict)  # set by walkthroughs._book at build time
+    # (before napoleon, priority 500, reads the sections)
+    app.connect("autodoc-process-docstring", _docstring, priority=400)
+    app.connect("autodoc-process-signature", _signature)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -112,7 +112,7 @@ def _generate(app: Any) -> None:
                  f"`plots` extra). Ran in {runs[n][1]:.1f} s"
                  + (" (quick sizes)." if quick else ".")
                  + ("\n\n*Functions used:* " + ", ".join(
-                     f"{{ref}}`{fn.rsplit('.', 1)[1]} <api-{fn}>`" for fn in used) if used else ""))
+                     f"{{py:obj}}`{fn.rsplit('.', 1)[1]} <{fn}>`" for fn in used) if used else ""))
         page.cells.insert(1, nbformat.v4.new_markdown_cell(about))
         nbformat.write(page, target / f"{n}.ipynb")
         shutil.copy(source_path(n), target / "downloads" / f"{n}.py")
@@ -138,7 +138,8 @@ def _generate(app: Any) -> None:
     (src / "worked_examples.md").write_text("\n".join(worked), encoding="utf-8")
     from walkthroughs._api import write_api
 
-    write_api(src / "api", usage)
+    write_api(src / "api")
+    app.config.api_usage = usage  # (read by the API's docstring hook)
 
 
 def setup(app: Any) -> dict[str, Any]:

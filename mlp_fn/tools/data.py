@@ -26,6 +26,7 @@ __all__ = ["Labels", "MAX_EXAMPLES", "RADIUS", "BUMPS", "Standardizer", "WIDE_RA
            "exercise_002", "digits", "train_test_split", "fit_standardizer", "standardize",
            "unstandardize"]
 
+#: Class labels as integers, one per example (what ``digits`` returns beside its images).
 Labels = np.ndarray[Any, np.dtype[np.int64]]
 
 

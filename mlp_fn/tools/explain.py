@@ -45,6 +45,7 @@ __all__ = ["MAX_LINES", "PARTS", "worked_example"]
 #: ``layer`` or ``example`` narrow it down.
 MAX_LINES = 600
 
+#: The parts of a training step ``worked_example`` can write out, in their order.
 PARTS = ("forward", "cost", "backward", "update")
 
 _Line = tuple[str, str, str, float]  # (symbol, equation in symbols or "", expression, value)

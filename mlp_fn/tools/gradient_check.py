@@ -105,7 +105,7 @@ def gradient_check(
     """The relative difference between backprop's gradient and central differences (see module).
 
     Everything is computed in float64 (float32 cannot resolve a 1e-7 step), whatever the dtype of
-    ``params``. ``lambd`` adds the L2 term and ``l1`` the L1 term (|W| has no derivative at 0:
+    ``params``. ``lambd`` adds the L2 term and ``l1`` the L1 term (`|W|` has no derivative at 0:
     check it where no weight is within epsilon of 0); ``masks`` fixes dropout masks so J is
     deterministic.
     Every trained parameter is checked (W, b, and gamma, beta of normalised layers; not the

@@ -411,7 +411,7 @@ def network_diagram(params: Mapping[str, Any],
                     activations: Sequence[ActivationSpec] | None = None, *,
                     ax: Any = None, title: str | None = None) -> Any:
     """000's picture of a network: neurons as circles, a column per layer, every weight a line
-    whose width grows with |w| and whose colour and style give its sign (blue solid positive,
+    whose width grows with `|w|` and whose colour and style give its sign (blue solid positive,
     vermillion dashed negative); each layer's size and activation written below it. Networks of
     up to 32 units a layer. A network of ``mlp_fn.model`` may stand in ``params``' place.
     Returns the axes.

@@ -49,6 +49,7 @@ from mlp_fn.training._state import (Callback, EarlyStopping, History, Run, Train
 
 __all__ = ["HISTORY_SUFFIX"]
 
+#: The history of a checkpointed run is kept beside its file, under its name and this suffix.
 HISTORY_SUFFIX = ".history"
 _RECORD = 4  # float64 numbers per epoch in the history file
 

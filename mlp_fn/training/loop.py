@@ -531,10 +531,9 @@ def train(
     batches of every epoch (see the module docstring).
 
     Args:
-        X: (n_x, m) inputs; Y: (n_y, m) targets.
+        X: the inputs, (n_x, m).
+        Y: the targets, (n_y, m).
         params, activations, loss: the network, as for ``forward`` and ``compute_cost``.
-
-        The schedule and the batches:
         learning_rate: alpha, a positive float or a schedule epoch -> alpha (``mlp_fn.schedules``).
         epochs: passes over the data (0 returns the params unchanged).
         batch_size: None (batch GD, `k = m`), 1 (stochastic GD), or k in 1..m (mini-batch GD).
@@ -542,14 +541,10 @@ def train(
             with one batch of all m examples (batch gradient descent) there is nothing to
             reorder, and the set is used as it is.
         seed: the only source of randomness (shuffling and dropout masks).
-
-        The optimizer:
         optimizer: 'gd' (alias 'sgd'), 'momentum', 'momentum_ema', 'nesterov', 'rmsprop', 'adam',
             'adamw'; ``optimizer_options`` its hyper-parameters, e.g. {"beta1": 0.9}.
         opt_state: the ``history["opt_state"]`` of an earlier call, to continue exactly where it
             stopped (with the same data, batch size and seed); None starts a new state.
-
-        Regularisation:
         lambd: L2 strength lambda; the cost gains `(lambda / 2m) sum ||W||^2`, dW gains
             `(lambda / m) W`; biases are not regularised.
         l1: L1 strength; the cost gains `(l1 / m) sum |W|`, dW gains `(l1 / m) sign(W)` (0 where
@@ -560,13 +555,9 @@ def train(
         sample_weight: w of shape (m,) or (1, m): each batch's cost is the weighted mean
             `sum_i w_i L(i) / sum_i w_i` (and the gradients follow it); a batch whose weights are
             all 0 is skipped. Integer weights equal repeating the examples.
-
-        Validation and early stopping:
         validation_data: (X_val, Y_val), evaluated after every epoch (no dropout).
         patience: with validation data, stop after this many epochs without a lower validation
             cost and return the params of the best epoch.
-
-        Watching and surviving:
         callback: called as callback(epoch, params, history) after every epoch; one with an
             attribute ``every`` (an int, as ``progress_callback`` has) only every that many
             epochs and after the last.
@@ -576,8 +567,6 @@ def train(
             bit where an uninterrupted run ends, and the same call with more epochs continues a
             finished run (see ``mlp_fn.training.checkpoint``). A call with other data, network
             or hyper-parameters refuses the file, naming the argument that differs.
-
-        Compiling:
         compile: None (the default) compiles where it pays: with JAX arrays, the epochs run as
             jitted calls (each a ``lax.scan`` of the same step over the batches, several epochs
             per call where no callback, checkpoint or validation needs to see each one);
