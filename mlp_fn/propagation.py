@@ -108,14 +108,14 @@ def forward(
 ) -> tuple[Array, Cache]:
     """Forward propagation: for `l = 1..L`, `Z[l] = W[l] A[l-1] + b[l]`, `A[l] = g[l](Z[l])`.
 
-    A normalised hidden layer (`gamma{l}`, `beta{l}` in params) computes `Z = W A`, `Z_tilde =
-    gamma Z_norm + beta`, `A = g(Z_tilde)` (``mlp_fn.normalization``); with ``training`` batch
-    normalisation uses the batch's statistics (as ``train`` does), otherwise the running ones
+    A normalised hidden layer (`gamma{l}`, `beta{l}` in params) computes `Z = W A`,
+    `Z_tilde = gamma Z_norm + beta`, `A = g(Z_tilde)` (``mlp_fn.normalization``); with ``training``
+    batch normalisation uses the batch's statistics (as ``train`` does), otherwise the running ones
     (as ``predict`` does). A layer declared 'g+residual' adds its input: `A[l] = g(Z[l]) + A[l-1]`.
-    To measure the gradients ``train`` follows in a batch-normalised network (e.g. their norms
-    layer by layer), pass ``training=True``: at the default the running statistics (`mu = 0`,
-    `sigma^2 = 1` before any training) stand in for the batch's, and the normalisation seems to
-    do nothing.
+    To measure the gradients ``train`` follows in a batch-normalised network (e.g. their norms layer
+    by layer), pass ``training=True``: at the default the running statistics (`mu = 0`,
+    `sigma^2 = 1` before any training) stand in for the batch's, and the normalisation seems to do
+    nothing.
 
     With ``keep_prob`` < 1 (inverted dropout, for training only) every hidden layer's output is
     multiplied by a mask `D[l]` (see ``dropout_masks``) drawn from ``seed``; ``masks`` fixes the

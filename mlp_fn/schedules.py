@@ -3,9 +3,9 @@
 ``train`` takes a float (a constant rate) or any ``Callable[[int], float]``; the builders below
 return such functions, and ``make_schedule(name, ...)`` builds one by name.
 
-Every schedule built here checks its epoch (an integer, `epoch >= 0`) and returns a finite `rate >
-0` or 0 (a rate that decays below the smallest float is 0): the decay factors lie in (0, 1], so a
-rate never grows past lr0 and nothing overflows, however late the epoch.
+Every schedule built here checks its epoch (an integer, `epoch >= 0`) and returns a finite
+`rate > 0` or 0 (a rate that decays below the smallest float is 0): the decay factors lie in
+`(0, 1]`, so a rate never grows past lr0 and nothing overflows, however late the epoch.
 """
 
 from __future__ import annotations

@@ -46,6 +46,10 @@ from mlp_fn._internal.notation import latex
     ("G = dZ_norm = gamma * dZ_tilde", r"G = dZ_{\mathrm{norm}} = \gamma \cdot d\tilde{Z}"),
     ("dbeta = (1/m) sum_i dZ_tilde(i)", r"d\beta = \frac{1}{m} \sum_i d\tilde{Z}(i)"),
     ("sum_{l=1}^{L} (n[l] n[l-1] + n[l])", r"\sum_{l=1}^{L} (n^{[l]} n^{[l-1]} + n^{[l]})"),
+    # a code name with an underscore is upright with a tight underscore (\operatorname would
+    # space it out), a function's name is an operator
+    ("D = (U < keep_prob) / keep_prob", r"D = (U < \mathrm{keep\_prob}) / \mathrm{keep\_prob}"),
+    ("randn(n, 1)", r"\operatorname{randn}(n, 1)"),
 ])
 def test_the_notation_as_latex(plain: str, expected: str) -> None:
     assert latex(plain) == expected

@@ -75,7 +75,9 @@ def _word(w: str, symbols: dict[str, str] | None = None) -> str:
         return f"{NAMES[greek.group(1)]}_{{{greek.group(2)}}}"
     if re.fullmatch(r"d?[A-Za-z]\d*", w):  # x, dZ, W2: symbols as written
         return w
-    return r"\operatorname{" + w.replace("_", r"\_") + "}"
+    if "_" in w:  # a code name (keep_prob): upright, its underscore tight, as \operatorname
+        return r"\mathrm{" + w.replace("_", r"\_") + "}"  # would space it out
+    return r"\operatorname{" + w + "}"
 
 
 def _symbol(m: re.Match[str]) -> str:
