@@ -41,6 +41,12 @@ root_doc = "index"
 autodoc_member_order = "bysource"
 autodoc_typehints = "signature"
 autodoc_preserve_defaults = True
+# Types by the names the signatures write (not expanded: npt.ArrayLike is a union of nine);
+# Sphinx links Array and the others to their entries on the page of mlp_fn's own names.
+autodoc_type_aliases = {name: name for name in
+                        ("Array", "Params", "Grads", "Cache", "ActivationSpec", "History",
+                         "Callback", "CustomActivation", "OptState", "Schedule", "Labels",
+                         "npt.ArrayLike", "npt.DTypeLike")}
 add_module_names = False
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False

@@ -434,7 +434,7 @@ def compute_cost(AL: Array, Y: Array, loss: str, *, lambd: float = 0.0,
         lambd: L2 strength lambda (needs ``params``).
         l1: L1 strength: plus `(l1/m) sum_l sum |W[l]|` (needs ``params``; biases excluded).
         params: the network's params, for the penalties.
-        sample_weight: w of shape (m,) or (1, m), `w_i >= 0`, `sum > 0`.
+        sample_weight: w of shape (m,) or (1, m), `w_i >= 0` with `sum_i w_i > 0`.
 
     >>> round(compute_cost(np.array([[0.5, 0.5]]), np.array([[1.0, 0.0]]), "bce"), 4)
     0.6931

@@ -359,11 +359,14 @@ def _docstring(app: Any, what: str, name: str, obj: Any, options: Any,
 
 def _signature(app: Any, what: str, name: str, obj: Any, options: Any, signature: str | None,
                return_annotation: str | None) -> tuple[str | None, str | None]:
-    """autodoc's hook: a default that is a type as the source writes it (np.float64)."""
+    """autodoc's hook: a default that is a type as the source writes it (np.float64), and a
+    type alias by its name inside another type (autodoc writes TypeAliasForwardRef('Array'))."""
     def spelled_type(text: str | None) -> str | None:
-        return None if text is None else re.sub(
-            r"<class '(numpy\.)?([\w.]+)'>", lambda m: ("np." if m.group(1) else "") + m.group(2),
-            text)
+        if text is None:
+            return None
+        text = re.sub(r"TypeAliasForwardRef\('([\w.]+)'\)", r"\1", text)
+        return re.sub(r"<class '(numpy\.)?([\w.]+)'>",
+                      lambda m: ("np." if m.group(1) else "") + m.group(2), text)
 
     return spelled_type(signature), spelled_type(return_annotation)
 
