@@ -5,7 +5,7 @@ One epoch of ``train`` with batch size k (None: `k = m`, batch gradient descent;
     shuffle the m columns of (X, Y) (a permutation drawn from the seed and the epoch)
     for each mini-batch (X{t}, Y{t}) of k columns (the last one may be smaller):
         A[L], cache = forward(X{t})                  (with dropout masks while training)
-        J{t} = cost(A[L], Y{t}) + (lambda / 2k) sum ||W[l]||^2 + (l1 / k) sum |W[l]|
+        J{t}        = cost(A[L], Y{t}) + (lambda / 2k) sum ||W[l]||^2 + (l1 / k) sum |W[l]|
         grads       = backward(...)                  (clipped to a global norm if asked)
         params, state = optimizer step(params, grads, state, lr(epoch))
 
