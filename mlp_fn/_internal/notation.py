@@ -54,8 +54,8 @@ def _word(w: str, symbols: dict[str, str] | None = None) -> str:
     if re.fullmatch(r"[a-z]{3,}_[a-z]", w) and w[:-2] not in NAMES:
         return r"\operatorname{" + w[:-2] + "}_" + w[-1]  # mean_e: the mean over examples e
     if re.fullmatch(r"d?[A-Za-z]_(hat|tilde)", w):  # m_hat: Adam's corrected m; dZ_tilde
-        d, base, accent = w[:-len(w.split("_")[1]) - 2], w.split("_")[0][-1], w.split("_")[1]
-        return f"{d}\\{accent}{{{base}}}"
+        head, accent = w.split("_")
+        return f"{head[:-1]}\\{accent}{{{head[-1]}}}"
     if re.fullmatch(r"d?[A-Za-z]_[A-Za-z0-9]", w):  # n_y, a_k, da_k: a symbol, its subscript
         return f"{w[:-2]}_{{{w[-1]}}}"
     if re.fullmatch(r"d?[A-Za-z]_[a-z]{2,}", w):  # Z_norm: Z normalised; dZ_norm

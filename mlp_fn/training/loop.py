@@ -125,13 +125,11 @@ def _planned_step(name: str, value: Any, seen: dict[str, Any]) -> Run:
     """Every argument of ``train_step`` checked, once (``_plan``, as ``train``'s): the run of
     one step on the whole batch; its first state goes to ``start``, its masks' seed is checked
     where dropout draws them."""
-    run, seen["_start"] = _plan(
-        seen["X"], seen["Y"], seen["params"], seen["activations"], seen["loss"],
-        learning_rate=seen["learning_rate"], epochs=1, batch_size=None, shuffle=False, seed=0,
-        optimizer=seen["optimizer"], optimizer_options=seen["optimizer_options"],
-        opt_state=seen["opt_state"], lambd=seen["lambd"], keep_prob=seen["keep_prob"],
-        clip_norm=seen["clip_norm"], validation_data=None, patience=None,
-        sample_weight=seen["sample_weight"], l1=seen["l1"])
+    # (its seed draws the masks; the batch is used whole, in its order)
+    given = {k: seen[k] for k in _PLANNED if k in seen and k != "seed"}
+    run, seen["_start"] = _plan(seen["X"], seen["Y"], seen["params"], seen["activations"],
+                                seen["loss"], **given, epochs=1, batch_size=None, shuffle=False,
+                                seed=0, validation_data=None, patience=None)
     if run.regularization.keep_prob < 1.0:
         if seen["seed"] is None:
             raise ValueError("seed: dropout (keep_prob < 1) draws random masks and needs an "

@@ -10,6 +10,7 @@ epochs, it is that loop of ``train``. Each network's result equals its own ``tra
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, overload
 
@@ -21,9 +22,9 @@ from mlp_fn._internal.types import ActivationSpec, Array, Params
 from mlp_fn.schedules import Schedule
 from mlp_fn._internal.arrays import Backend, from_host_list, stacked, to_host
 from mlp_fn.training._compiled import epoch_costs, epochs_in_memory, run_chunk
-from mlp_fn.training.loop import (TrainingDiverged, _learning_rate_at, _plan, _plan_another,
-                                  _recorded, _replay, _result, _result_history, _run_epochs, train,
-                                  _warn_if_unstable)
+from mlp_fn.training.loop import (_PLANNED, TrainingDiverged, _learning_rate_at, _plan,
+                                  _plan_another, _recorded, _replay, _result, _result_history,
+                                  _run_epochs, train, _warn_if_unstable)
 from mlp_fn.training._state import (EarlyStopping, EpochRecords, History, Run, TrainingState,
                                    new_history)
 
@@ -37,7 +38,7 @@ _SHARED = ("batch_size", "shuffle", "seed", "optimizer", "optimizer_options", "l
            "checkpoint_every")
 
 
-def _diverged(name: str, value: Any, seen: dict[str, Any]) -> str:
+def _on_divergence(name: str, value: Any, seen: dict[str, Any]) -> str:
     if value not in ("raise", "return"):
         raise ValueError(f"{name}: expected 'raise' or 'return', got {check.short_repr(value)}")
     return str(value)
@@ -70,16 +71,11 @@ def _planned_runs(name: str, value: Any, seen: dict[str, Any]) -> list[tuple[Run
     (``_plan``, as ``train`` checks them); each other network's params and learning rate
     checked on their own (an error names its place in the population)."""
     population, rates, options = seen["population"], seen["rates"], seen["options"]
+    defaults = inspect.signature(train).parameters  # train's, for the keywords not given
+    shared = {k: options.get(k, defaults[k].default) for k in _SHARED if k in _PLANNED}
     runs = [_plan(seen["X"], seen["Y"], population[0], seen["activations"], seen["loss"],
-                  learning_rate=rates[0], epochs=seen["epochs"],
-                  batch_size=options.get("batch_size"), shuffle=options.get("shuffle", True),
-                  seed=options.get("seed", 0), optimizer=options.get("optimizer", "gd"),
-                  optimizer_options=options.get("optimizer_options"), opt_state=None,
-                  lambd=options.get("lambd", 0.0), keep_prob=options.get("keep_prob", 1.0),
-                  clip_norm=options.get("clip_norm"),
-                  validation_data=options.get("validation_data"),
-                  patience=options.get("patience"), sample_weight=options.get("sample_weight"),
-                  compile=seen["compile"], l1=options.get("l1", 0.0))]
+                  learning_rate=rates[0], epochs=seen["epochs"], opt_state=None,
+                  compile=seen["compile"], **shared)]
     for i, (p, lr) in enumerate(zip(population[1:], rates[1:]), start=1):
         try:
             runs.append(_plan_another(runs[0][0], runs[0][1].params, p, seen["activations"],
@@ -111,7 +107,7 @@ def train_many(X: Array, Y: Array, population: Sequence[Mapping[str, Array]],
                **options: Any) -> list[_Outcome | TrainingDiverged]: ...
 
 
-@checked(diverged=_diverged, options=_options, population=_population,
+@checked(diverged=_on_divergence, options=_options, population=_population,
          rates=_learning_rates, runs=_planned_runs, returns="as_is")
 def train_many(X: Array, Y: Array, population: Sequence[Mapping[str, Array]],
                activations: Sequence[ActivationSpec], loss: str, *,
