@@ -2,10 +2,10 @@
 
 The walkthroughs are rendered by myst-nb from the notebooks ``walkthroughs._book`` writes at
 build time, with their ``.py`` and ``.ipynb`` downloads and the worked examples; the API
-reference is autodoc's, from the pages ``walkthroughs._api`` writes. The lessons' executions
-come from the jupyter-cache in ``out/.jupyter_cache`` that ``python -m walkthroughs`` fills
-too (``MLP_FN_CACHE`` names another), and a lesson runs again only when it, its report or
-mlp_fn changed (``-D walkthroughs_quick=1`` for the reduced sizes).
+reference is autodoc's (``docs/api``, a page per module). The lessons' executions come from the
+jupyter-cache in ``out/.jupyter_cache`` that ``python -m walkthroughs`` fills too
+(``MLP_FN_CACHE`` names another), and a lesson runs again only when it, its report or mlp_fn
+changed (``-D walkthroughs_quick=1`` for the reduced sizes).
 MathJax is served from the site itself, so no page fetches anything from elsewhere.
 """
 
@@ -38,7 +38,7 @@ nb_execution_raise_on_error = True
 nb_execution_timeout = 1800
 root_doc = "index"
 # The API from the docstrings (Google style), in the order of each module's __all__, signatures
-# as help() shows them (walkthroughs._api writes the pages and sets the marked equations).
+# as help() shows them (walkthroughs._api sets the marked equations as math).
 autodoc_member_order = "bysource"
 autodoc_typehints = "signature"
 autodoc_preserve_defaults = True

@@ -30,12 +30,11 @@ from mlp_fn._internal.boundary import Checked, checked, like, real
 from mlp_fn._internal.inputs import real_array
 from mlp_fn._internal.names import resolve
 
-__all__ = ["ACTIVATIONS", "ACTIVATION_ALIASES", "OUTPUT_ONLY", "LEAKY_ALPHA", "Activation",
-           "Formulas",
-           "sigmoid", "sigmoid_derivative", "tanh", "tanh_derivative", "relu", "relu_derivative",
+__all__ = ["sigmoid", "sigmoid_derivative", "tanh", "tanh_derivative", "relu", "relu_derivative",
            "leaky_relu", "leaky_relu_derivative", "gelu", "gelu_derivative", "identity",
            "identity_derivative", "quadratic", "quadratic_derivative", "softmax", "softmax_jvp",
-           "custom_activation", "canonical_activation"]
+           "custom_activation", "canonical_activation", "ACTIVATIONS", "ACTIVATION_ALIASES",
+           "OUTPUT_ONLY", "LEAKY_ALPHA", "Activation", "Formulas"]
 from mlp_fn._internal.types import (ActivationFn, ActivationSpec, Array, BackwardFn,
                                     BackwardFormula, CustomActivation, DerivativeFn,
                                     Formula, Namespace)
@@ -361,6 +360,8 @@ _GELU_T = f"tanh({_GELU_C:.10f}*(z + {_GELU_K}*z*z*z))"
 #: formulas, ``explain``'s printable forms, the book's symbols). Its functions are the public
 #: ones above: each checks what it is given (a copy of the table: changing it changes nothing
 #: in forward or train).
+#:
+#: :meta hide-value:
 ACTIVATIONS: dict[str, Activation] = {
     "sigmoid": _record(sigmoid, sigmoid_derivative, "1/(1 + exp(-z))", "a*(1 - a)", r"\sigma"),
     "tanh": _record(tanh, tanh_derivative, "tanh(z)", "(1 - a*a)", r"\tanh"),
@@ -389,10 +390,14 @@ _FORMULAS: dict[str, Formulas] = {
 
 #: Other names for the same functions (003 says 'linear'; 'logistic' is scikit-learn's sigmoid).
 #: Case and separators never count, so 001's 'ReLU' and 'GeLU' need no entry here.
+#:
+#: :meta hide-value:
 ACTIVATION_ALIASES: dict[str, str] = {"linear": "identity", "logistic": "sigmoid",
                                       "lrelu": "leaky_relu", "square": "quadratic"}
 
 #: Activations that normalise over a whole column: allowed only in the output layer.
+#:
+#: :meta hide-value:
 OUTPUT_ONLY = frozenset({"softmax"})
 
 

@@ -39,12 +39,16 @@ from mlp_fn._internal.types import Params
 from mlp_fn.layers import LAYER_KINDS, norms
 from mlp_fn.network import keys
 
-__all__ = ["INITS", "INIT_ALIASES", "init_params"]
+__all__ = ["init_params", "INITS", "INIT_ALIASES"]
 
 #: Other names for the same draws (Glorot and Kaiming are the first authors of the papers).
+#:
+#: :meta hide-value:
 INIT_ALIASES: dict[str, str] = {"glorot": "xavier", "kaiming": "he"}
 
 #: name -> scale of the standard-normal draw, as a function of `n[l-1]`.
+#:
+#: :meta hide-value:
 INITS: dict[str, Callable[[int], float]] = {
     "random": lambda n_prev: 0.01,
     "xavier": lambda n_prev: math.sqrt(1.0 / n_prev),

@@ -41,9 +41,8 @@ from mlp_fn._internal.types import Array, Namespace
 from mlp_fn.activations import OUTPUT_ONLY, Formulas, _activation_entry, _classes_in_rows
 from mlp_fn.activations import _activation_spec
 
-__all__ = ["linear_forward", "activation_forward", "mask", "skip", "unmask",
-           "activation_backward", "linear_backward", "dropout_masks", "LayerKind", "LAYER_KINDS",
-           "norms"]
+__all__ = ["linear_forward", "activation_forward", "mask", "skip", "unmask", "activation_backward",
+           "linear_backward", "dropout_masks", "norms", "LayerKind", "LAYER_KINDS"]
 
 
 def _activation(name: str, value: Any, seen: dict[str, Any]) -> Formulas:
@@ -261,6 +260,8 @@ class LayerKind(NamedTuple):
 #: Every kind of layer (``mlp_fn.network`` tells a layer's kinds from its keys and its
 #: activation's "+residual"; dropout from ``keep_prob`` or masks). The steps are the bodies
 #: (unchecked): ``forward`` and ``backward`` call them on arrays checked at their entry.
+#:
+#: :meta hide-value:
 LAYER_KINDS: dict[str, LayerKind] = {
     # Z[l] = W[l] A[l-1] + b[l]: the linear step is the whole of it
     "plain": LayerKind({"b": 0.0}, "Z", None, None),

@@ -42,13 +42,15 @@ from mlp_fn._internal.names import resolve
 from mlp_fn._internal import checks as check
 from mlp_fn._internal.types import ActivationSpec, Array, Namespace
 
-__all__ = ["LOSSES", "LOSS_ALIASES", "Loss", "Reduction", "bce", "cce", "mse", "half_mse",
-           "binary_log_loss", "multiclass_log_loss", "l2", "bce_derivative", "cce_derivative", "mse_derivative",
-           "half_mse_derivative", "canonical_loss"]
+__all__ = ["bce", "cce", "mse", "half_mse", "binary_log_loss", "multiclass_log_loss", "l2",
+           "bce_derivative", "cce_derivative", "mse_derivative", "half_mse_derivative",
+           "canonical_loss", "LOSSES", "LOSS_ALIASES", "Loss", "Reduction"]
 
 _Task: TypeAlias = Literal["binary", "multiclass", "regression"]
 #: What a loss returns: "mean", the cost J (1/m) sum_i L(i) (weighted by sample_weight when
 #: given), or "none", each example's L(i), shape (m,).
+#:
+#: :meta hide-value:
 Reduction: TypeAlias = Literal["mean", "none"]
 
 
@@ -307,6 +309,8 @@ class Loss(TypedDict):
 
 #: One record (``Loss``) per loss: its cost and derivative, the output activation it pairs
 #: with (and fuses with), its task and the printable formulas ``explain`` fills in.
+#:
+#: :meta hide-value:
 LOSSES: dict[str, Loss] = {
     "bce": {"cost": bce, "dA": bce_derivative, "output": "sigmoid", "fused": "sigmoid",
             "task": "binary", "formula": "-log(a) if y = 1 else -log(1 - a)",
@@ -322,6 +326,8 @@ LOSSES: dict[str, Loss] = {
 }
 
 #: 001's names for the same losses, and the long names other libraries use.
+#:
+#: :meta hide-value:
 LOSS_ALIASES: dict[str, str] = {
     "binary_log_loss": "bce",
     "binary_cross_entropy": "bce",

@@ -46,8 +46,8 @@ from mlp_fn.propagation import _network_output
 from mlp_fn.tools.summary import summary_text
 from mlp_fn.training.loop import train
 
-__all__ = ["Network", "network", "fit", "fit_transform", "transform", "predict", "predict_proba",
-           "score", "loss_history", "describe", "save", "load", "course_layout"]
+__all__ = ["network", "fit", "fit_transform", "transform", "predict", "predict_proba", "score",
+           "loss_history", "describe", "save", "load", "course_layout", "Network"]
 
 
 #: Activations for which 001 initialises with He (the rest get Xavier).

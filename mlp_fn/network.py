@@ -38,7 +38,7 @@ from mlp_fn.layers import LAYER_KINDS
 from mlp_fn.activations import (OUTPUT_ONLY, Formulas, _activation_entry, _activation_spec,
                                 canonical_activation)
 
-__all__ = ["Keys", "Layer", "Architecture", "RESIDUAL", "architecture", "keys"]
+__all__ = ["architecture", "keys", "Keys", "Layer", "Architecture", "RESIDUAL"]
 
 
 #: The suffix that declares a residual connection: 'relu+residual' is

@@ -51,8 +51,8 @@ from mlp_fn._internal.types import Array, Namespace
 if TYPE_CHECKING:  # layers' registry of kinds refers to this module's steps
     from mlp_fn.network import Architecture, Layer
 
-__all__ = ["EPS", "MOMENTUM", "batch_statistics", "layer_statistics", "normalize",
-           "scale_and_shift", "running_average", "normalize_backward"]
+__all__ = ["batch_statistics", "layer_statistics", "normalize", "scale_and_shift",
+           "running_average", "normalize_backward", "EPS", "MOMENTUM"]
 
 #: eps in `sqrt(sigma^2 + eps)`: keeps the division finite when a unit is constant over a batch.
 EPS = 1e-5

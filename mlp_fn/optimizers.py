@@ -34,11 +34,11 @@ from mlp_fn._internal.names import resolve
 from mlp_fn._internal.types import Array, Namespace, Params
 from mlp_fn.network import architecture, _trainable
 
-__all__ = ["OptState", "OPTIMIZERS", "OPTIMIZER_ALIASES", "gd_init", "gd_step", "momentum_init",
-           "momentum_step", "momentum_ema_init", "momentum_ema_step", "nesterov_init",
-           "nesterov_step", "rmsprop_init", "rmsprop_step", "adam_init", "adam_step",
-           "adamw_init", "adamw_step", "adam_bias_corrected", "update", "canonical_optimizer",
-           "global_norm", "clip_by_global_norm"]
+__all__ = ["gd_init", "gd_step", "momentum_init", "momentum_step", "momentum_ema_init",
+           "momentum_ema_step", "nesterov_init", "nesterov_step", "rmsprop_init", "rmsprop_step",
+           "adam_init", "adam_step", "adamw_init", "adamw_step", "adam_bias_corrected", "update",
+           "canonical_optimizer", "global_norm", "clip_by_global_norm", "OptState", "OPTIMIZERS",
+           "OPTIMIZER_ALIASES"]
 
 
 class OptState(TypedDict):
@@ -410,6 +410,8 @@ def adamw_init(params: Mapping[str, Array], *, xp: Namespace = np) -> OptState:
 
 
 #: name -> (init, step), for ``train(optimizer=name)``: the registry of optimizers.
+#:
+#: :meta hide-value:
 OPTIMIZERS: dict[str, tuple[_InitFn, _Step]] = {
     "gd": (gd_init, gd_step),
     "momentum": (momentum_init, momentum_step),
@@ -449,6 +451,8 @@ def adam_bias_corrected(state: OptState, *, beta1: float = 0.9,
 
 
 #: Other names for the same rules: 'sgd' is what most libraries call plain gradient descent.
+#:
+#: :meta hide-value:
 OPTIMIZER_ALIASES: dict[str, str] = {"sgd": "gd", "gradient_descent": "gd"}
 
 

@@ -18,10 +18,12 @@ from typing import Any, TypeAlias
 from mlp_fn._internal import checks as check
 from mlp_fn._internal.names import resolve
 
-__all__ = ["MAX_EPOCH", "SCHEDULES", "SCHEDULE_ALIASES", "Schedule", "constant", "step_decay",
-           "exponential_decay", "inverse_time_decay", "cosine_decay", "make_schedule"]
+__all__ = ["constant", "step_decay", "exponential_decay", "inverse_time_decay", "cosine_decay",
+           "make_schedule", "MAX_EPOCH", "SCHEDULES", "SCHEDULE_ALIASES", "Schedule"]
 
 #: A learning-rate schedule: the epoch (from 0) -> the learning rate of that epoch.
+#:
+#: :meta hide-value:
 Schedule: TypeAlias = Callable[[int], float]
 
 
@@ -136,6 +138,8 @@ def cosine_decay(lr0: float, total_epochs: int, lr_min: float = 0.0) -> Schedule
 
 #: The schedules by name, as ``make_schedule`` builds them (its aliases in
 #: ``SCHEDULE_ALIASES``).
+#:
+#: :meta hide-value:
 SCHEDULES: dict[str, Callable[..., Schedule]] = {
     "constant": constant,
     "step": step_decay,
@@ -145,6 +149,8 @@ SCHEDULES: dict[str, Callable[..., Schedule]] = {
 }
 
 #: The builders' own names work too: make_schedule("step_decay", ...) is make_schedule("step", ...).
+#:
+#: :meta hide-value:
 SCHEDULE_ALIASES: dict[str, str] = {"step_decay": "step", "exponential_decay": "exponential",
                                     "inverse_time_decay": "inverse_time",
                                     "cosine_decay": "cosine"}

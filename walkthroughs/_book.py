@@ -3,8 +3,8 @@
 Before Sphinx reads the sources, every lesson is executed (``walkthroughs._lessons``: from the
 jupyter-cache that ``python -m walkthroughs`` fills too, or run now) and written beside the
 pages as the notebook myst-nb renders from that cache, with the lesson as ``.py`` and as a
-clean ``.ipynb`` to download; then the index of walkthroughs with their verdicts, the page of
-worked examples and the API reference, which names the lessons that use each function. A lesson
+clean ``.ipynb`` to download; then the index of walkthroughs with their verdicts and the page
+of worked examples, and, for the API reference, the lessons that use each function. A lesson
 that raises, or a failed check, fails the build.
 
 Configuration (``docs/conf.py`` or ``-D``): ``walkthroughs_quick`` (the quick sizes),
@@ -63,18 +63,18 @@ def _dotted(node: ast.AST) -> str | None:
 
 def _documented(dotted: str) -> str | None:
     """The name under which ``dotted`` (an attribute chain from mlp_fn) is documented: the
-    public module that defines it, and its own name; None unless it is a function."""
+    module that defines it (each public module's page documents its ``__all__``) and its own
+    name; None unless it is a function of a public module."""
     parts = dotted.split(".")
     obj: Any = importlib.import_module(parts[0])
     for part in parts[1:]:
         obj = getattr(obj, part, None)
         if obj is None:
             return None
-    if not callable(obj) or isinstance(obj, type) or not hasattr(obj, "__module__"):
+    module = getattr(obj, "__module__", None) or ""
+    if not callable(obj) or isinstance(obj, type) or "._" in module:
         return None
-    from walkthroughs._api import public_home
-
-    return public_home(obj)
+    return f"{module}.{obj.__name__}"
 
 
 def _verdicts(nb: nbformat.NotebookNode) -> dict[str, Any]:
@@ -136,9 +136,6 @@ def _generate(app: Any) -> None:
             worked += [f"## {title}", "", f"From the [{n}](walkthroughs/{n}.ipynb) walkthrough.",
                        "", markdown, ""]
     (src / "worked_examples.md").write_text("\n".join(worked), encoding="utf-8")
-    from walkthroughs._api import write_api
-
-    write_api(src / "api")
     app.config.api_usage = usage  # (read by the API's docstring hook)
 
 

@@ -20,13 +20,15 @@ from mlp_fn._internal.frozen import frozen
 from mlp_fn._internal.inputs import real_array
 from mlp_fn._internal.types import Array
 
-__all__ = ["Labels", "MAX_EXAMPLES", "RADIUS", "BUMPS", "Standardizer", "WIDE_RATIO", "one_hot",
-           "xor", "noisy_xor", "two_moons", "blobs", "binary_blobs", "circle", "gaussians",
-           "spiral", "plane", "multi_gaussian", "sine", "x_squared", "planar_flower",
+__all__ = ["one_hot", "xor", "noisy_xor", "two_moons", "blobs", "binary_blobs", "circle",
+           "gaussians", "spiral", "plane", "multi_gaussian", "sine", "x_squared", "planar_flower",
            "exercise_002", "digits", "train_test_split", "fit_standardizer", "standardize",
-           "unstandardize"]
+           "unstandardize", "Labels", "MAX_EXAMPLES", "RADIUS", "BUMPS", "Standardizer",
+           "WIDE_RATIO"]
 
 #: Class labels as integers, one per example (what ``digits`` returns beside its images).
+#:
+#: :meta hide-value:
 Labels = np.ndarray[Any, np.dtype[np.int64]]
 
 
@@ -315,6 +317,8 @@ def plane(m: int = 400, noise: float = 0.0, seed: int = 0) -> tuple[Array, Array
 
 
 #: multi_gaussian's bumps: (centre x1, centre x2, height), a sign each, on `[-5, 5]^2`.
+#:
+#: :meta hide-value:
 BUMPS = ((-4.0, 2.5, 1.0), (0.0, 2.5, -1.0), (4.0, 2.5, 1.0),
          (-4.0, -2.5, -1.0), (0.0, -2.5, 1.0), (4.0, -2.5, -1.0))
 

@@ -39,7 +39,7 @@ from mlp_fn.normalization import EPS
 from mlp_fn.optimizers import update
 from mlp_fn.propagation import backward, forward
 
-__all__ = ["MAX_LINES", "PARTS", "worked_example"]
+__all__ = ["worked_example", "MAX_LINES", "PARTS"]
 
 #: The most equations one call writes; a larger network is refused unless ``parts``,
 #: ``layer`` or ``example`` narrow it down.

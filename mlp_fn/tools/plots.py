@@ -31,10 +31,12 @@ from mlp_fn.propagation import forward, _network_output
 from mlp_fn.training._state import History
 from mlp_fn.training.loop import train
 
-__all__ = ["OKABE_ITO", "Animation", "decision_boundary", "function_fit", "learning_curves",
-           "network_diagram", "unit_maps", "animate_training"]
+__all__ = ["decision_boundary", "function_fit", "learning_curves", "network_diagram", "unit_maps",
+           "animate_training", "OKABE_ITO", "Animation"]
 
 #: Okabe and Ito (2008): orange, sky blue, bluish green, yellow, blue, vermillion, purple, black.
+#:
+#: :meta hide-value:
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
              "#000000"]
 POSITIVE, NEGATIVE = "#0072B2", "#D55E00"  # blue and vermillion: weights' signs

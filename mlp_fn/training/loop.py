@@ -46,7 +46,7 @@ from mlp_fn.training._state import (Callback, Data, EarlyStopping, EpochRecord, 
                                    Validation, new_history)
 
 # (the loop's other functions, which checkpointing and train_many call, are not public)
-__all__ = ["TrainingDiverged", "TrainingUnstable", "train_step", "train", "random_mini_batches"]
+__all__ = ["train_step", "train", "random_mini_batches", "TrainingDiverged", "TrainingUnstable"]
 
 
 class TrainingDiverged(FloatingPointError):
