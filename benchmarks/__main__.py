@@ -157,11 +157,19 @@ def run_mlp_fn_torch(w: Workload) -> Callable[[], dict[str, Any]]:
     return go
 
 
+#: How many more rounds the sweep's two compiled trainers get than the NumPy loop (20 s a call).
+PAIRS = 4
+
+
 def sweep(repeats: int, quick: bool) -> dict[str, Any]:
     """000's sweep: 1-8-1 tanh networks on x^2 at 100 points, full-batch gradient descent for
     2,000 epochs, 50 seeds x 4 learning rates (200 networks), float64: a loop of mlp_fn.train on
     NumPy, mlp_fn.train_many on JAX (one compiled, vmapped call) and the hand-written JAX
-    trainer vmapped the same way. Interleaved; the compiled ones' first call apart."""
+    trainer vmapped the same way. Interleaved; the compiled ones' first call apart. Each call
+    is timed as far as its own results: train_many's JAX arrays as it returns them, the
+    hand-written trainer's stack cut into each network's arrays. The two compiled ones, 0.3-0.5
+    s a call, are compared over ``PAIRS`` times as many rounds of their own (interleaved, each
+    round's ratio; single calls here vary by up to 2x)."""
     import jax.numpy as jnp
 
     X, Y = mf.data.x_squared(100)
@@ -180,8 +188,8 @@ def sweep(repeats: int, quick: bool) -> dict[str, Any]:
                                                   learning_rate=rates, epochs=epochs)]
 
     def mlp_fn_jax() -> list[dict[str, Any]]:
-        return [{k: np.asarray(v) for k, v in p.items()} for p, _ in mf.train_many(
-            Xj, Yj, popj, acts, "mse", learning_rate=rates, epochs=epochs)]
+        return [p for p, _ in mf.train_many(Xj, Yj, popj, acts, "mse", learning_rate=rates,
+                                            epochs=epochs)]
 
     def hand_jax() -> list[dict[str, Any]]:
         stacked = jax_runner.train(hand)
@@ -203,6 +211,13 @@ def sweep(repeats: int, quick: bool) -> dict[str, Any]:
             t0 = time.perf_counter()
             results[name] = fn()
             times[name].append(time.perf_counter() - t0)
+    pairs: dict[str, list[float]] = {"mlp_fn_jax": [], "jax": []}
+    for rep in range(PAIRS * repeats):
+        for name in rotated(list(pairs), rep):
+            gc.collect()
+            t0 = time.perf_counter()
+            fns[name]()
+            pairs[name].append(time.perf_counter() - t0)
     worst = max(float(np.max(np.abs(np.asarray(got[k]) - want[k])))
                 for name in ("mlp_fn_jax", "jax")
                 for got, want in zip(results[name], results["numpy_loop"]) for k in want)
@@ -213,8 +228,9 @@ def sweep(repeats: int, quick: bool) -> dict[str, Any]:
            "numpy_loop_over": {k: statistics.median(a / b for a, b in
                                                     zip(times["numpy_loop"], v))
                                for k, v in times.items() if k != "numpy_loop"},
-           "mlp_fn_jax_over_jax": statistics.median(a / b for a, b in
-                                                    zip(times["mlp_fn_jax"], times["jax"])),
+           "mlp_fn_jax_over_jax": statistics.median(a / b for a, b in zip(
+               times["mlp_fn_jax"] + pairs["mlp_fn_jax"], times["jax"] + pairs["jax"])),
+           "pair_rounds": len(times["jax"]) + len(pairs["jax"]),
            "max_difference": worst}
     print(f"sweep   float64  {len(population)} networks x {epochs} epochs: numpy loop "
           f"{median['numpy_loop']:.2f}s  mlp_fn jax {median['mlp_fn_jax']:.3f}s (first call "
