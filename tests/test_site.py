@@ -112,8 +112,14 @@ def test_the_site_has_every_page(site: Path) -> None:
     assert {f"api/{page.stem}.html" for page in sources.glob("*.md")} <= names  # every module's
     for api_page in (site / "api").glob("*.html"):  # a constant's sentence whole: napoleon
         # reads a data docstring's first line as "type: description" unless told otherwise
-        assert '>Type<span class="colon">' not in api_page.read_text(encoding="utf-8"), \
-            api_page.name
+        text = api_page.read_text(encoding="utf-8")
+        assert '>Type<span class="colon">' not in text, api_page.name
+        # a constant shows its value where the value says what it is (0.9, '+residual'); a
+        # registry's would fill the page (its #: comment ends ":meta hide-value:")
+        for name, head in re.findall(r'<dl class="py data">\s*<dt class="sig sig-object py" '
+                                     r'id="([\w.]+)">(.*?)</dt>', text, re.S):
+            value = re.sub(r"<[^>]+>", "", head).partition("=")[2]
+            assert len(value) < 80, f"{name} = {value[:80]}..."
     for name, _ in WALKTHROUGHS:
         assert f"walkthroughs/{name}.html" in names
         page = (site / "walkthroughs" / f"{name}.html").read_text(encoding="utf-8")
