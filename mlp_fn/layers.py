@@ -187,7 +187,7 @@ def linear_backward(dZ: Array, A_prev: Array, W: Array | None, *,
 
 
 def _mask_shapes(name: str, shapes: Any, seen: dict[str, Any]) -> dict[str, tuple[int, int]]:
-    """{"D{l}": (n[l], m)}: a dict of shapes, each a pair of positive sizes."""
+    """{``"D{l}"``: (n[l], m)}: a dict of shapes, each a pair of positive sizes."""
     if not isinstance(shapes, Mapping):
         raise TypeError(f"{name}: expected a dict {{'D1': (n1, m), ...}}, got "
                         f"{check.what(shapes)}")

@@ -47,11 +47,12 @@ RESIDUAL = "+residual"
 
 
 class Keys(NamedTuple):
-    """Layer l's names: in params "W{l}", "b{l}", "gamma{l}", "beta{l}", "mu{l}", "sigma2{l}";
-    in the cache "A{l-1}", "Z{l}", "Ztilde{l}", "Znorm{l}", "G{l}" (g(Z) before the mask and the
-    skip), "D{l}" (the mask), "A{l}" and the statistics a normalised layer used
-    ("mu_batch{l}", "sigma2_batch{l}", ...); in the gradients "dW{l}", "db{l}", "dgamma{l}",
-    "dbeta{l}"."""
+    """Layer l's names: in params ``"W{l}"``, ``"b{l}"``, ``"gamma{l}"``, ``"beta{l}"``,
+    ``"mu{l}"``, ``"sigma2{l}"``; in the cache ``"A{l-1}"``, ``"Z{l}"``, ``"Ztilde{l}"``,
+    ``"Znorm{l}"``, ``"G{l}"`` (g(Z) before the mask and the skip), ``"D{l}"`` (the mask),
+    ``"A{l}"`` and the statistics a normalised layer used (``"mu_batch{l}"``,
+    ``"sigma2_batch{l}"``, ...); in the gradients ``"dW{l}"``, ``"db{l}"``, ``"dgamma{l}"``,
+    ``"dbeta{l}"``."""
 
     W: str
     b: str
@@ -371,7 +372,7 @@ def _trainable(params: Mapping[str, Array], net: Architecture) -> dict[str, Arra
 
 
 def _check_masks(masks: Any, net: Architecture, m: int) -> dict[str, Array]:
-    """Fixed dropout masks {"D1", ..., "D{L-1}"} (any subset of the hidden layers), each of
+    """Fixed dropout masks ``{"D1", ..., "D{L-1}"}`` (any subset of the hidden layers), each of
     shape (n[l], m), as the network's dtype. The output layer is never masked."""
     if not isinstance(masks, Mapping):
         raise TypeError(f"masks: expected a dict {{'D1': ..., }}, got {check.what(masks)}")

@@ -190,7 +190,8 @@ def _source(layer: Layer, training: bool) -> str:
 
 
 def _statistics_keys(layer: Layer, src: str) -> tuple[str, str]:
-    """The cache keys of the mu and sigma^2 a layer used: "mu_batch{l}", "sigma2_batch{l}", ..."""
+    """The cache keys of the mu and sigma^2 a layer used: ``"mu_batch{l}"``,
+    ``"sigma2_batch{l}"``, ..."""
     return layer.keys.statistics[src]
 
 
@@ -213,8 +214,8 @@ def _layer_forward(Z: Array, params: Mapping[str, Array], layer: Layer, training
 
 def _layer_backward(dZ_tilde: Array, cache: Mapping[str, Array], params: Mapping[str, Array],
                     layer: Layer, xp: Namespace) -> tuple[Array, dict[str, Array]]:
-    """(dZ, {"dgamma{l}": dgamma, "dbeta{l}": dbeta}) of a normalised layer from dZ_tilde (see
-    the module docstring)."""
+    """(dZ, {``"dgamma{l}"``: dgamma, ``"dbeta{l}"``: dbeta}) of a normalised layer from
+    dZ_tilde (see the module docstring)."""
     k = layer.keys
     # The forward pass recorded which statistics it used; batch norm used the batch's if the
     # cache holds them (training), else the running averages.

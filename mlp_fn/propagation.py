@@ -119,8 +119,8 @@ def forward(
 
     With ``keep_prob`` < 1 (inverted dropout, for training only) every hidden layer's output is
     multiplied by a mask `D[l]` (see ``dropout_masks``) drawn from ``seed``; ``masks`` fixes the
-    masks instead (e.g. for a gradient check), any of "D1".."D{L-1}". The output layer is never
-    dropped.
+    masks instead (e.g. for a gradient check), any of ``"D1".."D{L-1}"``. The output layer
+    is never dropped.
 
     Args:
         X: `A[0]`, (n_x, m).
@@ -129,7 +129,7 @@ def forward(
 
     Returns:
         (`A[L]`, cache) with `A[L]` of shape `(n[L], m)` and cache holding "A0", "Z1", "A1", ...,
-        "ZL", "AL" (and "D{l}", and "G{l}", `g(Z[l])` before the mask, for dropped layers);
+        "ZL", "AL" (and ``"D{l}"``, and ``"G{l}"``, `g(Z[l])` before the mask, for dropped layers);
         read-only.
 
     >>> params = {"W1": np.array([[1.0, -1.0]]), "b1": np.array([[0.5]])}
@@ -165,7 +165,7 @@ def forward(
 
 
 def _hidden_shapes(net: Architecture, m: int) -> dict[str, tuple[int, int]]:
-    """The shape (n[l], m) of every hidden layer's dropout mask "D{l}"."""
+    """The shape (n[l], m) of every hidden layer's dropout mask ``"D{l}"``."""
     return {layer.keys.D: (layer.n_out, m) for layer in net.layers if layer.dropout}
 
 
@@ -244,10 +244,10 @@ def backward(
         l1: L1 strength: the cost's `(l1/m) sum |W|` adds `(l1/m) sign(W)` to dW (0 where `W = 0`).
         fuse: use `dZ[L] = A[L] - Y` where it holds (True), or the general chain rule (False).
         sample_weight: w of shape (m,) or (1, m), for `J = sum_i w_i L(i) / sum_i w_i`.
-        intermediates: also hand back `dZ[l]` ("dZ1".."dZL", for a normalised layer the dZ of
-            its linear step, and "dZtilde{l}" that of `Z~`) and `dA[l]` ("dA0".."dA{L-1}"), as
-            the course's L_model_backward keeps them; both are `m dJ/dZ` and `m dJ/dA`, as the
-            course's are (its dW carries 1/m).
+        intermediates: also hand back `dZ[l]` (``"dZ1".."dZL"``, for a normalised layer
+            the dZ of its linear step, and ``"dZtilde{l}"`` that of `Z~`) and `dA[l]`
+            (``"dA0".."dA{L-1}"``), as the course's L_model_backward keeps them; both are
+            `m dJ/dZ` and `m dJ/dA`, as the course's are (its dW carries 1/m).
 
     Returns:
         {"dW1", "db1", ..., "dWL", "dbL"}, each shaped as its parameter; read-only.

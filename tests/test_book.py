@@ -45,13 +45,14 @@ def test_the_book_and_explain_write_with_one_converter() -> None:
 
 
 def test_only_marked_equations_are_set_as_math() -> None:
-    # Prose stays prose however much it looks like notation; `one backtick` marks an equation,
-    # ``two`` a literal, and a quoted key of params is a name. Markup that touches a word is
-    # joined to it by an escaped space, as reST asks.
+    # Prose stays prose however much it looks like notation, a quoted key of params too;
+    # `one backtick` marks an equation, ``two`` a literal. Markup that touches a word is joined
+    # to it by an escaped space, as reST asks.
     assert rest('The step `Z[l] = W[l] A[l-1] + b[l]`, so Z[l] = W A + b is text; ``X.shape[1]`` '
-                'is code, "W{l}" a key and the `n[l]`s units.') == (
+                'is code, ``"W{l}"`` a key, "W{l}" a quote and the `n[l]`s units.') == (
         "The step :math:`Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}`, so Z[l] = W A + b is text; "
-        "``X.shape[1]`` is code, ``\"W{l}\"`` a key and the :math:`n^{[l]}`\\ s units.\n")
+        "``X.shape[1]`` is code, ``\"W{l}\"`` a key, \"W{l}\" a quote and the "
+        ":math:`n^{[l]}`\\ s units.\n")
 
 
 def test_a_line_of_equations_alone_is_displayed() -> None:

@@ -24,9 +24,9 @@ __all__ = ["docstring_rest", "to_latex", "setup"]
 # The docstrings' marked equations, as math
 # ----------------------------------------------------------------------------------------------
 
-#: An equation marked in a docstring: `Z[l] = W[l] A[l-1] + b[l]` (one backtick on each side;
-#: ``two`` are a literal, code), or a quoted key of params ("W{l}"), which is a name.
-_PIECE = re.compile(r'(``[^`]+``|(?<!`)`[^`]+`(?!`)|"d?[A-Za-z]\w*\{[lL][^}]*\}")')
+#: An equation marked in a docstring, `Z[l] = W[l] A[l-1] + b[l]` (one backtick on each side),
+#: or a literal, ``"W{l}"`` (two: code, as in reST).
+_PIECE = re.compile(r"(``[^`]+``|(?<!`)`[^`]+`(?!`))")
 _MARK = re.compile(r"(?<!`)`([^`]+)`(?!`)")
 #: A line that is only marked equations (after an optional "words: " lead), separated by commas
 #: or semicolons: displayed, one equation beside the other.
@@ -46,7 +46,7 @@ _BEFORE, _AFTER = set(" \t-:/'\"<([{"), set(" \t-.,:;!?\\/'\")]}>")
 
 
 def _inline(text: str) -> str:
-    """A line of prose as reST: each mark as ``:math:``, a quoted key as a literal."""
+    """A line of prose as reST: each mark as ``:math:``."""
     pieces = _PIECE.split(text)
     out = ""
     for k, piece in enumerate(pieces):
@@ -55,7 +55,7 @@ def _inline(text: str) -> str:
             continue
         if out and out[-1] not in _BEFORE:
             out += "\\ "
-        out += f"``{piece}``" if piece.startswith('"') else f":math:`{to_latex(piece[1:-1])}`"
+        out += f":math:`{to_latex(piece[1:-1])}`"
         if pieces[k + 1][:1] and pieces[k + 1][0] not in _AFTER:
             out += "\\ "
     return out

@@ -79,8 +79,9 @@ class Chunk(NamedTuple):
     """What a chunk of epochs brings back: the params and optimizer state after it, each
     epoch's batch costs J{t}, (epochs, batches) on the host, and the batches' shares of the
     epoch cost: their sizes (batches,), the same every epoch, or with sample weights the sums
-    of their weights, (epochs, batches), where a skipped batch (all its weights 0) has share 0. ``finite``: whether every parameter after the chunk is finite (one per network
-    for a population), found inside the program so that no array is read one by one."""
+    of their weights, (epochs, batches), where a skipped batch (all its weights 0) has share 0.
+    ``finite``: whether every parameter after the chunk is finite (one per network for a
+    population), found inside the program so that no array is read one by one."""
 
     params: Params
     opt_state: OptState
@@ -99,8 +100,8 @@ def epochs_in_memory(run: Run) -> int:
 
 
 def _drawn(run: Run, epochs: Sequence[int]) -> tuple[Any, ...]:
-    """The chunk's orders (E, m) or None, dropout masks per batch {"D{l}": (E, T, n[l], k)} and
-    for the last smaller batch {"D{l}": (E, n[l], r)} (or None), and the batches' shares as
+    """The chunk's orders (E, m) or None, dropout masks per batch {``"D{l}"``: (E, T, n[l], k)} and
+    for the last smaller batch {``"D{l}"``: (E, n[l], r)} (or None), and the batches' shares as
     the eager loop computes them: (T,) or (T+1,) sizes, or (E, T or T+1) sums of weights."""
     data, net, keep = run.data, run.net, run.regularization.keep_prob
     m, k = data.X.shape[1], data.batch_size
