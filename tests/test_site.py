@@ -317,8 +317,11 @@ def test_the_html_report_fits_the_window(tmp_path: Path, browser: Any) -> None:
     header = struct.pack(">IIBBBBB", 3000, 1, 8, 0, 0, 0, 0)  # width, height, 8-bit grey
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
                     + chunk(b"IDAT", zlib.compress(b"\x00" + b"\x80" * 3000)) + chunk(b"IEND", b""))
-    write_html(tmp_path / "report.html", records, [("w", png)],
-               texts=[("w", "worked", "x = " + "1 + " * 300 + "1")])
+    checks = [{"name": "a check named at length " * 20, "ok": False, "detail": ""}]
+    write_html(tmp_path / "report.html",
+               [("a_rather_long_walkthrough_name", "its title " * 30,
+                 {"records": records, "checks": checks,
+                  "worked": [("worked", "x = " + "1 + " * 300 + "1", "")]}, [png])])
     tab = browser.new_page(viewport={"width": 1280, "height": 900})
     tab.goto((tmp_path / "report.html").as_uri(), wait_until="load")
     widths = tab.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")

@@ -294,6 +294,8 @@ def test_side_by_side_gives_the_same_report_bit_for_bit(tmp_path: Path) -> None:
                          *names]) == 0
         printed[jobs] = out.getvalue().replace(str(tmp_path / str(jobs)), "OUT")
     assert printed[1] == printed[2] and "HTML report: OUT/report.html" in printed[1]
+    report = (tmp_path / "2" / "report.html").read_text(encoding="utf-8")  # a section each
+    assert all(f"<h2>{name}: " in report for name in names) and "<li class=\"ok\">passed: " in report
     for path in (tmp_path / "1").rglob("*.json"):
         assert path.read_bytes() == (tmp_path / "2" / path.relative_to(tmp_path / "1")).read_bytes()
 

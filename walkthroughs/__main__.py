@@ -102,15 +102,14 @@ def main(argv: list[str] | None = None) -> int:
                             log=lambda line: print(line, file=sys.stderr))
     records: list[Record] = []
     failures = [f"{name}: failed to run\n{error}" for name, error in errors.items()]
-    images: list[tuple[str, Path]] = []
-    texts: list[tuple[str, str, str]] = []
+    sections: list[tuple[str, str, dict[str, Any], list[Path]]] = []
     checks_run = 0
     for name in names:
         if name not in runs:
             continue
         folder = args.out / name
         folder.mkdir(parents=True, exist_ok=True)
-        printed, verdicts, shown = [], None, {"png": 0, "gif": 0}
+        printed, verdicts, shown, images = [], None, {"png": 0, "gif": 0}, []
         for output in outputs(runs[name][0]):
             data = output.get("data", {})
             if output["output_type"] == "stream" and output["name"] == "stdout":
@@ -121,7 +120,8 @@ def main(argv: list[str] | None = None) -> int:
                 shown[kind] += 1
                 path = folder / f"{'figure' if kind == 'png' else 'animation'}_{shown[kind]}.{kind}"
                 path.write_bytes(picture)
-                images.append((name, path))
+                images.append(path)
+        sections.append((name, known[name], verdicts or {}, images))
         if not args.json:
             print(f"\n=== {name}: {known[name]} ===\n")
             print("".join(printed) + (verdicts or {}).get("stdout", ""), end="")
@@ -133,7 +133,6 @@ def main(argv: list[str] | None = None) -> int:
             continue
         for file, text in verdicts["files"].items():
             (folder / file).write_text(text, encoding="utf-8")
-        texts += [(name, title, text) for title, text, _ in verdicts["worked"]]
         records += verdicts["records"]
         checks_run += len(verdicts["checks"])
         failures += [f"{name}: check failed: {c['name']} {c['detail']}"
@@ -148,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         passed = checks_run - sum("check failed" in f for f in failures)
         print(textwrap.fill(summary(records, passed, checks_run), 100))
     html = args.html if args.html is not None else args.out / "report.html"
-    write_html(html, records, images, quick=args.quick, texts=texts)
+    write_html(html, sections, quick=args.quick)
     if not args.json:
         print(f"HTML report: {html}")
     for failure in failures:

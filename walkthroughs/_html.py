@@ -1,23 +1,29 @@
-"""One self-contained HTML page: the reproduction table and every plot, embedded as data URIs."""
+"""One self-contained HTML page: each walkthrough's verdicts, in the table its page in the book
+shows, its worked examples and its plots, embedded as data URIs."""
 
 from __future__ import annotations
 
 import base64
 import html
 from pathlib import Path
+from typing import Any
 
-from walkthroughs._report import Record, verdict_counts
+from walkthroughs._report import summary
+from walkthroughs._verdicts import verdicts_html
 
 _STYLE = """
 body { font-family: sans-serif; margin: 2em; max-width: 1400px; }
-table { border-collapse: collapse; font-size: 13px; width: 100%; table-layout: fixed; }
-th, td { border: 1px solid #ccc; padding: 3px 6px; vertical-align: top;
-         overflow-wrap: anywhere; }
-th:nth-child(1) { width: 14em; } th:nth-child(2) { width: 10em; } th:nth-child(5) { width: 5em; }
+div.verdicts table { border-collapse: collapse; font-size: 13px; width: 100%;
+                     table-layout: fixed; }
+div.verdicts th, div.verdicts td { border: 1px solid #ccc; padding: 3px 6px;
+                                   vertical-align: top; overflow-wrap: anywhere; }
+div.verdicts th { background: #eee; }
+div.verdicts th:nth-child(1) { width: 10em; } div.verdicts th:nth-child(4) { width: 5em; }
+div.verdicts blockquote { margin: 0; font-style: italic; }
+tr.match td.verdict { background: #e6f4e6; } tr.format td.verdict { background: #f4f4e0; }
+tr.differs td.verdict { background: #f8e4e4; }
+ul.checks li.failed { color: #a00; font-weight: bold; }
 img { max-width: 100%; height: auto; }
-th { background: #eee; }
-td.match { background: #e6f4e6; } td.format { background: #f4f4e0; }
-td.differs { background: #f8e4e4; }
 figure { display: inline-block; margin: 0.5em; }
 figcaption { font-size: 12px; color: #555; }
 pre { font-size: 12px; background: #f7f7f7; padding: 0.5em; white-space: pre-wrap;
@@ -25,42 +31,34 @@ pre { font-size: 12px; background: #f7f7f7; padding: 0.5em; white-space: pre-wra
 """
 
 
-def write_html(path: Path, records: list[Record], images: list[tuple[str, Path]],
-               quick: bool = False, texts: list[tuple[str, str, str]] | None = None) -> None:
-    """Write the report table, every worked example and every saved image (PNG embedded in
-    base64) to ``path``."""
-    rows = []
-    for r in records:
-        cells = "".join(f"<td>{html.escape(text)}</td>" for text in
-                        (r["walkthrough"], r["figure"], r["documented"], r["reproduced"]))
-        rows.append(f"<tr>{cells}<td class='{r['verdict']}'>{r['verdict']}</td>"
-                    f"<td>{html.escape(r['reason'])}</td></tr>")
-    figures = []
-    for walkthrough, image in images:
-        data = base64.b64encode(image.read_bytes()).decode("ascii")
-        kind = "gif" if image.suffix == ".gif" else "png"
-        figures.append(f"<figure><img src='data:image/{kind};base64,{data}' "
-                       f"alt='{html.escape(image.stem)}'>"
-                       f"<figcaption>{html.escape(walkthrough)}: {html.escape(image.stem)}"
-                       f"</figcaption></figure>")
-    worked = "".join(f"<h3>{html.escape(w)}: {html.escape(title)}</h3><pre>{html.escape(text)}</pre>"
-                     for w, title, text in texts or [])
-    counts = verdict_counts(records)
-    page = f"""<!DOCTYPE html>
+def write_html(path: Path, sections: list[tuple[str, str, dict[str, Any], list[Path]]],
+               quick: bool = False) -> None:
+    """Write to ``path`` a section per walkthrough, (name, title, what its verdicts cell
+    showed, its saved images): its verdicts and independent checks, the worked examples it
+    printed and every image (PNG or GIF, embedded in base64); the whole run's tally first."""
+    body, records, checks = [], [], []
+    for name, title, verdicts, images in sections:
+        records += verdicts.get("records", [])
+        checks += verdicts.get("checks", [])
+        body.append(f"<h2>{html.escape(name)}: {html.escape(title)}</h2>")
+        if "skip" in verdicts:
+            body.append(f"<p>skipped: {html.escape(verdicts['skip'])}</p>")
+        if verdicts.get("records") or verdicts.get("checks"):
+            body.append(verdicts_html(verdicts["records"], verdicts["checks"]))
+        body += [f"<h3>{html.escape(heading)}</h3><pre>{html.escape(text)}</pre>"
+                 for heading, text, _ in verdicts.get("worked", [])]
+        for image in images:
+            data = base64.b64encode(image.read_bytes()).decode("ascii")
+            body.append(f"<figure><img src='data:image/{image.suffix[1:]};base64,{data}' "
+                        f"alt='{html.escape(image.stem)}'><figcaption>{html.escape(name)}: "
+                        f"{html.escape(image.stem)}</figcaption></figure>")
+    tally = summary(records, sum(c["ok"] for c in checks), len(checks))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>mlp_fn reproduction report</title>
 <style>{_STYLE}</style></head><body>
 <h1>mlp_fn reproduction report{' (quick run)' if quick else ''}</h1>
-<p>{len(records)} figures: {counts['match']} match, {counts['format']} format,
-{counts['differs']} differ.</p>
-<table><tr><th>walkthrough</th><th>figure</th><th>documented</th><th>reproduced</th>
-<th>verdict</th><th>reason</th></tr>
-{''.join(rows)}
-</table>
-<h2>Worked examples</h2>
-{worked}
-<h2>Plots</h2>
-{''.join(figures)}
+<p>{html.escape(tally)}.</p>
+{''.join(body)}
 </body></html>
-"""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
+""", encoding="utf-8")

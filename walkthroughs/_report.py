@@ -138,9 +138,11 @@ def verdict_counts(records: Iterable[Mapping[str, object]]) -> dict[str, int]:
 def summary(records: Sequence[Mapping[str, object]], passed: int, checks: int) -> str:
     """The report's closing sentence: the verdicts counted, and the checks that passed."""
     counts = verdict_counts(records)
-    return (f"{len(records)} figures: {counts['match']} match, {counts['format']} format (the "
-            f"same value, written otherwise), {counts['differs']} differ (the document is wrong "
-            f"or unclear there, each with its reason); {passed} of {checks} independent checks "
+    figures, one = len(records), counts["differs"] == 1
+    return (f"{figures} figure{'' if figures == 1 else 's'}: {counts['match']} match, "
+            f"{counts['format']} format (the same value, written otherwise), {counts['differs']} "
+            f"differ{'s' if one else ''} (the document is wrong or unclear there, each with its "
+            f"reason); {passed} of {checks} independent check{'' if checks == 1 else 's'} "
             f"passed")
 
 
