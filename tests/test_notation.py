@@ -28,6 +28,10 @@ from mlp_fn._internal.notation import latex
     ("sigma2{l} = 1", r"\sigma^{2[l]} = 1"),
     ("dL/da_k = -y_k / a_k", r"dL/da_{k} = -y_{k} / a_{k}"),
     ("mu_run = 0.9 mu_run + 0.1 mu", r"\mu_{\mathrm{run}} = 0.9 \mu_{\mathrm{run}} + 0.1 \mu"),
+    # a name of the table with a digit (sigma2 is sigma^2) takes a subscript as mu does, and
+    # the layer joins its exponent (no double superscript)
+    ("sigma2_run{l} = 0.9 sigma2_run{l} + 0.1 sigma2",
+     r"\sigma^{2[l]}_{\mathrm{run}} = 0.9 \sigma^{2[l]}_{\mathrm{run}} + 0.1 \sigma^{2}"),
     ("Y[k, i] = 1", r"Y_{k,i} = 1"),
     ("Z~[l] = gamma[l] Z_norm[l] + beta[l]",
      r"\tilde{Z}^{[l]} = \gamma^{[l]} Z_{\mathrm{norm}}^{[l]} + \beta^{[l]}"),

@@ -61,8 +61,8 @@ def _word(w: str, symbols: dict[str, str] | None = None) -> str:
     if re.fullmatch(r"d?[A-Za-z]_[a-z]{2,}", w):  # Z_norm: Z normalised; dZ_norm
         head, tail = w.split("_", 1)
         return f"{head}_{{\\mathrm{{{tail}}}}}"
-    named = re.fullmatch(r"([a-z]+)_([a-z]+)", w)
-    if named and named.group(1) in NAMES:  # mu_run: the running mean
+    named = re.fullmatch(r"([a-z]+\d?)_([a-z]+)", w)
+    if named and named.group(1) in NAMES:  # mu_run, sigma2_run: the running mean and variance
         return f"{NAMES[named.group(1)]}_{{\\mathrm{{{named.group(2)}}}}}"
     if symbols and w in symbols:
         return symbols[w]
@@ -90,8 +90,8 @@ def _symbol(m: re.Match[str]) -> str:
     if name in ("y", "Y") and not prefix and idx is None and brace is None:
         return f"{name}_{{{first}}}{example}"
     base = _name(prefix, name)
-    if base.endswith("^{2}"):  # sigma^2 of layer l: sigma^{2[l]}
-        base, layer = base[:-4], f"^{{2[{first}]}}"
+    if "^{2}" in base:  # sigma^2 of layer l: sigma^{2[l]} (and sigma^{2[l]}_{run})
+        base, layer = base.replace("^{2}", f"^{{2[{first}]}}", 1), ""
     else:
         layer = f"^{{[{first}]}}"
     sub = f"_{{{idx.replace(' ', '')}}}" if idx is not None else ""
@@ -142,6 +142,7 @@ def latex(expr: str) -> str:
     # Bare words outside what was translated: a function name, a Greek letter or a symbol.
     pieces = re.split(r"(\\[A-Za-z]+|\^\{[^}]*\}|_\{[^}]*\})", out)
     out = "".join(p if k % 2 else  # (odd pieces are what was translated)
-                  re.sub(r"(?<![\\\w])([A-Za-z][A-Za-z_]*[A-Za-z0-9]*)(?![\w{])", word, p)
+                  re.sub(r"(?<![\\\w])([A-Za-z][A-Za-z_]*[A-Za-z0-9]*(?:_[A-Za-z]+)?)(?![\w{])",
+                         word, p)
                   for k, p in enumerate(pieces))
     return re.sub(r"\s*\*\s*", r" \\cdot ", out)
