@@ -36,6 +36,8 @@ _Outcome = tuple[Params, History]
 _SHARED = ("batch_size", "shuffle", "seed", "optimizer", "optimizer_options", "lambd", "l1",
            "keep_prob", "clip_norm", "sample_weight", "validation_data", "patience", "callback",
            "checkpoint_every")
+#: train's defaults, for the keywords a call of train_many leaves out (read once, not per call).
+_DEFAULTS = {name: p.default for name, p in inspect.signature(train).parameters.items()}
 
 
 def _on_divergence(name: str, value: Any, seen: dict[str, Any]) -> str:
@@ -71,8 +73,7 @@ def _planned_runs(name: str, value: Any, seen: dict[str, Any]) -> list[tuple[Run
     (``_plan``, as ``train`` checks them); each other network's params and learning rate
     checked on their own (an error names its place in the population)."""
     population, rates, options = seen["population"], seen["rates"], seen["options"]
-    defaults = inspect.signature(train).parameters  # train's, for the keywords not given
-    shared = {k: options.get(k, defaults[k].default) for k in _SHARED if k in _PLANNED}
+    shared = {k: options.get(k, _DEFAULTS[k]) for k in _SHARED if k in _PLANNED}
     runs = [_plan(seen["X"], seen["Y"], population[0], seen["activations"], seen["loss"],
                   learning_rate=rates[0], epochs=seen["epochs"], opt_state=None,
                   compile=seen["compile"], **shared)]
