@@ -106,7 +106,10 @@ def network(input_dim: int, layer_spec: Sequence[Sequence[Any]], loss: str | Non
             raise TypeError(f"layer_spec[{i}]: expected [n_units, activation], got "
                             f"{check.what(layer)}")
         widths.append(check.positive_int(f"layer_spec[{i}][0]", layer[0]))
-        name, residual = _layer_activation(layer[1], i + 1, len(layer_spec))
+        try:  # the network's own message, led by the argument the caller wrote
+            name, residual = _layer_activation(layer[1], i + 1, len(layer_spec))
+        except (TypeError, ValueError) as err:
+            raise type(err)(f"layer_spec[{i}][1]: {err}") from None
         acts.append(name + "+residual" if residual and isinstance(name, str) else name)
     dims = [n0, *widths]
     p64 = init_params(dims, method="xavier", seed=seed)
@@ -117,7 +120,10 @@ def network(input_dim: int, layer_spec: Sequence[Sequence[Any]], loss: str | Non
         k = keys(l)
         W = p64[k.W] * math.sqrt(2.0) if he else p64[k.W]  # He = sqrt(2) Xavier
         params[k.W], params[k.b] = W.astype(dt), p64[k.b].astype(dt)
-    acts = list(architecture(params, acts).activations)
+    try:
+        acts = list(architecture(params, acts).activations)
+    except (TypeError, ValueError) as err:  # e.g. softmax in a hidden layer
+        raise type(err)(f"layer_spec: {err}") from None
     name = _loss_for(loss, acts[-1])
     if name == "bce" and widths[-1] != 1:
         raise ValueError(f"layer_spec: a binary classifier ({loss!r}) has one sigmoid output "
