@@ -34,7 +34,8 @@ from mlp_fn._internal.boundary import by, checked, matrix
 from mlp_fn._internal.types import ActivationSpec, Array, Cache, Grads, Namespace
 from mlp_fn.layers import (LAYER_KINDS, activation_backward, activation_forward, dropout_masks,
                            linear_backward, linear_forward, mask, skip, unmask)
-from mlp_fn.losses import LOSSES, canonical_loss, _check_targets, _loss_for, _metric
+from mlp_fn.losses import (LOSSES, canonical_loss, _check_targets, _loss_for, _metric,
+                           _weights as _sample_weights)
 from mlp_fn.network import Architecture, architecture, _check_masks, _weights
 from mlp_fn.activations import _activation_entry, _activation_spec
 
@@ -396,11 +397,6 @@ def _cost_outputs(name: str, AL: Any, seen: dict[str, Any]) -> Array:
     return out
 
 
-def _cost_weights(name: str, w: Any, seen: dict[str, Any]) -> Array | None:
-    AL = seen["AL"]
-    return None if w is None else check.sample_weight(w, AL.shape[1], AL.dtype, backend(AL=AL))
-
-
 def _penalised_params(name: str, params: Any, seen: dict[str, Any]) -> Any:
     """The params, needed (and checked) where a penalty is asked for."""
     lam, lam1 = seen["lambd"], seen["l1"]
@@ -414,7 +410,7 @@ def _penalised_params(name: str, params: Any, seen: dict[str, Any]) -> Any:
 
 
 @checked(returns="number", loss=lambda name, v, seen: canonical_loss(v), AL=_cost_outputs,
-         Y=_output_targets, sample_weight=_cost_weights, lambd=by(check.nonnegative_float),
+         Y=_output_targets, sample_weight=_sample_weights, lambd=by(check.nonnegative_float),
          l1=by(check.nonnegative_float), params=_penalised_params,
          overflow="AL: the cost overflowed for these values")
 def compute_cost(AL: Array, Y: Array, loss: str, *, lambd: float = 0.0,
