@@ -105,7 +105,8 @@ def test_a_body_that_hands_back_its_own_results_gets_them_as_it_made_them() -> N
 def test_arguments_are_bound_as_python_binds_them() -> None:
     # The boundary binds the common call itself (Signature.bind costs 16 us on train's 24
     # parameters); every call shape must give Signature.bind's dict, defaults applied, in the
-    # signature's order, and every wrong one Python's own TypeError.
+    # signature's order, and every wrong one Python's own TypeError, led by the function's
+    # name as Python's own call would name it.
     from mlp_fn._internal.boundary import _binder
 
     def f(a: Any, b: Any = 2, *, c: Any, d: Any = 4, **more: Any) -> None: ...
@@ -114,7 +115,7 @@ def test_arguments_are_bound_as_python_binds_them() -> None:
 
     for fn in (f, g):
         sig = inspect.signature(fn)
-        bind = _binder(sig)
+        bind = _binder(sig, fn.__name__)
         calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = [
             ((1,), {"c": 3}), ((1, 5), {"c": 3, "d": 6}), ((), {"a": 1, "c": 3, "b": 7}),
             ((1,), {"c": 3, "e": 9, "b": 0}), ((1,), {}), ((1, 2, 3), {"c": 3}),
@@ -123,9 +124,21 @@ def test_arguments_are_bound_as_python_binds_them() -> None:
             try:
                 expected = sig.bind(*args, **kwargs)
             except TypeError as err:
-                with pytest.raises(TypeError, match=re.escape(str(err))):
+                with pytest.raises(TypeError, match=f"^{re.escape(f'{fn.__name__}(): {err}')}$"):
                     bind(args, kwargs)
                 continue
             expected.apply_defaults()
             got = bind(args, kwargs)
             assert got == dict(expected.arguments) and list(got) == list(expected.arguments)
+
+
+def test_a_wrong_call_names_the_function() -> None:
+    X, Y = mf.data.xor()
+    params = mf.init_params([2, 3, 1], seed=0)
+    with pytest.raises(TypeError, match=r"^forward\(\): missing a required argument: "
+                                        r"'activations'$"):
+        mf.forward(X, params)
+    with pytest.raises(TypeError, match=r"^train\(\): got an unexpected keyword argument "
+                                        r"'epoch'$"):
+        mf.train(X, Y, params, ["tanh", "sigmoid"], "bce", learning_rate=0.1,
+                 epochs=3, epoch=3)

@@ -155,7 +155,8 @@ def test_the_step_reads_as_the_book_and_traces() -> None:
 
     source = inspect.getsource(loop._step)
     for line in ("forward.unchecked(X, params, net.activations, masks=masks, training=True",
-                 "compute_cost.unchecked(AL, Y, loss, lambd=reg.lambd", "backward.unchecked(AL, Y, cache, params, net.activations, loss",
+                 "compute_cost.unchecked(AL, Y, loss, lambd=reg.lambd",
+                 "backward.unchecked(AL, Y, cache, params, net.activations, loss",
                  "clip_by_global_norm.unchecked(grads, reg.clip_norm, xp=xp)",
                  "optimizer_step.unchecked(_trainable(params, net), grads, opt_state"):
         assert line in source
@@ -460,6 +461,51 @@ def test_jax_hints_name_what_a_user_types() -> None:
     X, _ = mf.data.xor()
     with pytest.raises(TypeError, match=r"jax\.numpy\.asarray\(X\)"):
         mf.forward(X, params, ["tanh", "sigmoid"])
+
+
+@jax_only
+def test_a_public_function_traced_says_so_and_its_advice_works() -> None:
+    """Inside jax.jit or jax.grad a public function cannot read its arguments' values: the
+    error names the traced argument and the body to trace instead, and that body, traced as
+    the message says, gives backward's gradients (JAX's autodiff against the course's
+    equations) and update's step."""
+    import jax
+    import jax.numpy as jnp
+
+    from mlp_fn.network import architecture
+
+    X, Y = (jx(a) for a in mf.data.noisy_xor(12, seed=0))
+    acts = ["tanh", "sigmoid"]
+    params = on_jax(mf.init_params([2, 3, 1], seed=0))
+    with pytest.raises(TypeError, match=r"^X: expected a concrete array, got a JAX array being "
+                                        r"traced .*forward\.unchecked\(\.\.\., net=mlp_fn\."
+                                        r"network\.architecture\(params, activations\), "
+                                        r"xp=jax\.numpy\)(\n|$)"):
+        jax.jit(lambda X: mf.forward(X, params, acts)[0])(X)
+    with pytest.raises(TypeError, match=r"^params\['W1'\]: .*being traced"):
+        jax.grad(lambda p: mf.compute_cost(mf.forward(X, p, acts)[0], Y, "bce"))(params)
+    with pytest.raises(TypeError, match=r"^AL: .*compute_cost\.unchecked\(\.\.\., "
+                                        r"xp=jax\.numpy\)(\n|$)"):
+        jax.jit(lambda AL: mf.compute_cost(AL, Y, "bce"))(jnp.full((1, 12), 0.5))
+    with pytest.raises(TypeError, match=r"train checks the values it is given, which a "
+                                        r"trace does not have: call it outside the "
+                                        r"transformation(\n|$)"):
+        jax.jit(lambda p: mf.train(X, Y, p, acts, "bce", learning_rate=0.1, epochs=1)[0])(params)
+
+    net = architecture(params, acts)
+
+    def cost(p: Any) -> Any:
+        AL, _ = mf.forward.unchecked(X, p, acts, net=net, xp=jnp)
+        return mf.compute_cost.unchecked(AL, Y, "bce", xp=jnp)
+
+    traced = jax.jit(jax.grad(cost))(params)
+    AL, cache = mf.forward(X, params, acts)
+    grads = mf.backward(AL, Y, cache, params, acts, "bce")
+    assert_close({"d" + k: v for k, v in traced.items()}, {k: np.asarray(v) for k, v in
+                                                            grads.items()}, "float64")
+    step = jax.jit(lambda p, g: mf.update.unchecked(p, g, 0.5, learned=p, xp=jnp))(params, grads)
+    assert_close(step, {k: np.asarray(v) for k, v in
+                        mf.update(params, grads, learning_rate=0.5).items()}, "float64")
 
 
 @pytest.mark.skipif(not HAVE_TORCH, reason="PyTorch is not installed")

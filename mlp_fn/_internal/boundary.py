@@ -10,10 +10,12 @@ docstrings' shape tables do:
 
 A call ``linear_forward(A_prev, W, b)`` runs each argument's rule in the order declared (the
 shape names are matched across arguments: ``n[l-1]`` is read from W, the first argument
-declared that has it, and A_prev must agree), then the body inside ``np.errstate(all="ignore")`` with ``xp``, the namespace of the
-arrays, filled in where the body takes one; a result holding NaN or inf is a ValueError naming
-the function, and every array returned is handed back as public results are (read-only on
-NumPy, never one of the arguments elsewhere).
+declared that has it, and A_prev must agree), then the body inside
+``np.errstate(all="ignore")`` with ``xp``, the namespace of the arrays, filled in where the
+body takes one; a result holding NaN or inf is a ValueError naming the function, and every
+array returned is handed back as public results are (read-only on NumPy, never one of the
+arguments elsewhere). A call that fails on a JAX array being traced (inside ``jax.jit``, say)
+says so, and names the body to trace instead: the checks read values, which a trace has not.
 
 The one convention for mlp_fn's own callers, whose arrays were checked once at their own entry:
 they call ``f.unchecked``, which is the body itself, the same function object that was
@@ -25,6 +27,7 @@ from __future__ import annotations
 import functools
 import inspect
 import re
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Generic, Literal, Protocol, TypeVar, overload
 
@@ -192,8 +195,42 @@ def _handed(out: Any, b: Any, given: list[Any]) -> Any:
     return out
 
 
-def _binder(public: inspect.Signature) -> Callable[[tuple[Any, ...], dict[str, Any]],
-                                                   dict[str, Any]]:
+#: What a body takes that its checks derive, as a caller tracing the body gives it.
+_DERIVED = {"net": "net=mlp_fn.network.architecture(params, activations)",
+            "learned": "learned=params (less batch normalisation's running statistics)"}
+
+
+def _traced_message(name: str, derived: set[str], takes_xp: bool) -> str:
+    """What a public function called on a JAX array being traced says (``{label}`` left to
+    fill): its checks read values, which a trace does not have; its body, which checks
+    nothing, traces (not the training loop's: it reads the costs)."""
+    message = (f"{{label}}: expected a concrete array, got a JAX array being traced (inside "
+               f"jax.jit, jax.grad or jax.vmap); {name} checks the values it is given, which a "
+               f"trace does not have: call it outside the transformation")
+    if not derived <= set(_DERIVED):
+        return message
+    give = [_DERIVED[d] for d in sorted(derived)] + (["xp=jax.numpy"] if takes_xp else [])
+    return (f"{message}, or trace its body, which checks nothing: "
+            f"{name}.unchecked(...{''.join(', ' + g for g in give)})")
+
+
+def _traced(bind: Callable[[tuple[Any, ...], dict[str, Any]], dict[str, Any]],
+            args: tuple[Any, ...], kwargs: dict[str, Any]) -> str | None:
+    """The label of the first JAX array being traced among the arguments, if any (looked for
+    only once a call has failed: JAX is imported by then if the arguments hold its arrays)."""
+    jax = sys.modules.get("jax")
+    if jax is None:
+        return None
+    try:
+        named = bind(args, kwargs)
+    except TypeError:
+        named = {**{f"argument {i + 1}": a for i, a in enumerate(args)}, **kwargs}
+    return next((label for name, value in named.items() for label, a in _labelled(name, value)
+                 if isinstance(a, jax.core.Tracer)), None)
+
+
+def _binder(public: inspect.Signature, name: str
+            ) -> Callable[[tuple[Any, ...], dict[str, Any]], dict[str, Any]]:
     """``public.bind(*args, **kwargs)`` with its defaults applied, as a dict in the signature's
     order: the common call (arguments by position, then by name) bound directly, at a tenth of
     ``Signature.bind``'s 16 us for ``train``'s 24 parameters; anything else (a missing or
@@ -210,7 +247,10 @@ def _binder(public: inspect.Signature) -> Callable[[tuple[Any, ...], dict[str, A
                  for p in params)
 
     def slow(args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
-        bound = public.bind(*args, **kwargs)
+        try:
+            bound = public.bind(*args, **kwargs)
+        except TypeError as err:  # Python's own message, with the function it is about
+            raise TypeError(f"{name}(): {err}") from None
         bound.apply_defaults()
         return dict(bound.arguments)
 
@@ -292,10 +332,20 @@ def checked(*, returns: str = "arrays", overflow: Overflow = None,
         if unknown:
             raise TypeError(f"checked: {f.__name__} has no argument {sorted(unknown)}")
 
-        bind = _binder(public)
+        bind = _binder(public, f.__name__)
+        traced_message = _traced_message(f.__name__, derived, takes_xp)
 
         @functools.wraps(f)
         def public_call(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return call(*args, **kwargs)
+            except Exception:
+                traced = _traced(bind, args, kwargs)
+                if traced is None:
+                    raise
+                raise TypeError(traced_message.format(label=traced)) from None
+
+        def call(*args: Any, **kwargs: Any) -> Any:
             given = bind(args, kwargs)
             seen: dict[str, Any] = dict(given)
             values = dict(given)
