@@ -92,20 +92,27 @@ def _frozen_state(state: OptState, b: Backend = NUMPY, given: Iterable[Array] = 
             "slots": {s: hand_back_dict(v, b, given) for s, v in state["slots"].items()}}
 
 
-def _check_state(name: str, state: Any, params: Mapping[str, Array]) -> OptState:
+def _check_state(name: str, state: Any, params: Mapping[str, Array],
+                 label: str = "state") -> OptState:
     """A state of the optimizer ``name`` for these params: {"step": t >= 0, "slots": {...}}
-    with each slot an array per parameter, of its shape and dtype."""
+    with each slot an array per parameter, of its shape and dtype; ``label`` is the argument
+    that holds it (``train``'s is ``opt_state``)."""
     slots = OPTIMIZERS[name][1].slots
     if not isinstance(state, Mapping) or set(state) != {"step", "slots"}:
-        raise TypeError(f"state: expected {{'step': t, 'slots': {{...}}}} as {name}_init "
+        raise TypeError(f"{label}: expected {{'step': t, 'slots': {{...}}}} as {name}_init "
                         f"returns, got {check.what(state)}")
-    step = check.positive_int("state['step']", state["step"], minimum=0)
+    step = check.positive_int(f"{label}['step']", state["step"], minimum=0)
     given = state["slots"]
     if not isinstance(given, Mapping) or set(given) != set(slots):
-        raise ValueError(f"state['slots']: {name} keeps the slots {list(slots)}, got "
-                         f"{check.what(given)}")
+        got = check.what(given)
+        if isinstance(given, Mapping):  # their names say more than their values
+            keys = sorted(map(str, given))
+            owners = [n for n, (_, step_fn) in OPTIMIZERS.items() if sorted(step_fn.slots) == keys]
+            got = f"the slots {keys}" + (f" ({' or '.join(owners)} keeps them: the state of "
+                                         f"another optimizer?)" if owners else "")
+        raise ValueError(f"{label}['slots']: {name} keeps the slots {list(slots)}, got {got}")
     return {"step": step,
-            "slots": {s: check.array_dict(f"state['slots'][{s!r}]", given[s], like=params)
+            "slots": {s: check.array_dict(f"{label}['slots'][{s!r}]", given[s], like=params)
                       for s in slots}}
 
 

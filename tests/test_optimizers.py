@@ -219,3 +219,20 @@ def test_each_init_starts_the_slots_its_step_keeps_at_zero() -> None:
             init({"W1": np.array([[np.nan]])})
         with pytest.raises(TypeError, match="params: expected a dict of arrays"):
             init([np.ones(2)])
+
+
+def test_the_state_of_another_optimizer_is_named_as_such() -> None:
+    # The slots each optimizer keeps, as the course names them: adam's m and v, momentum's v.
+    X, Y = mf.data.xor()
+    params = mf.init_params([2, 3, 1], seed=0)
+    _, adam_state, _ = mf.train_step(X, Y, params, None, ["tanh", "sigmoid"], "bce",
+                                     learning_rate=0.1, optimizer="adam")
+    with pytest.raises(ValueError, match=r"^opt_state\['slots'\]: momentum keeps the slots "
+                                         r"\['v'\], got the slots \['m', 'v'\] \(adam or adamw "
+                                         r"keeps them: the state of another optimizer\?\)$"):
+        mf.train(X, Y, params, ["tanh", "sigmoid"], "bce", learning_rate=0.1, epochs=1,
+                 optimizer="momentum", opt_state=adam_state)
+    grads = {"d" + k: v for k, v in params.items()}
+    with pytest.raises(ValueError, match=r"^state\['slots'\]: rmsprop keeps the slots \['s'\], "
+                                         r"got the slots \['x'\]$"):
+        mf.rmsprop_step(params, grads, {"step": 0, "slots": {"x": {}}})

@@ -652,7 +652,7 @@ def _plan(
     else:
         if isinstance(opt_state, Mapping) and isinstance(opt_state.get("slots"), Mapping):
             require(b, opt_state=dict(opt_state["slots"]))
-        state = _check_state(opt_name, opt_state, learned)
+        state = _check_state(opt_name, opt_state, learned, "opt_state")
         if not is_numpy(b):
             state = {"step": state["step"], "slots": {
                 s: {key: b.xp.asarray(a, copy=True) for key, a in v.items()}
