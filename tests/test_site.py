@@ -176,10 +176,17 @@ INSPECT = """() => {
   const cut = [...body.querySelectorAll('p mjx-container')]
     .filter(el => endsLine(el) && el.getBoundingClientRect().right > column.right + 2)
     .map(el => 'line ending: ' + el.textContent.trim().slice(0, 60));
+  // A line of code (up to the project's 100 characters) shows whole, its "# -> result" too;
+  // a lesson's printed output may scroll.
+  const wide = [...body.querySelectorAll('div.highlight pre')]
+    .filter(el => !el.closest('.cell_output, .output') && el.scrollWidth > el.clientWidth + 2)
+    .map(el => 'code line: ' + el.innerText.split('\\n').reduce(
+      (a, line) => line.length > a.length ? line : a, '').slice(0, 80));
   return {
     overflowing: overflowing,
     hiding: hiding,
     cut: cut,
+    wide: wide,
     errors: [...document.querySelectorAll('mjx-merror')].map(e => e.getAttribute('data-mjx-error')
                                                              || e.textContent),
     leftovers: leftovers,
@@ -224,7 +231,7 @@ def test_every_page_reads_as_it_should(site: Path, browser: Any) -> None:
         seen = visit(browser, page, shots / wanted[name] if name in wanted else None)
         seen_pages[name] = seen
         for kind in ("problems", "errors", "leftovers", "broken", "overflowing", "hiding",
-                     "cut"):
+                     "cut", "wide"):
             report += [f"{name}: {kind}: {item}" for item in seen[kind]]
         if name.startswith("api/"):  # every equation of the API reference is set as math
             report += [f"{name}: a plain formula: {item}" for item in seen["plain"]]
@@ -255,11 +262,14 @@ def test_the_checks_can_fail(tmp_path: Path, browser: Any) -> None:
         "\\(a = 1\\)</p>"
         "<div style='overflow-x: auto; width: 200px'><table><tr>"
         + "<td>a_column_too_wide_to_fit</td>" * 10 + "</tr></table></div>"
+        "<div class='highlight'><pre style='overflow-x: auto; width: 200px'>print(1 + 1)"
+        "                                  # -> 2</pre></div>"
         "<img src='missing.png'><script>undefinedFunction()</script></article></body></html>",
         encoding="utf-8")
     seen = visit(browser, bad)
     assert seen["hiding"], "a table wider than its scrolling box hides columns"
     assert seen["cut"], "a line of arithmetic wider than its box hides its value"
+    assert seen["wide"], "a line of code wider than its box hides its end"
     assert any(p.startswith("Z[l]") for p in seen["plain"]), "Z[l] left as text"
     assert seen["errors"], "a double exponent is a math error"
     assert any("$" in t for t in seen["leftovers"])
