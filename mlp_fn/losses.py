@@ -35,7 +35,8 @@ from typing import Any, Literal, TypeAlias, TypedDict
 
 import numpy as np
 
-from mlp_fn._internal.arrays import NUMPY, Backend, backend, is_array, require, to_host
+from mlp_fn._internal.arrays import (NUMPY, Backend, backend, default_int, is_array, require,
+                                     to_host)
 from mlp_fn._internal.boundary import Checked, checked
 from mlp_fn._internal.inputs import cast, real_array
 from mlp_fn._internal.names import resolve
@@ -387,7 +388,7 @@ def _check_targets(Y: Any, n_y: int, m: int, loss: str, dtype: Any, b: Backend =
     if loss == "cce" and tuple(Y.shape) == (1, m) and n_y > 1:
         labels = Y[0, :]
         if xp.isdtype(labels.dtype, "bool"):
-            labels = xp.astype(labels, xp.int64)
+            labels = xp.astype(labels, default_int(xp))
         whole = True
         if xp.isdtype(labels.dtype, "real floating"):  # whole numbers, finite
             whole = _check_all(xp.isfinite(labels), xp) and _check_all(labels == xp.round(labels),
@@ -395,7 +396,7 @@ def _check_targets(Y: Any, n_y: int, m: int, loss: str, dtype: Any, b: Backend =
         if whole and float(xp.min(labels)) >= 0 and float(xp.max(labels)) < n_y:
             # class indices, as the generators give: their one-hot columns
             classes = xp.reshape(xp.arange(n_y, device=b.device), (-1, 1))
-            Y = xp.reshape(xp.astype(labels, xp.int64), (1, -1)) == classes
+            Y = xp.reshape(xp.astype(labels, default_int(xp)), (1, -1)) == classes
     if tuple(Y.shape) != (n_y, m):
         hint = ""
         if tuple(Y.shape) == (m, n_y):

@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 
 from mlp_fn._internal import checks as check
-from mlp_fn._internal.arrays import (all_finite, backend, dtype_name, from_host_dict,
-                                     host_dtype, require)
+from mlp_fn._internal.arrays import (all_finite, backend, default_int, dtype_name,
+                                     from_host_dict, host_dtype, require)
 from mlp_fn._internal.boundary import by, checked, matrix
 from mlp_fn._internal.types import ActivationSpec, Array, Cache, Grads, Namespace
 from mlp_fn.layers import (LAYER_KINDS, activation_backward, activation_forward, dropout_masks,
@@ -482,11 +482,12 @@ def predict(X: Array, params: Mapping[str, Array], activations: Sequence[Activat
     AL = _network_output(X, params, net)  # inference: no dropout, running statistics
     task = LOSSES[loss]["task"]
     if task == "binary":  # y_hat = 1{A[L] > 0.5}
-        labels: np.ndarray[Any, Any] = xp.astype(AL > 0.5, xp.int64)
+        labels: np.ndarray[Any, Any] = xp.astype(AL > 0.5, default_int(xp))
         return labels
     if task == "multiclass":  # y_hat_k = 1 for k = argmax_k A[L]_k, else 0
         classes = xp.reshape(xp.arange(AL.shape[0], device=net.backend.device), (-1, 1))
-        one_hot: np.ndarray[Any, Any] = xp.astype(classes == xp.argmax(AL, axis=0), xp.int64)
+        one_hot: np.ndarray[Any, Any] = xp.astype(classes == xp.argmax(AL, axis=0),
+                                                  default_int(xp))
         return one_hot
     return AL
 

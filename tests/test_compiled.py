@@ -549,3 +549,31 @@ def test_hyper_parameters_and_the_step_count_may_be_0d_arrays() -> None:
         assert all(np.array_equal(a[k], c[k]) for k in a)
     with pytest.raises(TypeError, match="learning_rate"):
         mf.train(X, Y, p0, ["tanh", "sigmoid"], "bce", learning_rate=np.array(True), epochs=1)
+
+
+@jax_only
+def test_labels_on_jax_in_its_default_configuration_warn_nothing() -> None:
+    """Without x64 JAX has no int64 (asked for one, it warns and gives int32): predictions and
+    labels use the library's own integer type, so nothing warns (warnings are errors here)."""
+    import jax
+
+    jnp: Any = importlib.import_module("jax.numpy")
+    config: Any = jax.config
+    config.update("jax_enable_x64", False)
+    X, labels = mf.data.blobs(30, np.array([[0.0, 0.0], [3.0, 3.0], [0.0, 3.0]]), seed=0)
+    X32, row = jnp.asarray(X, dtype=jnp.float32), jnp.asarray(labels, dtype=jnp.int32)
+    params = mf.init_params([2, 4, 3], seed=0, xp=jnp, dtype="float32")
+    acts = ["relu", "softmax"]
+    predicted = mf.predict(X32, params, acts, "cce")
+    assert predicted.dtype == jnp.int32 and predicted.shape == (3, 30)
+    assert np.array_equal(np.asarray(predicted).argmax(axis=0),
+                          np.asarray(mf.forward(X32, params, acts)[0]).argmax(axis=0))
+    one_hot = jnp.asarray(mf.one_hot(labels[0].astype(int), 3), dtype=jnp.float32)
+    assert mf.accuracy(X32, row, params, acts, "cce") == mf.accuracy(X32, one_hot, params, acts,
+                                                                     "cce")
+    AL, _ = mf.forward(X32, params, acts)
+    assert mf.compute_cost(AL, row, "cce") == mf.compute_cost(AL, one_hot, "cce")
+    _, history = mf.train(X32, row, params, acts, "cce", learning_rate=0.1, epochs=2)
+    assert len(history["cost"]) == 2
+    binary = mf.init_params([2, 3, 1], seed=0, xp=jnp, dtype="float32")
+    assert mf.predict(X32, binary, ["tanh", "sigmoid"], "bce").dtype == jnp.int32

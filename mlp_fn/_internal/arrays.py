@@ -27,7 +27,8 @@ from mlp_fn._internal.frozen import frozen
 
 __all__ = ["Backend", "NUMPY", "backend", "library", "to_host", "from_host", "dtype_name",
            "hand_back", "hand_back_dict", "is_numpy", "all_finite",
-           "is_array", "require", "host_dtype", "backend_for", "on_host", "host_value",
+           "is_array", "require", "host_dtype", "default_int", "backend_for", "on_host",
+           "host_value",
            "float64_missing", "from_host_dict", "from_host_list", "stacked"]
 
 
@@ -261,6 +262,14 @@ def dtype_name(dtype: Any) -> str:
     if isinstance(dtype, np.dtype):
         return dtype.name
     return str(dtype).rsplit(".", 1)[-1]
+
+
+def default_int(xp: Any) -> Any:
+    """The integer dtype of the namespace ``xp`` for labels and counts: its default (int64;
+    int32 on JAX without x64, which would truncate an int64 asked of it, with a warning)."""
+    if xp is np:
+        return np.int64
+    return xp.__array_namespace_info__().default_dtypes()["integral"]
 
 
 def host_dtype(dtype: Any) -> np.dtype[Any]:
