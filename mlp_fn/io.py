@@ -25,7 +25,8 @@ from typing import Any
 import numpy as np
 
 from mlp_fn._internal.files import read_npz, write_npz
-from mlp_fn._internal.arrays import backend_for, from_host, hand_back_dict, to_host
+from mlp_fn._internal.arrays import (backend_for, float64_missing, from_host, hand_back_dict,
+                                     to_host)
 from mlp_fn._internal.types import ActivationSpec, Array, Params
 from mlp_fn.losses import _loss_for
 from mlp_fn.network import architecture
@@ -176,5 +177,11 @@ def load_params(path: str | os.PathLike[str], *, xp: Any = None,
         loss = _loss_for(str(record["loss"]), net.activations[-1])
     except (KeyError, TypeError, ValueError) as err:
         raise ValueError(f"{where} holds an inconsistent model: {err}") from err
+    wide = any(a.dtype == np.float64 for a in params.values())
+    missing = float64_missing(b) if wide else None
+    if missing:  # (the file's dtype is the params': no dtype to pass here)
+        raise ValueError(f"xp: the file holds float64 params, but {missing}; or load them on "
+                         f"NumPy (no xp) and convert them, e.g. {{k: jax.numpy.asarray(v, "
+                         f"dtype='float32') for k, v in params.items()}}")
     return hand_back_dict({k: from_host(a, b) for k, a in params.items()}, b), acts, loss
 

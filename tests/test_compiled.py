@@ -577,3 +577,22 @@ def test_labels_on_jax_in_its_default_configuration_warn_nothing() -> None:
     assert len(history["cost"]) == 2
     binary = mf.init_params([2, 3, 1], seed=0, xp=jnp, dtype="float32")
     assert mf.predict(X32, binary, ["tanh", "sigmoid"], "bce").dtype == jnp.int32
+
+
+@jax_only
+def test_a_float64_file_loaded_on_jax_without_x64_says_what_to_do(tmp_path: Path) -> None:
+    # load_params has no dtype to pass: the message offers what it can do instead.
+    import jax
+
+    jnp: Any = importlib.import_module("jax.numpy")
+    config: Any = jax.config
+    config.update("jax_enable_x64", False)
+    path = tmp_path / "net.npz"
+    mf.save_params(path, mf.init_params([2, 3, 1], seed=0), ["tanh", "sigmoid"], "bce")
+    with pytest.raises(ValueError, match=r"^xp: the file holds float64 params, but .*"
+                                         r"jax_enable_x64.*; or load them on NumPy") as err:
+        mf.load_params(path, xp=jnp)
+    assert "dtype='float32'" not in str(err.value).split("; or")[0]
+    mf.save_params(path, mf.init_params([2, 3, 1], seed=0, dtype="float32"), ["tanh", "sigmoid"],
+                   "bce")
+    assert mf.load_params(path, xp=jnp)[0]["W1"].dtype == jnp.float32
