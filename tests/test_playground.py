@@ -442,3 +442,21 @@ def test_serve_and_the_command_print_a_loopback_url_and_serve_the_page() -> None
         process.wait(timeout=10)
         if process.stdout is not None:
             process.stdout.close()
+
+
+def test_a_port_in_use_is_named_not_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    import mlp_fn.playground
+    from mlp_fn.playground.__main__ import main
+
+    taken = make_server(0)  # held, not serving: the port is in use while it lives
+    try:
+        port = taken.server_address[1]
+        with pytest.raises(ValueError, match=rf"^port: {port} cannot be opened on 127\.0\.0\.1 "
+                                             rf"\(.+\); pass another, or 0 for any free port$"):
+            mlp_fn.playground.serve(port, open_browser=False)
+        with pytest.raises(SystemExit) as exit_:
+            main(["--port", str(port), "--no-browser"])
+        assert exit_.value.code == 2
+        assert f"error: --port: {port} cannot be opened" in capsys.readouterr().err
+    finally:
+        taken.server_close()

@@ -20,7 +20,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not 0 <= args.port <= 65535:
         parser.error(f"--port: expected 0 to 65535, got {args.port}")
-    server = make_server(args.port)
+    try:
+        server = make_server(args.port)
+    except ValueError as err:  # the port is taken: one line, not a traceback
+        parser.error(f"--{err}")
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     print(f"mlp_fn playground: {url}  (Ctrl-C stops it)", flush=True)
     if not args.no_browser:

@@ -73,7 +73,8 @@ def _page(name: str) -> bytes:
 
 
 def make_server(port: int = 0) -> ThreadingHTTPServer:
-    """A server on 127.0.0.1 (a free port for 0), not yet serving."""
+    """A server on 127.0.0.1 (a free port for 0), not yet serving; a ValueError naming the
+    port where it cannot be opened (another program holds it, or it is reserved)."""
     sessions = _Sessions()
 
     class Handler(BaseHTTPRequestHandler):
@@ -171,6 +172,10 @@ def make_server(port: int = 0) -> ThreadingHTTPServer:
                     return {"code": play.code(s)}
             raise ValueError(f"request: no route {path[:60]!r}")
 
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    except OSError as err:  # taken by another program, or reserved: the caller's to choose
+        raise ValueError(f"port: {port} cannot be opened on 127.0.0.1 ({err.strerror or err}); "
+                         f"pass another, or 0 for any free port") from None
     server.daemon_threads = True  # a hung client never keeps the program alive
     return server
