@@ -278,6 +278,14 @@ def test_cli_json_list_and_exit_status(tmp_path: Path) -> None:
     bad = subprocess.run([sys.executable, "-m", "walkthroughs", "no_such"],
                          capture_output=True, text=True, check=False)
     assert bad.returncode != 0 and "unknown walkthrough" in bad.stderr
+    # Paths that cannot be written are argument errors, said before any lesson runs.
+    (tmp_path / "a_file").write_text("")
+    for flags, said in ((["--out", str(tmp_path / "a_file")], "--out: expected a folder"),
+                        (["--html", str(tmp_path)], "--html: expected a file to write")):
+        wrong = subprocess.run([sys.executable, "-m", "walkthroughs", *flags, "single_neuron"],
+                               capture_output=True, text=True, check=False)
+        assert wrong.returncode == 2 and said in wrong.stderr, wrong.stderr
+        assert "ran in" not in wrong.stderr and "Traceback" not in wrong.stderr
 
 
 def test_side_by_side_gives_the_same_report_bit_for_bit(tmp_path: Path) -> None:

@@ -85,6 +85,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error(f"--jobs: expected at least 1, got {args.jobs}")
+    if args.out.exists() and not args.out.is_dir():  # said now, not after every lesson has run
+        parser.error(f"--out: expected a folder, got the file {args.out}")
+    html = args.html if args.html is not None else args.out / "report.html"
+    if html.is_dir():
+        parser.error(f"--html: expected a file to write, got the folder {html}")
     known = dict(WALKTHROUGHS)
     if args.list:
         for name, title in WALKTHROUGHS:
@@ -146,7 +151,6 @@ def main(argv: list[str] | None = None) -> int:
         print_table(records)
         passed = checks_run - sum("check failed" in f for f in failures)
         print(textwrap.fill(summary(records, passed, checks_run), 100))
-    html = args.html if args.html is not None else args.out / "report.html"
     write_html(html, sections, quick=args.quick)
     if not args.json:
         print(f"HTML report: {html}")
