@@ -312,10 +312,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="small workloads, 2 repeats")
     parser.add_argument("--json", type=Path, default=Path("out/benchmarks.json"))
-    parser.add_argument("--only", nargs="*", default=list(WORKLOADS))
-    parser.add_argument("--only-sweep", nargs="*", default=["sweep"],
+    parser.add_argument("--only", nargs="*", default=list(WORKLOADS), choices=list(WORKLOADS),
+                        metavar="WORKLOAD", help=f"some of {', '.join(WORKLOADS)} (all by default)")
+    parser.add_argument("--only-sweep", nargs="*", default=["sweep"], choices=["sweep"],
                         help="'sweep' to run 000's 200-network sweep (JAX needed), nothing not to")
     args = parser.parse_args(argv)
+    if args.repeats < 1:  # said now, not after minutes of measuring
+        parser.error(f"--repeats: expected at least 1, got {args.repeats}")
+    if args.json.is_dir():
+        parser.error(f"--json: expected a file to write, got the folder {args.json}")
     repeats = 2 if args.quick else args.repeats
     scale = 0.1 if args.quick else 1.0
     try:

@@ -70,6 +70,18 @@ def test_harness_quick_run_writes_its_json(tmp_path: Path) -> None:
     assert summary["import"]["numpy_s"] > 0
 
 
+@pytest.mark.parametrize("argv, said", [
+    (["--only", "huge"], "invalid choice: 'huge'"),
+    (["--repeats", "0"], "--repeats: expected at least 1, got 0"),
+    (["--json", "."], "--json: expected a file to write"),
+])
+def test_harness_refuses_what_it_cannot_do_before_measuring(
+        argv: list[str], said: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2 and said in capsys.readouterr().err
+
+
 def test_scaling_quick_run_writes_both_sweeps(tmp_path: Path) -> None:
     from benchmarks.scaling import main as scaling_main
 
