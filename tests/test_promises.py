@@ -379,3 +379,15 @@ def test_no_result_is_silently_non_finite() -> None:
     assert mf.exponential_decay(0.1, 0.5)(10**6) == 0.0  # underflows to 0, never an error
     with pytest.raises(ValueError, match="rate: expected a number in"):
         mf.exponential_decay(0.1, 2.0)  # a growing "decay" would overflow after ~1,024 epochs
+
+
+def test_the_reliability_page_counts_what_this_sweep_does() -> None:
+    # The page states how many functions and calls back the promises: computed here from the
+    # sweep itself (the profiles' examples halved, at least 40, as the sweep's settings do).
+    text = " ".join((Path(__file__).resolve().parent.parent / "docs" / "reliability.md")
+                    .read_text(encoding="utf-8").split())
+    each = {name: max(40, settings.get_profile(name).max_examples // 2)
+            for name in ("ci", "thorough")}
+    assert f"all {len(PUBLIC)} public functions" in text
+    assert f"{len(PUBLIC) * each['ci']:,} calls per test run ({each['ci']} each)" in text
+    assert f"{len(PUBLIC) * each['thorough']:,} with `HYPOTHESIS_PROFILE=thorough`" in text
