@@ -98,3 +98,34 @@ def test_version_licence_and_changelog() -> None:
                                                       mlp_fn.__version__.split("."))
     assert "MIT License" in (ROOT / "LICENSE").read_text()
     assert f"## {mlp_fn.__version__}" in (ROOT / "CHANGELOG.md").read_text()
+
+
+def test_what_is_in_it_names_every_public_function() -> None:
+    """docs/package.md's table names, in each public module's row, every function of its
+    ``__all__``: by name, or by the row's patterns (`*_derivative`; `<name>_step` and
+    `<name>_init` for each optimizer named in the row)."""
+    import importlib
+    import inspect
+    import re
+
+    rows = [line for line in (ROOT / "docs" / "package.md").read_text(encoding="utf-8")
+            .splitlines() if line.startswith("| ") and line.count("|") >= 5]
+    checked = 0
+    for row in rows:
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        found = re.match(r"`([\w.]+)`", cells[1])
+        if found is None or "_" == found.group(1)[0] or "._" in found.group(1):
+            continue
+        module = importlib.import_module(f"mlp_fn.{found.group(1)}")
+        named = set(re.findall(r"`(\w+)", cells[3]))
+        for name in module.__all__:
+            if not inspect.isfunction(getattr(module, name)):
+                continue
+            base = re.sub(r"_(step|init)$", "", name)
+            covered = (name in named
+                       or (name.endswith("_derivative") and "`*_derivative`" in cells[3])
+                       or (base != name and base in named and f"<name>_{name[len(base) + 1:]}`"
+                           in cells[3]))
+            assert covered, f"docs/package.md: {found.group(1)}'s row does not name {name}"
+            checked += 1
+    assert checked > 100  # every public module's row was read
