@@ -73,6 +73,31 @@ def test_label_messages_say_what_they_saw() -> None:
         model.fit(_net(), X_ROWS, np.array(["a", 1] * 100, dtype=object), epochs=1)
 
 
+
+def test_rows_that_are_not_numbers_are_named_by_column() -> None:
+    """A frame with a text, category or nullable-integer column: the message names the
+    columns and what they hold (the frame's repr, cut at 200 characters, named none), and
+    stays short."""
+    df = pd.DataFrame(X_ROWS, columns=["a", "b"])
+    net = model.fit(_net(), df, WORDS, epochs=1)
+    with pytest.raises(TypeError, match=r"shape \(200, 3\) whose column 'city' \(str, e\.g\. "
+                                        r"'Oslo'\) is not numbers; .*get_dummies"):
+        model.predict(net, df.assign(city=["Oslo", "Lima"] * 100))
+    many = df.assign(c=pd.Categorical(["u", "v"] * 100), d=["x"] * 200, e=["y"] * 200,
+                     f=["z"] * 200)
+    with pytest.raises(TypeError) as err:
+        model.predict(net, many)
+    assert "columns 'c' (category, e.g. 'u'), 'd' (str, e.g. 'x'), 'e' (str, e.g. 'y') and 1 " \
+           "more are not numbers" in str(err.value)
+    assert len(str(err.value)) < 400  # three columns named, each value cut at 40 characters
+    holes = df.assign(b=pd.array([1, None] * 100, dtype="Int64"))
+    with pytest.raises(TypeError, match=r"column 'b' \(Int64\) has missing values \(pd\.NA\); "
+                                        r"fill them \(fillna\)"):
+        model.fit(_net(), holes, WORDS, epochs=1)
+    with pytest.raises(TypeError, match=r"Series of shape \(200,\) of str, not numbers "
+                                        r"\(e\.g\. 'yes'\); encode it"):
+        mf.sigmoid(pd.Series(WORDS))
+
 # --- 2. the course functions refuse rows, saying what to write -------------------------------
 
 def test_course_functions_refuse_frames_and_rows_with_the_line_to_write() -> None:

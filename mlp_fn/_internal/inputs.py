@@ -13,7 +13,7 @@ import array_api_compat as compat
 import numpy as np
 
 from mlp_fn._internal.arrays import all_finite, is_array, library
-from mlp_fn._internal.checks import finite
+from mlp_fn._internal.checks import finite, is_pandas, short_repr, what
 from mlp_fn._internal.types import Array
 
 __all__ = ["real_array", "cast"]
@@ -22,11 +22,33 @@ _KEPT = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def _describe(a: Any) -> str:
-    if isinstance(a, np.ndarray):
-        return f"an array of dtype {a.dtype} and shape {a.shape}"
-    if is_array(a):
-        return f"a {library(a)} array of dtype {a.dtype} and shape {tuple(a.shape)}"
-    return f"{type(a).__name__} {a!r}"[:200]
+    """What ``a`` is (``checks.what``), and for pandas data that are not all numbers, which
+    columns are not and what they hold (a DataFrame's repr would be cut off before them)."""
+    if not (is_pandas(a) and getattr(a, "ndim", 0) in (1, 2) and hasattr(a, "dtypes") and len(a)):
+        return what(a)
+    series = [(None, a)] if a.ndim == 1 else list(a.items())
+    text = [(c, s) for c, s in series if getattr(s.dtype, "kind", "O") not in "biuf"]
+    missing = [(c, s) for c, s in series if getattr(s.dtype, "kind", "O") in "biuf"
+               and bool(s.isna().any())]  # pandas' nullable integers: pd.NA is no number
+    bad = text or missing
+    if not bad:
+        return what(a)
+    if a.ndim == 1:
+        found = (f" of {a.dtype}, not numbers (e.g. {short_repr(a.iloc[0], 40)})" if text else
+                 f" of {a.dtype} with missing values (pd.NA)")
+    else:
+        one = len(bad) == 1
+        named = ", ".join(f"{short_repr(c, 40)} ({s.dtype}"
+                          + (f", e.g. {short_repr(s.iloc[0], 40)})" if text else ")")
+                          for c, s in bad[:3])
+        named += f" and {len(bad) - 3} more" if len(bad) > 3 else ""
+        found = (f" whose column{'' if one else 's'} {named} "
+                 + (("is" if one else "are") + " not numbers" if text else
+                    ("has" if one else "have") + " missing values (pd.NA)"))
+    remedy = (("encode it" if a.ndim == 1 else "drop such columns or encode them") + " as "
+              "numbers (pandas.get_dummies makes a 0/1 column per category)" if text else
+              "fill them (fillna) or drop those rows (dropna)")
+    return f"{what(a)}{found}; {remedy}"
 
 
 def _library_array(name: str, a: Any) -> Array:
