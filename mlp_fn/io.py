@@ -61,6 +61,21 @@ def _expected(name: str, shape: tuple[int, ...], dtype: np.dtype[Any]) -> bool:
     return dtype.kind == "f" and len(shape) == 2
 
 
+#: Each kind of archive: what it holds, and what reads it.
+_KINDS = {
+    "params": ("params", "mlp_fn.load_params(path) reads them (params, activations, loss)"),
+    "network": ("a network", "mlp_fn.model.load(path) reads it (its params: net['params'])"),
+    "checkpoint": ("a training checkpoint", "train(..., checkpoint=path) with the arguments "
+                   "that wrote it resumes from it, and returns its params once its epochs are "
+                   "done"),
+}
+
+
+class ArchiveOfAnotherKind(ValueError):
+    """An archive of mlp_fn's of another kind than the one asked for (a user's saved file,
+    which the caller must not offer to delete)."""
+
+
 def _read_archive(path: str | os.PathLike[str],
                   kind: str) -> tuple[dict[str, Any], dict[str, dict[str, Array]]]:
     """(record, groups) of the archive of ``kind`` at ``path``; ValueError naming the path for
@@ -72,7 +87,11 @@ def _read_archive(path: str | os.PathLike[str],
     except (KeyError, TypeError, ValueError, AttributeError) as err:
         raise ValueError(f"{where} is not an mlp_fn file or is damaged ({err})") from None
     if record.get("kind") != kind:
-        raise ValueError(f"{where} holds a {str(record.get('kind'))[:40]!r}, not a {kind!r}")
+        held = record.get("kind")
+        if held not in _KINDS:
+            raise ValueError(f"{where} holds a {str(held)[:40]!r}, not {_KINDS[kind][0]}")
+        raise ArchiveOfAnotherKind(f"{where} holds {_KINDS[held][0]}, not {_KINDS[kind][0]}; "
+                        f"{_KINDS[held][1]}")
     groups: dict[str, dict[str, Array]] = {}
     for name, a in arrays.items():
         match = _GROUP_KEY.fullmatch(name)

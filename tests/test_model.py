@@ -222,8 +222,38 @@ def test_save_and_load_bit_for_bit(tmp_path: Path) -> None:
     b = model.fit(back, X_ROWS, labels, epochs=2)
     assert all(a["params"][k].tobytes() == b["params"][k].tobytes() for k in a["params"])
     mf.save_params(tmp_path / "p.npz", mf.init_params([2, 1]), ["sigmoid"], "bce")
-    with pytest.raises(ValueError, match="holds a 'params', not a 'network'"):
+    with pytest.raises(ValueError, match=r"holds params, not a network; "
+                                         r"mlp_fn\.load_params\(path\) reads them"):
         model.load(tmp_path / "p.npz")  # a params file is not a network file
+    with pytest.raises(ValueError, match=r"holds a network, not params; "
+                                         r"mlp_fn\.model\.load\(path\) reads it"):
+        mf.load_params(tmp_path / "net.npz")
+
+
+def test_each_kind_of_file_names_what_reads_it_and_none_is_offered_for_deletion(
+        tmp_path: Path) -> None:
+    """A checkpoint given to load_params says how to get its params (resume with train; the
+    resumed run, its epochs done, returns the params the run left); a network given to train
+    as its checkpoint is the user's saved file: the message offers another path, never
+    deleting it, and the file is left as it was."""
+    X, Y = mf.data.xor()
+    params = mf.init_params([2, 3, 1], seed=0)
+    args = (X, Y, params, ["tanh", "sigmoid"], "bce")
+    done, _ = mf.train(*args, learning_rate=0.5, epochs=4, checkpoint=tmp_path / "ck.npz")
+    with pytest.raises(ValueError, match=r"holds a training checkpoint, not params; "
+                                         r"train\(\.\.\., checkpoint=path\) with the arguments"):
+        mf.load_params(tmp_path / "ck.npz")
+    again, history = mf.train(*args, learning_rate=0.5, epochs=4, checkpoint=tmp_path / "ck.npz")
+    assert len(history["cost"]) == 4  # the checkpoint's epochs, none run again
+    assert all(again[k].tobytes() == done[k].tobytes() for k in done)
+    net = model.network(2, [[3, "tanh"], [1, "sigmoid"]], "bce")
+    model.save(net, tmp_path / "net.npz")
+    saved = (tmp_path / "net.npz").read_bytes()
+    with pytest.raises(ValueError) as err:
+        mf.train(*args, learning_rate=0.5, epochs=4, checkpoint=tmp_path / "net.npz")
+    assert "holds a network, not a training checkpoint" in str(err.value)
+    assert "Pass another path" in str(err.value) and "delete" not in str(err.value)
+    assert (tmp_path / "net.npz").read_bytes() == saved
 
 
 def test_the_digits_walkthrough_says_one_line_without_scikit_learn(tmp_path: Path) -> None:

@@ -42,7 +42,7 @@ from mlp_fn._internal.arrays import (Backend, dtype_name, from_host, hand_back_d
                                      to_host)
 from mlp_fn._internal.types import Array
 from mlp_fn.activations import _label
-from mlp_fn.io import _read_archive, _write_archive
+from mlp_fn.io import ArchiveOfAnotherKind, _read_archive, _write_archive
 from mlp_fn.optimizers import OptState
 from mlp_fn.training._state import (Callback, EarlyStopping, History, Run, TrainingState,
                                    new_history)
@@ -154,6 +154,8 @@ def _load(path: str | os.PathLike[str], prints: dict[str, str], run: Run,
         return None
     try:
         record, groups = _read_archive(path, "checkpoint")
+    except ArchiveOfAnotherKind as err:  # a file the user saved: never offered for deletion
+        raise ValueError(f"checkpoint: {err}. Pass another path for the checkpoint") from None
     except ValueError as err:
         raise ValueError(f"checkpoint: {err}; delete it or pass another path to start "
                          f"afresh") from None
@@ -184,7 +186,8 @@ def _load(path: str | os.PathLike[str], prints: dict[str, str], run: Run,
     history = _read_history(path, n, run, opt_state, where)
     if _rates(run, first, first + n) != history["learning_rate"]:  # the log has the rates run
         raise ValueError(f"{where} was written by a training call with another learning_rate: "
-                         f"its schedule gives other rates for the epochs already run")
+                         f"its schedule gives other rates for the epochs already run; delete it or "
+                         f"pass another path to start afresh")
     stopping = EarlyStopping(es[0], es[1], best_params, es[2])
     state = TrainingState(params, opt_state, epoch, stopping)
     history.update({"best_epoch": es[1], "stopped_early": run.validation is not None and
