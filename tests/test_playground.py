@@ -13,6 +13,7 @@ import http.client
 import importlib.util
 import json
 import os
+import re
 import time
 from pathlib import Path
 from typing import Any, Iterator
@@ -89,6 +90,20 @@ def test_the_arithmetic_is_worked_examples_lines_for_the_unit() -> None:
                                           or "[2][3, " in line.split(" = ")[0])]
     assert got == want and len(got) >= 2 + 8 + 1 + 8 + 1  # z, a, dZ, dW x 8, db, updates
     assert got[0].startswith("z[2][3](0) = ")
+
+
+def test_the_arithmetic_names_the_range_of_an_example_layer_or_unit_out_of_it() -> None:
+    s = play.new_session(XOR)  # 2-8-8-1: 250 training points of 500, half for testing
+    m = s.X.shape[1]
+    for args, want in [((m, 1, 0), f"example: expected a whole number from 0 to {m - 1} "
+                                   f"(the training points), got {m}"),
+                       ((-1, 1, 0), f"example: expected a whole number from 0 to {m - 1}"),
+                       ((0, 4, 0), "l: expected a whole number from 1 to 3 (the layers), got 4"),
+                       ((0, 3, 1), "j: expected a whole number from 0 to 0 (layer l's units)"),
+                       ((0, 2, 8), "j: expected a whole number from 0 to 7 (layer l's units)")]:
+        with pytest.raises(ValueError, match=re.escape(want)):
+            play.arithmetic(s, *args)
+    assert play.arithmetic(s, m - 1, 2, 7)["lines"]  # the last of each is in range
 
 
 def test_a_weight_set_by_hand_and_the_params_file() -> None:
@@ -397,6 +412,33 @@ def test_the_page_as_a_person_uses_it(server: tuple[str, int], tmp_path: Path) -
     assert not outside, outside
     # the refusals above are answers with status 400, which the browser logs as such
     assert all("status of 400" in e for e in errors), errors
+
+
+def test_a_deep_network_never_widens_the_page(server: tuple[str, int]) -> None:
+    """Five hidden layers fit the network's section at 1,280 px by drawing the columns
+    closer (they made the page 1,416 px wide, its output past the window's edge); ten, the
+    most, scroll inside the section; the usual two keep their spacing."""
+    sync_playwright, executable = _browser()
+    from tests.test_site import CHROMIUM_ARGS
+
+    base = f"http://127.0.0.1:{server[1]}/"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        for layers, scrolls in ((2, False), (5, False), (10, True)):
+            page.goto("about:blank")
+            page.goto(base + "#hidden=" + "%5B" + "%2C".join(["4"] * layers) + "%5D")
+            page.wait_for_selector(f'[data-testid="unit-{layers + 1}-0"]')
+            page_width, section, inside = page.evaluate(
+                "(() => { const s = document.querySelector('.network'); return ["
+                "document.documentElement.scrollWidth, s.clientWidth, s.scrollWidth]; })()")
+            assert page_width == 1280, (layers, page_width)
+            assert (inside > section) == scrolls, (layers, section, inside)
+            x = [page.eval_on_selector(f'[data-testid="unit-{l}-0"]', "e => e.offsetLeft")
+                 for l in range(1, layers + 2)]
+            gaps = {b - a for a, b in zip(x, x[1:])}
+            assert len(gaps) == 1 and (gaps == {110}) == (layers == 2), (layers, gaps)
+        browser.close()
 
 
 def test_an_activation_per_layer_residual_and_regression() -> None:

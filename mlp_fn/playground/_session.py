@@ -335,10 +335,14 @@ def arithmetic(session: Session, example: Any, l: Any, j: Any) -> dict[str, Any]
     dZ, dW, db and their updates backward)."""
     m = session.X.shape[1]
     L = len(session.activations)
-    for name, v, high in (("example", example, m - 1), ("l", l, L), ("j", j, None)):
-        if isinstance(v, bool) or not isinstance(v, int) or v < (1 if name == "l" else 0) or \
+    n = session.params[f"W{l}"].shape[0] if isinstance(l, int) and 1 <= l <= L else None
+    for name, v, low, high, of in (("example", example, 0, m - 1, "the training points"),
+                                   ("l", l, 1, L, "the layers"),
+                                   ("j", j, 0, None if n is None else n - 1, "layer l's units")):
+        if isinstance(v, bool) or not isinstance(v, int) or v < low or \
                 (high is not None and v > high):
-            raise ValueError(f"{name}: expected a whole number in range, got {v!r}"[:100])
+            within = f"from {low} to {high} ({of})" if high is not None else f">= {low}"
+            raise ValueError(f"{name}: expected a whole number {within}, got {v!r}"[:120])
     if session.config["norm"] != "none" or any("+" in a for a in session.activations) or \
             session.config["keep_prob"] < 1:
         return {"lines": [], "note": "worked out for plain layers only: turn off "

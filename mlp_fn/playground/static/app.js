@@ -13,7 +13,7 @@ const DEFAULTS = {dataset: "circle", noise: 0, train_ratio: 50, batch_size: 10,
                   learning_rate: 0.03, regularization: "none", regularization_rate: 0,
                   optimizer: "gd", keep_prob: 1, norm: "none", residual: false, seed: 0,
                   activations: null};  // activations: one per hidden layer, from the URL
-const NODE = 40, COL = 110, ROW = 52, TOP = 30;
+const NODE = 40, COL = 110, NARROW = 74, ROW = 52;
 
 let config = readHash();
 let session = null, view = null, points = null, csvText = null;
@@ -99,6 +99,7 @@ async function reset() {
     const data = await api("/api/new", body);
     session = data.session;
     points = {train: data.train, test: data.test};
+    $("example").max = data.train.x[0].length - 1;  // the training points, counted from 0
     $("download").href = "/api/params?session=" + session;
     render(data, true);
     showCode();
@@ -225,13 +226,26 @@ function drawCurve(history) {
   }
 }
 
+// The columns' spacing: COL where the section has room, closer for a deep network (down to
+// NARROW, each layer's controls then on two lines), so that the page never grows sideways; a
+// deeper one scrolls inside its section.
+let spacing = {col: COL, top: 30};
+
+function fitColumns(count) {
+  const room = $("diagram").parentElement.clientWidth - 70 - NODE - 8;
+  const col = Math.max(NARROW, Math.min(COL, Math.floor(room / Math.max(1, count - 1))));
+  return {col: col, top: col < COL ? 50 : 30};
+}
+
 function layout() {  // positions of every node, column by column
   const cols = [FEATURES.map((f) => ({feature: f}))];
   const hidden = view ? view.layers.slice(1, -1) : config.hidden;
   hidden.forEach((n, i) => cols.push(Array.from({length: n}, (_, j) => ({l: i + 1, j: j}))));
   const outputs = view ? view.layers[view.layers.length - 1] : 1;
   cols.push(Array.from({length: outputs}, (_, j) => ({l: hidden.length + 1, j: j, out: true})));
-  return cols.map((col, c) => col.map((node, r) => ({...node, x: 70 + c * COL, y: TOP + r * ROW})));
+  spacing = fitColumns(cols.length);
+  return cols.map((col, c) => col.map((node, r) => ({...node, x: 70 + c * spacing.col,
+                                                     y: spacing.top + r * ROW})));
 }
 
 function buildDiagram() {
@@ -241,8 +255,9 @@ function buildDiagram() {
   cols.forEach((col, c) => {
     if (c > 0 && c < cols.length - 1) {  // units of a hidden layer: + and -
       const box = document.createElement("div");
-      box.className = "layer-controls";
-      box.style.left = (70 + c * COL - 4) + "px";
+      box.className = "layer-controls" + (spacing.col < COL ? " narrow" : "");
+      box.style.left = (70 + c * spacing.col - 4) + "px";
+      if (spacing.col < COL) box.style.width = (spacing.col - 8) + "px";
       box.style.top = "4px";
       const l = c;
       box.innerHTML = `<button data-testid="units-plus-${l}">+</button>` +
@@ -290,8 +305,9 @@ function buildDiagram() {
       diagram.appendChild(div);
     }
   });
-  diagram.style.height = (TOP + Math.max(...cols.map((c) => c.length)) * ROW + 10) + "px";
-  diagram.style.width = (70 + cols.length * COL) + "px";
+  diagram.style.height = (spacing.top + Math.max(...cols.map((c) => c.length)) * ROW + 10) +
+                         "px";
+  diagram.style.width = (70 + (cols.length - 1) * spacing.col + NODE + 8) + "px";
   return cols;
 }
 
@@ -505,6 +521,9 @@ function wire() {
     config.dataset = "csv";
     reset();
   };
+  window.addEventListener("resize", () => {  // the columns' spacing follows the window
+    if (view && columns && fitColumns(columns.length).col !== spacing.col) render(view, true);
+  });
   setInterval(() => {
     const now = performance.now();
     $("fps").textContent = (frames * 1000 / (now - since)).toFixed(1);
