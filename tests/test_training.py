@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -173,3 +174,32 @@ def test_xor_is_learned() -> None:
     p0 = mf.init_params([2, 4, 1], method="xavier", seed=1)
     params, _ = mf.train(X, Y, p0, ["tanh", "sigmoid"], "bce", learning_rate=1.0, epochs=2000)
     assert mf.predict(X, params, ["tanh", "sigmoid"], "bce").tolist() == [[0, 1, 1, 0]]
+
+
+def test_one_step_refuses_a_schedule_and_says_how_to_take_its_rate() -> None:
+    """train_step took a schedule and silently stepped at its rate for epoch 0 wherever the
+    step fell in a run (its own loop over epochs then trained at one constant rate); it, and
+    every function that takes one step's rate, now refuses one and says what to pass."""
+    X, Y = mf.data.xor()
+    params = mf.init_params([2, 3, 1], seed=0)
+    grads = {f"d{k}": np.zeros_like(a) for k, a in params.items()}
+    schedule: Any = mf.step_decay(0.5, 0.5, 1)  # 0.5, 0.25, 0.125, ...
+    calls: dict[str, Callable[[], Any]] = {
+        "train_step": lambda: mf.train_step(X, Y, params, None, ["tanh", "sigmoid"], "bce",
+                                            learning_rate=schedule),
+        "update": lambda: mf.update(params, grads, schedule),
+        "adam_step": lambda: mf.optimizers.adam_step(params, grads,
+                                                     mf.optimizers.adam_init(params),
+                                                     learning_rate=schedule),
+        "worked_example": lambda: mf.explain.worked_example(X, Y, params, ["tanh", "sigmoid"],
+                                                            "bce", learning_rate=schedule),
+    }
+    for name, call in calls.items():
+        with pytest.raises(TypeError, match=r"^learning_rate: .*the rate of this one step, got "
+                                            r"a function step_decay\.<locals>\.schedule; .*"
+                                            r"pass schedule\(epoch\)"):
+            call()
+    # the rate it names is the one to pass: step 3 of a loop at schedule(2)
+    _, _, J = mf.train_step(X, Y, params, None, ["tanh", "sigmoid"], "bce",
+                            learning_rate=schedule(2))
+    assert np.isfinite(J)

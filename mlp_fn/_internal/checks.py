@@ -20,9 +20,9 @@ from mlp_fn._internal.types import Array
 
 __all__ = ["FLOAT_DTYPES", "MAX_ARRAY_BYTES", "what", "short_repr", "float_array", "matrix",
            "array_dict", "same_dtype", "finite_result", "finite", "positive_int", "seed",
-           "seeds", "columns_like", "real", "positive_float", "nonnegative_float", "fraction",
-           "allocation", "float_dtype", "boolean", "name_list", "inputs", "sample_weight",
-           "keep_prob"]
+           "seeds", "columns_like", "real", "schedule_refused", "positive_float",
+           "nonnegative_float", "fraction", "allocation", "float_dtype", "boolean", "name_list",
+           "inputs", "sample_weight", "keep_prob"]
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -272,6 +272,8 @@ def real(name: str, v: Any, what: str) -> float:
     """A finite real number as a float (Python or NumPy scalar, or a 0-d array of any library;
     bools refused)."""
     v = scalar(v)
+    if callable(v) and name == "learning_rate":
+        raise TypeError(schedule_refused(name, v, what))
     if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name}: expected {what}, got {_describe(v)}")
     try:
@@ -281,6 +283,15 @@ def real(name: str, v: Any, what: str) -> float:
     if not math.isfinite(f):
         raise ValueError(f"{name}: expected {what}, got {v}")
     return f
+
+
+def schedule_refused(name: str, v: Any, what: str = "a positive finite number") -> str:
+    """The message for a schedule given where one step's rate is asked for (only ``train``
+    takes a schedule, epoch -> alpha)."""
+    called = getattr(v, "__qualname__", type(v).__name__)
+    return (f"{name}: expected {what}, the rate of this one step, got a function "
+            f"{str(called)[:60]}; a schedule gives one rate per epoch: pass "
+            f"schedule(epoch), or train(..., learning_rate=schedule), which calls it")
 
 
 def positive_float(name: str, v: Any) -> float:
