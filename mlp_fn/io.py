@@ -90,8 +90,8 @@ def _read_archive(path: str | os.PathLike[str],
         held = record.get("kind")
         if held not in _KINDS:
             raise ValueError(f"{where} holds a {str(held)[:40]!r}, not {_KINDS[kind][0]}")
-        raise ArchiveOfAnotherKind(f"{where} holds {_KINDS[held][0]}, not {_KINDS[kind][0]}; "
-                        f"{_KINDS[held][1]}")
+        raise ArchiveOfAnotherKind(f"{where} holds {_KINDS[held][0]}, not "
+                                   f"{_KINDS[kind][0]}; {_KINDS[held][1]}")
     groups: dict[str, dict[str, Array]] = {}
     for name, a in arrays.items():
         match = _GROUP_KEY.fullmatch(name)

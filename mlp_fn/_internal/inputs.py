@@ -12,7 +12,7 @@ from typing import Any
 import array_api_compat as compat
 import numpy as np
 
-from mlp_fn._internal.arrays import all_finite, is_array, library
+from mlp_fn._internal.arrays import all_finite, is_array
 from mlp_fn._internal.checks import finite, is_pandas, short_repr, what
 from mlp_fn._internal.types import Array
 
