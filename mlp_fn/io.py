@@ -19,12 +19,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import zipfile
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from mlp_fn._internal.files import read_npz, write_npz
+from mlp_fn._internal.files import checked_path, read_npz, real_target, write_npz
 from mlp_fn._internal.arrays import (backend_for, float64_missing, from_host, hand_back_dict,
                                      to_host)
 from mlp_fn._internal.types import ActivationSpec, Array, Params
@@ -51,7 +52,32 @@ def _write_archive(path: str | os.PathLike[str], kind: str, record: Mapping[str,
     for group, values in groups.items():
         # any library's arrays, written as NumPy's: the file is the same whichever made it
         arrays.update({f"{group}.{k}": to_host(v) for k, v in values.items()})
+    _ours_or_none(path)
     write_npz(path, arrays)
+
+
+#: The member that marks an archive as mlp_fn's, in each format it has written.
+_MARKS = {"__record__.npy", "__network__.npy", "__format__.npy"}
+
+
+def _ours_or_none(path: str | os.PathLike[str]) -> None:
+    """ValueError unless ``path`` names no file, an empty one, or one of mlp_fn's archives
+    (of any kind): a save replaces only what mlp_fn wrote, never a file of the user's own."""
+    target = real_target(checked_path(path))
+    try:
+        if target.stat().st_size == 0:  # nothing to lose (a file made to be written into)
+            return
+    except FileNotFoundError:
+        return
+    try:
+        with zipfile.ZipFile(target) as archive:
+            if _MARKS & set(archive.namelist()):
+                return
+        found = "an archive that mlp_fn did not write"
+    except (zipfile.BadZipFile, OSError, ValueError):
+        found = "a file that is not an .npz archive"
+    raise ValueError(f"path: {os.fspath(path)!r} holds {found}; mlp_fn replaces only its own "
+                     f"files: pass another path, or delete that file first if it is not needed")
 
 
 def _expected(name: str, shape: tuple[int, ...], dtype: np.dtype[Any]) -> bool:
@@ -147,7 +173,9 @@ def save_params(path: str | os.PathLike[str], params: Mapping[str, Array],
     The write is atomic and durable: a temporary file beside the target, fsynced, then renamed
     over it, so an interrupted save never leaves a half-written model where a good one was (see
     ``mlp_fn._internal.files``). A symlink is written through to its target; a path that is a
-    folder, device or pipe is refused with a ValueError.
+    folder, device or pipe is refused with a ValueError, and so is a file that mlp_fn did not
+    write (a CSV, a text, another program's archive): a save replaces only an earlier save, a
+    network or a checkpoint of mlp_fn's, or an empty file.
 
     >>> import pathlib, tempfile
     >>> with tempfile.TemporaryDirectory() as folder:

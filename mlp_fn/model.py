@@ -575,7 +575,8 @@ def describe(net: Network) -> str:
 @on_host
 def save(net: Network, path: str | os.PathLike[str]) -> None:
     """Write the whole network (params, architecture, classes, loss history, optimizer state) to
-    ``path`` as an mlp_fn archive (``mlp_fn.io``), atomically and without pickle.
+    ``path`` as an mlp_fn archive (``mlp_fn.io``), atomically and without pickle; a file at
+    ``path`` that mlp_fn did not write is left as it is (a ValueError), as ``save_params`` does.
 
     >>> X, y = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), [0, 1, 1, 0]
     >>> import pathlib, tempfile

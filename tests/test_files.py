@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -167,6 +168,41 @@ def test_a_failed_save_leaves_the_old_file_and_no_temporary(tmp_path: Path,
         mf.save_params(path, mf.init_params([2, 3, 1], seed=1), ACTS, "bce")
     assert path.read_bytes() == before and leftovers(tmp_path) == []
 
+
+def test_a_save_replaces_only_mlp_fns_own_files(tmp_path: Path) -> None:
+    """save_params and model.save wrote over any file they were pointed at (a CSV, a text, an
+    archive of np.savez's): now such a file is left byte for byte and the refusal says so. An
+    empty file (made to be written into) and every archive mlp_fn wrote, of any kind, are
+    replaced as before; train refuses such a file as its checkpoint without offering to delete
+    it."""
+    from mlp_fn import model
+
+    net = model.network(2, [[3, "tanh"], [1, "sigmoid"]], "bce")
+    mine = {"notes.txt": b"my notes\n", "data.csv": b"x1,x2,label\n1,2,0\n"}
+    buffer = io.BytesIO()
+    np.savez(buffer, a=np.ones(3))
+    mine["weights.npz"] = buffer.getvalue()
+    for name, data in mine.items():
+        (tmp_path / name).write_bytes(data)
+        found = "an archive that mlp_fn did not write" if name.endswith(".npz") else \
+            "a file that is not an .npz archive"
+        saves: list[Callable[[Path], None]] = [lambda p: mf.save_params(p, P, ACTS, "bce"),
+                                               lambda p: model.save(net, p)]
+        for save in saves:
+            with pytest.raises(ValueError, match=f"holds {found}; mlp_fn replaces only its own"):
+                save(tmp_path / name)
+        X, Y = mf.data.xor()
+        with pytest.raises(ValueError) as err:
+            mf.train(X, Y, P, ACTS, "bce", learning_rate=0.1, epochs=1,
+                     checkpoint=tmp_path / name)
+        assert f"checkpoint: path: {str(tmp_path / name)!r} holds {found}" in str(err.value)
+        assert "delete it or" not in str(err.value)
+        assert (tmp_path / name).read_bytes() == data and leftovers(tmp_path) == []
+    (tmp_path / "empty.npz").touch()
+    mf.save_params(tmp_path / "empty.npz", P, ACTS, "bce")
+    model.save(net, tmp_path / "empty.npz")  # a network over params: both mlp_fn's
+    mf.save_params(tmp_path / "empty.npz", P, ACTS, "bce")  # and back
+    assert mf.load_params(tmp_path / "empty.npz")[1] == ACTS
 
 def test_a_stale_temporary_of_a_dead_process_is_removed(tmp_path: Path) -> None:
     path = tmp_path / "m.npz"

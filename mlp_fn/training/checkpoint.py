@@ -42,7 +42,7 @@ from mlp_fn._internal.arrays import (Backend, dtype_name, from_host, hand_back_d
                                      to_host)
 from mlp_fn._internal.types import Array
 from mlp_fn.activations import _label
-from mlp_fn.io import ArchiveOfAnotherKind, _read_archive, _write_archive
+from mlp_fn.io import ArchiveOfAnotherKind, _ours_or_none, _read_archive, _write_archive
 from mlp_fn.optimizers import OptState
 from mlp_fn.training._state import (Callback, EarlyStopping, History, Run, TrainingState,
                                    new_history)
@@ -152,6 +152,10 @@ def _load(path: str | os.PathLike[str], prints: dict[str, str], run: Run,
     where = f"checkpoint: {os.fspath(path)!r}"
     if not Path(path).exists() and not Path(path).is_symlink():
         return None
+    try:
+        _ours_or_none(path)  # a file of the user's own is never offered for deletion
+    except ValueError as err:
+        raise ValueError(f"checkpoint: {err}") from None
     try:
         record, groups = _read_archive(path, "checkpoint")
     except ArchiveOfAnotherKind as err:  # a file the user saved: never offered for deletion
