@@ -25,7 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from mlp_fn._internal.files import checked_path, read_npz, real_target, write_npz
+from mlp_fn._internal.files import (ArchiveOfAnotherKind, checked_path, read_npz,
+                                    real_target, write_npz)
 from mlp_fn._internal.arrays import (backend_for, float64_missing, from_host, hand_back_dict,
                                      to_host)
 from mlp_fn._internal.types import ActivationSpec, Array, Params
@@ -95,11 +96,6 @@ _KINDS = {
                    "that wrote it resumes from it, and returns its params once its epochs are "
                    "done"),
 }
-
-
-class ArchiveOfAnotherKind(ValueError):
-    """An archive of mlp_fn's of another kind than the one asked for (a user's saved file,
-    which the caller must not offer to delete)."""
 
 
 def _read_archive(path: str | os.PathLike[str],

@@ -28,8 +28,9 @@ from typing import IO, Any
 
 import numpy as np
 
-__all__ = ["MAX_READ_BYTES", "ModelFileNotFound", "checked_path", "real_target",
-           "append_bytes", "truncate_to", "write_npz", "write_bytes", "read_npz", "Expect"]
+__all__ = ["MAX_READ_BYTES", "ModelFileNotFound", "ArchiveOfAnotherKind", "checked_path",
+           "real_target", "append_bytes", "truncate_to", "write_npz", "write_bytes", "read_npz",
+           "Expect"]
 
 #: The most a file may unpack to: 4 GiB, beyond any network mlp_fn is meant for.
 MAX_READ_BYTES = 2**32
@@ -40,6 +41,11 @@ _TMP_SUFFIX = ".mlp_fn-tmp"
 class ModelFileNotFound(FileNotFoundError, ValueError):
     """The path names no file: both a FileNotFoundError (what Python code expects) and a
     ValueError (what mlp_fn promises for bad input)."""
+
+
+class ArchiveOfAnotherKind(ValueError):
+    """An archive of mlp_fn's of another kind than the one asked for: a file the user saved,
+    which no message may offer to delete."""
 
 
 def _describe(path: Any) -> str:

@@ -37,12 +37,13 @@ from typing import Any
 import numpy as np
 
 from mlp_fn._internal import checks as check
-from mlp_fn._internal.files import append_bytes, checked_path, real_target, truncate_to
+from mlp_fn._internal.files import (ArchiveOfAnotherKind, append_bytes, checked_path,
+                                    real_target, truncate_to)
 from mlp_fn._internal.arrays import (Backend, dtype_name, from_host, hand_back_dict, is_array,
                                      to_host)
 from mlp_fn._internal.types import Array
 from mlp_fn.activations import _label
-from mlp_fn.io import ArchiveOfAnotherKind, _ours_or_none, _read_archive, _write_archive
+from mlp_fn.io import _ours_or_none, _read_archive, _write_archive
 from mlp_fn.optimizers import OptState
 from mlp_fn.training._state import (Callback, EarlyStopping, History, Run, TrainingState,
                                    new_history)
