@@ -14,6 +14,8 @@ import importlib.util
 import json
 import os
 import re
+import socket
+import struct
 import time
 from pathlib import Path
 from typing import Any, Iterator
@@ -176,7 +178,8 @@ def test_the_server_listens_on_loopback_only(server: tuple[str, int]) -> None:
     assert server[0] == "127.0.0.1"
 
 
-def test_hostile_requests_are_answered_and_the_server_stays_up(server: tuple[str, int]) -> None:
+def test_hostile_requests_are_answered_and_the_server_stays_up(
+        server: tuple[str, int], capfd: pytest.CaptureFixture[str]) -> None:
     cases: list[tuple[str, str, bytes | None, dict[str, str], int]] = [
         ("POST", "/api/new", b"{not json", {}, 400),
         ("POST", "/api/new", b"[1, 2]", {}, 400),
@@ -203,6 +206,12 @@ def test_hostile_requests_are_answered_and_the_server_stays_up(server: tuple[str
     response = conn.getresponse()
     assert response.status == 413
     conn.close()
+    # a client that resets its connection: the server prints no traceback for it
+    reset = socket.create_connection(server)
+    reset.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    reset.close()
+    time.sleep(0.3)
+    assert "Traceback" not in capfd.readouterr().err
     # and the server still works
     status, data = post(server, "/api/new", {"config": XOR})
     assert status == 200 and data["epoch"] == 0

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import secrets
 import socket
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -172,8 +173,15 @@ def make_server(port: int = 0) -> ThreadingHTTPServer:
                     return {"code": play.code(s)}
             raise ValueError(f"request: no route {path[:60]!r}")
 
+    class Server(ThreadingHTTPServer):
+        def handle_error(self, request: Any, client_address: Any) -> None:
+            """A client that drops its connection (a closed tab, a reset) is no error of the
+            server's: nothing printed; anything else as http.server reports it."""
+            if not isinstance(sys.exc_info()[1], ConnectionError):
+                super().handle_error(request, client_address)
+
     try:
-        server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        server = Server(("127.0.0.1", port), Handler)
     except OSError as err:  # taken by another program, or reserved: the caller's to choose
         raise ValueError(f"port: {port} cannot be opened on 127.0.0.1 ({err.strerror or err}); "
                          f"pass another, or 0 for any free port") from None
