@@ -401,16 +401,17 @@ ACTIVATION_ALIASES: dict[str, str] = {"linear": "identity", "logistic": "sigmoid
 OUTPUT_ONLY = frozenset({"softmax"})
 
 
-def _activation_spec(spec: Any) -> ActivationSpec:
-    """A registered name (its canonical form) or a reader's own from ``custom_activation``."""
+def _activation_spec(spec: Any, label: str = "activation") -> ActivationSpec:
+    """A registered name (its canonical form) or a reader's own from ``custom_activation``;
+    ``label`` leads the error: the argument as the caller wrote it."""
     if isinstance(spec, Mapping):
         if set(spec) != set(CustomActivation.__annotations__) or not all(
                 callable(spec[k]) for k in ("g", "derivative", "backward")):
-            raise TypeError(f"activation: expected a name or what custom_activation returns, "
+            raise TypeError(f"{label}: expected a name or what custom_activation returns, "
                             f"got a dict with keys {sorted(map(str, spec))}"[:300])
         custom: CustomActivation = spec  # type: ignore[assignment]
         return custom
-    return canonical_activation(spec)
+    return resolve(label, spec, _FORMULAS, ACTIVATION_ALIASES)
 
 
 def canonical_activation(name: str) -> str:

@@ -106,10 +106,8 @@ def network(input_dim: int, layer_spec: Sequence[Sequence[Any]], loss: str | Non
             raise TypeError(f"layer_spec[{i}]: expected [n_units, activation], got "
                             f"{check.what(layer)}")
         widths.append(check.positive_int(f"layer_spec[{i}][0]", layer[0]))
-        try:  # the network's own message, led by the argument the caller wrote
-            name, residual = _layer_activation(layer[1], i + 1, len(layer_spec))
-        except (TypeError, ValueError) as err:
-            raise type(err)(f"layer_spec[{i}][1]: {err}") from None
+        name, residual = _layer_activation(layer[1], i + 1, len(layer_spec),
+                                           label=f"layer_spec[{i}][1]")
         acts.append(name + "+residual" if residual and isinstance(name, str) else name)
     dims = [n0, *widths]
     p64 = init_params(dims, method="xavier", seed=seed)

@@ -35,8 +35,7 @@ from mlp_fn._internal.arrays import Backend, backend, is_array, require
 from mlp_fn._internal.inputs import cast
 from mlp_fn._internal.types import ActivationSpec, Array
 from mlp_fn.layers import LAYER_KINDS
-from mlp_fn.activations import (OUTPUT_ONLY, Formulas, _activation_entry, _activation_spec,
-                                canonical_activation)
+from mlp_fn.activations import OUTPUT_ONLY, Formulas, _activation_entry, _activation_spec
 
 __all__ = ["architecture", "keys", "Keys", "Layer", "Architecture", "RESIDUAL"]
 
@@ -229,29 +228,31 @@ def _arrays(p: Mapping[str, Any], layers: dict[int, set[str]],
     return widths
 
 
-def _layer_activation(spec: Any, l: int, L: int, widths: tuple[int, int] | None = None
-               ) -> tuple[ActivationSpec, bool]:
+def _layer_activation(spec: Any, l: int, L: int, widths: tuple[int, int] | None = None,
+                      label: str | None = None) -> tuple[ActivationSpec, bool]:
     """One entry of ``activations``: (the canonical activation, whether residual). A name, a
     name + '+residual' (a hidden layer whose input and output widths match), or a reader's
-    own from ``custom_activation``."""
+    own from ``custom_activation``. ``label`` names the entry as the caller wrote it
+    (``mlp_fn.model``'s ``layer_spec[0][1]``); by default, layer l of ``activations``."""
+    lead, entry = label or "activations", label or f"activations: layer {l}"
     if not isinstance(spec, str):
-        return _activation_spec(spec), False
+        return _activation_spec(spec, entry), False
     base, plus, extra = spec.partition("+")
     try:
-        name = canonical_activation(base)
+        name = _activation_spec(base, entry)
     except ValueError as err:
-        raise ValueError(f"activations: layer {l}: {err}; a residual hidden layer is written "
-                         f"'name+residual', e.g. 'sigmoid+residual'") from None
+        raise ValueError(f"{err}; a residual hidden layer is written 'name+residual', e.g. "
+                         f"'sigmoid+residual'") from None
     if not plus:
         return name, False
     if extra.strip().lower() not in ("residual", "res"):
-        raise ValueError(f"activations: {spec[:100]!r} in layer {l}: the only suffix is "
+        raise ValueError(f"{lead}: {spec[:100]!r} in layer {l}: the only suffix is "
                          f"'+residual', as in 'relu+residual'")
     if l == L:
-        raise ValueError(f"activations: {spec[:100]!r}: the output layer (layer {L}) cannot be "
+        raise ValueError(f"{lead}: {spec[:100]!r}: the output layer (layer {L}) cannot be "
                          f"residual; only hidden layers add their input")
     if widths is not None and widths[0] != widths[1]:
-        raise ValueError(f"activations: {spec[:100]!r} in layer {l} adds A[{l - 1}] to A[{l}], "
+        raise ValueError(f"{lead}: {spec[:100]!r} in layer {l} adds A[{l - 1}] to A[{l}], "
                          f"which needs equal widths; W{l} has shape {(widths[1], widths[0])}")
     return name, True
 

@@ -91,7 +91,7 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
     ("activations a string", lambda: mf.forward(X, P, "tanh"), TypeError,
      r"activations: expected a sequence of 2 names"),
     ("unknown activation", lambda: mf.forward(X, P, ["swish", "sigmoid"]), ValueError,
-     r"activation: unknown name 'swish'; expected one of: .*tanh.*gelu"),
+     r"activations: layer 1: unknown name 'swish'; expected one of: .*tanh.*gelu"),
     ("unknown loss", lambda: train(loss="hinge"), ValueError,
      r"loss: unknown name 'hinge'; expected one of: .*bce.*mse"),
     ("unknown init", lambda: mf.init_params([2, 1], method="orthogonal"), ValueError,
