@@ -53,17 +53,18 @@ def _write_archive(path: str | os.PathLike[str], kind: str, record: Mapping[str,
     for group, values in groups.items():
         # any library's arrays, written as NumPy's: the file is the same whichever made it
         arrays.update({f"{group}.{k}": to_host(v) for k, v in values.items()})
-    _ours_or_none(path)
     write_npz(path, arrays)
 
 
-#: The member that marks an archive as mlp_fn's, in each format it has written.
-_MARKS = {"__record__.npy", "__network__.npy", "__format__.npy"}
+#: The record of an archive, in each format mlp_fn has written (its mark as mlp_fn's).
+_RECORDS = ("__record__", "__network__", "__format__")
 
 
 def _ours_or_none(path: str | os.PathLike[str]) -> None:
     """ValueError unless ``path`` names no file, an empty one, or one of mlp_fn's archives
-    (of any kind): a save replaces only what mlp_fn wrote, never a file of the user's own."""
+    (of any kind): a save replaces only what mlp_fn wrote, never a file of the user's own.
+    Checked once where a save or a run with a checkpoint starts (a checkpoint's later writes
+    replace its own file)."""
     target = real_target(checked_path(path))
     try:
         if target.stat().st_size == 0:  # nothing to lose (a file made to be written into)
@@ -72,7 +73,7 @@ def _ours_or_none(path: str | os.PathLike[str]) -> None:
         return
     try:
         with zipfile.ZipFile(target) as archive:
-            if _MARKS & set(archive.namelist()):
+            if {f"{r}.npy" for r in _RECORDS} & set(archive.namelist()):
                 return
         found = "an archive that mlp_fn did not write"
     except (zipfile.BadZipFile, OSError, ValueError):
@@ -83,7 +84,7 @@ def _ours_or_none(path: str | os.PathLike[str]) -> None:
 
 def _expected(name: str, shape: tuple[int, ...], dtype: np.dtype[Any]) -> bool:
     """What an archive may hold: its record (text) and 2-D float arrays."""
-    if name in ("__record__", "__network__", "__activations__", "__loss__", "__format__"):
+    if name in (*_RECORDS, "__activations__", "__loss__"):
         return dtype.kind == "U" and len(shape) <= 1
     return dtype.kind == "f" and len(shape) == 2
 
@@ -184,6 +185,7 @@ def save_params(path: str | os.PathLike[str], params: Mapping[str, Array],
     net = architecture(params, activations)
     name = _loss_for(loss, net.activations[-1])
     names = _saveable_activations(net.activations)
+    _ours_or_none(path)
     _write_archive(path, "params", {"activations": names, "loss": name}, {"params": params})
 
 

@@ -39,7 +39,7 @@ from mlp_fn._internal.types import ActivationSpec, Array, Params
 from mlp_fn.initialization import init_params
 from mlp_fn.losses import LOSSES
 from mlp_fn.optimizers import OptState, canonical_optimizer, _frozen_state
-from mlp_fn.io import _read_archive, _saveable_activations, _write_archive
+from mlp_fn.io import _ours_or_none, _read_archive, _saveable_activations, _write_archive
 from mlp_fn.losses import _loss_for, _metric
 from mlp_fn.network import architecture, keys, _layer_activation
 from mlp_fn.propagation import _network_output
@@ -593,6 +593,7 @@ def save(net: Network, path: str | os.PathLike[str]) -> None:
     groups: dict[str, Mapping[str, Array]] = {"params": net["params"]}
     if net["opt_state"] is not None:
         groups.update({f"opt.{s}": v for s, v in net["opt_state"]["slots"].items()})
+    _ours_or_none(path)
     try:
         _write_archive(path, "network", record, groups)
     except TypeError as err:

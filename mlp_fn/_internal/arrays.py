@@ -28,8 +28,7 @@ from mlp_fn._internal.frozen import frozen
 __all__ = ["Backend", "NUMPY", "backend", "library", "to_host", "from_host", "dtype_name",
            "hand_back", "hand_back_dict", "is_numpy", "all_finite",
            "is_array", "require", "host_dtype", "default_int", "backend_for", "on_host",
-           "host_value",
-           "float64_missing", "from_host_dict", "from_host_list", "stacked"]
+           "host_value", "float64_missing", "from_host_dict", "from_host_list", "stacked"]
 
 
 class Backend(NamedTuple):
