@@ -106,8 +106,9 @@ def network(input_dim: int, layer_spec: Sequence[Sequence[Any]], loss: str | Non
             raise TypeError(f"layer_spec[{i}]: expected [n_units, activation], got "
                             f"{check.what(layer)}")
         widths.append(check.positive_int(f"layer_spec[{i}][0]", layer[0]))
+        n_in = widths[-2] if i else n0  # residual: n[l-1] = n[l]; softmax: n[l] > 1
         name, residual = _layer_activation(layer[1], i + 1, len(layer_spec),
-                                           label=f"layer_spec[{i}][1]")
+                                           (n_in, widths[-1]), label=f"layer_spec[{i}][1]")
         acts.append(name + "+residual" if residual and isinstance(name, str) else name)
     dims = [n0, *widths]
     p64 = init_params(dims, method="xavier", seed=seed)
@@ -118,10 +119,7 @@ def network(input_dim: int, layer_spec: Sequence[Sequence[Any]], loss: str | Non
         k = keys(l)
         W = p64[k.W] * math.sqrt(2.0) if he else p64[k.W]  # He = sqrt(2) Xavier
         params[k.W], params[k.b] = W.astype(dt), p64[k.b].astype(dt)
-    try:
-        acts = list(architecture(params, acts).activations)
-    except (TypeError, ValueError) as err:  # e.g. softmax in a hidden layer
-        raise type(err)(f"layer_spec: {err}") from None
+    acts = list(architecture(params, acts).activations)  # every entry checked above
     name = _loss_for(loss, acts[-1])
     if name == "bce" and widths[-1] != 1:
         raise ValueError(f"layer_spec: a binary classifier ({loss!r}) has one sigmoid output "
@@ -199,7 +197,8 @@ def _classes_of(y: np.ndarray[Any, Any], name: str, n_out: int) -> list[Any]:
         found = [bool(c) for c in range(K)] if all(isinstance(c, bool) for c in found) \
             else list(range(K))
     if len(found) != K:
-        raise ValueError(f"y: the network has {'a binary output (2 classes)' if K == 2 else f'{K} output units'}, "
+        output = "a binary output (2 classes)" if K == 2 else f"{K} output units"
+        raise ValueError(f"y: the network has {output}, "
                          f"but y holds {len(found)} distinct labels {found[:10]}; give the last "
                          f"layer one unit per class")
     return found

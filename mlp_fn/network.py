@@ -243,6 +243,14 @@ def _layer_activation(spec: Any, l: int, L: int, widths: tuple[int, int] | None 
     except ValueError as err:
         raise ValueError(f"{err}; a residual hidden layer is written 'name+residual', e.g. "
                          f"'sigmoid+residual'") from None
+    if isinstance(name, str) and name in OUTPUT_ONLY:
+        if l < L:
+            raise ValueError(f"{lead}: {spec[:100]!r} normalises over a whole layer and is "
+                             f"allowed only in the output layer, got it in layer {l} of {L}")
+        if widths is not None and widths[1] == 1:
+            raise ValueError(f"{lead}: softmax over a single output unit is 1 for every "
+                             f"example; give layer {L} one unit per class (K >= 2), or use "
+                             f"sigmoid with bce for a binary output")
     if not plus:
         return name, False
     if extra.strip().lower() not in ("residual", "res"):
@@ -324,15 +332,6 @@ def _described(params: Any, activations: Any) -> Architecture:
     names = ["identity"] * L if activations is None else \
         check.name_list("activations", activations, L, "one per layer of params")
     specs = [_layer_activation(spec, l, L, widths[l - 1]) for l, spec in enumerate(names, start=1)]
-    for l, (spec, _) in enumerate(specs[:-1], start=1):
-        if isinstance(spec, str) and spec in OUTPUT_ONLY:
-            raise ValueError(f"activations: {spec!r} normalises over a whole layer and is allowed "
-                             f"only in the output layer, got it in layer {l} of {L}")
-    last = specs[-1][0]
-    if isinstance(last, str) and last in OUTPUT_ONLY and widths[-1][1] == 1:
-        raise ValueError(f"activations: softmax over a single output unit is 1 for every example; "
-                         f"give layer {L} one unit per class (K >= 2), or use sigmoid with bce "
-                         f"for a binary output")
     described = []
     for l, ((n_in, n_out), norm, (spec, residual)) in enumerate(zip(widths, norms, specs),
                                                                start=1):

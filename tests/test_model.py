@@ -176,10 +176,12 @@ def test_regression_values_and_float32() -> None:
      r"^layer_spec\[0\]\[1\]: unknown name 'swish'"),
     # The network's messages, led by the argument the caller wrote (not "activations").
     (lambda n: model.network(2, [[3, "relu+residual"], [1, "identity"]], "l2"), ValueError,
-     r"^layer_spec: .*'relu\+residual' in layer 1 adds A\[0\] to A\[1\], which needs equal "
-     r"widths"),
+     r"^layer_spec\[0\]\[1\]: 'relu\+residual' in layer 1 adds A\[0\] to A\[1\], which "
+     r"needs equal widths"),
     (lambda n: model.network(2, [[3, "softmax"], [1, "sigmoid"]], "bce"), ValueError,
-     r"^layer_spec: .*'softmax' .*only in the output layer"),
+     r"^layer_spec\[0\]\[1\]: 'softmax' .*only in the output layer"),
+    (lambda n: model.network(2, [[3, "tanh"], [1, "softmax"]], "multiclass_log_loss"),
+     ValueError, r"^layer_spec\[1\]\[1\]: softmax over a single output unit"),
     (lambda n: model.network(2, [[2, "tanh"], [1, "sigmoid+residual"]], "bce"), ValueError,
      r"^layer_spec\[1\]\[1\]: .*the output layer \(layer 2\) cannot be residual"),
     (lambda n: model.network(2, [[3, 3], [1, "sigmoid"]], "bce"), TypeError,
