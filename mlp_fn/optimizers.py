@@ -72,7 +72,7 @@ class _Step(Protocol):
 #: Where each hyper-parameter may lie: "fraction" is [0, 1), "positive" (0, inf),
 #: "nonnegative" [0, inf). A beta of 1.5 would make the running averages grow without bound.
 _RANGES: dict[str, Callable[[str, Any], float]] = {
-    "learning_rate": check.positive_float, "beta": check.fraction, "beta1": check.fraction,
+    "learning_rate": check.step_rate, "beta": check.fraction, "beta1": check.fraction,
     "beta2": check.fraction, "rho": check.fraction, "eps": check.nonnegative_float,
     "weight_decay": check.nonnegative_float}
 
@@ -559,7 +559,7 @@ def _their_grads(name: str, grads: Any, seen: dict[str, Any]) -> dict[str, Array
     return check.array_dict(name, needed, like=learned, prefix="d")
 
 
-@checked(learned=_learned, grads=_their_grads, learning_rate=by(check.positive_float))
+@checked(learned=_learned, grads=_their_grads, learning_rate=by(check.step_rate))
 def update(params: Mapping[str, Array], grads: Mapping[str, Array], learning_rate: float, *,
            learned: Mapping[str, Array], xp: Namespace = np) -> Params:
     """One step of gradient descent: `W[l] = W[l] - alpha dW[l]`,  `b[l] = b[l] - alpha db[l]`

@@ -20,7 +20,7 @@ from mlp_fn._internal.types import Array
 
 __all__ = ["FLOAT_DTYPES", "MAX_ARRAY_BYTES", "what", "short_repr", "float_array", "matrix",
            "array_dict", "same_dtype", "finite_result", "finite", "positive_int", "seed",
-           "seeds", "columns_like", "real", "schedule_refused", "positive_float",
+           "seeds", "columns_like", "real", "step_rate", "positive_float",
            "nonnegative_float", "fraction", "allocation", "float_dtype", "boolean", "name_list",
            "inputs", "sample_weight", "keep_prob"]
 
@@ -272,8 +272,6 @@ def real(name: str, v: Any, what: str) -> float:
     """A finite real number as a float (Python or NumPy scalar, or a 0-d array of any library;
     bools refused)."""
     v = scalar(v)
-    if callable(v) and name == "learning_rate":
-        raise TypeError(schedule_refused(name, v, what))
     if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name}: expected {what}, got {_describe(v)}")
     try:
@@ -285,13 +283,16 @@ def real(name: str, v: Any, what: str) -> float:
     return f
 
 
-def schedule_refused(name: str, v: Any, what: str = "a positive finite number") -> str:
-    """The message for a schedule given where one step's rate is asked for (only ``train``
-    takes a schedule, epoch -> alpha)."""
-    called = getattr(v, "__qualname__", type(v).__name__)
-    return (f"{name}: expected {what}, the rate of this one step, got a function "
-            f"{str(called)[:60]}; a schedule gives one rate per epoch: pass "
-            f"schedule(epoch), or train(..., learning_rate=schedule), which calls it")
+def step_rate(name: str, v: Any) -> float:
+    """The learning rate of one step: a finite float > 0. A schedule (epoch -> alpha), which
+    only ``train`` takes, is refused with what to pass instead."""
+    if callable(v):
+        called = getattr(v, "__qualname__", type(v).__name__)
+        raise TypeError(f"{name}: expected a positive finite number, the rate of this one step, "
+                        f"got a function {str(called)[:60]}; a schedule gives one rate per "
+                        f"epoch: pass schedule(epoch), or train(..., learning_rate=schedule), "
+                        f"which calls it")
+    return positive_float(name, v)
 
 
 def positive_float(name: str, v: Any) -> float:

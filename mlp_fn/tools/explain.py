@@ -112,7 +112,7 @@ def worked_example(
     d = check.positive_int("decimals", decimals, minimum=0, maximum=12)
     if learning_rate is None and "update" in chosen and parts is not PARTS:
         raise ValueError("learning_rate: the update needs alpha; pass learning_rate=")
-    lr = None if learning_rate is None else check.positive_float("learning_rate", learning_rate)
+    lr = None if learning_rate is None else check.step_rate("learning_rate", learning_rate)
     m = X.shape[1]
     only_l = None if layer is None else check.positive_int("layer", layer, maximum=L)
     only_i = None if example is None else check.positive_int("example", example, minimum=0,

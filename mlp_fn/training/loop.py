@@ -126,8 +126,7 @@ def _planned_step(name: str, value: Any, seen: dict[str, Any]) -> Run:
     one step on the whole batch; its first state goes to ``start``, its masks' seed is checked
     where dropout draws them."""
     # (its seed draws the masks; the batch is used whole, in its order)
-    if callable(seen["learning_rate"]):  # _plan takes schedules, for train's epochs
-        raise TypeError(check.schedule_refused("learning_rate", seen["learning_rate"]))
+    check.step_rate("learning_rate", seen["learning_rate"])  # _plan takes train's schedules
     given = {k: seen[k] for k in _PLANNED if k in seen and k != "seed"}
     run, seen["_start"] = _plan(seen["X"], seen["Y"], seen["params"], seen["activations"],
                                 seen["loss"], **given, epochs=1, batch_size=None, shuffle=False,
