@@ -104,6 +104,30 @@ def test_progress_honours_every_and_writes_significant_digits(
         assert lines == [f"training: epoch {e}/1000, cost 2.5e-05" for e in (250, 500, 750, 1000)]
 
 
+@pytest.mark.parametrize("tqdm_installed", [True, False])
+def test_progress_reports_the_epoch_early_stopping_ends_on(
+        monkeypatch: pytest.MonkeyPatch, tqdm_installed: bool) -> None:
+    # A run of 1000 epochs that early stopping ends after a few: the callback wrote nothing at
+    # all (its last report waited for epoch 1000). The run's last call reports it.
+    import sys
+
+    if not tqdm_installed:
+        monkeypatch.setitem(sys.modules, "tqdm.auto", None)
+    out = io.StringIO()
+    X, Y = mf.data.xor()
+    _, history = mf.train(X, Y, mf.init_params([2, 3, 1], seed=0), ["tanh", "sigmoid"], "bce",
+                          learning_rate=5.0, epochs=1000, validation_data=(X + 0.3, Y),
+                          patience=2, callback=mf.callbacks.progress_callback(1000, stream=out))
+    done = len(history["cost"])
+    assert history["stopped_early"] and done < 100  # (the default reports every 10th or 100th)
+    text = out.getvalue()
+    if tqdm_installed:
+        assert f"{done}/1000" in text and "stopped early" in text
+    else:
+        assert text.splitlines() == [f"training: epoch {done}/1000, cost "
+                                     f"{history['cost'][-1]:.6g}, stopped early"]
+
+
 def test_every_generator_returns_labels_in_one_layout() -> None:
     # X (n_x, m) and Y as (n_y, m) floats: train takes Y as it is (bce, mse) or one-hot through
     # mf.one_hot (cce); model.fit takes X.T and the same Y.

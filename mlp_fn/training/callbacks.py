@@ -20,12 +20,13 @@ __all__ = ["progress_callback"]
 def progress_callback(total_epochs: int, *, every: int | None = None, desc: str = "training",
                       stream: TextIO | None = None) -> Callback:
     """A callback for ``train`` that reports progress on standard error (or ``stream``) every
-    ``every`` epochs and at the last one: a tqdm bar with the latest cost when tqdm is installed
-    (``tqdm.auto``: one widget in a notebook, a text bar in a terminal), else the line
-    'training: epoch 300/1000, cost 0.284512'. Costs are written to 6 significant digits
-    (2.31457e-05, not 0.000000). By default the bar moves every hundredth of the run and the
-    lines come every tenth; ``train`` calls it only on those epochs (its ``every`` attribute),
-    so it costs nothing in between. Give it the ``epochs`` passed to ``train``.
+    ``every`` epochs and at the last one, where early stopping ends a run too: a tqdm bar with
+    the latest cost when tqdm is installed (``tqdm.auto``: one widget in a notebook, a text bar
+    in a terminal), else the line 'training: epoch 300/1000, cost 0.284512'. Costs are written
+    to 6 significant digits (2.31457e-05, not 0.000000). By default the bar moves every
+    hundredth of the run and the lines come every tenth; ``train`` calls it only on those epochs
+    (its ``every`` attribute), so it costs nothing in between. Give it the ``epochs`` passed to
+    ``train``.
 
     >>> progress_callback(1000, every=250).every  # train calls it on every 250th epoch
     250
@@ -45,17 +46,19 @@ def progress_callback(total_epochs: int, *, every: int | None = None, desc: str 
 
     def report(epoch: int, params: Params, history: History) -> None:
         done = len(history["cost"])
-        if done % step and done < total:
+        last = done >= total or history.get("stopped_early", False)  # early stopping's last
+        if done % step and not last:
             return  # only every ``step`` epochs: a redraw each epoch would cost more than it
         cost = f"{history['cost'][-1]:.6g}" if history["cost"] else "none"
+        stopped = ", stopped early" if history.get("stopped_early", False) else ""
         if tqdm is None:
-            print(f"{desc}: epoch {done}/{total}, cost {cost}", file=out, flush=True)
+            print(f"{desc}: epoch {done}/{total}, cost {cost}{stopped}", file=out, flush=True)
             return
         if not bar:
             bar.append(tqdm(total=total, desc=desc, file=out, leave=True))
-        bar[0].set_postfix(cost=cost, refresh=False)
+        bar[0].set_postfix(cost=cost + stopped, refresh=False)
         bar[0].update(min(done, total) - bar[0].n)
-        if done >= total:
+        if last:
             bar[0].close()
 
     report.every = step  # type: ignore[attr-defined]  # train calls it only on those epochs
