@@ -213,7 +213,8 @@ def _plain_labels(Y: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     flat = Y.ravel().tolist()
     for i, v in enumerate(flat):
         if v is None or (isinstance(v, float) and v != v) or type(v).__name__ == "NAType":
-            raise ValueError(f"y: label {i} is missing ({v!r}); drop or fill the rows "
+            at = ", ".join(str(int(j)) for j in np.unravel_index(i, Y.shape))
+            raise ValueError(f"y[{at}] is missing ({v!r}): no label; drop or fill the rows "
                              f"without a label first")
     kinds = {type(v) for v in flat}
     if kinds <= {int} and any(abs(v) >= 2**63 for v in flat):
@@ -249,15 +250,19 @@ def _targets(y: Any, net: Network, name: str, m: int, dtype: np.dtype[Any],
         Y = Y[0]  # a (1, m) row, as the data generators return labels (the course layout)
     elif Y.ndim == 2 and Y.shape == (m, 1) and LOSSES[name]["task"] != "regression":
         Y = Y[:, 0]  # a column of labels
+    regression = LOSSES[name]["task"] == "regression"
+    if regression and n_out > 1 and Y.shape != (m, n_out):  # one column per output unit
+        turned = "; pass y.T (one row per sample)" if Y.shape == (n_out, m) else ""
+        raise ValueError(f"y: expected ({m}, {n_out}) real targets, a row per sample of X and "
+                         f"a column per output unit, got shape {Y.shape}{turned}")
     if Y.shape[:1] != (m,):
         raise ValueError(f"y: expected one entry per sample of X ({m}): a vector ({m},), a "
                          f"column ({m}, 1) or a row (1, {m}), got shape {Y.shape}")
-    if LOSSES[name]["task"] == "regression":
+    if regression:
         T = real_array("y", Y)
         T = T.reshape(m, 1) if T.ndim == 1 else T
         if T.ndim != 2 or T.shape[1] != n_out:
-            raise ValueError(f"y: expected ({m},) or ({m}, {n_out}) real targets, got shape "
-                             f"{Y.shape}")
+            raise ValueError(f"y: expected ({m},) or ({m}, 1) real targets, got shape {Y.shape}")
         return T.astype(dtype).T, None
     if Y.ndim == 2 and name == "cce":  # one-hot rows
         T = real_array("y", Y)

@@ -186,6 +186,17 @@ def test_regression_values_and_float32() -> None:
      r"^layer_spec\[1\]\[1\]: .*the output layer \(layer 2\) cannot be residual"),
     (lambda n: model.network(2, [[3, 3], [1, "sigmoid"]], "bce"), TypeError,
      r"^layer_spec\[0\]\[1\]: expected a name \(str\), got int 3"),
+    # A regression of two outputs takes a column per output, and says so (not "expected
+    # (60,) or (60, 2), got (60,)"); a label's place in a 2-D y is written as NumPy indexes it.
+    (lambda n: model.fit(model.network(2, [[3, "tanh"], [2, "identity"]], "l2"), X_ROWS,
+                         RNG.standard_normal(60)), ValueError,
+     r"^y: expected \(60, 2\) real targets, a row per sample of X and a column per output "
+     r"unit, got shape \(60,\)$"),
+    (lambda n: model.fit(model.network(2, [[3, "tanh"], [2, "identity"]], "l2"), X_ROWS,
+                         RNG.standard_normal((2, 60))), ValueError,
+     r"got shape \(2, 60\); pass y\.T \(one row per sample\)$"),
+    (lambda n: model.fit(n, X_ROWS, np.array([[0], [1]] * 29 + [[1], [None]], dtype=object)),
+     ValueError, r"^y\[59, 0\] is missing \(None\): no label"),
     (lambda n: model.fit({"params": {}}, X_ROWS, Y_BIN),  # type: ignore[typeddict-item]
      TypeError, r"net: expected the dict"),
 ])

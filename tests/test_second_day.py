@@ -67,7 +67,7 @@ def test_frames_and_series_as_rows_keep_the_column_order() -> None:
 def test_label_messages_say_what_they_saw() -> None:
     with pytest.raises(TypeError, match=r"not whole numbers, e\.g\. 0\.5;"):
         model.fit(_net(), X_ROWS, pd.Series([0.5] * 200), epochs=1)
-    with pytest.raises(ValueError, match=r"y: label 1 is missing \(nan\)"):
+    with pytest.raises(ValueError, match=r"^y\[1\] is missing \(nan\): no label"):
         model.fit(_net(), X_ROWS, pd.Series(["a", None] * 100), epochs=1)
     with pytest.raises(TypeError, match="y: labels of mixed kinds"):
         model.fit(_net(), X_ROWS, np.array(["a", 1] * 100, dtype=object), epochs=1)
