@@ -42,7 +42,7 @@ _GROUP_KEY = re.compile(r"(params|best|opt\.[A-Za-z0-9_]+)\.([A-Za-z0-9_]+)")
 
 
 def _write_archive(path: str | os.PathLike[str], kind: str, record: Mapping[str, Any],
-                   groups: Mapping[str, Mapping[str, Array]]) -> None:
+                   groups: Mapping[str, Mapping[str, Array]], name: str = "path") -> None:
     """Write ``record`` (JSON-able) and the arrays of ``groups`` ({"params": {...}, "opt.m":
     {...}, ...}) to ``path`` atomically. TypeError if the record cannot be written as text."""
     try:
@@ -53,19 +53,19 @@ def _write_archive(path: str | os.PathLike[str], kind: str, record: Mapping[str,
     for group, values in groups.items():
         # any library's arrays, written as NumPy's: the file is the same whichever made it
         arrays.update({f"{group}.{k}": to_host(v) for k, v in values.items()})
-    write_npz(path, arrays)
+    write_npz(path, arrays, name)
 
 
 #: The record of an archive, in each format mlp_fn has written (its mark as mlp_fn's).
 _RECORDS = ("__record__", "__network__", "__format__")
 
 
-def _ours_or_none(path: str | os.PathLike[str]) -> None:
+def _ours_or_none(path: str | os.PathLike[str], name: str = "path") -> None:
     """ValueError unless ``path`` names no file, an empty one, or one of mlp_fn's archives
     (of any kind): a save replaces only what mlp_fn wrote, never a file of the user's own.
     Checked once where a save or a run with a checkpoint starts (a checkpoint's later writes
     replace its own file)."""
-    target = real_target(checked_path(path))
+    target = real_target(checked_path(path, name), name)
     try:
         if target.stat().st_size == 0:  # nothing to lose (a file made to be written into)
             return
@@ -78,7 +78,7 @@ def _ours_or_none(path: str | os.PathLike[str]) -> None:
         found = "an archive that mlp_fn did not write"
     except (zipfile.BadZipFile, OSError, ValueError):
         found = "a file that is not an .npz archive"
-    raise ValueError(f"path: {os.fspath(path)!r} holds {found}; mlp_fn replaces only its own "
+    raise ValueError(f"{name}: {os.fspath(path)!r} holds {found}; mlp_fn replaces only its own "
                      f"files: pass another path, or delete that file first if it is not needed")
 
 
@@ -99,12 +99,12 @@ _KINDS = {
 }
 
 
-def _read_archive(path: str | os.PathLike[str],
-                  kind: str) -> tuple[dict[str, Any], dict[str, dict[str, Array]]]:
+def _read_archive(path: str | os.PathLike[str], kind: str, name: str = "path"
+                  ) -> tuple[dict[str, Any], dict[str, dict[str, Array]]]:
     """(record, groups) of the archive of ``kind`` at ``path``; ValueError naming the path for
     anything else (another kind, a damaged or foreign file)."""
-    where = f"path: {os.fspath(path)!r}" if isinstance(path, (str, os.PathLike)) else "path"
-    contents = read_npz(path, _expected)
+    where = f"{name}: {os.fspath(path)!r}" if isinstance(path, (str, os.PathLike)) else name
+    contents = read_npz(path, _expected, name)
     try:
         record, arrays = _record(contents)
     except (KeyError, TypeError, ValueError, AttributeError) as err:

@@ -48,17 +48,19 @@ class ArchiveOfAnotherKind(ValueError):
     which no message may offer to delete."""
 
 
-def _describe(path: Any) -> str:
-    return f"path: {os.fspath(path)!r}"
+def _describe(path: Any, name: str = "path") -> str:
+    """The path as a message names it, led by the argument it came in (``name``)."""
+    return f"{name}: {os.fspath(path)!r}"
 
 
-def checked_path(path: Any) -> Path:
-    """``path`` as a Path, or TypeError."""
+def checked_path(path: Any, name: str = "path") -> Path:
+    """``path`` as a Path, or TypeError; ``name`` is the argument it came in, as every
+    function here takes it for its messages (``train``'s ``checkpoint``)."""
     if not isinstance(path, (str, os.PathLike)) or isinstance(path, bytes):
-        raise TypeError(f"path: expected a str or os.PathLike, got {type(path).__name__}")
+        raise TypeError(f"{name}: expected a str or os.PathLike, got {type(path).__name__}")
     p = Path(path)
     if not str(p) or str(p) == ".":
-        raise ValueError(f"path: expected a file name, got {os.fspath(path)!r}")
+        raise ValueError(f"{name}: expected a file name, got {os.fspath(path)!r}")
     return p
 
 
@@ -66,7 +68,7 @@ def checked_path(path: Any) -> Path:
 # Writing
 # ----------------------------------------------------------------------------------------------
 
-def _target(path: Path) -> Path:
+def _target(path: Path, name: str = "path") -> Path:
     """Where the bytes go: through symlinks to the real file; refused unless it is a regular file
     or does not exist yet."""
     real = Path(os.path.realpath(path))
@@ -74,19 +76,19 @@ def _target(path: Path) -> Path:
         mode = os.stat(real).st_mode
     except FileNotFoundError:
         if not real.parent.is_dir():
-            raise ValueError(f"{_describe(path)}: the folder {str(real.parent)!r} does not "
+            raise ValueError(f"{_describe(path, name)}: the folder {str(real.parent)!r} does not "
                              f"exist") from None
         return real
     if not stat.S_ISREG(mode):
-        raise ValueError(f"{_describe(path)} is not a regular file (a folder, device or pipe); "
-                         f"mlp_fn writes models only to regular files")
+        raise ValueError(f"{_describe(path, name)} is not a regular file (a folder, device or "
+                         f"pipe); mlp_fn writes models only to regular files")
     return real
 
 
-def real_target(path: Path) -> Path:
+def real_target(path: Path, name: str = "path") -> Path:
     """Where a write to ``path`` goes: through symlinks to the real file, which must be a regular
     file or not exist yet (ValueError otherwise)."""
-    return _target(path)
+    return _target(path, name)
 
 
 def append_bytes(path: Path, data: bytes, *, keep: int) -> None:
@@ -129,9 +131,9 @@ def _remove_stale(target: Path) -> None:
             pass
 
 
-def write_npz(path: Any, arrays: Mapping[str, np.ndarray[Any, Any]]) -> None:
+def write_npz(path: Any, arrays: Mapping[str, np.ndarray[Any, Any]], name: str = "path") -> None:
     """Write ``arrays`` as an .npz archive at ``path``, atomically (see the module docstring)."""
-    _write(path, lambda f: np.savez(f, **dict(arrays)))  # type: ignore[arg-type]
+    _write(path, lambda f: np.savez(f, **dict(arrays)), name)  # type: ignore[arg-type]
 
 
 def write_bytes(path: Any, data: bytes) -> None:
@@ -139,8 +141,8 @@ def write_bytes(path: Any, data: bytes) -> None:
     _write(path, lambda f: f.write(data))
 
 
-def _write(path: Any, fill: Callable[[IO[bytes]], object]) -> None:
-    target = _target(checked_path(path))
+def _write(path: Any, fill: Callable[[IO[bytes]], object], name: str = "path") -> None:
+    target = _target(checked_path(path, name), name)
     _remove_stale(target)
     tmp = target.parent / f".{target.name}.{os.getpid()}-{threading.get_ident()}{_TMP_SUFFIX}"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # 0o666 & ~umask
@@ -229,12 +231,12 @@ def _member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: str,
     return np.array(array, dtype=dtype.newbyteorder("="), order="C")  # an own, writeable copy
 
 
-def read_npz(path: Any, expect: Expect) -> dict[str, np.ndarray[Any, Any]]:
+def read_npz(path: Any, expect: Expect, name: str = "path") -> dict[str, np.ndarray[Any, Any]]:
     """Every array of the .npz archive at ``path`` (names without '.npy'); ValueError for
     anything that is not a well-formed archive of plain arrays, or holds a member ``expect``
     refuses (see the module docstring)."""
-    p = checked_path(path)
-    where = _describe(path)
+    p = checked_path(path, name)
+    where = _describe(path, name)
     try:
         mode = os.stat(p).st_mode
     except FileNotFoundError:

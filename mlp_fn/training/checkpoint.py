@@ -98,7 +98,7 @@ def _rates(run: Run, first: int, last: int) -> list[float]:
 
 
 def _history_path(path: str | os.PathLike[str]) -> Path:
-    target = real_target(checked_path(path))
+    target = real_target(checked_path(path, "checkpoint"), "checkpoint")
     return target.parent / (target.name + HISTORY_SUFFIX)
 
 
@@ -128,7 +128,7 @@ def _save(path: str | os.PathLike[str], prints: dict[str, str], state: TrainingS
     groups: dict[str, Mapping[str, Array]] = {"params": state.params,
                                               "best": es.best_params}
     groups.update({f"opt.{s}": a for s, a in state.opt_state["slots"].items()})
-    _write_archive(path, "checkpoint", record, groups)
+    _write_archive(path, "checkpoint", record, groups, "checkpoint")
     return n
 
 
@@ -153,17 +153,13 @@ def _load(path: str | os.PathLike[str], prints: dict[str, str], run: Run,
     where = f"checkpoint: {os.fspath(path)!r}"
     if not Path(path).exists() and not Path(path).is_symlink():
         return None
+    _ours_or_none(path, "checkpoint")  # a file of the user's own is never offered for deletion
     try:
-        _ours_or_none(path)  # a file of the user's own is never offered for deletion
-    except ValueError as err:
-        raise ValueError(f"checkpoint: {err}") from None
-    try:
-        record, groups = _read_archive(path, "checkpoint")
+        record, groups = _read_archive(path, "checkpoint", "checkpoint")
     except ArchiveOfAnotherKind as err:  # a file the user saved: never offered for deletion
-        raise ValueError(f"checkpoint: {err}. Pass another path for the checkpoint") from None
+        raise ValueError(f"{err}. Pass another path for the checkpoint") from None
     except ValueError as err:
-        raise ValueError(f"checkpoint: {err}; delete it or pass another path to start "
-                         f"afresh") from None
+        raise ValueError(f"{err}; delete it or pass another path to start afresh") from None
     try:
         saved = dict(record["fingerprint"])
         saved.setdefault("l1", _digest(0.0))  # written before L1 existed: none was used
