@@ -191,5 +191,7 @@ def test_plane_sets_are_seeded_read_only_and_checked(make: Any) -> None:
     assert not np.array_equal(a[0], make(50, noise=0.2, seed=8)[0])
     with pytest.raises(ValueError, match="noise"):
         make(50, noise=-1.0)
-    with pytest.raises(TypeError, match="seed"):
-        make(50, seed=-1)
+    with pytest.raises(ValueError, match=r"^seed: expected a non-negative integer, got -1$"):
+        make(50, seed=-1)  # an int of the wrong value: ValueError, as for every other number
+    with pytest.raises(TypeError, match=r"^seed: expected a non-negative integer, got float"):
+        make(50, seed=1.0)

@@ -242,8 +242,10 @@ def positive_int(name: str, v: Any, *, minimum: int = 1, maximum: int | None = N
 def seed(v: Any) -> Any:
     """A seed for ``np.random.default_rng``: a non-negative integer (or a sequence of them, where
     the caller allows it). Returned unchanged."""
-    if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0:
+    if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
         raise TypeError(f"seed: expected a non-negative integer, got {_describe(v)}")
+    if v < 0:  # the right type, a value NumPy's generator refuses
+        raise ValueError(f"seed: expected a non-negative integer, got {v}")
     return v
 
 
