@@ -120,6 +120,22 @@ def test_constant_feature_is_not_divided_by_zero() -> None:
     assert np.isfinite(Z).all() and (Z[1] == 0).all()
 
 
+def test_data_of_another_width_than_the_statistics_is_named_as_x() -> None:
+    # The statistics agree with each other (2 features): it is X that does not fit, and X
+    # held as rows (the test rows of a scikit-learn habit) is told to be turned.
+    X, _ = mf.data.two_moons(50, seed=0)
+    stats = mf.data.fit_standardizer(X)
+    with pytest.raises(ValueError, match=r"^X: expected 2 features \(rows\), as the statistics "
+                                         r"were fitted on, got shape \(1, 50\)$"):
+        mf.data.standardize(X[:1], stats)
+    for f in (mf.data.standardize, mf.data.unstandardize):
+        with pytest.raises(ValueError, match=r"^X: .* got shape \(50, 2\); the data look like "
+                                             r"one example per row: pass X\.T$"):
+            f(X.T, stats)
+    with pytest.raises(ValueError, match=r"^stats\['mean'\]: fitted on shape \(1, 1\)"):
+        mf.data.standardize(X, {"mean": stats["mean"][:1], "std": stats["std"]})
+
+
 def test_the_bundled_digits_are_scikit_learns() -> None:
     # The same images and labels as scikit-learn's own bundled copy, read by its loader.
     datasets = pytest.importorskip("sklearn.datasets")

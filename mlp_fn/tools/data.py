@@ -516,6 +516,11 @@ def _stats(stats: Any, X: Array) -> tuple[Array, Array]:
                         f"got {check.what(stats)}")
     mean = check.matrix("stats['mean']", stats["mean"], f"({X.shape[0]}, 1)")
     std = check.matrix("stats['std']", stats["std"], f"({X.shape[0]}, 1)")
+    n = mean.shape[0]
+    if mean.shape == std.shape == (n, 1) and X.shape[0] != n:  # the statistics agree: X is off
+        turned = "; the data look like one example per row: pass X.T" if X.shape[1] == n else ""
+        raise ValueError(f"X: expected {n} features (rows), as the statistics were fitted on, "
+                         f"got shape {X.shape}{turned}")
     for name, a in (("mean", mean), ("std", std)):
         if a.shape != (X.shape[0], 1):
             raise ValueError(f"stats['{name}']: fitted on shape {a.shape}, X has {X.shape[0]} "
