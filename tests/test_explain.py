@@ -275,6 +275,30 @@ LISTING_003: dict[str, Any] = {  # 003's forward listing in the course layout: W
 }
 
 
+def test_a_readers_own_activation_is_written_as_its_name() -> None:
+    # A custom activation raised an internal TypeError. Its formula is not known, so it is
+    # written as its name on the number, cube(-0.0934) and cube'(-0.0934); with the closed
+    # forms cube(x) = x^3 and cube'(x) = 3 x^2 put in by hand, every line checks as the
+    # registered ones do, and every value is mlp_fn's own.
+    cube = mf.custom_activation("cube", lambda z: z**3, lambda z, a: 3 * z**2)
+    X, Y = mf.data.xor()
+    params = mf.init_params([2, 3, 1], seed=0)
+    text = worked_example(X, Y, params, [cube, "sigmoid"], "bce", learning_rate=0.5)
+    assert "Forward, layer 1 (cube, custom): z = W a + b, a = cube(z):" in text
+    assert "  a[1][0](1) = cube(z[1][0](1)) = cube(-0.0934) = " in text
+    assert re.search(r"dZ\[1\]\[0\]\(1\) = dA\[1\]\[0\]\(1\) \* cube'\(z\[1\]\[0\]\(1\)\) = "
+                     r"\S+\*cube'\(-0\.0934\) = ", text)
+    by_hand = re.sub(r"cube'\(([^()]*)\)", r"3*(\1)*(\1)", text)
+    by_hand = re.sub(r"cube\(([^()]*)\)", r"(\1)*(\1)*(\1)", by_hand)
+    assert "cube" not in "".join(expr for _, expr, _ in equations(by_hand))
+    assert check_every_line(by_hand, 4) > 0
+    ours = mlp_fn_values(X, Y, params, [cube, "sigmoid"], "bce", 0.5)  # type: ignore[list-item]
+    printed = {symbol: value for symbol, _, value in equations(text)}
+    shown = [symbol for symbol in printed if symbol in ours]
+    assert len(shown) > 40
+    assert all(float(printed[k]) == pytest.approx(ours[k], abs=0.51e-4) for k in shown)
+
+
 def test_003s_listing_worked_out() -> None:
     text = worked_example(LISTING_003["X"], np.array([[1.0]]), LISTING_003["params"],
                           ["relu", "sigmoid"], "bce", learning_rate=0.1)

@@ -32,7 +32,7 @@ from mlp_fn._internal.arrays import on_host
 from mlp_fn._internal import checks as check
 from mlp_fn._internal.notation import latex
 from mlp_fn._internal.types import ActivationSpec, Array
-from mlp_fn.activations import Activation, _label
+from mlp_fn.activations import _label
 from mlp_fn.losses import LOSSES, _check_targets, _loss_for
 from mlp_fn.network import Layer, Architecture, architecture, keys
 from mlp_fn.normalization import EPS
@@ -70,8 +70,9 @@ def worked_example(
 
     Args:
         X: (n_x, m) inputs; Y: (n_y, m) targets (None when ``parts`` is only 'forward');
-            params, activations, loss: the network (plain layers: normalised and residual
-            layers and custom activations are not written out).
+            params, activations, loss: the network. Every layer kind is written out
+            (normalised, residual); a reader's own activation, whose formula is not known, as
+            its name on the number: ``cube(-0.0934)``, and ``cube'(-0.0934)`` backward.
         learning_rate: alpha; with it, every parameter's update W := W - alpha dW.
         decimals: the digits after the point of every number.
         parts: any of 'forward', 'cost', 'backward', 'update'.
@@ -97,8 +98,6 @@ def worked_example(
     net = architecture(params, activations)
     L = net.L
     name = _loss_for(loss, net.activations[-1])
-    for one in net.layers:
-        _activation_entry(one)  # a registered activation, with its printable formula
     X = check.inputs(X, net.n_x, net.dtype)
     chosen = _parts(parts)
     if Y is None and chosen != {"forward"}:
@@ -206,12 +205,16 @@ def _branch(formula: str, z: float) -> str:
     return formula if not sep else (positive if z > 0 else otherwise)
 
 
-def _activation_entry(layer: Layer) -> Activation:
-    entry = layer.g
-    if "formula" not in entry:  # a reader's own: its functions have no printable form
-        raise ValueError("activations: worked_example writes out registered activations only, "
-                         f"not the custom {layer.activation!r}"[:200])
-    return entry  # type: ignore[return-value]
+def _own(layer: Layer) -> str | None:
+    """The name of a reader's own activation (its functions have no printable formula: it is
+    written as its name applied to the number, ``sq(0.0889)``, and ``sq'(0.0889)``); None
+    for a registered one."""
+    return None if isinstance(layer.activation, str) else layer.activation["name"]
+
+
+def _name(layer: Layer) -> str:
+    """g as the equations write it: 'tanh', or a reader's own by its name."""
+    return _own(layer) or _label(layer.activation)
 
 
 def _z_symbol(layer: Layer) -> str:
@@ -246,7 +249,7 @@ def _forward_lines(s: _Step) -> list[tuple[str, list[_Line]]]:
 
 
 def _describe(layer: Layer) -> str:
-    parts = [_label(layer.activation)]
+    parts = [_name(layer)] + (["custom"] if _own(layer) is not None else [])
     if layer.norm is not None:
         parts.append(f"{layer.norm} norm")
     if layer.residual:
@@ -255,7 +258,7 @@ def _describe(layer: Layer) -> str:
 
 
 def _equations(layer: Layer) -> str:
-    g = _label(layer.activation)
+    g = _name(layer)
     if layer.norm is None:
         text = f"z = W a + b, a = {g}(z)"
     else:
@@ -329,13 +332,14 @@ def _g_output(s: _Step, layer: Layer) -> Array:
 def _activation(s: _Step, layer: Layer, j: int, i: int) -> _Line:
     l, zs = layer.l, _z_symbol(layer)
     Z, A = _g_input(s, layer), s['c'][layer.keys.A]
-    g = _label(layer.activation)
-    entry = _activation_entry(layer)
-    if layer.activation == "softmax":
+    g, own = _name(layer), _own(layer)
+    if own is not None:
+        expr = f"{own}({_n(s, Z[j, i]).strip('()')})"
+    elif layer.activation == "softmax":
         total = " + ".join(f"exp({_n(s, Z[u, i]).strip('()')})" for u in range(Z.shape[0]))
         expr = f"exp({_n(s, Z[j, i]).strip('()')})/({total})"
     else:
-        expr = _fill(s, entry["formula"], z=float(Z[j, i]))
+        expr = _fill(s, layer.g["formula"] or "", z=float(Z[j, i]))
     symbolic = f"{g}({zs}[{l}][{j}]({i}))"
     if layer.residual:
         symbolic += f" + a[{l - 1}][{j}]({i})"
@@ -424,7 +428,7 @@ def _delta(s: _Step, layer: Layer) -> list[_Line]:
     """dZ[l] (dZt for a normalised layer) of every unit and example: at the output from the
     loss, inside through g'."""
     l, k, zs = layer.l, layer.keys, _z_symbol(layer)
-    g = _label(layer.activation)
+    g, own = _name(layer), _own(layer)
     Z, G = _g_input(s, layer), _g_output(s, layer)
     dZ = s['g'][k.dZtilde] if layer.norm is not None else s['g'][k.dZ]
     d_sym = "dZt" if layer.norm is not None else "dZ"
@@ -446,8 +450,11 @@ def _delta(s: _Step, layer: Layer) -> list[_Line]:
             if layer.activation == "softmax":  # only with a squared error
                 raise ValueError("activations: worked_example does not write out softmax with "
                                  "a squared-error loss (its Jacobian couples the units)")
-            formula = _branch(_activation_entry(layer)["derivative_formula"], float(Z[j, i]))
-            derivative = _fill(s, formula, z=float(Z[j, i]), a=float(G[j, i]))
+            if own is not None:
+                derivative = f"{own}'({_n(s, Z[j, i]).strip('()')})"
+            else:
+                formula = _branch(layer.g["derivative_formula"] or "", float(Z[j, i]))
+                derivative = _fill(s, formula, z=float(Z[j, i]), a=float(G[j, i]))
             lines.append((f"{d_sym}[{l}][{j}]({i})", f"{dA_sym} * {g}'({zs}[{l}][{j}]({i}))",
                           f"{dA}*{derivative}", float(dZ[j, i])))
     return lines
