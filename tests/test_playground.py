@@ -94,6 +94,26 @@ def test_the_arithmetic_is_worked_examples_lines_for_the_unit() -> None:
     assert got[0].startswith("z[2][3](0) = ")
 
 
+def test_residual_and_layer_normalised_units_are_worked_out_batch_norm_and_dropout_not() -> None:
+    # One example's step is exact for a residual layer and for layer normalisation (its
+    # statistics are the example's own): the page showed neither. Batch normalisation's
+    # statistics and dropout's masks are not one example's: those say why they are not shown.
+    for extra, mark in (({"residual": True}, "a[2][3](0) = tanh(z[2][3](0)) + a[1][3](0) = "),
+                        ({"norm": "layer"}, "zn[2][3](0) = (z[2][3](0) - mu[2](0))/sqrt(")):
+        s = play.step(play.new_session({**XOR, **extra}), 3)
+        got = play.arithmetic(s, 5, 2, 3)  # example 5, alone: written as example 0
+        text = mf.explain.worked_example(s.X[:, 5:6], s.Y[:, 5:6], s.params, s.activations,
+                                         s.loss, learning_rate=0.03, layer=2, decimals=4)
+        want = [line.strip() for line in text.splitlines()
+                if line.startswith("  ") and ("[2][3]" in line.split(" = ")[0]
+                                              or "[2][3, " in line.split(" = ")[0])]
+        assert got["note"] is None and got["lines"] == want
+        assert any(line.startswith(mark) for line in got["lines"]), (extra, got["lines"][:3])
+    for extra in ({"norm": "batch"}, {"keep_prob": 0.8}):
+        got = play.arithmetic(play.step(play.new_session({**XOR, **extra}), 1), 5, 2, 3)
+        assert got["lines"] == [] and "batch normalisation's statistics" in got["note"]
+
+
 def test_the_arithmetic_names_the_range_of_an_example_layer_or_unit_out_of_it() -> None:
     s = play.new_session(XOR)  # 2-8-8-1: 250 training points of 500, half for testing
     m = s.X.shape[1]
@@ -421,6 +441,29 @@ def test_the_page_as_a_person_uses_it(server: tuple[str, int], tmp_path: Path) -
     assert not outside, outside
     # the refusals above are answers with status 400, which the browser logs as such
     assert all("status of 400" in e for e in errors), errors
+
+
+def test_a_layer_normalised_unit_is_set_as_math(server: tuple[str, int]) -> None:
+    """Its symbols (z-tilde, z-norm, gamma, beta, mu, sigma^2) are set as the plain ones are:
+    no symbol of the plain line is left as text."""
+    sync_playwright, executable = _browser()
+    from tests.test_site import CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"http://127.0.0.1:{server[1]}/#norm=%22layer%22")
+        page.wait_for_selector('[data-testid="unit-1-1"]')
+        page.hover('[data-testid="unit-1-1"]')
+        page.wait_for_function("[...document.querySelectorAll('[data-testid=arithmetic] .line')]"
+                               ".some(r => r.dataset.line.startsWith('zn[1][1](0) = '))")
+        shown = page.inner_text('[data-testid="arithmetic"]')
+        html = page.inner_html('[data-testid="arithmetic"]')
+        browser.close()
+    assert "<i>μ</i><sup>[1]</sup>(0)" in html and "<i>γ</i><sup>[1]</sup><sub>1</sub>" in html
+    assert "z<sub>norm</sub></i><sup>[1]</sup><sub>1</sub>(0)" in html
+    left = re.findall(r"\b(?:zt|zn|dZt|gamma|beta|mu|sigma2|sqrt|mean_u)\b", shown)
+    assert left == [], left
 
 
 def test_a_deep_network_never_widens_the_page(server: tuple[str, int]) -> None:

@@ -343,10 +343,13 @@ def arithmetic(session: Session, example: Any, l: Any, j: Any) -> dict[str, Any]
                 (high is not None and v > high):
             within = f"from {low} to {high} ({of})" if high is not None else f">= {low}"
             raise ValueError(f"{name}: expected a whole number {within}, got {v!r}"[:120])
-    if session.config["norm"] != "none" or any("+" in a for a in session.activations) or \
-            session.config["keep_prob"] < 1:
-        return {"lines": [], "note": "worked out for plain layers only: turn off "
-                                     "normalisation, residual connections and dropout"}
+    if session.config["norm"] == "batch" or session.config["keep_prob"] < 1:
+        # one example's step has neither the batch's statistics nor a step's masks
+        return {"lines": [], "note": "worked out for plain, residual and layer-normalised "
+                                     "layers: batch normalisation's statistics come from the "
+                                     "whole batch and dropout's masks from each step, which one "
+                                     "example's arithmetic does not have; turn them off to "
+                                     "see it"}
     text = mf.explain.worked_example(
         session.X[:, example:example + 1], session.Y[:, example:example + 1], session.params,
         session.activations, session.loss, learning_rate=session.config["learning_rate"],

@@ -429,9 +429,17 @@ async function showWeight(l, j, k, w) {
 // line (worked_example's own) is kept on each row as data-line.
 function mathHtml(line) {
   const escape = (t) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  // (a normalised layer's symbols too: z-tilde as zt, z-norm as zn, gamma, beta, mu, sigma^2)
+  const greek = {gamma: "&gamma;", dgamma: "d&gamma;", beta: "&beta;", dbeta: "d&beta;",
+                 mu: "&mu;", sigma2: "&sigma;<sup>2</sup>", zt: "z&#771;", dZt: "dZ&#771;",
+                 zn: "z<sub>norm</sub>"};
+  const symbol = (s) => greek[s] ? `<i>${greek[s]}</i>` : `<i>${s}</i>`;
   return escape(line)
-    .replace(/\b(dZ|dA|dW|db|W|b|z|a|y)\[(\d+)\]\[(\d+)(?:, (\d+))?\]/g,
-             (m, s, l, j, k) => `<i>${s}</i><sup>[${l}]</sup><sub>${j}${k !== undefined ? "," + k : ""}</sub>`)
+    .replace(/\b(dZt|dZ|dA|dW|dgamma|dbeta|db|W|b|zt|zn|z|a|y|gamma|beta)\[(\d+)\]\[(\d+)(?:, (\d+))?\]/g,
+             (m, s, l, j, k) => `${symbol(s)}<sup>[${l}]</sup><sub>${j}${k !== undefined ? "," + k : ""}</sub>`)
+    .replace(/\b(mu|sigma2)\[(\d+)\]/g, (m, s, l) => `${symbol(s)}<sup>[${l}]</sup>`)
+    .replace(/(?<![&\w])(gamma|dZt|zn|sigma2)\b(?!;)/g, (m, s) => symbol(s))  // unindexed
+    .replace(/\bmean_u\b/g, "mean<sub>u</sub>").replace(/\bsqrt\b/g, "&radic;")
     .replace(/\balpha\b/g, "&alpha;").replace(/\bsum_i\b/g, "&Sigma;<sub>i</sub>")
     .replace(/\*/g, "&middot;").replace(/'/g, "&prime;")
     .replace(/\(1\/m\)/g, "(1/<i>m</i>)");
