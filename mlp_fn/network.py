@@ -147,7 +147,26 @@ def _norm_of(kinds: set[str]) -> str | None:
                                         -len(known[kind] ^ kinds)))
 
 
+def _given_whole(p: Any) -> str:
+    """What to pass where something holding the params was given in their place: a network of
+    ``mlp_fn.model``, or the tuple ``train`` or ``load_params`` returns ('' for anything else)."""
+    if isinstance(p, Mapping) and {"params", "activations", "loss"} <= set(p):
+        return ("; this is a network of mlp_fn.model: pass net['params'] (with "
+                "net['activations'] and net['loss']), or use mlp_fn.model's functions on it")
+    if isinstance(p, tuple) and p and isinstance(p[0], Mapping) and len(p) in (2, 3):
+        returns = "params, history = mf.train(...)" if len(p) == 2 else \
+            "params, activations, loss = mf.load_params(path)"
+        return f": unpack it, as in {returns}"
+    return ""
+
+
 def _layer_keys(p: Mapping[Any, Any]) -> dict[int, set[str]]:
+    whole = _given_whole(p)
+    if whole:
+        got = f"a tuple of {len(p)}, the first a dict" if isinstance(p, tuple) else \
+            f"a dict with keys {sorted(map(str, p))[:8]}"
+        raise TypeError(f"params: expected a dict of arrays {{'W1', 'b1', ...}}, got {got}"
+                        f"{whole}")
     if not isinstance(p, Mapping):
         raise TypeError(f"params: expected a dict of arrays {{'W1', 'b1', ...}}, got "
                         f"{check.what(p)}")

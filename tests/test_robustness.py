@@ -124,6 +124,15 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
      r"params: expected one float dtype for every array, got float64 for 'W1' and float32"),
     ("params not a dict", lambda: mf.forward(X, [P["W1"]], ACTS), TypeError,
      r"params: expected a dict of arrays"),
+    # what holds the params, in their place: said what it is and what to pass
+    ("params a model's network", lambda: mf.predict(X, mf.model.network(
+        2, [[3, "tanh"], [1, "sigmoid"]], "bce"), ACTS, "bce"), TypeError,
+     r"^params: .*this is a network of mlp_fn\.model: pass net\['params'\]"),
+    ("params train's pair", lambda: mf.forward(X, (P, {"cost": []}), ACTS), TypeError,
+     r"^params: .*got a tuple of 2, the first a dict: unpack it, as in params, history = "
+     r"mf\.train\(\.\.\.\)$"),
+    ("params load_params' triple", lambda: mf.summary.count_params((P, ACTS, "bce")),
+     TypeError, r"got a tuple of 3, .* params, activations, loss = mf\.load_params\(path\)$"),
     ("layer size 0", lambda: mf.init_params([2, 0, 1]), ValueError,
      r"layer_dims: expected every size >= 1, got 0 at position 1"),
     ("layer sizes too few", lambda: mf.init_params([2]), ValueError,
