@@ -139,6 +139,17 @@ def test_a_wrong_call_names_the_function() -> None:
                                         r"'activations'$"):
         mf.forward(X, params)
     with pytest.raises(TypeError, match=r"^train\(\): got an unexpected keyword argument "
-                                        r"'epoch'$"):
+                                        r"'epoch'; did you mean 'epochs'\?$"):
         mf.train(X, Y, params, ["tanh", "sigmoid"], "bce", learning_rate=0.1,
                  epochs=3, epoch=3)
+    # A keyword of another library is named, not a required argument it leaves out
+    # (Signature.bind reported "missing a required argument: 'learning_rate'" for lr=).
+    with pytest.raises(TypeError, match=r"^train\(\): got an unexpected keyword argument "
+                                        r"'lr'; did you mean 'learning_rate'\?$"):
+        mf.train(X, Y, params, ["tanh", "sigmoid"], "bce", lr=0.1, epochs=3)
+    with pytest.raises(TypeError, match=r"'dropout'; did you mean 'keep_prob' \(1 minus the "
+                                        r"dropout rate\)\?$"):
+        mf.forward(X, params, ["tanh", "sigmoid"], dropout=0.2)
+    with pytest.raises(TypeError, match=r"^forward\(\): got an unexpected keyword argument "
+                                        r"'colour'$"):  # nothing near it: no guess
+        mf.forward(X, params, ["tanh", "sigmoid"], colour=1)
