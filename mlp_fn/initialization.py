@@ -58,7 +58,10 @@ INITS: dict[str, Callable[[int], float]] = {
 
 
 def _layer_dims(name: str, dims: Any) -> list[int]:
-    """[n0, n1, ..., nL] with L >= 1 and every n >= 1."""
+    """[n0, n1, ..., nL] with L >= 1 and every n >= 1 (a list, a tuple, or a 1-D integer
+    array, as sizes computed with NumPy come)."""
+    if isinstance(dims, np.ndarray) and dims.ndim == 1 and dims.dtype.kind in "iu":
+        dims = dims.tolist()
     if isinstance(dims, (str, bytes)) or not isinstance(dims, Sequence):
         raise TypeError(f"{name}: expected a sequence of layer sizes [n0, n1, ..., nL], "
                         f"got {check.what(dims)}")

@@ -222,6 +222,11 @@ def test_init_params_shapes_dtype_seed(dtype: Any) -> None:
     r = mf.init_params([3, 5, 2], seed=8, dtype=dtype)
     assert not (p["W1"] == r["W1"]).all()
     assert (p["b1"] == 0).all()
+    # sizes computed with NumPy, as an integer array, are the same sizes (they were refused)
+    s = mf.init_params(np.array([3, 5, 2]), seed=7, dtype=dtype)
+    assert s.keys() == p.keys() and all(np.array_equal(s[k], p[k]) for k in p)
+    with pytest.raises(TypeError, match=r"^layer_dims: expected a sequence of layer sizes"):
+        mf.init_params(np.array([3.0, 5.0, 2.0]), seed=7)  # floats are no sizes, as in a list
 
 
 @pytest.mark.parametrize("method, std", [("random", lambda n: 0.01),
