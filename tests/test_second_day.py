@@ -202,6 +202,7 @@ def test_a_run_that_ends_far_above_its_start_warns_once_and_records_it() -> None
         _, history = mf.train(X, Y, params, ["relu", "sigmoid"], "bce", learning_rate=1e6,
                               epochs=3)
     assert len(caught) == 1 and len(history["warnings"]) == 1
+    assert caught[0].filename == __file__  # the caller's line, not mlp_fn's boundary
     assert history["cost"][-1] > 10 * history["cost"][0]
     with warnings.catch_warnings():
         warnings.simplefilter("error", mf.TrainingUnstable)

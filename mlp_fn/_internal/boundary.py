@@ -26,8 +26,11 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
 import re
 import sys
+import types
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Generic, Literal, Protocol, TypeVar, overload
 
@@ -38,7 +41,20 @@ from mlp_fn._internal.arrays import all_finite, backend, hand_back, is_array
 from mlp_fn._internal.inputs import cast, real_array
 
 __all__ = ["checked", "Checked", "Rule", "real", "like", "matrix", "dims", "by",
-           "optional", "nonempty", "as_given"]
+           "optional", "nonempty", "as_given", "warn"]
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def warn(message: str, category: type[Warning]) -> None:
+    """``warnings.warn`` at the caller's line: the first frame outside mlp_fn, however many of
+    its own calls (the boundary's, a loop's, a comprehension's) lie between."""
+    frame: types.FrameType | None = sys._getframe(1)
+    level = 2  # (level 1 is this function)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)
+
 
 #: The message of a result that overflowed: a string, or a function of the result and the
 #: checked arguments that writes it.

@@ -25,7 +25,7 @@ from typing import Any, NoReturn
 import numpy as np
 
 from mlp_fn._internal import checks as check
-from mlp_fn._internal.boundary import by, checked
+from mlp_fn._internal.boundary import by, checked, warn
 from mlp_fn._internal.frozen import frozen
 from mlp_fn._internal.arrays import (NUMPY, Backend, all_finite, backend, from_host, from_host_dict,
                                      hand_back_dict, host_dtype, is_numpy, require)
@@ -77,9 +77,10 @@ _UNSTABLE_RATIO = 10.0
 _UNSTABLE_RISE = 0.01
 
 
-def _warn_if_unstable(history: History, run: Run, stacklevel: int = 3) -> History:
+def _warn_if_unstable(history: History, run: Run, network: int | None = None) -> History:
     """``history``, with the warning recorded (and warned) where its cost ended far above where
-    it started (see ``TrainingUnstable``)."""
+    it started (see ``TrainingUnstable``); ``network``: its place in ``train_many``'s
+    population, which the message leads with."""
     costs = history["cost"]
     if len(costs) < 2:
         return history
@@ -87,10 +88,11 @@ def _warn_if_unstable(history: History, run: Run, stacklevel: int = 3) -> Histor
     if not (last > _UNSTABLE_RATIO * first and last - first > _UNSTABLE_RISE):
         return history
     lr = history["learning_rate"][-1]
-    message = (f"train: the cost ended at {last:.4g}, {last / first:.3g} times its first "
+    where = "" if network is None else f"network {network}: "
+    message = (f"{where}train: the cost ended at {last:.4g}, {last / first:.3g} times its first "
                f"epoch's {first:.4g}, at learning rate {lr:g}: the steps overshoot. Lower "
                f"learning_rate (e.g. {lr / 10:g}), standardize X, or pass clip_norm")
-    warnings.warn(message, TrainingUnstable, stacklevel=stacklevel)
+    warn(message, TrainingUnstable)
     return {**history, "warnings": [*history["warnings"], message]}
 
 

@@ -11,20 +11,22 @@ epochs, it is that loop of ``train``. Each network's result equals its own ``tra
 from __future__ import annotations
 
 import inspect
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, overload
 
 import numpy as np
 
 from mlp_fn._internal import checks as check
-from mlp_fn._internal.boundary import checked
+from mlp_fn._internal.boundary import checked, warn
 from mlp_fn._internal.types import ActivationSpec, Array, Params
 from mlp_fn.schedules import Schedule
 from mlp_fn._internal.arrays import Backend, from_host_list, stacked, to_host
 from mlp_fn.training._compiled import epoch_costs, epochs_in_memory, run_chunk
-from mlp_fn.training.loop import (_PLANNED, TrainingDiverged, _learning_rate_at, _plan,
-                                  _plan_another, _recorded, _replay, _result, _result_history,
-                                  _run_epochs, train, _warn_if_unstable)
+from mlp_fn.training.loop import (_PLANNED, TrainingDiverged, TrainingUnstable,
+                                  _learning_rate_at, _plan, _plan_another, _recorded, _replay,
+                                  _result, _result_history, _run_epochs, train,
+                                  _warn_if_unstable)
 from mlp_fn.training._state import (EarlyStopping, EpochRecords, History, Run, TrainingState,
                                    new_history)
 
@@ -198,13 +200,23 @@ def _one(X: Array, Y: Array, params: Mapping[str, Array], activations: Any, loss
          epochs: int, diverged: str, i: int, compile: bool | None,
          options: Mapping[str, Any]) -> Any:
     try:
-        return train(X, Y, params, activations, loss, learning_rate=lr, epochs=epochs,
-                     compile=compile, **options)
-    except TrainingDiverged as err:
-        err.network = i
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", TrainingUnstable)
+            trained, history = train(X, Y, params, activations, loss, learning_rate=lr,
+                                     epochs=epochs, compile=compile, **options)
+    except TrainingDiverged as err:  # named as the compiled path names it: network i
+        failure = TrainingDiverged(f"network {i}: {err}", err.params, err.history)
+        failure.network = i
         if diverged == "raise":
-            raise
-        return err
+            raise failure from None
+        return failure
+    for w in caught:  # train's warnings, again where they are the caller's: each network's
+        if issubclass(w.category, TrainingUnstable):
+            warn(f"network {i}: {w.message}", TrainingUnstable)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    said = [f"network {i}: {m}" for m in history["warnings"]]
+    return trained, {**history, "warnings": said}
 
 
 def _together(runs: list[tuple[Run, TrainingState]], diverged: str) -> list[Any]:
@@ -280,7 +292,7 @@ def _together(runs: list[tuple[Run, TrainingState]], diverged: str) -> list[Any]
         mine = {k: a[i] for k, a in split.items()}
         state = TrainingState(mine, _slice(opt, i, split_slots), run.end_epoch,
                               EarlyStopping(np.inf, run.end_epoch - 1, mine, 0))
-        out.append(_result(run, state, _warn_if_unstable(histories[i], run, stacklevel=4)))
+        out.append(_result(run, state, _warn_if_unstable(histories[i], run, network=i)))
     return out
 
 
