@@ -122,6 +122,9 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
     ("params mixed dtypes", lambda: mf.forward(X, {**P, "b2": P["b2"].astype(np.float32)},
                                                ACTS), TypeError,
      r"params: expected one float dtype for every array, got float64 for 'W1' and float32"),
+    ("a bias as a vector", lambda: mf.linear_forward(X, P["W1"], np.zeros(3)), ValueError,
+     r"^b: expected a 2-D array of shape \(3, 1\), got shape \(3,\); make it a column with "
+     r"b\.reshape\(-1, 1\)$"),  # (not "for one example ... or one feature")
     ("params not a dict", lambda: mf.forward(X, [P["W1"]], ACTS), TypeError,
      r"params: expected a dict of arrays"),
     # what holds the params, in their place: said what it is and what to pass

@@ -131,7 +131,11 @@ def matrix(name: str, a: Any, what: str) -> Array:
     arr = float_array(name, a)
     if arr.ndim != 2:
         hint = ""
-        if arr.ndim == 1:
+        if arr.ndim == 1 and what.replace(" ", "").endswith(",1)"):  # a column is asked for
+            hint = f"; make it a column with {name}.reshape(-1, 1)"
+        elif arr.ndim == 1 and what.replace(" ", "").startswith("(1,"):  # a row
+            hint = f"; make it a row with {name}.reshape(1, -1)"
+        elif arr.ndim == 1:
             hint = (f"; a 1-D vector has no layout: use {name}.reshape(-1, 1) for one example "
                     f"or {name}.reshape(1, -1) for one feature over m examples")
         raise ValueError(f"{name}: expected a 2-D array of shape {what}, got shape "
