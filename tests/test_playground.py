@@ -109,7 +109,8 @@ def test_residual_and_layer_normalised_units_are_worked_out_batch_norm_and_dropo
                                               or "[2][3, " in line.split(" = ")[0])]
         assert got["note"] is None and got["lines"] == want
         assert any(line.startswith(mark) for line in got["lines"]), (extra, got["lines"][:3])
-    for extra in ({"norm": "batch"}, {"keep_prob": 0.8}):
+    refused: list[dict[str, Any]] = [{"norm": "batch"}, {"keep_prob": 0.8}]
+    for extra in refused:
         got = play.arithmetic(play.step(play.new_session({**XOR, **extra}), 1), 5, 2, 3)
         assert got["lines"] == [] and "batch normalisation's statistics" in got["note"]
 

@@ -134,7 +134,8 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
     ("params train's pair", lambda: mf.forward(X, (P, {"cost": []}), ACTS), TypeError,
      r"^params: .*got a tuple of 2, the first a dict: unpack it, as in params, history = "
      r"mf\.train\(\.\.\.\)$"),
-    ("params load_params' triple", lambda: mf.summary.count_params((P, ACTS, "bce")),
+    ("params load_params' triple",
+     lambda: mf.summary.count_params((P, ACTS, "bce")),  # type: ignore[arg-type]
      TypeError, r"got a tuple of 3, .* params, activations, loss = mf\.load_params\(path\)$"),
     ("layer size 0", lambda: mf.init_params([2, 0, 1]), ValueError,
      r"layer_dims: expected every size >= 1, got 0 at position 1"),
