@@ -392,6 +392,11 @@ def test_train_many_refuses_what_it_cannot_do() -> None:
     with pytest.raises(TypeError, match="unexpected keyword 'opt_state'"):
         mf.train_many(X, Y, population, acts, "mse", learning_rate=0.1, epochs=2,
                       opt_state=None)
+    # taken and ignored before (a checkpoint is one network's, so there is none to time)
+    with pytest.raises(TypeError, match=r"unexpected keyword 'checkpoint_every'.*belong to one "
+                                        r"network: use train\)$"):
+        mf.train_many(X, Y, population, acts, "mse", learning_rate=0.1, epochs=2,
+                      checkpoint_every=5.0)
     with pytest.raises(TypeError, match="population: expected a non-empty sequence"):
         mf.train_many(X, Y, [], acts, "mse", learning_rate=0.1, epochs=2)
     with pytest.raises(ValueError, match="diverged: expected 'raise' or 'return'"):

@@ -321,6 +321,24 @@ def test_size_limit_and_narrowing() -> None:
     assert [s for s, _, _ in equations(text)] == ["z[2][0](3)", "a[2][0](3)"]
 
 
+def test_parts_say_what_they_take() -> None:
+    X, Y = mf.data.xor()
+    params = mf.init_params([2, 3, 1], seed=0)
+
+    def call(parts: Any) -> str:
+        return worked_example(X, Y, params, ["tanh", "sigmoid"], "bce", parts=parts)
+
+    with pytest.raises(ValueError, match=r"^parts: expected at least one of \['forward', "
+                                         r"'cost', 'backward', 'update'\], got none$"):
+        call([])  # nothing asked for: a value, not a type, is wrong (it was a TypeError)
+    with pytest.raises(TypeError, match=r"^parts: expected a list .*; for that part alone pass "
+                                        r"parts=\['cost'\]$"):
+        call("cost")
+    with pytest.raises(ValueError, match=r"^parts: expected some of .*, got 'costs'$"):
+        call(["costs"])
+    assert call(["cost"]).startswith("The cost:")
+
+
 def test_markdown_with_latex() -> None:
     text = worked_example(LISTING_003["X"], np.array([[1.0]]), LISTING_003["params"],
                           ["relu", "sigmoid"], "bce", learning_rate=0.1, markdown=True)

@@ -145,9 +145,12 @@ def worked_example(
 
 
 def _parts(parts: Any) -> set[str]:
-    if isinstance(parts, str) or not isinstance(parts, Sequence) or not parts:
+    if isinstance(parts, str) or not isinstance(parts, Sequence):
+        one = f"; for that part alone pass parts=[{parts!r}]" if parts in PARTS else ""
         raise TypeError(f"parts: expected a list drawn from {list(PARTS)}, got "
-                        f"{check.what(parts)}")
+                        f"{check.what(parts)}{one}")
+    if not parts:
+        raise ValueError(f"parts: expected at least one of {list(PARTS)}, got none")
     unknown = [p for p in parts if p not in PARTS]
     if unknown:
         raise ValueError(f"parts: expected some of {list(PARTS)}, got {unknown[0]!r}")

@@ -36,8 +36,7 @@ _Outcome = tuple[Params, History]
 
 #: train's keywords that train_many passes on as they are (the same for every network).
 _SHARED = ("batch_size", "shuffle", "seed", "optimizer", "optimizer_options", "lambd", "l1",
-           "keep_prob", "clip_norm", "sample_weight", "validation_data", "patience", "callback",
-           "checkpoint_every")
+           "keep_prob", "clip_norm", "sample_weight", "validation_data", "patience", "callback")
 #: train's defaults, for the keywords a call of train_many leaves out (read once, not per call).
 _DEFAULTS = {name: p.default for name, p in inspect.signature(train).parameters.items()}
 
@@ -52,8 +51,8 @@ def _options(name: str, options: dict[str, Any], seen: dict[str, Any]) -> dict[s
     unknown = sorted(set(options) - set(_SHARED))
     if unknown:
         raise TypeError(f"train_many: unexpected keyword {unknown[0]!r}; it takes train's "
-                        f"keywords {list(_SHARED)} (opt_state and checkpoint belong to one "
-                        f"network: use train)"[:300])
+                        f"keywords {list(_SHARED)} (opt_state, checkpoint and "
+                        f"checkpoint_every belong to one network: use train)"[:400])
     return options
 
 
@@ -138,7 +137,8 @@ def train_many(X: Array, Y: Array, population: Sequence[Mapping[str, Array]],
             params and the history so far, takes its place in the list).
         compile: as for ``train``.
         **options: any other keyword of ``train`` (``batch_size``, ``seed``, ``optimizer``,
-            ``lambd``, ``keep_prob``, ...), the same for every network. With ``callback``,
+            ``lambd``, ``keep_prob``, ...), the same for every network; not ``opt_state``,
+            ``checkpoint`` or ``checkpoint_every``, which are one network's. With ``callback``,
             ``validation_data`` or ``patience`` the networks are trained one after another.
 
     Returns:
