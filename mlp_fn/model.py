@@ -157,11 +157,8 @@ def _fitted(net: Any, where: str) -> tuple[Network, int, str]:
 
 def _no_unknown(function: str, given: Mapping[str, Any], valid: Sequence[str]) -> None:
     """TypeError for a keyword ``function`` does not take, naming the closest it does."""
-    import difflib
-
     for key in given:
-        close = difflib.get_close_matches(str(key), valid, n=1, cutoff=0.5)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = check.closest(str(key), valid) or "."
         raise TypeError(f"{str(key)[:60]}: {function} takes no argument of this name{hint} It "
                         f"takes {', '.join(valid)}")
 

@@ -197,6 +197,12 @@ def test_regression_values_and_float32() -> None:
      r"got shape \(2, 60\); pass y\.T \(one row per sample\)$"),
     (lambda n: model.fit(n, X_ROWS, np.array([[0], [1]] * 29 + [[1], [None]], dtype=object)),
      ValueError, r"^y\[59, 0\] is missing \(None\): no label"),
+    # another library's keyword: the one it stands for (it suggested 'l1' for lr), and a
+    # sentence that ends where there is nothing to suggest
+    (lambda n: model.fit(n, X_ROWS, Y_BIN, lr=0.1), TypeError,
+     r"^lr: fit takes no argument of this name; did you mean 'learning_rate'\? It takes "),
+    (lambda n: model.fit(n, X_ROWS, Y_BIN, verbose=1), TypeError,
+     r"^verbose: fit takes no argument of this name\. It takes epochs, "),
     (lambda n: model.fit({"params": {}}, X_ROWS, Y_BIN),  # type: ignore[typeddict-item]
      TypeError, r"net: expected the dict"),
 ])

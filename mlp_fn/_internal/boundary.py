@@ -245,25 +245,6 @@ def _traced(bind: Callable[[tuple[Any, ...], dict[str, Any]], dict[str, Any]],
                  if isinstance(a, jax.core.Tracer)), None)
 
 
-#: What a keyword some other library or course uses means here (and how, where not the same).
-_ALIASES = {"lr": ("learning_rate", ""), "alpha": ("learning_rate", ""),
-            "eta": ("learning_rate", ""), "n_epochs": ("epochs", ""),
-            "num_epochs": ("epochs", ""), "epoch": ("epochs", ""), "l2": ("lambd", ""),
-            "lam": ("lambd", ""), "lambda_": ("lambd", ""), "batch_sz": ("batch_size", ""),
-            "dropout": ("keep_prob", " (1 minus the dropout rate)")}
-
-
-def _closest(key: str, valid: list[str]) -> str:
-    """'; did you mean ...?' for the argument ``key`` most likely stands for, or ''."""
-    import difflib
-
-    alias, note = _ALIASES.get(key, ("", ""))
-    if alias in valid:
-        return f"; did you mean {alias!r}{note}?"
-    close = difflib.get_close_matches(key, valid, n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
-
-
 def _binder(public: inspect.Signature, name: str
             ) -> Callable[[tuple[Any, ...], dict[str, Any]], dict[str, Any]]:
     """``public.bind(*args, **kwargs)`` with its defaults applied, as a dict in the signature's
@@ -285,7 +266,7 @@ def _binder(public: inspect.Signature, name: str
         unknown = [key for key in kwargs if key not in named] if varkw is None else []
         if unknown:  # named first: Signature.bind would report a missing argument instead
             raise TypeError(f"{name}(): got an unexpected keyword argument "
-                            f"{unknown[0][:60]!r}{_closest(unknown[0], order)}")
+                            f"{unknown[0][:60]!r}{check.closest(unknown[0], order)}")
         try:
             bound = public.bind(*args, **kwargs)
         except TypeError as err:  # Python's own message, with the function it is about

@@ -20,7 +20,7 @@ from mlp_fn._internal.types import Array
 
 __all__ = ["FLOAT_DTYPES", "MAX_ARRAY_BYTES", "what", "short_repr", "float_array", "matrix",
            "array_dict", "same_dtype", "finite_result", "finite", "positive_int", "seed",
-           "seeds", "columns_like", "real", "step_rate", "positive_float",
+           "seeds", "columns_like", "closest", "real", "step_rate", "positive_float",
            "nonnegative_float", "fraction", "allocation", "float_dtype", "boolean", "name_list",
            "inputs", "sample_weight", "keep_prob"]
 
@@ -272,6 +272,25 @@ def columns_like(name: str, a: Any, X: Array) -> None:
     if a.ndim != 2 or a.shape[1] != X.shape[1]:
         raise ValueError(f"{name}: expected a 2-D array with m = {X.shape[1]} columns like X, "
                          f"got shape {tuple(a.shape)}")
+
+
+#: What a keyword some other library or course uses means here (and how, where not the same).
+_ALIASES = {"lr": ("learning_rate", ""), "alpha": ("learning_rate", ""),
+            "eta": ("learning_rate", ""), "n_epochs": ("epochs", ""),
+            "num_epochs": ("epochs", ""), "epoch": ("epochs", ""), "l2": ("lambd", ""),
+            "lam": ("lambd", ""), "lambda_": ("lambd", ""), "batch_sz": ("batch_size", ""),
+            "dropout": ("keep_prob", " (1 minus the dropout rate)")}
+
+
+def closest(key: str, valid: Sequence[str]) -> str:
+    """'; did you mean ...?' for the argument ``key`` most likely stands for, or ''."""
+    import difflib
+
+    alias, note = _ALIASES.get(key, ("", ""))
+    if alias in valid:
+        return f"; did you mean {alias!r}{note}?"
+    close = difflib.get_close_matches(key, valid, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def real(name: str, v: Any, what: str) -> float:
