@@ -176,6 +176,44 @@ def test_xor_is_learned() -> None:
     assert mf.predict(X, params, ["tanh", "sigmoid"], "bce").tolist() == [[0, 1, 1, 0]]
 
 
+def test_a_schedule_is_checked_for_every_epoch_before_the_first_step() -> None:
+    """A schedule that failed or decayed to 0 late in a run ended it there with a ValueError,
+    the epochs before lost (cosine_decay(0.1, 3) over 6 epochs trained 3, then raised); a
+    schedule's own exception escaped unnamed. Every rate is checked when train starts, no
+    callback is reached, and the schedule is still called once an epoch."""
+    X, Y = mf.data.xor()
+    params = mf.init_params([2, 3, 1], seed=0)
+    reached: list[int] = []
+
+    def run(schedule: Any, epochs: int = 6) -> Any:
+        return mf.train(X, Y, params, ["tanh", "sigmoid"], "bce", learning_rate=schedule,
+                        epochs=epochs, callback=lambda e, p, h: reached.append(e))
+
+    short = [0.5, 0.5, 0.5]
+    for schedule, kind, says in [
+            (mf.cosine_decay(0.1, 3), ValueError,
+             r"^learning_rate: the schedule gives 0 at epoch 3, where a step changes nothing; "
+             r"train fewer epochs, or give the schedule longer to decay"),
+            (lambda e: short[e], ValueError, r"^learning_rate: the schedule failed at epoch 3 "
+                                             r"\(it is called as schedule\(epoch\)\): IndexError"),
+            (lambda: 0.1, TypeError, r"^learning_rate: the schedule failed at epoch 0 .*: "
+                                     r"TypeError: .*takes 0 positional arguments"),
+            (lambda e: "0.1x", TypeError, r"^learning_rate: the schedule gave str '0\.1x' at "
+                                          r"epoch 0; expected a number$")]:
+        with pytest.raises(kind, match=says):
+            run(schedule)
+    assert reached == []  # refused before the first epoch, every time
+    calls: list[int] = []
+
+    def counted(e: int) -> float:
+        calls.append(e)
+        return 0.5 / (1 + e)
+
+    _, history = run(counted)
+    assert calls == list(range(6)) and history["learning_rate"] == [0.5 / (1 + e)
+                                                                     for e in range(6)]
+
+
 def test_one_step_refuses_a_schedule_and_says_how_to_take_its_rate() -> None:
     """train_step took a schedule and silently stepped at its rate for epoch 0 wherever the
     step fell in a run (its own loop over epochs then trained at one constant rate); it, and

@@ -216,12 +216,8 @@ def _epoch_batches(data: Data, epoch: int,
 
 
 def _learning_rate_at(run: Run, epoch: int) -> float:
-    """The schedule's learning rate for ``epoch``, which must be a positive finite number."""
-    lr = float(run.optimizer.learning_rate(epoch))
-    if not math.isfinite(lr) or lr <= 0:
-        raise ValueError(f"learning_rate: the schedule gave {lr} at epoch {epoch}; expected a "
-                         f"positive finite number")
-    return lr
+    """The learning rate of ``epoch`` (a schedule's, checked when the run was planned)."""
+    return float(run.optimizer.learning_rate(epoch))
 
 
 def _run_epoch(state: TrainingState, run: Run) -> tuple[TrainingState, EpochRecord]:
@@ -534,7 +530,8 @@ def train(
         X: the inputs, (n_x, m).
         Y: the targets, (n_y, m).
         params, activations, loss: the network, as for ``forward`` and ``compute_cost``.
-        learning_rate: alpha, a positive float or a schedule epoch -> alpha (``mlp_fn.schedules``).
+        learning_rate: alpha, a positive float or a schedule epoch -> alpha (``mlp_fn.schedules``),
+            called once for each epoch when train starts, every rate checked before a step.
         epochs: passes over the data (0 returns the params unchanged).
         batch_size: None (batch GD, `k = m`), 1 (stochastic GD), or k in 1..m (mini-batch GD).
         shuffle: draw a new order of the examples every epoch (from ``seed`` and the epoch);
@@ -605,11 +602,44 @@ def train(
 # Checking train's arguments, once
 # ----------------------------------------------------------------------------------------------
 
-def _schedule(learning_rate: float | Array | Schedule) -> Schedule:
-    if callable(learning_rate):
-        return learning_rate
-    lr = check.positive_float("learning_rate", learning_rate)
-    return lambda epoch: lr
+def _schedule(learning_rate: float | Array | Schedule, first: int, end: int) -> Schedule:
+    """The learning rate of each epoch: a constant, checked; or a schedule, called for each
+    epoch the run will train (``first`` to ``end - 1``) and every rate checked now, before any
+    step: a schedule that fails, or decays to 0, late in a run would otherwise end it there and
+    lose the epochs before. The rates are kept: the schedule is called once an epoch."""
+    if not callable(learning_rate):
+        lr = check.positive_float("learning_rate", learning_rate)
+        return lambda epoch: lr
+    rates = [_scheduled(learning_rate, e) for e in range(first, end)]
+
+    def at(epoch: int) -> float:
+        return rates[epoch - first] if first <= epoch < end else _scheduled(learning_rate, epoch)
+
+    return at
+
+
+def _scheduled(schedule: Schedule, epoch: int) -> float:
+    """``schedule(epoch)``, a positive finite number, or an error naming the epoch."""
+    try:
+        value = schedule(epoch)
+    except Exception as err:  # a reader's function: whatever it raises is named as theirs
+        kind = TypeError if isinstance(err, TypeError) else ValueError
+        raise kind(f"learning_rate: the schedule failed at epoch {epoch} (it is called as "
+                   f"schedule(epoch)): {type(err).__name__}: {err}"[:400]) from None
+    try:
+        lr = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"learning_rate: the schedule gave {check.what(value)} at epoch {epoch}; "
+                        f"expected a number") from None
+    if lr == 0:
+        raise ValueError(f"learning_rate: the schedule gives 0 at epoch {epoch}, where a step "
+                         f"changes nothing; train fewer epochs, or give the schedule longer to "
+                         f"decay (cosine_decay reaches lr_min at total_epochs; a long "
+                         f"exponential decay underflows to 0)")
+    if not math.isfinite(lr) or lr < 0:
+        raise ValueError(f"learning_rate: the schedule gave {lr} at epoch {epoch}; expected a "
+                         f"positive finite number")
+    return lr
 
 
 def _plan(
@@ -627,7 +657,6 @@ def _plan(
     X = check.inputs(X, net.n_x, net.dtype, b)
     m = X.shape[1]
     Yf = _check_targets(Y, net.n_y, m, name, net.dtype, b)
-    lr_at = _schedule(learning_rate)
     epochs = check.positive_int("epochs", epochs, minimum=0, maximum=MAX_EPOCH)
     k = m if batch_size is None else check.positive_int("batch_size", batch_size)
     if k > m:
@@ -674,6 +703,7 @@ def _plan(
         batches = tuple((cut(X, t), cut(Yf, t), None if w is None else cut(w, t))
                         for t in range(0, m, k))
     first = state["step"] // -(-m // k)  # continues the epoch count of a resumed run
+    lr_at = _schedule(learning_rate, first, first + epochs)
     start = hand_back_dict(params, b)
     run = Run(net, name, Data(X, Yf, w, k, shuffle, seed, batches),
               Optimizer(opt_name, hyper, lr_at, None if callable(learning_rate) else lr_at(0)),
@@ -695,7 +725,7 @@ def _plan_another(run: Run, first: Params, params: Any, activations: Any,
         require(run.net.backend, params=dict(params))
     if not is_numpy(net.backend) and net.backend.name != "jax":  # the loop's own copies
         params = {k: net.backend.xp.asarray(a, copy=True) for k, a in params.items()}
-    lr_at = _schedule(learning_rate)
+    lr_at = _schedule(learning_rate, 0, run.end_epoch)
     start = hand_back_dict(params, net.backend)
     optimizer = run.optimizer._replace(learning_rate=lr_at, constant=None if callable(
         learning_rate) else lr_at(0))
