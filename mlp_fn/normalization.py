@@ -62,9 +62,10 @@ EPS = 1e-5
 MOMENTUM = 0.9
 
 
-def _statistic(of: str) -> Any:
-    """mu or sigma^2: one per unit, (n[l], 1), or one per example, (1, m), of ``of``'s shape;
-    a variance is never negative."""
+def _statistic(of: str, like: str | None = None) -> Any:
+    """mu or sigma^2: one per unit, (n[l], 1), or one per example, (1, m), of ``of``'s shape,
+    and the shape of the statistic ``like`` (mu and sigma^2 of one kind, not one of each); a
+    variance is never negative."""
 
     def rule(name: str, value: Any, seen: dict[str, Any]) -> Array:
         Z = seen[of]
@@ -73,6 +74,10 @@ def _statistic(of: str) -> Any:
             raise ValueError(f"{name}: expected shape ({Z.shape[0]}, 1) (one per unit) or "
                              f"(1, {Z.shape[1]}) (one per example) for {of} of shape "
                              f"{tuple(Z.shape)}, got {tuple(a.shape)}")
+        if like is not None and tuple(a.shape) != tuple(seen[like].shape):
+            raise ValueError(f"{name}: expected the shape of {like} {tuple(seen[like].shape)}: "
+                             f"both one per unit (a batch's statistics) or both one per example "
+                             f"(each example's), got {tuple(a.shape)}")
         check.same_dtype(**{of: Z, name: a})
         if name.startswith("sigma2") and float(backend(a=a).xp.min(a)) < 0:
             raise ValueError(f"{name}: a variance is never negative, got a minimum of "
@@ -83,9 +88,17 @@ def _statistic(of: str) -> Any:
 
 
 def _axis(name: str, value: Any, seen: dict[str, Any]) -> int | None:
+    """The axis the statistics were taken over, which sigma^2's shape must match: 1, one per
+    unit (n[l], 1); 0, one per example (1, m)."""
     if value is not None and (isinstance(value, bool) or value not in (0, 1)):
         raise ValueError(f"{name}: expected 1 (the batch's statistics), 0 (each example's) or "
                          f"None (constant ones), got {check.short_repr(value)}")
+    n, m = seen["Z_norm"].shape
+    shape = None if value is None else {1: (n, 1), 0: (1, m)}[value]
+    if shape is not None and tuple(seen["sigma2"].shape) != shape:
+        raise ValueError(f"{name}: statistics over axis {value} have shape {shape} (one per "
+                         f"{'unit' if value == 1 else 'example'}), but sigma2 has shape "
+                         f"{tuple(seen['sigma2'].shape)}; pass the axis they were taken over")
     return value
 
 
@@ -115,7 +128,7 @@ def layer_statistics(Z: Array, *, xp: Namespace = np) -> tuple[Array, Array]:
     return mu, xp.mean(D * D, axis=0, keepdims=True)
 
 
-@checked(Z=matrix("(n[l], m)"), mu=_statistic("Z"), sigma2=_statistic("Z"))
+@checked(Z=matrix("(n[l], m)"), mu=_statistic("Z"), sigma2=_statistic("Z", like="mu"))
 def normalize(Z: Array, mu: Array, sigma2: Array, *, xp: Namespace = np) -> Array:
     """`Z_norm = (Z - mu) / sqrt(sigma^2 + eps)`.
 

@@ -158,6 +158,25 @@ def test_backward_equals_central_differences(p: dict[str, Any]) -> None:
 
 # --- modes and running statistics ----------------------------------------------------------------
 
+def test_statistics_of_two_kinds_are_refused() -> None:
+    """mu of one kind and sigma^2 of the other (one per unit, one per example) broadcast to a
+    (n, m) result of neither, and a backward pass over an axis that is not the one sigma^2 was
+    taken over gives a wrong dZ: both were computed without a word."""
+    from mlp_fn import normalization as N
+
+    Z = np.random.default_rng(0).standard_normal((3, 5))
+    with pytest.raises(ValueError, match=r"^sigma2: expected the shape of mu \(1, 5\): both one "
+                                         r"per unit .* got \(3, 1\)$"):
+        N.normalize(Z, np.zeros((1, 5)), np.ones((3, 1)))
+    for shape, axis in (((1, 5), 1), ((3, 1), 0)):
+        with pytest.raises(ValueError, match=rf"^axis: statistics over axis {axis} have shape "):
+            N.normalize_backward(Z, Z, np.ones(shape), axis)
+    # each kind with its own axis, and constant statistics of either shape, are taken
+    assert N.normalize_backward(Z, Z, np.ones((3, 1)), 1).shape == (3, 5)
+    assert N.normalize_backward(Z, Z, np.ones((1, 5)), 0).shape == (3, 5)
+    assert N.normalize_backward(Z, Z, np.ones((1, 5)), None).shape == (3, 5)
+
+
 def test_inference_does_not_depend_on_the_rest_of_the_batch() -> None:
     params = mf.init_params([2, 4, 4, 1], norm="batch", seed=0)
     X, Y = mf.data.two_moons(64, seed=0)
