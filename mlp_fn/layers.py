@@ -36,7 +36,7 @@ import numpy as np
 
 from mlp_fn import normalization
 from mlp_fn._internal import checks as check
-from mlp_fn._internal.boundary import by, checked, like, matrix, optional, real
+from mlp_fn._internal.boundary import by, checked, like, matrix, optional, real, shown_as
 from mlp_fn._internal.types import Array, Namespace
 from mlp_fn.activations import OUTPUT_ONLY, Formulas, _activation_entry, _classes_in_rows
 from mlp_fn.activations import _activation_spec
@@ -78,7 +78,7 @@ def linear_forward(A_prev: Array, W: Array, b: Array | None) -> Array:
     return W @ A_prev if b is None else W @ A_prev + b
 
 
-@checked(Z=matrix("(n[l], m)"), activation=_activation)
+@checked(Z=matrix("(n[l], m)"), activation=shown_as("ActivationSpec", _activation))
 def activation_forward(Z: Array, activation: Formulas, *, xp: Namespace = np) -> Array:
     """`A[l] = g[l](Z[l])` for the named activation (see ``mlp_fn.activations``): a name, an
     alias or a reader's own (``custom_activation``), which the check turns into the formulas
@@ -121,7 +121,7 @@ def unmask(dA: Array, D: Array) -> Array:
 
 
 @checked(Z=matrix("(n[l], m)"), dA=matrix("(n[l], m)"), A=matrix("(n[l], m)"),
-         activation=_activation)
+         activation=shown_as("ActivationSpec", _activation))
 def activation_backward(dA: Array, Z: Array, A: Array, activation: Formulas, *,
                         xp: Namespace = np) -> Array:
     """`dZ[l] = dA[l] * g[l]'(Z[l])` (for softmax, the Jacobian-vector product `J^T dA[l]`).

@@ -6,6 +6,7 @@ import ast
 import importlib
 import inspect
 import pkgutil
+import re
 from pathlib import Path
 from typing import Any
 
@@ -188,6 +189,30 @@ def test_help_shows_each_public_functions_own_name() -> None:
     assert "v = beta * v - lr * g" in (mf.momentum_step.__doc__ or "")
     assert list(inspect.signature(mf.adam_step).parameters)[3:] == \
         ["learning_rate", "beta1", "beta2", "eps"]
+
+
+def test_public_signatures_name_what_a_caller_passes() -> None:
+    # activation_forward showed "activation: Formulas", the functions the body gets, where the
+    # caller passes a name; no public signature names one of mlp_fn's internal types.
+    internal = ("Formulas", "Architecture", "Run", "TrainingState", "Namespace", "Backend",
+                "Layer")
+    modules = [mf, mf.data, mf.plots, mf.summary, mf.explain, mf.model, mf.callbacks,
+               *(importlib.import_module(f"mlp_fn.{m}") for m in (
+                   "layers", "normalization", "optimizers", "activations", "losses", "io"))]
+    shown = 0
+    for module in modules:
+        for name in module.__all__:
+            f = getattr(module, name)
+            if not inspect.isfunction(f):
+                continue
+            for p in inspect.signature(f).parameters.values():
+                words = set(re.findall(r"\w+", str(p.annotation)))
+                assert not words & set(internal), \
+                    f"{module.__name__}.{name}({p.name}: {p.annotation})"
+                shown += 1
+    assert shown > 300
+    assert str(inspect.signature(mf.activation_forward).parameters["activation"].annotation) \
+        == "ActivationSpec"
 
 
 def test_the_top_level_holds_the_course_and_the_registries() -> None:

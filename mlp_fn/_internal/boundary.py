@@ -41,7 +41,7 @@ from mlp_fn._internal.arrays import all_finite, backend, hand_back, is_array
 from mlp_fn._internal.inputs import cast, real_array
 
 __all__ = ["checked", "Checked", "Rule", "real", "like", "matrix", "dims", "by",
-           "optional", "nonempty", "as_given", "warn"]
+           "optional", "nonempty", "as_given", "shown_as", "warn"]
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
@@ -97,6 +97,17 @@ def as_given(name: str, value: Any, seen: dict[str, Any]) -> Any:
 def by(check_fn: Callable[[str, Any], Any]) -> Rule:
     """A rule from one of ``mlp_fn._internal.checks``' functions of (name, value)."""
     return lambda name, value, seen: check_fn(name, value)
+
+
+def shown_as(annotation: str, rule: Rule) -> Rule:
+    """``rule``, whose argument the public signature shows as ``annotation``: what the caller
+    passes, where the rule makes of it what the body takes (an activation's name, which the
+    body gets as its functions)."""
+    def shown(name: str, value: Any, seen: dict[str, Any]) -> Any:
+        return rule(name, value, seen)
+
+    shown.shown_as = annotation  # type: ignore[attr-defined]
+    return shown
 
 
 def optional(rule: Rule) -> Rule:
@@ -345,9 +356,10 @@ def checked(*, returns: str = "arrays", overflow: Overflow = None,
         derived = {name for name in rules if name in signature.parameters
                    and signature.parameters[name].kind is inspect.Parameter.KEYWORD_ONLY
                    and signature.parameters[name].default is inspect.Parameter.empty}
-        public = signature.replace(parameters=[p for p in signature.parameters.values()
-                                               if not (p.name == "xp" and takes_xp)
-                                               and p.name not in derived])
+        public = signature.replace(parameters=[
+            p.replace(annotation=getattr(rules.get(p.name), "shown_as", p.annotation))
+            for p in signature.parameters.values()
+            if not (p.name == "xp" and takes_xp) and p.name not in derived])
         unknown = set(rules) - set(signature.parameters)
         if unknown:
             raise TypeError(f"checked: {f.__name__} has no argument {sorted(unknown)}")
