@@ -152,6 +152,16 @@ def test_csv_files_good_and_bad() -> None:
                           ("x" * (play.LIMITS["csv_bytes"] + 1), "larger than")]:
         with pytest.raises(ValueError, match=message):
             play.parse_csv(text)
+    # the row at fault, and a bad label not blamed on x1 and x2
+    with pytest.raises(ValueError, match=r"^csv: row 3: labels must be whole numbers from 0 to "
+                                         r"9, got '5,6,nan'$"):
+        play.parse_csv("1,2,0\n3,4,1\n5,6,nan\n7,8,1")
+    # labels 1 and 2 are a binary problem, not three classes with class 0 empty; the classes
+    # are the distinct labels in order
+    P, Y = play.parse_csv("1,2,1\n3,4,2\n5,6,1\n7,8,2")
+    assert Y.tolist() == [[0.0, 1.0, 0.0, 1.0]]
+    assert play.new_session({"dataset": "csv"}, (P, Y)).loss == "bce"
+    assert play.parse_csv("1,2,7\n3,4,0\n5,6,3\n7,8,7")[1].tolist() == [[2.0, 0.0, 1.0, 2.0]]
 
 
 def test_a_diverging_network_is_shown_as_such_with_finite_params() -> None:

@@ -382,7 +382,9 @@ def code(session: Session) -> str:
 
 def parse_csv(text: Any) -> tuple[Array, Array]:
     """Points (2, m) and labels (1, m) from CSV text of rows x1, x2, label (a header row
-    allowed; labels whole numbers 0..9); ValueError saying what is wrong."""
+    allowed; labels whole numbers 0..9, their distinct values taken in order as the classes
+    0, 1, ...: labels 1 and 2 make a binary problem, not three classes with an empty one);
+    ValueError saying what is wrong, and in which row."""
     if not isinstance(text, str):
         raise ValueError("csv: expected the file's text")
     if len(text.encode("utf-8", "replace")) > LIMITS["csv_bytes"]:
@@ -398,16 +400,20 @@ def parse_csv(text: Any) -> tuple[Array, Array]:
             raise ValueError(f"csv: row {i} is not three numbers x1, x2, label: "
                              f"{','.join(r)[:60]!r}")
     values = np.array([[float(v) for v in r] for r in rows])
-    if not np.isfinite(values).all() or np.abs(values[:, :2]).max() > 1e6:
-        raise ValueError("csv: x1 and x2 must be finite numbers within 1e6")
-    labels = values[:, 2]
-    if not (labels == np.round(labels)).all() or labels.min() < 0 or labels.max() > 9:
-        raise ValueError("csv: labels must be whole numbers from 0 to 9")
-    if len(np.unique(labels)) < 2:
+    xs, labels = values[:, :2], values[:, 2]
+    for bad, says in ((~(np.isfinite(xs) & (np.abs(xs) <= 1e6)).all(axis=1),
+                       "x1 and x2 must be finite numbers within 1e6"),
+                      (~(np.isfinite(labels) & (labels == np.round(labels)) & (labels >= 0)
+                         & (labels <= 9)), "labels must be whole numbers from 0 to 9")):
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise ValueError(f"csv: row {i + 1}: {says}, got {','.join(rows[i])[:60]!r}")
+    classes, index = np.unique(labels, return_inverse=True)
+    if len(classes) < 2:
         raise ValueError("csv: expected at least two classes among the labels")
-    P = values[:, :2].T
+    P = xs.T
     scale = 5.0 / max(1e-12, float(np.abs(P).max()))  # into the square the page draws
-    return P * scale, labels.reshape(1, -1)
+    return P * scale, index.astype(float).reshape(1, -1)
 
 
 def _numeric(row: list[str]) -> bool:
