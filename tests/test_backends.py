@@ -324,8 +324,12 @@ def test_the_numpy_tools_take_any_array(lib: Lib) -> None:
 
 
 def test_init_params_refuses_what_is_no_library_or_device() -> None:
-    with pytest.raises(TypeError, match=r"xp: expected an array library's namespace"):
-        mf.init_params([2, 1], xp="torch")
+    with pytest.raises(TypeError, match=r"xp: expected an array library's namespace .*, got "
+                                        r"'torch'; pass the module itself: import torch, then "
+                                        r"xp=torch$"):
+        mf.init_params([2, 1], xp="torch")  # the library's name, not its module
+    with pytest.raises(TypeError, match=r", got 'numpy'; for NumPy leave xp out$"):
+        mf.init_params([2, 1], xp="numpy")
     with pytest.raises(ValueError, match=r"device: NumPy arrays live in the host's memory"):
         mf.init_params([2, 1], device="cuda")
     if HAVE_STRICT:

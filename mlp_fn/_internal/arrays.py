@@ -141,8 +141,13 @@ def backend_for(xp: Any, device: Any) -> Backend:
                              f"xp=torch")
         return NUMPY
     if not callable(getattr(xp, "asarray", None)):
+        hint = ""
+        if isinstance(xp, str) and xp.replace(".", "").isidentifier() and len(xp) < 30:
+            # a library's name, where its module is asked for
+            hint = ("; for NumPy leave xp out" if xp == "numpy" else
+                    f"; pass the module itself: import {xp}, then xp={xp}")
         raise TypeError(f"xp: expected an array library's namespace (torch, cupy, jax.numpy, "
-                        f"array_api_strict), got {short(xp)}")
+                        f"array_api_strict; NumPy when xp is left out), got {short(xp)}{hint}")
     try:
         probe = xp.asarray(0, device=device)
     except Exception as err:  # the library's own complaint about the device, passed on
