@@ -171,3 +171,15 @@ def test_a_callback_that_declares_every_is_called_on_those_epochs_only() -> None
              epochs=3, callback=lambda e, p, h: seen.append(e))
     assert seen == [0, 1, 2]  # without the attribute: every epoch
     assert mf.callbacks.progress_callback(1000, every=250).every == 250  # type: ignore[attr-defined]
+    # A NumPy integer is the same number (it was taken as 1: every epoch, silently); what is no
+    # whole number >= 1 is refused, where it was taken as 1 too.
+    seen.clear()
+    watch.every = np.int64(4)  # type: ignore[attr-defined]
+    mf.train(Xx, Yx, mf.init_params([2, 3, 1]), ["tanh", "sigmoid"], "bce", learning_rate=0.1,
+             epochs=10, callback=watch)
+    assert seen == [3, 7, 9]
+    for every, kind in ((10.0, TypeError), (0, ValueError), ("5", TypeError)):
+        watch.every = every  # type: ignore[attr-defined]
+        with pytest.raises(kind, match=r"^callback\.every: expected an integer >= 1, got "):
+            mf.train(Xx, Yx, mf.init_params([2, 3, 1]), ["tanh", "sigmoid"], "bce",
+                     learning_rate=0.1, epochs=10, callback=watch)

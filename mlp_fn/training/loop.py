@@ -406,8 +406,8 @@ def _run_loop(run: Run, state: TrainingState, history: History, callback: Callba
     sees each new state, ``callback`` each one, or every ``callback.every`` epochs and the last
     when it declares that attribute (``progress_callback`` does). Compiled, as many epochs go
     into one call as neither of them, nor validation, needs to see in between."""
-    every = getattr(callback, "every", 1)
-    every = every if isinstance(every, int) and not isinstance(every, bool) and every > 0 else 1
+    every = getattr(callback, "every", None)
+    every = 1 if every is None else int(every)  # (checked at train's entry: an integer >= 1)
     with np.errstate(all="ignore"):  # overflow is caught as a non-finite cost, not warned
         while not _finished(state, run):
             records: EpochRecord | EpochRecords
@@ -489,6 +489,8 @@ def _callback(name: str, value: Any, seen: dict[str, Any]) -> Callback | None:
     if value is not None and not callable(value):
         raise TypeError(f"{name}: expected a function (epoch, params, history), got "
                         f"{check.what(value)}")
+    if getattr(value, "every", None) is not None:  # how often it asks to be called
+        check.positive_int(f"{name}.every", value.every)
     callback: Callback | None = value
     return callback
 
