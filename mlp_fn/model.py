@@ -516,8 +516,10 @@ def predict(net: Network, X: Any, *, class_names: Sequence[Any] | None = None) -
 @on_host
 def score(net: Network, X: Any, y: Any) -> float:
     """Accuracy (the fraction of samples whose label is predicted right) for a classifier; for
-    regression the coefficient of determination `R^2 = 1 - sum (y - y_hat)^2 / sum (y - mean y)^2`,
-    as scikit-learn's ``score``.
+    regression the coefficient of determination of each output,
+    `R^2_k = 1 - sum_i (y_ik - y_hat_ik)^2 / sum_i (y_ik - mean_i y_ik)^2`, averaged over the
+    outputs, as scikit-learn's ``score`` (``r2_score``'s uniform average; an output whose y is
+    constant counts 1 if predicted exactly, else 0).
 
     >>> X, y = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), [0, 1, 1, 0]
     >>> net = fit(network(2, [[4, "tanh"], [1, "sigmoid"]], "bce"), X, y, epochs=5)
@@ -532,9 +534,11 @@ def score(net: Network, X: Any, y: Any) -> float:
     AL = _network_output(Xc, net["params"], architecture(net["params"], net["activations"]))
     if LOSSES[name]["task"] != "regression":
         return _metric(AL, Y, name)  # the accuracy train records as its val_metric
-    residual = float(((Y - AL) ** 2).sum())
-    total = float(((Y - Y.mean(axis=1, keepdims=True)) ** 2).sum())
-    return 1.0 - residual / total if total > 0 else (1.0 if residual == 0 else 0.0)
+    residual = ((Y - AL) ** 2).sum(axis=1)  # one of each per output (Y's rows)
+    total = ((Y - Y.mean(axis=1, keepdims=True)) ** 2).sum(axis=1)
+    r2 = [1.0 - float(r) / float(t) if t > 0 else (1.0 if r == 0 else 0.0)
+          for r, t in zip(residual, total)]
+    return float(np.mean(r2))
 
 
 @on_host

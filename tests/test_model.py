@@ -157,6 +157,22 @@ def test_regression_values_and_float32() -> None:
     assert model.score(net, X_ROWS, y) == pytest.approx(r2, rel=1e-5)
 
 
+def test_the_r2_of_several_outputs_is_their_mean_as_scikit_learns_score() -> None:
+    # Two outputs on scales 100 apart: R^2 pooled over both (what score computed) is the
+    # large output's alone, nearly; scikit-learn's score averages each output's R^2.
+    Y = np.c_[10 * X_ROWS[:, 0], 0.1 * X_ROWS[:, 1] ** 2]
+    net = model.fit(model.network(2, [[8, "tanh"], [2, "identity"]], "l2"), X_ROWS, Y,
+                    epochs=30, learning_rate=0.05)
+    P = model.predict(net, X_ROWS)
+    by_hand = np.mean([1 - np.sum((Y[:, k] - P[:, k]) ** 2) / np.sum((Y[:, k] - Y[:, k].mean())
+                                                                     ** 2) for k in range(2)])
+    pooled = 1 - np.sum((Y - P) ** 2) / np.sum((Y - Y.mean(axis=0)) ** 2)
+    assert abs(by_hand - pooled) > 0.05  # the two readings differ here
+    assert model.score(net, X_ROWS, Y) == pytest.approx(by_hand, rel=1e-12)
+    metrics = pytest.importorskip("sklearn.metrics")
+    assert model.score(net, X_ROWS, Y) == pytest.approx(metrics.r2_score(Y, P), rel=1e-12)
+
+
 @pytest.mark.parametrize("call, error, pattern", [
     (lambda n: model.fit(n, X_ROWS.T, Y_BIN), ValueError, r"X: expected 2 features.*X\.T"),
     (lambda n: model.fit(n, X_ROWS, Y_BIN[:10]), ValueError, r"y: expected one entry per sample"),
