@@ -213,6 +213,8 @@ def test_public_signatures_name_what_a_caller_passes() -> None:
     assert shown > 300
     assert str(inspect.signature(mf.activation_forward).parameters["activation"].annotation) \
         == "ActivationSpec"
+    assert mf.activation_forward.__annotations__["activation"] == "ActivationSpec"  # (Sphinx)
+    assert mf.activation_forward.unchecked.__annotations__["activation"] == "Formulas"
 
 
 def test_the_top_level_holds_the_course_and_the_registries() -> None:

@@ -411,6 +411,9 @@ def checked(*, returns: str = "arrays", overflow: Overflow = None,
                                     for a in _arrays(v)])
 
         public_call.__signature__ = public  # type: ignore[attr-defined]
+        # (its own annotations, as the signature shows them: typing.get_type_hints reads these)
+        public_call.__annotations__ = {k: getattr(rules.get(k), "shown_as", v)
+                                       for k, v in f.__annotations__.items()}
         public_call.unchecked = f  # type: ignore[attr-defined]
         del public_call.__wrapped__  # help() shows the public signature, without xp
         return public_call
