@@ -392,6 +392,11 @@ def test_train_many_refuses_what_it_cannot_do() -> None:
     with pytest.raises(TypeError, match="unexpected keyword 'opt_state'"):
         mf.train_many(X, Y, population, acts, "mse", learning_rate=0.1, epochs=2,
                       opt_state=None)
+    bad_every: Any = lambda e, p, h: None  # noqa: E731
+    bad_every.every = 0
+    with pytest.raises(ValueError, match=r"^callback\.every: expected an integer >= 1"):
+        mf.train_many(X, Y, population, acts, "mse", learning_rate=0.1, epochs=2,
+                      callback=bad_every)
     # taken and ignored before (a checkpoint is one network's, so there is none to time)
     with pytest.raises(TypeError, match=r"unexpected keyword 'checkpoint_every'.*belong to one "
                                         r"network: use train\)$"):

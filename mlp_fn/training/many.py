@@ -11,21 +11,20 @@ epochs, it is that loop of ``train``. Each network's result equals its own ``tra
 from __future__ import annotations
 
 import inspect
-import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, overload
 
 import numpy as np
 
 from mlp_fn._internal import checks as check
-from mlp_fn._internal.boundary import checked, warn
+from mlp_fn._internal.boundary import checked
 from mlp_fn._internal.types import ActivationSpec, Array, Params
 from mlp_fn.schedules import Schedule
 from mlp_fn._internal.arrays import Backend, from_host_list, stacked, to_host
 from mlp_fn.training._compiled import epoch_costs, epochs_in_memory, run_chunk
-from mlp_fn.training.loop import (_PLANNED, TrainingDiverged, TrainingUnstable,
-                                  _learning_rate_at, _plan, _plan_another, _recorded, _replay,
-                                  _result, _result_history, _run_epochs, train,
+from mlp_fn.training.loop import (_PLANNED, TrainingDiverged, _callback, _learning_rate_at,
+                                  _plan, _plan_another, _recorded, _replay, _result,
+                                  _result_history, _run_epochs, _run_loop, train,
                                   _warn_if_unstable)
 from mlp_fn.training._state import (EarlyStopping, EpochRecords, History, Run, TrainingState,
                                    new_history)
@@ -53,6 +52,7 @@ def _options(name: str, options: dict[str, Any], seen: dict[str, Any]) -> dict[s
         raise TypeError(f"train_many: unexpected keyword {unknown[0]!r}; it takes train's "
                         f"keywords {list(_SHARED)} (opt_state, checkpoint and "
                         f"checkpoint_every belong to one network: use train)"[:400])
+    _callback("callback", options.get("callback"), seen)  # (the others: with the first run)
     return options
 
 
@@ -162,8 +162,8 @@ def train_many(X: Array, Y: Array, population: Sequence[Mapping[str, Array]],
     together = runs[0][0].compiler == "jax" and not any(
         options.get(k) is not None for k in ("callback", "validation_data", "patience"))
     if not together:
-        return [_one(X, Y, p, activations, loss, lr, epochs, diverged, i, compile, options)
-                for i, (p, lr) in enumerate(zip(population, rates))]
+        return [_one(run, start, options.get("callback"), diverged, i)
+                for i, (run, start) in enumerate(runs)]
     return _together(runs, diverged)
 
 
@@ -196,27 +196,18 @@ def _describe(run: Run) -> str:
             f"{[l.norm for l in net.layers]} normalisation, {net.dtype}")
 
 
-def _one(X: Array, Y: Array, params: Mapping[str, Array], activations: Any, loss: str, lr: Any,
-         epochs: int, diverged: str, i: int, compile: bool | None,
-         options: Mapping[str, Any]) -> Any:
+def _one(run: Run, start: TrainingState, callback: Any, diverged: str, i: int) -> Any:
+    """Network i trained alone, as ``train`` trains it (its run planned and checked with the
+    others'), its divergence and warning named by its place."""
     try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", TrainingUnstable)
-            trained, history = train(X, Y, params, activations, loss, learning_rate=lr,
-                                     epochs=epochs, compile=compile, **options)
+        state, history = _run_loop(run, start, new_history(start.opt_state), callback)
     except TrainingDiverged as err:  # named as the compiled path names it: network i
         failure = TrainingDiverged(f"network {i}: {err}", err.params, err.history)
         failure.network = i
         if diverged == "raise":
             raise failure from None
         return failure
-    for w in caught:  # train's warnings, again where they are the caller's: each network's
-        if issubclass(w.category, TrainingUnstable):
-            warn(f"network {i}: {w.message}", TrainingUnstable)
-        else:
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    said = [f"network {i}: {m}" for m in history["warnings"]]
-    return trained, {**history, "warnings": said}
+    return _result(run, state, _warn_if_unstable(history, run, network=i))
 
 
 def _together(runs: list[tuple[Run, TrainingState]], diverged: str) -> list[Any]:
